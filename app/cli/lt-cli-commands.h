@@ -1,0 +1,17 @@
+/* lt-cli-commands.h — the list of lathe-cli commands.
+ *
+ * One line per command: its name as typed, the function that runs it, and a
+ * one-line summary for `lathe-cli --help`.  A command's function takes the
+ * arguments after the command name (argv[0] is the command) and returns an
+ * exit status from lt-cli-common.h.
+ */
+#pragma once
+
+/* clang-format off */
+#define LT_CLI_COMMANDS(X) \
+  X ("info", lt_cli_info, N_("Show a model's inputs, outputs, ops, parameters and MACs"))
+/* clang-format on */
+
+#define LT_CLI_DECLARE(name, func, summary) int func (int argc, char **argv);
+LT_CLI_COMMANDS (LT_CLI_DECLARE)
+#undef LT_CLI_DECLARE

@@ -1,0 +1,441 @@
+/* prescan.c — iterative protobuf wire-format walk over an ONNX ModelProto.
+ *
+ * Wire format reminder: a message is a sequence of (tag, payload) where
+ * tag = field_number << 3 | wire_type, as a varint.  Wire types: 0 varint,
+ * 1 fixed64, 2 length-delimited (varint length, then bytes), 5 fixed32;
+ * 3 and 4 (groups) do not occur in ONNX and are refused.
+ *
+ * The walk runs twice when stripping: pass one computes the new size of every
+ * sub-message (sizes change when raw_data is replaced), pass two writes.
+ * Sub-messages are numbered in pre-order in both passes, so pass two finds
+ * each new size in `sizes` by that number.
+ *
+ *   example: TensorProto { name:"w" (field 8), raw_data: 4 MB (field 9) }
+ *   becomes  TensorProto { name:"w", 536870000: <offset>, 536870001: 4194304 }
+ */
+#include "prescan.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum
+{
+  M_NONE,
+  M_MODEL,
+  M_GRAPH,
+  M_NODE,
+  M_ATTR,
+  M_TENSOR,
+  M_SEGMENT,
+  M_SPARSE,
+  M_VALUE_INFO,
+  M_TYPE,
+  M_TYPE_TENSOR,
+  M_TYPE_SEQ,
+  M_TYPE_MAP,
+  M_TYPE_OPT,
+  M_TYPE_SPARSE,
+  M_SHAPE,
+  M_DIM,
+  M_STRING_ENTRY,
+  M_OPSET,
+  M_TRAINING,
+  M_FUNCTION,
+  M_ANNOTATION,
+} msg_type;
+
+static const char *const msg_names[] = {
+  [M_NONE] = "?",
+  [M_MODEL] = "ModelProto",
+  [M_GRAPH] = "GraphProto",
+  [M_NODE] = "NodeProto",
+  [M_ATTR] = "AttributeProto",
+  [M_TENSOR] = "TensorProto",
+  [M_SEGMENT] = "TensorProto.Segment",
+  [M_SPARSE] = "SparseTensorProto",
+  [M_VALUE_INFO] = "ValueInfoProto",
+  [M_TYPE] = "TypeProto",
+  [M_TYPE_TENSOR] = "TypeProto.Tensor",
+  [M_TYPE_SEQ] = "TypeProto.Sequence",
+  [M_TYPE_MAP] = "TypeProto.Map",
+  [M_TYPE_OPT] = "TypeProto.Optional",
+  [M_TYPE_SPARSE] = "TypeProto.SparseTensor",
+  [M_SHAPE] = "TensorShapeProto",
+  [M_DIM] = "TensorShapeProto.Dimension",
+  [M_STRING_ENTRY] = "StringStringEntryProto",
+  [M_OPSET] = "OperatorSetIdProto",
+  [M_TRAINING] = "TrainingInfoProto",
+  [M_FUNCTION] = "FunctionProto",
+  [M_ANNOTATION] = "TensorAnnotation",
+};
+
+typedef struct
+{
+  msg_type    parent;
+  uint32_t    field;
+  msg_type    child;
+  const char *name;
+} child_field;
+
+/* Every field of the schema that holds a sub-message. */
+static const child_field children[] = {
+  { M_MODEL, 7, M_GRAPH, "graph" },
+  { M_MODEL, 8, M_OPSET, "opset_import" },
+  { M_MODEL, 14, M_STRING_ENTRY, "metadata_props" },
+  { M_MODEL, 20, M_TRAINING, "training_info" },
+  { M_MODEL, 25, M_FUNCTION, "functions" },
+  { M_GRAPH, 1, M_NODE, "node" },
+  { M_GRAPH, 5, M_TENSOR, "initializer" },
+  { M_GRAPH, 15, M_SPARSE, "sparse_initializer" },
+  { M_GRAPH, 11, M_VALUE_INFO, "input" },
+  { M_GRAPH, 12, M_VALUE_INFO, "output" },
+  { M_GRAPH, 13, M_VALUE_INFO, "value_info" },
+  { M_GRAPH, 14, M_ANNOTATION, "quantization_annotation" },
+  { M_GRAPH, 16, M_STRING_ENTRY, "metadata_props" },
+  { M_NODE, 5, M_ATTR, "attribute" },
+  { M_NODE, 9, M_STRING_ENTRY, "metadata_props" },
+  { M_ATTR, 5, M_TENSOR, "t" },
+  { M_ATTR, 6, M_GRAPH, "g" },
+  { M_ATTR, 22, M_SPARSE, "sparse_tensor" },
+  { M_ATTR, 14, M_TYPE, "tp" },
+  { M_ATTR, 10, M_TENSOR, "tensors" },
+  { M_ATTR, 11, M_GRAPH, "graphs" },
+  { M_ATTR, 23, M_SPARSE, "sparse_tensors" },
+  { M_ATTR, 15, M_TYPE, "type_protos" },
+  { M_TENSOR, 3, M_SEGMENT, "segment" },
+  { M_TENSOR, 13, M_STRING_ENTRY, "external_data" },
+  { M_TENSOR, 16, M_STRING_ENTRY, "metadata_props" },
+  { M_SPARSE, 1, M_TENSOR, "values" },
+  { M_SPARSE, 2, M_TENSOR, "indices" },
+  { M_VALUE_INFO, 2, M_TYPE, "type" },
+  { M_VALUE_INFO, 4, M_STRING_ENTRY, "metadata_props" },
+  { M_TYPE, 1, M_TYPE_TENSOR, "tensor_type" },
+  { M_TYPE, 4, M_TYPE_SEQ, "sequence_type" },
+  { M_TYPE, 5, M_TYPE_MAP, "map_type" },
+  { M_TYPE, 9, M_TYPE_OPT, "optional_type" },
+  { M_TYPE, 8, M_TYPE_SPARSE, "sparse_tensor_type" },
+  { M_TYPE_TENSOR, 2, M_SHAPE, "shape" },
+  { M_TYPE_SPARSE, 2, M_SHAPE, "shape" },
+  { M_TYPE_SEQ, 1, M_TYPE, "elem_type" },
+  { M_TYPE_MAP, 2, M_TYPE, "value_type" },
+  { M_TYPE_OPT, 1, M_TYPE, "elem_type" },
+  { M_SHAPE, 1, M_DIM, "dim" },
+  { M_TRAINING, 1, M_GRAPH, "initialization" },
+  { M_TRAINING, 2, M_GRAPH, "algorithm" },
+  { M_TRAINING, 3, M_STRING_ENTRY, "initialization_binding" },
+  { M_TRAINING, 4, M_STRING_ENTRY, "update_binding" },
+  { M_FUNCTION, 7, M_NODE, "node" },
+  { M_FUNCTION, 11, M_ATTR, "attribute_proto" },
+  { M_FUNCTION, 9, M_OPSET, "opset_import" },
+  { M_FUNCTION, 12, M_VALUE_INFO, "value_info" },
+  { M_FUNCTION, 14, M_STRING_ENTRY, "metadata_props" },
+  { M_ANNOTATION, 2, M_STRING_ENTRY, "quant_parameter_tensor_names" },
+};
+
+static const child_field *
+find_child (msg_type parent,
+            uint32_t field)
+{
+  for (size_t i = 0; i < sizeof children / sizeof children[0]; i++)
+    if (children[i].parent == parent && children[i].field == field)
+      return &children[i];
+  return NULL;
+}
+
+typedef struct frame
+{
+  msg_type type;
+  size_t   end;        /* offset just past this message in the input */
+  uint64_t new_size;   /* pass one: bytes this message will have */
+  uint32_t record;     /* pre-order number (pass two reads sizes[record]) */
+  uint32_t graph_depth;
+  uint32_t field;      /* field number in the parent (for messages) */
+} frame;
+
+typedef struct walker
+{
+  const uint8_t           *buf;
+  size_t                   len;
+  const lt_prescan_limits *limits;
+  lt_error                *err;
+  frame                   *stack;
+  uint32_t                 depth;
+  uint64_t                *sizes;      /* per record, filled in pass one */
+  uint32_t                 n_records;
+  uint32_t                 cap_records;
+  uint8_t                 *out;        /* pass two: output cursor; NULL in pass one */
+  uint32_t                 n_nodes;
+  uint32_t                 n_stripped;
+} walker;
+
+static unsigned
+varint_size (uint64_t v)
+{
+  unsigned n = 1;
+  while (v >= 0x80)
+    {
+      v >>= 7;
+      n++;
+    }
+  return n;
+}
+
+static uint8_t *
+put_varint (uint8_t *p,
+            uint64_t v)
+{
+  while (v >= 0x80)
+    {
+      *p++ = (uint8_t) (v | 0x80);
+      v >>= 7;
+    }
+  *p++ = (uint8_t) v;
+  return p;
+}
+
+/* Reads a varint at *pos (not past `end`); false when it is longer than 10
+ * bytes or runs past the end. */
+static bool
+get_varint (const uint8_t *buf,
+            size_t        *pos,
+            size_t         end,
+            uint64_t      *value)
+{
+  uint64_t v = 0;
+
+  for (unsigned i = 0; i < 10; i++)
+    {
+      uint8_t b;
+      if (*pos >= end)
+        return false;
+      b = buf[(*pos)++];
+      if (i == 9 && b > 1)
+        return false; /* more than 64 bits */
+      v |= (uint64_t) (b & 0x7f) << (7 * i);
+      if ((b & 0x80) == 0)
+        {
+          *value = v;
+          return true;
+        }
+    }
+  return false;
+}
+
+static lt_status
+fail (walker     *w,
+      lt_status   code,
+      size_t      offset,
+      uint32_t    field,
+      const char *what)
+{
+  const frame *f = &w->stack[w->depth - 1];
+  char         subject[96];
+
+  if (field)
+    {
+      const child_field *c = find_child (f->type, field);
+      if (c)
+        snprintf (subject, sizeof subject, "%s.%s", msg_names[f->type], c->name);
+      else
+        snprintf (subject, sizeof subject, "%s field %u", msg_names[f->type], field);
+    }
+  else
+    snprintf (subject, sizeof subject, "%s", msg_names[f->type]);
+  return lt_error_set (w->err, code, subject, "%s (at byte %zu)", what, offset);
+}
+
+static lt_status
+walk (walker *w)
+{
+  const uint8_t *buf = w->buf;
+  size_t         pos = 0;
+  uint32_t       next_record = 0;
+  uint32_t       messages = 0;
+
+  w->depth = 1;
+  w->stack[0] = (frame) { M_MODEL, w->len, 0, UINT32_MAX, 0, 0 };
+
+  for (;;)
+    {
+      frame   *f = &w->stack[w->depth - 1];
+      size_t   field_start = pos;
+      uint64_t tag, field, value;
+      unsigned wire;
+
+      if (pos == f->end)
+        {
+          uint64_t size = f->new_size;
+          uint32_t fieldno = f->field;
+          if (w->depth == 1)
+            return LT_OK;
+          if (w->out == NULL)
+            w->sizes[f->record] = size;
+          w->depth--;
+          w->stack[w->depth - 1].new_size += varint_size ((uint64_t) fieldno << 3 | 2) + varint_size (size) + size;
+          continue;
+        }
+
+      if (!get_varint (buf, &pos, f->end, &tag))
+        return fail (w, LT_ERR_PARSE, field_start, 0, "a field tag is malformed or runs past the end of its message");
+      field = tag >> 3;
+      wire = (unsigned) (tag & 7);
+      if (field == 0 || field > 536870911u)
+        return fail (w, LT_ERR_PARSE, field_start, 0, "a field number is out of range");
+
+      switch (wire)
+        {
+        case 0:
+          if (!get_varint (buf, &pos, f->end, &value))
+            return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a varint is longer than 10 bytes or runs past the end");
+          if (f->type == M_TENSOR && (field == LT_PB_RAW_OFFSET || field == LT_PB_RAW_LENGTH))
+            continue; /* reserved for our own use: dropped */
+          if (find_child (f->type, (uint32_t) field))
+            return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a message field is encoded as a number");
+          if (w->out)
+            w->out = put_varint (put_varint (w->out, tag), value);
+          f->new_size += varint_size (tag) + varint_size (value);
+          continue;
+
+        case 1:
+        case 5:
+          {
+            size_t n = wire == 1 ? 8 : 4;
+            if (f->end - pos < n)
+              return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a fixed-size field runs past the end");
+            if (find_child (f->type, (uint32_t) field))
+              return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a message field is encoded as a number");
+            if (w->out)
+              {
+                w->out = put_varint (w->out, tag);
+                memcpy (w->out, buf + pos, n);
+                w->out += n;
+              }
+            pos += n;
+            f->new_size += varint_size (tag) + n;
+            continue;
+          }
+
+        case 2:
+          break;
+
+        default:
+          return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "uses a wire type ONNX does not use (group or invalid)");
+        }
+
+      /* length-delimited */
+      if (!get_varint (buf, &pos, f->end, &value) || value > f->end - pos)
+        return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a length prefix runs past the end of its message");
+
+      {
+        const child_field *child = find_child (f->type, (uint32_t) field);
+
+        if (child)
+          {
+            uint32_t graph_depth = f->graph_depth + (child->child == M_GRAPH);
+            if (++messages > w->limits->max_messages)
+              return fail (w, LT_ERR_LIMIT, field_start, (uint32_t) field, "the model holds more messages than the limit");
+            if (child->child == M_NODE && f->type == M_GRAPH && ++w->n_nodes > w->limits->max_nodes)
+              return fail (w, LT_ERR_LIMIT, field_start, (uint32_t) field, "the model holds more nodes than the limit");
+            if (w->depth >= w->limits->max_message_depth)
+              return fail (w, LT_ERR_LIMIT, field_start, (uint32_t) field, "messages are nested deeper than the limit");
+            if (graph_depth > w->limits->max_graph_depth)
+              return fail (w, LT_ERR_LIMIT, field_start, (uint32_t) field, "subgraphs are nested deeper than the limit");
+            if (w->out == NULL)
+              {
+                if (next_record >= w->cap_records)
+                  {
+                    uint32_t  cap = w->cap_records ? w->cap_records * 2 : 1024;
+                    uint64_t *grown = realloc (w->sizes, (size_t) cap * sizeof *grown);
+                    if (grown == NULL)
+                      return lt_error_set (w->err, LT_ERR_NO_MEMORY, NULL, "out of memory while scanning the model");
+                    w->sizes = grown;
+                    w->cap_records = cap;
+                  }
+              }
+            else
+              w->out = put_varint (put_varint (w->out, tag), w->sizes[next_record]);
+            w->stack[w->depth++] = (frame) { child->child, pos + value, 0, next_record++, graph_depth, (uint32_t) field };
+            continue;
+          }
+
+        if (f->type == M_TENSOR && field == 9 && w->limits->strip_threshold && value >= w->limits->strip_threshold)
+          {
+            uint64_t tag_off = (uint64_t) LT_PB_RAW_OFFSET << 3;
+            uint64_t tag_len = (uint64_t) LT_PB_RAW_LENGTH << 3;
+            if (w->out)
+              {
+                w->out = put_varint (put_varint (w->out, tag_off), pos);
+                w->out = put_varint (put_varint (w->out, tag_len), value);
+              }
+            else
+              w->n_stripped++;
+            f->new_size += varint_size (tag_off) + varint_size (pos) + varint_size (tag_len) + varint_size (value);
+            pos += value;
+            continue;
+          }
+
+        if (w->out)
+          {
+            w->out = put_varint (put_varint (w->out, tag), value);
+            memcpy (w->out, buf + pos, value);
+            w->out += value;
+          }
+        f->new_size += varint_size (tag) + varint_size (value) + value;
+        pos += value;
+      }
+    }
+}
+
+lt_status
+lt_onnx_prescan (const uint8_t           *buf,
+                 size_t                   len,
+                 const lt_prescan_limits *limits,
+                 lt_prescan_result       *out,
+                 lt_error                *err)
+{
+  walker    w = { 0 };
+  lt_status st;
+
+  memset (out, 0, sizeof *out);
+  w.buf = buf;
+  w.len = len;
+  w.limits = limits;
+  w.err = err;
+  w.stack = calloc (limits->max_message_depth + 1, sizeof (frame));
+  if (w.stack == NULL)
+    return lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "out of memory while scanning the model");
+
+  st = walk (&w);
+  if (st == LT_OK && w.n_stripped > 0)
+    {
+      uint64_t total = w.stack[0].new_size;
+      uint32_t n_stripped = w.n_stripped, n_nodes = w.n_nodes;
+      out->stripped = malloc (total ? total : 1);
+      if (out->stripped == NULL)
+        st = lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "out of memory while scanning the model");
+      else
+        {
+          w.out = out->stripped;
+          w.n_nodes = 0;
+          st = walk (&w);
+          out->stripped_len = (size_t) (w.out - out->stripped);
+          w.n_stripped = n_stripped;
+          w.n_nodes = n_nodes;
+        }
+    }
+  if (st == LT_OK)
+    {
+      out->n_nodes = w.n_nodes;
+      out->n_stripped = w.n_stripped;
+    }
+  else
+    {
+      free (out->stripped);
+      out->stripped = NULL;
+    }
+  free (w.sizes);
+  free (w.stack);
+  return st;
+}
