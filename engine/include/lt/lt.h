@@ -6,6 +6,7 @@
 #include "lt/log.h"
 #include "lt/model.h"
 #include "lt/ops.h"
+#include "lt/shape.h"
 #include "lt/status.h"
 #include "lt/tensor.h"
 #include "version.h"

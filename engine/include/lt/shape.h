@@ -1,0 +1,56 @@
+/* lt/shape.h — type and shape inference
+ *
+ * Computes the dtype and shape of every value of a graph from the types of
+ * its inputs.  The graph itself is not modified (an lt_model is immutable
+ * and shared), so a session can run inference with concrete input shapes
+ * while the studio shows the symbolic ones.
+ *
+ * Small integer tensors whose contents can be known before running (the
+ * output of Shape, and Gather/Slice/Concat/Unsqueeze/arithmetic over such
+ * values, and constants) are propagated too, so the usual
+ * Shape → Gather → Concat → Reshape chains of exported transformers resolve.
+ */
+#pragma once
+
+#include "lt/graph.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lt_shape_inference lt_shape_inference;
+
+/* What is known about one value. */
+typedef struct lt_value_type
+{
+  lt_dtype         dtype;  /* LT_DTYPE_UNDEFINED when unknown */
+  lt_shape         shape;  /* rank -1 when unknown; dims may be symbolic */
+  const lt_tensor *data;   /* known contents (constants, propagated shapes), or NULL */
+} lt_value_type;
+
+/* A new inference over `graph`, which must be finalized and outlive it.
+ * Returns NULL when out of memory. */
+lt_shape_inference *lt_shape_inference_new (const lt_graph *graph);
+void                lt_shape_inference_free (lt_shape_inference *si); /* accepts NULL */
+
+/* Runs inference.  `inputs` has one entry per graph input (in
+ * lt_graph_get_inputs order) or is NULL to use the declared types; an entry
+ * with dtype UNDEFINED also means "as declared".  With `strict`, a node
+ * whose output cannot be inferred (unknown op, unknown input shape) is an
+ * error; otherwise its outputs stay unknown (or as declared in the file) and
+ * inference goes on.  A contradiction (shapes that cannot broadcast, a
+ * Reshape to the wrong element count, a bad attribute) is always an error,
+ * LT_ERR_SHAPE, naming the node and the shapes.  May be run again with other
+ * inputs. */
+lt_status lt_shape_inference_run (lt_shape_inference  *si,
+                                  const lt_value_type *inputs,
+                                  bool                 strict,
+                                  lt_error            *err);
+
+/* The result for a value id; valid until the next run or free. */
+const lt_value_type *lt_shape_inference_get (const lt_shape_inference *si,
+                                             int32_t                   value_id);
+
+#ifdef __cplusplus
+}
+#endif
