@@ -1,0 +1,102 @@
+/* kernel.h — the contract between a session and an op's kernels.
+ *
+ * A backend offers, per lt_op, a list of lt_kernel candidates.  A session
+ * picks one per node at reshape (the highest `score` whose `supports`
+ * accepts the node), calls `prepare` once with the node's final shapes, and
+ * `run` on every inference.  `run` must not allocate: everything it needs is
+ * in the prepared state or in the scratch buffer the session hands it.
+ *
+ * Tensor data is owned by the session (its arena, the model's constants, or
+ * the caller's bound buffers); kernels never keep pointers to it across
+ * calls.  Constant data from a model may be unaligned: read it with memcpy
+ * or pack it in prepare.
+ */
+#pragma once
+
+#include "lt/graph.h"
+#include "lt/ops.h"
+#include "lt/status.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A tensor as a kernel sees it. */
+typedef struct lt_kernel_tensor
+{
+  lt_dtype dtype;              /* UNDEFINED for an omitted optional input */
+  int32_t  rank;
+  int64_t  dims[LT_MAX_RANK];
+  uint64_t count;              /* product of dims */
+  void    *data;               /* count packed elements (lt_bytes for STRING); NULL when omitted or empty */
+} lt_kernel_tensor;
+
+typedef struct lt_threadpool lt_threadpool;
+
+/* Work item of a parallel loop: handles indices [begin, end). */
+typedef void (*lt_parallel_fn) (void    *context,
+                                uint64_t begin,
+                                uint64_t end);
+
+/* Splits [0, n) into chunks of at least `grain` indices and runs them on
+ * the pool's threads (and the caller's); returns when all are done.  A NULL
+ * pool runs everything on the calling thread. */
+void lt_threadpool_parallel_for (lt_threadpool *pool,
+                                 uint64_t       n,
+                                 uint64_t       grain,
+                                 lt_parallel_fn fn,
+                                 void          *context);
+
+typedef struct lt_kernel_call
+{
+  const lt_graph         *graph;
+  const lt_node          *node;
+  int32_t                 node_id;
+  uint32_t                n_inputs;
+  const lt_kernel_tensor *inputs;
+  uint32_t                n_outputs;
+  lt_kernel_tensor       *outputs;   /* shapes set by the session, data allocated */
+  void                   *state;     /* from prepare, or NULL */
+  void                   *scratch;   /* at least the scratch_bytes prepare asked for */
+  lt_threadpool          *pool;      /* may be NULL */
+  lt_error               *err;
+} lt_kernel_call;
+
+typedef struct lt_kernel
+{
+  const char *name;   /* e.g. "lt_f32_gemm_ukernel_6x16__avx2", shown in profiles */
+  int         score;  /* higher wins among kernels that support the node */
+
+  /* Optional: whether this kernel handles the node with these input dtypes
+   * and shapes (call->outputs have their shapes, no data; state and scratch
+   * are NULL).  NULL means "every node of its op". */
+  bool (*supports) (const lt_kernel_call *call);
+
+  /* Optional: parses attributes, validates them (a bad one is an
+   * LT_ERR_INVALID_MODEL naming the node), packs constant inputs, and says
+   * how much scratch `run` needs.  Called at reshape; may allocate. */
+  lt_status (*prepare) (const lt_kernel_call *call,
+                        void                **state,
+                        size_t               *scratch_bytes);
+
+  /* Computes the outputs.  Must not allocate.  Errors that depend on data
+   * (an index out of range) are LT_ERR_RUNTIME naming the node. */
+  lt_status (*run) (const lt_kernel_call *call);
+
+  /* Optional: frees what prepare returned. */
+  void (*release) (void *state);
+
+  /* Output 0 may use input 0's memory (elementwise ops). */
+  bool in_place;
+} lt_kernel;
+
+/* A NULL-terminated list of candidates for an op, best first. */
+typedef const lt_kernel *const *lt_kernel_list;
+
+/* The CPU backend's kernels for an op (reference kernels included); an
+ * empty list when the op has none. */
+lt_kernel_list lt_cpu_kernels_for (lt_op op);
+
+/* The reference kernel of an op — the simple, obviously correct one that
+ * every other kernel is tested against — or NULL when there is none. */
+const lt_kernel *lt_cpu_reference_kernel (lt_op op);
