@@ -790,11 +790,14 @@ convert_model (import_ctx             *ctx,
   return lt_graph_finalize (model->graph, ctx->err);
 }
 
-lt_status
-lt_model_load (const char            *path,
-               const lt_load_options *options,
-               lt_model             **out,
-               lt_error              *err)
+/* lt_model_load on a fresh error record, so that the file recorded on
+ * failure is this one even when the caller reuses a record (the innermost
+ * file wins in lt_error_set_file). */
+static lt_status
+load_model (const char            *path,
+            const lt_load_options *options,
+            lt_model             **out,
+            lt_error              *err)
 {
   lt_load_options    opts = { 16, 1000000, (2ull << 30) - 1 };
   lt_prescan_limits  limits;
@@ -804,11 +807,8 @@ lt_model_load (const char            *path,
   struct stat        st;
   lt_status          status;
   void              *addr;
-  lt_error           local_err;
   int                fd;
 
-  if (err == NULL)
-    err = &local_err; /* the status is read back from it on failure */
   if (path == NULL || out == NULL)
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "lt_model_load needs a path and an output");
   if (options)
@@ -900,4 +900,20 @@ fail:
 fail_file:
   lt_error_set_file (err, path);
   return err->code;
+}
+
+lt_status
+lt_model_load (const char            *path,
+               const lt_load_options *options,
+               lt_model             **out,
+               lt_error              *err)
+{
+  lt_error  fresh;
+  lt_status status;
+
+  lt_error_clear (&fresh);
+  status = load_model (path, options, out, &fresh);
+  if (status != LT_OK && err != NULL)
+    *err = fresh;
+  return status;
 }

@@ -283,14 +283,16 @@ walk (walker *w)
       wire = (unsigned) (tag & 7);
       if (field == 0 || field > 536870911u)
         return fail (w, LT_ERR_PARSE, field_start, 0, "a field number is out of range");
+      /* A file that spells our stand-in fields itself would point a tensor
+       * at bytes of its choosing: they are only ever written by pass two. */
+      if (f->type == M_TENSOR && (field == LT_PB_RAW_OFFSET || field == LT_PB_RAW_LENGTH))
+        return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "uses a field number reserved by Lathe");
 
       switch (wire)
         {
         case 0:
           if (!get_varint (buf, &pos, f->end, &value))
             return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a varint is longer than 10 bytes or runs past the end");
-          if (f->type == M_TENSOR && (field == LT_PB_RAW_OFFSET || field == LT_PB_RAW_LENGTH))
-            continue; /* reserved for our own use: dropped */
           if (find_child (f->type, (uint32_t) field))
             return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a message field is encoded as a number");
           if (w->out)
