@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -48,6 +49,22 @@ static lt_status
 no_memory (import_ctx *ctx)
 {
   return lt_error_set (ctx->err, LT_ERR_NO_MEMORY, NULL, "out of memory while importing the model");
+}
+
+/* The subject of an error about something the file may leave unnamed: its
+ * name, or "<what> #<index> of graph '<graph>'" written into buf. */
+static const char *
+describe (const char *name,
+          const char *what,
+          size_t      index,
+          const char *graph_name,
+          char       *buf,
+          size_t      size)
+{
+  if (name && name[0])
+    return name;
+  snprintf (buf, size, "%s #%zu of graph '%s'", what, index, graph_name ? graph_name : "");
+  return buf;
 }
 
 /* ---- tensors ----------------------------------------------------------- */
@@ -131,10 +148,10 @@ static lt_status
 tensor_from_typed (import_ctx              *ctx,
                    lt_graph                *graph,
                    const Onnx__TensorProto *tp,
+                   const char              *subject,
                    lt_tensor               *t,
                    size_t                   nbytes)
 {
-  const char *name = t->name;
   uint64_t    n = t->count;
   uint64_t    have;
   uint8_t    *dst;
@@ -143,7 +160,7 @@ tensor_from_typed (import_ctx              *ctx,
     {
       lt_bytes *strings;
       if (tp->n_string_data != n)
-        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name,
+        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject,
                              "string_data has %zu entries for %llu elements", tp->n_string_data, (unsigned long long) n);
       if (n == 0)
         return LT_OK;
@@ -190,7 +207,7 @@ tensor_from_typed (import_ctx              *ctx,
     else if (lt_dtype_bits (t->dtype) == 4)
       want = (n + 1) / 2; /* two 4-bit elements per int32_data entry */
     if (have != want)
-      return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name,
+      return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject,
                            "the tensor has %llu elements but its typed data field holds %llu values",
                            (unsigned long long) n, (unsigned long long) have);
   }
@@ -250,14 +267,17 @@ tensor_from_typed (import_ctx              *ctx,
 }
 
 /* Fills *t from a TensorProto; t->data points into the model mapping, the
- * external data mapping, or the graph's arena. */
+ * external data mapping, or the graph's arena.  Errors name the tensor, or
+ * `unnamed` when the tensor has no name. */
 static lt_status
 convert_tensor (import_ctx              *ctx,
                 lt_graph                *graph,
                 const Onnx__TensorProto *tp,
+                const char              *unnamed,
                 lt_tensor               *t)
 {
   const char *name = tp->name ? tp->name : "";
+  const char *subject = name[0] ? name : unnamed;
   uint64_t    raw_offset = 0, raw_length = 0;
   bool        stripped = find_stripped_raw (tp, &raw_offset, &raw_length);
   bool        has_raw = stripped || tp->has_raw_data;
@@ -271,51 +291,51 @@ convert_tensor (import_ctx              *ctx,
   if (!t->name)
     return no_memory (ctx);
   if (!tp->has_data_type || !lt_dtype_is_valid (tp->data_type))
-    return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name, "data_type %d is not a valid tensor type",
+    return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "data_type %d is not a valid tensor type",
                          tp->has_data_type ? tp->data_type : 0);
   t->dtype = (lt_dtype) tp->data_type;
   if (tp->n_dims > LT_MAX_RANK)
-    return lt_error_set (ctx->err, LT_ERR_UNSUPPORTED, name, "rank %zu is above the engine's limit of %d",
+    return lt_error_set (ctx->err, LT_ERR_UNSUPPORTED, subject, "rank %zu is above the engine's limit of %d",
                          tp->n_dims, LT_MAX_RANK);
   t->rank = (int32_t) tp->n_dims;
   for (size_t i = 0; i < tp->n_dims; i++)
     {
       if (tp->dims[i] < 0)
-        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name, "dims[%zu] is negative (%lld)", i,
+        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "dims[%zu] is negative (%lld)", i,
                              (long long) tp->dims[i]);
       t->dims[i] = tp->dims[i];
     }
   if (!lt_checked_dims_product (t->dims, t->rank, &t->count))
-    return lt_error_set (ctx->err, LT_ERR_LIMIT, name, "the product of the dims overflows (the tensor is too large)");
+    return lt_error_set (ctx->err, LT_ERR_LIMIT, subject, "the product of the dims overflows (the tensor is too large)");
   if (tp->segment)
-    return lt_error_set (ctx->err, LT_ERR_UNSUPPORTED, name, "segmented tensors are not supported");
+    return lt_error_set (ctx->err, LT_ERR_UNSUPPORTED, subject, "segmented tensors are not supported");
 
   if (t->dtype != LT_DTYPE_STRING && !lt_dtype_storage_size (t->dtype, t->count, &nbytes))
-    return lt_error_set (ctx->err, LT_ERR_LIMIT, name, "the tensor's byte size overflows");
+    return lt_error_set (ctx->err, LT_ERR_LIMIT, subject, "the tensor's byte size overflows");
   if ((has_raw + external + has_typed) > 1)
-    return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name,
+    return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject,
                          "the tensor's data is given more than once (raw_data, typed fields or external data)");
 
   if (external)
     {
       if (t->dtype == LT_DTYPE_STRING)
-        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name, "string tensors cannot use external data");
+        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "string tensors cannot use external data");
       t->nbytes = nbytes;
-      return tensor_from_external (ctx, tp, name, nbytes, &t->data);
+      return tensor_from_external (ctx, tp, subject, nbytes, &t->data);
     }
   if (has_raw)
     {
       uint64_t len = stripped ? raw_length : tp->raw_data.len;
       if (t->dtype == LT_DTYPE_STRING)
-        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name, "string tensors cannot use raw_data");
+        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "string tensors cannot use raw_data");
       if (len != nbytes)
-        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name,
+        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject,
                              "raw_data holds %llu bytes but dims and data_type need %zu",
                              (unsigned long long) len, nbytes);
       if (stripped)
         {
           if (raw_offset > ctx->file_len || raw_length > ctx->file_len - raw_offset)
-            return lt_error_set (ctx->err, LT_ERR_PARSE, name, "raw_data lies outside the file");
+            return lt_error_set (ctx->err, LT_ERR_PARSE, subject, "raw_data lies outside the file");
           t->data = ctx->file + raw_offset;
         }
       else if (nbytes)
@@ -330,9 +350,9 @@ convert_tensor (import_ctx              *ctx,
       return LT_OK;
     }
   if (!has_typed && t->count > 0)
-    return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name, "the tensor has %llu elements but no data",
+    return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "the tensor has %llu elements but no data",
                          (unsigned long long) t->count);
-  return tensor_from_typed (ctx, graph, tp, t, nbytes);
+  return tensor_from_typed (ctx, graph, tp, subject, t, nbytes);
 }
 
 /* ---- types ------------------------------------------------------------- */
@@ -476,11 +496,13 @@ convert_attr (import_ctx                 *ctx,
     case LT_ATTR_TENSOR:
       {
         lt_tensor *t = lt_graph_alloc (graph, sizeof *t);
+        char       unnamed[LT_ERROR_NAME_MAX];
         if (!t)
           return no_memory (ctx);
         if (!ap->t)
           return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, node_label, "attribute '%s' has no tensor", attr->name);
-        if ((st = convert_tensor (ctx, graph, ap->t, t)) != LT_OK)
+        snprintf (unnamed, sizeof unnamed, "attribute '%.96s' of node '%.128s'", attr->name, node_label);
+        if ((st = convert_tensor (ctx, graph, ap->t, unnamed, t)) != LT_OK)
           return st;
         attr->v.t = t;
       }
@@ -538,7 +560,9 @@ convert_attr (import_ctx                 *ctx,
             return no_memory (ctx);
           for (size_t i = 0; i < ap->n_tensors; i++)
             {
-              if ((st = convert_tensor (ctx, graph, ap->tensors[i], &storage[i])) != LT_OK)
+              char unnamed[LT_ERROR_NAME_MAX];
+              snprintf (unnamed, sizeof unnamed, "attribute '%.80s'[%zu] of node '%.100s'", attr->name, i, node_label);
+              if ((st = convert_tensor (ctx, graph, ap->tensors[i], unnamed, &storage[i])) != LT_OK)
                 return st;
               ts[i] = &storage[i];
             }
@@ -595,12 +619,14 @@ static lt_status
 convert_node (import_ctx             *ctx,
               lt_graph               *graph,
               const Onnx__NodeProto  *np,
+              size_t                  index,
               uint32_t                depth,
               const Onnx__ModelProto *mp)
 {
   lt_node_desc desc = { 0 };
   lt_attr     *attrs = NULL;
-  const char  *label = np->name && np->name[0] ? np->name : (np->op_type ? np->op_type : "?");
+  char         buf[LT_ERROR_NAME_MAX];
+  const char  *label;
   lt_status    st;
   lt_attr     *added;
   int32_t      id;
@@ -613,6 +639,18 @@ convert_node (import_ctx             *ctx,
   desc.inputs = (const char *const *) np->input;
   desc.n_outputs = (uint32_t) np->n_output;
   desc.outputs = (const char *const *) np->output;
+
+  /* unnamed nodes are "<op_type> #<index>", as lt_node_describe spells them */
+  if (desc.op_type[0] == '\0')
+    return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, describe (desc.name, "node", index, lt_graph_get_name (graph), buf, sizeof buf),
+                         "the node has no op_type");
+  if (desc.name[0])
+    label = desc.name;
+  else
+    {
+      snprintf (buf, sizeof buf, "%s #%zu", desc.op_type, index);
+      label = buf;
+    }
 
   /* The node goes in first, without attributes, so that subgraphs built
    * while converting them already belong to the graph (freed with it). */
@@ -650,25 +688,34 @@ convert_graph (import_ctx              *ctx,
                uint32_t                 depth,
                const Onnx__ModelProto  *mp)
 {
-  lt_status st;
+  const char *graph_name = gp->name ? gp->name : "";
+  char        buf[LT_ERROR_NAME_MAX];
+  lt_status   st;
 
-  lt_graph_set_name (graph, gp->name);
+  lt_graph_set_name (graph, graph_name);
   for (size_t i = 0; i < gp->n_input; i++)
     {
       const Onnx__ValueInfoProto *vi = gp->input[i];
       const char                 *name = vi->name ? vi->name : "";
+      const char                 *subject = describe (name, "input", i, graph_name, buf, sizeof buf);
       lt_dtype                    dtype;
       lt_shape                    shape;
-      if ((st = convert_type (ctx, graph, name, vi->type, &dtype, &shape)) != LT_OK)
+      if (name[0] == '\0')
+        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "the graph input has an empty name");
+      if ((st = convert_type (ctx, graph, subject, vi->type, &dtype, &shape)) != LT_OK)
         return st;
       if ((st = lt_graph_add_input (graph, name, dtype, &shape, NULL, ctx->err)) != LT_OK)
         return st;
     }
   for (size_t i = 0; i < gp->n_initializer; i++)
     {
-      lt_tensor t;
-      if ((st = convert_tensor (ctx, graph, gp->initializer[i], &t)) != LT_OK)
+      const char *name = gp->initializer[i]->name;
+      const char *subject = describe (name, "initializer", i, graph_name, buf, sizeof buf);
+      lt_tensor   t;
+      if ((st = convert_tensor (ctx, graph, gp->initializer[i], subject, &t)) != LT_OK)
         return st;
+      if (name == NULL || name[0] == '\0')
+        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "the initializer has an empty name");
       if ((st = lt_graph_add_constant (graph, &t, NULL, ctx->err)) != LT_OK)
         return st;
     }
@@ -676,19 +723,22 @@ convert_graph (import_ctx              *ctx,
     {
       const Onnx__SparseTensorProto *sp = gp->sparse_initializer[0];
       return lt_error_set (ctx->err, LT_ERR_UNSUPPORTED,
-                           sp->values && sp->values->name ? sp->values->name : NULL,
+                           describe (sp->values ? sp->values->name : NULL, "sparse_initializer", 0, graph_name, buf, sizeof buf),
                            "sparse initializers are not supported");
     }
   for (size_t i = 0; i < gp->n_node; i++)
-    if ((st = convert_node (ctx, graph, gp->node[i], depth, mp)) != LT_OK)
+    if ((st = convert_node (ctx, graph, gp->node[i], i, depth, mp)) != LT_OK)
       return st;
   for (size_t i = 0; i < gp->n_output; i++)
     {
       const Onnx__ValueInfoProto *vi = gp->output[i];
       const char                 *name = vi->name ? vi->name : "";
+      const char                 *subject = describe (name, "output", i, graph_name, buf, sizeof buf);
       lt_dtype                    dtype;
       lt_shape                    shape;
-      if ((st = convert_type (ctx, graph, name, vi->type, &dtype, &shape)) != LT_OK)
+      if (name[0] == '\0')
+        return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "the graph output has an empty name");
+      if ((st = convert_type (ctx, graph, subject, vi->type, &dtype, &shape)) != LT_OK)
         return st;
       if ((st = lt_graph_add_output (graph, name, ctx->err)) != LT_OK)
         return st;
@@ -701,7 +751,8 @@ convert_graph (import_ctx              *ctx,
       const char                 *name = vi->name ? vi->name : "";
       lt_dtype                    dtype;
       lt_shape                    shape;
-      if ((st = convert_type (ctx, graph, name, vi->type, &dtype, &shape)) != LT_OK)
+      if ((st = convert_type (ctx, graph, describe (name, "value_info", i, graph_name, buf, sizeof buf), vi->type,
+                              &dtype, &shape)) != LT_OK)
         return st;
       if ((st = lt_graph_declare_value (graph, name, dtype, shape.rank >= 0 ? &shape : NULL, ctx->err)) != LT_OK)
         return st;
