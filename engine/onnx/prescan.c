@@ -15,6 +15,8 @@
  */
 #include "prescan.h"
 
+#include "onnx/onnx.pb-c.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,67 +73,93 @@ static const char *const msg_names[] = {
   [M_ANNOTATION] = "TensorAnnotation",
 };
 
+/* protobuf-c's descriptors, for the wire type of every known scalar field:
+ * protobuf-c refuses a mismatch without saying where, so the scan does. */
+static const ProtobufCMessageDescriptor *const msg_descriptors[] = {
+  [M_NONE] = NULL,
+  [M_MODEL] = &onnx__model_proto__descriptor,
+  [M_GRAPH] = &onnx__graph_proto__descriptor,
+  [M_NODE] = &onnx__node_proto__descriptor,
+  [M_ATTR] = &onnx__attribute_proto__descriptor,
+  [M_TENSOR] = &onnx__tensor_proto__descriptor,
+  [M_SEGMENT] = &onnx__tensor_proto__segment__descriptor,
+  [M_SPARSE] = &onnx__sparse_tensor_proto__descriptor,
+  [M_VALUE_INFO] = &onnx__value_info_proto__descriptor,
+  [M_TYPE] = &onnx__type_proto__descriptor,
+  [M_TYPE_TENSOR] = &onnx__type_proto__tensor__descriptor,
+  [M_TYPE_SEQ] = &onnx__type_proto__sequence__descriptor,
+  [M_TYPE_MAP] = &onnx__type_proto__map__descriptor,
+  [M_TYPE_OPT] = &onnx__type_proto__optional__descriptor,
+  [M_TYPE_SPARSE] = &onnx__type_proto__sparse_tensor__descriptor,
+  [M_SHAPE] = &onnx__tensor_shape_proto__descriptor,
+  [M_DIM] = &onnx__tensor_shape_proto__dimension__descriptor,
+  [M_STRING_ENTRY] = &onnx__string_string_entry_proto__descriptor,
+  [M_OPSET] = &onnx__operator_set_id_proto__descriptor,
+  [M_TRAINING] = &onnx__training_info_proto__descriptor,
+  [M_FUNCTION] = &onnx__function_proto__descriptor,
+  [M_ANNOTATION] = &onnx__tensor_annotation__descriptor,
+};
+
 typedef struct
 {
-  msg_type    parent;
-  uint32_t    field;
-  msg_type    child;
-  const char *name;
+  msg_type parent;
+  uint32_t field;
+  msg_type child;
 } child_field;
 
 /* Every field of the schema that holds a sub-message. */
 static const child_field children[] = {
-  { M_MODEL, 7, M_GRAPH, "graph" },
-  { M_MODEL, 8, M_OPSET, "opset_import" },
-  { M_MODEL, 14, M_STRING_ENTRY, "metadata_props" },
-  { M_MODEL, 20, M_TRAINING, "training_info" },
-  { M_MODEL, 25, M_FUNCTION, "functions" },
-  { M_GRAPH, 1, M_NODE, "node" },
-  { M_GRAPH, 5, M_TENSOR, "initializer" },
-  { M_GRAPH, 15, M_SPARSE, "sparse_initializer" },
-  { M_GRAPH, 11, M_VALUE_INFO, "input" },
-  { M_GRAPH, 12, M_VALUE_INFO, "output" },
-  { M_GRAPH, 13, M_VALUE_INFO, "value_info" },
-  { M_GRAPH, 14, M_ANNOTATION, "quantization_annotation" },
-  { M_GRAPH, 16, M_STRING_ENTRY, "metadata_props" },
-  { M_NODE, 5, M_ATTR, "attribute" },
-  { M_NODE, 9, M_STRING_ENTRY, "metadata_props" },
-  { M_ATTR, 5, M_TENSOR, "t" },
-  { M_ATTR, 6, M_GRAPH, "g" },
-  { M_ATTR, 22, M_SPARSE, "sparse_tensor" },
-  { M_ATTR, 14, M_TYPE, "tp" },
-  { M_ATTR, 10, M_TENSOR, "tensors" },
-  { M_ATTR, 11, M_GRAPH, "graphs" },
-  { M_ATTR, 23, M_SPARSE, "sparse_tensors" },
-  { M_ATTR, 15, M_TYPE, "type_protos" },
-  { M_TENSOR, 3, M_SEGMENT, "segment" },
-  { M_TENSOR, 13, M_STRING_ENTRY, "external_data" },
-  { M_TENSOR, 16, M_STRING_ENTRY, "metadata_props" },
-  { M_SPARSE, 1, M_TENSOR, "values" },
-  { M_SPARSE, 2, M_TENSOR, "indices" },
-  { M_VALUE_INFO, 2, M_TYPE, "type" },
-  { M_VALUE_INFO, 4, M_STRING_ENTRY, "metadata_props" },
-  { M_TYPE, 1, M_TYPE_TENSOR, "tensor_type" },
-  { M_TYPE, 4, M_TYPE_SEQ, "sequence_type" },
-  { M_TYPE, 5, M_TYPE_MAP, "map_type" },
-  { M_TYPE, 9, M_TYPE_OPT, "optional_type" },
-  { M_TYPE, 8, M_TYPE_SPARSE, "sparse_tensor_type" },
-  { M_TYPE_TENSOR, 2, M_SHAPE, "shape" },
-  { M_TYPE_SPARSE, 2, M_SHAPE, "shape" },
-  { M_TYPE_SEQ, 1, M_TYPE, "elem_type" },
-  { M_TYPE_MAP, 2, M_TYPE, "value_type" },
-  { M_TYPE_OPT, 1, M_TYPE, "elem_type" },
-  { M_SHAPE, 1, M_DIM, "dim" },
-  { M_TRAINING, 1, M_GRAPH, "initialization" },
-  { M_TRAINING, 2, M_GRAPH, "algorithm" },
-  { M_TRAINING, 3, M_STRING_ENTRY, "initialization_binding" },
-  { M_TRAINING, 4, M_STRING_ENTRY, "update_binding" },
-  { M_FUNCTION, 7, M_NODE, "node" },
-  { M_FUNCTION, 11, M_ATTR, "attribute_proto" },
-  { M_FUNCTION, 9, M_OPSET, "opset_import" },
-  { M_FUNCTION, 12, M_VALUE_INFO, "value_info" },
-  { M_FUNCTION, 14, M_STRING_ENTRY, "metadata_props" },
-  { M_ANNOTATION, 2, M_STRING_ENTRY, "quant_parameter_tensor_names" },
+  { M_MODEL, 7, M_GRAPH },
+  { M_MODEL, 8, M_OPSET },
+  { M_MODEL, 14, M_STRING_ENTRY },
+  { M_MODEL, 20, M_TRAINING },
+  { M_MODEL, 25, M_FUNCTION },
+  { M_GRAPH, 1, M_NODE },
+  { M_GRAPH, 5, M_TENSOR },
+  { M_GRAPH, 15, M_SPARSE },
+  { M_GRAPH, 11, M_VALUE_INFO },
+  { M_GRAPH, 12, M_VALUE_INFO },
+  { M_GRAPH, 13, M_VALUE_INFO },
+  { M_GRAPH, 14, M_ANNOTATION },
+  { M_GRAPH, 16, M_STRING_ENTRY },
+  { M_NODE, 5, M_ATTR },
+  { M_NODE, 9, M_STRING_ENTRY },
+  { M_ATTR, 5, M_TENSOR },
+  { M_ATTR, 6, M_GRAPH },
+  { M_ATTR, 22, M_SPARSE },
+  { M_ATTR, 14, M_TYPE },
+  { M_ATTR, 10, M_TENSOR },
+  { M_ATTR, 11, M_GRAPH },
+  { M_ATTR, 23, M_SPARSE },
+  { M_ATTR, 15, M_TYPE },
+  { M_TENSOR, 3, M_SEGMENT },
+  { M_TENSOR, 13, M_STRING_ENTRY },
+  { M_TENSOR, 16, M_STRING_ENTRY },
+  { M_SPARSE, 1, M_TENSOR },
+  { M_SPARSE, 2, M_TENSOR },
+  { M_VALUE_INFO, 2, M_TYPE },
+  { M_VALUE_INFO, 4, M_STRING_ENTRY },
+  { M_TYPE, 1, M_TYPE_TENSOR },
+  { M_TYPE, 4, M_TYPE_SEQ },
+  { M_TYPE, 5, M_TYPE_MAP },
+  { M_TYPE, 9, M_TYPE_OPT },
+  { M_TYPE, 8, M_TYPE_SPARSE },
+  { M_TYPE_TENSOR, 2, M_SHAPE },
+  { M_TYPE_SPARSE, 2, M_SHAPE },
+  { M_TYPE_SEQ, 1, M_TYPE },
+  { M_TYPE_MAP, 2, M_TYPE },
+  { M_TYPE_OPT, 1, M_TYPE },
+  { M_SHAPE, 1, M_DIM },
+  { M_TRAINING, 1, M_GRAPH },
+  { M_TRAINING, 2, M_GRAPH },
+  { M_TRAINING, 3, M_STRING_ENTRY },
+  { M_TRAINING, 4, M_STRING_ENTRY },
+  { M_FUNCTION, 7, M_NODE },
+  { M_FUNCTION, 11, M_ATTR },
+  { M_FUNCTION, 9, M_OPSET },
+  { M_FUNCTION, 12, M_VALUE_INFO },
+  { M_FUNCTION, 14, M_STRING_ENTRY },
+  { M_ANNOTATION, 2, M_STRING_ENTRY },
 };
 
 static const child_field *
@@ -235,15 +263,76 @@ fail (walker     *w,
 
   if (field)
     {
-      const child_field *c = find_child (f->type, field);
-      if (c)
-        snprintf (subject, sizeof subject, "%s.%s", msg_names[f->type], c->name);
+      const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field (msg_descriptors[f->type], field);
+      if (fd)
+        snprintf (subject, sizeof subject, "%s.%s", msg_names[f->type], fd->name);
       else
         snprintf (subject, sizeof subject, "%s field %u", msg_names[f->type], field);
     }
   else
     snprintf (subject, sizeof subject, "%s", msg_names[f->type]);
   return lt_error_set (w->err, code, subject, "%s (at byte %zu)", what, offset);
+}
+
+/* The wire type a scalar field of `type` takes when not packed. */
+static unsigned
+scalar_wire_type (ProtobufCType type)
+{
+  switch (type)
+    {
+    case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_FIXED32:
+    case PROTOBUF_C_TYPE_FLOAT:
+      return 5;
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_DOUBLE:
+      return 1;
+    case PROTOBUF_C_TYPE_STRING:
+    case PROTOBUF_C_TYPE_BYTES:
+    case PROTOBUF_C_TYPE_MESSAGE:
+      return 2;
+    default:
+      return 0;
+    }
+}
+
+/* Checks a known field's wire type against the schema, and the payload of a
+ * packed repeated field (whole elements, well-formed varints).  Unknown
+ * fields pass: protobuf-c keeps them aside. */
+static lt_status
+check_field (walker  *w,
+             size_t   field_start,
+             uint32_t field,
+             unsigned wire,
+             size_t   payload,
+             size_t   payload_len)
+{
+  const frame                    *f = &w->stack[w->depth - 1];
+  const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field (msg_descriptors[f->type], field);
+  unsigned                        want;
+
+  if (fd == NULL)
+    return LT_OK;
+  want = scalar_wire_type (fd->type);
+  if (wire == want)
+    return LT_OK;
+  if (wire != 2 || fd->label != PROTOBUF_C_LABEL_REPEATED)
+    return fail (w, LT_ERR_PARSE, field_start, field,
+                 want == 2 ? "a length-delimited field is encoded as a number"
+                           : "a numeric field is encoded with the wrong wire type");
+  /* packed */
+  if ((want == 5 && payload_len % 4 != 0) || (want == 1 && payload_len % 8 != 0))
+    return fail (w, LT_ERR_PARSE, field_start, field, "a packed field does not hold a whole number of elements");
+  if (want == 0)
+    {
+      size_t   pos = payload, end = payload + payload_len;
+      uint64_t value;
+      while (pos < end)
+        if (!get_varint (w->buf, &pos, end, &value))
+          return fail (w, LT_ERR_PARSE, field_start, field, "a packed field holds a malformed varint");
+    }
+  return LT_OK;
 }
 
 static lt_status
@@ -263,6 +352,7 @@ walk (walker *w)
       size_t   field_start = pos;
       uint64_t tag, field, value;
       unsigned wire;
+      lt_status st;
 
       if (pos == f->end)
         {
@@ -293,8 +383,8 @@ walk (walker *w)
         case 0:
           if (!get_varint (buf, &pos, f->end, &value))
             return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a varint is longer than 10 bytes or runs past the end");
-          if (find_child (f->type, (uint32_t) field))
-            return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a message field is encoded as a number");
+          if ((st = check_field (w, field_start, (uint32_t) field, wire, 0, 0)) != LT_OK)
+            return st;
           if (w->out)
             w->out = put_varint (put_varint (w->out, tag), value);
           f->new_size += varint_size (tag) + varint_size (value);
@@ -306,8 +396,8 @@ walk (walker *w)
             size_t n = wire == 1 ? 8 : 4;
             if (f->end - pos < n)
               return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a fixed-size field runs past the end");
-            if (find_child (f->type, (uint32_t) field))
-              return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a message field is encoded as a number");
+            if ((st = check_field (w, field_start, (uint32_t) field, wire, 0, 0)) != LT_OK)
+              return st;
             if (w->out)
               {
                 w->out = put_varint (w->out, tag);
@@ -329,6 +419,8 @@ walk (walker *w)
       /* length-delimited */
       if (!get_varint (buf, &pos, f->end, &value) || value > f->end - pos)
         return fail (w, LT_ERR_PARSE, field_start, (uint32_t) field, "a length prefix runs past the end of its message");
+      if ((st = check_field (w, field_start, (uint32_t) field, wire, pos, (size_t) value)) != LT_OK)
+        return st;
 
       {
         const child_field *child = find_child (f->type, (uint32_t) field);

@@ -450,6 +450,36 @@ test_wrong_wire_type (void)
   expect_bytes_error ("wire-group.onnx", group, sizeof group, LT_ERR_PARSE, "ModelProto", "wire type");
 }
 
+/* Scalar fields with the wrong wire type and malformed packed fields: below
+ * what protobuf-c reports, so the pre-scan must name them. */
+static void
+test_scalar_wire_type (void)
+{
+  static const guint8 ir_version_as_bytes[] = { 0x0a, 0x01, 0x08 };
+  static const guint8 producer_as_varint[] = { 0x10, 0x01 };
+  GByteArray *tensor = g_byte_array_new ();
+  GByteArray *bytes;
+  static const guint8 three_bytes[] = { 0, 0, 0 };
+  static const guint8 bad_varint[] = { 0xff };
+
+  expect_bytes_error ("wire-ir-version.onnx", ir_version_as_bytes, sizeof ir_version_as_bytes, LT_ERR_PARSE,
+                      "ModelProto.ir_version", "wrong wire type");
+  expect_bytes_error ("wire-producer.onnx", producer_as_varint, sizeof producer_as_varint, LT_ERR_PARSE,
+                      "ModelProto.producer_name", "encoded as a number");
+
+  put_bytes_field (tensor, 4, three_bytes, sizeof three_bytes); /* packed float_data: 3 bytes */
+  bytes = wrap_in_model (wrap (tensor, NULL, 0, 5));
+  expect_bytes_error ("packed-floats.onnx", bytes->data, bytes->len, LT_ERR_PARSE, "TensorProto.float_data",
+                      "whole number of elements");
+  g_byte_array_unref (bytes);
+
+  tensor = g_byte_array_new ();
+  put_bytes_field (tensor, 1, bad_varint, sizeof bad_varint); /* packed dims: an unterminated varint */
+  bytes = wrap_in_model (wrap (tensor, NULL, 0, 5));
+  expect_bytes_error ("packed-dims.onnx", bytes->data, bytes->len, LT_ERR_PARSE, "TensorProto.dims", "malformed varint");
+  g_byte_array_unref (bytes);
+}
+
 /* The importer's own stand-in field numbers are refused when a file
  * carries them, so a file cannot point a tensor at arbitrary bytes. */
 static void
@@ -823,6 +853,44 @@ test_cycle (void)
   expect_model_error (&m, "cycle", LT_ERR_INVALID_MODEL, NULL, "cycle");
 }
 
+/* Things a file may leave unnamed are named by position in errors. */
+static void
+test_unnamed_subjects (void)
+{
+  test_model               m;
+  Onnx__AttributeProto     attr = ONNX__ATTRIBUTE_PROTO__INIT;
+  Onnx__AttributeProto    *attrs[1] = { &attr };
+  Onnx__TensorProto        value = ONNX__TENSOR_PROTO__INIT;
+
+  test_model_init (&m);
+  m.nodes[0].op_type = (char *) "";
+  m.nodes[0].name = (char *) "";
+  expect_model_error (&m, "unnamed-node", LT_ERR_INVALID_MODEL, "node #0 of graph 'main'", "no op_type");
+
+  test_model_init (&m);
+  m.weight.name = (char *) "";
+  m.weight.data_type = 99;
+  expect_model_error (&m, "unnamed-initializer", LT_ERR_INVALID_MODEL, "initializer #0 of graph 'main'", "data_type 99");
+
+  test_model_init (&m);
+  m.input.name = (char *) "";
+  expect_model_error (&m, "unnamed-input", LT_ERR_INVALID_MODEL, "input #0 of graph 'main'", "empty name");
+
+  /* an unnamed attribute tensor of an unnamed node */
+  test_model_init (&m);
+  m.nodes[0].name = (char *) "";
+  value.has_data_type = TRUE;
+  value.data_type = 0;
+  attr.name = (char *) "value";
+  attr.has_type = TRUE;
+  attr.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR;
+  attr.t = &value;
+  m.nodes[0].n_attribute = 1;
+  m.nodes[0].attribute = attrs;
+  expect_model_error (&m, "unnamed-attribute-tensor", LT_ERR_INVALID_MODEL, "attribute 'value' of node 'Add #0'",
+                      "data_type 0");
+}
+
 /* ---- external data ----------------------------------------------------- */
 
 /* A folder `name` holding model.onnx whose w lives at `location`; returns
@@ -1054,6 +1122,7 @@ main (int   argc,
   g_test_add_func ("/import/bad/varint-past-end", test_varint_past_end);
   g_test_add_func ("/import/bad/length-past-end", test_length_past_end);
   g_test_add_func ("/import/bad/wrong-wire-type", test_wrong_wire_type);
+  g_test_add_func ("/import/bad/scalar-wire-type", test_scalar_wire_type);
   g_test_add_func ("/import/bad/reserved-field", test_reserved_field);
   g_test_add_func ("/import/bad/nesting-bomb", test_nesting_bomb);
   g_test_add_func ("/import/bad/type-nesting-bomb", test_type_nesting_bomb);
@@ -1070,6 +1139,7 @@ main (int   argc,
   g_test_add_func ("/import/bad/produced-twice", test_produced_twice);
   g_test_add_func ("/import/bad/input-not-produced", test_input_not_produced);
   g_test_add_func ("/import/bad/cycle", test_cycle);
+  g_test_add_func ("/import/bad/unnamed-subjects", test_unnamed_subjects);
   g_test_add_func ("/import/bad/external/valid", test_external_valid);
   g_test_add_func ("/import/bad/external/absolute", test_external_absolute);
   g_test_add_func ("/import/bad/external/climbs-out", test_external_climbs_out);
