@@ -34,6 +34,12 @@
 #define LT_STRIP_THRESHOLD      256
 #define LT_MAX_MESSAGE_DEPTH    100
 #define LT_MAX_MESSAGES         (16u << 20)
+/* Memory protobuf-c may allocate beyond the bytes it copies: 64 MiB plus 16
+ * bytes per byte of the file (a 4-byte shape dimension decodes to a 48-byte
+ * struct and a pointer), at most 1 GiB. */
+#define LT_UNPACK_COST_BASE     (64ull << 20)
+#define LT_UNPACK_COST_PER_BYTE 16ull
+#define LT_UNPACK_COST_MAX      (1ull << 30)
 
 typedef struct import_ctx
 {
@@ -924,6 +930,9 @@ load_model (const char            *path,
   limits.max_graph_depth = opts.max_graph_depth;
   limits.max_nodes = opts.max_nodes;
   limits.max_messages = LT_MAX_MESSAGES;
+  limits.max_unpack_cost = LT_UNPACK_COST_BASE + LT_UNPACK_COST_PER_BYTE * ctx.file_len;
+  if (limits.max_unpack_cost > LT_UNPACK_COST_MAX)
+    limits.max_unpack_cost = LT_UNPACK_COST_MAX;
   limits.strip_threshold = LT_STRIP_THRESHOLD;
   if (lt_onnx_prescan (ctx.file, ctx.file_len, &limits, &scan, err) != LT_OK)
     goto fail;

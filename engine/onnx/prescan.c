@@ -7,8 +7,11 @@
  *
  * The walk runs twice when stripping: pass one computes the new size of every
  * sub-message (sizes change when raw_data is replaced), pass two writes.
- * Sub-messages are numbered in pre-order in both passes, so pass two finds
- * each new size in `sizes` by that number.
+ * Sub-messages are numbered in pre-order in both passes.  Pass one records
+ * (number, new size) only for the messages whose size changed (those that
+ * hold a stripped tensor), then sorts the records by number; pass two meets
+ * the messages in the same order, so it consumes the records with a cursor
+ * and keeps every other length as it was.
  *
  *   example: TensorProto { name:"w" (field 8), raw_data: 4 MB (field 9) }
  *   becomes  TensorProto { name:"w", 536870000: <offset>, 536870001: 4194304 }
@@ -177,10 +180,17 @@ typedef struct frame
   msg_type type;
   size_t   end;        /* offset just past this message in the input */
   uint64_t new_size;   /* pass one: bytes this message will have */
-  uint32_t record;     /* pre-order number (pass two reads sizes[record]) */
+  uint64_t old_size;   /* bytes this message has in the input */
+  uint32_t number;     /* pre-order number of this sub-message */
   uint32_t graph_depth;
   uint32_t field;      /* field number in the parent (for messages) */
 } frame;
+
+typedef struct resized
+{
+  uint32_t number;
+  uint64_t new_size;
+} resized;
 
 typedef struct walker
 {
@@ -190,12 +200,14 @@ typedef struct walker
   lt_error                *err;
   frame                   *stack;
   uint32_t                 depth;
-  uint64_t                *sizes;      /* per record, filled in pass one */
-  uint32_t                 n_records;
-  uint32_t                 cap_records;
+  resized                 *resized;    /* pass one: messages whose size changed */
+  uint32_t                 n_resized;
+  uint32_t                 cap_resized;
+  uint32_t                 next_resized; /* pass two: cursor into resized */
   uint8_t                 *out;        /* pass two: output cursor; NULL in pass one */
   uint32_t                 n_nodes;
   uint32_t                 n_stripped;
+  uint64_t                 unpack_cost; /* see check_field */
 } walker;
 
 static unsigned
@@ -297,9 +309,17 @@ scalar_wire_type (ProtobufCType type)
     }
 }
 
-/* Checks a known field's wire type against the schema, and the payload of a
- * packed repeated field (whole elements, well-formed varints).  Unknown
- * fields pass: protobuf-c keeps them aside. */
+/* What protobuf-c allocates for one field beyond the bytes it copies (those
+ * are bounded by the file's size): the struct of a sub-message, a pointer
+ * per element of a repeated field, a block header per string, 8 bytes per
+ * packed varint (one byte in the file), a record per unknown field. */
+#define UNPACK_COST_BLOCK   16u
+#define UNPACK_COST_UNKNOWN 48u
+
+/* Checks a known field's wire type against the schema and the payload of a
+ * packed repeated field (whole elements, well-formed varints), and adds what
+ * unpacking the field costs to the walk's total, failing above the cap.
+ * Unknown fields pass: protobuf-c keeps them aside. */
 static lt_status
 check_field (walker  *w,
              size_t   field_start,
@@ -310,14 +330,28 @@ check_field (walker  *w,
 {
   const frame                    *f = &w->stack[w->depth - 1];
   const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field (msg_descriptors[f->type], field);
+  bool                            repeated;
+  uint64_t                        cost = 0;
   unsigned                        want;
 
   if (fd == NULL)
-    return LT_OK;
+    {
+      cost = UNPACK_COST_UNKNOWN;
+      goto account;
+    }
+  repeated = fd->label == PROTOBUF_C_LABEL_REPEATED;
   want = scalar_wire_type (fd->type);
   if (wire == want)
-    return LT_OK;
-  if (wire != 2 || fd->label != PROTOBUF_C_LABEL_REPEATED)
+    {
+      if (fd->type == PROTOBUF_C_TYPE_MESSAGE)
+        cost = ((const ProtobufCMessageDescriptor *) fd->descriptor)->sizeof_message + sizeof (void *);
+      else if (want == 2)
+        cost = UNPACK_COST_BLOCK + (repeated ? sizeof (void *) : 0);
+      else
+        cost = repeated ? sizeof (uint64_t) : 0;
+      goto account;
+    }
+  if (wire != 2 || !repeated)
     return fail (w, LT_ERR_PARSE, field_start, field,
                  want == 2 ? "a length-delimited field is encoded as a number"
                            : "a numeric field is encoded with the wrong wire type");
@@ -329,9 +363,18 @@ check_field (walker  *w,
       size_t   pos = payload, end = payload + payload_len;
       uint64_t value;
       while (pos < end)
-        if (!get_varint (w->buf, &pos, end, &value))
-          return fail (w, LT_ERR_PARSE, field_start, field, "a packed field holds a malformed varint");
+        {
+          if (!get_varint (w->buf, &pos, end, &value))
+            return fail (w, LT_ERR_PARSE, field_start, field, "a packed field holds a malformed varint");
+          cost += sizeof (uint64_t);
+        }
     }
+
+account:
+  w->unpack_cost += cost;
+  if (w->unpack_cost > w->limits->max_unpack_cost)
+    return fail (w, LT_ERR_LIMIT, field_start, field,
+                 "decoding the model would need more memory than the limit (too many small messages or values)");
   return LT_OK;
 }
 
@@ -340,11 +383,12 @@ walk (walker *w)
 {
   const uint8_t *buf = w->buf;
   size_t         pos = 0;
-  uint32_t       next_record = 0;
+  uint32_t       next_number = 0;
   uint32_t       messages = 0;
 
   w->depth = 1;
-  w->stack[0] = (frame) { M_MODEL, w->len, 0, UINT32_MAX, 0, 0 };
+  w->unpack_cost = 0;
+  w->stack[0] = (frame) { M_MODEL, w->len, 0, w->len, UINT32_MAX, 0, 0 };
 
   for (;;)
     {
@@ -360,8 +404,19 @@ walk (walker *w)
           uint32_t fieldno = f->field;
           if (w->depth == 1)
             return LT_OK;
-          if (w->out == NULL)
-            w->sizes[f->record] = size;
+          if (w->out == NULL && size != f->old_size)
+            {
+              if (w->n_resized == w->cap_resized)
+                {
+                  uint32_t cap = w->cap_resized ? w->cap_resized * 2 : 64;
+                  resized *grown = realloc (w->resized, (size_t) cap * sizeof *grown);
+                  if (grown == NULL)
+                    return lt_error_set (w->err, LT_ERR_NO_MEMORY, NULL, "out of memory while scanning the model");
+                  w->resized = grown;
+                  w->cap_resized = cap;
+                }
+              w->resized[w->n_resized++] = (resized) { f->number, size };
+            }
           w->depth--;
           w->stack[w->depth - 1].new_size += varint_size ((uint64_t) fieldno << 3 | 2) + varint_size (size) + size;
           continue;
@@ -436,21 +491,14 @@ walk (walker *w)
               return fail (w, LT_ERR_LIMIT, field_start, (uint32_t) field, "messages are nested deeper than the limit");
             if (graph_depth > w->limits->max_graph_depth)
               return fail (w, LT_ERR_LIMIT, field_start, (uint32_t) field, "subgraphs are nested deeper than the limit");
-            if (w->out == NULL)
+            if (w->out)
               {
-                if (next_record >= w->cap_records)
-                  {
-                    uint32_t  cap = w->cap_records ? w->cap_records * 2 : 1024;
-                    uint64_t *grown = realloc (w->sizes, (size_t) cap * sizeof *grown);
-                    if (grown == NULL)
-                      return lt_error_set (w->err, LT_ERR_NO_MEMORY, NULL, "out of memory while scanning the model");
-                    w->sizes = grown;
-                    w->cap_records = cap;
-                  }
+                uint64_t size = value;
+                if (w->next_resized < w->n_resized && w->resized[w->next_resized].number == next_number)
+                  size = w->resized[w->next_resized++].new_size;
+                w->out = put_varint (put_varint (w->out, tag), size);
               }
-            else
-              w->out = put_varint (put_varint (w->out, tag), w->sizes[next_record]);
-            w->stack[w->depth++] = (frame) { child->child, pos + value, 0, next_record++, graph_depth, (uint32_t) field };
+            w->stack[w->depth++] = (frame) { child->child, pos + value, 0, value, next_number++, graph_depth, (uint32_t) field };
             continue;
           }
 
@@ -482,6 +530,14 @@ walk (walker *w)
     }
 }
 
+static int
+compare_resized (const void *a,
+                 const void *b)
+{
+  uint32_t x = ((const resized *) a)->number, y = ((const resized *) b)->number;
+  return (x > y) - (x < y);
+}
+
 lt_status
 lt_onnx_prescan (const uint8_t           *buf,
                  size_t                   len,
@@ -511,6 +567,7 @@ lt_onnx_prescan (const uint8_t           *buf,
         st = lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "out of memory while scanning the model");
       else
         {
+          qsort (w.resized, w.n_resized, sizeof *w.resized, compare_resized);
           w.out = out->stripped;
           w.n_nodes = 0;
           st = walk (&w);
@@ -529,7 +586,7 @@ lt_onnx_prescan (const uint8_t           *buf,
       free (out->stripped);
       out->stripped = NULL;
     }
-  free (w.sizes);
+  free (w.resized);
   free (w.stack);
   return st;
 }

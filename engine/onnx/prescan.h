@@ -9,6 +9,11 @@
  *    sub-message fields;
  *  - refuses nesting deeper than the limits (message levels, graph levels)
  *    and more nodes or messages than the caps;
+ *  - refuses wire types that do not match the schema and malformed packed
+ *    fields (protobuf-c would fail on them without saying where);
+ *  - estimates what protobuf-c will allocate for structs, pointer arrays
+ *    and packed varints, and refuses files above the cap (a 2-byte message
+ *    becomes a struct of 100 bytes or more);
  *  - optionally writes a copy of the buffer in which every large
  *    TensorProto.raw_data is replaced by two varint fields, LT_PB_RAW_OFFSET
  *    and LT_PB_RAW_LENGTH, locating the bytes in the original buffer, so the
@@ -32,6 +37,7 @@ typedef struct lt_prescan_limits
   uint32_t max_graph_depth;   /* nested GraphProtos (1 = main graph only) */
   uint32_t max_nodes;
   uint32_t max_messages;
+  uint64_t max_unpack_cost;   /* bytes protobuf-c may allocate beyond the bytes it copies */
   size_t   strip_threshold;   /* raw_data at least this long is stripped; 0 = never */
 } lt_prescan_limits;
 

@@ -45,7 +45,8 @@ write_bytes (const char *path,
              size_t      len)
 {
   GError *error = NULL;
-  g_file_set_contents (path, data, (gssize) len, &error);
+  /* no fsync: the truncation case rewrites one file hundreds of times */
+  g_file_set_contents_full (path, data, (gssize) len, G_FILE_SET_CONTENTS_NONE, 0600, &error);
   g_assert_no_error (error);
 }
 
@@ -678,6 +679,32 @@ test_node_cap (void)
   g_free (path);
 }
 
+/* Huge repeated counts: 1,000,001 small nodes hit the default node cap;
+ * 5 million empty metadata entries (10 MB that protobuf-c would turn into
+ * 240 MB of structs) hit the cap on what unpacking may allocate. */
+static void
+test_repeated_count_bombs (void)
+{
+  static const guint8 relu[] = { 0x22, 0x04, 'R', 'e', 'l', 'u' }; /* NodeProto.op_type */
+  static const guint8 empty_entry[] = { 0x72, 0x00 };               /* ModelProto.metadata_props */
+  GByteArray *graph = g_byte_array_new ();
+  GByteArray *bytes;
+
+  for (int i = 0; i < 1000001; i++)
+    put_bytes_field (graph, 1, relu, sizeof relu);
+  bytes = wrap_in_model (graph);
+  expect_bytes_error ("node-count-bomb.onnx", bytes->data, bytes->len, LT_ERR_LIMIT, "GraphProto.node",
+                      "more nodes than the limit");
+  g_byte_array_unref (bytes);
+
+  bytes = wrap_in_model (g_byte_array_new ());
+  for (int i = 0; i < 5000000; i++)
+    g_byte_array_append (bytes, empty_entry, sizeof empty_entry);
+  expect_bytes_error ("metadata-bomb.onnx", bytes->data, bytes->len, LT_ERR_LIMIT, "ModelProto.metadata_props",
+                      "more memory than the limit");
+  g_byte_array_unref (bytes);
+}
+
 /* ---- tensors ----------------------------------------------------------- */
 
 static void
@@ -1130,6 +1157,7 @@ main (int   argc,
   g_test_add_func ("/import/bad/ir-version-future", test_ir_version_future);
   g_test_add_func ("/import/bad/opset-future", test_opset_future);
   g_test_add_func ("/import/bad/node-cap", test_node_cap);
+  g_test_add_func ("/import/bad/repeated-count-bombs", test_repeated_count_bombs);
   g_test_add_func ("/import/bad/dims-overflow", test_dims_overflow);
   g_test_add_func ("/import/bad/negative-dims", test_negative_dims);
   g_test_add_func ("/import/bad/rank-above-limit", test_rank_above_limit);
