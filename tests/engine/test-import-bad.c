@@ -390,6 +390,61 @@ test_valid_model_loads (void)
   g_free (path);
 }
 
+/* Large raw_data stays in the file mapping: the pre-scan rewrites every
+ * message around it (here an initializer, and a tensor attribute inside a
+ * node) and the values must come through unchanged. */
+static void
+test_large_raw_data_values (void)
+{
+  test_model            m;
+  float                 weights[100], constant[300];
+  Onnx__AttributeProto  attr = ONNX__ATTRIBUTE_PROTO__INIT;
+  Onnx__AttributeProto *attrs[1] = { &attr };
+  Onnx__TensorProto     value = ONNX__TENSOR_PROTO__INIT;
+  int64_t               value_dims[1] = { 300 };
+  char                 *path = tmp_path ("large-raw.onnx");
+  lt_model             *model;
+  const lt_graph       *g;
+  const lt_tensor      *w, *c;
+
+  for (int i = 0; i < 100; i++)
+    weights[i] = (float) i * 0.25f;
+  for (int i = 0; i < 300; i++)
+    constant[i] = 1000.0f - (float) i;
+  test_model_init (&m);
+  m.weight_dims[0] = 100;
+  m.weight.raw_data.data = (uint8_t *) weights;
+  m.weight.raw_data.len = sizeof weights;
+  value.has_data_type = TRUE;
+  value.data_type = LT_DTYPE_F32;
+  value.n_dims = 1;
+  value.dims = value_dims;
+  value.has_raw_data = TRUE;
+  value.raw_data.data = (uint8_t *) constant;
+  value.raw_data.len = sizeof constant;
+  attr.name = (char *) "value";
+  attr.has_type = TRUE;
+  attr.type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR;
+  attr.t = &value;
+  set_node (&m, 1, "const", "Constant", NULL, NULL, "c");
+  m.nodes[1].n_input = 0;
+  m.nodes[1].n_attribute = 1;
+  m.nodes[1].attribute = attrs;
+  m.graph.n_node = 2;
+  test_model_write (&m, path);
+
+  model = expect_load (path);
+  g = lt_model_get_graph (model);
+  w = lt_graph_get_value (g, lt_graph_find_value (g, "w"))->constant;
+  c = lt_node_get_attr (lt_graph_get_node (g, lt_graph_find_node (g, "const")), "value")->v.t;
+  g_assert_cmpuint (w->nbytes, ==, sizeof weights);
+  g_assert_cmpmem (w->data, w->nbytes, weights, sizeof weights);
+  g_assert_cmpuint (c->nbytes, ==, sizeof constant);
+  g_assert_cmpmem (c->data, c->nbytes, constant, sizeof constant);
+  lt_model_unref (model);
+  g_free (path);
+}
+
 /* ---- container and wire level ------------------------------------------ */
 
 static void
@@ -1143,6 +1198,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/import/bad/valid-model-loads", test_valid_model_loads);
+  g_test_add_func ("/import/bad/large-raw-data-values", test_large_raw_data_values);
   g_test_add_func ("/import/bad/empty-file", test_empty_file);
   g_test_add_func ("/import/bad/random-bytes", test_random_bytes);
   g_test_add_func ("/import/bad/truncated", test_truncated);
