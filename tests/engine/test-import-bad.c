@@ -672,6 +672,87 @@ test_truncated (void)
   g_free (demo);
 }
 
+/* Seeded random mutations (bit flips, byte values, cuts, deletions) of the
+ * demo model and of conformance models with subgraphs: each load succeeds
+ * or fails with an error that names the file and a subject. */
+static void
+test_mutations (void)
+{
+  const char *sources[] = { "resources/demo/small-cnn.onnx", "node/test_if/model.onnx", "node/test_loop11/model.onnx",
+                            "node/test_scan9_sum/model.onnx" };
+  char       *path = tmp_path ("mutated.onnx");
+  GRand      *rand = g_rand_new_with_seed (7);
+  GPtrArray  *seeds = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint       counts[LT_ERR_RUNTIME + 1] = { 0 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      const char *root = i == 0 ? g_getenv ("LATHE_SOURCE_DIR") : g_getenv ("LATHE_ONNX_TESTDATA");
+      char       *file = g_build_filename (root ? root : ".", sources[i], NULL);
+      gchar      *data;
+      gsize       len;
+      if (g_file_get_contents (file, &data, &len, NULL))
+        g_ptr_array_add (seeds, g_bytes_new_take (data, len));
+      g_free (file);
+    }
+  g_assert_cmpuint (seeds->len, >, 0);
+
+  for (int round = 0; round < 3000; round++)
+    {
+      GBytes   *seed = g_ptr_array_index (seeds, g_rand_int_range (rand, 0, (gint32) seeds->len));
+      gsize     len = g_bytes_get_size (seed);
+      guint8   *buf = g_memdup2 (g_bytes_get_data (seed, NULL), len);
+      int       n_edits = g_rand_int_range (rand, 1, 5);
+      lt_model *model = NULL;
+      lt_error  err;
+      lt_status st;
+
+      for (int e = 0; e < n_edits && len > 1; e++)
+        {
+          gsize pos = (gsize) g_rand_int_range (rand, 0, (gint32) len);
+          switch (g_rand_int_range (rand, 0, 4))
+            {
+            case 0:
+              buf[pos] ^= (guint8) (1u << g_rand_int_range (rand, 0, 8));
+              break;
+            case 1:
+              buf[pos] = (guint8) g_rand_int_range (rand, 0, 256);
+              break;
+            case 2:
+              len = pos + 1; /* cut */
+              break;
+            default:
+              if (pos + 4 < len)
+                {
+                  memmove (buf + pos, buf + pos + 4, len - pos - 4);
+                  len -= 4;
+                }
+              break;
+            }
+        }
+      write_bytes (path, buf, len);
+      lt_error_clear (&err);
+      st = lt_model_load (path, NULL, &model, &err);
+      counts[st]++;
+      if (st == LT_OK)
+        lt_model_unref (model);
+      else if ((st != LT_ERR_PARSE && st != LT_ERR_INVALID_MODEL && st != LT_ERR_UNSUPPORTED && st != LT_ERR_LIMIT)
+               || strcmp (err.file, path) != 0 || err.subject[0] == '\0' || err.message[0] == '\0')
+        {
+          char text[1200];
+          lt_error_format (&err, text, sizeof text);
+          g_error ("mutation %d: '%s' without a file, subject and message: %s", round, lt_status_to_string (st), text);
+        }
+      g_free (buf);
+    }
+  g_test_message ("3000 mutations of %u models: %u loaded, %u parse errors, %u invalid, %u unsupported, %u over a limit",
+                  seeds->len, counts[LT_OK], counts[LT_ERR_PARSE], counts[LT_ERR_INVALID_MODEL], counts[LT_ERR_UNSUPPORTED],
+                  counts[LT_ERR_LIMIT]);
+  g_ptr_array_unref (seeds);
+  g_rand_free (rand);
+  g_free (path);
+}
+
 static void
 test_error_record_reused (void)
 {
@@ -1209,6 +1290,7 @@ main (int   argc,
   g_test_add_func ("/import/bad/reserved-field", test_reserved_field);
   g_test_add_func ("/import/bad/nesting-bomb", test_nesting_bomb);
   g_test_add_func ("/import/bad/type-nesting-bomb", test_type_nesting_bomb);
+  g_test_add_func ("/import/bad/mutations", test_mutations);
   g_test_add_func ("/import/bad/error-record-reused", test_error_record_reused);
   g_test_add_func ("/import/bad/ir-version-future", test_ir_version_future);
   g_test_add_func ("/import/bad/opset-future", test_opset_future);
