@@ -210,73 +210,94 @@ test_model_write (const test_model *m,
 
 /* ---- hand-written wire bytes ------------------------------------------- */
 
+/* Wire bytes are written back to front: a `wire` holds them reversed, each
+ * call puts its bytes in front of everything written so far, and
+ * wire_finish turns the buffer around.  Wrapping all that is written in a
+ * parent message then costs only the parent's own bytes, so a 3,000-level
+ * nesting bomb is linear to build. */
+typedef GByteArray wire;
+
 static void
-put_varint (GByteArray *out,
-            guint64     v)
+wire_front (wire       *w,
+            const void *data,
+            gsize       len)
 {
+  const guint8 *bytes = data;
+  guint         old = w->len;
+
+  g_byte_array_set_size (w, old + (guint) len);
+  for (gsize i = 0; i < len; i++)
+    w->data[old + i] = bytes[len - 1 - i];
+}
+
+static void
+wire_varint (wire   *w,
+             guint64 v)
+{
+  guint8 buf[10];
+  gsize  n = 0;
+
   while (v >= 0x80)
     {
-      guint8 b = (guint8) (v | 0x80);
-      g_byte_array_append (out, &b, 1);
+      buf[n++] = (guint8) (v | 0x80);
       v >>= 7;
     }
-  {
-    guint8 b = (guint8) v;
-    g_byte_array_append (out, &b, 1);
-  }
+  buf[n++] = (guint8) v;
+  wire_front (w, buf, n);
 }
 
 static void
-put_varint_field (GByteArray *out,
+wire_varint_field (wire   *w,
+                   guint32 field,
+                   guint64 v)
+{
+  wire_varint (w, v);
+  wire_varint (w, (guint64) field << 3);
+}
+
+static void
+wire_bytes_field (wire       *w,
                   guint32     field,
-                  guint64     v)
+                  const void *data,
+                  gsize       len)
 {
-  put_varint (out, (guint64) field << 3);
-  put_varint (out, v);
+  wire_front (w, data, len);
+  wire_varint (w, len);
+  wire_varint (w, (guint64) field << 3 | 2);
 }
 
+/* Makes everything written so far the payload of a length-delimited field. */
 static void
-put_bytes_field (GByteArray   *out,
-                 guint32       field,
-                 const guint8 *data,
-                 gsize         len)
+wire_wrap (wire   *w,
+           guint32 field)
 {
-  put_varint (out, (guint64) field << 3 | 2);
-  put_varint (out, len);
-  g_byte_array_append (out, data, (guint) len);
+  wire_varint (w, w->len);
+  wire_varint (w, (guint64) field << 3 | 2);
 }
 
-/* Replaces `inner` by `prefix` followed by `inner` wrapped as a
- * length-delimited `field`. */
-static GByteArray *
-wrap (GByteArray   *inner,
-      const guint8 *prefix,
-      gsize         prefix_len,
-      guint32       field)
+/* Wraps everything written so far, as a GraphProto, in a ModelProto
+ * (ir_version 8, opset 17). */
+static void
+wire_wrap_in_model (wire *w)
 {
-  GByteArray *out = g_byte_array_sized_new (inner->len + (guint) prefix_len + 16);
+  static const guint8 opset[] = { 0x10, 0x11 }; /* OperatorSetIdProto.version = 17 */
 
-  g_byte_array_append (out, prefix, (guint) prefix_len);
-  put_bytes_field (out, field, inner->data, inner->len);
-  g_byte_array_unref (inner);
-  return out;
+  wire_wrap (w, 7);
+  wire_bytes_field (w, 8, opset, sizeof opset);
+  wire_varint_field (w, 1, 8);
 }
 
-/* A ModelProto (ir_version 8, opset 17) around an encoded GraphProto. */
+/* The bytes in file order. */
 static GByteArray *
-wrap_in_model (GByteArray *graph)
+wire_finish (wire *w)
 {
-  GByteArray  *head = g_byte_array_new ();
-  GByteArray  *opset = g_byte_array_new ();
-  GByteArray  *model;
-
-  put_varint_field (head, 1, 8);          /* ir_version */
-  put_varint_field (opset, 2, 17);        /* OperatorSetIdProto.version */
-  put_bytes_field (head, 8, opset->data, opset->len);
-  model = wrap (graph, head->data, head->len, 7);
-  g_byte_array_unref (head);
-  g_byte_array_unref (opset);
-  return model;
+  for (guint i = 0, j = w->len ? w->len - 1 : 0; i < j; i++, j--)
+    {
+      guint8 t = w->data[i];
+      w->data[i] = w->data[j];
+      w->data[j] = t;
+    }
+  return w;
 }
 
 /* ---- expectations ------------------------------------------------------ */
@@ -513,25 +534,29 @@ test_scalar_wire_type (void)
 {
   static const guint8 ir_version_as_bytes[] = { 0x0a, 0x01, 0x08 };
   static const guint8 producer_as_varint[] = { 0x10, 0x01 };
-  GByteArray *tensor = g_byte_array_new ();
-  GByteArray *bytes;
   static const guint8 three_bytes[] = { 0, 0, 0 };
   static const guint8 bad_varint[] = { 0xff };
+  wire               *w = g_byte_array_new ();
+  GByteArray         *bytes;
 
   expect_bytes_error ("wire-ir-version.onnx", ir_version_as_bytes, sizeof ir_version_as_bytes, LT_ERR_PARSE,
                       "ModelProto.ir_version", "wrong wire type");
   expect_bytes_error ("wire-producer.onnx", producer_as_varint, sizeof producer_as_varint, LT_ERR_PARSE,
                       "ModelProto.producer_name", "encoded as a number");
 
-  put_bytes_field (tensor, 4, three_bytes, sizeof three_bytes); /* packed float_data: 3 bytes */
-  bytes = wrap_in_model (wrap (tensor, NULL, 0, 5));
+  wire_bytes_field (w, 4, three_bytes, sizeof three_bytes); /* TensorProto.float_data packed: 3 bytes */
+  wire_wrap (w, 5);                                         /* GraphProto.initializer */
+  wire_wrap_in_model (w);
+  bytes = wire_finish (w);
   expect_bytes_error ("packed-floats.onnx", bytes->data, bytes->len, LT_ERR_PARSE, "TensorProto.float_data",
                       "whole number of elements");
   g_byte_array_unref (bytes);
 
-  tensor = g_byte_array_new ();
-  put_bytes_field (tensor, 1, bad_varint, sizeof bad_varint); /* packed dims: an unterminated varint */
-  bytes = wrap_in_model (wrap (tensor, NULL, 0, 5));
+  w = g_byte_array_new ();
+  wire_bytes_field (w, 1, bad_varint, sizeof bad_varint); /* TensorProto.dims packed: an unterminated varint */
+  wire_wrap (w, 5);
+  wire_wrap_in_model (w);
+  bytes = wire_finish (w);
   expect_bytes_error ("packed-dims.onnx", bytes->data, bytes->len, LT_ERR_PARSE, "TensorProto.dims", "malformed varint");
   g_byte_array_unref (bytes);
 }
@@ -541,45 +566,43 @@ test_scalar_wire_type (void)
 static void
 test_reserved_field (void)
 {
-  GByteArray *tensor = g_byte_array_new ();
+  wire       *w = g_byte_array_new ();
   GByteArray *bytes;
-  static const guint8 name[] = { 'w' };
 
-  put_varint_field (tensor, 1, 4);       /* dims: [4] */
-  put_varint_field (tensor, 2, 1);       /* data_type: float */
-  put_bytes_field (tensor, 8, name, 1);  /* name */
-  put_varint_field (tensor, 536870000u, 0);
-  put_varint_field (tensor, 536870001u, 16);
-  bytes = wrap_in_model (wrap (tensor, NULL, 0, 5));
+  /* a TensorProto, last field first: dims [4], float, name "w", then the
+   * stand-ins claiming 16 bytes at offset 0 */
+  wire_varint_field (w, 536870001u, 16);
+  wire_varint_field (w, 536870000u, 0);
+  wire_bytes_field (w, 8, "w", 1);
+  wire_varint_field (w, 2, 1);
+  wire_varint_field (w, 1, 4);
+  wire_wrap (w, 5);
+  wire_wrap_in_model (w);
+  bytes = wire_finish (w);
   expect_bytes_error ("reserved.onnx", bytes->data, bytes->len, LT_ERR_PARSE, "TensorProto", "reserved");
   g_byte_array_unref (bytes);
 }
 
-/* 3,000 levels of If.then_branch (about 100 KB): protobuf-c would recurse
- * once per message and overflow the stack; the pre-scan refuses first. */
+/* `levels` of If.then_branch (3,000 make about 90 KB): protobuf-c would
+ * recurse once per message and overflow the stack; the pre-scan refuses
+ * first. */
 static GByteArray *
 if_bomb (int levels)
 {
-  GByteArray *graph = g_byte_array_new ();
-  static const guint8 then_name[] = "then_branch";
-  static const guint8 if_op[] = "If";
+  wire *w = g_byte_array_new ();
 
   for (int i = 0; i < levels; i++)
     {
-      GByteArray *attr_head = g_byte_array_new ();
-      GByteArray *node_head = g_byte_array_new ();
-      GByteArray *attr, *node;
-
-      put_bytes_field (attr_head, 1, then_name, sizeof then_name - 1);
-      put_varint_field (attr_head, 20, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
-      attr = wrap (graph, attr_head->data, attr_head->len, 6);   /* AttributeProto.g */
-      put_bytes_field (node_head, 4, if_op, sizeof if_op - 1);   /* NodeProto.op_type */
-      node = wrap (attr, node_head->data, node_head->len, 5);    /* NodeProto.attribute */
-      graph = wrap (node, NULL, 0, 1);                           /* GraphProto.node */
-      g_byte_array_unref (attr_head);
-      g_byte_array_unref (node_head);
+      /* the graph written so far becomes AttributeProto.g of an If node */
+      wire_wrap (w, 6);
+      wire_varint_field (w, 20, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
+      wire_bytes_field (w, 1, "then_branch", strlen ("then_branch"));
+      wire_wrap (w, 5);                      /* NodeProto.attribute */
+      wire_bytes_field (w, 4, "If", 2);      /* NodeProto.op_type */
+      wire_wrap (w, 1);                      /* GraphProto.node */
     }
-  return wrap_in_model (graph);
+  wire_wrap_in_model (w);
+  return wire_finish (w);
 }
 
 static void
@@ -610,19 +633,22 @@ test_nesting_bomb (void)
 static void
 test_type_nesting_bomb (void)
 {
-  GByteArray *type = g_byte_array_new ();
-  GByteArray *name = g_byte_array_new ();
+  wire       *w = g_byte_array_new ();
   GByteArray *bytes;
-  static const guint8 x[] = { 'x' };
 
-  put_bytes_field (type, 1, NULL, 0); /* innermost: an empty tensor_type */
+  wire_bytes_field (w, 1, NULL, 0); /* innermost TypeProto: an empty tensor_type */
   for (int i = 0; i < 3000; i++)
-    type = wrap (wrap (type, NULL, 0, 1), NULL, 0, 4); /* Sequence.elem_type, TypeProto.sequence_type */
-  put_bytes_field (name, 1, x, 1);                          /* ValueInfoProto.name */
-  bytes = wrap_in_model (wrap (wrap (type, name->data, name->len, 2), NULL, 0, 11)); /* .type, GraphProto.input */
+    {
+      wire_wrap (w, 1); /* TypeProto.Sequence.elem_type */
+      wire_wrap (w, 4); /* TypeProto.sequence_type */
+    }
+  wire_wrap (w, 2);                 /* ValueInfoProto.type */
+  wire_bytes_field (w, 1, "x", 1);  /* ValueInfoProto.name */
+  wire_wrap (w, 11);                /* GraphProto.input */
+  wire_wrap_in_model (w);
+  bytes = wire_finish (w);
   expect_bytes_error ("type-bomb.onnx", bytes->data, bytes->len, LT_ERR_LIMIT, "TypeProto", "messages are nested deeper");
   g_byte_array_unref (bytes);
-  g_byte_array_unref (name);
 }
 
 static void
@@ -823,17 +849,20 @@ test_repeated_count_bombs (void)
 {
   static const guint8 relu[] = { 0x22, 0x04, 'R', 'e', 'l', 'u' }; /* NodeProto.op_type */
   static const guint8 empty_entry[] = { 0x72, 0x00 };               /* ModelProto.metadata_props */
-  GByteArray *graph = g_byte_array_new ();
+  wire       *w = g_byte_array_new ();
   GByteArray *bytes;
 
   for (int i = 0; i < 1000001; i++)
-    put_bytes_field (graph, 1, relu, sizeof relu);
-  bytes = wrap_in_model (graph);
+    wire_bytes_field (w, 1, relu, sizeof relu);
+  wire_wrap_in_model (w);
+  bytes = wire_finish (w);
   expect_bytes_error ("node-count-bomb.onnx", bytes->data, bytes->len, LT_ERR_LIMIT, "GraphProto.node",
                       "more nodes than the limit");
   g_byte_array_unref (bytes);
 
-  bytes = wrap_in_model (g_byte_array_new ());
+  w = g_byte_array_new ();
+  wire_wrap_in_model (w); /* an empty graph */
+  bytes = wire_finish (w);
   for (int i = 0; i < 5000000; i++)
     g_byte_array_append (bytes, empty_entry, sizeof empty_entry);
   expect_bytes_error ("metadata-bomb.onnx", bytes->data, bytes->len, LT_ERR_LIMIT, "ModelProto.metadata_props",
