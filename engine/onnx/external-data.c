@@ -170,6 +170,8 @@ map_file (lt_external_files *files,
           return lt_error_set (err, LT_ERR_IO, tensor, "cannot map external data file '%s': %s",
                                location, strerror (saved));
         }
+      /* weights only: huge page cache folios, as for the model file (import.c) */
+      madvise (addr, (size_t) st.st_size, MADV_HUGEPAGE);
     }
   close (fd);
   if (addr && !lt_model_add_mapping (model, addr, (size_t) st.st_size))
