@@ -122,8 +122,8 @@ best_time (const char *path,
 
   for (int r = 0; r < RUNS; r++)
     {
-      uint64_t n;
-      double   t0 = now_s (), dt;
+      uint64_t          n;
+      double            t0 = now_s (), dt;
       volatile uint64_t sink = do_work (path, what, &n);
       (void) sink;
       dt = now_s () - t0;
@@ -149,7 +149,7 @@ child_peak_rss (const char *path,
     }
   if (pid == 0)
     {
-      uint64_t n;
+      uint64_t          n;
       volatile uint64_t sink = do_work (path, what, &n);
       (void) sink;
       _exit (0);
@@ -179,8 +179,7 @@ cat_floor (char *const *files)
       pid_t  pid;
       int    status;
       double t0 = now_s (), dt;
-      if (posix_spawnp (&pid, "cat", &actions, NULL, argv, environ) != 0 || waitpid (pid, &status, 0) != pid
-          || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+      if (posix_spawnp (&pid, "cat", &actions, NULL, argv, environ) != 0 || waitpid (pid, &status, 0) != pid || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
         {
           fprintf (stderr, "bench-import: cat failed\n");
           exit (1);
@@ -197,7 +196,10 @@ cat_floor (char *const *files)
 static double
 read_and_sum (char *const *files)
 {
-  enum { BLOCK = 128 * 1024 };
+  enum
+  {
+    BLOCK = 128 * 1024
+  };
   uint8_t *block = malloc (BLOCK);
   double   best = 1e30;
 

@@ -200,7 +200,7 @@ typedef struct walker
   lt_error                *err;
   frame                   *stack;
   uint32_t                 depth;
-  resized                 *resized;    /* pass one: messages whose size changed */
+  resized                 *resized;      /* pass one: messages whose size changed */
   uint32_t                 n_resized;
   uint32_t                 cap_resized;
   uint32_t                 next_resized; /* pass two: cursor into resized */
@@ -392,10 +392,10 @@ walk (walker *w)
 
   for (;;)
     {
-      frame   *f = &w->stack[w->depth - 1];
-      size_t   field_start = pos;
-      uint64_t tag, field, value;
-      unsigned wire;
+      frame    *f = &w->stack[w->depth - 1];
+      size_t    field_start = pos;
+      uint64_t  tag, field, value;
+      unsigned  wire;
       lt_status st;
 
       if (pos == f->end)

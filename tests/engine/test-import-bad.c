@@ -477,8 +477,8 @@ test_empty_file (void)
 static void
 test_random_bytes (void)
 {
-  GRand  *rand = g_rand_new_with_seed (20261124);
-  guint8  buf[4096];
+  GRand *rand = g_rand_new_with_seed (20261124);
+  guint8 buf[4096];
 
   for (int round = 0; round < 64; round++)
     {
@@ -597,9 +597,9 @@ if_bomb (int levels)
       wire_wrap (w, 6);
       wire_varint_field (w, 20, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
       wire_bytes_field (w, 1, "then_branch", strlen ("then_branch"));
-      wire_wrap (w, 5);                      /* NodeProto.attribute */
-      wire_bytes_field (w, 4, "If", 2);      /* NodeProto.op_type */
-      wire_wrap (w, 1);                      /* GraphProto.node */
+      wire_wrap (w, 5);                 /* NodeProto.attribute */
+      wire_bytes_field (w, 4, "If", 2); /* NodeProto.op_type */
+      wire_wrap (w, 1);                 /* GraphProto.node */
     }
   wire_wrap_in_model (w);
   return wire_finish (w);
@@ -642,9 +642,9 @@ test_type_nesting_bomb (void)
       wire_wrap (w, 1); /* TypeProto.Sequence.elem_type */
       wire_wrap (w, 4); /* TypeProto.sequence_type */
     }
-  wire_wrap (w, 2);                 /* ValueInfoProto.type */
-  wire_bytes_field (w, 1, "x", 1);  /* ValueInfoProto.name */
-  wire_wrap (w, 11);                /* GraphProto.input */
+  wire_wrap (w, 2);                /* ValueInfoProto.type */
+  wire_bytes_field (w, 1, "x", 1); /* ValueInfoProto.name */
+  wire_wrap (w, 11);               /* GraphProto.input */
   wire_wrap_in_model (w);
   bytes = wire_finish (w);
   expect_bytes_error ("type-bomb.onnx", bytes->data, bytes->len, LT_ERR_LIMIT, "TypeProto", "messages are nested deeper");
@@ -762,8 +762,7 @@ test_mutations (void)
       counts[st]++;
       if (st == LT_OK)
         lt_model_unref (model);
-      else if ((st != LT_ERR_PARSE && st != LT_ERR_INVALID_MODEL && st != LT_ERR_UNSUPPORTED && st != LT_ERR_LIMIT)
-               || strcmp (err.file, path) != 0 || err.subject[0] == '\0' || err.message[0] == '\0')
+      else if ((st != LT_ERR_PARSE && st != LT_ERR_INVALID_MODEL && st != LT_ERR_UNSUPPORTED && st != LT_ERR_LIMIT) || strcmp (err.file, path) != 0 || err.subject[0] == '\0' || err.message[0] == '\0')
         {
           char text[1200];
           lt_error_format (&err, text, sizeof text);
@@ -848,9 +847,9 @@ static void
 test_repeated_count_bombs (void)
 {
   static const guint8 relu[] = { 0x22, 0x04, 'R', 'e', 'l', 'u' }; /* NodeProto.op_type */
-  static const guint8 empty_entry[] = { 0x72, 0x00 };               /* ModelProto.metadata_props */
-  wire       *w = g_byte_array_new ();
-  GByteArray *bytes;
+  static const guint8 empty_entry[] = { 0x72, 0x00 };              /* ModelProto.metadata_props */
+  wire               *w = g_byte_array_new ();
+  GByteArray         *bytes;
 
   for (int i = 0; i < 1000001; i++)
     wire_bytes_field (w, 1, relu, sizeof relu);
@@ -888,11 +887,11 @@ test_dims_overflow (void)
 static void
 test_negative_dims (void)
 {
-  test_model            m;
-  Onnx__TypeProto       type = ONNX__TYPE_PROTO__INIT;
-  Onnx__TypeProto__Tensor tensor_type = ONNX__TYPE_PROTO__TENSOR__INIT;
-  Onnx__TensorShapeProto shape = ONNX__TENSOR_SHAPE_PROTO__INIT;
-  Onnx__TensorShapeProto__Dimension dim = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__INIT;
+  test_model                         m;
+  Onnx__TypeProto                    type = ONNX__TYPE_PROTO__INIT;
+  Onnx__TypeProto__Tensor            tensor_type = ONNX__TYPE_PROTO__TENSOR__INIT;
+  Onnx__TensorShapeProto             shape = ONNX__TENSOR_SHAPE_PROTO__INIT;
+  Onnx__TensorShapeProto__Dimension  dim = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__INIT;
   Onnx__TensorShapeProto__Dimension *dims[1] = { &dim };
 
   test_model_init (&m);
@@ -917,10 +916,10 @@ test_negative_dims (void)
 static void
 test_rank_above_limit (void)
 {
-  test_model             m;
-  Onnx__TypeProto        type = ONNX__TYPE_PROTO__INIT;
-  Onnx__TypeProto__Tensor tensor_type = ONNX__TYPE_PROTO__TENSOR__INIT;
-  Onnx__TensorShapeProto shape = ONNX__TENSOR_SHAPE_PROTO__INIT;
+  test_model                         m;
+  Onnx__TypeProto                    type = ONNX__TYPE_PROTO__INIT;
+  Onnx__TypeProto__Tensor            tensor_type = ONNX__TYPE_PROTO__TENSOR__INIT;
+  Onnx__TensorShapeProto             shape = ONNX__TENSOR_SHAPE_PROTO__INIT;
   Onnx__TensorShapeProto__Dimension  dim[LT_MAX_RANK + 1];
   Onnx__TensorShapeProto__Dimension *dims[LT_MAX_RANK + 1];
 
@@ -1049,10 +1048,10 @@ test_cycle (void)
 static void
 test_unnamed_subjects (void)
 {
-  test_model               m;
-  Onnx__AttributeProto     attr = ONNX__ATTRIBUTE_PROTO__INIT;
-  Onnx__AttributeProto    *attrs[1] = { &attr };
-  Onnx__TensorProto        value = ONNX__TENSOR_PROTO__INIT;
+  test_model            m;
+  Onnx__AttributeProto  attr = ONNX__ATTRIBUTE_PROTO__INIT;
+  Onnx__AttributeProto *attrs[1] = { &attr };
+  Onnx__TensorProto     value = ONNX__TENSOR_PROTO__INIT;
 
   test_model_init (&m);
   m.nodes[0].op_type = (char *) "";
