@@ -825,6 +825,32 @@ test_opset_future (void)
 }
 
 static void
+test_opset_missing (void)
+{
+  test_model m;
+
+  test_model_init (&m);
+  m.model.n_opset_import = 0;
+  expect_model_error (&m, "opset-missing", LT_ERR_INVALID_MODEL, "opset_import", "imports no opset");
+}
+
+/* lt_load_options.max_file_bytes (2 GiB - 1 by default, protobuf's own
+ * limit) is checked before the file is read. */
+static void
+test_file_size_cap (void)
+{
+  test_model      m;
+  char           *path = tmp_path ("file-cap.onnx");
+  lt_load_options small = { .max_file_bytes = 64 };
+
+  test_model_init (&m);
+  test_model_write (&m, path);
+  expect_error_with (path, &small, LT_ERR_LIMIT, NULL, "external data");
+  lt_model_unref (expect_load (path));
+  g_free (path);
+}
+
+static void
 test_node_cap (void)
 {
   test_model      m;
@@ -1322,6 +1348,8 @@ main (int   argc,
   g_test_add_func ("/import/bad/error-record-reused", test_error_record_reused);
   g_test_add_func ("/import/bad/ir-version-future", test_ir_version_future);
   g_test_add_func ("/import/bad/opset-future", test_opset_future);
+  g_test_add_func ("/import/bad/opset-missing", test_opset_missing);
+  g_test_add_func ("/import/bad/file-size-cap", test_file_size_cap);
   g_test_add_func ("/import/bad/node-cap", test_node_cap);
   g_test_add_func ("/import/bad/repeated-count-bombs", test_repeated_count_bombs);
   g_test_add_func ("/import/bad/dims-overflow", test_dims_overflow);
