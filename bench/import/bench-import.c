@@ -4,15 +4,17 @@
  * For each model given on the command line (default: the two variants that
  * make-import-model.py writes under bench/models/import), after dropping its
  * files from the page cache and loading it once to fill the cache again:
- *  - the floor: `cat` of the model and its external data files to /dev/null
- *    (page cache warm, best of 5);
+ *  - the floor: `cat` of the model, and of weights.bin beside it when there
+ *    is one (the external data file make-import-model.py writes), to
+ *    /dev/null (page cache warm, best of 5);
  *  - lt_model_load alone, and lt_model_load plus a checksum over every
  *    initializer byte (so the mapped pages are really read), best of 5 each;
  *  - for comparison, the same checksum over the files read with read() in
  *    128 KiB blocks, as cat does, without importing (copying instead of
  *    mapping);
- *  - the peak RSS of each, in a fresh child process (fork, then wait4's
- *    ru_maxrss), next to the peak of a child that loads nothing.
+ *  - the peak RSS of a load and of a load + checksum, each in a fresh child
+ *    process (fork, then wait4's ru_maxrss), next to the peak of a child
+ *    that loads nothing.
  * It prints sizes, times, peak RSS, the ratio of times to the floor and of
  * peak RSS to the weight bytes.  It asserts nothing.
  */
@@ -20,7 +22,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
