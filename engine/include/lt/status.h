@@ -61,8 +61,8 @@ lt_status lt_error_setv (lt_error   *err,
                          const char *format,
                          va_list     args);
 
-/* Records the file an error is about, unless one is already recorded (the
- * innermost file wins: an external-data file over the model that names it). */
+/* Records the file an error is about, unless one is already recorded (a
+ * nested reader may record a more precise file before its caller does). */
 void lt_error_set_file (lt_error   *err,
                         const char *path);
 
