@@ -1,0 +1,417 @@
+/* lt-encodings-lint.c — findings about an encoding set for one model.
+ *
+ * Each check adds at most one finding per tensor and field; per-channel
+ * checks name the first failing channel and how many fail.  min/max may
+ * sit up to one step from the grid: QNN nudges each end by up to half a
+ * step, and files round scales to a few digits.  Close names
+ * are found by Levenshtein distance, bounded so that only plausible typos
+ * (a third of the name, at least 2 edits) are suggested.
+ */
+#include "lt-encodings-lint.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MAX_SUGGESTIONS 3
+
+void
+lt_lint_finding_free (LtLintFinding *finding)
+{
+  if (finding == NULL)
+    return;
+  g_free (finding->tensor);
+  g_free (finding->field);
+  g_free (finding->message);
+  g_free (finding);
+}
+
+const char *
+lt_lint_severity_to_string (LtLintSeverity severity)
+{
+  switch (severity)
+    {
+    case LT_LINT_ERROR:
+      return "error";
+    case LT_LINT_WARNING:
+      return "warning";
+    case LT_LINT_INFO:
+      return "info";
+    }
+  g_return_val_if_reached ("error");
+}
+
+static void G_GNUC_PRINTF (5, 6)
+add_finding (GPtrArray     *findings,
+             LtLintSeverity severity,
+             const char    *tensor,
+             const char    *field,
+             const char    *format,
+             ...)
+{
+  LtLintFinding *finding = g_new0 (LtLintFinding, 1);
+  va_list args;
+
+  finding->severity = severity;
+  finding->tensor = g_strdup (tensor);
+  finding->field = g_strdup (field);
+  va_start (args, format);
+  finding->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (findings, finding);
+}
+
+/* ---- the model side ---------------------------------------------------- */
+
+static gboolean
+is_param (const lt_value *value)
+{
+  return value->constant != NULL;
+}
+
+static gboolean
+may_be_quantized (const lt_value *value)
+{
+  return value->kind != LT_VALUE_OUTER && (value->dtype == LT_DTYPE_UNDEFINED || lt_dtype_is_float (value->dtype));
+}
+
+gint
+lt_encodings_channel_axis (const lt_graph *graph,
+                           int32_t         value_id,
+                           const char    **why)
+{
+  const lt_value *value = lt_graph_get_value (graph, value_id);
+  const char *unused;
+
+  why = why ? why : &unused;
+  *why = "no Conv, ConvTranspose, Gemm or MatMul uses it as weight or bias";
+  for (guint c = 0; c < value->n_consumers; c++)
+    {
+      const lt_node *node = lt_graph_get_node (graph, value->consumers[c]);
+      gint rank = value->shape.rank;
+
+      for (guint j = 1; j < node->n_inputs && j <= 2; j++)
+        {
+          if (node->inputs[j] != value_id || strcmp (node->domain, "") != 0)
+            continue;
+          if (j == 2 && (strcmp (node->op_type, "Conv") == 0 || strcmp (node->op_type, "ConvTranspose") == 0))
+            return *why = "bias: one value per output channel", 0;
+          if (strcmp (node->op_type, "Conv") == 0)
+            return *why = "Conv weight: output channels on axis 0", 0;
+          if (strcmp (node->op_type, "ConvTranspose") == 0)
+            return *why = "ConvTranspose weight: output channels on axis 1", 1;
+          if (strcmp (node->op_type, "Gemm") == 0 && j == 2)
+            return *why = "Gemm bias: output features on its last axis", MAX (rank - 1, 0);
+          if (strcmp (node->op_type, "Gemm") == 0 && lt_node_get_attr_int (node, "transB", 0) != 0)
+            return *why = "Gemm weight with transB=1: output features on axis 0", 0;
+          if (strcmp (node->op_type, "Gemm") == 0)
+            return *why = "Gemm weight with transB=0: output features on axis 1", 1;
+          if (strcmp (node->op_type, "MatMul") == 0 && j == 1 && rank >= 1)
+            return *why = "MatMul weight: output features on its last axis", rank - 1;
+        }
+    }
+  return -1;
+}
+
+void
+lt_encodings_resolve (LtEncodingSet  *set,
+                      const lt_graph *graph)
+{
+  for (guint i = 0; i < set->encodings->len; i++)
+    {
+      LtEncoding *encoding = g_ptr_array_index (set->encodings, i);
+      int32_t id = lt_graph_find_value (graph, encoding->name);
+      const lt_value *value;
+
+      if (id < 0)
+        continue;
+      value = lt_graph_get_value (graph, id);
+      if (encoding->section == LT_ENCODING_SECTION_UNSPECIFIED)
+        lt_encoding_set_move (set, encoding, is_param (value) ? LT_ENCODING_SECTION_PARAM : LT_ENCODING_SECTION_ACTIVATION);
+      if (encoding->granularity == LT_ENCODING_PER_TENSOR || !is_param (value))
+        continue;
+      if (encoding->axis < 0)
+        encoding->axis = lt_encodings_channel_axis (graph, id, NULL);
+      if (encoding->granularity == LT_ENCODING_PER_BLOCK && encoding->n_blocks == 0 && encoding->axis >= 0 &&
+          encoding->axis < value->shape.rank && value->shape.dims[encoding->axis].size > 0 &&
+          encoding->n_values % value->shape.dims[encoding->axis].size == 0)
+        encoding->n_blocks = encoding->n_values / (guint) value->shape.dims[encoding->axis].size;
+    }
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+/* Levenshtein distance, or a value above `bound` as soon as it must be. */
+static guint
+edit_distance (const char *a,
+               const char *b,
+               guint       bound)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  g_autofree guint *row = NULL;
+  guint result;
+
+  if ((la > lb ? la - lb : lb - la) > bound)
+    return bound + 1;
+  row = g_new (guint, lb + 1);
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = (guint) j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diagonal = row[0], row_min;
+
+      row[0] = (guint) i;
+      row_min = row[0];
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint above = row[j];
+
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] != b[j - 1]));
+          diagonal = above;
+          row_min = MIN (row_min, row[j]);
+        }
+      if (row_min > bound)
+        return bound + 1;
+    }
+  result = row[lb];
+  return result;
+}
+
+/* ", did you mean "a", "b"?" or "" — the closest names of the graph. */
+static char *
+suggest_names (const lt_graph *graph,
+               const char     *name)
+{
+  const char *best[MAX_SUGGESTIONS] = { NULL };
+  guint best_distance[MAX_SUGGESTIONS];
+  guint bound = MAX (2, (guint) strlen (name) / 3);
+  g_autoptr (GString) text = g_string_new ("");
+
+  for (guint v = 0; v < lt_graph_get_n_values (graph); v++)
+    {
+      const char *candidate = lt_graph_get_value (graph, (int32_t) v)->name;
+      guint d = edit_distance (name, candidate, bound);
+      guint slot;
+
+      if (d > bound)
+        continue;
+      /* Insertion into a short sorted list: by distance, then by name. */
+      for (slot = 0; slot < MAX_SUGGESTIONS && best[slot] &&
+                     (best_distance[slot] < d || (best_distance[slot] == d && strcmp (best[slot], candidate) <= 0));
+           slot++)
+        ;
+      if (slot == MAX_SUGGESTIONS)
+        continue;
+      for (guint k = MAX_SUGGESTIONS - 1; k > slot; k--)
+        {
+          best[k] = best[k - 1];
+          best_distance[k] = best_distance[k - 1];
+        }
+      best[slot] = candidate;
+      best_distance[slot] = d;
+    }
+  for (guint k = 0; k < MAX_SUGGESTIONS && best[k]; k++)
+    g_string_append_printf (text, "%s\"%s\"", k == 0 ? "; did you mean " : ", ", best[k]);
+  if (text->len > 0)
+    g_string_append_c (text, '?');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* ---- per-encoding checks ----------------------------------------------- */
+
+static void
+check_channels (GPtrArray        *findings,
+                const LtEncoding *encoding,
+                const lt_graph   *graph,
+                int32_t           id)
+{
+  const lt_value *value = lt_graph_get_value (graph, id);
+  const char *why = "axis given by the file";
+  gint axis = encoding->axis;
+  gint64 channels;
+  guint per_channel = encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_blocks : 1;
+
+  if (encoding->granularity == LT_ENCODING_PER_TENSOR)
+    return;
+  if (!is_param (value))
+    {
+      add_finding (findings, LT_LINT_WARNING, encoding->name, "enc_type", "an activation with a %s encoding: QNN quantizes activations per tensor",
+                   lt_encoding_granularity_to_string (encoding->granularity));
+      return;
+    }
+  if (axis < 0)
+    axis = lt_encodings_channel_axis (graph, id, &why);
+  if (axis < 0 || axis >= value->shape.rank)
+    {
+      add_finding (findings, LT_LINT_WARNING, encoding->name, "axis", "cannot check the channel count: %s",
+                   axis < 0 ? why : "the axis is outside the tensor's rank");
+      return;
+    }
+  channels = value->shape.dims[axis].size;
+  if (per_channel == 0)
+    {
+      if (channels > 0 && encoding->n_values % channels != 0)
+        add_finding (findings, LT_LINT_ERROR, encoding->name, "scale", "%u values do not split into %" G_GINT64_FORMAT " channels on axis %d (%s)",
+                     encoding->n_values, channels, axis, why);
+      return;
+    }
+  if (channels >= 0 && (gint64) (encoding->n_values / per_channel) != channels)
+    add_finding (findings, LT_LINT_ERROR, encoding->name, "scale", "%u channels in the file, %" G_GINT64_FORMAT " in the tensor on axis %d (%s)",
+                 encoding->n_values / per_channel, channels, axis, why);
+}
+
+/* The first channel for which `bad` holds and how many do; FALSE if none. */
+typedef gboolean (*ChannelTest) (const LtEncoding *encoding,
+                                 guint             index);
+
+static gboolean
+find_bad_channels (const LtEncoding *encoding,
+                   ChannelTest       bad,
+                   guint            *first,
+                   guint            *count)
+{
+  *count = 0;
+  for (guint i = 0; i < encoding->n_values; i++)
+    if (bad (encoding, i) && (*count)++ == 0)
+      *first = i;
+  return *count > 0;
+}
+
+static gboolean
+symmetric_offset_wrong (const LtEncoding *encoding,
+                        guint             i)
+{
+  gint64 symmetric = lt_encoding_symmetric_offset (encoding->bitwidth);
+
+  /* QNN writes symmetric grids as -2^(bw-1), or -2^(bw-1)+1 for a
+   * restricted range. */
+  return encoding->offset[i] != symmetric && encoding->offset[i] != symmetric + 1;
+}
+
+static gboolean
+zero_off_grid (const LtEncoding *encoding,
+               guint             i)
+{
+  return encoding->offset[i] > 0 || encoding->offset[i] < -(gint64) lt_encoding_grid_max (encoding->bitwidth);
+}
+
+static gboolean
+min_disagrees (const LtEncoding *encoding,
+               guint             i)
+{
+  double min, max;
+
+  lt_encoding_to_min_max (encoding->scale[i], encoding->offset[i], encoding->bitwidth, &min, &max);
+  return fabs (min - encoding->min[i]) > encoding->scale[i];
+}
+
+static gboolean
+max_disagrees (const LtEncoding *encoding,
+               guint             i)
+{
+  double min, max;
+
+  lt_encoding_to_min_max (encoding->scale[i], encoding->offset[i], encoding->bitwidth, &min, &max);
+  return fabs (max - encoding->max[i]) > encoding->scale[i];
+}
+
+static gboolean
+range_too_small (const LtEncoding *encoding,
+                 guint             i)
+{
+  return lt_encoding_grid_max (encoding->bitwidth) * encoding->scale[i] < LT_ENCODING_MIN_RANGE;
+}
+
+static void
+check_grid (GPtrArray        *findings,
+            const LtEncoding *encoding)
+{
+  static const struct
+  {
+    ChannelTest    bad;
+    LtLintSeverity severity;
+    const char    *field;
+    const char    *message;
+  } checks[] = {
+    { zero_off_grid, LT_LINT_ERROR, "offset", "0.0 is not on the grid: offset must lie in [-(2^bw - 1), 0]" },
+    { min_disagrees, LT_LINT_ERROR, "min", "min differs from offset * scale by more than one step" },
+    { max_disagrees, LT_LINT_ERROR, "max", "max differs from (2^bw - 1 + offset) * scale by more than one step" },
+    { range_too_small, LT_LINT_WARNING, "scale", "the range (2^bw - 1) * scale is under 1e-4; QNN widens it" },
+  };
+  guint first = 0, count;
+
+  if (encoding->is_symmetric && find_bad_channels (encoding, symmetric_offset_wrong, &first, &count))
+    add_finding (findings, LT_LINT_ERROR, encoding->name, "offset",
+                 "symmetric, but offset is %" G_GINT64_FORMAT " instead of %" G_GINT64_FORMAT " (channel %u; %u of %u channels)",
+                 encoding->offset[first], lt_encoding_symmetric_offset (encoding->bitwidth), first, count, encoding->n_values);
+  for (guint c = 0; c < G_N_ELEMENTS (checks); c++)
+    {
+      if (!encoding->has_min_max && (checks[c].bad == min_disagrees || checks[c].bad == max_disagrees))
+        continue;
+      if (find_bad_channels (encoding, checks[c].bad, &first, &count))
+        add_finding (findings, checks[c].severity, encoding->name, checks[c].field,
+                     "%s (channel %u: scale %.9g, offset %" G_GINT64_FORMAT ", min %.17g, max %.17g; %u of %u channels)",
+                     checks[c].message, first, encoding->scale[first], encoding->offset[first], encoding->min[first],
+                     encoding->max[first], count, encoding->n_values);
+    }
+}
+
+static void
+check_encoding (GPtrArray        *findings,
+                const LtEncoding *encoding,
+                const lt_graph   *graph)
+{
+  int32_t id = lt_graph_find_value (graph, encoding->name);
+  const lt_value *value;
+
+  if (id < 0)
+    {
+      g_autofree char *suggestions = suggest_names (graph, encoding->name);
+
+      add_finding (findings, LT_LINT_ERROR, encoding->name, "name", "no tensor of this name in the model%s", suggestions);
+      return;
+    }
+  value = lt_graph_get_value (graph, id);
+  if (encoding->section == LT_ENCODING_SECTION_ACTIVATION && is_param (value))
+    add_finding (findings, LT_LINT_ERROR, encoding->name, "activation_encodings",
+                 "a parameter (initializer) listed under activation_encodings; the converter ignores an encoding in the wrong section");
+  else if (encoding->section == LT_ENCODING_SECTION_PARAM && !is_param (value))
+    add_finding (findings, LT_LINT_ERROR, encoding->name, "param_encodings",
+                 "an activation listed under param_encodings; the converter ignores an encoding in the wrong section");
+  if (encoding->dtype != LT_ENCODING_DTYPE_INT)
+    return;
+  check_channels (findings, encoding, graph, id);
+  check_grid (findings, encoding);
+}
+
+static gboolean
+has_encoding (const LtEncodingSet *set,
+              const char          *name)
+{
+  return lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, name) ||
+         lt_encoding_set_lookup (set, LT_ENCODING_SECTION_PARAM, name) ||
+         lt_encoding_set_lookup (set, LT_ENCODING_SECTION_UNSPECIFIED, name);
+}
+
+GPtrArray *
+lt_encodings_lint (const LtEncodingSet *set,
+                   const lt_graph      *graph)
+{
+  GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_lint_finding_free);
+
+  for (guint i = 0; i < set->encodings->len; i++)
+    check_encoding (findings, g_ptr_array_index (set->encodings, i), graph);
+  for (guint v = 0; v < lt_graph_get_n_values (graph); v++)
+    {
+      const lt_value *value = lt_graph_get_value (graph, (int32_t) v);
+
+      if (!may_be_quantized (value) || has_encoding (set, value->name))
+        continue;
+      if (is_param (value))
+        add_finding (findings, LT_LINT_INFO, value->name, NULL,
+                     "parameter without an encoding: the converter quantizes it from its own values (param_bitwidth), or keeps it in float with --float_fallback");
+      else
+        add_finding (findings, LT_LINT_INFO, value->name, NULL,
+                     "activation without an encoding: the converter computes one from the calibration data (--input_list), or runs it in float with --float_fallback");
+    }
+  return findings;
+}

@@ -1,0 +1,358 @@
+/* lt-encodings-write.c — an LtEncodingSet as 0.6.1, 1.0.0 or 2.0.0 text.
+ *
+ * Keys come in a fixed order per layout, so the same set always gives the
+ * same bytes.  Numbers are inserted as raw text: float32 scales with the
+ * fewest digits that read back to the same float, doubles (min, max) with
+ * the fewest that read back to the same double, integers as integers.
+ * NaN and infinity cannot occur (the reader refuses them).
+ */
+#include "lt-encodings-io.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+
+/* Shortest "%.Ng" of `value` for which `same` holds after reading back. */
+static cJSON *
+number_shortest (double   value,
+                 int      max_digits,
+                 gboolean as_float)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (int digits = 1; digits <= max_digits; digits++)
+    {
+      char format[8];
+      double back;
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (text, sizeof text, format, value);
+      back = g_ascii_strtod (text, NULL);
+      if (as_float ? (float) back == (float) value : back == value)
+        break;
+    }
+  return cJSON_CreateRaw (text);
+}
+
+static cJSON *
+number_float (float value)
+{
+  return number_shortest (value, 9, TRUE);
+}
+
+static cJSON *
+number_double (double value)
+{
+  return number_shortest (value, 17, FALSE);
+}
+
+static cJSON *
+number_int (gint64 value)
+{
+  char text[32];
+
+  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, value);
+  return cJSON_CreateRaw (text);
+}
+
+static gboolean
+unsupported (const LtEncoding *encoding,
+             LtEncodingsFormat format,
+             GError          **error,
+             const char       *why)
+{
+  g_set_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED, "tensor \"%s\": %s %s cannot be written as %s: %s",
+               encoding->name, lt_encoding_granularity_to_string (encoding->granularity),
+               encoding->dtype == LT_ENCODING_DTYPE_FLOAT ? "float" : "int", lt_encodings_format_to_string (format), why);
+  return FALSE;
+}
+
+/* ---- 0.6.1 ------------------------------------------------------------- */
+
+static gboolean
+write_legacy_entry (cJSON            *section,
+                    const LtEncoding *encoding,
+                    GError          **error)
+{
+  cJSON *list = cJSON_AddArrayToObject (section, encoding->name);
+
+  if (encoding->granularity == LT_ENCODING_PER_BLOCK || encoding->granularity == LT_ENCODING_LPBQ)
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_0_6_1, error, "0.6.1 has per-tensor and per-channel lists only");
+  if (encoding->dtype == LT_ENCODING_DTYPE_FLOAT)
+    {
+      cJSON *dict = cJSON_CreateObject ();
+
+      cJSON_AddItemToObject (dict, "bitwidth", number_int (encoding->bitwidth));
+      cJSON_AddStringToObject (dict, "dtype", "float");
+      cJSON_AddItemToArray (list, dict);
+      return TRUE;
+    }
+  for (guint i = 0; i < encoding->n_values; i++)
+    {
+      cJSON *dict = cJSON_CreateObject ();
+
+      cJSON_AddItemToObject (dict, "bitwidth", number_int (encoding->bitwidth));
+      cJSON_AddStringToObject (dict, "dtype", "int");
+      cJSON_AddStringToObject (dict, "is_symmetric", encoding->is_symmetric ? "True" : "False");
+      cJSON_AddItemToObject (dict, "max", number_double (encoding->max[i]));
+      cJSON_AddItemToObject (dict, "min", number_double (encoding->min[i]));
+      cJSON_AddItemToObject (dict, "offset", number_int (encoding->offset[i]));
+      cJSON_AddItemToObject (dict, "scale", number_float (encoding->scale[i]));
+      cJSON_AddItemToArray (list, dict);
+    }
+  return TRUE;
+}
+
+/* ---- 1.0.0 ------------------------------------------------------------- */
+
+static gboolean
+write_v1_entry (cJSON            *list,
+                const LtEncoding *encoding,
+                GError          **error)
+{
+  cJSON *entry = cJSON_CreateObject ();
+  cJSON *scale, *offset;
+
+  cJSON_AddItemToArray (list, entry);
+  cJSON_AddStringToObject (entry, "name", encoding->name);
+  cJSON_AddStringToObject (entry, "dtype", encoding->dtype == LT_ENCODING_DTYPE_FLOAT ? "FLOAT" : "INT");
+  cJSON_AddStringToObject (entry, "enc_type", lt_encoding_granularity_to_string (encoding->granularity));
+  cJSON_AddItemToObject (entry, "bw", number_int (encoding->bitwidth));
+  if (encoding->dtype == LT_ENCODING_DTYPE_FLOAT)
+    return TRUE;
+  if (encoding->granularity == LT_ENCODING_PER_TENSOR && encoding->n_values != 1)
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_1_0_0, error, "more than one scale");
+  cJSON_AddBoolToObject (entry, "is_sym", encoding->is_symmetric);
+  scale = cJSON_AddArrayToObject (entry, "scale");
+  offset = cJSON_AddArrayToObject (entry, "offset");
+  for (guint i = 0; i < encoding->n_values; i++)
+    {
+      cJSON_AddItemToArray (scale, number_float (encoding->scale[i]));
+      cJSON_AddItemToArray (offset, number_int (encoding->offset[i]));
+    }
+  if (encoding->block_size > 0)
+    cJSON_AddItemToObject (entry, "block_size", number_int (encoding->block_size));
+  if (encoding->granularity == LT_ENCODING_LPBQ)
+    {
+      cJSON *int_scales;
+
+      cJSON_AddItemToObject (entry, "compressed_bw", number_int (encoding->compressed_bitwidth));
+      int_scales = cJSON_AddArrayToObject (entry, "per_block_int_scale");
+      for (guint i = 0; i < encoding->n_block_int_scales; i++)
+        cJSON_AddItemToArray (int_scales, number_int (encoding->block_int_scale[i]));
+    }
+  return TRUE;
+}
+
+/* ---- 2.0.0 ------------------------------------------------------------- */
+
+/* QNN offset → ONNX zero point for the dtype the entry is written as. */
+static gint64
+zero_point (const LtEncoding *encoding,
+            guint             index)
+{
+  gint64 zp = -encoding->offset[index];
+
+  return encoding->signed_storage ? zp + lt_encoding_symmetric_offset (encoding->bitwidth) : zp;
+}
+
+static gboolean
+write_v2_entry (cJSON            *list,
+                const LtEncoding *encoding,
+                GError          **error)
+{
+  cJSON *entry = cJSON_CreateObject ();
+  gboolean all_zero = TRUE;
+  char dtype[16];
+
+  cJSON_AddItemToArray (list, entry);
+  cJSON_AddStringToObject (entry, "name", encoding->name);
+  if (encoding->dtype == LT_ENCODING_DTYPE_FLOAT)
+    {
+      cJSON_AddStringToObject (entry, "output_dtype", encoding->bitwidth == 16 ? "float16" : "float32");
+      return TRUE;
+    }
+  if (encoding->granularity == LT_ENCODING_LPBQ)
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, "LPBQ in the 2.0.0 layout is not supported; use 1.0.0");
+  if (encoding->bitwidth != 4 && encoding->bitwidth != 8 && encoding->bitwidth != 16 && encoding->bitwidth != 32)
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, "2.0.0 has 4, 8, 16 and 32-bit types only");
+  if (encoding->granularity != LT_ENCODING_PER_TENSOR && encoding->axis < 0)
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, "the channel axis is unknown (give the model)");
+  if (encoding->granularity == LT_ENCODING_PER_BLOCK && (encoding->n_blocks == 0 || encoding->n_values % encoding->n_blocks != 0))
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, "the number of blocks per channel is unknown (give the model)");
+  g_snprintf (dtype, sizeof dtype, "%sint%u", encoding->signed_storage ? "" : "u", encoding->bitwidth);
+  cJSON_AddStringToObject (entry, "output_dtype", dtype);
+  for (guint i = 0; i < encoding->n_values; i++)
+    all_zero &= zero_point (encoding, i) == 0;
+
+  if (encoding->granularity == LT_ENCODING_PER_TENSOR)
+    {
+      cJSON_AddItemToObject (entry, "y_scale", number_float (encoding->scale[0]));
+      if (!all_zero)
+        cJSON_AddItemToObject (entry, "y_zero_point", number_int (zero_point (encoding, 0)));
+      return TRUE;
+    }
+  else
+    {
+      guint columns = encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_blocks : 0;
+      cJSON *scale = cJSON_AddArrayToObject (entry, "y_scale");
+      cJSON *zp = all_zero ? NULL : cJSON_AddArrayToObject (entry, "y_zero_point");
+      cJSON *scale_row = scale, *zp_row = zp;
+
+      for (guint i = 0; i < encoding->n_values; i++)
+        {
+          if (columns && i % columns == 0)
+            {
+              scale_row = cJSON_CreateArray ();
+              cJSON_AddItemToArray (scale, scale_row);
+              if (zp)
+                {
+                  zp_row = cJSON_CreateArray ();
+                  cJSON_AddItemToArray (zp, zp_row);
+                }
+            }
+          cJSON_AddItemToArray (scale_row, number_float (encoding->scale[i]));
+          if (zp)
+            cJSON_AddItemToArray (zp_row, number_int (zero_point (encoding, i)));
+        }
+      cJSON_AddItemToObject (entry, "axis", number_int (encoding->axis));
+      if (columns)
+        cJSON_AddItemToObject (entry, "block_size", number_int (encoding->block_size));
+    }
+  return TRUE;
+}
+
+/* ---- top level --------------------------------------------------------- */
+
+static void
+drop_setting (GPtrArray        *warnings,
+              const char       *field,
+              LtEncodingsFormat format)
+{
+  if (warnings)
+    g_ptr_array_add (warnings, g_strdup_printf ("\"%s\" has no place in the %s layout and was left out", field,
+                                                lt_encodings_format_to_string (format)));
+}
+
+static void
+write_settings (cJSON               *root,
+                const LtEncodingSet *set,
+                LtEncodingsFormat    format,
+                GPtrArray           *warnings)
+{
+  const struct
+  {
+    const char *field;
+    guint       value;
+  } bitwidths[] = {
+    { "activation_bitwidth", set->activation_bitwidth },
+    { "param_bitwidth", set->param_bitwidth },
+    { "bias_bitwidth", set->bias_bitwidth },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bitwidths); i++)
+    if (bitwidths[i].value == 0)
+      continue;
+    else if (format == LT_ENCODINGS_FORMAT_0_6_1)
+      cJSON_AddItemToObject (root, bitwidths[i].field, number_int (bitwidths[i].value));
+    else
+      drop_setting (warnings, bitwidths[i].field, format);
+  if (set->excluded_layers)
+    {
+      if (format == LT_ENCODINGS_FORMAT_1_0_0)
+        cJSON_AddItemToObject (root, "excluded_layers", cJSON_CreateRaw (set->excluded_layers));
+      else
+        drop_setting (warnings, "excluded_layers", format);
+    }
+  if (set->quantizer_args)
+    cJSON_AddItemToObject (root, "quantizer_args", cJSON_CreateRaw (set->quantizer_args));
+}
+
+typedef gboolean (*WriteEntryFunc) (cJSON *, const LtEncoding *, GError **);
+
+static gboolean
+write_sections (cJSON               *root,
+                const LtEncodingSet *set,
+                LtEncodingsFormat    format,
+                GError             **error)
+{
+  gboolean legacy = format == LT_ENCODINGS_FORMAT_0_6_1;
+  WriteEntryFunc write_entry = legacy ? write_legacy_entry : write_v1_entry;
+  cJSON *sections[2];
+
+  sections[LT_ENCODING_SECTION_ACTIVATION] = legacy ? cJSON_AddObjectToObject (root, "activation_encodings")
+                                                    : cJSON_AddArrayToObject (root, "activation_encodings");
+  sections[LT_ENCODING_SECTION_PARAM] = legacy ? cJSON_AddObjectToObject (root, "param_encodings")
+                                               : cJSON_AddArrayToObject (root, "param_encodings");
+  for (guint i = 0; i < set->encodings->len; i++)
+    {
+      const LtEncoding *encoding = g_ptr_array_index (set->encodings, i);
+
+      if (encoding->section == LT_ENCODING_SECTION_UNSPECIFIED)
+        {
+          g_set_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED,
+                       "tensor \"%s\": not known to be an activation or a parameter (the 2.0.0 layout does not say; give the model)",
+                       encoding->name);
+          return FALSE;
+        }
+      if (!write_entry (sections[encoding->section], encoding, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+lt_encodings_write_data (const LtEncodingSet *set,
+                         LtEncodingsFormat    format,
+                         GPtrArray           *warnings,
+                         GError             **error)
+{
+  cJSON *root = cJSON_CreateObject ();
+  gboolean ok = TRUE;
+  char *text = NULL;
+
+  g_return_val_if_fail (format != LT_ENCODINGS_FORMAT_0_4, NULL);
+  cJSON_AddStringToObject (root, "version", lt_encodings_format_to_string (format));
+  if (format == LT_ENCODINGS_FORMAT_2_0_0)
+    {
+      cJSON *list = cJSON_AddArrayToObject (root, "encodings");
+
+      for (guint i = 0; ok && i < set->encodings->len; i++)
+        ok = write_v2_entry (list, g_ptr_array_index (set->encodings, i), error);
+    }
+  else
+    ok = write_sections (root, set, format, error);
+  if (ok)
+    {
+      char *printed;
+
+      write_settings (root, set, format, warnings);
+      printed = cJSON_Print (root);
+      text = g_strconcat (printed, "\n", NULL);
+      cJSON_free (printed);
+    }
+  cJSON_Delete (root);
+  return text;
+}
+
+gboolean
+lt_encodings_write_file (const LtEncodingSet *set,
+                         LtEncodingsFormat    format,
+                         const char          *path,
+                         GPtrArray           *warnings,
+                         GError             **error)
+{
+  g_autofree char *text = lt_encodings_write_data (set, format, warnings, error);
+  g_autoptr (GError) local = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  /* CONSISTENT writes a temporary file and renames it over `path`: readers
+   * see the old file or the whole new one, and a symlink at `path` is
+   * replaced, not followed. */
+  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local))
+    {
+      g_set_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_IO, "%s", local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
