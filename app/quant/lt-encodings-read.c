@@ -93,7 +93,14 @@ check_duplicate_keys (const ReadContext *ctx,
   for (const cJSON *child = item->child; child; child = child->next, index++)
     {
       g_autofree char *path = NULL;
+      ReadContext inner = *ctx;
+      const cJSON *name = cJSON_GetObjectItemCaseSensitive (child, "name");
 
+      /* Name the tensor: a key of a 0.x section, or an entry's "name". */
+      if (seen && (strcmp (where, "activation_encodings") == 0 || strcmp (where, "param_encodings") == 0))
+        inner.tensor = child->string;
+      else if (cJSON_IsObject (child) && cJSON_IsString (name))
+        inner.tensor = name->valuestring;
       if (seen)
         {
           if (!g_hash_table_add (seen, child->string))
@@ -102,7 +109,7 @@ check_duplicate_keys (const ReadContext *ctx,
         }
       else
         path = g_strdup_printf ("%s[%u]", where, index);
-      if (!check_duplicate_keys (ctx, child, path, error))
+      if (!check_duplicate_keys (&inner, child, path, error))
         return FALSE;
     }
   return TRUE;
@@ -722,7 +729,9 @@ read_v2_entry (ReadContext   *ctx,
        * unsigned grid a signed q is q + 2^(bw-1). */
       encoding->offset[i] = -zp + (is_signed ? lt_encoding_symmetric_offset (bitwidth) : 0);
     }
-  encoding->is_symmetric = TRUE;
+  /* Symmetric means a signed type with zero points all 0: a uint8 grid
+   * centred on 128 is an asymmetric encoding that happens to be centred. */
+  encoding->is_symmetric = is_signed;
   for (guint i = 0; i < n; i++)
     encoding->is_symmetric &= encoding->offset[i] == lt_encoding_symmetric_offset (bitwidth);
 
