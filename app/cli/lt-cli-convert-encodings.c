@@ -6,6 +6,7 @@
 #include "lt-encodings-io.h"
 #include "lt-encodings-lint.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 
 static void
@@ -13,6 +14,23 @@ print_warnings (GPtrArray *warnings)
 {
   for (guint i = 0; i < warnings->len; i++)
     fprintf (stderr, _("lathe-cli: warning: %s\n"), (const char *) g_ptr_array_index (warnings, i));
+}
+
+static void
+print_json (const char *output,
+            const char *format,
+            guint       n_encodings)
+{
+  cJSON *root = cJSON_CreateObject ();
+  char *text;
+
+  cJSON_AddStringToObject (root, "output", output);
+  cJSON_AddStringToObject (root, "format", format);
+  cJSON_AddNumberToObject (root, "encodings", n_encodings);
+  text = cJSON_Print (root);
+  printf ("%s\n", text);
+  cJSON_free (text);
+  cJSON_Delete (root);
 }
 
 int
@@ -65,7 +83,7 @@ lt_cli_convert_encodings (int    argc,
     return lt_cli_fail (error);
   print_warnings (write_warnings);
   if (json)
-    printf ("{\"output\": \"%s\", \"format\": \"%s\", \"encodings\": %u}\n", output, to, set->encodings->len);
+    print_json (output, to, set->encodings->len);
   else
     printf (_("%s: %u encodings written as %s\n"), output, set->encodings->len, to);
   return LT_CLI_EXIT_OK;

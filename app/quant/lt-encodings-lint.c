@@ -9,6 +9,9 @@
  */
 #include "lt-encodings-lint.h"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -83,7 +86,7 @@ lt_encodings_channel_axis (const lt_graph *graph,
   const char *unused;
 
   why = why ? why : &unused;
-  *why = "no Conv, ConvTranspose, Gemm or MatMul uses it as weight or bias";
+  *why = _ ("no Conv, ConvTranspose, Gemm or MatMul uses it as weight or bias");
   for (guint c = 0; c < value->n_consumers; c++)
     {
       const lt_node *node = lt_graph_get_node (graph, value->consumers[c]);
@@ -94,19 +97,19 @@ lt_encodings_channel_axis (const lt_graph *graph,
           if (node->inputs[j] != value_id || strcmp (node->domain, "") != 0)
             continue;
           if (j == 2 && (strcmp (node->op_type, "Conv") == 0 || strcmp (node->op_type, "ConvTranspose") == 0))
-            return *why = "bias: one value per output channel", 0;
+            return *why = _ ("bias: one value per output channel"), 0;
           if (strcmp (node->op_type, "Conv") == 0)
-            return *why = "Conv weight: output channels on axis 0", 0;
+            return *why = _ ("Conv weight: output channels on axis 0"), 0;
           if (strcmp (node->op_type, "ConvTranspose") == 0)
-            return *why = "ConvTranspose weight: output channels on axis 1", 1;
+            return *why = _ ("ConvTranspose weight: output channels on axis 1"), 1;
           if (strcmp (node->op_type, "Gemm") == 0 && j == 2)
-            return *why = "Gemm bias: output features on its last axis", MAX (rank - 1, 0);
+            return *why = _ ("Gemm bias: output features on its last axis"), MAX (rank - 1, 0);
           if (strcmp (node->op_type, "Gemm") == 0 && lt_node_get_attr_int (node, "transB", 0) != 0)
-            return *why = "Gemm weight with transB=1: output features on axis 0", 0;
+            return *why = _ ("Gemm weight with transB=1: output features on axis 0"), 0;
           if (strcmp (node->op_type, "Gemm") == 0)
-            return *why = "Gemm weight with transB=0: output features on axis 1", 1;
+            return *why = _ ("Gemm weight with transB=0: output features on axis 1"), 1;
           if (strcmp (node->op_type, "MatMul") == 0 && j == 1 && rank >= 1)
-            return *why = "MatMul weight: output features on its last axis", rank - 1;
+            return *why = _ ("MatMul weight: output features on its last axis"), rank - 1;
         }
     }
   return -1;
@@ -210,7 +213,7 @@ suggest_names (const lt_graph *graph,
       best_distance[slot] = d;
     }
   for (guint k = 0; k < MAX_SUGGESTIONS && best[k]; k++)
-    g_string_append_printf (text, "%s\"%s\"", k == 0 ? "; did you mean " : ", ", best[k]);
+    g_string_append_printf (text, "%s\"%s\"", k == 0 ? _ ("; did you mean ") : ", ", best[k]);
   if (text->len > 0)
     g_string_append_c (text, '?');
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -225,7 +228,7 @@ check_channels (GPtrArray        *findings,
                 int32_t           id)
 {
   const lt_value *value = lt_graph_get_value (graph, id);
-  const char *why = "axis given by the file";
+  const char *why = _ ("axis given by the file");
   gint axis = encoding->axis;
   gint64 channels;
   guint per_channel = encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_blocks : 1;
@@ -234,7 +237,7 @@ check_channels (GPtrArray        *findings,
     return;
   if (!is_param (value))
     {
-      add_finding (findings, LT_LINT_WARNING, encoding->name, "enc_type", "an activation with a %s encoding: QNN quantizes activations per tensor",
+      add_finding (findings, LT_LINT_WARNING, encoding->name, "enc_type", _ ("an activation with a %s encoding: QNN quantizes activations per tensor"),
                    lt_encoding_granularity_to_string (encoding->granularity));
       return;
     }
@@ -242,21 +245,21 @@ check_channels (GPtrArray        *findings,
     axis = lt_encodings_channel_axis (graph, id, &why);
   if (axis < 0 || axis >= value->shape.rank)
     {
-      add_finding (findings, LT_LINT_WARNING, encoding->name, "axis", "cannot check the channel count: %s",
-                   axis < 0 ? why : "the axis is outside the tensor's rank");
+      add_finding (findings, LT_LINT_WARNING, encoding->name, "axis", _ ("cannot check the channel count: %s"),
+                   axis < 0 ? why : _ ("the axis is outside the tensor's rank"));
       return;
     }
   channels = value->shape.dims[axis].size;
   if (per_channel == 0)
     {
       if (channels > 0 && encoding->n_values % channels != 0)
-        add_finding (findings, LT_LINT_ERROR, encoding->name, "scale", "%u values do not split into %" G_GINT64_FORMAT " channels on axis %d (%s)",
-                     encoding->n_values, channels, axis, why);
+        add_finding (findings, LT_LINT_ERROR, encoding->name, "scale", _ ("%u values do not split into %lld channels on axis %d (%s)"),
+                     encoding->n_values, (long long) channels, axis, why);
       return;
     }
   if (channels >= 0 && (gint64) (encoding->n_values / per_channel) != channels)
-    add_finding (findings, LT_LINT_ERROR, encoding->name, "scale", "%u channels in the file, %" G_GINT64_FORMAT " in the tensor on axis %d (%s)",
-                 encoding->n_values / per_channel, channels, axis, why);
+    add_finding (findings, LT_LINT_ERROR, encoding->name, "scale", _ ("%u channels in the file, %lld in the tensor on axis %d (%s)"),
+                 encoding->n_values / per_channel, (long long) channels, axis, why);
 }
 
 /* The first channel for which `bad` holds and how many do; FALSE if none. */
@@ -294,24 +297,32 @@ zero_off_grid (const LtEncoding *encoding,
   return encoding->offset[i] > 0 || encoding->offset[i] < -(gint64) lt_encoding_grid_max (encoding->bitwidth);
 }
 
+/* min or max further than one step from where scale and offset put it. */
 static gboolean
-min_disagrees (const LtEncoding *encoding,
-               guint             i)
+range_end_disagrees (const LtEncoding *encoding,
+                     guint             i,
+                     gboolean          at_max)
 {
   double min, max;
 
   lt_encoding_to_min_max (encoding->scale[i], encoding->offset[i], encoding->bitwidth, &min, &max);
+  if (at_max)
+    return fabs (max - encoding->max[i]) > encoding->scale[i];
   return fabs (min - encoding->min[i]) > encoding->scale[i];
+}
+
+static gboolean
+min_disagrees (const LtEncoding *encoding,
+               guint             i)
+{
+  return range_end_disagrees (encoding, i, FALSE);
 }
 
 static gboolean
 max_disagrees (const LtEncoding *encoding,
                guint             i)
 {
-  double min, max;
-
-  lt_encoding_to_min_max (encoding->scale[i], encoding->offset[i], encoding->bitwidth, &min, &max);
-  return fabs (max - encoding->max[i]) > encoding->scale[i];
+  return range_end_disagrees (encoding, i, TRUE);
 }
 
 static gboolean
@@ -332,25 +343,25 @@ check_grid (GPtrArray        *findings,
     const char    *field;
     const char    *message;
   } checks[] = {
-    { zero_off_grid, LT_LINT_ERROR, "offset", "0.0 is not on the grid: offset must lie in [-(2^bw - 1), 0]" },
-    { min_disagrees, LT_LINT_ERROR, "min", "min differs from offset * scale by more than one step" },
-    { max_disagrees, LT_LINT_ERROR, "max", "max differs from (2^bw - 1 + offset) * scale by more than one step" },
-    { range_too_small, LT_LINT_WARNING, "scale", "the range (2^bw - 1) * scale is under 1e-4; QNN widens it" },
+    { zero_off_grid, LT_LINT_ERROR, "offset", N_ ("0.0 is not on the grid: offset must lie in [-(2^bw - 1), 0]") },
+    { min_disagrees, LT_LINT_ERROR, "min", N_ ("min differs from offset * scale by more than one step") },
+    { max_disagrees, LT_LINT_ERROR, "max", N_ ("max differs from (2^bw - 1 + offset) * scale by more than one step") },
+    { range_too_small, LT_LINT_WARNING, "scale", N_ ("the range (2^bw - 1) * scale is under 1e-4; QNN widens it") },
   };
   guint first = 0, count;
 
   if (encoding->is_symmetric && find_bad_channels (encoding, symmetric_offset_wrong, &first, &count))
     add_finding (findings, LT_LINT_ERROR, encoding->name, "offset",
-                 "symmetric, but offset is %" G_GINT64_FORMAT " instead of %" G_GINT64_FORMAT " (channel %u; %u of %u channels)",
-                 encoding->offset[first], lt_encoding_symmetric_offset (encoding->bitwidth), first, count, encoding->n_values);
+                 _ ("symmetric, but offset is %lld instead of %lld (channel %u; %u of %u channels)"),
+                 (long long) encoding->offset[first], (long long) lt_encoding_symmetric_offset (encoding->bitwidth), first, count, encoding->n_values);
   for (guint c = 0; c < G_N_ELEMENTS (checks); c++)
     {
       if (!encoding->has_min_max && (checks[c].bad == min_disagrees || checks[c].bad == max_disagrees))
         continue;
       if (find_bad_channels (encoding, checks[c].bad, &first, &count))
         add_finding (findings, checks[c].severity, encoding->name, checks[c].field,
-                     "%s (channel %u: scale %.9g, offset %" G_GINT64_FORMAT ", min %.17g, max %.17g; %u of %u channels)",
-                     checks[c].message, first, encoding->scale[first], encoding->offset[first], encoding->min[first],
+                     _ ("%s (channel %u: scale %.9g, offset %lld, min %.17g, max %.17g; %u of %u channels)"),
+                     _ (checks[c].message), first, encoding->scale[first], (long long) encoding->offset[first], encoding->min[first],
                      encoding->max[first], count, encoding->n_values);
     }
 }
@@ -367,16 +378,16 @@ check_encoding (GPtrArray        *findings,
     {
       g_autofree char *suggestions = suggest_names (graph, encoding->name);
 
-      add_finding (findings, LT_LINT_ERROR, encoding->name, "name", "no tensor of this name in the model%s", suggestions);
+      add_finding (findings, LT_LINT_ERROR, encoding->name, "name", _ ("no tensor of this name in the model%s"), suggestions);
       return;
     }
   value = lt_graph_get_value (graph, id);
   if (encoding->section == LT_ENCODING_SECTION_ACTIVATION && is_param (value))
     add_finding (findings, LT_LINT_ERROR, encoding->name, "activation_encodings",
-                 "a parameter (initializer) listed under activation_encodings; the converter ignores an encoding in the wrong section");
+                 _ ("a parameter (initializer) listed under activation_encodings; the converter ignores an encoding in the wrong section"));
   else if (encoding->section == LT_ENCODING_SECTION_PARAM && !is_param (value))
     add_finding (findings, LT_LINT_ERROR, encoding->name, "param_encodings",
-                 "an activation listed under param_encodings; the converter ignores an encoding in the wrong section");
+                 _ ("an activation listed under param_encodings; the converter ignores an encoding in the wrong section"));
   if (encoding->dtype != LT_ENCODING_DTYPE_INT)
     return;
   check_channels (findings, encoding, graph, id);
@@ -408,10 +419,10 @@ lt_encodings_lint (const LtEncodingSet *set,
         continue;
       if (is_param (value))
         add_finding (findings, LT_LINT_INFO, value->name, NULL,
-                     "parameter without an encoding: the converter quantizes it from its own values (param_bitwidth), or keeps it in float with --float_fallback");
+                     _ ("parameter without an encoding: the converter quantizes it from its own values (param_bitwidth), or keeps it in float with --float_fallback"));
       else
         add_finding (findings, LT_LINT_INFO, value->name, NULL,
-                     "activation without an encoding: the converter computes one from the calibration data (--input_list), or runs it in float with --float_fallback");
+                     _ ("activation without an encoding: the converter computes one from the calibration data (--input_list), or runs it in float with --float_fallback"));
     }
   return findings;
 }

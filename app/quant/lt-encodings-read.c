@@ -10,7 +10,10 @@
  */
 #include "lt-encodings-io.h"
 
+#include "config.h"
+
 #include <cjson/cJSON.h>
+#include <glib/gi18n-lib.h>
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -61,15 +64,15 @@ check_text (const ReadContext *ctx,
   const char *bad;
 
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    return fail (ctx, NULL, error, LT_ENCODINGS_ERROR_SYNTAX, "starts with a UTF-8 byte order mark, which JSON does not allow");
+    return fail (ctx, NULL, error, LT_ENCODINGS_ERROR_SYNTAX, _ ("starts with a UTF-8 byte order mark, which JSON does not allow"));
   if (!g_utf8_validate_len (data, length, &bad))
-    return fail (ctx, NULL, error, LT_ENCODINGS_ERROR_SYNTAX, "invalid UTF-8 at byte %" G_GSIZE_FORMAT, (gsize) (bad - data));
+    return fail (ctx, NULL, error, LT_ENCODINGS_ERROR_SYNTAX, _ ("invalid UTF-8 at byte %zu"), (size_t) (bad - data));
   /* cJSON decodes "\u0000" into a string that C then cuts short. */
   for (gsize i = 0; i + 1 < length; i++)
     if (data[i] == '\\')
       {
         if (data[i + 1] == 'u' && i + 5 < length && g_ascii_strncasecmp (data + i + 2, "0000", 4) == 0)
-          return fail (ctx, NULL, error, LT_ENCODINGS_ERROR_SYNTAX, "a string holds a NUL character (\\u0000) at byte %" G_GSIZE_FORMAT, i);
+          return fail (ctx, NULL, error, LT_ENCODINGS_ERROR_SYNTAX, _ ("a string holds a NUL character (\\u0000) at byte %zu"), (size_t) i);
         i++;
       }
   return TRUE;
@@ -104,7 +107,7 @@ check_duplicate_keys (const ReadContext *ctx,
       if (seen)
         {
           if (!g_hash_table_add (seen, child->string))
-            return fail (ctx, child->string, error, INVALID, "appears twice in %s", where[0] ? where : "the top-level object");
+            return fail (ctx, child->string, error, INVALID, _ ("appears twice in %s"), where[0] ? where : _ ("the top-level object"));
           path = where[0] ? g_strdup_printf ("%s/%s", where, child->string) : g_strdup (child->string);
         }
       else
@@ -124,7 +127,7 @@ check_known_fields (const ReadContext  *ctx,
 {
   for (const cJSON *child = object->child; child; child = child->next)
     if (!g_strv_contains (allowed, child->string))
-      return fail (ctx, child->string, error, INVALID, "unknown field for this format");
+      return fail (ctx, child->string, error, INVALID, _ ("unknown field for this format"));
   return TRUE;
 }
 
@@ -138,13 +141,13 @@ get_number (const ReadContext *ctx,
             GError           **error)
 {
   if (item == NULL)
-    return fail (ctx, field, error, INVALID, "missing");
+    return fail (ctx, field, error, INVALID, _ ("missing"));
   if (cJSON_IsString (item))
-    return fail (ctx, field, error, INVALID, "must be a number, not the string \"%s\"", item->valuestring);
+    return fail (ctx, field, error, INVALID, _ ("must be a number, not the string \"%s\""), item->valuestring);
   if (!cJSON_IsNumber (item))
-    return fail (ctx, field, error, INVALID, "must be a number");
+    return fail (ctx, field, error, INVALID, _ ("must be a number"));
   if (!isfinite (item->valuedouble))
-    return fail (ctx, field, error, INVALID, "is not a finite number (out of range)");
+    return fail (ctx, field, error, INVALID, _ ("is not a finite number (out of range)"));
   *out = item->valuedouble;
   return TRUE;
 }
@@ -163,9 +166,9 @@ get_integer (const ReadContext *ctx,
   if (!get_number (ctx, item, field, &value, error))
     return FALSE;
   if (floor (value) != value)
-    return fail (ctx, field, error, INVALID, "must be an integer, not %.17g", value);
+    return fail (ctx, field, error, INVALID, _ ("must be an integer, not %.10g"), value);
   if (value < lowest || value > highest)
-    return fail (ctx, field, error, INVALID, "%.17g is outside [%.17g, %.17g]", value, lowest, highest);
+    return fail (ctx, field, error, INVALID, _ ("%.10g is outside [%.10g, %.10g]"), value, lowest, highest);
   *out = (gint64) value;
   return TRUE;
 }
@@ -199,12 +202,12 @@ get_scale (const ReadContext *ctx,
   if (!get_number (ctx, item, field, &value, error))
     return FALSE;
   if (value <= 0)
-    return fail (ctx, field, error, INVALID, "must be positive, not %.17g", value);
+    return fail (ctx, field, error, INVALID, _ ("must be positive, not %.17g"), value);
   single = (float) value;
   if (!isfinite (single))
-    return fail (ctx, field, error, INVALID, "%.17g overflows float32", value);
+    return fail (ctx, field, error, INVALID, _ ("%.17g overflows float32"), value);
   if (single < FLT_MIN)
-    return fail (ctx, field, error, INVALID, "%.17g is below the smallest normal float32", value);
+    return fail (ctx, field, error, INVALID, _ ("%.17g is below the smallest normal float32"), value);
   *out = single;
   return TRUE;
 }
@@ -231,9 +234,9 @@ get_string (const ReadContext *ctx,
             GError           **error)
 {
   if (item == NULL)
-    return fail (ctx, field, error, INVALID, "missing");
+    return fail (ctx, field, error, INVALID, _ ("missing"));
   if (!cJSON_IsString (item))
-    return fail (ctx, field, error, INVALID, "must be a string");
+    return fail (ctx, field, error, INVALID, _ ("must be a string"));
   *out = item->valuestring;
   return TRUE;
 }
@@ -259,7 +262,7 @@ get_choice (const ReadContext *ctx,
         return TRUE;
       }
   list = g_strjoinv ("\", \"", (char **) choices);
-  return fail (ctx, field, error, INVALID, "\"%s\" is not one of \"%s\"", text, list);
+  return fail (ctx, field, error, INVALID, _ ("\"%s\" is not one of \"%s\""), text, list);
 }
 
 static gboolean
@@ -270,12 +273,12 @@ get_array (const ReadContext *ctx,
            GError           **error)
 {
   if (item == NULL)
-    return fail (ctx, field, error, INVALID, "missing");
+    return fail (ctx, field, error, INVALID, _ ("missing"));
   if (!cJSON_IsArray (item))
-    return fail (ctx, field, error, INVALID, "must be a list");
+    return fail (ctx, field, error, INVALID, _ ("must be a list"));
   *length = (guint) cJSON_GetArraySize (item);
   if (*length == 0)
-    return fail (ctx, field, error, INVALID, "is an empty list");
+    return fail (ctx, field, error, INVALID, _ ("is an empty list"));
   return TRUE;
 }
 
@@ -304,7 +307,7 @@ fix_offset_sign (LtEncodingSet *set,
         }
     }
   if (flipped > 0)
-    lt_encoding_set_warn (set, "tensor \"%s\": %u of %u offsets have the opposite sign (min = -offset * scale); converted to the QNN convention float = (q + offset) * scale",
+    lt_encoding_set_warn (set, _ ("tensor \"%s\": %u of %u offsets have the opposite sign (min = -offset * scale); converted to the QNN convention float = (q + offset) * scale"),
                           encoding->name, flipped, encoding->n_values);
 }
 
@@ -315,15 +318,18 @@ check_min_max (const ReadContext *ctx,
 {
   for (guint i = 0; i < encoding->n_values; i++)
     if (encoding->min[i] > encoding->max[i])
-      return fail (ctx, "min", error, INVALID, "min %.17g is above max %.17g (entry %u)", encoding->min[i], encoding->max[i], i);
+      return fail (ctx, "min", error, INVALID, _ ("min %.17g is above max %.17g (entry %u)"), encoding->min[i], encoding->max[i], i);
   return TRUE;
 }
 
+/* Takes `encoding`: into the set, or freed on failure. */
 static gboolean
 add_encoding (const ReadContext *ctx,
               LtEncoding        *encoding,
               GError           **error)
 {
+  g_autoptr (LtEncoding) owned = encoding;
+
   if (encoding->dtype == LT_ENCODING_DTYPE_INT)
     {
       if (!encoding->has_min_max)
@@ -333,7 +339,8 @@ add_encoding (const ReadContext *ctx,
       fix_offset_sign (ctx->set, encoding);
     }
   if (!lt_encoding_set_add (ctx->set, encoding))
-    return fail (ctx, NULL, error, INVALID, "listed twice in %s", lt_encoding_section_to_string (encoding->section));
+    return fail (ctx, NULL, error, INVALID, _ ("listed twice in %s"), lt_encoding_section_to_string (encoding->section));
+  g_steal_pointer (&owned);
   return TRUE;
 }
 
@@ -360,7 +367,7 @@ read_legacy_dict (const ReadContext *ctx,
   guint bitwidth, dtype = LT_ENCODING_DTYPE_INT, symmetric = 0;
 
   if (!cJSON_IsObject (dict))
-    return fail (ctx, NULL, error, INVALID, "entry %u must be an object", index);
+    return fail (ctx, NULL, error, INVALID, _ ("entry %u must be an object"), index);
   if (!check_known_fields (ctx, dict, legacy_fields, error))
     return FALSE;
   if ((item = cJSON_GetObjectItemCaseSensitive (dict, "dtype")) &&
@@ -379,18 +386,18 @@ read_legacy_dict (const ReadContext *ctx,
       encoding->signed_storage = symmetric;
     }
   else if (dtype != encoding->dtype || bitwidth != encoding->bitwidth || (gboolean) symmetric != encoding->is_symmetric)
-    return fail (ctx, "bitwidth", error, INVALID, "channel %u differs from channel 0 in bitwidth, dtype or is_symmetric", index);
+    return fail (ctx, "bitwidth", error, INVALID, _ ("channel %u differs from channel 0 in bitwidth, dtype or is_symmetric"), index);
 
   if (dtype == LT_ENCODING_DTYPE_FLOAT)
     {
       if (bitwidth != 16 && bitwidth != 32)
-        return fail (ctx, "bitwidth", error, INVALID, "a float encoding is 16 or 32 bits, not %u", bitwidth);
+        return fail (ctx, "bitwidth", error, INVALID, _ ("a float encoding is 16 or 32 bits, not %u"), bitwidth);
       if (scale || offset || min || max)
-        return fail (ctx, scale ? "scale" : offset ? "offset" : "min", error, INVALID, "a float encoding has no range");
+        return fail (ctx, scale ? "scale" : offset ? "offset" : "min", error, INVALID, _ ("a float encoding has no range"));
       return TRUE;
     }
   if ((min == NULL) != (max == NULL))
-    return fail (ctx, min ? "max" : "min", error, INVALID, "missing (min and max come together)");
+    return fail (ctx, min ? "max" : "min", error, INVALID, _ ("missing (min and max come together)"));
   if (min)
     {
       if (!get_number (ctx, min, "min", &encoding->min[index], error) ||
@@ -402,11 +409,11 @@ read_legacy_dict (const ReadContext *ctx,
     {
       /* QNN computes the grid from min/max when a file gives only those. */
       if (encoding->min[index] > encoding->max[index])
-        return fail (ctx, "min", error, INVALID, "min %.17g is above max %.17g", encoding->min[index], encoding->max[index]);
+        return fail (ctx, "min", error, INVALID, _ ("min %.17g is above max %.17g"), encoding->min[index], encoding->max[index]);
       lt_encoding_from_min_max (encoding->min[index], encoding->max[index], bitwidth, &encoding->scale[index],
                                 &encoding->offset[index], &encoding->min[index], &encoding->max[index]);
       if (index == 0)
-        lt_encoding_set_warn (ctx->set, "tensor \"%s\": no scale/offset; computed from min/max", ctx->tensor);
+        lt_encoding_set_warn (ctx->set, _ ("tensor \"%s\": no scale/offset; computed from min/max"), ctx->tensor);
       return TRUE;
     }
   return get_scale (ctx, scale, "scale", &encoding->scale[index], error) &&
@@ -424,7 +431,7 @@ read_legacy_section (const ReadContext *top,
   if (section_item == NULL)
     return TRUE;
   if (!cJSON_IsObject (section_item))
-    return fail (top, lt_encoding_section_to_string (section), error, INVALID, "must be an object of tensor name to list");
+    return fail (top, lt_encoding_section_to_string (section), error, INVALID, _ ("must be an object of tensor name to list"));
   for (const cJSON *tensor = section_item->child; tensor; tensor = tensor->next)
     {
       g_autoptr (LtEncoding) encoding = NULL;
@@ -440,9 +447,8 @@ read_legacy_section (const ReadContext *top,
           return FALSE;
       if (encoding->dtype == LT_ENCODING_DTYPE_FLOAT)
         encoding->n_values = 0;
-      if (!add_encoding (&ctx, encoding, error))
+      if (!add_encoding (&ctx, g_steal_pointer (&encoding), error))
         return FALSE;
-      g_steal_pointer (&encoding);
     }
   return TRUE;
 }
@@ -466,7 +472,7 @@ read_v1_entry (ReadContext      *ctx,
   guint dtype, bitwidth, granularity = LT_ENCODING_PER_TENSOR, n = 0, n_offsets;
 
   if (!cJSON_IsObject (entry))
-    return fail (ctx, lt_encoding_section_to_string (section), error, INVALID, "every entry must be an object");
+    return fail (ctx, lt_encoding_section_to_string (section), error, INVALID, _ ("every entry must be an object"));
   if (!get_string (ctx, cJSON_GetObjectItemCaseSensitive (entry, "name"), "name", &name, error))
     return FALSE;
   ctx->tensor = name;
@@ -477,26 +483,23 @@ read_v1_entry (ReadContext      *ctx,
   if ((item = cJSON_GetObjectItemCaseSensitive (entry, "enc_type")))
     {
       if (cJSON_IsString (item) && g_strcmp0 (item->valuestring, "VECTOR") == 0)
-        return fail (ctx, "enc_type", error, LT_ENCODINGS_ERROR_UNSUPPORTED, "VECTOR encodings are not supported");
+        return fail (ctx, "enc_type", error, LT_ENCODINGS_ERROR_UNSUPPORTED, _ ("VECTOR encodings are not supported"));
       if (!get_choice (ctx, item, "enc_type", v1_enc_types, &granularity, error))
         return FALSE;
     }
   else if (dtype == LT_ENCODING_DTYPE_INT)
-    return fail (ctx, "enc_type", error, INVALID, "missing");
+    return fail (ctx, "enc_type", error, INVALID, _ ("missing"));
 
   if (dtype == LT_ENCODING_DTYPE_FLOAT)
     {
       if (bitwidth != 16 && bitwidth != 32)
-        return fail (ctx, "bw", error, INVALID, "a FLOAT encoding is 16 or 32 bits, not %u", bitwidth);
+        return fail (ctx, "bw", error, INVALID, _ ("a FLOAT encoding is 16 or 32 bits, not %u"), bitwidth);
       if (granularity != LT_ENCODING_PER_TENSOR)
-        return fail (ctx, "enc_type", error, INVALID, "a FLOAT encoding is PER_TENSOR");
+        return fail (ctx, "enc_type", error, INVALID, _ ("a FLOAT encoding is PER_TENSOR"));
       encoding = lt_encoding_new (name, section, 0);
       encoding->dtype = LT_ENCODING_DTYPE_FLOAT;
       encoding->bitwidth = bitwidth;
-      if (!add_encoding (ctx, encoding, error))
-        return FALSE;
-      g_steal_pointer (&encoding);
-      return TRUE;
+      return add_encoding (ctx, g_steal_pointer (&encoding), error);
     }
 
   scale = cJSON_GetObjectItemCaseSensitive (entry, "scale");
@@ -504,16 +507,16 @@ read_v1_entry (ReadContext      *ctx,
   if (!get_array (ctx, scale, "scale", &n, error) || !get_array (ctx, offset, "offset", &n_offsets, error))
     return FALSE;
   if (n_offsets != n)
-    return fail (ctx, "offset", error, INVALID, "has %u values but scale has %u", n_offsets, n);
+    return fail (ctx, "offset", error, INVALID, _ ("has %u values but scale has %u"), n_offsets, n);
   if (granularity == LT_ENCODING_PER_TENSOR && n != 1)
-    return fail (ctx, "scale", error, INVALID, "a PER_TENSOR encoding has one scale, not %u", n);
+    return fail (ctx, "scale", error, INVALID, _ ("a PER_TENSOR encoding has one scale, not %u"), n);
   encoding = lt_encoding_new (name, section, n);
   encoding->dtype = LT_ENCODING_DTYPE_INT;
   encoding->bitwidth = bitwidth;
   encoding->granularity = granularity;
   item = cJSON_GetObjectItemCaseSensitive (entry, "is_sym");
   if (!cJSON_IsBool (item))
-    return fail (ctx, "is_sym", error, INVALID, item ? "must be true or false (a JSON bool)" : "missing");
+    return fail (ctx, "is_sym", error, INVALID, item ? _ ("must be true or false (a JSON bool)") : _ ("missing"));
   encoding->is_symmetric = encoding->signed_storage = cJSON_IsTrue (item);
   for (guint i = 0; i < n; i++)
     if (!get_scale (ctx, cJSON_GetArrayItem (scale, (int) i), "scale", &encoding->scale[i], error) ||
@@ -529,7 +532,7 @@ read_v1_entry (ReadContext      *ctx,
       encoding->block_size = (guint) block_size;
     }
   else if (cJSON_GetObjectItemCaseSensitive (entry, "block_size"))
-    return fail (ctx, "block_size", error, INVALID, "only PER_BLOCK and LPBQ encodings have blocks");
+    return fail (ctx, "block_size", error, INVALID, _ ("only PER_BLOCK and LPBQ encodings have blocks"));
 
   if (granularity == LT_ENCODING_LPBQ)
     {
@@ -541,9 +544,9 @@ read_v1_entry (ReadContext      *ctx,
           !get_array (ctx, int_scales, "per_block_int_scale", &n_int, error))
         return FALSE;
       if (encoding->compressed_bitwidth >= bitwidth)
-        return fail (ctx, "compressed_bw", error, INVALID, "%u is not below bw %u", encoding->compressed_bitwidth, bitwidth);
+        return fail (ctx, "compressed_bw", error, INVALID, _ ("%u is not below bw %u"), encoding->compressed_bitwidth, bitwidth);
       if (n_int % n != 0)
-        return fail (ctx, "per_block_int_scale", error, INVALID, "%u values do not split into %u channels", n_int, n);
+        return fail (ctx, "per_block_int_scale", error, INVALID, _ ("%u values do not split into %u channels"), n_int, n);
       encoding->n_block_int_scales = n_int;
       encoding->n_blocks = n_int / n;
       encoding->block_int_scale = g_new (gint64, n_int);
@@ -553,12 +556,9 @@ read_v1_entry (ReadContext      *ctx,
           return FALSE;
     }
   else if (cJSON_GetObjectItemCaseSensitive (entry, "compressed_bw") || cJSON_GetObjectItemCaseSensitive (entry, "per_block_int_scale"))
-    return fail (ctx, "compressed_bw", error, INVALID, "only LPBQ encodings have compressed_bw and per_block_int_scale");
+    return fail (ctx, "compressed_bw", error, INVALID, _ ("only LPBQ encodings have compressed_bw and per_block_int_scale"));
 
-  if (!add_encoding (ctx, encoding, error))
-    return FALSE;
-  g_steal_pointer (&encoding);
-  return TRUE;
+  return add_encoding (ctx, g_steal_pointer (&encoding), error);
 }
 
 static gboolean
@@ -572,7 +572,7 @@ read_v1_section (const ReadContext *top,
   if (list == NULL)
     return TRUE;
   if (!cJSON_IsArray (list))
-    return fail (top, lt_encoding_section_to_string (section), error, INVALID, "must be a list of entries");
+    return fail (top, lt_encoding_section_to_string (section), error, INVALID, _ ("must be a list of entries"));
   for (const cJSON *entry = list->child; entry; entry = entry->next)
     {
       ctx.tensor = NULL;
@@ -639,7 +639,7 @@ measure_values (const ReadContext *ctx,
       if (cJSON_IsArray (row) && !get_array (ctx, row, field, &length, error))
         return FALSE;
       if (cJSON_IsArray (row) != cJSON_IsArray (item->child) || (*columns && length != *columns))
-        return fail (ctx, field, error, INVALID, "rows of different lengths");
+        return fail (ctx, field, error, INVALID, _ ("rows of different lengths"));
       *columns = length;
     }
   if (!cJSON_IsArray (item->child))
@@ -673,7 +673,7 @@ read_v2_entry (ReadContext   *ctx,
   gint64 value;
 
   if (!cJSON_IsObject (entry))
-    return fail (ctx, "encodings", error, INVALID, "every entry must be an object");
+    return fail (ctx, "encodings", error, INVALID, _ ("every entry must be an object"));
   if (!get_string (ctx, cJSON_GetObjectItemCaseSensitive (entry, "name"), "name", &name, error))
     return FALSE;
   ctx->tensor = name;
@@ -681,23 +681,20 @@ read_v2_entry (ReadContext   *ctx,
       !get_string (ctx, cJSON_GetObjectItemCaseSensitive (entry, "output_dtype"), "output_dtype", &dtype_text, error))
     return FALSE;
   if (cJSON_GetObjectItemCaseSensitive (entry, "per_channel_float_scale") || cJSON_GetObjectItemCaseSensitive (entry, "per_block_int_scale"))
-    return fail (ctx, "per_block_int_scale", error, LT_ENCODINGS_ERROR_UNSUPPORTED, "LPBQ in the 2.0.0 layout is not supported; use 1.0.0");
+    return fail (ctx, "per_block_int_scale", error, LT_ENCODINGS_ERROR_UNSUPPORTED, _ ("LPBQ in the 2.0.0 layout is not supported; use 1.0.0"));
   if (strcmp (dtype_text, "float16") == 0 || strcmp (dtype_text, "float32") == 0)
     {
       encoding = lt_encoding_new (name, LT_ENCODING_SECTION_UNSPECIFIED, 0);
       encoding->dtype = LT_ENCODING_DTYPE_FLOAT;
       encoding->bitwidth = dtype_text[5] == '1' ? 16 : 32;
-      if (!add_encoding (ctx, encoding, error))
-        return FALSE;
-      g_steal_pointer (&encoding);
-      return TRUE;
+      return add_encoding (ctx, g_steal_pointer (&encoding), error);
     }
   if (!parse_output_dtype (dtype_text, &bitwidth, &is_signed) || bitwidth < 4)
-    return fail (ctx, "output_dtype", error, INVALID, "\"%s\" is not one of int4, uint4, int8, uint8, int16, uint16, int32, uint32, float16, float32", dtype_text);
+    return fail (ctx, "output_dtype", error, INVALID, _ ("\"%s\" is not one of int4, uint4, int8, uint8, int16, uint16, int32, uint32, float16, float32"), dtype_text);
 
   scale = cJSON_GetObjectItemCaseSensitive (entry, "y_scale");
   if (scale == NULL)
-    return fail (ctx, "y_scale", error, INVALID, "missing");
+    return fail (ctx, "y_scale", error, INVALID, _ ("missing"));
   if (!measure_values (ctx, scale, "y_scale", &rows, &columns, error))
     return FALSE;
   n = rows == 0 ? 1 : columns == 0 ? rows : rows * columns;
@@ -707,7 +704,7 @@ read_v2_entry (ReadContext   *ctx,
       if (!measure_values (ctx, zero_point, "y_zero_point", &zp_rows, &zp_columns, error))
         return FALSE;
       if (zp_rows != rows || zp_columns != columns)
-        return fail (ctx, "y_zero_point", error, INVALID, "does not have the shape of y_scale");
+        return fail (ctx, "y_zero_point", error, INVALID, _ ("does not have the shape of y_scale"));
     }
   encoding = lt_encoding_new (name, LT_ENCODING_SECTION_UNSPECIFIED, n);
   encoding->dtype = LT_ENCODING_DTYPE_INT;
@@ -742,21 +739,18 @@ read_v2_entry (ReadContext   *ctx,
       encoding->axis = (gint) value;
     }
   else if (rows > 0)
-    return fail (ctx, "axis", error, INVALID, "missing: a per-channel or per-block encoding needs its axis");
+    return fail (ctx, "axis", error, INVALID, _ ("missing: a per-channel or per-block encoding needs its axis"));
   if ((item = cJSON_GetObjectItemCaseSensitive (entry, "block_size")))
     {
       if (columns == 0)
-        return fail (ctx, "block_size", error, INVALID, "given, but y_scale is not a list of lists");
+        return fail (ctx, "block_size", error, INVALID, _ ("given, but y_scale is not a list of lists"));
       if (!get_integer (ctx, item, "block_size", 1, G_MAXINT32, &value, error))
         return FALSE;
       encoding->block_size = (guint) value;
     }
   else if (columns > 0)
-    return fail (ctx, "block_size", error, INVALID, "missing: y_scale is per block");
-  if (!add_encoding (ctx, encoding, error))
-    return FALSE;
-  g_steal_pointer (&encoding);
-  return TRUE;
+    return fail (ctx, "block_size", error, INVALID, _ ("missing: y_scale is per block"));
+  return add_encoding (ctx, g_steal_pointer (&encoding), error);
 }
 
 /* ---- top level --------------------------------------------------------- */
@@ -790,13 +784,13 @@ read_settings (const ReadContext *ctx,
   if ((item = cJSON_GetObjectItemCaseSensitive (root, "quantizer_args")))
     {
       if (!cJSON_IsObject (item))
-        return fail (ctx, "quantizer_args", error, INVALID, "must be an object");
+        return fail (ctx, "quantizer_args", error, INVALID, _ ("must be an object"));
       ctx->set->quantizer_args = cJSON_PrintUnformatted (item);
     }
   if ((item = cJSON_GetObjectItemCaseSensitive (root, "excluded_layers")))
     {
       if (!cJSON_IsArray (item))
-        return fail (ctx, "excluded_layers", error, INVALID, "must be a list");
+        return fail (ctx, "excluded_layers", error, INVALID, _ ("must be a list"));
       ctx->set->excluded_layers = cJSON_PrintUnformatted (item);
     }
   return TRUE;
@@ -812,7 +806,7 @@ read_document (ReadContext *ctx,
   LtEncodingsFormat format;
 
   if (!cJSON_IsObject (root))
-    return fail (ctx, NULL, error, INVALID, "the top level must be an object");
+    return fail (ctx, NULL, error, INVALID, _ ("the top level must be an object"));
   if (!check_duplicate_keys (ctx, root, "", error))
     return FALSE;
   if (version && !get_string (ctx, version, "version", &text, error))
@@ -826,7 +820,7 @@ read_document (ReadContext *ctx,
   else if (strcmp (text, "2.0.0") == 0)
     format = LT_ENCODINGS_FORMAT_2_0_0;
   else
-    return fail (ctx, "version", error, LT_ENCODINGS_ERROR_UNSUPPORTED, "\"%s\" is not a known version (0.4.0 to 0.6.1, 1.0.0, 2.0.0)", text);
+    return fail (ctx, "version", error, LT_ENCODINGS_ERROR_UNSUPPORTED, _ ("\"%s\" is not a known version (0.4.0 to 0.6.1, 1.0.0, 2.0.0)"), text);
   ctx->set->format = format;
 
   switch (format)
@@ -847,7 +841,7 @@ read_document (ReadContext *ctx,
         if (!check_known_fields (ctx, root, v2_top, error) || !read_settings (ctx, root, error))
           return FALSE;
         if (list == NULL || !cJSON_IsArray (list))
-          return fail (ctx, "encodings", error, INVALID, list ? "must be a list" : "missing");
+          return fail (ctx, "encodings", error, INVALID, list ? _ ("must be a list") : _ ("missing"));
         for (const cJSON *entry = list->child; entry; entry = entry->next)
           {
             ctx->tensor = NULL;
@@ -875,8 +869,8 @@ lt_encodings_read_data (const char *data,
 
   if (length > LT_ENCODINGS_MAX_FILE_BYTES)
     {
-      fail (&ctx, NULL, error, LT_ENCODINGS_ERROR_TOO_LARGE, "%" G_GSIZE_FORMAT " bytes is more than the %u allowed for an encodings file",
-            length, LT_ENCODINGS_MAX_FILE_BYTES);
+      fail (&ctx, NULL, error, LT_ENCODINGS_ERROR_TOO_LARGE, _ ("%zu bytes is more than the %u allowed for an encodings file"),
+            (size_t) length, LT_ENCODINGS_MAX_FILE_BYTES);
       return NULL;
     }
   if (!check_text (&ctx, data, length, error))
@@ -891,7 +885,7 @@ lt_encodings_read_data (const char *data,
       gsize at = end && end >= copy ? (gsize) (end - copy) : (gsize) (cJSON_GetErrorPtr () ? cJSON_GetErrorPtr () - copy : 0);
 
       cJSON_Delete (root);
-      fail (&ctx, NULL, error, LT_ENCODINGS_ERROR_SYNTAX, "not valid JSON (error or trailing data at byte %" G_GSIZE_FORMAT ")", at);
+      fail (&ctx, NULL, error, LT_ENCODINGS_ERROR_SYNTAX, _ ("not valid JSON (error or trailing data at byte %zu)"), (size_t) at);
       return NULL;
     }
   ok = read_document (&ctx, root, error);

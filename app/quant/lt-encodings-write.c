@@ -8,7 +8,10 @@
  */
 #include "lt-encodings-io.h"
 
+#include "config.h"
+
 #include <cjson/cJSON.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 /* Shortest "%.Ng" of `value` for which `same` holds after reading back. */
@@ -60,7 +63,7 @@ unsupported (const LtEncoding *encoding,
              GError          **error,
              const char       *why)
 {
-  g_set_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED, "tensor \"%s\": %s %s cannot be written as %s: %s",
+  g_set_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED, _ ("tensor \"%s\": %s %s cannot be written as %s: %s"),
                encoding->name, lt_encoding_granularity_to_string (encoding->granularity),
                encoding->dtype == LT_ENCODING_DTYPE_FLOAT ? "float" : "int", lt_encodings_format_to_string (format), why);
   return FALSE;
@@ -76,7 +79,7 @@ write_legacy_entry (cJSON            *section,
   cJSON *list = cJSON_AddArrayToObject (section, encoding->name);
 
   if (encoding->granularity == LT_ENCODING_PER_BLOCK || encoding->granularity == LT_ENCODING_LPBQ)
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_0_6_1, error, "0.6.1 has per-tensor and per-channel lists only");
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_0_6_1, error, _ ("0.6.1 has per-tensor and per-channel lists only"));
   if (encoding->dtype == LT_ENCODING_DTYPE_FLOAT)
     {
       cJSON *dict = cJSON_CreateObject ();
@@ -120,7 +123,7 @@ write_v1_entry (cJSON            *list,
   if (encoding->dtype == LT_ENCODING_DTYPE_FLOAT)
     return TRUE;
   if (encoding->granularity == LT_ENCODING_PER_TENSOR && encoding->n_values != 1)
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_1_0_0, error, "more than one scale");
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_1_0_0, error, _ ("more than one scale"));
   cJSON_AddBoolToObject (entry, "is_sym", encoding->is_symmetric);
   scale = cJSON_AddArrayToObject (entry, "scale");
   offset = cJSON_AddArrayToObject (entry, "offset");
@@ -172,13 +175,13 @@ write_v2_entry (cJSON            *list,
       return TRUE;
     }
   if (encoding->granularity == LT_ENCODING_LPBQ)
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, "LPBQ in the 2.0.0 layout is not supported; use 1.0.0");
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("LPBQ in the 2.0.0 layout is not supported; use 1.0.0"));
   if (encoding->bitwidth != 4 && encoding->bitwidth != 8 && encoding->bitwidth != 16 && encoding->bitwidth != 32)
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, "2.0.0 has 4, 8, 16 and 32-bit types only");
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("2.0.0 has 4, 8, 16 and 32-bit types only"));
   if (encoding->granularity != LT_ENCODING_PER_TENSOR && encoding->axis < 0)
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, "the channel axis is unknown (give the model)");
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the channel axis is unknown (give the model)"));
   if (encoding->granularity == LT_ENCODING_PER_BLOCK && (encoding->n_blocks == 0 || encoding->n_values % encoding->n_blocks != 0))
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, "the number of blocks per channel is unknown (give the model)");
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the number of blocks per channel is unknown (give the model)"));
   g_snprintf (dtype, sizeof dtype, "%sint%u", encoding->signed_storage ? "" : "u", encoding->bitwidth);
   cJSON_AddStringToObject (entry, "output_dtype", dtype);
   for (guint i = 0; i < encoding->n_values; i++)
@@ -229,7 +232,7 @@ drop_setting (GPtrArray        *warnings,
               LtEncodingsFormat format)
 {
   if (warnings)
-    g_ptr_array_add (warnings, g_strdup_printf ("\"%s\" has no place in the %s layout and was left out", field,
+    g_ptr_array_add (warnings, g_strdup_printf (_ (_ ("\"%s\" has no place in the %s layout and was left out")), field,
                                                 lt_encodings_format_to_string (format)));
 }
 
@@ -290,7 +293,7 @@ write_sections (cJSON               *root,
       if (encoding->section == LT_ENCODING_SECTION_UNSPECIFIED)
         {
           g_set_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED,
-                       "tensor \"%s\": not known to be an activation or a parameter (the 2.0.0 layout does not say; give the model)",
+                       _ ("tensor \"%s\": not known to be an activation or a parameter (the 2.0.0 layout does not say; give the model)"),
                        encoding->name);
           return FALSE;
         }
