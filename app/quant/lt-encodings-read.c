@@ -203,9 +203,9 @@ get_scale (const ReadContext *ctx,
     return FALSE;
   if (value <= 0)
     return fail (ctx, field, error, INVALID, _ ("must be positive, not %.17g"), value);
-  single = (float) value;
-  if (!isfinite (single))
+  if (value > FLT_MAX)
     return fail (ctx, field, error, INVALID, _ ("%.17g overflows float32"), value);
+  single = (float) value;
   if (single < FLT_MIN)
     return fail (ctx, field, error, INVALID, _ ("%.17g is below the smallest normal float32"), value);
   *out = single;

@@ -348,6 +348,50 @@ test_too_large (void)
   g_unlink (path);
 }
 
+/* No "version": the 0.4 layout (0.6.1 without dtype); a dict with only
+ * min/max gets its grid computed, with a warning. */
+static void
+test_version_0_4_and_min_max_only (void)
+{
+  const char *text = "{\"activation_encodings\": {\"a\": [{\"bitwidth\": 8, \"is_symmetric\": \"False\", \"min\": -1.0, "
+                     "\"max\": 3.0}]}, \"param_encodings\": {\"w\": [{\"bitwidth\": 4, \"is_symmetric\": \"True\", "
+                     "\"min\": -0.8, \"max\": 0.7, \"offset\": -8, \"scale\": 0.1}]}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LtEncodingSet) set = lt_encodings_read_data (text, strlen (text), "v04.json", &error);
+  const LtEncoding *a, *w;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (set->format, ==, LT_ENCODINGS_FORMAT_0_4);
+  a = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, "a");
+  w = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_PARAM, "w");
+  g_assert_cmpint (a->dtype, ==, LT_ENCODING_DTYPE_INT);
+  g_assert_true (a->scale[0] == (float) (4.0 / 255));
+  g_assert_cmpint (a->offset[0], ==, -64);
+  g_assert_true (a->min[0] == a->offset[0] * (double) a->scale[0]);
+  g_assert_cmpuint (set->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (set->warnings, 0), "\"a\""));
+  g_assert_true (w->is_symmetric);
+  g_assert_cmpint (w->offset[0], ==, -8);
+  assert_round_trip (set, LT_ENCODINGS_FORMAT_0_6_1, NULL);
+}
+
+static void
+test_nesting_too_deep (void)
+{
+  g_autoptr (GString) text = g_string_new ("{\"version\": \"0.6.1\", \"quantizer_args\": {\"x\": ");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LtEncodingSet) set = NULL;
+
+  for (guint i = 0; i < 1001; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < 1001; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, "}}");
+  set = lt_encodings_read_data (text->str, text->len, "deep.json", &error);
+  g_assert_null (set);
+  g_assert_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_SYNTAX);
+}
+
 /* ---- bad files --------------------------------------------------------- */
 
 typedef struct
@@ -443,7 +487,9 @@ main (int    argc,
   g_test_add_func ("/encodings/sign/kept", test_sign_kept_when_consistent);
   g_test_add_func ("/encodings/from-min-max", test_from_min_max);
   g_test_add_func ("/encodings/write/atomic", test_atomic_write);
+  g_test_add_func ("/encodings/read/0.4-and-min-max-only", test_version_0_4_and_min_max_only);
   g_test_add_func ("/encodings/bad/too-large", test_too_large);
+  g_test_add_func ("/encodings/bad/nesting-too-deep", test_nesting_too_deep);
   for (guint i = 0; i < G_N_ELEMENTS (bad_files); i++)
     {
       g_autofree char *path = g_strdup_printf ("/encodings/bad/%s", bad_files[i].name);
