@@ -13,7 +13,7 @@ static void
 print_warnings (GPtrArray *warnings)
 {
   for (guint i = 0; i < warnings->len; i++)
-    fprintf (stderr, _("lathe-cli: warning: %s\n"), (const char *) g_ptr_array_index (warnings, i));
+    fprintf (stderr, _ ("lathe-cli: warning: %s\n"), (const char *) g_ptr_array_index (warnings, i));
 }
 
 static void
@@ -22,7 +22,7 @@ print_json (const char *output,
             guint       n_encodings)
 {
   cJSON *root = cJSON_CreateObject ();
-  char *text;
+  char  *text;
 
   cJSON_AddStringToObject (root, "output", output);
   cJSON_AddStringToObject (root, "format", format);
@@ -41,28 +41,28 @@ lt_cli_convert_encodings (int    argc,
   g_autoptr (LtEncodingSet) set = NULL;
   g_autoptr (GPtrArray) write_warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
-  g_autofree char *to = NULL;
-  g_autofree char *output = NULL;
-  g_autofree char *model_path = NULL;
-  gboolean json = FALSE;
-  LtEncodingsFormat format;
+  g_autofree char   *to = NULL;
+  g_autofree char   *output = NULL;
+  g_autofree char   *model_path = NULL;
+  gboolean           json = FALSE;
+  LtEncodingsFormat  format;
   const GOptionEntry entries[] = {
-    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Layout to write: 0.6.1, 1.0.0 or 2.0.0"), N_("VERSION") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("File to write"), N_("OUT") },
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, N_("Model that resolves sections and channel axes"), N_("MODEL") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_ ("Layout to write: 0.6.1, 1.0.0 or 2.0.0"), N_ ("VERSION") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("File to write"), N_ ("OUT") },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, N_ ("Model that resolves sections and channel axes"), N_ ("MODEL") },
     { NULL },
   };
 
-  context = lt_cli_context_new (_("IN"), _("Convert a quantization encodings file to another layout."), &json);
+  context = lt_cli_context_new (_ ("IN"), _ ("Convert a quantization encodings file to another layout."), &json);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!lt_cli_parse (context, &argc, &argv))
     return LT_CLI_EXIT_USAGE;
   if (argc != 2)
-    return lt_cli_usage (context, _("expected one input file IN"));
+    return lt_cli_usage (context, _ ("expected one input file IN"));
   if (to == NULL || !lt_encodings_format_from_string (to, &format))
-    return lt_cli_usage (context, _("--to must be 0.6.1, 1.0.0 or 2.0.0"));
+    return lt_cli_usage (context, _ ("--to must be 0.6.1, 1.0.0 or 2.0.0"));
   if (output == NULL)
-    return lt_cli_usage (context, _("-o OUT is required"));
+    return lt_cli_usage (context, _ ("-o OUT is required"));
 
   set = lt_encodings_read_file (argv[1], &error);
   if (set == NULL)
@@ -85,6 +85,6 @@ lt_cli_convert_encodings (int    argc,
   if (json)
     print_json (output, to, set->encodings->len);
   else
-    printf (_("%s: %u encodings written as %s\n"), output, set->encodings->len, to);
+    printf (_ ("%s: %u encodings written as %s\n"), output, set->encodings->len, to);
   return LT_CLI_EXIT_OK;
 }

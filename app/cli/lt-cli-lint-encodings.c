@@ -17,7 +17,7 @@ print_json (const char          *file,
   cJSON *root = cJSON_CreateObject ();
   cJSON *conversions = cJSON_AddArrayToObject (root, "conversions");
   cJSON *list = cJSON_AddArrayToObject (root, "findings");
-  char *text;
+  char  *text;
 
   cJSON_AddStringToObject (root, "file", file);
   cJSON_AddStringToObject (root, "format", lt_encodings_format_to_string (set->format));
@@ -26,7 +26,7 @@ print_json (const char          *file,
   for (guint i = 0; i < findings->len; i++)
     {
       const LtLintFinding *finding = g_ptr_array_index (findings, i);
-      cJSON *item = cJSON_CreateObject ();
+      cJSON               *item = cJSON_CreateObject ();
 
       cJSON_AddStringToObject (item, "severity", lt_lint_severity_to_string (finding->severity));
       cJSON_AddStringToObject (item, "tensor", finding->tensor);
@@ -48,7 +48,7 @@ print_text (const LtEncodingSet *set,
             GPtrArray           *findings)
 {
   for (guint i = 0; i < set->warnings->len; i++)
-    printf (_("converted: %s\n"), (const char *) g_ptr_array_index (set->warnings, i));
+    printf (_ ("converted: %s\n"), (const char *) g_ptr_array_index (set->warnings, i));
   for (guint i = 0; i < findings->len; i++)
     {
       const LtLintFinding *finding = g_ptr_array_index (findings, i);
@@ -73,11 +73,11 @@ lt_cli_lint_encodings (int    argc,
   lt_error  err;
   guint     n_errors = 0;
 
-  context = lt_cli_context_new (_("MODEL FILE"), _("Check a quantization encodings file against a model."), &json);
+  context = lt_cli_context_new (_ ("MODEL FILE"), _ ("Check a quantization encodings file against a model."), &json);
   if (!lt_cli_parse (context, &argc, &argv))
     return LT_CLI_EXIT_USAGE;
   if (argc != 3)
-    return lt_cli_usage (context, _("expected a MODEL and an encodings FILE"));
+    return lt_cli_usage (context, _ ("expected a MODEL and an encodings FILE"));
 
   lt_error_clear (&err);
   if (lt_model_load (argv[1], NULL, &model, &err) != LT_OK)

@@ -50,7 +50,7 @@ typedef enum
 
 typedef struct
 {
-  char                 *name;          /* tensor name, verbatim */
+  char                 *name; /* tensor name, verbatim */
   LtEncodingSection     section;
   LtEncodingDtype       dtype;
   guint                 bitwidth;
@@ -65,25 +65,25 @@ typedef struct
   gint64               *offset;
   double               *min;
   double               *max;
-  gboolean              has_min_max;   /* min/max came from the file */
+  gboolean              has_min_max; /* min/max came from the file */
   /* LPBQ only: scale[] holds the per-channel float scales. */
-  guint                 compressed_bitwidth;
-  guint                 n_block_int_scales;
-  gint64               *block_int_scale; /* per channel, per block, flattened */
+  guint   compressed_bitwidth;
+  guint   n_block_int_scales;
+  gint64 *block_int_scale; /* per channel, per block, flattened */
 } LtEncoding;
 
 typedef struct
 {
-  LtEncodingsFormat format;   /* the layout it was read from */
-  GPtrArray        *encodings; /* LtEncoding *, owned, in file order */
+  LtEncodingsFormat format;     /* the layout it was read from */
+  GPtrArray        *encodings;  /* LtEncoding *, owned, in file order */
   GHashTable       *by_name[3]; /* per section: name → LtEncoding * (borrowed) */
-  GPtrArray        *warnings; /* char *: things converted while reading */
+  GPtrArray        *warnings;   /* char *: things converted while reading */
   /* Top-level settings kept for writing back: 0 when absent. */
-  guint             activation_bitwidth;
-  guint             param_bitwidth;
-  guint             bias_bitwidth;
-  char             *quantizer_args;  /* JSON text of the object, or NULL */
-  char             *excluded_layers; /* JSON text of the 1.0.0 list, or NULL */
+  guint activation_bitwidth;
+  guint param_bitwidth;
+  guint bias_bitwidth;
+  char *quantizer_args;  /* JSON text of the object, or NULL */
+  char *excluded_layers; /* JSON text of the 1.0.0 list, or NULL */
 } LtEncodingSet;
 
 #define LT_ENCODING_MIN_RANGE 1e-4
@@ -125,16 +125,16 @@ const char *lt_encoding_granularity_to_string (LtEncodingGranularity granularity
 const char *lt_encoding_section_to_string (LtEncodingSection section);
 const char *lt_encodings_format_to_string (LtEncodingsFormat format);
 /* "0.6.1", "1.0.0" or "2.0.0" (0.4 is not accepted: it is read-only). */
-gboolean    lt_encodings_format_from_string (const char        *text,
-                                             LtEncodingsFormat *format);
+gboolean lt_encodings_format_from_string (const char        *text,
+                                          LtEncodingsFormat *format);
 
 LtEncodingSet *lt_encoding_set_new (LtEncodingsFormat format);
 void           lt_encoding_set_free (LtEncodingSet *set);
 
 /* Adds an encoding (the set takes it).  FALSE, and the encoding left with
  * the caller, when the section already has that name. */
-gboolean    lt_encoding_set_add (LtEncodingSet *set,
-                                 LtEncoding    *encoding);
+gboolean lt_encoding_set_add (LtEncodingSet *set,
+                              LtEncoding    *encoding);
 /* Moves an encoding to another section; FALSE when that section already
  * has the name. */
 gboolean    lt_encoding_set_move (LtEncodingSet    *set,

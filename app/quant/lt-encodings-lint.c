@@ -43,7 +43,14 @@ lt_lint_severity_to_string (LtLintSeverity severity)
   g_return_val_if_reached ("error");
 }
 
-static void G_GNUC_PRINTF (5, 6)
+static void add_finding (GPtrArray     *findings,
+                         LtLintSeverity severity,
+                         const char    *tensor,
+                         const char    *field,
+                         const char    *format,
+                         ...) G_GNUC_PRINTF (5, 6);
+
+static void
 add_finding (GPtrArray     *findings,
              LtLintSeverity severity,
              const char    *tensor,
@@ -52,7 +59,7 @@ add_finding (GPtrArray     *findings,
              ...)
 {
   LtLintFinding *finding = g_new0 (LtLintFinding, 1);
-  va_list args;
+  va_list        args;
 
   finding->severity = severity;
   finding->tensor = g_strdup (tensor);
@@ -83,14 +90,14 @@ lt_encodings_channel_axis (const lt_graph *graph,
                            const char    **why)
 {
   const lt_value *value = lt_graph_get_value (graph, value_id);
-  const char *unused;
+  const char     *unused;
 
   why = why ? why : &unused;
   *why = _ ("no Conv, ConvTranspose, Gemm or MatMul uses it as weight or bias");
   for (guint c = 0; c < value->n_consumers; c++)
     {
       const lt_node *node = lt_graph_get_node (graph, value->consumers[c]);
-      gint rank = value->shape.rank;
+      gint           rank = value->shape.rank;
 
       for (guint j = 1; j < node->n_inputs && j <= 2; j++)
         {
@@ -121,8 +128,8 @@ lt_encodings_resolve (LtEncodingSet  *set,
 {
   for (guint i = 0; i < set->encodings->len; i++)
     {
-      LtEncoding *encoding = g_ptr_array_index (set->encodings, i);
-      int32_t id = lt_graph_find_value (graph, encoding->name);
+      LtEncoding     *encoding = g_ptr_array_index (set->encodings, i);
+      int32_t         id = lt_graph_find_value (graph, encoding->name);
       const lt_value *value;
 
       if (id < 0)
@@ -149,9 +156,9 @@ edit_distance (const char *a,
                const char *b,
                guint       bound)
 {
-  gsize la = strlen (a), lb = strlen (b);
+  gsize             la = strlen (a), lb = strlen (b);
   g_autofree guint *row = NULL;
-  guint result;
+  guint             result;
 
   if ((la > lb ? la - lb : lb - la) > bound)
     return bound + 1;
@@ -185,15 +192,15 @@ suggest_names (const lt_graph *graph,
                const char     *name)
 {
   const char *best[MAX_SUGGESTIONS] = { NULL };
-  guint best_distance[MAX_SUGGESTIONS];
-  guint bound = MAX (2, (guint) strlen (name) / 3);
+  guint       best_distance[MAX_SUGGESTIONS];
+  guint       bound = MAX (2, (guint) strlen (name) / 3);
   g_autoptr (GString) text = g_string_new ("");
 
   for (guint v = 0; v < lt_graph_get_n_values (graph); v++)
     {
       const char *candidate = lt_graph_get_value (graph, (int32_t) v)->name;
-      guint d = edit_distance (name, candidate, bound);
-      guint slot;
+      guint       d = edit_distance (name, candidate, bound);
+      guint       slot;
 
       if (d > bound)
         continue;
@@ -228,10 +235,10 @@ check_channels (GPtrArray        *findings,
                 int32_t           id)
 {
   const lt_value *value = lt_graph_get_value (graph, id);
-  const char *why = _ ("axis given by the file");
-  gint axis = encoding->axis;
-  gint64 channels;
-  guint per_channel = encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_blocks : 1;
+  const char     *why = _ ("axis given by the file");
+  gint            axis = encoding->axis;
+  gint64          channels;
+  guint           per_channel = encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_blocks : 1;
 
   if (encoding->granularity == LT_ENCODING_PER_TENSOR)
     return;
@@ -371,7 +378,7 @@ check_encoding (GPtrArray        *findings,
                 const LtEncoding *encoding,
                 const lt_graph   *graph)
 {
-  int32_t id = lt_graph_find_value (graph, encoding->name);
+  int32_t         id = lt_graph_find_value (graph, encoding->name);
   const lt_value *value;
 
   if (id < 0)

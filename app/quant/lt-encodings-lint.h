@@ -22,7 +22,7 @@ typedef struct
 {
   LtLintSeverity severity;
   char          *tensor;
-  char          *field;   /* NULL when about the tensor as a whole */
+  char          *field; /* NULL when about the tensor as a whole */
   char          *message;
 } LtLintFinding;
 

@@ -28,7 +28,14 @@ typedef struct
 } ReadContext;
 
 /* Fails with "FILE: tensor "T": field "F": message"; returns FALSE. */
-static gboolean G_GNUC_PRINTF (5, 6)
+static gboolean fail (const ReadContext *ctx,
+                      const char        *field,
+                      GError           **error,
+                      LtEncodingsError   code,
+                      const char        *format,
+                      ...) G_GNUC_PRINTF (5, 6);
+
+static gboolean
 fail (const ReadContext *ctx,
       const char        *field,
       GError           **error,
@@ -96,8 +103,8 @@ check_duplicate_keys (const ReadContext *ctx,
   for (const cJSON *child = item->child; child; child = child->next, index++)
     {
       g_autofree char *path = NULL;
-      ReadContext inner = *ctx;
-      const cJSON *name = cJSON_GetObjectItemCaseSensitive (child, "name");
+      ReadContext      inner = *ctx;
+      const cJSON     *name = cJSON_GetObjectItemCaseSensitive (child, "name");
 
       /* Name the tensor: a key of a 0.x section, or an entry's "name". */
       if (seen && (strcmp (where, "activation_encodings") == 0 || strcmp (where, "param_encodings") == 0))
@@ -120,10 +127,10 @@ check_duplicate_keys (const ReadContext *ctx,
 
 /* Refuses fields not in `allowed` (NULL-terminated). */
 static gboolean
-check_known_fields (const ReadContext  *ctx,
-                    const cJSON        *object,
-                    const char *const  *allowed,
-                    GError            **error)
+check_known_fields (const ReadContext *ctx,
+                    const cJSON       *object,
+                    const char *const *allowed,
+                    GError           **error)
 {
   for (const cJSON *child = object->child; child; child = child->next)
     if (!g_strv_contains (allowed, child->string))
@@ -250,7 +257,7 @@ get_choice (const ReadContext *ctx,
             guint             *out,
             GError           **error)
 {
-  const char *text;
+  const char      *text;
   g_autofree char *list = NULL;
 
   if (!get_string (ctx, item, field, &text, error))
@@ -364,7 +371,7 @@ read_legacy_dict (const ReadContext *ctx,
   const cJSON *scale = cJSON_GetObjectItemCaseSensitive (dict, "scale");
   const cJSON *offset = cJSON_GetObjectItemCaseSensitive (dict, "offset");
   const cJSON *item;
-  guint bitwidth, dtype = LT_ENCODING_DTYPE_INT, symmetric = 0;
+  guint        bitwidth, dtype = LT_ENCODING_DTYPE_INT, symmetric = 0;
 
   if (!cJSON_IsObject (dict))
     return fail (ctx, NULL, error, INVALID, _ ("entry %u must be an object"), index);
@@ -393,7 +400,9 @@ read_legacy_dict (const ReadContext *ctx,
       if (bitwidth != 16 && bitwidth != 32)
         return fail (ctx, "bitwidth", error, INVALID, _ ("a float encoding is 16 or 32 bits, not %u"), bitwidth);
       if (scale || offset || min || max)
-        return fail (ctx, scale ? "scale" : offset ? "offset" : "min", error, INVALID, _ ("a float encoding has no range"));
+        return fail (ctx, scale ? "scale" : offset ? "offset"
+                                                   : "min",
+                     error, INVALID, _ ("a float encoding has no range"));
       return TRUE;
     }
   if ((min == NULL) != (max == NULL))
@@ -468,8 +477,8 @@ read_v1_entry (ReadContext      *ctx,
 {
   g_autoptr (LtEncoding) encoding = NULL;
   const cJSON *scale = NULL, *offset, *item;
-  const char *name;
-  guint dtype, bitwidth, granularity = LT_ENCODING_PER_TENSOR, n = 0, n_offsets;
+  const char  *name;
+  guint        dtype, bitwidth, granularity = LT_ENCODING_PER_TENSOR, n = 0, n_offsets;
 
   if (!cJSON_IsObject (entry))
     return fail (ctx, lt_encoding_section_to_string (section), error, INVALID, _ ("every entry must be an object"));
@@ -537,7 +546,7 @@ read_v1_entry (ReadContext      *ctx,
   if (granularity == LT_ENCODING_LPBQ)
     {
       const cJSON *int_scales = cJSON_GetObjectItemCaseSensitive (entry, "per_block_int_scale");
-      guint n_int;
+      guint        n_int;
 
       if (!get_bitwidth (ctx, cJSON_GetObjectItemCaseSensitive (entry, "compressed_bw"), "compressed_bw", 2,
                          &encoding->compressed_bitwidth, error) ||
@@ -594,7 +603,7 @@ parse_output_dtype (const char *text,
                     gboolean   *is_signed)
 {
   const char *digits;
-  guint bits;
+  guint       bits;
 
   if (g_str_has_prefix (text, "uint"))
     *is_signed = FALSE, digits = text + 4;
@@ -661,16 +670,16 @@ value_at (const cJSON *item,
 }
 
 static gboolean
-read_v2_entry (ReadContext   *ctx,
-               const cJSON   *entry,
-               GError       **error)
+read_v2_entry (ReadContext *ctx,
+               const cJSON *entry,
+               GError     **error)
 {
   g_autoptr (LtEncoding) encoding = NULL;
   const cJSON *scale, *zero_point, *item;
-  const char *name, *dtype_text;
-  guint bitwidth, rows, columns, zp_rows = 0, zp_columns = 0, n;
-  gboolean is_signed;
-  gint64 value;
+  const char  *name, *dtype_text;
+  guint        bitwidth, rows, columns, zp_rows = 0, zp_columns = 0, n;
+  gboolean     is_signed;
+  gint64       value;
 
   if (!cJSON_IsObject (entry))
     return fail (ctx, "encodings", error, INVALID, _ ("every entry must be an object"));
@@ -697,7 +706,8 @@ read_v2_entry (ReadContext   *ctx,
     return fail (ctx, "y_scale", error, INVALID, _ ("missing"));
   if (!measure_values (ctx, scale, "y_scale", &rows, &columns, error))
     return FALSE;
-  n = rows == 0 ? 1 : columns == 0 ? rows : rows * columns;
+  n = rows == 0 ? 1 : columns == 0 ? rows
+                                   : rows * columns;
   zero_point = cJSON_GetObjectItemCaseSensitive (entry, "y_zero_point");
   if (zero_point)
     {
@@ -710,7 +720,8 @@ read_v2_entry (ReadContext   *ctx,
   encoding->dtype = LT_ENCODING_DTYPE_INT;
   encoding->bitwidth = bitwidth;
   encoding->signed_storage = is_signed;
-  encoding->granularity = rows == 0 ? LT_ENCODING_PER_TENSOR : columns == 0 ? LT_ENCODING_PER_CHANNEL : LT_ENCODING_PER_BLOCK;
+  encoding->granularity = rows == 0 ? LT_ENCODING_PER_TENSOR : columns == 0 ? LT_ENCODING_PER_CHANNEL
+                                                                            : LT_ENCODING_PER_BLOCK;
   encoding->n_blocks = columns;
   for (guint i = 0; i < n; i++)
     {
@@ -801,8 +812,8 @@ read_document (ReadContext *ctx,
                const cJSON *root,
                GError     **error)
 {
-  const cJSON *version = cJSON_GetObjectItemCaseSensitive (root, "version");
-  const char *text = NULL;
+  const cJSON      *version = cJSON_GetObjectItemCaseSensitive (root, "version");
+  const char       *text = NULL;
   LtEncodingsFormat format;
 
   if (!cJSON_IsObject (root))
@@ -862,10 +873,10 @@ lt_encodings_read_data (const char *data,
 {
   g_autoptr (LtEncodingSet) set = lt_encoding_set_new (LT_ENCODINGS_FORMAT_0_6_1);
   g_autofree char *copy = NULL;
-  ReadContext ctx = { display_name, NULL, set };
-  const char *end = NULL;
-  cJSON *root;
-  gboolean ok;
+  ReadContext      ctx = { display_name, NULL, set };
+  const char      *end = NULL;
+  cJSON           *root;
+  gboolean         ok;
 
   if (length > LT_ENCODINGS_MAX_FILE_BYTES)
     {

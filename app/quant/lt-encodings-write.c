@@ -24,7 +24,7 @@ number_shortest (double   value,
 
   for (int digits = 1; digits <= max_digits; digits++)
     {
-      char format[8];
+      char   format[8];
       double back;
 
       g_snprintf (format, sizeof format, "%%.%dg", digits);
@@ -163,9 +163,9 @@ write_v2_entry (cJSON            *list,
                 const LtEncoding *encoding,
                 GError          **error)
 {
-  cJSON *entry = cJSON_CreateObject ();
+  cJSON   *entry = cJSON_CreateObject ();
   gboolean all_zero = TRUE;
-  char dtype[16];
+  char     dtype[16];
 
   cJSON_AddItemToArray (list, entry);
   cJSON_AddStringToObject (entry, "name", encoding->name);
@@ -196,7 +196,7 @@ write_v2_entry (cJSON            *list,
     }
   else
     {
-      guint columns = encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_blocks : 0;
+      guint  columns = encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_blocks : 0;
       cJSON *scale = cJSON_AddArrayToObject (entry, "y_scale");
       cJSON *zp = all_zero ? NULL : cJSON_AddArrayToObject (entry, "y_zero_point");
       cJSON *scale_row = scale, *zp_row = zp;
@@ -278,9 +278,9 @@ write_sections (cJSON               *root,
                 LtEncodingsFormat    format,
                 GError             **error)
 {
-  gboolean legacy = format == LT_ENCODINGS_FORMAT_0_6_1;
+  gboolean       legacy = format == LT_ENCODINGS_FORMAT_0_6_1;
   WriteEntryFunc write_entry = legacy ? write_legacy_entry : write_v1_entry;
-  cJSON *sections[2];
+  cJSON         *sections[2];
 
   sections[LT_ENCODING_SECTION_ACTIVATION] = legacy ? cJSON_AddObjectToObject (root, "activation_encodings")
                                                     : cJSON_AddArrayToObject (root, "activation_encodings");
@@ -309,9 +309,9 @@ lt_encodings_write_data (const LtEncodingSet *set,
                          GPtrArray           *warnings,
                          GError             **error)
 {
-  cJSON *root = cJSON_CreateObject ();
+  cJSON   *root = cJSON_CreateObject ();
   gboolean ok = TRUE;
-  char *text = NULL;
+  char    *text = NULL;
 
   g_return_val_if_fail (format != LT_ENCODINGS_FORMAT_0_4, NULL);
   cJSON_AddStringToObject (root, "version", lt_encodings_format_to_string (format));

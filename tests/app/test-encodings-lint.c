@@ -86,7 +86,7 @@ count (const Fixture *fixture,
 static void
 test_each_problem (void)
 {
-  Fixture fixture = { 0 };
+  Fixture              fixture = { 0 };
   const LtLintFinding *finding;
 
   fixture_lint (&fixture, "lint-problems.json");
@@ -134,10 +134,14 @@ test_channel_axis (void)
     const char *name;
     gint        axis;
   } cases[] = {
-    { "conv1.weight", 0 }, { "conv1.bias", 0 }, { "fc.weight", 0 }, { "fc.bias", 0 }, { "relu1", -1 },
+    { "conv1.weight", 0 },
+    { "conv1.bias", 0 },
+    { "fc.weight", 0 },
+    { "fc.bias", 0 },
+    { "relu1", -1 },
   };
-  lt_model *model = NULL;
-  lt_error err;
+  lt_model       *model = NULL;
+  lt_error        err;
   const lt_graph *graph;
 
   lt_error_clear (&err);
@@ -175,9 +179,9 @@ test_cli_lint (void)
   g_autofree char *problems = data_path ("lint-problems.json");
   g_autofree char *clean = data_path ("lint-clean-2.0.0.json");
   g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
-  const char *with_errors[] = { "lint-encodings", "--json", model, problems, NULL };
-  const char *without_errors[] = { "lint-encodings", model, clean, NULL };
-  cJSON *root, *first;
+  const char      *with_errors[] = { "lint-encodings", "--json", model, problems, NULL };
+  const char      *without_errors[] = { "lint-encodings", model, clean, NULL };
+  cJSON           *root, *first;
 
   g_assert_cmpint (run_cli (with_errors, &out, &err), ==, 1);
   root = cJSON_Parse (out);
@@ -201,8 +205,8 @@ test_cli_convert (void)
   g_autofree char *dir = g_dir_make_tmp ("lathe-convert-XXXXXX", &error);
   g_autofree char *output = g_build_filename (dir, "out.json", NULL);
   g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL, *text = NULL;
-  const char *convert[] = { "convert-encodings", input, "--to", "2.0.0", "-o", output, NULL };
-  const char *bad_version[] = { "convert-encodings", input, "--to", "0.4", "-o", output, NULL };
+  const char      *convert[] = { "convert-encodings", input, "--to", "2.0.0", "-o", output, NULL };
+  const char      *bad_version[] = { "convert-encodings", input, "--to", "0.4", "-o", output, NULL };
 
   g_assert_no_error (error);
   g_assert_cmpint (run_cli (convert, &out, &err), ==, 0);
@@ -222,7 +226,7 @@ test_cli_bad_file (void)
   g_autofree char *dir = g_dir_make_tmp ("lathe-lint-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "bad.json", NULL);
   g_autofree char *out = NULL, *err = NULL;
-  const char *lint[] = { "lint-encodings", model, path, NULL };
+  const char      *lint[] = { "lint-encodings", model, path, NULL };
 
   g_assert_true (g_file_set_contents (path, "{\"version\": \"0.6.1\", \"param_encodings\": {\"fc.bias\": [{\"bitwidth\": 3}]}}", -1, NULL));
   g_assert_cmpint (run_cli (lint, &out, &err), ==, 1);

@@ -33,8 +33,8 @@ static lt_model *
 load_demo_model (void)
 {
   g_autofree char *path = g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "resources", "demo", "small-cnn.onnx", NULL);
-  lt_model *model = NULL;
-  lt_error err;
+  lt_model        *model = NULL;
+  lt_error         err;
 
   lt_error_clear (&err);
   g_assert_cmpint (lt_model_load (path, NULL, &model, &err), ==, LT_OK);
@@ -48,7 +48,7 @@ write_and_read (const LtEncodingSet *set,
                 char               **text_out)
 {
   g_autoptr (GError) error = NULL;
-  char *text = lt_encodings_write_data (set, format, NULL, &error);
+  char          *text = lt_encodings_write_data (set, format, NULL, &error);
   LtEncodingSet *back;
 
   g_assert_no_error (error);
@@ -146,7 +146,7 @@ test_published_sample_other_formats (void)
       g_autofree char *text = NULL;
       g_autoptr (LtEncodingSet) back = write_and_read (set, formats[f], &text);
       const LtEncoding *encoding = g_ptr_array_index (back->encodings, 0);
-      g_autofree char *again_text = NULL;
+      g_autofree char  *again_text = NULL;
       g_autoptr (LtEncodingSet) again = NULL;
 
       g_assert_true (encoding->scale[0] == (float) 0.018501389771699905);
@@ -169,10 +169,10 @@ static void
 test_per_channel_conversions (void)
 {
   g_autoptr (LtEncodingSet) set = read_fixture ("per-channel-1.0.0.json");
-  lt_model *model = load_demo_model ();
-  const lt_graph *graph = lt_model_get_graph (model);
+  lt_model         *model = load_demo_model ();
+  const lt_graph   *graph = lt_model_get_graph (model);
   const LtEncoding *weight = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_PARAM, "fc.weight");
-  g_autofree char *v2 = NULL;
+  g_autofree char  *v2 = NULL;
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (weight->granularity, ==, LT_ENCODING_PER_CHANNEL);
@@ -200,7 +200,7 @@ test_per_block_conversions (void)
                                            "\"enc_type\": \"PER_BLOCK\", \"bw\": 4, \"is_sym\": true, \"block_size\": 32, \"scale\": [");
   g_autoptr (LtEncodingSet) set = NULL;
   g_autoptr (GError) error = NULL;
-  lt_model *model = load_demo_model ();
+  lt_model         *model = load_demo_model ();
   const LtEncoding *weight;
 
   for (guint i = 0; i < 20; i++)
@@ -279,15 +279,15 @@ test_from_min_max (void)
     guint  bitwidth;
   } cases[] = {
     { -2.109158515930176, 2.6086959838867188, 8 },
-    { 0.5, 1.0, 8 },       /* widened down to 0 */
-    { -3.0, -1.0, 16 },    /* widened up to 0 */
-    { 0.0, 1e-6, 8 },      /* widened to 1e-4 */
+    { 0.5, 1.0, 8 },    /* widened down to 0 */
+    { -3.0, -1.0, 16 }, /* widened up to 0 */
+    { 0.0, 1e-6, 8 },   /* widened to 1e-4 */
     { -1.0, 1.0, 4 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      float scale;
+      float  scale;
       gint64 offset;
       double min, max;
 
@@ -336,7 +336,7 @@ test_too_large (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
-  int fd = g_file_open_tmp ("lathe-large-XXXXXX.json", &path, &error);
+  int              fd = g_file_open_tmp ("lathe-large-XXXXXX.json", &path, &error);
 
   g_assert_no_error (error);
   /* A sparse file: large on disk in name only. */
@@ -404,7 +404,7 @@ typedef struct
 } BadFile;
 
 #define V061(entry) "{\"version\": \"0.6.1\", \"activation_encodings\": {\"t20\": [" entry "]}}"
-#define GOOD_061 "\"bitwidth\": 8, \"dtype\": \"int\", \"is_symmetric\": \"False\", \"offset\": -114, \"min\": -2.1, \"max\": 2.6"
+#define GOOD_061    "\"bitwidth\": 8, \"dtype\": \"int\", \"is_symmetric\": \"False\", \"offset\": -114, \"min\": -2.1, \"max\": 2.6"
 #define V100(entry) "{\"version\": \"1.0.0\", \"param_encodings\": [{\"name\": \"w1\", \"dtype\": \"INT\", " entry "}]}"
 
 static const BadFile bad_files[] = {
