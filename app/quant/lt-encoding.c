@@ -18,7 +18,7 @@ lt_encoding_new (const char       *name,
 
   encoding->name = g_strdup (name);
   encoding->section = section;
-  encoding->axis = -1;
+  encoding->axis = LT_ENCODING_AXIS_UNKNOWN;
   encoding->n_values = n_values;
   if (n_values > 0)
     {

@@ -57,7 +57,7 @@ typedef struct
   LtEncodingGranularity granularity;
   gboolean              is_symmetric;
   gboolean              signed_storage; /* 2.0.0 writes intN rather than uintN */
-  gint                  axis;           /* channel axis, -1 when unknown */
+  gint                  axis;           /* channel axis as written (may be negative), or LT_ENCODING_AXIS_UNKNOWN */
   guint                 block_size;     /* PER_BLOCK and LPBQ, 0 otherwise */
   guint                 n_blocks;       /* blocks per channel; 0 when unknown */
   guint                 n_values;       /* entries in scale/offset/min/max */
@@ -86,7 +86,8 @@ typedef struct
   char *excluded_layers; /* JSON text of the 1.0.0 list, or NULL */
 } LtEncodingSet;
 
-#define LT_ENCODING_MIN_RANGE 1e-4
+#define LT_ENCODING_MIN_RANGE    1e-4
+#define LT_ENCODING_AXIS_UNKNOWN G_MININT
 
 LtEncoding *lt_encoding_new (const char       *name,
                              LtEncodingSection section,

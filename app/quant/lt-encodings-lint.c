@@ -122,6 +122,19 @@ lt_encodings_channel_axis (const lt_graph *graph,
   return -1;
 }
 
+/* An axis counted from the end made positive; -1 when unknown or outside
+ * the rank. */
+static gint
+normalize_axis (gint axis,
+                gint rank)
+{
+  if (axis == LT_ENCODING_AXIS_UNKNOWN)
+    return -1;
+  if (axis < 0)
+    axis += rank;
+  return axis >= 0 && axis < rank ? axis : -1;
+}
+
 void
 lt_encodings_resolve (LtEncodingSet  *set,
                       const lt_graph *graph)
@@ -139,12 +152,14 @@ lt_encodings_resolve (LtEncodingSet  *set,
         lt_encoding_set_move (set, encoding, is_param (value) ? LT_ENCODING_SECTION_PARAM : LT_ENCODING_SECTION_ACTIVATION);
       if (encoding->granularity == LT_ENCODING_PER_TENSOR || !is_param (value))
         continue;
-      if (encoding->axis < 0)
+      gint axis;
+
+      if (encoding->axis == LT_ENCODING_AXIS_UNKNOWN && lt_encodings_channel_axis (graph, id, NULL) >= 0)
         encoding->axis = lt_encodings_channel_axis (graph, id, NULL);
-      if (encoding->granularity == LT_ENCODING_PER_BLOCK && encoding->n_blocks == 0 && encoding->axis >= 0 &&
-          encoding->axis < value->shape.rank && value->shape.dims[encoding->axis].size > 0 &&
-          encoding->n_values % value->shape.dims[encoding->axis].size == 0)
-        encoding->n_blocks = encoding->n_values / (guint) value->shape.dims[encoding->axis].size;
+      axis = normalize_axis (encoding->axis, value->shape.rank);
+      if (encoding->granularity == LT_ENCODING_PER_BLOCK && encoding->n_blocks == 0 && axis >= 0 &&
+          value->shape.dims[axis].size > 0 && encoding->n_values % value->shape.dims[axis].size == 0)
+        encoding->n_blocks = encoding->n_values / (guint) value->shape.dims[axis].size;
     }
 }
 
@@ -236,7 +251,7 @@ check_channels (GPtrArray        *findings,
 {
   const lt_value *value = lt_graph_get_value (graph, id);
   const char     *why = _ ("axis given by the file");
-  gint            axis = encoding->axis;
+  gint            axis = normalize_axis (encoding->axis, value->shape.rank);
   gint64          channels;
   guint           per_channel = encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_blocks : 1;
 
@@ -248,7 +263,7 @@ check_channels (GPtrArray        *findings,
                    lt_encoding_granularity_to_string (encoding->granularity));
       return;
     }
-  if (axis < 0)
+  if (encoding->axis == LT_ENCODING_AXIS_UNKNOWN)
     axis = lt_encodings_channel_axis (graph, id, &why);
   if (axis < 0 || axis >= value->shape.rank)
     {

@@ -466,7 +466,8 @@ read_legacy_section (const ReadContext *top,
 
 static const char *const v1_fields[] = { "name", "dtype", "enc_type", "bw", "is_sym", "scale", "offset",
                                          "block_size", "compressed_bw", "per_block_int_scale", NULL };
-static const char *const v1_dtypes[] = { "INT", "FLOAT", NULL };
+/* The spec's table names the float type "FP"; exporters write "FLOAT". */
+static const char *const v1_dtypes[] = { "INT", "FLOAT", "FP", NULL };
 static const char *const v1_enc_types[] = { "PER_TENSOR", "PER_CHANNEL", "PER_BLOCK", "LPBQ", NULL };
 
 static gboolean
@@ -489,6 +490,7 @@ read_v1_entry (ReadContext      *ctx,
       !get_choice (ctx, cJSON_GetObjectItemCaseSensitive (entry, "dtype"), "dtype", v1_dtypes, &dtype, error) ||
       !get_bitwidth (ctx, cJSON_GetObjectItemCaseSensitive (entry, "bw"), "bw", 4, &bitwidth, error))
     return FALSE;
+  dtype = dtype == 0 ? LT_ENCODING_DTYPE_INT : LT_ENCODING_DTYPE_FLOAT; /* "FLOAT" or "FP" */
   if ((item = cJSON_GetObjectItemCaseSensitive (entry, "enc_type")))
     {
       if (cJSON_IsString (item) && g_strcmp0 (item->valuestring, "VECTOR") == 0)

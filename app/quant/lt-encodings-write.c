@@ -178,7 +178,7 @@ write_v2_entry (cJSON            *list,
     return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("LPBQ in the 2.0.0 layout is not supported; use 1.0.0"));
   if (encoding->bitwidth != 4 && encoding->bitwidth != 8 && encoding->bitwidth != 16 && encoding->bitwidth != 32)
     return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("2.0.0 has 4, 8, 16 and 32-bit types only"));
-  if (encoding->granularity != LT_ENCODING_PER_TENSOR && encoding->axis < 0)
+  if (encoding->granularity != LT_ENCODING_PER_TENSOR && encoding->axis == LT_ENCODING_AXIS_UNKNOWN)
     return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the channel axis is unknown (give the model)"));
   if (encoding->granularity == LT_ENCODING_PER_BLOCK && (encoding->n_blocks == 0 || encoding->n_values % encoding->n_blocks != 0))
     return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the number of blocks per channel is unknown (give the model)"));

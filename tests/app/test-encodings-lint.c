@@ -125,6 +125,28 @@ test_clean_file (void)
   fixture_clear (&fixture);
 }
 
+/* A 2.0.0 axis counted from the end (-4 on a rank-4 Conv weight is 0). */
+static void
+test_negative_axis (void)
+{
+  const char *text = "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"conv1.weight\", \"output_dtype\": \"int8\", "
+                     "\"y_scale\": [0.1, 0.2, 0.3], \"axis\": -4}]}";
+  g_autofree char *model_path = demo_model_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LtEncodingSet) set = lt_encodings_read_data (text, strlen (text), "negative-axis.json", &error);
+  Fixture fixture = { 0 };
+  const LtLintFinding *finding;
+  lt_error err;
+
+  g_assert_no_error (error);
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_model_load (model_path, NULL, &fixture.model, &err), ==, LT_OK);
+  fixture.findings = lt_encodings_lint (set, lt_model_get_graph (fixture.model));
+  finding = expect (&fixture, LT_LINT_ERROR, "conv1.weight", "scale");
+  g_assert_nonnull (strstr (finding->message, "3 channels in the file, 32 in the tensor on axis 0"));
+  fixture_clear (&fixture);
+}
+
 static void
 test_channel_axis (void)
 {
@@ -243,6 +265,7 @@ main (int    argc,
   g_test_add_func ("/encodings-lint/each-problem", test_each_problem);
   g_test_add_func ("/encodings-lint/clean-file", test_clean_file);
   g_test_add_func ("/encodings-lint/channel-axis", test_channel_axis);
+  g_test_add_func ("/encodings-lint/negative-axis", test_negative_axis);
   g_test_add_func ("/encodings-lint/cli/lint", test_cli_lint);
   g_test_add_func ("/encodings-lint/cli/convert", test_cli_convert);
   g_test_add_func ("/encodings-lint/cli/bad-file", test_cli_bad_file);

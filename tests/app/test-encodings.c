@@ -452,6 +452,7 @@ static const BadFile bad_files[] = {
   { "v2-dtype", "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"a2\", \"output_dtype\": \"int7\", \"y_scale\": 0.1}]}", LT_ENCODINGS_ERROR_INVALID, "a2", "output_dtype" },
   { "v2-shape-mismatch", "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"w2\", \"output_dtype\": \"int8\", \"y_scale\": [0.1, 0.2], \"y_zero_point\": [0], \"axis\": 0}]}", LT_ENCODINGS_ERROR_INVALID, "w2", "y_zero_point" },
   { "top-level-list", "[]", LT_ENCODINGS_ERROR_INVALID, NULL, NULL },
+  { "v2-axis-range", "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"w2\", \"output_dtype\": \"int8\", \"y_scale\": [0.1, 0.2], \"axis\": 9}]}", LT_ENCODINGS_ERROR_INVALID, "w2", "axis" },
 };
 
 static void
