@@ -85,42 +85,60 @@ check_text (const ReadContext *ctx,
   return TRUE;
 }
 
+/* TRUE when an earlier sibling of `child` has its key.  Small objects are
+ * scanned; large ones (a section with thousands of tensors) use `seen`. */
+static gboolean
+key_seen_before (const cJSON *object,
+                 const cJSON *child,
+                 GHashTable **seen)
+{
+  if (*seen == NULL && cJSON_GetArraySize (object) <= 16)
+    {
+      for (const cJSON *earlier = object->child; earlier != child; earlier = earlier->next)
+        if (strcmp (earlier->string, child->string) == 0)
+          return TRUE;
+      return FALSE;
+    }
+  if (*seen == NULL)
+    *seen = g_hash_table_new (g_str_hash, g_str_equal);
+  return !g_hash_table_add (*seen, child->string);
+}
+
 /* cJSON keeps every copy of a repeated key; refuse them at any depth.
- * `where` is the path of `item` ("activation_encodings/conv1").  */
+ * `path` holds the location of `item` ("activation_encodings/conv1[0]")
+ * and is restored before returning. */
 static gboolean
 check_duplicate_keys (const ReadContext *ctx,
                       const cJSON       *item,
-                      const char        *where,
+                      GString           *path,
                       GError           **error)
 {
   g_autoptr (GHashTable) seen = NULL;
-  guint index = 0;
+  gboolean is_section = strcmp (path->str, "activation_encodings") == 0 || strcmp (path->str, "param_encodings") == 0;
+  gsize    length = path->len;
+  guint    index = 0;
 
-  if (!cJSON_IsObject (item) && !cJSON_IsArray (item))
-    return TRUE;
-  if (cJSON_IsObject (item))
-    seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (const cJSON *child = item->child; child; child = child->next, index++)
     {
-      g_autofree char *path = NULL;
-      ReadContext      inner = *ctx;
-      const cJSON     *name = cJSON_GetObjectItemCaseSensitive (child, "name");
+      ReadContext  inner = *ctx;
+      const cJSON *name = cJSON_GetObjectItemCaseSensitive (child, "name");
 
+      if (cJSON_IsObject (item) && key_seen_before (item, child, &seen))
+        return fail (ctx, child->string, error, INVALID, _ ("appears twice in %s"), length ? path->str : _ ("the top-level object"));
+      if (!cJSON_IsObject (child) && !cJSON_IsArray (child))
+        continue;
       /* Name the tensor: a key of a 0.x section, or an entry's "name". */
-      if (seen && (strcmp (where, "activation_encodings") == 0 || strcmp (where, "param_encodings") == 0))
+      if (is_section && cJSON_IsObject (item))
         inner.tensor = child->string;
       else if (cJSON_IsObject (child) && cJSON_IsString (name))
         inner.tensor = name->valuestring;
-      if (seen)
-        {
-          if (!g_hash_table_add (seen, child->string))
-            return fail (ctx, child->string, error, INVALID, _ ("appears twice in %s"), where[0] ? where : _ ("the top-level object"));
-          path = where[0] ? g_strdup_printf ("%s/%s", where, child->string) : g_strdup (child->string);
-        }
+      if (cJSON_IsObject (item))
+        g_string_append_printf (path, "%s%s", length ? "/" : "", child->string);
       else
-        path = g_strdup_printf ("%s[%u]", where, index);
+        g_string_append_printf (path, "[%u]", index);
       if (!check_duplicate_keys (&inner, child, path, error))
         return FALSE;
+      g_string_truncate (path, length);
     }
   return TRUE;
 }
@@ -444,15 +462,16 @@ read_legacy_section (const ReadContext *top,
   for (const cJSON *tensor = section_item->child; tensor; tensor = tensor->next)
     {
       g_autoptr (LtEncoding) encoding = NULL;
-      guint n;
+      guint n, i;
 
       ctx.tensor = tensor->string;
       if (!get_array (&ctx, tensor, lt_encoding_section_to_string (section), &n, error))
         return FALSE;
       encoding = lt_encoding_new (tensor->string, section, n);
       encoding->granularity = n > 1 ? LT_ENCODING_PER_CHANNEL : LT_ENCODING_PER_TENSOR;
-      for (guint i = 0; i < n; i++)
-        if (!read_legacy_dict (&ctx, cJSON_GetArrayItem (tensor, (int) i), i, encoding, error))
+      i = 0;
+      for (const cJSON *dict = tensor->child; dict; dict = dict->next, i++)
+        if (!read_legacy_dict (&ctx, dict, i, encoding, error))
           return FALSE;
       if (encoding->dtype == LT_ENCODING_DTYPE_FLOAT)
         encoding->n_values = 0;
@@ -479,7 +498,7 @@ read_v1_entry (ReadContext      *ctx,
   g_autoptr (LtEncoding) encoding = NULL;
   const cJSON *scale = NULL, *offset, *item;
   const char  *name;
-  guint        dtype, bitwidth, granularity = LT_ENCODING_PER_TENSOR, n = 0, n_offsets;
+  guint        dtype, bitwidth, granularity = LT_ENCODING_PER_TENSOR, n = 0, n_offsets, i;
 
   if (!cJSON_IsObject (entry))
     return fail (ctx, lt_encoding_section_to_string (section), error, INVALID, _ ("every entry must be an object"));
@@ -529,9 +548,10 @@ read_v1_entry (ReadContext      *ctx,
   if (!cJSON_IsBool (item))
     return fail (ctx, "is_sym", error, INVALID, item ? _ ("must be true or false (a JSON bool)") : _ ("missing"));
   encoding->is_symmetric = encoding->signed_storage = cJSON_IsTrue (item);
-  for (guint i = 0; i < n; i++)
-    if (!get_scale (ctx, cJSON_GetArrayItem (scale, (int) i), "scale", &encoding->scale[i], error) ||
-        !get_offset (ctx, cJSON_GetArrayItem (offset, (int) i), "offset", bitwidth, &encoding->offset[i], error))
+  i = 0;
+  for (const cJSON *s = scale->child, *o = offset->child; s && o; s = s->next, o = o->next, i++)
+    if (!get_scale (ctx, s, "scale", &encoding->scale[i], error) ||
+        !get_offset (ctx, o, "offset", bitwidth, &encoding->offset[i], error))
       return FALSE;
 
   if (granularity == LT_ENCODING_PER_BLOCK || granularity == LT_ENCODING_LPBQ)
@@ -561,8 +581,9 @@ read_v1_entry (ReadContext      *ctx,
       encoding->n_block_int_scales = n_int;
       encoding->n_blocks = n_int / n;
       encoding->block_int_scale = g_new (gint64, n_int);
-      for (guint i = 0; i < n_int; i++)
-        if (!get_integer (ctx, cJSON_GetArrayItem (int_scales, (int) i), "per_block_int_scale", 1,
+      i = 0;
+      for (const cJSON *v = int_scales->child; v; v = v->next, i++)
+        if (!get_integer (ctx, v, "per_block_int_scale", 1,
                           ldexp (1.0, (int) (bitwidth - encoding->compressed_bitwidth)), &encoding->block_int_scale[i], error))
           return FALSE;
     }
@@ -658,17 +679,23 @@ measure_values (const ReadContext *ctx,
   return TRUE;
 }
 
-/* Value i of a number, list or list of lists measured as above. */
-static const cJSON *
-value_at (const cJSON *item,
-          guint        columns,
-          guint        index)
+/* The numbers of a value measured as above, in row-major order
+ * (borrowed from `item`). */
+static GPtrArray *
+flatten_values (const cJSON *item)
 {
-  if (cJSON_IsNumber (item) || cJSON_IsString (item))
-    return item;
-  if (columns == 0)
-    return cJSON_GetArrayItem (item, (int) index);
-  return cJSON_GetArrayItem (cJSON_GetArrayItem (item, (int) (index / columns)), (int) (index % columns));
+  GPtrArray *leaves = g_ptr_array_new ();
+
+  if (!cJSON_IsArray (item))
+    g_ptr_array_add (leaves, (gpointer) item);
+  else
+    for (const cJSON *row = item->child; row; row = row->next)
+      if (!cJSON_IsArray (row))
+        g_ptr_array_add (leaves, (gpointer) row);
+      else
+        for (const cJSON *leaf = row->child; leaf; leaf = leaf->next)
+          g_ptr_array_add (leaves, (gpointer) leaf);
+  return leaves;
 }
 
 static gboolean
@@ -676,6 +703,8 @@ read_v2_entry (ReadContext *ctx,
                const cJSON *entry,
                GError     **error)
 {
+  g_autoptr (GPtrArray) scales = NULL;
+  g_autoptr (GPtrArray) zero_points = NULL;
   g_autoptr (LtEncoding) encoding = NULL;
   const cJSON *scale, *zero_point, *item;
   const char  *name, *dtype_text;
@@ -725,15 +754,17 @@ read_v2_entry (ReadContext *ctx,
   encoding->granularity = rows == 0 ? LT_ENCODING_PER_TENSOR : columns == 0 ? LT_ENCODING_PER_CHANNEL
                                                                             : LT_ENCODING_PER_BLOCK;
   encoding->n_blocks = columns;
+  scales = flatten_values (scale);
+  zero_points = zero_point ? flatten_values (zero_point) : NULL;
   for (guint i = 0; i < n; i++)
     {
       double limit = ldexp (1.0, (int) bitwidth);
       gint64 zp = 0;
 
-      if (!get_scale (ctx, value_at (scale, columns, i), "y_scale", &encoding->scale[i], error))
+      if (!get_scale (ctx, g_ptr_array_index (scales, i), "y_scale", &encoding->scale[i], error))
         return FALSE;
-      if (zero_point && !get_integer (ctx, value_at (zero_point, columns, i), "y_zero_point",
-                                      is_signed ? -limit / 2 : 0, is_signed ? limit / 2 - 1 : limit - 1, &zp, error))
+      if (zero_points && !get_integer (ctx, g_ptr_array_index (zero_points, i), "y_zero_point",
+                                       is_signed ? -limit / 2 : 0, is_signed ? limit / 2 - 1 : limit - 1, &zp, error))
         return FALSE;
       /* ONNX: float = (q - zp) * scale on the dtype's own range; on QNN's
        * unsigned grid a signed q is q + 2^(bw-1). */
@@ -814,13 +845,14 @@ read_document (ReadContext *ctx,
                const cJSON *root,
                GError     **error)
 {
+  g_autoptr (GString) path = g_string_new ("");
   const cJSON      *version = cJSON_GetObjectItemCaseSensitive (root, "version");
   const char       *text = NULL;
   LtEncodingsFormat format;
 
   if (!cJSON_IsObject (root))
     return fail (ctx, NULL, error, INVALID, _ ("the top level must be an object"));
-  if (!check_duplicate_keys (ctx, root, "", error))
+  if (!check_duplicate_keys (ctx, root, path, error))
     return FALSE;
   if (version && !get_string (ctx, version, "version", &text, error))
     return FALSE;
