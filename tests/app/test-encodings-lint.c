@@ -29,19 +29,27 @@ demo_model_path (void)
 }
 
 static void
-fixture_lint (Fixture    *fixture,
-              const char *file)
+fixture_lint_set (Fixture             *fixture,
+                  const LtEncodingSet *set)
 {
   g_autofree char *model_path = demo_model_path ();
-  g_autofree char *path = data_path (file);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (LtEncodingSet) set = lt_encodings_read_file (path, &error);
-  lt_error err;
+  lt_error         err;
 
-  g_assert_no_error (error);
   lt_error_clear (&err);
   g_assert_cmpint (lt_model_load (model_path, NULL, &fixture->model, &err), ==, LT_OK);
   fixture->findings = lt_encodings_lint (set, lt_model_get_graph (fixture->model));
+}
+
+static void
+fixture_lint (Fixture    *fixture,
+              const char *file)
+{
+  g_autofree char *path = data_path (file);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LtEncodingSet) set = lt_encodings_read_file (path, &error);
+
+  g_assert_no_error (error);
+  fixture_lint_set (fixture, set);
 }
 
 static void
@@ -131,17 +139,13 @@ test_negative_axis (void)
 {
   const char *text = "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"conv1.weight\", \"output_dtype\": \"int8\", "
                      "\"y_scale\": [0.1, 0.2, 0.3], \"axis\": -4}]}";
-  g_autofree char *model_path = demo_model_path ();
   g_autoptr (GError) error = NULL;
   g_autoptr (LtEncodingSet) set = lt_encodings_read_data (text, strlen (text), "negative-axis.json", &error);
-  Fixture fixture = { 0 };
+  Fixture              fixture = { 0 };
   const LtLintFinding *finding;
-  lt_error err;
 
   g_assert_no_error (error);
-  lt_error_clear (&err);
-  g_assert_cmpint (lt_model_load (model_path, NULL, &fixture.model, &err), ==, LT_OK);
-  fixture.findings = lt_encodings_lint (set, lt_model_get_graph (fixture.model));
+  fixture_lint_set (&fixture, set);
   finding = expect (&fixture, LT_LINT_ERROR, "conv1.weight", "scale");
   g_assert_nonnull (strstr (finding->message, "3 channels in the file, 32 in the tensor on axis 0"));
   fixture_clear (&fixture);
