@@ -388,6 +388,7 @@ read_legacy_dict (const ReadContext *ctx,
   const cJSON *max = cJSON_GetObjectItemCaseSensitive (dict, "max");
   const cJSON *scale = cJSON_GetObjectItemCaseSensitive (dict, "scale");
   const cJSON *offset = cJSON_GetObjectItemCaseSensitive (dict, "offset");
+  const char  *range_fields[] = { "scale", "offset", "min", "max" };
   const cJSON *item;
   guint        bitwidth, dtype = LT_ENCODING_DTYPE_INT, symmetric = 0;
 
@@ -417,14 +418,15 @@ read_legacy_dict (const ReadContext *ctx,
     {
       if (bitwidth != 16 && bitwidth != 32)
         return fail (ctx, "bitwidth", error, INVALID, _ ("a float encoding is 16 or 32 bits, not %u"), bitwidth);
-      if (scale || offset || min || max)
-        return fail (ctx, scale ? "scale" : offset ? "offset"
-                                                   : "min",
-                     error, INVALID, _ ("a float encoding has no range"));
+      for (guint i = 0; i < G_N_ELEMENTS (range_fields); i++)
+        if (cJSON_GetObjectItemCaseSensitive (dict, range_fields[i]))
+          return fail (ctx, range_fields[i], error, INVALID, _ ("a float encoding has no range"));
       return TRUE;
     }
   if ((min == NULL) != (max == NULL))
     return fail (ctx, min ? "max" : "min", error, INVALID, _ ("missing (min and max come together)"));
+  if (index > 0 && (min != NULL) != encoding->has_min_max)
+    return fail (ctx, "min", error, INVALID, _ ("channel %u and channel 0 differ in giving min and max"), index);
   if (min)
     {
       if (!get_number (ctx, min, "min", &encoding->min[index], error) ||
