@@ -19,6 +19,7 @@ lt_encoding_new (const char       *name,
   encoding->name = g_strdup (name);
   encoding->section = section;
   encoding->axis = LT_ENCODING_AXIS_UNKNOWN;
+  encoding->block_axis = LT_ENCODING_AXIS_UNKNOWN;
   encoding->n_values = n_values;
   if (n_values > 0)
     {
@@ -48,6 +49,17 @@ double
 lt_encoding_grid_max (guint bitwidth)
 {
   return ldexp (1.0, (int) bitwidth) - 1.0;
+}
+
+gint
+lt_encoding_normalize_axis (gint axis,
+                            gint rank)
+{
+  if (axis == LT_ENCODING_AXIS_UNKNOWN)
+    return -1;
+  if (axis < 0)
+    axis += rank;
+  return axis >= 0 && axis < rank ? axis : -1;
 }
 
 gint64

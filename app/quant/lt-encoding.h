@@ -5,7 +5,8 @@
  * 2^bitwidth steps:  float = (q + offset) * scale,  q in [0, 2^bw - 1],
  * so  min = offset * scale  and  max = (2^bw - 1 + offset) * scale.
  * Scales are float32 (as in QNN); min and max are doubles as files write
- * them.  Invariants of an LtEncoding that came from a reader:
+ * them.  Per-channel values are in channel order; per-block values are
+ * channel-major (scale[c * n_blocks + b]) whatever the tensor layout.  Invariants of an LtEncoding that came from a reader:
  *  - 4 <= bitwidth <= 32 for INT, 16 or 32 for FLOAT;
  *  - n_values >= 1 for INT, and scale[i] is finite, > 0 and normal;
  *  - |offset[i]| <= 2^bitwidth (a file may still leave zero off the grid:
@@ -57,9 +58,11 @@ typedef struct
   LtEncodingGranularity granularity;
   gboolean              is_symmetric;
   gboolean              signed_storage; /* 2.0.0 writes intN rather than uintN */
-  gint                  axis;           /* channel axis as written (may be negative), or LT_ENCODING_AXIS_UNKNOWN */
+  gint                  axis;           /* channel axis (may count from the end), or LT_ENCODING_AXIS_UNKNOWN */
   guint                 block_size;     /* PER_BLOCK and LPBQ, 0 otherwise */
   guint                 n_blocks;       /* blocks per channel; 0 when unknown */
+  gint                  block_axis;     /* PER_BLOCK: axis cut into blocks, or LT_ENCODING_AXIS_UNKNOWN */
+  guint                 rank;           /* PER_BLOCK: rank of the tensor, 0 when unknown */
   guint                 n_values;       /* entries in scale/offset/min/max */
   float                *scale;
   gint64               *offset;
@@ -88,6 +91,7 @@ typedef struct
 
 #define LT_ENCODING_MIN_RANGE    1e-4
 #define LT_ENCODING_AXIS_UNKNOWN G_MININT
+#define LT_ENCODING_MAX_RANK     8
 
 LtEncoding *lt_encoding_new (const char       *name,
                              LtEncodingSection section,
@@ -118,6 +122,11 @@ void lt_encoding_to_min_max (float   scale,
 
 /* Fills min[] and max[] from scale and offset (has_min_max stays FALSE). */
 void lt_encoding_derive_min_max (LtEncoding *encoding);
+
+/* An axis counted from the end made positive; -1 when unknown or not
+ * below `rank`. */
+gint lt_encoding_normalize_axis (gint axis,
+                                 gint rank);
 
 /* The symmetric offset, -2^(bw-1). */
 gint64 lt_encoding_symmetric_offset (guint bitwidth);

@@ -84,55 +84,57 @@ may_be_quantized (const lt_value *value)
   return value->kind != LT_VALUE_OUTER && (value->dtype == LT_DTYPE_UNDEFINED || lt_dtype_is_float (value->dtype));
 }
 
-gint
-lt_encodings_channel_axis (const lt_graph *graph,
-                           int32_t         value_id,
-                           const char    **why)
+/* Fills `axes` for input `input` of `node` when the op has a rule. */
+static gboolean
+axes_for_input (const lt_node *node,
+                guint          input,
+                gint           rank,
+                LtParamAxes   *axes)
+{
+  gboolean is_conv = strcmp (node->op_type, "Conv") == 0;
+  gboolean is_conv_transpose = strcmp (node->op_type, "ConvTranspose") == 0;
+  gboolean is_gemm = strcmp (node->op_type, "Gemm") == 0;
+
+  axes->block_axis = -1;
+  if (input == 2 && (is_conv || is_conv_transpose))
+    return axes->why = _ ("bias: one value per output channel"), axes->channel_axis = 0, TRUE;
+  if (input == 2 && is_gemm)
+    return axes->why = _ ("Gemm bias: output features on its last axis"), axes->channel_axis = MAX (rank - 1, 0), TRUE;
+  if (input != 1)
+    return FALSE;
+  if (is_conv)
+    return axes->why = _ ("Conv weight: output channels on axis 0, input channels on axis 1"), axes->channel_axis = 0, axes->block_axis = 1, TRUE;
+  if (is_conv_transpose)
+    return axes->why = _ ("ConvTranspose weight: output channels on axis 1, input channels on axis 0"), axes->channel_axis = 1, axes->block_axis = 0, TRUE;
+  if (is_gemm && lt_node_get_attr_int (node, "transB", 0) != 0)
+    return axes->why = _ ("Gemm weight with transB=1: output features on axis 0"), axes->channel_axis = 0, axes->block_axis = 1, TRUE;
+  if (is_gemm)
+    return axes->why = _ ("Gemm weight with transB=0: output features on axis 1"), axes->channel_axis = 1, axes->block_axis = 0, TRUE;
+  if (strcmp (node->op_type, "MatMul") == 0 && rank >= 1)
+    return axes->why = _ ("MatMul weight: output features on its last axis"), axes->channel_axis = rank - 1, axes->block_axis = rank - 2, TRUE;
+  return FALSE;
+}
+
+gboolean
+lt_encodings_param_axes (const lt_graph *graph,
+                         int32_t         value_id,
+                         LtParamAxes    *axes)
 {
   const lt_value *value = lt_graph_get_value (graph, value_id);
-  const char     *unused;
 
-  why = why ? why : &unused;
-  *why = _ ("no Conv, ConvTranspose, Gemm or MatMul uses it as weight or bias");
+  axes->channel_axis = axes->block_axis = -1;
+  axes->why = _ ("no Conv, ConvTranspose, Gemm or MatMul uses it as weight or bias");
   for (guint c = 0; c < value->n_consumers; c++)
     {
       const lt_node *node = lt_graph_get_node (graph, value->consumers[c]);
-      gint           rank = value->shape.rank;
 
+      if (strcmp (node->domain, "") != 0)
+        continue;
       for (guint j = 1; j < node->n_inputs && j <= 2; j++)
-        {
-          if (node->inputs[j] != value_id || strcmp (node->domain, "") != 0)
-            continue;
-          if (j == 2 && (strcmp (node->op_type, "Conv") == 0 || strcmp (node->op_type, "ConvTranspose") == 0))
-            return *why = _ ("bias: one value per output channel"), 0;
-          if (strcmp (node->op_type, "Conv") == 0)
-            return *why = _ ("Conv weight: output channels on axis 0"), 0;
-          if (strcmp (node->op_type, "ConvTranspose") == 0)
-            return *why = _ ("ConvTranspose weight: output channels on axis 1"), 1;
-          if (strcmp (node->op_type, "Gemm") == 0 && j == 2)
-            return *why = _ ("Gemm bias: output features on its last axis"), MAX (rank - 1, 0);
-          if (strcmp (node->op_type, "Gemm") == 0 && lt_node_get_attr_int (node, "transB", 0) != 0)
-            return *why = _ ("Gemm weight with transB=1: output features on axis 0"), 0;
-          if (strcmp (node->op_type, "Gemm") == 0)
-            return *why = _ ("Gemm weight with transB=0: output features on axis 1"), 1;
-          if (strcmp (node->op_type, "MatMul") == 0 && j == 1 && rank >= 1)
-            return *why = _ ("MatMul weight: output features on its last axis"), rank - 1;
-        }
+        if (node->inputs[j] == value_id && axes_for_input (node, j, value->shape.rank, axes))
+          return TRUE;
     }
-  return -1;
-}
-
-/* An axis counted from the end made positive; -1 when unknown or outside
- * the rank. */
-static gint
-normalize_axis (gint axis,
-                gint rank)
-{
-  if (axis == LT_ENCODING_AXIS_UNKNOWN)
-    return -1;
-  if (axis < 0)
-    axis += rank;
-  return axis >= 0 && axis < rank ? axis : -1;
+  return FALSE;
 }
 
 void
@@ -144,21 +146,27 @@ lt_encodings_resolve (LtEncodingSet  *set,
       LtEncoding     *encoding = g_ptr_array_index (set->encodings, i);
       int32_t         id = lt_graph_find_value (graph, encoding->name);
       const lt_value *value;
+      LtParamAxes     axes;
+      gint            axis;
 
       if (id < 0)
         continue;
       value = lt_graph_get_value (graph, id);
       if (encoding->section == LT_ENCODING_SECTION_UNSPECIFIED)
         lt_encoding_set_move (set, encoding, is_param (value) ? LT_ENCODING_SECTION_PARAM : LT_ENCODING_SECTION_ACTIVATION);
-      if (encoding->granularity == LT_ENCODING_PER_TENSOR || !is_param (value))
+      if (encoding->granularity == LT_ENCODING_PER_TENSOR || !is_param (value) || !lt_encodings_param_axes (graph, id, &axes))
         continue;
-      gint axis;
-
-      if (encoding->axis == LT_ENCODING_AXIS_UNKNOWN && lt_encodings_channel_axis (graph, id, NULL) >= 0)
-        encoding->axis = lt_encodings_channel_axis (graph, id, NULL);
-      axis = normalize_axis (encoding->axis, value->shape.rank);
-      if (encoding->granularity == LT_ENCODING_PER_BLOCK && encoding->n_blocks == 0 && axis >= 0 &&
-          value->shape.dims[axis].size > 0 && encoding->n_values % value->shape.dims[axis].size == 0)
+      if (encoding->axis == LT_ENCODING_AXIS_UNKNOWN)
+        encoding->axis = axes.channel_axis;
+      if (encoding->granularity != LT_ENCODING_PER_BLOCK)
+        continue;
+      if (encoding->block_axis == LT_ENCODING_AXIS_UNKNOWN && axes.block_axis >= 0)
+        encoding->block_axis = axes.block_axis;
+      if (encoding->rank == 0 && value->shape.rank > 0)
+        encoding->rank = (guint) value->shape.rank;
+      axis = lt_encoding_normalize_axis (encoding->axis, value->shape.rank);
+      if (encoding->n_blocks == 0 && axis >= 0 && value->shape.dims[axis].size > 0 &&
+          encoding->n_values % value->shape.dims[axis].size == 0)
         encoding->n_blocks = encoding->n_values / (guint) value->shape.dims[axis].size;
     }
 }
@@ -243,6 +251,29 @@ suggest_names (const lt_graph *graph,
 
 /* ---- per-encoding checks ----------------------------------------------- */
 
+/* Blocks per channel against the block axis of the tensor. */
+static void
+check_blocks (GPtrArray         *findings,
+              const LtEncoding  *encoding,
+              const lt_value    *value,
+              const LtParamAxes *rules,
+              guint              n_blocks)
+{
+  gint   block_axis = encoding->block_axis != LT_ENCODING_AXIS_UNKNOWN
+                          ? lt_encoding_normalize_axis (encoding->block_axis, value->shape.rank)
+                          : rules->block_axis;
+  gint64 length, expected;
+
+  if (block_axis < 0 || block_axis >= value->shape.rank || encoding->block_size == 0)
+    return;
+  length = value->shape.dims[block_axis].size;
+  expected = (length + encoding->block_size - 1) / encoding->block_size;
+  if (length > 0 && expected != (gint64) n_blocks)
+    add_finding (findings, LT_LINT_ERROR, encoding->name, "block_size",
+                 _ ("%u blocks per channel in the file; axis %d has %lld values, which makes %lld blocks of %u"),
+                 n_blocks, block_axis, (long long) length, (long long) expected, encoding->block_size);
+}
+
 static void
 check_channels (GPtrArray        *findings,
                 const LtEncoding *encoding,
@@ -250,10 +281,12 @@ check_channels (GPtrArray        *findings,
                 int32_t           id)
 {
   const lt_value *value = lt_graph_get_value (graph, id);
-  const char     *why = _ ("axis given by the file");
-  gint            axis = normalize_axis (encoding->axis, value->shape.rank);
+  gboolean        from_file = encoding->axis != LT_ENCODING_AXIS_UNKNOWN;
+  LtParamAxes     rules;
+  const char     *why;
+  gint            axis;
   gint64          channels;
-  guint           per_channel = encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_blocks : 1;
+  guint           n_blocks = encoding->n_blocks;
 
   if (encoding->granularity == LT_ENCODING_PER_TENSOR)
     return;
@@ -263,25 +296,38 @@ check_channels (GPtrArray        *findings,
                    lt_encoding_granularity_to_string (encoding->granularity));
       return;
     }
-  if (encoding->axis == LT_ENCODING_AXIS_UNKNOWN)
-    axis = lt_encodings_channel_axis (graph, id, &why);
+  lt_encodings_param_axes (graph, id, &rules);
+  axis = from_file ? lt_encoding_normalize_axis (encoding->axis, value->shape.rank) : rules.channel_axis;
+  why = from_file ? _ ("axis given by the file") : rules.why;
   if (axis < 0 || axis >= value->shape.rank)
     {
       add_finding (findings, LT_LINT_WARNING, encoding->name, "axis", _ ("cannot check the channel count: %s"),
-                   axis < 0 ? why : _ ("the axis is outside the tensor's rank"));
+                   from_file ? _ ("the axis is outside the tensor's rank") : why);
       return;
     }
   channels = value->shape.dims[axis].size;
-  if (per_channel == 0)
+  if (channels <= 0)
+    return;
+  if (encoding->granularity == LT_ENCODING_PER_BLOCK && n_blocks == 0)
     {
-      if (channels > 0 && encoding->n_values % channels != 0)
-        add_finding (findings, LT_LINT_ERROR, encoding->name, "scale", _ ("%u values do not split into %lld channels on axis %d (%s)"),
-                     encoding->n_values, (long long) channels, axis, why);
+      /* 1.0.0 flattens blocks: only the total says anything. */
+      if (encoding->n_values % channels != 0)
+        {
+          add_finding (findings, LT_LINT_ERROR, encoding->name, "scale", _ ("%u values do not split into %lld channels on axis %d (%s)"),
+                       encoding->n_values, (long long) channels, axis, why);
+          return;
+        }
+      n_blocks = encoding->n_values / (guint) channels;
+    }
+  if ((gint64) (encoding->n_values / (encoding->granularity == LT_ENCODING_PER_BLOCK ? n_blocks : 1)) != channels)
+    {
+      add_finding (findings, LT_LINT_ERROR, encoding->name, "scale", _ ("%u channels in the file, %lld in the tensor on axis %d (%s)"),
+                   encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_values / n_blocks : encoding->n_values,
+                   (long long) channels, axis, why);
       return;
     }
-  if (channels >= 0 && (gint64) (encoding->n_values / per_channel) != channels)
-    add_finding (findings, LT_LINT_ERROR, encoding->name, "scale", _ ("%u channels in the file, %lld in the tensor on axis %d (%s)"),
-                 encoding->n_values / per_channel, (long long) channels, axis, why);
+  if (encoding->granularity == LT_ENCODING_PER_BLOCK || encoding->granularity == LT_ENCODING_LPBQ)
+    check_blocks (findings, encoding, value, &rules, n_blocks);
 }
 
 /* The first channel for which `bad` holds and how many do; FALSE if none. */

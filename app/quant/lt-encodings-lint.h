@@ -37,17 +37,26 @@ const char *lt_lint_severity_to_string (LtLintSeverity severity);
 GPtrArray *lt_encodings_lint (const LtEncodingSet *set,
                               const lt_graph      *graph);
 
-/* The channel axis of parameter `value_id` from the op that consumes it
- * (Conv weight 0, ConvTranspose weight 1, Gemm weight 0 with transB=1 and
- * 1 without, MatMul weight its last axis, biases 0), or -1 when no
- * consumer says.  *why (may be NULL) gets a static explanation. */
-gint lt_encodings_channel_axis (const lt_graph *graph,
-                                int32_t         value_id,
-                                const char    **why);
+/* Where a parameter's channels and blocks lie, from the op that consumes
+ * it: Conv weight channels 0 / blocks 1, ConvTranspose weight 1 / 0, Gemm
+ * weight 0 / 1 with transB=1 and 1 / 0 without, MatMul weight last /
+ * second to last, biases channels 0 (Gemm: last) and no blocks (-1). */
+typedef struct
+{
+  gint        channel_axis;
+  gint        block_axis;
+  const char *why; /* static, translated: which rule applied, or why none */
+} LtParamAxes;
+
+/* FALSE (axes -1, `why` saying so) when no consumer has a rule. */
+gboolean lt_encodings_param_axes (const lt_graph *graph,
+                                  int32_t         value_id,
+                                  LtParamAxes    *axes);
 
 /* Fills in from the model what a file may leave out: the section of 2.0.0
  * entries, the channel axis of per-channel and per-block parameters, and
- * the number of blocks per channel of 1.0.0 PER_BLOCK entries.  Names the
+ * the rank, block axis and number of blocks per channel of 1.0.0
+ * PER_BLOCK entries.  Names the
  * model does not have are left as they are (lint reports them). */
 void lt_encodings_resolve (LtEncodingSet  *set,
                            const lt_graph *graph);

@@ -646,58 +646,157 @@ parse_output_dtype (const char *text,
   return TRUE;
 }
 
-/* y_scale / y_zero_point are a number (per tensor), a list (per channel)
- * or a list of equal lists (per block: channel × block).  Counts values,
- * rows and columns. */
+/* Every list at `depth` has dims[depth] items, down to numbers at `rank`. */
 static gboolean
-measure_values (const ReadContext *ctx,
-                const cJSON       *item,
-                const char        *field,
-                guint             *rows,
-                guint             *columns,
-                GError           **error)
+check_shape (const ReadContext *ctx,
+             const cJSON       *item,
+             const char        *field,
+             guint              depth,
+             guint              rank,
+             const guint       *dims,
+             GError           **error)
 {
-  if (cJSON_IsNumber (item) || cJSON_IsString (item))
-    {
-      *rows = 0;
-      *columns = 0;
-      return TRUE;
-    }
-  if (!get_array (ctx, item, field, rows, error))
-    return FALSE;
-  *columns = 0;
-  for (const cJSON *row = item->child; row; row = row->next)
-    {
-      guint length = 1;
-
-      if (cJSON_IsArray (row) && !get_array (ctx, row, field, &length, error))
-        return FALSE;
-      if (cJSON_IsArray (row) != cJSON_IsArray (item->child) || (*columns && length != *columns))
-        return fail (ctx, field, error, INVALID, _ ("rows of different lengths"));
-      *columns = length;
-    }
-  if (!cJSON_IsArray (item->child))
-    *columns = 0;
+  if (depth == rank)
+    return cJSON_IsArray (item) ? fail (ctx, field, error, INVALID, _ ("lists nested to different depths")) : TRUE;
+  if (!cJSON_IsArray (item) || (guint) cJSON_GetArraySize (item) != dims[depth])
+    return fail (ctx, field, error, INVALID, _ ("lists of different lengths or depths"));
+  for (const cJSON *child = item->child; child; child = child->next)
+    if (!check_shape (ctx, child, field, depth + 1, rank, dims, error))
+      return FALSE;
   return TRUE;
 }
 
-/* The numbers of a value measured as above, in row-major order
- * (borrowed from `item`). */
-static GPtrArray *
-flatten_values (const cJSON *item)
+/* y_scale / y_zero_point are a number (rank 0) or regular nested lists
+ * (per channel: one level; per block: the tensor's rank).  Fills dims. */
+static gboolean
+measure_shape (const ReadContext *ctx,
+               const cJSON       *item,
+               const char        *field,
+               guint             *rank,
+               guint             *dims,
+               GError           **error)
 {
-  GPtrArray *leaves = g_ptr_array_new ();
+  *rank = 0;
+  for (const cJSON *level = item; cJSON_IsArray (level); level = level->child)
+    {
+      if (*rank == LT_ENCODING_MAX_RANK)
+        return fail (ctx, field, error, INVALID, _ ("lists nested deeper than %d levels"), LT_ENCODING_MAX_RANK);
+      if (!get_array (ctx, level, field, &dims[*rank], error))
+        return FALSE;
+      (*rank)++;
+    }
+  return check_shape (ctx, item, field, 0, *rank, dims, error);
+}
 
+/* The numbers of `item` in row-major order (borrowed from `item`). */
+static void
+collect_values (const cJSON *item,
+                GPtrArray   *values)
+{
   if (!cJSON_IsArray (item))
-    g_ptr_array_add (leaves, (gpointer) item);
+    g_ptr_array_add (values, (gpointer) item);
   else
-    for (const cJSON *row = item->child; row; row = row->next)
-      if (!cJSON_IsArray (row))
-        g_ptr_array_add (leaves, (gpointer) row);
-      else
-        for (const cJSON *leaf = row->child; leaf; leaf = leaf->next)
-          g_ptr_array_add (leaves, (gpointer) leaf);
-  return leaves;
+    for (const cJSON *child = item->child; child; child = child->next)
+      collect_values (child, values);
+}
+
+/* For a per-block y_scale of shape dims with blocks along `block_axis`: the
+ * channel axis is the one other axis with more than one value (the first
+ * other axis when there is none).  -1 when there are two. */
+static gint
+find_channel_axis (const guint *dims,
+                   guint        rank,
+                   gint         block_axis)
+{
+  gint channel_axis = -1, first_other = -1;
+
+  for (gint d = 0; d < (gint) rank; d++)
+    {
+      if (d == block_axis)
+        continue;
+      if (first_other < 0)
+        first_other = d;
+      if (dims[d] > 1 && channel_axis >= 0)
+        return -1;
+      if (dims[d] > 1)
+        channel_axis = d;
+    }
+  return channel_axis >= 0 ? channel_axis : first_other;
+}
+
+/* Index in the channel-major order of value `flat` (row-major in dims). */
+static guint
+channel_major_index (guint        flat,
+                     const guint *dims,
+                     guint        rank,
+                     gint         channel_axis,
+                     gint         block_axis)
+{
+  guint channel = 0, block = 0;
+
+  for (gint d = (gint) rank - 1; d >= 0; d--)
+    {
+      guint coordinate = flat % dims[d];
+
+      flat /= dims[d];
+      if (d == channel_axis)
+        channel = coordinate;
+      else if (d == block_axis)
+        block = coordinate;
+    }
+  return channel * dims[block_axis] + block;
+}
+
+/* Granularity, axes and block count of a 2.0.0 entry from its y_scale
+ * shape and its "axis" / "block_size" fields. */
+static gboolean
+read_v2_layout (const ReadContext *ctx,
+                const cJSON       *entry,
+                guint              rank,
+                const guint       *dims,
+                LtEncoding        *encoding,
+                GError           **error)
+{
+  const cJSON *axis_item = cJSON_GetObjectItemCaseSensitive (entry, "axis");
+  const cJSON *block_item = cJSON_GetObjectItemCaseSensitive (entry, "block_size");
+  gint64       axis = 0, block_size;
+  gint         block_axis, channel_axis;
+
+  if (axis_item && !get_integer (ctx, axis_item, "axis", -LT_ENCODING_MAX_RANK, LT_ENCODING_MAX_RANK - 1, &axis, error))
+    return FALSE;
+  if (rank == 0)
+    {
+      if (block_item)
+        return fail (ctx, "block_size", error, INVALID, _ ("given, but y_scale is a single number"));
+      encoding->granularity = LT_ENCODING_PER_TENSOR;
+      encoding->axis = axis_item ? (gint) axis : LT_ENCODING_AXIS_UNKNOWN;
+      return TRUE;
+    }
+  if (axis_item == NULL)
+    return fail (ctx, "axis", error, INVALID, _ ("missing: a per-channel or per-block encoding needs its axis"));
+  if (block_item == NULL)
+    {
+      if (rank != 1)
+        return fail (ctx, "block_size", error, INVALID, _ ("missing: y_scale is nested %u deep, so it is per block"), rank);
+      encoding->granularity = LT_ENCODING_PER_CHANNEL;
+      encoding->axis = (gint) axis;
+      return TRUE;
+    }
+  if (!get_integer (ctx, block_item, "block_size", 1, G_MAXINT32, &block_size, error))
+    return FALSE;
+  block_axis = lt_encoding_normalize_axis ((gint) axis, (gint) rank);
+  if (block_axis < 0)
+    return fail (ctx, "axis", error, INVALID, _ ("%d is outside y_scale's %u dimensions"), (gint) axis, rank);
+  channel_axis = find_channel_axis (dims, rank, block_axis);
+  if (rank > 1 && channel_axis < 0)
+    return fail (ctx, "y_scale", error, INVALID, _ ("more than one axis besides the block axis has several values"));
+  encoding->granularity = LT_ENCODING_PER_BLOCK;
+  encoding->block_size = (guint) block_size;
+  encoding->block_axis = (gint) axis;
+  encoding->axis = channel_axis >= 0 ? channel_axis : LT_ENCODING_AXIS_UNKNOWN;
+  encoding->rank = rank;
+  encoding->n_blocks = dims[block_axis];
+  return TRUE;
 }
 
 static gboolean
@@ -708,11 +807,10 @@ read_v2_entry (ReadContext *ctx,
   g_autoptr (GPtrArray) scales = NULL;
   g_autoptr (GPtrArray) zero_points = NULL;
   g_autoptr (LtEncoding) encoding = NULL;
-  const cJSON *scale, *zero_point, *item;
+  const cJSON *scale, *zero_point;
   const char  *name, *dtype_text;
-  guint        bitwidth, rows, columns, zp_rows = 0, zp_columns = 0, n;
+  guint        bitwidth, rank, zp_rank, dims[LT_ENCODING_MAX_RANK], zp_dims[LT_ENCODING_MAX_RANK];
   gboolean     is_signed;
-  gint64       value;
 
   if (!cJSON_IsObject (entry))
     return fail (ctx, "encodings", error, INVALID, _ ("every entry must be an object"));
@@ -737,65 +835,50 @@ read_v2_entry (ReadContext *ctx,
   scale = cJSON_GetObjectItemCaseSensitive (entry, "y_scale");
   if (scale == NULL)
     return fail (ctx, "y_scale", error, INVALID, _ ("missing"));
-  if (!measure_values (ctx, scale, "y_scale", &rows, &columns, error))
+  if (!measure_shape (ctx, scale, "y_scale", &rank, dims, error))
     return FALSE;
-  n = rows == 0 ? 1 : columns == 0 ? rows
-                                   : rows * columns;
   zero_point = cJSON_GetObjectItemCaseSensitive (entry, "y_zero_point");
   if (zero_point)
     {
-      if (!measure_values (ctx, zero_point, "y_zero_point", &zp_rows, &zp_columns, error))
+      if (!measure_shape (ctx, zero_point, "y_zero_point", &zp_rank, zp_dims, error))
         return FALSE;
-      if (zp_rows != rows || zp_columns != columns)
+      if (zp_rank != rank || memcmp (dims, zp_dims, rank * sizeof (guint)) != 0)
         return fail (ctx, "y_zero_point", error, INVALID, _ ("does not have the shape of y_scale"));
     }
-  encoding = lt_encoding_new (name, LT_ENCODING_SECTION_UNSPECIFIED, n);
+  scales = g_ptr_array_new ();
+  collect_values (scale, scales);
+  zero_points = g_ptr_array_new ();
+  if (zero_point)
+    collect_values (zero_point, zero_points);
+  encoding = lt_encoding_new (name, LT_ENCODING_SECTION_UNSPECIFIED, scales->len);
   encoding->dtype = LT_ENCODING_DTYPE_INT;
   encoding->bitwidth = bitwidth;
   encoding->signed_storage = is_signed;
-  encoding->granularity = rows == 0 ? LT_ENCODING_PER_TENSOR : columns == 0 ? LT_ENCODING_PER_CHANNEL
-                                                                            : LT_ENCODING_PER_BLOCK;
-  encoding->n_blocks = columns;
-  scales = flatten_values (scale);
-  zero_points = zero_point ? flatten_values (zero_point) : NULL;
-  for (guint i = 0; i < n; i++)
+  if (!read_v2_layout (ctx, entry, rank, dims, encoding, error))
+    return FALSE;
+  for (guint i = 0; i < scales->len; i++)
     {
       double limit = ldexp (1.0, (int) bitwidth);
+      guint  to = i;
       gint64 zp = 0;
 
-      if (!get_scale (ctx, g_ptr_array_index (scales, i), "y_scale", &encoding->scale[i], error))
+      if (encoding->granularity == LT_ENCODING_PER_BLOCK)
+        to = channel_major_index (i, dims, rank, lt_encoding_normalize_axis (encoding->axis, (gint) rank),
+                                  lt_encoding_normalize_axis (encoding->block_axis, (gint) rank));
+      if (!get_scale (ctx, g_ptr_array_index (scales, i), "y_scale", &encoding->scale[to], error))
         return FALSE;
-      if (zero_points && !get_integer (ctx, g_ptr_array_index (zero_points, i), "y_zero_point",
-                                       is_signed ? -limit / 2 : 0, is_signed ? limit / 2 - 1 : limit - 1, &zp, error))
+      if (zero_point && !get_integer (ctx, g_ptr_array_index (zero_points, i), "y_zero_point",
+                                      is_signed ? -limit / 2 : 0, is_signed ? limit / 2 - 1 : limit - 1, &zp, error))
         return FALSE;
       /* ONNX: float = (q - zp) * scale on the dtype's own range; on QNN's
        * unsigned grid a signed q is q + 2^(bw-1). */
-      encoding->offset[i] = -zp + (is_signed ? lt_encoding_symmetric_offset (bitwidth) : 0);
+      encoding->offset[to] = -zp + (is_signed ? lt_encoding_symmetric_offset (bitwidth) : 0);
     }
   /* Symmetric means a signed type with zero points all 0: a uint8 grid
    * centred on 128 is an asymmetric encoding that happens to be centred. */
   encoding->is_symmetric = is_signed;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < encoding->n_values; i++)
     encoding->is_symmetric &= encoding->offset[i] == lt_encoding_symmetric_offset (bitwidth);
-
-  if ((item = cJSON_GetObjectItemCaseSensitive (entry, "axis")))
-    {
-      if (!get_integer (ctx, item, "axis", -8, 7, &value, error))
-        return FALSE;
-      encoding->axis = (gint) value;
-    }
-  else if (rows > 0)
-    return fail (ctx, "axis", error, INVALID, _ ("missing: a per-channel or per-block encoding needs its axis"));
-  if ((item = cJSON_GetObjectItemCaseSensitive (entry, "block_size")))
-    {
-      if (columns == 0)
-        return fail (ctx, "block_size", error, INVALID, _ ("given, but y_scale is not a list of lists"));
-      if (!get_integer (ctx, item, "block_size", 1, G_MAXINT32, &value, error))
-        return FALSE;
-      encoding->block_size = (guint) value;
-    }
-  else if (columns > 0)
-    return fail (ctx, "block_size", error, INVALID, _ ("missing: y_scale is per block"));
   return add_encoding (ctx, g_steal_pointer (&encoding), error);
 }
 

@@ -158,12 +158,74 @@ zero_point (const LtEncoding *encoding,
   return encoding->signed_storage ? zp + lt_encoding_symmetric_offset (encoding->bitwidth) : zp;
 }
 
+/* A per-block encoding in the tensor's layout: on the channel axis one
+ * entry per channel, on the block axis one per block, 1 elsewhere. */
+typedef struct
+{
+  const LtEncoding *encoding;
+  guint             rank;
+  guint             dims[LT_ENCODING_MAX_RANK];
+  gint              channel_axis; /* -1 when there is a single channel */
+  gint              block_axis;
+} BlockLayout;
+
+static cJSON *
+block_value_lists (const BlockLayout *layout,
+                   guint              depth,
+                   guint              channel,
+                   guint              block,
+                   gboolean           zero_points)
+{
+  cJSON *list;
+
+  if (depth == layout->rank)
+    {
+      guint index = channel * layout->encoding->n_blocks + block;
+
+      return zero_points ? number_int (zero_point (layout->encoding, index)) : number_float (layout->encoding->scale[index]);
+    }
+  list = cJSON_CreateArray ();
+  for (guint k = 0; k < layout->dims[depth]; k++)
+    cJSON_AddItemToArray (list, block_value_lists (layout, depth + 1, (gint) depth == layout->channel_axis ? k : channel,
+                                                   (gint) depth == layout->block_axis ? k : block, zero_points));
+  return list;
+}
+
+static gboolean
+write_v2_blocks (cJSON            *entry,
+                 const LtEncoding *encoding,
+                 gboolean          with_zero_points,
+                 GError          **error)
+{
+  BlockLayout layout = { encoding, encoding->rank };
+  guint       channels;
+
+  layout.block_axis = lt_encoding_normalize_axis (encoding->block_axis, (gint) encoding->rank);
+  layout.channel_axis = lt_encoding_normalize_axis (encoding->axis, (gint) encoding->rank);
+  if (layout.block_axis < 0 || encoding->n_blocks == 0 || encoding->n_values % encoding->n_blocks != 0)
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the tensor's rank, block axis or blocks per channel are unknown (give the model)"));
+  channels = encoding->n_values / encoding->n_blocks;
+  if (channels > 1 && (layout.channel_axis < 0 || layout.channel_axis == layout.block_axis))
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the channel axis is unknown (give the model)"));
+  for (guint d = 0; d < layout.rank; d++)
+    layout.dims[d] = (gint) d == layout.block_axis ? encoding->n_blocks : (gint) d == layout.channel_axis ? channels
+                                                                                                          : 1;
+  cJSON_AddItemToObject (entry, "y_scale", block_value_lists (&layout, 0, 0, 0, FALSE));
+  if (with_zero_points)
+    cJSON_AddItemToObject (entry, "y_zero_point", block_value_lists (&layout, 0, 0, 0, TRUE));
+  cJSON_AddItemToObject (entry, "axis", number_int (encoding->block_axis));
+  cJSON_AddItemToObject (entry, "block_size", number_int (encoding->block_size));
+  return TRUE;
+}
+
+/* 2.0.0 writes zero points only when one is not 0 (0 is the default). */
 static gboolean
 write_v2_entry (cJSON            *list,
                 const LtEncoding *encoding,
                 GError          **error)
 {
   cJSON   *entry = cJSON_CreateObject ();
+  cJSON   *scale, *zp;
   gboolean all_zero = TRUE;
   char     dtype[16];
 
@@ -178,50 +240,39 @@ write_v2_entry (cJSON            *list,
     return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("LPBQ in the 2.0.0 layout is not supported; use 1.0.0"));
   if (encoding->bitwidth != 4 && encoding->bitwidth != 8 && encoding->bitwidth != 16 && encoding->bitwidth != 32)
     return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("2.0.0 has 4, 8, 16 and 32-bit types only"));
-  if (encoding->granularity != LT_ENCODING_PER_TENSOR && encoding->axis == LT_ENCODING_AXIS_UNKNOWN)
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the channel axis is unknown (give the model)"));
-  if (encoding->granularity == LT_ENCODING_PER_BLOCK && (encoding->n_blocks == 0 || encoding->n_values % encoding->n_blocks != 0))
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the number of blocks per channel is unknown (give the model)"));
   g_snprintf (dtype, sizeof dtype, "%sint%u", encoding->signed_storage ? "" : "u", encoding->bitwidth);
   cJSON_AddStringToObject (entry, "output_dtype", dtype);
   for (guint i = 0; i < encoding->n_values; i++)
     all_zero &= zero_point (encoding, i) == 0;
 
-  if (encoding->granularity == LT_ENCODING_PER_TENSOR)
+  switch (encoding->granularity)
     {
+    case LT_ENCODING_PER_TENSOR:
       cJSON_AddItemToObject (entry, "y_scale", number_float (encoding->scale[0]));
       if (!all_zero)
         cJSON_AddItemToObject (entry, "y_zero_point", number_int (zero_point (encoding, 0)));
+      if (encoding->axis != LT_ENCODING_AXIS_UNKNOWN)
+        cJSON_AddItemToObject (entry, "axis", number_int (encoding->axis));
       return TRUE;
-    }
-  else
-    {
-      guint  columns = encoding->granularity == LT_ENCODING_PER_BLOCK ? encoding->n_blocks : 0;
-      cJSON *scale = cJSON_AddArrayToObject (entry, "y_scale");
-      cJSON *zp = all_zero ? NULL : cJSON_AddArrayToObject (entry, "y_zero_point");
-      cJSON *scale_row = scale, *zp_row = zp;
-
+    case LT_ENCODING_PER_CHANNEL:
+      if (encoding->axis == LT_ENCODING_AXIS_UNKNOWN)
+        return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the channel axis is unknown (give the model)"));
+      scale = cJSON_AddArrayToObject (entry, "y_scale");
+      zp = all_zero ? NULL : cJSON_AddArrayToObject (entry, "y_zero_point");
       for (guint i = 0; i < encoding->n_values; i++)
         {
-          if (columns && i % columns == 0)
-            {
-              scale_row = cJSON_CreateArray ();
-              cJSON_AddItemToArray (scale, scale_row);
-              if (zp)
-                {
-                  zp_row = cJSON_CreateArray ();
-                  cJSON_AddItemToArray (zp, zp_row);
-                }
-            }
-          cJSON_AddItemToArray (scale_row, number_float (encoding->scale[i]));
+          cJSON_AddItemToArray (scale, number_float (encoding->scale[i]));
           if (zp)
-            cJSON_AddItemToArray (zp_row, number_int (zero_point (encoding, i)));
+            cJSON_AddItemToArray (zp, number_int (zero_point (encoding, i)));
         }
       cJSON_AddItemToObject (entry, "axis", number_int (encoding->axis));
-      if (columns)
-        cJSON_AddItemToObject (entry, "block_size", number_int (encoding->block_size));
+      return TRUE;
+    case LT_ENCODING_PER_BLOCK:
+      return write_v2_blocks (entry, encoding, !all_zero, error);
+    case LT_ENCODING_LPBQ:
+      break;
     }
-  return TRUE;
+  g_return_val_if_reached (FALSE);
 }
 
 /* ---- top level --------------------------------------------------------- */

@@ -152,19 +152,20 @@ test_negative_axis (void)
 }
 
 static void
-test_channel_axis (void)
+test_param_axes (void)
 {
   g_autofree char *path = demo_model_path ();
   const struct
   {
     const char *name;
-    gint        axis;
+    gboolean    found;
+    gint        channel_axis, block_axis;
   } cases[] = {
-    { "conv1.weight", 0 },
-    { "conv1.bias", 0 },
-    { "fc.weight", 0 },
-    { "fc.bias", 0 },
-    { "relu1", -1 },
+    { "conv1.weight", TRUE, 0, 1 },
+    { "conv1.bias", TRUE, 0, -1 },
+    { "fc.weight", TRUE, 0, 1 }, /* Gemm with transB=1 */
+    { "fc.bias", TRUE, 0, -1 },
+    { "relu1", FALSE, -1, -1 },
   };
   lt_model       *model = NULL;
   lt_error        err;
@@ -174,8 +175,35 @@ test_channel_axis (void)
   g_assert_cmpint (lt_model_load (path, NULL, &model, &err), ==, LT_OK);
   graph = lt_model_get_graph (model);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    g_assert_cmpint (lt_encodings_channel_axis (graph, lt_graph_find_value (graph, cases[i].name), NULL), ==, cases[i].axis);
+    {
+      LtParamAxes axes;
+
+      g_assert_cmpint (lt_encodings_param_axes (graph, lt_graph_find_value (graph, cases[i].name), &axes), ==, cases[i].found);
+      g_assert_cmpint (axes.channel_axis, ==, cases[i].channel_axis);
+      g_assert_cmpint (axes.block_axis, ==, cases[i].block_axis);
+      g_assert_nonnull (axes.why);
+    }
   lt_model_unref (model);
+}
+
+/* fc.weight [10, 64] in blocks of 32 along axis 1 is 2 blocks per row;
+ * a 2.0.0 y_scale of 10 x 3 is caught. */
+static void
+test_block_count (void)
+{
+  const char *text = "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"fc.weight\", \"output_dtype\": \"int4\", "
+                     "\"y_scale\": [[1,1,1],[1,1,1],[1,1,1],[1,1,1],[1,1,1],[1,1,1],[1,1,1],[1,1,1],[1,1,1],[1,1,1]], "
+                     "\"axis\": 1, \"block_size\": 32}]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LtEncodingSet) set = lt_encodings_read_data (text, strlen (text), "blocks.json", &error);
+  Fixture              fixture = { 0 };
+  const LtLintFinding *finding;
+
+  g_assert_no_error (error);
+  fixture_lint_set (&fixture, set);
+  finding = expect (&fixture, LT_LINT_ERROR, "fc.weight", "block_size");
+  g_assert_nonnull (strstr (finding->message, "makes 2 blocks of 32"));
+  fixture_clear (&fixture);
 }
 
 /* ---- the commands ------------------------------------------------------ */
@@ -268,7 +296,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/encodings-lint/each-problem", test_each_problem);
   g_test_add_func ("/encodings-lint/clean-file", test_clean_file);
-  g_test_add_func ("/encodings-lint/channel-axis", test_channel_axis);
+  g_test_add_func ("/encodings-lint/param-axes", test_param_axes);
+  g_test_add_func ("/encodings-lint/block-count", test_block_count);
   g_test_add_func ("/encodings-lint/negative-axis", test_negative_axis);
   g_test_add_func ("/encodings-lint/cli/lint", test_cli_lint);
   g_test_add_func ("/encodings-lint/cli/convert", test_cli_convert);

@@ -78,6 +78,10 @@ assert_same_encodings (const LtEncodingSet *a,
       g_assert_cmpuint (x->n_values, ==, y->n_values);
       g_assert_cmpuint (x->block_size, ==, y->block_size);
       g_assert_cmpuint (x->n_block_int_scales, ==, y->n_block_int_scales);
+      g_assert_cmpint (x->axis, ==, y->axis);
+      g_assert_cmpint (x->block_axis, ==, y->block_axis);
+      g_assert_cmpuint (x->n_blocks, ==, y->n_blocks);
+      g_assert_cmpuint (x->rank, ==, y->rank);
       if (x->n_values)
         {
           g_assert_cmpmem (x->scale, x->n_values * sizeof (float), y->scale, y->n_values * sizeof (float));
@@ -221,6 +225,35 @@ test_per_block_conversions (void)
   g_assert_null (lt_encodings_write_data (set, LT_ENCODINGS_FORMAT_0_6_1, NULL, &error));
   g_assert_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED);
   lt_model_unref (model);
+}
+
+/* Blocks along axis 0 (a [64, 3] MatMul-style weight in blocks of 32):
+ * y_scale rows are blocks, columns channels; held channel-major. */
+static void
+test_per_block_axis_0 (void)
+{
+  const char  *text = "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"w\", \"output_dtype\": \"uint8\", "
+                      "\"y_scale\": [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], \"y_zero_point\": [[1, 2, 3], [4, 5, 6]], "
+                      "\"axis\": 0, \"block_size\": 32}]}";
+  const float  expected_scale[] = { 0.1f, 0.4f, 0.2f, 0.5f, 0.3f, 0.6f };
+  const gint64 expected_offset[] = { -1, -4, -2, -5, -3, -6 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LtEncodingSet) set = lt_encodings_read_data (text, strlen (text), "axis0.json", &error);
+  const LtEncoding *w;
+  g_autofree char  *written = NULL;
+  g_autoptr (LtEncodingSet) back = NULL;
+
+  g_assert_no_error (error);
+  w = g_ptr_array_index (set->encodings, 0);
+  g_assert_cmpint (w->granularity, ==, LT_ENCODING_PER_BLOCK);
+  g_assert_cmpint (w->axis, ==, 1);
+  g_assert_cmpint (w->block_axis, ==, 0);
+  g_assert_cmpuint (w->n_blocks, ==, 2);
+  g_assert_cmpmem (w->scale, sizeof expected_scale, expected_scale, sizeof expected_scale);
+  g_assert_cmpmem (w->offset, sizeof expected_offset, expected_offset, sizeof expected_offset);
+  back = write_and_read (set, LT_ENCODINGS_FORMAT_2_0_0, &written);
+  g_assert_nonnull (strstr (written, "[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]"));
+  assert_same_encodings (set, back);
 }
 
 static void
@@ -486,6 +519,7 @@ main (int    argc,
   g_test_add_func ("/encodings/published-sample/1.0.0-and-2.0.0", test_published_sample_other_formats);
   g_test_add_func ("/encodings/convert/per-channel", test_per_channel_conversions);
   g_test_add_func ("/encodings/convert/per-block", test_per_block_conversions);
+  g_test_add_func ("/encodings/convert/per-block-axis-0", test_per_block_axis_0);
   g_test_add_func ("/encodings/convert/lpbq", test_lpbq);
   g_test_add_func ("/encodings/sign/opposite", test_opposite_sign);
   g_test_add_func ("/encodings/sign/kept", test_sign_kept_when_consistent);
