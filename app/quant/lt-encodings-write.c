@@ -243,7 +243,14 @@ write_v2_entry (cJSON            *list,
   g_snprintf (dtype, sizeof dtype, "%sint%u", encoding->signed_storage ? "" : "u", encoding->bitwidth);
   cJSON_AddStringToObject (entry, "output_dtype", dtype);
   for (guint i = 0; i < encoding->n_values; i++)
-    all_zero &= zero_point (encoding, i) == 0;
+    {
+      gint64 point = zero_point (encoding, i);
+      gint64 lowest = encoding->signed_storage ? lt_encoding_symmetric_offset (encoding->bitwidth) : 0;
+
+      if (point < lowest || point > lowest + (gint64) lt_encoding_grid_max (encoding->bitwidth))
+        return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("an offset puts 0.0 off the grid, which has no zero point"));
+      all_zero &= point == 0;
+    }
 
   switch (encoding->granularity)
     {

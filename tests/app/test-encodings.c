@@ -301,6 +301,10 @@ test_sign_kept_when_consistent (void)
   g_assert_no_error (error);
   g_assert_cmpint (((LtEncoding *) g_ptr_array_index (set->encodings, 0))->offset[0], ==, 10);
   g_assert_cmpuint (set->warnings->len, ==, 0);
+  /* ... and 2.0.0, which has no zero point for it, refuses it. */
+  g_assert_null (lt_encodings_write_data (set, LT_ENCODINGS_FORMAT_2_0_0, NULL, &error));
+  g_assert_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "\"a\""));
 }
 
 static void
