@@ -158,7 +158,7 @@ lt_encodings_resolve (LtEncodingSet  *set,
         continue;
       if (encoding->axis == LT_ENCODING_AXIS_UNKNOWN)
         encoding->axis = axes.channel_axis;
-      if (encoding->granularity != LT_ENCODING_PER_BLOCK)
+      if (encoding->granularity != LT_ENCODING_PER_BLOCK && encoding->granularity != LT_ENCODING_LPBQ)
         continue;
       if (encoding->block_axis == LT_ENCODING_AXIS_UNKNOWN && axes.block_axis >= 0)
         encoding->block_axis = axes.block_axis;

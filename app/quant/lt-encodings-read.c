@@ -799,6 +799,76 @@ read_v2_layout (const ReadContext *ctx,
   return TRUE;
 }
 
+/* 2.0.0 LPBQ: per_block_int_scale in the tensor's layout with blocks along
+ * `axis`, per_channel_float_scale the same with 1 on that axis; the type is
+ * the compressed one and bw is twice it (the only case 2.0.0 holds). */
+static gboolean
+read_v2_lpbq (ReadContext *ctx,
+              const cJSON *entry,
+              const char  *name,
+              guint        compressed_bitwidth,
+              gboolean     is_signed,
+              GError     **error)
+{
+  const cJSON *float_scale = cJSON_GetObjectItemCaseSensitive (entry, "per_channel_float_scale");
+  const cJSON *int_scale = cJSON_GetObjectItemCaseSensitive (entry, "per_block_int_scale");
+  g_autoptr (GPtrArray) floats = g_ptr_array_new ();
+  g_autoptr (GPtrArray) ints = g_ptr_array_new ();
+  g_autoptr (LtEncoding) encoding = NULL;
+  guint  rank, dims[LT_ENCODING_MAX_RANK], float_rank, float_dims[LT_ENCODING_MAX_RANK], channels;
+  gint64 axis, block_size;
+  gint   block_axis, channel_axis;
+
+  if (float_scale == NULL || int_scale == NULL)
+    return fail (ctx, float_scale ? "per_block_int_scale" : "per_channel_float_scale", error, INVALID, _ ("missing (LPBQ has both scales)"));
+  if (cJSON_GetObjectItemCaseSensitive (entry, "y_scale") || cJSON_GetObjectItemCaseSensitive (entry, "y_zero_point"))
+    return fail (ctx, "y_scale", error, INVALID, _ ("an LPBQ entry has per_channel_float_scale instead"));
+  if (!is_signed || compressed_bitwidth > 16)
+    return fail (ctx, "output_dtype", error, INVALID, _ ("LPBQ is symmetric on int4, int8 or int16"));
+  if (!measure_shape (ctx, int_scale, "per_block_int_scale", &rank, dims, error) ||
+      !measure_shape (ctx, float_scale, "per_channel_float_scale", &float_rank, float_dims, error) ||
+      !get_integer (ctx, cJSON_GetObjectItemCaseSensitive (entry, "axis"), "axis", -LT_ENCODING_MAX_RANK, LT_ENCODING_MAX_RANK - 1, &axis, error) ||
+      !get_integer (ctx, cJSON_GetObjectItemCaseSensitive (entry, "block_size"), "block_size", 1, G_MAXINT32, &block_size, error))
+    return FALSE;
+  block_axis = lt_encoding_normalize_axis ((gint) axis, (gint) rank);
+  if (block_axis < 0)
+    return fail (ctx, "axis", error, INVALID, _ ("%d is outside per_block_int_scale's %u dimensions"), (gint) axis, rank);
+  channel_axis = find_channel_axis (dims, rank, block_axis);
+  if (rank > 1 && channel_axis < 0)
+    return fail (ctx, "per_block_int_scale", error, INVALID, _ ("more than one axis besides the block axis has several values"));
+  for (guint d = 0; d < rank; d++)
+    if (float_rank != rank || float_dims[d] != ((gint) d == block_axis ? 1 : dims[d]))
+      return fail (ctx, "per_channel_float_scale", error, INVALID, _ ("does not have one value per channel of per_block_int_scale"));
+  channels = channel_axis >= 0 ? dims[channel_axis] : 1;
+
+  encoding = lt_encoding_new (name, LT_ENCODING_SECTION_UNSPECIFIED, channels);
+  encoding->dtype = LT_ENCODING_DTYPE_INT;
+  encoding->granularity = LT_ENCODING_LPBQ;
+  encoding->compressed_bitwidth = compressed_bitwidth;
+  encoding->bitwidth = 2 * compressed_bitwidth;
+  encoding->is_symmetric = encoding->signed_storage = TRUE;
+  encoding->block_size = (guint) block_size;
+  encoding->block_axis = (gint) axis;
+  encoding->axis = channel_axis >= 0 ? channel_axis : LT_ENCODING_AXIS_UNKNOWN;
+  encoding->rank = rank;
+  encoding->n_blocks = dims[block_axis];
+  encoding->n_block_int_scales = channels * encoding->n_blocks;
+  encoding->block_int_scale = g_new (gint64, encoding->n_block_int_scales);
+  collect_values (float_scale, floats);
+  collect_values (int_scale, ints);
+  for (guint c = 0; c < channels; c++)
+    {
+      if (!get_scale (ctx, g_ptr_array_index (floats, c), "per_channel_float_scale", &encoding->scale[c], error))
+        return FALSE;
+      encoding->offset[c] = lt_encoding_symmetric_offset (encoding->bitwidth);
+    }
+  for (guint i = 0; i < ints->len; i++)
+    if (!get_integer (ctx, g_ptr_array_index (ints, i), "per_block_int_scale", 1, ldexp (1.0, (int) compressed_bitwidth),
+                      &encoding->block_int_scale[channel_major_index (i, dims, rank, channel_axis, block_axis)], error))
+      return FALSE;
+  return add_encoding (ctx, g_steal_pointer (&encoding), error);
+}
+
 static gboolean
 read_v2_entry (ReadContext *ctx,
                const cJSON *entry,
@@ -820,8 +890,6 @@ read_v2_entry (ReadContext *ctx,
   if (!check_known_fields (ctx, entry, v2_fields, error) ||
       !get_string (ctx, cJSON_GetObjectItemCaseSensitive (entry, "output_dtype"), "output_dtype", &dtype_text, error))
     return FALSE;
-  if (cJSON_GetObjectItemCaseSensitive (entry, "per_channel_float_scale") || cJSON_GetObjectItemCaseSensitive (entry, "per_block_int_scale"))
-    return fail (ctx, "per_block_int_scale", error, LT_ENCODINGS_ERROR_UNSUPPORTED, _ ("LPBQ in the 2.0.0 layout is not supported; use 1.0.0"));
   if (strcmp (dtype_text, "float16") == 0 || strcmp (dtype_text, "float32") == 0)
     {
       encoding = lt_encoding_new (name, LT_ENCODING_SECTION_UNSPECIFIED, 0);
@@ -832,6 +900,8 @@ read_v2_entry (ReadContext *ctx,
   if (!parse_output_dtype (dtype_text, &bitwidth, &is_signed) || bitwidth < 4)
     return fail (ctx, "output_dtype", error, INVALID, _ ("\"%s\" is not one of int4, uint4, int8, uint8, int16, uint16, int32, uint32, float16, float32"), dtype_text);
 
+  if (cJSON_GetObjectItemCaseSensitive (entry, "per_channel_float_scale") || cJSON_GetObjectItemCaseSensitive (entry, "per_block_int_scale"))
+    return read_v2_lpbq (ctx, entry, name, bitwidth, is_signed, error);
   scale = cJSON_GetObjectItemCaseSensitive (entry, "y_scale");
   if (scale == NULL)
     return fail (ctx, "y_scale", error, INVALID, _ ("missing"));

@@ -158,8 +158,8 @@ zero_point (const LtEncoding *encoding,
   return encoding->signed_storage ? zp + lt_encoding_symmetric_offset (encoding->bitwidth) : zp;
 }
 
-/* A per-block encoding in the tensor's layout: on the channel axis one
- * entry per channel, on the block axis one per block, 1 elsewhere. */
+/* A per-block or LPBQ encoding in the tensor's layout: on the channel axis
+ * one entry per channel, on the block axis one per block, 1 elsewhere. */
 typedef struct
 {
   const LtEncoding *encoding;
@@ -169,26 +169,89 @@ typedef struct
   gint              block_axis;
 } BlockLayout;
 
+/* The value written for (channel, block). */
+typedef cJSON *(*BlockValueFunc) (const LtEncoding *encoding,
+                                  guint             channel,
+                                  guint             block);
+
+static cJSON *
+block_scale (const LtEncoding *encoding,
+             guint             channel,
+             guint             block)
+{
+  return number_float (encoding->scale[channel * encoding->n_blocks + block]);
+}
+
+static cJSON *
+block_zero_point (const LtEncoding *encoding,
+                  guint             channel,
+                  guint             block)
+{
+  return number_int (zero_point (encoding, channel * encoding->n_blocks + block));
+}
+
+static cJSON *
+channel_float_scale (const LtEncoding *encoding,
+                     guint             channel,
+                     guint             block)
+{
+  (void) block;
+  return number_float (encoding->scale[channel]);
+}
+
+static cJSON *
+block_int_scale (const LtEncoding *encoding,
+                 guint             channel,
+                 guint             block)
+{
+  return number_int (encoding->block_int_scale[channel * encoding->n_blocks + block]);
+}
+
+/* Nested lists of `layout`'s dims from `depth` down; blocks along the block
+ * axis only when `per_block`, a single entry there otherwise. */
 static cJSON *
 block_value_lists (const BlockLayout *layout,
+                   BlockValueFunc     value,
+                   gboolean           per_block,
                    guint              depth,
                    guint              channel,
-                   guint              block,
-                   gboolean           zero_points)
+                   guint              block)
 {
   cJSON *list;
+  guint  length;
 
   if (depth == layout->rank)
-    {
-      guint index = channel * layout->encoding->n_blocks + block;
-
-      return zero_points ? number_int (zero_point (layout->encoding, index)) : number_float (layout->encoding->scale[index]);
-    }
+    return value (layout->encoding, channel, block);
   list = cJSON_CreateArray ();
-  for (guint k = 0; k < layout->dims[depth]; k++)
-    cJSON_AddItemToArray (list, block_value_lists (layout, depth + 1, (gint) depth == layout->channel_axis ? k : channel,
-                                                   (gint) depth == layout->block_axis ? k : block, zero_points));
+  length = (gint) depth == layout->block_axis && !per_block ? 1 : layout->dims[depth];
+  for (guint k = 0; k < length; k++)
+    cJSON_AddItemToArray (list, block_value_lists (layout, value, per_block, depth + 1, (gint) depth == layout->channel_axis ? k : channel,
+                                                   (gint) depth == layout->block_axis ? k : block));
   return list;
+}
+
+static gboolean
+block_layout_init (BlockLayout      *layout,
+                   const LtEncoding *encoding,
+                   GError          **error)
+{
+  guint channels;
+
+  layout->encoding = encoding;
+  layout->rank = encoding->rank;
+  layout->block_axis = lt_encoding_normalize_axis (encoding->block_axis, (gint) encoding->rank);
+  layout->channel_axis = lt_encoding_normalize_axis (encoding->axis, (gint) encoding->rank);
+  if (layout->block_axis < 0 || encoding->n_blocks == 0 || encoding->n_values == 0)
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the tensor's rank, block axis or blocks per channel are unknown (give the model)"));
+  channels = encoding->granularity == LT_ENCODING_LPBQ ? encoding->n_values : encoding->n_values / encoding->n_blocks;
+  if (encoding->granularity == LT_ENCODING_PER_BLOCK && encoding->n_values % encoding->n_blocks != 0)
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the values do not split into blocks evenly"));
+  if (channels > 1 && (layout->channel_axis < 0 || layout->channel_axis == layout->block_axis))
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the channel axis is unknown (give the model)"));
+  for (guint d = 0; d < layout->rank; d++)
+    layout->dims[d] = (gint) d == layout->block_axis ? encoding->n_blocks : (gint) d == layout->channel_axis ? channels
+                                                                                                             : 1;
+  return TRUE;
 }
 
 static gboolean
@@ -197,22 +260,40 @@ write_v2_blocks (cJSON            *entry,
                  gboolean          with_zero_points,
                  GError          **error)
 {
-  BlockLayout layout = { encoding, encoding->rank };
-  guint       channels;
+  BlockLayout layout;
 
-  layout.block_axis = lt_encoding_normalize_axis (encoding->block_axis, (gint) encoding->rank);
-  layout.channel_axis = lt_encoding_normalize_axis (encoding->axis, (gint) encoding->rank);
-  if (layout.block_axis < 0 || encoding->n_blocks == 0 || encoding->n_values % encoding->n_blocks != 0)
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the tensor's rank, block axis or blocks per channel are unknown (give the model)"));
-  channels = encoding->n_values / encoding->n_blocks;
-  if (channels > 1 && (layout.channel_axis < 0 || layout.channel_axis == layout.block_axis))
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("the channel axis is unknown (give the model)"));
-  for (guint d = 0; d < layout.rank; d++)
-    layout.dims[d] = (gint) d == layout.block_axis ? encoding->n_blocks : (gint) d == layout.channel_axis ? channels
-                                                                                                          : 1;
-  cJSON_AddItemToObject (entry, "y_scale", block_value_lists (&layout, 0, 0, 0, FALSE));
+  if (!block_layout_init (&layout, encoding, error))
+    return FALSE;
+  cJSON_AddItemToObject (entry, "y_scale", block_value_lists (&layout, block_scale, TRUE, 0, 0, 0));
   if (with_zero_points)
-    cJSON_AddItemToObject (entry, "y_zero_point", block_value_lists (&layout, 0, 0, 0, TRUE));
+    cJSON_AddItemToObject (entry, "y_zero_point", block_value_lists (&layout, block_zero_point, TRUE, 0, 0, 0));
+  cJSON_AddItemToObject (entry, "axis", number_int (encoding->block_axis));
+  cJSON_AddItemToObject (entry, "block_size", number_int (encoding->block_size));
+  return TRUE;
+}
+
+/* 2.0.0 LPBQ: the compressed type, float scales per channel and integer
+ * scales per block, both in the tensor's layout; symmetric, and only for
+ * bw = 2 * compressed_bw (the layout does not carry bw). */
+static gboolean
+write_v2_lpbq (cJSON            *entry,
+               const LtEncoding *encoding,
+               GError          **error)
+{
+  BlockLayout layout;
+  char        dtype[16];
+
+  if (encoding->bitwidth != 2 * encoding->compressed_bitwidth)
+    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("2.0.0 holds LPBQ only when bw is twice compressed_bw"));
+  for (guint i = 0; i < encoding->n_values; i++)
+    if (encoding->offset[i] != lt_encoding_symmetric_offset (encoding->bitwidth))
+      return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("2.0.0 holds symmetric LPBQ only"));
+  if (!block_layout_init (&layout, encoding, error))
+    return FALSE;
+  g_snprintf (dtype, sizeof dtype, "int%u", encoding->compressed_bitwidth);
+  cJSON_AddStringToObject (entry, "output_dtype", dtype);
+  cJSON_AddItemToObject (entry, "per_channel_float_scale", block_value_lists (&layout, channel_float_scale, FALSE, 0, 0, 0));
+  cJSON_AddItemToObject (entry, "per_block_int_scale", block_value_lists (&layout, block_int_scale, TRUE, 0, 0, 0));
   cJSON_AddItemToObject (entry, "axis", number_int (encoding->block_axis));
   cJSON_AddItemToObject (entry, "block_size", number_int (encoding->block_size));
   return TRUE;
@@ -237,7 +318,7 @@ write_v2_entry (cJSON            *list,
       return TRUE;
     }
   if (encoding->granularity == LT_ENCODING_LPBQ)
-    return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("LPBQ in the 2.0.0 layout is not supported; use 1.0.0"));
+    return write_v2_lpbq (entry, encoding, error);
   if (encoding->bitwidth != 4 && encoding->bitwidth != 8 && encoding->bitwidth != 16 && encoding->bitwidth != 32)
     return unsupported (encoding, LT_ENCODINGS_FORMAT_2_0_0, error, _ ("2.0.0 has 4, 8, 16 and 32-bit types only"));
   g_snprintf (dtype, sizeof dtype, "%sint%u", encoding->signed_storage ? "" : "u", encoding->bitwidth);

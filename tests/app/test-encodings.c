@@ -275,6 +275,33 @@ test_lpbq (void)
   g_assert_null (text);
 }
 
+/* 1.0.0 LPBQ → 2.0.0 needs the weight's layout from the model: fc.weight
+ * [10, 64] (Gemm, transB=1) has channels on axis 0, blocks on axis 1. */
+static void
+test_lpbq_2_0_0 (void)
+{
+  g_autoptr (LtEncodingSet) set = read_fixture ("lpbq-1.0.0.json");
+  LtEncoding *weight = g_ptr_array_index (set->encodings, 0);
+  lt_model   *model = load_demo_model ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = lt_encodings_write_data (set, LT_ENCODINGS_FORMAT_2_0_0, NULL, &error);
+
+  g_assert_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED);
+  g_assert_null (text);
+  g_clear_error (&error);
+  lt_encodings_resolve (set, lt_model_get_graph (model));
+  g_assert_cmpint (weight->axis, ==, 0);
+  g_assert_cmpint (weight->block_axis, ==, 1);
+  g_assert_cmpuint (weight->rank, ==, 2);
+  assert_round_trip (set, LT_ENCODINGS_FORMAT_2_0_0, lt_model_get_graph (model));
+  text = lt_encodings_write_data (set, LT_ENCODINGS_FORMAT_2_0_0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "\"output_dtype\":\t\"int4\""));
+  g_assert_nonnull (strstr (text, "\"per_channel_float_scale\":\t[[0.001], [0.002], "));
+  g_assert_nonnull (strstr (text, "\"per_block_int_scale\":\t[[1, 2], [3, 4], "));
+  lt_model_unref (model);
+}
+
 static void
 test_opposite_sign (void)
 {
@@ -492,6 +519,12 @@ static const BadFile bad_files[] = {
   { "v2-dtype", "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"a2\", \"output_dtype\": \"int7\", \"y_scale\": 0.1}]}", LT_ENCODINGS_ERROR_INVALID, "a2", "output_dtype" },
   { "v2-shape-mismatch", "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"w2\", \"output_dtype\": \"int8\", \"y_scale\": [0.1, 0.2], \"y_zero_point\": [0], \"axis\": 0}]}", LT_ENCODINGS_ERROR_INVALID, "w2", "y_zero_point" },
   { "top-level-list", "[]", LT_ENCODINGS_ERROR_INVALID, NULL, NULL },
+  { "v2-lpbq-float-scale-shape", "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"w2\", \"output_dtype\": \"int4\", \"per_channel_float_scale\": [[0.1], [0.2], [0.3]], "
+                                 "\"per_block_int_scale\": [[1, 2], [3, 4]], \"axis\": 1, \"block_size\": 32}]}",
+    LT_ENCODINGS_ERROR_INVALID, "w2", "per_channel_float_scale" },
+  { "v2-lpbq-int-scale-range", "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"w2\", \"output_dtype\": \"int4\", \"per_channel_float_scale\": [[0.1], [0.2]], "
+                               "\"per_block_int_scale\": [[1, 2], [3, 17]], \"axis\": 1, \"block_size\": 32}]}",
+    LT_ENCODINGS_ERROR_INVALID, "w2", "per_block_int_scale" },
   { "v2-axis-range", "{\"version\": \"2.0.0\", \"encodings\": [{\"name\": \"w2\", \"output_dtype\": \"int8\", \"y_scale\": [0.1, 0.2], \"axis\": 9}]}", LT_ENCODINGS_ERROR_INVALID, "w2", "axis" },
 };
 
@@ -525,6 +558,7 @@ main (int    argc,
   g_test_add_func ("/encodings/convert/per-block", test_per_block_conversions);
   g_test_add_func ("/encodings/convert/per-block-axis-0", test_per_block_axis_0);
   g_test_add_func ("/encodings/convert/lpbq", test_lpbq);
+  g_test_add_func ("/encodings/convert/lpbq-2.0.0", test_lpbq_2_0_0);
   g_test_add_func ("/encodings/sign/opposite", test_opposite_sign);
   g_test_add_func ("/encodings/sign/kept", test_sign_kept_when_consistent);
   g_test_add_func ("/encodings/from-min-max", test_from_min_max);
