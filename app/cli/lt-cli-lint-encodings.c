@@ -15,12 +15,13 @@ print_json (const char          *file,
             GPtrArray           *findings)
 {
   cJSON *root = cJSON_CreateObject ();
-  cJSON *conversions = cJSON_AddArrayToObject (root, "conversions");
-  cJSON *list = cJSON_AddArrayToObject (root, "findings");
+  cJSON *conversions, *list;
   char  *text;
 
   cJSON_AddStringToObject (root, "file", file);
   cJSON_AddStringToObject (root, "format", lt_encodings_format_to_string (set->format));
+  conversions = cJSON_AddArrayToObject (root, "conversions");
+  list = cJSON_AddArrayToObject (root, "findings");
   for (guint i = 0; i < set->warnings->len; i++)
     cJSON_AddItemToArray (conversions, cJSON_CreateString (g_ptr_array_index (set->warnings, i)));
   for (guint i = 0; i < findings->len; i++)
