@@ -181,7 +181,6 @@ edit_distance (const char *a,
 {
   gsize             la = strlen (a), lb = strlen (b);
   g_autofree guint *row = NULL;
-  guint             result;
 
   if ((la > lb ? la - lb : lb - la) > bound)
     return bound + 1;
@@ -205,8 +204,7 @@ edit_distance (const char *a,
       if (row_min > bound)
         return bound + 1;
     }
-  result = row[lb];
-  return result;
+  return row[lb];
 }
 
 /* ", did you mean "a", "b"?" or "" — the closest names of the graph. */

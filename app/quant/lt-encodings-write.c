@@ -14,7 +14,8 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
-/* Shortest "%.Ng" of `value` for which `same` holds after reading back. */
+/* The shortest "%.Ng" text of `value` that reads back to the same float
+ * (as_float) or the same double. */
 static cJSON *
 number_shortest (double   value,
                  int      max_digits,
