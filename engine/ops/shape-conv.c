@@ -187,6 +187,19 @@ window_output (lt_shape_ctx   *ctx,
   return LT_OK;
 }
 
+/* An N x C x spatial… input, or LT_ERR_SHAPE naming it. */
+static lt_status
+require_spatial (lt_shape_ctx   *ctx,
+                 const lt_shape *x)
+{
+  char xs[LT_SHAPE_STR_MAX];
+
+  if (x->rank >= 3)
+    return LT_OK;
+  return lt_shape_fail (ctx, "input %s must have a batch, a channel and at least one spatial dim",
+                        lt_shape_str (x, xs));
+}
+
 /* Conv and QLinearConv: input x at `xi`, weights at `wi`. */
 static lt_status
 conv_like (lt_shape_ctx *ctx,
@@ -204,12 +217,8 @@ conv_like (lt_shape_ctx *ctx,
   lt_shape_set_output (ctx, 0, dtype, NULL);
   if (x == NULL)
     return LT_ERR_UNSUPPORTED;
-  if (x->rank < 3)
-    {
-      char xs[128];
-      lt_shape_format (x, xs, sizeof xs);
-      return lt_shape_fail (ctx, "input %s must have a batch, a channel and at least one spatial dim", xs);
-    }
+  if ((st = require_spatial (ctx, x)) != LT_OK)
+    return st;
   if (group <= 0)
     return lt_shape_fail_attr (ctx, "group %lld must be positive", (long long) group);
   if (x->dims[1].size > 0 && x->dims[1].size % group != 0)
@@ -336,12 +345,8 @@ lt_shape_pool (lt_shape_ctx *ctx)
   lt_shape_set_output (ctx, 0, xt->dtype, NULL);
   if (x == NULL)
     return LT_ERR_UNSUPPORTED;
-  if (x->rank < 3)
-    {
-      char xs[128];
-      lt_shape_format (x, xs, sizeof xs);
-      return lt_shape_fail (ctx, "input %s must have a batch, a channel and at least one spatial dim", xs);
-    }
+  if ((st = require_spatial (ctx, x)) != LT_OK)
+    return st;
   if ((st = read_window (ctx, x->rank - 2, NULL, &w)) != LT_OK)
     return st;
   out = *x;
@@ -357,15 +362,12 @@ lt_shape_global_pool (lt_shape_ctx *ctx)
 {
   const lt_value_type *xt = lt_shape_input (ctx, 0);
   lt_shape             out;
+  lt_status            st;
 
   if (xt == NULL || xt->shape.rank < 0)
     return LT_ERR_UNSUPPORTED;
-  if (xt->shape.rank < 3)
-    {
-      char xs[128];
-      lt_shape_format (&xt->shape, xs, sizeof xs);
-      return lt_shape_fail (ctx, "input %s must have a batch, a channel and at least one spatial dim", xs);
-    }
+  if ((st = require_spatial (ctx, &xt->shape)) != LT_OK)
+    return st;
   out = xt->shape;
   for (int32_t i = 2; i < out.rank; i++)
     out.dims[i] = lt_dim_known (1);
