@@ -516,7 +516,7 @@ lt_shape_ints_attr_or_input (lt_shape_ctx *ctx,
       return lt_shape_fail_attr (ctx, "attribute '%s' has %u elements, more than %u", attr, a->count, max);
     if (a->type == LT_ATTR_INT)
       out[0] = a->v.i;
-    else
+    else if (a->count)
       memcpy (out, a->v.ints, a->count * sizeof *out);
     *n = a->count;
     *present = true;

@@ -52,7 +52,8 @@ load_input (const char   *path,
   in->tensor.name = "";
   in->tensor.dtype = type->dtype;
   in->tensor.rank = (int32_t) in->proto->n_dims;
-  memcpy (in->tensor.dims, in->proto->dims, in->proto->n_dims * sizeof (int64_t));
+  if (in->proto->n_dims)
+    memcpy (in->tensor.dims, in->proto->dims, in->proto->n_dims * sizeof (int64_t));
   if (!lt_shape_count (&shape, &in->tensor.count) || in->tensor.count > 64 || type->dtype == LT_DTYPE_STRING)
     return TRUE;
   if (in->proto->has_raw_data && in->proto->raw_data.len * 8 == in->tensor.count * lt_dtype_bits (type->dtype))
