@@ -1,6 +1,6 @@
 /* shape-elementwise.c — shapes of unary, binary (broadcasting) and
  * variadic element-wise ops, Cast, Where and Clip; propagation of small
- * tensors through Identity, Cast, Add/Sub/Mul/Div/Min/Max, Equal and Where.
+ * tensors through Identity, Neg, Cast, Add/Sub/Mul/Div/Min/Max, Equal and Where.
  *
  * Broadcasting follows ONNX's multidirectional rule: a dim of 1 takes the
  * other, a known dim wins over an unknown one (which must be 1 or equal),
@@ -25,11 +25,19 @@ lt_shape_same_as_input (lt_shape_ctx *ctx)
     }
   lt_shape_set_output (ctx, 0, x->dtype, &x->shape);
   data = lt_shape_input_data (ctx, 0, &count);
-  if (ctx->node->op == LT_OP_Identity && data)
+  if ((ctx->node->op == LT_OP_Identity || ctx->node->op == LT_OP_Neg) && data)
     {
       lt_sym *out = lt_shape_output_data (ctx, 0, count);
       if (out)
         memcpy (out, data, count * sizeof *out);
+      for (uint32_t k = 0; out && ctx->node->op == LT_OP_Neg && k < count; k++)
+        if (out[k].known)
+          {
+            out[k].i = (int64_t) (0 - (uint64_t) out[k].i);
+            out[k].f = -out[k].f;
+          }
+        else
+          out[k].param = NULL; /* -N is not N */
     }
   return LT_OK;
 }
