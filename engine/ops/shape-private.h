@@ -186,6 +186,7 @@ lt_status lt_shape_space_to_depth (lt_shape_ctx *ctx);
 /* shape-linear.c */
 lt_status lt_shape_gemm (lt_shape_ctx *ctx);
 lt_status lt_shape_matmul (lt_shape_ctx *ctx);
+lt_status lt_shape_einsum (lt_shape_ctx *ctx);
 lt_status lt_shape_rnn (lt_shape_ctx *ctx);
 lt_status lt_shape_quantize (lt_shape_ctx *ctx);
 lt_status lt_shape_dequantize (lt_shape_ctx *ctx);

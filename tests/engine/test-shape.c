@@ -406,6 +406,33 @@ test_gemm_matmul (void)
   builder_clear (&b);
 }
 
+static void
+test_einsum (void)
+{
+  builder b;
+
+  builder_init (&b, 17);
+  add_input (&b, "x", LT_DTYPE_F32, "Bx4x5");
+  add_input (&b, "y", LT_DTYPE_F32, "Bx5x6");
+  add_input (&b, "z", LT_DTYPE_F32, "7x1x5x6");
+  add_node (&b, "batched", "Einsum", "x,y", "o1", 1, (lt_attr[]) { attr_string (&b, "equation", "bij,bjk->bik") });
+  add_node (&b, "implicit", "Einsum", "x,y", "o2", 1, (lt_attr[]) { attr_string (&b, "equation", "bij,bjk") });
+  add_node (&b, "ellipsis", "Einsum", "x,z", "o3", 1,
+            (lt_attr[]) { attr_string (&b, "equation", "...ij,...jk->...ik") });
+  g_assert_cmpint (infer (&b), ==, LT_OK);
+  g_assert_cmpstr (shape_of (&b, "o1"), ==, "Bx4x6");
+  g_assert_cmpstr (shape_of (&b, "o2"), ==, "4x6"); /* b is used twice, so summed */
+  g_assert_cmpstr (shape_of (&b, "o3"), ==, "7xBx4x6");
+  builder_clear (&b);
+
+  builder_init (&b, 17);
+  add_input (&b, "x", LT_DTYPE_F32, "2x3");
+  add_input (&b, "y", LT_DTYPE_F32, "4x5");
+  add_node (&b, "bad_einsum", "Einsum", "x,y", "o", 1, (lt_attr[]) { attr_string (&b, "equation", "ij,jk->ik") });
+  assert_fails (&b, LT_ERR_SHAPE, "bad_einsum", "3", "4");
+  builder_clear (&b);
+}
+
 /* ---- data movement ----------------------------------------------------- */
 
 static void
@@ -769,6 +796,7 @@ main (int    argc,
   g_test_add_func ("/shape/conv-transpose-pools", test_conv_transpose_and_pools);
   g_test_add_func ("/shape/conv-errors", test_conv_errors);
   g_test_add_func ("/shape/gemm-matmul", test_gemm_matmul);
+  g_test_add_func ("/shape/einsum", test_einsum);
   g_test_add_func ("/shape/reshape-transpose", test_reshape_transpose);
   g_test_add_func ("/shape/concat-split", test_concat_split);
   g_test_add_func ("/shape/slice-gather", test_slice_gather);
