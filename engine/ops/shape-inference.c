@@ -351,6 +351,15 @@ run_node (lt_shape_inference *si,
       v = lt_graph_get_value (si->graph, node->outputs[o]);
       if (st == LT_OK && slot->type.shape.rank >= 0 && slot->type.dtype != LT_DTYPE_UNDEFINED)
         {
+          uint64_t count;
+          /* contents are kept only for a fully known shape of that many
+           * elements, so shape functions can index them by shape */
+          if (slot->sym && (!lt_shape_count (&slot->type.shape, &count) || count != slot->n_sym))
+            {
+              free (slot->sym);
+              slot->sym = NULL;
+              slot->n_sym = 0;
+            }
           slot->inferred = true;
           slot_publish_data (slot);
           continue;
