@@ -16,6 +16,11 @@
 
 #define MAX_SPATIAL (LT_MAX_RANK - 2)
 
+/* Window attributes and spatial dims are capped so that the formulas below
+ * cannot overflow int64. */
+#define MAX_WINDOW_VALUE INT32_MAX
+#define MAX_SPATIAL_DIM  (INT64_C (1) << 60)
+
 typedef struct window
 {
   int32_t n;                          /* spatial rank */
@@ -62,11 +67,11 @@ read_spatial_attr (lt_shape_ctx *ctx,
                                name, a->type == LT_ATTR_INTS ? a->count : 1, n);
   memcpy (out, a->v.ints, (size_t) n * sizeof *out);
   for (int32_t i = 0; i < n; i++)
-    if (out[i] < 0 || (out[i] == 0 && strcmp (name, "pads") != 0 && strcmp (name, "output_padding") != 0))
+    if (out[i] < 0 || out[i] > MAX_WINDOW_VALUE || (out[i] == 0 && strcmp (name, "output_padding") != 0))
       {
         char buf[128];
-        return lt_shape_fail_attr (ctx, "attribute '%s' (%s) must be positive", name,
-                                   format_ints (out, n, buf, sizeof buf));
+        return lt_shape_fail_attr (ctx, "attribute '%s' (%s) must be positive and at most %d", name,
+                                   format_ints (out, n, buf, sizeof buf), MAX_WINDOW_VALUE);
       }
   return LT_OK;
 }
@@ -119,8 +124,9 @@ read_window (lt_shape_ctx   *ctx,
     {
       memcpy (w->pads, pads->v.ints, (size_t) (2 * n) * sizeof *w->pads);
       for (int32_t i = 0; i < 2 * n; i++)
-        if (w->pads[i] < 0)
-          return lt_shape_fail_attr (ctx, "attribute 'pads' has a negative value");
+        if (w->pads[i] < 0 || w->pads[i] > MAX_WINDOW_VALUE)
+          return lt_shape_fail_attr (ctx, "attribute 'pads' has a value %lld out of [0, %d]",
+                                     (long long) w->pads[i], MAX_WINDOW_VALUE);
     }
   w->auto_pad = lt_node_get_attr_string (ctx->node, "auto_pad", "NOTSET");
   if (strcmp (w->auto_pad, "NOTSET") != 0 && strcmp (w->auto_pad, "VALID") != 0
@@ -163,6 +169,8 @@ window_output (lt_shape_ctx   *ctx,
           out->dims[i + 2] = lt_dim_unknown ();
           continue;
         }
+      if (in > MAX_SPATIAL_DIM)
+        return LT_ERR_UNSUPPORTED;
       if (strcmp (w->auto_pad, "VALID") == 0)
         o = div_ceil (in - dk + 1, w->strides[i]);
       else if (strcmp (w->auto_pad, "NOTSET") != 0)
@@ -219,8 +227,9 @@ conv_like (lt_shape_ctx *ctx,
     return LT_ERR_UNSUPPORTED;
   if ((st = require_spatial (ctx, x)) != LT_OK)
     return st;
-  if (group <= 0)
-    return lt_shape_fail_attr (ctx, "group %lld must be positive", (long long) group);
+  if (group <= 0 || group > MAX_WINDOW_VALUE)
+    return lt_shape_fail_attr (ctx, "group %lld must be positive and at most %d", (long long) group,
+                               MAX_WINDOW_VALUE);
   if (x->dims[1].size > 0 && x->dims[1].size % group != 0)
     return lt_shape_fail_attr (ctx, "group %lld does not divide the %lld input channels", (long long) group,
                                (long long) x->dims[1].size);
@@ -231,7 +240,8 @@ conv_like (lt_shape_ctx *ctx,
       lt_shape_format (wt, ws, sizeof ws);
       return lt_shape_fail (ctx, "weights %s do not have the rank of input %s", ws, xs);
     }
-  if (wt && x->dims[1].size >= 0 && wt->dims[1].size >= 0 && wt->dims[1].size * group != x->dims[1].size)
+  if (wt && x->dims[1].size >= 0 && wt->dims[1].size >= 0 && wt->dims[1].size <= MAX_SPATIAL_DIM
+      && wt->dims[1].size * group != x->dims[1].size)
     {
       char xs[128], ws[128];
       lt_shape_format (x, xs, sizeof xs);
@@ -290,7 +300,7 @@ lt_shape_conv_transpose (lt_shape_ctx *ctx)
       lt_shape_format (wt, ws, sizeof ws);
       return lt_shape_fail (ctx, "input %s and weights %s must have the same rank, at least 3", xs, ws);
     }
-  if (group <= 0 || (x->dims[1].size > 0 && x->dims[1].size % group != 0))
+  if (group <= 0 || group > MAX_WINDOW_VALUE || (x->dims[1].size > 0 && x->dims[1].size % group != 0))
     return lt_shape_fail_attr (ctx, "group %lld does not divide the %lld input channels", (long long) group,
                                (long long) x->dims[1].size);
   if ((st = read_window (ctx, x->rank - 2, wt, &w)) != LT_OK)
@@ -298,7 +308,9 @@ lt_shape_conv_transpose (lt_shape_ctx *ctx)
   lt_shape_set_unknown (&out);
   out.rank = x->rank;
   out.dims[0] = x->dims[0];
-  out.dims[1] = wt->dims[1].size >= 0 ? lt_dim_known (wt->dims[1].size * group) : lt_dim_unknown ();
+  out.dims[1] = wt->dims[1].size >= 0 && wt->dims[1].size <= MAX_SPATIAL_DIM
+                  ? lt_dim_known (wt->dims[1].size * group)
+                  : lt_dim_unknown ();
   if (output_shape && output_shape->type == LT_ATTR_INTS)
     {
       /* output_shape may list the spatial dims only, or all of them */
@@ -313,15 +325,18 @@ lt_shape_conv_transpose (lt_shape_ctx *ctx)
       {
         int64_t in = x->dims[i + 2].size;
         int64_t dk = (w.kernel[i] - 1) * w.dilations[i] + 1;
+        int64_t scaled;
 
-        if (in < 0)
+        if (in < 0 || in > MAX_SPATIAL_DIM)
           out.dims[i + 2] = lt_dim_unknown ();
+        else if (__builtin_mul_overflow (in, w.strides[i], &scaled) || scaled > MAX_SPATIAL_DIM)
+          out.dims[i + 2] = lt_dim_unknown (); /* too large to say */
         else if (strcmp (w.auto_pad, "SAME_UPPER") == 0 || strcmp (w.auto_pad, "SAME_LOWER") == 0)
-          out.dims[i + 2] = lt_dim_known (in * w.strides[i]);
+          out.dims[i + 2] = lt_dim_known (scaled);
         else
           {
             int64_t pads = strcmp (w.auto_pad, "VALID") == 0 ? 0 : w.pads[i] + w.pads[i + w.n];
-            int64_t o = w.strides[i] * (in - 1) + w.output_padding[i] + dk - pads;
+            int64_t o = scaled - w.strides[i] + w.output_padding[i] + dk - pads;
             if (o <= 0)
               return lt_shape_fail (ctx, "the output of spatial dim %d would be empty (%lld)", i, (long long) o);
             out.dims[i + 2] = lt_dim_known (o);
@@ -466,8 +481,8 @@ block_rearrange (lt_shape_ctx *ctx,
   int64_t              b = lt_node_get_attr_int (ctx->node, "blocksize", 0);
   lt_shape             out;
 
-  if (b <= 0)
-    return lt_shape_fail_attr (ctx, "blocksize %lld must be positive", (long long) b);
+  if (b <= 0 || b > 65536)
+    return lt_shape_fail_attr (ctx, "blocksize %lld must be in [1, 65536]", (long long) b);
   if (xt == NULL || xt->shape.rank < 0)
     return LT_ERR_UNSUPPORTED;
   if (xt->shape.rank != 4)
@@ -483,7 +498,7 @@ block_rearrange (lt_shape_ctx *ctx,
       int64_t f = i == 1 ? b * b : b;
       bool    shrink = (i == 1) == to_space;
 
-      if (d < 0)
+      if (d < 0 || d > MAX_SPATIAL_DIM)
         {
           out.dims[i] = lt_dim_unknown ();
           continue;

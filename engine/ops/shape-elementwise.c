@@ -91,7 +91,7 @@ set_sym_value (lt_sym  *s,
                double   f)
 {
   s->known = true;
-  s->i = is_float ? (int64_t) f : i;
+  s->i = is_float ? lt_double_to_i64 (f) : i;
   s->f = is_float ? f : (double) i;
 }
 
@@ -129,7 +129,7 @@ lt_shape_cast (lt_shape_ctx *ctx)
             {
               /* float -> integer truncates; values outside int64 are not propagated */
               if (data[k].f >= -9.2e18 && data[k].f <= 9.2e18)
-                set_sym_value (&out[k], false, (int64_t) data[k].f, 0);
+                set_sym_value (&out[k], false, lt_double_to_i64 (data[k].f), 0);
               else
                 out[k].known = false;
             }

@@ -41,7 +41,7 @@ lt_shape_constant (lt_shape_ctx *ctx)
       lt_shape_set (&shape, 0, NULL);
       lt_shape_set_output (ctx, 0, a->type == LT_ATTR_INT ? LT_DTYPE_I64 : LT_DTYPE_F32, &shape);
       if ((out = lt_shape_output_data (ctx, 0, 1)) != NULL)
-        fill_known (out, a->type == LT_ATTR_INT ? a->v.i : (int64_t) a->v.f,
+        fill_known (out, a->type == LT_ATTR_INT ? a->v.i : lt_double_to_i64 (a->v.f),
                     a->type == LT_ATTR_INT ? (double) a->v.i : a->v.f);
       return LT_OK;
     }
@@ -63,7 +63,7 @@ lt_shape_constant (lt_shape_ctx *ctx)
             if (a->type == LT_ATTR_INTS)
               fill_known (&out[k], a->v.ints[k], (double) a->v.ints[k]);
             else
-              fill_known (&out[k], (int64_t) a->v.floats[k], a->v.floats[k]);
+              fill_known (&out[k], lt_double_to_i64 (a->v.floats[k]), a->v.floats[k]);
         }
       return LT_OK;
     }
@@ -147,7 +147,7 @@ lt_shape_constant_of_shape (lt_shape_ctx *ctx)
   if (lt_shape_count (&out, &count) && count <= LT_SHAPE_DATA_MAX
       && (data = lt_shape_output_data (ctx, 0, (uint32_t) count)) != NULL)
     for (uint64_t k = 0; k < count; k++)
-      fill_known (&data[k], (int64_t) fill, fill);
+      fill_known (&data[k], lt_double_to_i64 (fill), fill);
   return LT_OK;
 }
 
@@ -175,8 +175,8 @@ lt_shape_range (lt_shape_ctx *ctx)
   if (is_float ? v[2]->f == 0 : v[2]->i == 0)
     return lt_shape_fail_attr (ctx, "delta is 0");
   n = is_float ? ceil ((v[1]->f - v[0]->f) / v[2]->f)
-               : ceil ((double) (v[1]->i - v[0]->i) / (double) v[2]->i);
-  if (!(n > 0))
+               : ceil (((double) v[1]->i - (double) v[0]->i) / (double) v[2]->i);
+  if (!(n > 0)) /* also NaN */
     n = 0;
   if (n > (double) INT64_MAX / 2)
     return lt_shape_fail (ctx, "Range would have %g elements", n);
@@ -187,7 +187,7 @@ lt_shape_range (lt_shape_ctx *ctx)
       {
         double f = v[0]->f + (double) k * v[2]->f;
         int64_t i = v[0]->i + k * v[2]->i;
-        fill_known (&data[k], is_float ? (int64_t) f : i, is_float ? f : (double) i);
+        fill_known (&data[k], is_float ? lt_double_to_i64 (f) : i, is_float ? f : (double) i);
       }
   return LT_OK;
 }
@@ -215,7 +215,7 @@ lt_shape_one_hot (lt_shape_ctx *ctx)
   out.rank = idx->rank + 1;
   for (int32_t d = 0, s = 0; d < out.rank; d++)
     if (d == axis)
-      out.dims[d] = depth && count == 1 && depth->known ? lt_dim_known ((int64_t) depth->f) : lt_dim_unknown ();
+      out.dims[d] = depth && count == 1 && depth->known ? lt_dim_from_sym (depth) : lt_dim_unknown ();
     else
       out.dims[d] = idx->dims[s++];
   lt_shape_set_output (ctx, 0, values->dtype, &out);

@@ -168,7 +168,7 @@ lt_shape_tensor_to_syms (const lt_tensor *t,
       else
         {
           out[i].f = lt_tensor_get_as_double (t, i);
-          out[i].i = out[i].f >= -9.2e18 && out[i].f <= 9.2e18 ? (int64_t) out[i].f : 0;
+          out[i].i = lt_double_to_i64 (out[i].f);
         }
     }
   return true;
@@ -630,6 +630,18 @@ lt_shape_axis_checked (lt_shape_ctx *ctx,
   if (!lt_shape_axis (axis, rank, out))
     return lt_shape_fail_attr (ctx, "%s %lld is out of range for rank %d", what, (long long) axis, rank);
   return LT_OK;
+}
+
+int64_t
+lt_double_to_i64 (double f)
+{
+  if (f != f)
+    return 0;
+  if (f >= 9.2233720368547758e18)
+    return INT64_MAX;
+  if (f <= -9.2233720368547758e18)
+    return INT64_MIN;
+  return (int64_t) f;
 }
 
 const char *

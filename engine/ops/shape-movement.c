@@ -54,19 +54,17 @@ infer_minus_one (const lt_shape *in,
           used[i] = matched = true;
       if (matched)
         continue;
-      if (target->dims[t].size < 0)
+      if (target->dims[t].size < 0 || __builtin_mul_overflow (den, (uint64_t) target->dims[t].size, &den))
         return false;
-      den *= (uint64_t) target->dims[t].size;
     }
   for (int32_t i = 0; i < in->rank; i++)
     {
       if (used[i])
         continue;
-      if (in->dims[i].size < 0)
+      if (in->dims[i].size < 0 || __builtin_mul_overflow (num, (uint64_t) in->dims[i].size, &num))
         return false;
-      num *= (uint64_t) in->dims[i].size;
     }
-  if (den == 0 || num % den != 0)
+  if (den == 0 || num % den != 0 || num / den > (uint64_t) INT64_MAX)
     return false;
   *out = (int64_t) (num / den);
   return true;
@@ -242,9 +240,7 @@ lt_shape_concat (lt_shape_ctx *ctx)
                                   lt_shape_str (s, sb), axis);
           out.dims[d] = lt_dim_unify (out.dims[d], s->dims[d]);
         }
-      if (total >= 0 && s->dims[axis].size >= 0)
-        total += s->dims[axis].size;
-      else
+      if (total < 0 || s->dims[axis].size < 0 || __builtin_add_overflow (total, s->dims[axis].size, &total))
         total = -1;
     }
   out.dims[axis] = total >= 0 ? lt_dim_known (total) : lt_dim_unknown ();
@@ -308,7 +304,7 @@ lt_shape_split (lt_shape_ctx *ctx)
       if (n_out == 0 || n_out > LT_SHAPE_DATA_MAX)
         return LT_ERR_UNSUPPORTED;
       /* opset 18's num_outputs allows a smaller last chunk */
-      chunk = ctx->node->opset >= 18 ? (dim + n_out - 1) / n_out : dim / n_out;
+      chunk = dim / n_out + (ctx->node->opset >= 18 && dim % n_out != 0);
       if (ctx->node->opset < 18 && dim % n_out != 0)
         return lt_shape_fail (ctx, "dim %d of %s does not split into %u equal parts", axis,
                               lt_shape_str (&x->shape, sa), n_out);
@@ -324,9 +320,8 @@ lt_shape_split (lt_shape_ctx *ctx)
   for (uint32_t o = 0; o < n_out; o++)
     {
       lt_shape s = x->shape;
-      if (sizes[o] < 0)
-        return lt_shape_fail_attr (ctx, "split size %lld is negative", (long long) sizes[o]);
-      sum += sizes[o];
+      if (sizes[o] < 0 || __builtin_add_overflow (sum, sizes[o], &sum))
+        return lt_shape_fail_attr (ctx, "split size %lld is negative or too large", (long long) sizes[o]);
       s.dims[axis] = lt_dim_known (sizes[o]);
       lt_shape_set_output (ctx, o, x->dtype, &s);
     }
@@ -354,12 +349,15 @@ slice_length (int64_t  dim,
       start = start < 0 ? 0 : start > dim ? dim : start;
       end = end < 0 ? 0 : end > dim ? dim : end;
       *first = start;
-      return end > start ? (end - start + step - 1) / step : 0;
+      return end > start ? (end - start - 1) / step + 1 : 0;
     }
   start = start < 0 ? -1 : start > dim - 1 ? dim - 1 : start;
   end = end < -1 ? -1 : end > dim - 1 ? dim - 1 : end;
   *first = start;
-  return start > end ? (start - end + (-step) - 1) / (-step) : 0;
+  /* step < 0; step == INT64_MIN cannot be negated, and takes one element */
+  if (start <= end)
+    return 0;
+  return step == INT64_MIN ? 1 : (start - end - 1) / (-step) + 1;
 }
 
 lt_status
@@ -725,8 +723,12 @@ lt_shape_tile (lt_shape_ctx *ctx)
       if (repeats[d] < 0)
         return lt_shape_fail_attr (ctx, "repeat %lld is negative", (long long) repeats[d]);
       if (repeats[d] != 1)
-        out.dims[d] = x->shape.dims[d].size >= 0 ? lt_dim_known (x->shape.dims[d].size * repeats[d])
-                                                 : lt_dim_unknown ();
+        {
+          int64_t size;
+          out.dims[d] = x->shape.dims[d].size >= 0 && !__builtin_mul_overflow (x->shape.dims[d].size, repeats[d], &size)
+                          ? lt_dim_known (size)
+                          : lt_dim_unknown ();
+        }
     }
   lt_shape_set_output (ctx, 0, x->dtype, &out);
   return LT_OK;
@@ -779,12 +781,12 @@ lt_shape_pad (lt_shape_ctx *ctx)
       d = x->shape.dims[a].size;
       if (pads[k] == 0 && pads[k + n_axes] == 0)
         continue;
-      if (d < 0)
+      if (d < 0 || __builtin_add_overflow (d, pads[k], &d) || __builtin_add_overflow (d, pads[k + n_axes], &d))
         out.dims[a] = lt_dim_unknown ();
-      else if (d + pads[k] + pads[k + n_axes] < 0)
+      else if (d < 0)
         return lt_shape_fail (ctx, "pads make axis %d of %s negative", a, lt_shape_str (&x->shape, sa));
       else
-        out.dims[a] = lt_dim_known (d + pads[k] + pads[k + n_axes]);
+        out.dims[a] = lt_dim_known (d);
     }
   lt_shape_set_output (ctx, 0, x->dtype, &out);
   return LT_OK;

@@ -138,6 +138,10 @@ lt_status lt_shape_broadcast (lt_shape_ctx   *ctx,
                               const lt_shape *b,
                               lt_shape       *out);
 
+/* A double as int64 for propagated contents: truncated toward zero,
+ * saturated at the int64 range, 0 for NaN (never undefined behaviour). */
+int64_t lt_double_to_i64 (double f);
+
 /* lt_shape_format into buf, returning buf (for use inside messages). */
 #define LT_SHAPE_STR_MAX 128
 const char *lt_shape_str (const lt_shape *shape,
