@@ -765,6 +765,43 @@ test_strict_and_unknown_ops (void)
   builder_clear (&b);
 }
 
+/* Hostile values from a file: no overflow, a clear error or an unknown dim. */
+static void
+test_extreme_values (void)
+{
+  builder b;
+  int64_t huge[] = { INT64_MAX, 1 };
+
+  builder_init (&b, 17);
+  add_input (&b, "x", LT_DTYPE_F32, "3x4");
+  add_ints (&b, "repeats", 2, huge);
+  add_ints (&b, "starts", 1, (int64_t[]) { INT64_MAX });
+  add_ints (&b, "ends", 1, (int64_t[]) { INT64_MIN });
+  add_ints (&b, "axes", 1, (int64_t[]) { 1 });
+  add_ints (&b, "steps", 1, (int64_t[]) { INT64_MIN });
+  add_ints (&b, "pads", 4, (int64_t[]) { INT64_MAX, 0, INT64_MAX, 0 });
+  add_node (&b, "tile", "Tile", "x,repeats", "t", 0, NULL);
+  add_node (&b, "slice", "Slice", "x,starts,ends,axes,steps", "s", 0, NULL);
+  add_node (&b, "pad", "Pad", "x,pads", "p", 0, NULL);
+  add_node (&b, "big_float", "Constant", "", "c", 1,
+            (lt_attr[]) { { .name = "value_float", .type = LT_ATTR_FLOAT, .count = 1, .v.f = 1e30f } });
+  add_node (&b, "cast", "Cast", "c", "ci", 1, (lt_attr[]) { attr_int ("to", LT_DTYPE_I64) });
+  g_assert_cmpint (infer (&b), ==, LT_OK);
+  g_assert_cmpstr (shape_of (&b, "t"), ==, "?x4");
+  g_assert_cmpstr (shape_of (&b, "s"), ==, "3x1");
+  g_assert_cmpstr (shape_of (&b, "p"), ==, "?x4");
+  g_assert_null (result (&b, "ci")->data); /* 1e30 has no int64 value */
+  builder_clear (&b);
+
+  builder_init (&b, 17);
+  add_input (&b, "x", LT_DTYPE_F32, "1x1x8x8");
+  add_input (&b, "w", LT_DTYPE_F32, "1x1x3x3");
+  add_node (&b, "huge_stride", "Conv", "x,w", "y", 1,
+            (lt_attr[]) { attr_ints (&b, "strides", 2, (int64_t[]) { INT64_MAX, 1 }) });
+  assert_fails (&b, LT_ERR_INVALID_MODEL, "huge_stride", "strides", NULL);
+  builder_clear (&b);
+}
+
 /* ---- schema ------------------------------------------------------------ */
 
 static void
@@ -807,6 +844,7 @@ main (int    argc,
   g_test_add_func ("/shape/shape-chain", test_shape_chain);
   g_test_add_func ("/shape/generators-input-data", test_generators_and_input_data);
   g_test_add_func ("/shape/strict-unknown-ops", test_strict_and_unknown_ops);
+  g_test_add_func ("/shape/extreme-values", test_extreme_values);
   g_test_add_func ("/shape/schema", test_schema);
   return g_test_run ();
 }
