@@ -12,6 +12,7 @@
 #include "shape-private.h"
 
 #include "checked.h"
+#include "op-schema.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -308,6 +309,35 @@ init_slots (lt_shape_inference  *si,
 }
 
 static lt_status
+fail_count (lt_shape_ctx *ctx,
+            const char   *what,
+            uint32_t      n,
+            uint32_t      min,
+            uint32_t      max)
+{
+  if (max == LT_SCHEMA_VARIADIC)
+    return lt_shape_fail_attr (ctx, "has %u %s, expected at least %u", n, what, min);
+  if (min == max)
+    return lt_shape_fail_attr (ctx, "has %u %s, expected %u", n, what, min);
+  return lt_shape_fail_attr (ctx, "has %u %s, expected %u to %u", n, what, min, max);
+}
+
+/* A node with fewer or more inputs or outputs than its op takes. */
+static lt_status
+check_arity (lt_shape_ctx *ctx)
+{
+  const lt_op_schema *schema = lt_op_get_schema ((lt_op) ctx->node->op);
+
+  if (schema == NULL)
+    return LT_OK;
+  if (ctx->node->n_inputs < schema->min_inputs || ctx->node->n_inputs > schema->max_inputs)
+    return fail_count (ctx, "inputs", ctx->node->n_inputs, schema->min_inputs, schema->max_inputs);
+  if (ctx->node->n_outputs < schema->min_outputs || ctx->node->n_outputs > schema->max_outputs)
+    return fail_count (ctx, "outputs", ctx->node->n_outputs, schema->min_outputs, schema->max_outputs);
+  return LT_OK;
+}
+
+static lt_status
 run_node (lt_shape_inference *si,
           int32_t             node_id,
           bool                strict,
@@ -327,6 +357,8 @@ run_node (lt_shape_inference *si,
       return lt_error_set (err, LT_ERR_UNSUPPORTED, label, "cannot infer the output shapes of op %s%s%s",
                            node->domain[0] ? node->domain : "", node->domain[0] ? "." : "", node->op_type);
     }
+  if ((st = check_arity (&ctx)) != LT_OK)
+    return st;
   for (uint32_t o = 0; o < node->n_outputs; o++)
     if (node->outputs[o] >= 0)
       {

@@ -113,7 +113,7 @@ lt_sym *lt_shape_output_data (lt_shape_ctx *ctx,
 lt_status lt_shape_fail (lt_shape_ctx *ctx,
                          const char   *format,
                          ...) __attribute__ ((format (printf, 2, 3)));
-/* LT_ERR_INVALID_MODEL naming the node (a bad attribute). */
+/* LT_ERR_INVALID_MODEL naming the node (a bad attribute or arity). */
 lt_status lt_shape_fail_attr (lt_shape_ctx *ctx,
                               const char   *format,
                               ...) __attribute__ ((format (printf, 2, 3)));

@@ -371,6 +371,12 @@ test_conv_errors (void)
   add_node (&b, "bad_channels", "Conv", "x,w", "y", 0, NULL);
   assert_fails (&b, LT_ERR_SHAPE, "bad_channels", "1x6x8x8", "4x3x3x3");
   builder_clear (&b);
+
+  builder_init (&b, 17);
+  add_input (&b, "x", LT_DTYPE_F32, "1x6x8x8");
+  add_node (&b, "no_weights", "Conv", "x", "y", 0, NULL);
+  assert_fails (&b, LT_ERR_INVALID_MODEL, "no_weights", "1 inputs", "expected 2 to 3");
+  builder_clear (&b);
 }
 
 /* ---- Gemm and MatMul --------------------------------------------------- */
