@@ -10,6 +10,7 @@
  */
 #include "lt-model-summary.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 static void
@@ -195,7 +196,7 @@ lt_model_summary_new (lt_model        *model,
 
   si = lt_shape_inference_new (graph);
   if (si == NULL)
-    return lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "out of memory");
+    return lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "%s", _("out of memory"));
   if ((st = lt_shape_inference_run (si, NULL, FALSE, err)) != LT_OK)
     {
       lt_shape_inference_free (si);

@@ -43,12 +43,19 @@ lt_shape_same_as_input (lt_shape_ctx *ctx)
 }
 
 lt_status
-lt_shape_bool_same_as_input (lt_shape_ctx *ctx)
+lt_shape_input_shape_with_dtype (lt_shape_ctx *ctx,
+                                 lt_dtype      dtype)
 {
   const lt_shape *x = lt_shape_input_shape (ctx, 0);
 
-  lt_shape_set_output (ctx, 0, LT_DTYPE_BOOL, x);
+  lt_shape_set_output (ctx, 0, dtype, x);
   return x ? LT_OK : LT_ERR_UNSUPPORTED;
+}
+
+lt_status
+lt_shape_bool_same_as_input (lt_shape_ctx *ctx)
+{
+  return lt_shape_input_shape_with_dtype (ctx, LT_DTYPE_BOOL);
 }
 
 lt_status
@@ -106,12 +113,8 @@ lt_shape_cast (lt_shape_ctx *ctx)
 
   if (!lt_dtype_is_valid ((int) to))
     return lt_shape_fail_attr (ctx, "attribute 'to' (%lld) is not a known element type", (long long) to);
-  if (x == NULL || x->shape.rank < 0)
-    {
-      lt_shape_set_output (ctx, 0, (lt_dtype) to, NULL);
-      return LT_ERR_UNSUPPORTED;
-    }
-  lt_shape_set_output (ctx, 0, (lt_dtype) to, &x->shape);
+  if (lt_shape_input_shape_with_dtype (ctx, (lt_dtype) to) != LT_OK)
+    return LT_ERR_UNSUPPORTED;
   data = lt_shape_input_data (ctx, 0, &count);
   if (data && (out = lt_shape_output_data (ctx, 0, count)) != NULL)
     {

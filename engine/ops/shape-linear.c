@@ -187,7 +187,6 @@ lt_shape_rnn (lt_shape_ctx *ctx)
 lt_status
 lt_shape_quantize (lt_shape_ctx *ctx)
 {
-  const lt_value_type *x = lt_shape_input (ctx, 0);
   const lt_value_type *zero_point = lt_shape_input (ctx, 2);
   lt_dtype             dtype = zero_point ? zero_point->dtype : LT_DTYPE_U8;
   int64_t              output_dtype = lt_node_get_attr_int (ctx->node, "output_dtype", 0);
@@ -198,29 +197,16 @@ lt_shape_quantize (lt_shape_ctx *ctx)
         return lt_shape_fail_attr (ctx, "output_dtype %lld is not a known element type", (long long) output_dtype);
       dtype = (lt_dtype) output_dtype;
     }
-  if (x == NULL || x->shape.rank < 0)
-    {
-      lt_shape_set_output (ctx, 0, dtype, NULL);
-      return LT_ERR_UNSUPPORTED;
-    }
-  lt_shape_set_output (ctx, 0, dtype, &x->shape);
-  return LT_OK;
+  return lt_shape_input_shape_with_dtype (ctx, dtype);
 }
 
 lt_status
 lt_shape_dequantize (lt_shape_ctx *ctx)
 {
-  const lt_value_type *x = lt_shape_input (ctx, 0);
   const lt_value_type *scale = lt_shape_input (ctx, 1);
-  lt_dtype             dtype = scale && scale->dtype != LT_DTYPE_UNDEFINED ? scale->dtype : LT_DTYPE_F32;
 
-  if (x == NULL || x->shape.rank < 0)
-    {
-      lt_shape_set_output (ctx, 0, dtype, NULL);
-      return LT_ERR_UNSUPPORTED;
-    }
-  lt_shape_set_output (ctx, 0, dtype, &x->shape);
-  return LT_OK;
+  return lt_shape_input_shape_with_dtype (ctx, scale && scale->dtype != LT_DTYPE_UNDEFINED ? scale->dtype
+                                                                                       : LT_DTYPE_F32);
 }
 
 /* Einsum's equation: "bij,bjk->bik", with "..." for broadcast dims; without

@@ -164,6 +164,10 @@ lt_sym lt_sym_from_dim (lt_dim d);
 /* ---- per-family shape functions (shape-*.c) ---------------------------- */
 
 /* shape-elementwise.c */
+/* Output 0 gets input 0's shape and `dtype` (the dtype even when the shape
+ * is not known). */
+lt_status lt_shape_input_shape_with_dtype (lt_shape_ctx *ctx,
+                                           lt_dtype      dtype);
 lt_status lt_shape_same_as_input (lt_shape_ctx *ctx);
 lt_status lt_shape_bool_same_as_input (lt_shape_ctx *ctx);
 lt_status lt_shape_softmax (lt_shape_ctx *ctx);
