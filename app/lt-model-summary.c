@@ -72,8 +72,8 @@ node_macs (lt_shape_inference *si,
   const lt_shape *x = input_shape (si, node, 0);
   const lt_shape *w = input_shape (si, node, 1);
   const lt_shape *y = node->n_outputs && node->outputs[0] >= 0
-                        ? &lt_shape_inference_get (si, node->outputs[0])->shape
-                        : NULL;
+                          ? &lt_shape_inference_get (si, node->outputs[0])->shape
+                          : NULL;
   guint64         elems, per_elem;
 
   if (x == NULL || w == NULL || y == NULL)
@@ -142,7 +142,7 @@ count_op (GArray        *ops,
           return;
         }
     }
-  g_array_append_val (ops, ((LtSummaryOp) { node->op_type, node->domain, 1, node->op != LT_OP_UNKNOWN }));
+  g_array_append_val (ops, ((LtSummaryOp){ node->op_type, node->domain, 1, node->op != LT_OP_UNKNOWN }));
 }
 
 static void
@@ -196,7 +196,7 @@ lt_model_summary_new (lt_model        *model,
 
   si = lt_shape_inference_new (graph);
   if (si == NULL)
-    return lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "%s", _("out of memory"));
+    return lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "%s", _ ("out of memory"));
   if ((st = lt_shape_inference_run (si, NULL, FALSE, err)) != LT_OK)
     {
       lt_shape_inference_free (si);

@@ -16,9 +16,9 @@ G_BEGIN_DECLS
 /* A graph input or output. */
 typedef struct LtSummaryTensor
 {
-  const char *name;   /* borrowed from the model */
+  const char *name; /* borrowed from the model */
   lt_dtype    dtype;
-  lt_shape    shape;  /* symbolic dim names borrowed from the model */
+  lt_shape    shape; /* symbolic dim names borrowed from the model */
 } LtSummaryTensor;
 
 /* Nodes of one (domain, op type). */
@@ -27,7 +27,7 @@ typedef struct LtSummaryOp
   const char *op_type; /* borrowed */
   const char *domain;  /* "" for ai.onnx; borrowed */
   guint       count;
-  gboolean    known;   /* the engine knows this op */
+  gboolean    known; /* the engine knows this op */
 } LtSummaryOp;
 
 /* The MAC estimate of one Conv, ConvTranspose, Gemm or MatMul node. */
@@ -36,18 +36,18 @@ typedef struct LtSummaryMacs
   char       *node;    /* lt_node_describe's name; owned */
   const char *op_type; /* borrowed */
   guint64     macs;
-  gboolean    known;   /* false when a dim it depends on is symbolic or unknown */
+  gboolean    known; /* false when a dim it depends on is symbolic or unknown */
 } LtSummaryMacs;
 
 typedef struct LtModelSummary
 {
-  lt_model *model;          /* owned reference */
-  GArray   *inputs;         /* LtSummaryTensor: graph inputs without an initializer */
-  GArray   *outputs;        /* LtSummaryTensor, with inferred types */
-  GArray   *ops;            /* LtSummaryOp, most frequent first, then by name */
-  GArray   *macs;           /* LtSummaryMacs in topological order */
-  guint     n_nodes;        /* nodes of the main graph */
-  guint64   n_parameters;   /* elements of all initializers */
+  lt_model *model;        /* owned reference */
+  GArray   *inputs;       /* LtSummaryTensor: graph inputs without an initializer */
+  GArray   *outputs;      /* LtSummaryTensor, with inferred types */
+  GArray   *ops;          /* LtSummaryOp, most frequent first, then by name */
+  GArray   *macs;         /* LtSummaryMacs in topological order */
+  guint     n_nodes;      /* nodes of the main graph */
+  guint64   n_parameters; /* elements of all initializers */
   guint64   parameter_bytes;
   guint64   macs_known;     /* sum over the nodes whose MACs are known */
   guint     n_macs_unknown; /* nodes whose MACs are not known */

@@ -204,16 +204,16 @@ print_ops (const char *title,
 static void
 print_summary (const LtModelSummary *s)
 {
-  const char *labels[] = { _("Model"), _("IR version"), _("Producer"), _("Opsets"), _("Nodes"),
-                           _("Parameters"), _("MACs") };
-  int         width = 0;
-  GString    *opsets = g_string_new (NULL);
+  const char      *labels[] = { _ ("Model"), _ ("IR version"), _ ("Producer"), _ ("Opsets"), _ ("Nodes"),
+                                _ ("Parameters"), _ ("MACs") };
+  int              width = 0;
+  GString         *opsets = g_string_new (NULL);
   g_autofree char *ir = g_strdup_printf ("%lld", (long long) lt_model_get_ir_version (s->model));
   g_autofree char *producer = g_strstrip (g_strdup_printf ("%s %s", lt_model_get_producer_name (s->model),
                                                            lt_model_get_producer_version (s->model)));
   g_autofree char *nodes = g_strdup_printf ("%u", s->n_nodes);
   g_autofree char *size = g_format_size (s->parameter_bytes);
-  g_autofree char *params = g_strdup_printf (_("%" G_GUINT64_FORMAT " (%s)"), s->n_parameters, size);
+  g_autofree char *params = g_strdup_printf (_ ("%" G_GUINT64_FORMAT " (%s)"), s->n_parameters, size);
   g_autofree char *macs = NULL;
   gboolean         any_unknown = FALSE;
 
@@ -228,8 +228,8 @@ print_summary (const LtModelSummary *s)
   if (s->n_macs_unknown == 0)
     macs = g_strdup_printf ("%" G_GUINT64_FORMAT, s->macs_known);
   else
-    macs = g_strdup_printf (_("unknown: %" G_GUINT64_FORMAT " in the nodes of known size, %u nodes depend on "
-                              "symbolic or unknown dims"),
+    macs = g_strdup_printf (_ ("unknown: %" G_GUINT64_FORMAT " in the nodes of known size, %u nodes depend on "
+                               "symbolic or unknown dims"),
                             s->macs_known, s->n_macs_unknown);
 
   print_row ("", labels[0], width, lt_model_get_path (s->model));
@@ -239,13 +239,13 @@ print_summary (const LtModelSummary *s)
   print_row ("", labels[4], width, nodes);
   print_row ("", labels[5], width, params);
   print_row ("", labels[6], width, macs);
-  print_tensors (_("Inputs"), s->inputs);
-  print_tensors (_("Outputs"), s->outputs);
-  print_ops (_("Ops"), s->ops, TRUE);
+  print_tensors (_ ("Inputs"), s->inputs);
+  print_tensors (_ ("Outputs"), s->outputs);
+  print_ops (_ ("Ops"), s->ops, TRUE);
   for (guint i = 0; i < s->ops->len; i++)
     any_unknown |= !g_array_index (s->ops, LtSummaryOp, i).known;
   if (any_unknown)
-    print_ops (_("Ops the engine does not know"), s->ops, FALSE);
+    print_ops (_ ("Ops the engine does not know"), s->ops, FALSE);
   g_string_free (opsets, TRUE);
 }
 
@@ -260,11 +260,11 @@ lt_cli_info (int    argc,
   lt_error  err;
   lt_status st;
 
-  context = lt_cli_context_new (_("MODEL"), _("Show a model's inputs, outputs, ops, parameters and MACs."), &json);
+  context = lt_cli_context_new (_ ("MODEL"), _ ("Show a model's inputs, outputs, ops, parameters and MACs."), &json);
   if (!lt_cli_parse (context, &argc, &argv))
     return LT_CLI_EXIT_USAGE;
   if (argc != 2)
-    return lt_cli_usage (context, _("expected one MODEL"));
+    return lt_cli_usage (context, _ ("expected one MODEL"));
 
   lt_error_clear (&err);
   if (lt_model_load (argv[1], NULL, &model, &err) != LT_OK)

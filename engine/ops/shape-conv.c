@@ -23,14 +23,14 @@
 
 typedef struct window
 {
-  int32_t n;                          /* spatial rank */
-  int64_t kernel[MAX_SPATIAL];
-  int64_t strides[MAX_SPATIAL];
-  int64_t dilations[MAX_SPATIAL];
-  int64_t pads[2 * MAX_SPATIAL];      /* begins, then ends */
-  int64_t output_padding[MAX_SPATIAL];
+  int32_t     n; /* spatial rank */
+  int64_t     kernel[MAX_SPATIAL];
+  int64_t     strides[MAX_SPATIAL];
+  int64_t     dilations[MAX_SPATIAL];
+  int64_t     pads[2 * MAX_SPATIAL]; /* begins, then ends */
+  int64_t     output_padding[MAX_SPATIAL];
   const char *auto_pad;
-  bool    ceil_mode;
+  bool        ceil_mode;
 } window;
 
 static char *
@@ -113,9 +113,7 @@ read_window (lt_shape_ctx   *ctx,
     return LT_ERR_UNSUPPORTED;
   else
     return lt_shape_fail_attr (ctx, "attribute 'kernel_shape' is required");
-  if ((st = read_spatial_attr (ctx, "strides", n, 1, w->strides)) != LT_OK
-      || (st = read_spatial_attr (ctx, "dilations", n, 1, w->dilations)) != LT_OK
-      || (st = read_spatial_attr (ctx, "output_padding", n, 0, w->output_padding)) != LT_OK)
+  if ((st = read_spatial_attr (ctx, "strides", n, 1, w->strides)) != LT_OK || (st = read_spatial_attr (ctx, "dilations", n, 1, w->dilations)) != LT_OK || (st = read_spatial_attr (ctx, "output_padding", n, 0, w->output_padding)) != LT_OK)
     return st;
   if (pads && (pads->type != LT_ATTR_INTS || pads->count != (uint32_t) (2 * n)))
     return lt_shape_fail_attr (ctx, "attribute 'pads' has %u values, expected %d",
@@ -129,8 +127,7 @@ read_window (lt_shape_ctx   *ctx,
                                      (long long) w->pads[i], MAX_WINDOW_VALUE);
     }
   w->auto_pad = lt_node_get_attr_string (ctx->node, "auto_pad", "NOTSET");
-  if (strcmp (w->auto_pad, "NOTSET") != 0 && strcmp (w->auto_pad, "VALID") != 0
-      && strcmp (w->auto_pad, "SAME_UPPER") != 0 && strcmp (w->auto_pad, "SAME_LOWER") != 0)
+  if (strcmp (w->auto_pad, "NOTSET") != 0 && strcmp (w->auto_pad, "VALID") != 0 && strcmp (w->auto_pad, "SAME_UPPER") != 0 && strcmp (w->auto_pad, "SAME_LOWER") != 0)
     return lt_shape_fail_attr (ctx, "auto_pad '%s' is not NOTSET, VALID, SAME_UPPER or SAME_LOWER", w->auto_pad);
   w->ceil_mode = lt_node_get_attr_int (ctx->node, "ceil_mode", 0) != 0;
   return LT_OK;
@@ -240,8 +237,7 @@ conv_like (lt_shape_ctx *ctx,
       lt_shape_format (wt, ws, sizeof ws);
       return lt_shape_fail (ctx, "weights %s do not have the rank of input %s", ws, xs);
     }
-  if (wt && x->dims[1].size >= 0 && wt->dims[1].size >= 0 && wt->dims[1].size <= MAX_SPATIAL_DIM
-      && wt->dims[1].size * group != x->dims[1].size)
+  if (wt && x->dims[1].size >= 0 && wt->dims[1].size >= 0 && wt->dims[1].size <= MAX_SPATIAL_DIM && wt->dims[1].size * group != x->dims[1].size)
     {
       char xs[128], ws[128];
       lt_shape_format (x, xs, sizeof xs);
@@ -250,7 +246,7 @@ conv_like (lt_shape_ctx *ctx,
                             (long long) x->dims[1].size, ws, (long long) group,
                             (long long) (wt->dims[1].size * group));
     }
-  if ((st = read_window (ctx, x->rank - 2, wt ? wt : &(lt_shape) { .rank = -1 }, &w)) != LT_OK)
+  if ((st = read_window (ctx, x->rank - 2, wt ? wt : &(lt_shape){ .rank = -1 }, &w)) != LT_OK)
     return st;
   lt_shape_set_unknown (&out);
   out.rank = x->rank;
@@ -309,8 +305,8 @@ lt_shape_conv_transpose (lt_shape_ctx *ctx)
   out.rank = x->rank;
   out.dims[0] = x->dims[0];
   out.dims[1] = wt->dims[1].size >= 0 && wt->dims[1].size <= MAX_SPATIAL_DIM
-                  ? lt_dim_known (wt->dims[1].size * group)
-                  : lt_dim_unknown ();
+                    ? lt_dim_known (wt->dims[1].size * group)
+                    : lt_dim_unknown ();
   if (output_shape && output_shape->type == LT_ATTR_INTS)
     {
       /* output_shape may list the spatial dims only, or all of them */
@@ -440,8 +436,7 @@ lt_shape_instance_norm (lt_shape_ctx *ctx)
 
   if (xt == NULL || xt->shape.rank < 0)
     return LT_ERR_UNSUPPORTED;
-  if ((st = check_channel_vector (ctx, &xt->shape, 1)) != LT_OK
-      || (st = check_channel_vector (ctx, &xt->shape, 2)) != LT_OK)
+  if ((st = check_channel_vector (ctx, &xt->shape, 1)) != LT_OK || (st = check_channel_vector (ctx, &xt->shape, 2)) != LT_OK)
     return st;
   lt_shape_set_output (ctx, 0, xt->dtype, &xt->shape);
   return LT_OK;

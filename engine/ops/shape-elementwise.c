@@ -92,10 +92,10 @@ lt_shape_clip (lt_shape_ctx *ctx)
 }
 
 static void
-set_sym_value (lt_sym  *s,
-               bool     is_float,
-               int64_t  i,
-               double   f)
+set_sym_value (lt_sym *s,
+               bool    is_float,
+               int64_t i,
+               double  f)
 {
   s->known = true;
   s->i = is_float ? lt_double_to_i64 (f) : i;
@@ -203,19 +203,38 @@ binary_value (lt_op         op,
     return false;
   switch (op)
     {
-    case LT_OP_Add: i = (int64_t) ((uint64_t) a->i + (uint64_t) b->i); f = a->f + b->f; break;
-    case LT_OP_Sub: i = (int64_t) ((uint64_t) a->i - (uint64_t) b->i); f = a->f - b->f; break;
-    case LT_OP_Mul: i = (int64_t) ((uint64_t) a->i * (uint64_t) b->i); f = a->f * b->f; break;
+    case LT_OP_Add:
+      i = (int64_t) ((uint64_t) a->i + (uint64_t) b->i);
+      f = a->f + b->f;
+      break;
+    case LT_OP_Sub:
+      i = (int64_t) ((uint64_t) a->i - (uint64_t) b->i);
+      f = a->f - b->f;
+      break;
+    case LT_OP_Mul:
+      i = (int64_t) ((uint64_t) a->i * (uint64_t) b->i);
+      f = a->f * b->f;
+      break;
     case LT_OP_Div:
       if (!is_float && (b->i == 0 || (a->i == INT64_MIN && b->i == -1)))
         return false;
       i = is_float ? 0 : a->i / b->i;
       f = a->f / b->f;
       break;
-    case LT_OP_Max: i = a->i > b->i ? a->i : b->i; f = a->f > b->f ? a->f : b->f; break;
-    case LT_OP_Min: i = a->i < b->i ? a->i : b->i; f = a->f < b->f ? a->f : b->f; break;
-    case LT_OP_Equal: i = is_float ? a->f == b->f : a->i == b->i; set_sym_value (r, false, i, 0); return true;
-    default: return false;
+    case LT_OP_Max:
+      i = a->i > b->i ? a->i : b->i;
+      f = a->f > b->f ? a->f : b->f;
+      break;
+    case LT_OP_Min:
+      i = a->i < b->i ? a->i : b->i;
+      f = a->f < b->f ? a->f : b->f;
+      break;
+    case LT_OP_Equal:
+      i = is_float ? a->f == b->f : a->i == b->i;
+      set_sym_value (r, false, i, 0);
+      return true;
+    default:
+      return false;
     }
   set_sym_value (r, is_float, i, f);
   return true;
@@ -319,8 +338,7 @@ lt_shape_where (lt_shape_ctx *ctx)
   if ((st = broadcast_inputs (ctx, 0, &out)) != LT_OK)
     return st;
   lt_shape_set_output (ctx, 0, x->dtype, &out);
-  if (ctx->node->n_inputs == 3 && gather_operand_data (ctx, &out, 3, data, &count)
-      && (res = lt_shape_output_data (ctx, 0, count)) != NULL)
+  if (ctx->node->n_inputs == 3 && gather_operand_data (ctx, &out, 3, data, &count) && (res = lt_shape_output_data (ctx, 0, count)) != NULL)
     for (uint32_t k = 0; k < count; k++)
       {
         const lt_sym *c = &data[0][broadcast_source (&out, lt_shape_input_shape (ctx, 0), k)];

@@ -45,19 +45,16 @@ lt_shape_constant (lt_shape_ctx *ctx)
                     a->type == LT_ATTR_INT ? (double) a->v.i : a->v.f);
       return LT_OK;
     }
-  if ((a = lt_node_get_attr (ctx->node, "value_ints")) != NULL
-      || (a = lt_node_get_attr (ctx->node, "value_floats")) != NULL
-      || (a = lt_node_get_attr (ctx->node, "value_strings")) != NULL)
+  if ((a = lt_node_get_attr (ctx->node, "value_ints")) != NULL || (a = lt_node_get_attr (ctx->node, "value_floats")) != NULL || (a = lt_node_get_attr (ctx->node, "value_strings")) != NULL)
     {
       int64_t n = a->count;
       lt_shape_set (&shape, 1, &n);
       lt_shape_set_output (ctx, 0,
-                           a->type == LT_ATTR_INTS ? LT_DTYPE_I64
+                           a->type == LT_ATTR_INTS     ? LT_DTYPE_I64
                            : a->type == LT_ATTR_FLOATS ? LT_DTYPE_F32
                                                        : LT_DTYPE_STRING,
                            &shape);
-      if (a->type != LT_ATTR_STRINGS && a->count <= LT_SHAPE_DATA_MAX
-          && (out = lt_shape_output_data (ctx, 0, a->count)) != NULL)
+      if (a->type != LT_ATTR_STRINGS && a->count <= LT_SHAPE_DATA_MAX && (out = lt_shape_output_data (ctx, 0, a->count)) != NULL)
         {
           for (uint32_t k = 0; k < a->count; k++)
             if (a->type == LT_ATTR_INTS)
@@ -96,8 +93,10 @@ lt_shape_shape (lt_shape_ctx *ctx)
     start += x->rank;
   if (end < 0)
     end += x->rank;
-  start = start < 0 ? 0 : start > x->rank ? x->rank : start;
-  end = end < 0 ? 0 : end > x->rank ? x->rank : end;
+  start = start < 0 ? 0 : start > x->rank ? x->rank
+                                          : start;
+  end = end < 0 ? 0 : end > x->rank ? x->rank
+                                    : end;
   n = end > start ? end - start : 0;
   lt_shape_set (&out, 1, &n);
   lt_shape_set_output (ctx, 0, LT_DTYPE_I64, &out);
@@ -144,8 +143,7 @@ lt_shape_constant_of_shape (lt_shape_ctx *ctx)
   if (!lt_shape_from_input_data (ctx, 0, &out))
     return LT_ERR_UNSUPPORTED;
   lt_shape_set_output (ctx, 0, dtype, &out);
-  if (lt_shape_count (&out, &count) && count <= LT_SHAPE_DATA_MAX
-      && (data = lt_shape_output_data (ctx, 0, (uint32_t) count)) != NULL)
+  if (lt_shape_count (&out, &count) && count <= LT_SHAPE_DATA_MAX && (data = lt_shape_output_data (ctx, 0, (uint32_t) count)) != NULL)
     for (uint64_t k = 0; k < count; k++)
       fill_known (&data[k], lt_double_to_i64 (fill), fill);
   return LT_OK;
@@ -185,7 +183,7 @@ lt_shape_range (lt_shape_ctx *ctx)
   if (n <= LT_SHAPE_DATA_MAX && (data = lt_shape_output_data (ctx, 0, (uint32_t) n)) != NULL)
     for (int64_t k = 0; k < (int64_t) n; k++)
       {
-        double f = v[0]->f + (double) k * v[2]->f;
+        double  f = v[0]->f + (double) k * v[2]->f;
         int64_t i = v[0]->i + k * v[2]->i;
         fill_known (&data[k], is_float ? lt_double_to_i64 (f) : i, is_float ? f : (double) i);
       }

@@ -22,17 +22,17 @@
 typedef struct value_slot
 {
   lt_value_type type;
-  bool          inferred;  /* type computed by a shape function, not as declared */
-  lt_sym       *sym;       /* n_sym elements, or NULL; owned */
+  bool          inferred; /* type computed by a shape function, not as declared */
+  lt_sym       *sym;      /* n_sym elements, or NULL; owned */
   uint32_t      n_sym;
-  lt_tensor     tensor;    /* data exposed through type.data when owned_data */
+  lt_tensor     tensor; /* data exposed through type.data when owned_data */
   void         *owned_data;
 } value_slot;
 
 struct lt_shape_inference
 {
   const lt_graph *graph;
-  value_slot     *slots;  /* one per value */
+  value_slot     *slots; /* one per value */
   uint32_t        n_slots;
 };
 
@@ -100,8 +100,14 @@ dtype_is_exact_integer (lt_dtype dtype)
 {
   switch (dtype)
     {
-    case LT_DTYPE_I64: case LT_DTYPE_I32: case LT_DTYPE_I16: case LT_DTYPE_I8:
-    case LT_DTYPE_U64: case LT_DTYPE_U32: case LT_DTYPE_U16: case LT_DTYPE_U8:
+    case LT_DTYPE_I64:
+    case LT_DTYPE_I32:
+    case LT_DTYPE_I16:
+    case LT_DTYPE_I8:
+    case LT_DTYPE_U64:
+    case LT_DTYPE_U32:
+    case LT_DTYPE_U16:
+    case LT_DTYPE_U8:
     case LT_DTYPE_BOOL:
       return true;
     default:
@@ -136,14 +142,22 @@ tensor_get_i64 (const lt_tensor *t,
   memcpy (&u, p + i * size, size);
   switch (t->dtype)
     {
-    case LT_DTYPE_I64: return u.i64;
-    case LT_DTYPE_I32: return u.i32;
-    case LT_DTYPE_I16: return u.i16;
-    case LT_DTYPE_I8: return u.i8;
-    case LT_DTYPE_U64: return u.u64 > (uint64_t) INT64_MAX ? INT64_MAX : (int64_t) u.u64;
-    case LT_DTYPE_U32: return u.u32;
-    case LT_DTYPE_U16: return u.u16;
-    default: return u.u8; /* U8, BOOL */
+    case LT_DTYPE_I64:
+      return u.i64;
+    case LT_DTYPE_I32:
+      return u.i32;
+    case LT_DTYPE_I16:
+      return u.i16;
+    case LT_DTYPE_I8:
+      return u.i8;
+    case LT_DTYPE_U64:
+      return u.u64 > (uint64_t) INT64_MAX ? INT64_MAX : (int64_t) u.u64;
+    case LT_DTYPE_U32:
+      return u.u32;
+    case LT_DTYPE_U16:
+      return u.u16;
+    default:
+      return u.u8; /* U8, BOOL */
     }
 }
 
@@ -193,23 +207,70 @@ slot_sym_from_tensor (value_slot      *slot,
 }
 
 static void
-store_element (void     *dst,
-               lt_dtype  dtype,
+store_element (void         *dst,
+               lt_dtype      dtype,
                const lt_sym *s)
 {
   switch (dtype)
     {
-    case LT_DTYPE_I64: { int64_t v = s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_I32: { int32_t v = (int32_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_I16: { int16_t v = (int16_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_U16: { uint16_t v = (uint16_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_U32: { uint32_t v = (uint32_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_U64: { uint64_t v = (uint64_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_I8: case LT_DTYPE_U8: case LT_DTYPE_BOOL:
-      { uint8_t v = (uint8_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_F32: { float v = (float) s->f; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_F64: { double v = s->f; memcpy (dst, &v, sizeof v); break; }
-    default: break;
+    case LT_DTYPE_I64:
+      {
+        int64_t v = s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_I32:
+      {
+        int32_t v = (int32_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_I16:
+      {
+        int16_t v = (int16_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_U16:
+      {
+        uint16_t v = (uint16_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_U32:
+      {
+        uint32_t v = (uint32_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_U64:
+      {
+        uint64_t v = (uint64_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_I8:
+    case LT_DTYPE_U8:
+    case LT_DTYPE_BOOL:
+      {
+        uint8_t v = (uint8_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_F32:
+      {
+        float v = (float) s->f;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_F64:
+      {
+        double v = s->f;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    default:
+      break;
     }
 }
 
@@ -687,13 +748,13 @@ lt_shape_str (const lt_shape *shape,
 lt_dim
 lt_dim_known (int64_t size)
 {
-  return (lt_dim) { .size = size, .param = NULL };
+  return (lt_dim){ .size = size, .param = NULL };
 }
 
 lt_dim
 lt_dim_unknown (void)
 {
-  return (lt_dim) { .size = -1, .param = NULL };
+  return (lt_dim){ .size = -1, .param = NULL };
 }
 
 lt_dim
@@ -719,15 +780,15 @@ lt_dim_from_sym (const lt_sym *s)
 {
   if (s->known)
     return s->i >= 0 ? lt_dim_known (s->i) : lt_dim_unknown ();
-  return (lt_dim) { .size = -1, .param = s->param };
+  return (lt_dim){ .size = -1, .param = s->param };
 }
 
 lt_sym
 lt_sym_from_dim (lt_dim d)
 {
   if (d.size >= 0)
-    return (lt_sym) { .known = true, .i = d.size, .f = (double) d.size };
-  return (lt_sym) { .known = false, .param = d.param };
+    return (lt_sym){ .known = true, .i = d.size, .f = (double) d.size };
+  return (lt_sym){ .known = false, .param = d.param };
 }
 
 static bool

@@ -206,7 +206,7 @@ lt_shape_dequantize (lt_shape_ctx *ctx)
   const lt_value_type *scale = lt_shape_input (ctx, 1);
 
   return lt_shape_input_shape_with_dtype (ctx, scale && scale->dtype != LT_DTYPE_UNDEFINED ? scale->dtype
-                                                                                       : LT_DTYPE_F32);
+                                                                                           : LT_DTYPE_F32);
 }
 
 /* Einsum's equation: "bij,bjk->bik", with "..." for broadcast dims; without

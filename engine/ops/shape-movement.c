@@ -94,7 +94,7 @@ lt_shape_reshape (lt_shape_ctx *ctx)
       if (a == NULL || a->type != LT_ATTR_INTS || a->count > LT_MAX_RANK)
         return LT_ERR_UNSUPPORTED;
       for (uint32_t k = 0; k < a->count; k++)
-        syms[k] = (lt_sym) { .known = true, .i = a->v.ints[k] };
+        syms[k] = (lt_sym){ .known = true, .i = a->v.ints[k] };
       target = syms;
       n = a->count;
       goto have_target;
@@ -346,13 +346,17 @@ slice_length (int64_t  dim,
     end += dim;
   if (step > 0)
     {
-      start = start < 0 ? 0 : start > dim ? dim : start;
-      end = end < 0 ? 0 : end > dim ? dim : end;
+      start = start < 0 ? 0 : start > dim ? dim
+                                          : start;
+      end = end < 0 ? 0 : end > dim ? dim
+                                    : end;
       *first = start;
       return end > start ? (end - start - 1) / step + 1 : 0;
     }
-  start = start < 0 ? -1 : start > dim - 1 ? dim - 1 : start;
-  end = end < -1 ? -1 : end > dim - 1 ? dim - 1 : end;
+  start = start < 0 ? -1 : start > dim - 1 ? dim - 1
+                                           : start;
+  end = end < -1 ? -1 : end > dim - 1 ? dim - 1
+                                      : end;
   *first = start;
   /* step < 0; step == INT64_MIN cannot be negated, and takes one element */
   if (start <= end)
@@ -381,10 +385,9 @@ lt_shape_slice (lt_shape_ctx *ctx)
   st_e = lt_shape_ints_attr_or_input (ctx, "ends", 2, 10, ends, LT_MAX_RANK, &n_ends, &has_ends);
   st_a = lt_shape_ints_attr_or_input (ctx, "axes", 3, 10, axes, LT_MAX_RANK, &n_axes, &has_axes);
   st_p = ctx->node->opset >= 10
-           ? lt_shape_ints_attr_or_input (ctx, "steps", 4, 10, steps, LT_MAX_RANK, &n_steps, &has_steps)
-           : (has_steps = false, LT_OK);
-  if (st_s == LT_ERR_INVALID_MODEL || st_e == LT_ERR_INVALID_MODEL || st_a == LT_ERR_INVALID_MODEL
-      || st_p == LT_ERR_INVALID_MODEL)
+             ? lt_shape_ints_attr_or_input (ctx, "steps", 4, 10, steps, LT_MAX_RANK, &n_steps, &has_steps)
+             : (has_steps = false, LT_OK);
+  if (st_s == LT_ERR_INVALID_MODEL || st_e == LT_ERR_INVALID_MODEL || st_a == LT_ERR_INVALID_MODEL || st_p == LT_ERR_INVALID_MODEL)
     return LT_ERR_INVALID_MODEL;
   out = x->shape;
   if (st_s != LT_OK || st_e != LT_OK || st_p != LT_OK)
@@ -405,8 +408,7 @@ lt_shape_slice (lt_shape_ctx *ctx)
       lt_shape_set_output (ctx, 0, x->dtype, &out);
       return LT_OK;
     }
-  if (!has_starts || !has_ends || n_starts != n_ends || (has_axes && n_axes != n_starts)
-      || (has_steps && n_steps != n_starts))
+  if (!has_starts || !has_ends || n_starts != n_ends || (has_axes && n_axes != n_starts) || (has_steps && n_steps != n_starts))
     return lt_shape_fail_attr (ctx, "starts, ends, axes and steps must have the same length");
   for (uint32_t k = 0; k < n_starts; k++)
     {
@@ -535,8 +537,7 @@ lt_shape_gather_nd (lt_shape_ctx *ctx)
   if (x->shape.rank < 0 || idx == NULL || idx->rank < 1 || idx->dims[idx->rank - 1].size < 0)
     return LT_ERR_UNSUPPORTED;
   last = idx->dims[idx->rank - 1].size;
-  if (batch < 0 || batch >= idx->rank || batch + last > x->shape.rank
-      || idx->rank - 1 + x->shape.rank - batch - last > LT_MAX_RANK)
+  if (batch < 0 || batch >= idx->rank || batch + last > x->shape.rank || idx->rank - 1 + x->shape.rank - batch - last > LT_MAX_RANK)
     return lt_shape_fail (ctx, "indices %s do not fit data %s with batch_dims %lld", lt_shape_str (idx, sb),
                           lt_shape_str (&x->shape, sa), (long long) batch);
   lt_shape_set_unknown (&out);
@@ -726,8 +727,8 @@ lt_shape_tile (lt_shape_ctx *ctx)
         {
           int64_t size;
           out.dims[d] = x->shape.dims[d].size >= 0 && !__builtin_mul_overflow (x->shape.dims[d].size, repeats[d], &size)
-                          ? lt_dim_known (size)
-                          : lt_dim_unknown ();
+                            ? lt_dim_known (size)
+                            : lt_dim_unknown ();
         }
     }
   lt_shape_set_output (ctx, 0, x->dtype, &out);

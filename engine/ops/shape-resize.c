@@ -131,8 +131,7 @@ resize_from_inputs (lt_shape_ctx *ctx,
   if (x->shape.rank < 0)
     return LT_ERR_UNSUPPORTED;
   /* an empty sizes or scales tensor means "not given" */
-  if (sizes_input >= 0 && lt_shape_input (ctx, (uint32_t) sizes_input)
-      && !(lt_shape_input_data (ctx, (uint32_t) sizes_input, &count) && count == 0))
+  if (sizes_input >= 0 && lt_shape_input (ctx, (uint32_t) sizes_input) && !(lt_shape_input_data (ctx, (uint32_t) sizes_input, &count) && count == 0))
     {
       if (!lt_shape_input_ints (ctx, (uint32_t) sizes_input, sizes, LT_MAX_RANK, &n_sizes))
         {

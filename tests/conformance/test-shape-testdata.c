@@ -32,8 +32,8 @@ typedef struct loaded_input
 } loaded_input;
 
 static gboolean
-load_input (const char   *path,
-            loaded_input *in,
+load_input (const char    *path,
+            loaded_input  *in,
             lt_value_type *type)
 {
   g_autofree char *bytes = NULL;
@@ -102,17 +102,17 @@ static char *
 check_model (const char *dir,
              counts     *c)
 {
-  g_autofree char *path = g_build_filename (dir, "model.onnx", NULL);
-  lt_model        *model = NULL;
-  lt_error         err;
-  const lt_graph  *graph;
-  const int32_t   *in_ids, *out_ids;
-  uint32_t         n_in, n_out, next_file = 0;
-  lt_value_type   *types;
-  loaded_input    *loaded;
+  g_autofree char    *path = g_build_filename (dir, "model.onnx", NULL);
+  lt_model           *model = NULL;
+  lt_error            err;
+  const lt_graph     *graph;
+  const int32_t      *in_ids, *out_ids;
+  uint32_t            n_in, n_out, next_file = 0;
+  lt_value_type      *types;
+  loaded_input       *loaded;
   lt_shape_inference *si;
-  lt_status        st;
-  GString         *problem = NULL;
+  lt_status           st;
+  GString            *problem = NULL;
 
   lt_error_clear (&err);
   if (lt_model_load (path, NULL, &model, &err) != LT_OK)
@@ -213,8 +213,8 @@ test_testdata (void)
   const char *root = g_getenv ("LATHE_ONNX_TESTDATA");
   const char *groups[] = { "node", "pytorch-converted", "pytorch-operator", "real", "simple" };
   g_autoptr (GHashTable) expected = load_expectations ();
-  counts  c = { 0 };
-  guint   unexpected = 0;
+  counts c = { 0 };
+  guint  unexpected = 0;
 
   if (root == NULL || !g_file_test (root, G_FILE_TEST_IS_DIR))
     {

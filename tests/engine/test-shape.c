@@ -58,11 +58,11 @@ parse_shape (builder    *b,
     {
       lt_dim *d = &shape.dims[shape.rank++];
       if (g_ascii_isdigit (parts[i][0]))
-        *d = (lt_dim) { .size = g_ascii_strtoll (parts[i], NULL, 10) };
+        *d = (lt_dim){ .size = g_ascii_strtoll (parts[i], NULL, 10) };
       else if (strcmp (parts[i], "?") == 0)
-        *d = (lt_dim) { .size = -1 };
+        *d = (lt_dim){ .size = -1 };
       else
-        *d = (lt_dim) { .size = -1, .param = lt_graph_strndup (b->g, parts[i], strlen (parts[i])) };
+        *d = (lt_dim){ .size = -1, .param = lt_graph_strndup (b->g, parts[i], strlen (parts[i])) };
     }
   return shape;
 }
@@ -113,7 +113,7 @@ static lt_attr
 attr_int (const char *name,
           int64_t     v)
 {
-  return (lt_attr) { .name = name, .type = LT_ATTR_INT, .count = 1, .v.i = v };
+  return (lt_attr){ .name = name, .type = LT_ATTR_INT, .count = 1, .v.i = v };
 }
 
 static lt_attr
@@ -124,7 +124,7 @@ attr_ints (builder       *b,
 {
   int64_t *copy = lt_graph_alloc (b->g, n * sizeof *copy);
   memcpy (copy, v, n * sizeof *copy);
-  return (lt_attr) { .name = name, .type = LT_ATTR_INTS, .count = n, .v.ints = copy };
+  return (lt_attr){ .name = name, .type = LT_ATTR_INTS, .count = n, .v.ints = copy };
 }
 
 static lt_attr
@@ -132,8 +132,7 @@ attr_string (builder    *b,
              const char *name,
              const char *s)
 {
-  return (lt_attr) { .name = name, .type = LT_ATTR_STRING, .count = 1,
-                     .v.s = { lt_graph_strndup (b->g, s, strlen (s)), strlen (s) } };
+  return (lt_attr){ .name = name, .type = LT_ATTR_STRING, .count = 1, .v.s = { lt_graph_strndup (b->g, s, strlen (s)), strlen (s) } };
 }
 
 /* Adds a node; inputs and outputs are comma-separated names ("" omits). */
@@ -150,10 +149,16 @@ add_node (builder       *b,
   g_auto (GStrv) outs = g_strsplit (outputs, ",", -1);
   lt_attr     *attrs_copy = n_attrs ? lt_graph_alloc (b->g, n_attrs * sizeof *attrs_copy) : NULL;
   lt_node_desc desc = {
-    .name = name, .op_type = op, .domain = "", .opset = b->opset,
-    .n_inputs = g_strv_length (ins), .inputs = (const char *const *) ins,
-    .n_outputs = g_strv_length (outs), .outputs = (const char *const *) outs,
-    .n_attrs = n_attrs, .attrs = attrs_copy,
+    .name = name,
+    .op_type = op,
+    .domain = "",
+    .opset = b->opset,
+    .n_inputs = g_strv_length (ins),
+    .inputs = (const char *const *) ins,
+    .n_outputs = g_strv_length (outs),
+    .outputs = (const char *const *) outs,
+    .n_attrs = n_attrs,
+    .attrs = attrs_copy,
   };
 
   if (n_attrs)
@@ -299,13 +304,13 @@ test_conv (void)
   add_input (&b, "w", LT_DTYPE_F32, "8x4x3x3");
   add_input (&b, "wg", LT_DTYPE_F32, "8x2x3x3");
   add_node (&b, "plain", "Conv", "x,w", "y0", 0, NULL);
-  add_node (&b, "padded_strided", "Conv", "x,w", "y1", 2, (lt_attr[]) { a_pads, a_strides });
-  add_node (&b, "dilated", "Conv", "x,w", "y2", 2, (lt_attr[]) { a_pads, a_dil });
+  add_node (&b, "padded_strided", "Conv", "x,w", "y1", 2, (lt_attr[]){ a_pads, a_strides });
+  add_node (&b, "dilated", "Conv", "x,w", "y2", 2, (lt_attr[]){ a_pads, a_dil });
   add_node (&b, "grouped", "Conv", "x,wg", "y3", 1, &a_group);
   add_node (&b, "same_upper", "Conv", "x,w", "y4", 2,
-            (lt_attr[]) { attr_string (&b, "auto_pad", "SAME_UPPER"), a_strides });
-  add_node (&b, "same_lower", "Conv", "x,w", "y5", 1, (lt_attr[]) { attr_string (&b, "auto_pad", "SAME_LOWER") });
-  add_node (&b, "valid", "Conv", "x,w", "y6", 2, (lt_attr[]) { attr_string (&b, "auto_pad", "VALID"), a_strides });
+            (lt_attr[]){ attr_string (&b, "auto_pad", "SAME_UPPER"), a_strides });
+  add_node (&b, "same_lower", "Conv", "x,w", "y5", 1, (lt_attr[]){ attr_string (&b, "auto_pad", "SAME_LOWER") });
+  add_node (&b, "valid", "Conv", "x,w", "y6", 2, (lt_attr[]){ attr_string (&b, "auto_pad", "VALID"), a_strides });
   g_assert_cmpint (infer (&b), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "y0"), ==, "Nx8x222x222");
   g_assert_cmpstr (shape_of (&b, "y1"), ==, "Nx8x112x112");
@@ -327,13 +332,13 @@ test_conv_transpose_and_pools (void)
   add_input (&b, "x", LT_DTYPE_F32, "1x8x10x10");
   add_input (&b, "w", LT_DTYPE_F32, "8x4x3x3");
   add_node (&b, "deconv", "ConvTranspose", "x,w", "t", 3,
-            (lt_attr[]) { attr_ints (&b, "strides", 2, s2), attr_ints (&b, "pads", 4, p1),
-                          attr_ints (&b, "output_padding", 2, op1) });
+            (lt_attr[]){ attr_ints (&b, "strides", 2, s2), attr_ints (&b, "pads", 4, p1),
+                         attr_ints (&b, "output_padding", 2, op1) });
   add_node (&b, "maxpool", "MaxPool", "x", "m,idx", 2,
-            (lt_attr[]) { attr_ints (&b, "kernel_shape", 2, k3), attr_ints (&b, "strides", 2, s2) });
+            (lt_attr[]){ attr_ints (&b, "kernel_shape", 2, k3), attr_ints (&b, "strides", 2, s2) });
   add_node (&b, "ceilpool", "AveragePool", "x", "c", 3,
-            (lt_attr[]) { attr_ints (&b, "kernel_shape", 2, k3), attr_ints (&b, "strides", 2, s2),
-                          attr_int ("ceil_mode", 1) });
+            (lt_attr[]){ attr_ints (&b, "kernel_shape", 2, k3), attr_ints (&b, "strides", 2, s2),
+                         attr_int ("ceil_mode", 1) });
   add_node (&b, "gap", "GlobalAveragePool", "x", "g", 0, NULL);
   g_assert_cmpint (infer (&b), ==, LT_OK);
   /* 2*(10-1) + 1 + 3 - 2 */
@@ -354,14 +359,14 @@ test_conv_errors (void)
   builder_init (&b, 17);
   add_input (&b, "x", LT_DTYPE_F32, "1x6x8x8");
   add_input (&b, "w", LT_DTYPE_F32, "4x6x3x3");
-  add_node (&b, "bad_kernel", "Conv", "x,w", "y", 1, (lt_attr[]) { attr_ints (&b, "kernel_shape", 3, k3) });
+  add_node (&b, "bad_kernel", "Conv", "x,w", "y", 1, (lt_attr[]){ attr_ints (&b, "kernel_shape", 3, k3) });
   assert_fails (&b, LT_ERR_INVALID_MODEL, "bad_kernel", "kernel_shape", NULL);
   builder_clear (&b);
 
   builder_init (&b, 17);
   add_input (&b, "x", LT_DTYPE_F32, "1x6x8x8");
   add_input (&b, "w", LT_DTYPE_F32, "4x1x3x3");
-  add_node (&b, "bad_group", "Conv", "x,w", "y", 1, (lt_attr[]) { attr_int ("group", 4) });
+  add_node (&b, "bad_group", "Conv", "x,w", "y", 1, (lt_attr[]){ attr_int ("group", 4) });
   assert_fails (&b, LT_ERR_INVALID_MODEL, "bad_group", "group 4", "6");
   builder_clear (&b);
 
@@ -393,7 +398,7 @@ test_gemm_matmul (void)
   add_input (&b, "x", LT_DTYPE_F32, "Bx1xSx64");
   add_input (&b, "wm", LT_DTYPE_F32, "8x64x32");
   add_input (&b, "v", LT_DTYPE_F32, "64");
-  add_node (&b, "gemm", "Gemm", "a,bt,c", "g", 2, (lt_attr[]) { attr_int ("transA", 1), attr_int ("transB", 1) });
+  add_node (&b, "gemm", "Gemm", "a,bt,c", "g", 2, (lt_attr[]){ attr_int ("transA", 1), attr_int ("transB", 1) });
   add_node (&b, "batched", "MatMul", "x,wm", "m", 0, NULL);
   add_node (&b, "vec_right", "MatMul", "x,v", "mv", 0, NULL);
   add_node (&b, "vec_left", "MatMul", "v,wm", "vm", 0, NULL);
@@ -421,10 +426,10 @@ test_einsum (void)
   add_input (&b, "x", LT_DTYPE_F32, "Bx4x5");
   add_input (&b, "y", LT_DTYPE_F32, "Bx5x6");
   add_input (&b, "z", LT_DTYPE_F32, "7x1x5x6");
-  add_node (&b, "batched", "Einsum", "x,y", "o1", 1, (lt_attr[]) { attr_string (&b, "equation", "bij,bjk->bik") });
-  add_node (&b, "implicit", "Einsum", "x,y", "o2", 1, (lt_attr[]) { attr_string (&b, "equation", "bij,bjk") });
+  add_node (&b, "batched", "Einsum", "x,y", "o1", 1, (lt_attr[]){ attr_string (&b, "equation", "bij,bjk->bik") });
+  add_node (&b, "implicit", "Einsum", "x,y", "o2", 1, (lt_attr[]){ attr_string (&b, "equation", "bij,bjk") });
   add_node (&b, "ellipsis", "Einsum", "x,z", "o3", 1,
-            (lt_attr[]) { attr_string (&b, "equation", "...ij,...jk->...ik") });
+            (lt_attr[]){ attr_string (&b, "equation", "...ij,...jk->...ik") });
   g_assert_cmpint (infer (&b), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "o1"), ==, "Bx4x6");
   g_assert_cmpstr (shape_of (&b, "o2"), ==, "4x6"); /* b is used twice, so summed */
@@ -434,7 +439,7 @@ test_einsum (void)
   builder_init (&b, 17);
   add_input (&b, "x", LT_DTYPE_F32, "2x3");
   add_input (&b, "y", LT_DTYPE_F32, "4x5");
-  add_node (&b, "bad_einsum", "Einsum", "x,y", "o", 1, (lt_attr[]) { attr_string (&b, "equation", "ij,jk->ik") });
+  add_node (&b, "bad_einsum", "Einsum", "x,y", "o", 1, (lt_attr[]){ attr_string (&b, "equation", "ij,jk->ik") });
   assert_fails (&b, LT_ERR_SHAPE, "bad_einsum", "3", "4");
   builder_clear (&b);
 }
@@ -451,7 +456,7 @@ test_reshape_transpose (void)
   add_input (&b, "x", LT_DTYPE_F32, "Nx6x8");
   add_ints (&b, "target", 3, target);
   add_node (&b, "reshape", "Reshape", "x,target", "r", 0, NULL);
-  add_node (&b, "transpose", "Transpose", "r", "t", 1, (lt_attr[]) { attr_ints (&b, "perm", 3, perm) });
+  add_node (&b, "transpose", "Transpose", "r", "t", 1, (lt_attr[]){ attr_ints (&b, "perm", 3, perm) });
   add_node (&b, "reverse", "Transpose", "x", "rev", 0, NULL);
   g_assert_cmpint (infer (&b), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "r"), ==, "Nx12x4");
@@ -461,7 +466,7 @@ test_reshape_transpose (void)
 
   builder_init (&b, 17);
   add_input (&b, "x", LT_DTYPE_F32, "2x3");
-  add_ints (&b, "target", 2, (int64_t[]) { 4, 2 });
+  add_ints (&b, "target", 2, (int64_t[]){ 4, 2 });
   add_node (&b, "bad_reshape", "Reshape", "x,target", "r", 0, NULL);
   assert_fails (&b, LT_ERR_SHAPE, "bad_reshape", "2x3", "4x2");
   builder_clear (&b);
@@ -469,14 +474,14 @@ test_reshape_transpose (void)
   builder_init (&b, 17);
   add_input (&b, "x", LT_DTYPE_F32, "2x3x4");
   add_node (&b, "dup_perm", "Transpose", "x", "t", 1,
-            (lt_attr[]) { attr_ints (&b, "perm", 3, (int64_t[]) { 0, 1, 1 }) });
+            (lt_attr[]){ attr_ints (&b, "perm", 3, (int64_t[]){ 0, 1, 1 }) });
   assert_fails (&b, LT_ERR_INVALID_MODEL, "dup_perm", "twice", NULL);
   builder_clear (&b);
 
   builder_init (&b, 17);
   add_input (&b, "x", LT_DTYPE_F32, "2x3x4");
   add_node (&b, "range_perm", "Transpose", "x", "t", 1,
-            (lt_attr[]) { attr_ints (&b, "perm", 3, (int64_t[]) { 0, 1, 3 }) });
+            (lt_attr[]){ attr_ints (&b, "perm", 3, (int64_t[]){ 0, 1, 3 }) });
   assert_fails (&b, LT_ERR_INVALID_MODEL, "range_perm", "out of range", NULL);
   builder_clear (&b);
 }
@@ -489,10 +494,10 @@ test_concat_split (void)
   builder_init (&b, 18);
   add_input (&b, "a", LT_DTYPE_F32, "Nx2x5");
   add_input (&b, "b", LT_DTYPE_F32, "?x3x5");
-  add_ints (&b, "sizes", 2, (int64_t[]) { 1, 4 });
-  add_node (&b, "concat", "Concat", "a,b", "c", 1, (lt_attr[]) { attr_int ("axis", 1) });
-  add_node (&b, "split", "Split", "c,sizes", "s0,s1", 1, (lt_attr[]) { attr_int ("axis", -2) });
-  add_node (&b, "split_even", "Split", "a", "e0,e1,e2", 1, (lt_attr[]) { attr_int ("axis", 2) });
+  add_ints (&b, "sizes", 2, (int64_t[]){ 1, 4 });
+  add_node (&b, "concat", "Concat", "a,b", "c", 1, (lt_attr[]){ attr_int ("axis", 1) });
+  add_node (&b, "split", "Split", "c,sizes", "s0,s1", 1, (lt_attr[]){ attr_int ("axis", -2) });
+  add_node (&b, "split_even", "Split", "a", "e0,e1,e2", 1, (lt_attr[]){ attr_int ("axis", 2) });
   g_assert_cmpint (infer (&b), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "c"), ==, "Nx5x5");
   g_assert_cmpstr (shape_of (&b, "s0"), ==, "Nx1x5");
@@ -505,7 +510,7 @@ test_concat_split (void)
   builder_init (&b, 11);
   add_input (&b, "a", LT_DTYPE_F32, "4x6");
   add_node (&b, "split_attr", "Split", "a", "s0,s1", 2,
-            (lt_attr[]) { attr_int ("axis", 1), attr_ints (&b, "split", 2, (int64_t[]) { 2, 4 }) });
+            (lt_attr[]){ attr_int ("axis", 1), attr_ints (&b, "split", 2, (int64_t[]){ 2, 4 }) });
   g_assert_cmpint (infer (&b), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "s1"), ==, "4x4");
   builder_clear (&b);
@@ -513,7 +518,7 @@ test_concat_split (void)
   builder_init (&b, 17);
   add_input (&b, "a", LT_DTYPE_F32, "2x3");
   add_input (&b, "b", LT_DTYPE_F32, "4x3");
-  add_node (&b, "bad_concat", "Concat", "a,b", "c", 1, (lt_attr[]) { attr_int ("axis", 1) });
+  add_node (&b, "bad_concat", "Concat", "a,b", "c", 1, (lt_attr[]){ attr_int ("axis", 1) });
   assert_fails (&b, LT_ERR_SHAPE, "bad_concat", "2x3", "4x3");
   builder_clear (&b);
 }
@@ -526,12 +531,12 @@ test_slice_gather (void)
   builder_init (&b, 17);
   add_input (&b, "x", LT_DTYPE_F32, "10x20x30");
   add_input (&b, "idx", LT_DTYPE_I64, "2x3");
-  add_ints (&b, "starts", 3, (int64_t[]) { 1, -1, 0 });
-  add_ints (&b, "ends", 3, (int64_t[]) { 1000, -21, 30 });
-  add_ints (&b, "axes", 3, (int64_t[]) { 0, 1, -1 });
-  add_ints (&b, "steps", 3, (int64_t[]) { 3, -2, 7 });
+  add_ints (&b, "starts", 3, (int64_t[]){ 1, -1, 0 });
+  add_ints (&b, "ends", 3, (int64_t[]){ 1000, -21, 30 });
+  add_ints (&b, "axes", 3, (int64_t[]){ 0, 1, -1 });
+  add_ints (&b, "steps", 3, (int64_t[]){ 3, -2, 7 });
   add_node (&b, "slice", "Slice", "x,starts,ends,axes,steps", "s", 0, NULL);
-  add_node (&b, "gather", "Gather", "x,idx", "g", 1, (lt_attr[]) { attr_int ("axis", 1) });
+  add_node (&b, "gather", "Gather", "x,idx", "g", 1, (lt_attr[]){ attr_int ("axis", 1) });
   g_assert_cmpint (infer (&b), ==, LT_OK);
   /* axis 0: 1,4,7 → 3; axis 1: 19 down to 0 by 2 → 10; axis 2: 0..29 by 7 → 5 */
   g_assert_cmpstr (shape_of (&b, "s"), ==, "3x10x5");
@@ -541,8 +546,8 @@ test_slice_gather (void)
   builder_init (&b, 9);
   add_input (&b, "x", LT_DTYPE_F32, "10x20");
   add_node (&b, "slice_attr", "Slice", "x", "s", 3,
-            (lt_attr[]) { attr_ints (&b, "starts", 1, (int64_t[]) { 2 }), attr_ints (&b, "ends", 1, (int64_t[]) { -2 }),
-                          attr_ints (&b, "axes", 1, (int64_t[]) { 1 }) });
+            (lt_attr[]){ attr_ints (&b, "starts", 1, (int64_t[]){ 2 }), attr_ints (&b, "ends", 1, (int64_t[]){ -2 }),
+                         attr_ints (&b, "axes", 1, (int64_t[]){ 1 }) });
   g_assert_cmpint (infer (&b), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "s"), ==, "10x16");
   builder_clear (&b);
@@ -550,7 +555,7 @@ test_slice_gather (void)
   builder_init (&b, 17);
   add_input (&b, "x", LT_DTYPE_F32, "10x20");
   add_input (&b, "idx", LT_DTYPE_I64, "2");
-  add_node (&b, "bad_gather", "Gather", "x,idx", "g", 1, (lt_attr[]) { attr_int ("axis", 2) });
+  add_node (&b, "bad_gather", "Gather", "x,idx", "g", 1, (lt_attr[]){ attr_int ("axis", 2) });
   assert_fails (&b, LT_ERR_INVALID_MODEL, "bad_gather", "axis 2", "rank 2");
   builder_clear (&b);
 }
@@ -563,12 +568,12 @@ test_squeeze_unsqueeze_flatten (void)
   /* opset 11: axes are attributes */
   builder_init (&b, 11);
   add_input (&b, "x", LT_DTYPE_F32, "1x3x1x5");
-  add_node (&b, "squeeze", "Squeeze", "x", "s", 1, (lt_attr[]) { attr_ints (&b, "axes", 1, (int64_t[]) { -2 }) });
+  add_node (&b, "squeeze", "Squeeze", "x", "s", 1, (lt_attr[]){ attr_ints (&b, "axes", 1, (int64_t[]){ -2 }) });
   add_node (&b, "squeeze_all", "Squeeze", "x", "sa", 0, NULL);
   add_node (&b, "unsqueeze", "Unsqueeze", "x", "u", 1,
-            (lt_attr[]) { attr_ints (&b, "axes", 2, (int64_t[]) { 0, -1 }) });
-  add_node (&b, "flatten", "Flatten", "x", "f", 1, (lt_attr[]) { attr_int ("axis", 2) });
-  add_node (&b, "flatten0", "Flatten", "x", "f0", 1, (lt_attr[]) { attr_int ("axis", 0) });
+            (lt_attr[]){ attr_ints (&b, "axes", 2, (int64_t[]){ 0, -1 }) });
+  add_node (&b, "flatten", "Flatten", "x", "f", 1, (lt_attr[]){ attr_int ("axis", 2) });
+  add_node (&b, "flatten0", "Flatten", "x", "f0", 1, (lt_attr[]){ attr_int ("axis", 0) });
   g_assert_cmpint (infer (&b), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "s"), ==, "1x3x5");
   g_assert_cmpstr (shape_of (&b, "sa"), ==, "3x5");
@@ -580,7 +585,7 @@ test_squeeze_unsqueeze_flatten (void)
   /* opset 13: axes are inputs */
   builder_init (&b, 13);
   add_input (&b, "x", LT_DTYPE_F32, "Nx3");
-  add_ints (&b, "axes", 1, (int64_t[]) { 1 });
+  add_ints (&b, "axes", 1, (int64_t[]){ 1 });
   add_node (&b, "unsqueeze", "Unsqueeze", "x,axes", "u", 0, NULL);
   add_node (&b, "squeeze", "Squeeze", "u,axes", "s", 0, NULL);
   g_assert_cmpint (infer (&b), ==, LT_OK);
@@ -590,7 +595,7 @@ test_squeeze_unsqueeze_flatten (void)
 
   builder_init (&b, 13);
   add_input (&b, "x", LT_DTYPE_F32, "2x3");
-  add_ints (&b, "axes", 1, (int64_t[]) { 1 });
+  add_ints (&b, "axes", 1, (int64_t[]){ 1 });
   add_node (&b, "bad_squeeze", "Squeeze", "x,axes", "s", 0, NULL);
   assert_fails (&b, LT_ERR_SHAPE, "bad_squeeze", "2x3", "not 1");
   builder_clear (&b);
@@ -603,11 +608,11 @@ test_resize_pad_tile_expand (void)
 
   builder_init (&b, 13);
   add_input (&b, "x", LT_DTYPE_F32, "1x3x20x30");
-  add_floats (&b, "scales", 4, (float[]) { 1, 1, 2, 0.5f });
-  add_ints (&b, "sizes", 4, (int64_t[]) { 1, 3, 7, 9 });
-  add_ints (&b, "pads", 8, (int64_t[]) { 0, 0, 1, 2, 0, 0, 3, 4 });
-  add_ints (&b, "repeats", 4, (int64_t[]) { 2, 1, 1, 3 });
-  add_ints (&b, "expand_to", 5, (int64_t[]) { 4, 1, 1, 1, 1 });
+  add_floats (&b, "scales", 4, (float[]){ 1, 1, 2, 0.5f });
+  add_ints (&b, "sizes", 4, (int64_t[]){ 1, 3, 7, 9 });
+  add_ints (&b, "pads", 8, (int64_t[]){ 0, 0, 1, 2, 0, 0, 3, 4 });
+  add_ints (&b, "repeats", 4, (int64_t[]){ 2, 1, 1, 3 });
+  add_ints (&b, "expand_to", 5, (int64_t[]){ 4, 1, 1, 1, 1 });
   add_node (&b, "resize_scales", "Resize", "x,,scales", "rs", 0, NULL);
   add_node (&b, "resize_sizes", "Resize", "x,,,sizes", "rz", 0, NULL);
   add_node (&b, "pad", "Pad", "x,pads", "p", 0, NULL);
@@ -631,14 +636,14 @@ test_reduce (void)
 
   builder_init (&b, 13);
   add_input (&b, "x", LT_DTYPE_F32, "Nx3x4x5");
-  add_ints (&b, "axes", 2, (int64_t[]) { 2, -1 });
+  add_ints (&b, "axes", 2, (int64_t[]){ 2, -1 });
   add_node (&b, "mean_attr", "ReduceMean", "x", "m", 1,
-            (lt_attr[]) { attr_ints (&b, "axes", 2, (int64_t[]) { 2, 3 }) });
-  add_node (&b, "sum_input", "ReduceSum", "x,axes", "s", 1, (lt_attr[]) { attr_int ("keepdims", 0) });
-  add_node (&b, "max_all", "ReduceMax", "x", "a", 1, (lt_attr[]) { attr_int ("keepdims", 0) });
-  add_node (&b, "argmax", "ArgMax", "x", "am", 2, (lt_attr[]) { attr_int ("axis", 1), attr_int ("keepdims", 0) });
+            (lt_attr[]){ attr_ints (&b, "axes", 2, (int64_t[]){ 2, 3 }) });
+  add_node (&b, "sum_input", "ReduceSum", "x,axes", "s", 1, (lt_attr[]){ attr_int ("keepdims", 0) });
+  add_node (&b, "max_all", "ReduceMax", "x", "a", 1, (lt_attr[]){ attr_int ("keepdims", 0) });
+  add_node (&b, "argmax", "ArgMax", "x", "am", 2, (lt_attr[]){ attr_int ("axis", 1), attr_int ("keepdims", 0) });
   add_node (&b, "topk", "TopK", "x,k", "tv,ti", 0, NULL);
-  add_ints (&b, "k", 1, (int64_t[]) { 2 });
+  add_ints (&b, "k", 1, (int64_t[]){ 2 });
   g_assert_cmpint (infer (&b), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "m"), ==, "Nx3x1x1");
   g_assert_cmpstr (shape_of (&b, "s"), ==, "Nx3");
@@ -682,27 +687,27 @@ test_normalizations (void)
 static void
 test_shape_chain (void)
 {
-  builder b;
+  builder              b;
   const lt_value_type *shape_value;
 
   /* x: Bx12x64 → Reshape to [B, 12, 8, 8] computed from Shape(x) */
   builder_init (&b, 13);
   add_input (&b, "x", LT_DTYPE_F32, "Bx12x64");
-  add_ints (&b, "zero", 1, (int64_t[]) { 0 });
-  add_ints (&b, "one", 1, (int64_t[]) { 1 });
-  add_ints (&b, "eight_eight", 2, (int64_t[]) { 8, 8 });
+  add_ints (&b, "zero", 1, (int64_t[]){ 0 });
+  add_ints (&b, "one", 1, (int64_t[]){ 1 });
+  add_ints (&b, "eight_eight", 2, (int64_t[]){ 8, 8 });
   add_node (&b, "shape", "Shape", "x", "sx", 0, NULL);
   add_node (&b, "batch", "Gather", "sx,g0", "b", 0, NULL);
   add_node (&b, "heads", "Gather", "sx,g1", "h", 0, NULL);
-  add_node (&b, "c0", "Constant", "", "g0", 1, (lt_attr[]) { attr_int ("value_int", 0) });
-  add_node (&b, "c1", "Constant", "", "g1", 1, (lt_attr[]) { attr_int ("value_int", 1) });
+  add_node (&b, "c0", "Constant", "", "g0", 1, (lt_attr[]){ attr_int ("value_int", 0) });
+  add_node (&b, "c1", "Constant", "", "g1", 1, (lt_attr[]){ attr_int ("value_int", 1) });
   add_node (&b, "ub", "Unsqueeze", "b,zero", "bu", 0, NULL);
   add_node (&b, "uh", "Unsqueeze", "h,zero", "hu", 0, NULL);
-  add_node (&b, "concat", "Concat", "bu,hu,eight_eight", "target", 1, (lt_attr[]) { attr_int ("axis", 0) });
+  add_node (&b, "concat", "Concat", "bu,hu,eight_eight", "target", 1, (lt_attr[]){ attr_int ("axis", 0) });
   add_node (&b, "reshape", "Reshape", "x,target", "y", 0, NULL);
   add_node (&b, "flat", "Reshape", "x,flat_shape", "z", 0, NULL);
-  add_node (&b, "flat_shape_node", "Concat", "bu,minus_one", "flat_shape", 1, (lt_attr[]) { attr_int ("axis", 0) });
-  add_node (&b, "m1", "Constant", "", "minus_one", 1, (lt_attr[]) { attr_ints (&b, "value_ints", 1, (int64_t[]) { -1 }) });
+  add_node (&b, "flat_shape_node", "Concat", "bu,minus_one", "flat_shape", 1, (lt_attr[]){ attr_int ("axis", 0) });
+  add_node (&b, "m1", "Constant", "", "minus_one", 1, (lt_attr[]){ attr_ints (&b, "value_ints", 1, (int64_t[]){ -1 }) });
   g_assert_cmpint (infer (&b), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "sx"), ==, "3");
   g_assert_cmpstr (shape_of (&b, "target"), ==, "4");
@@ -720,10 +725,9 @@ test_shape_chain (void)
 static void
 test_generators_and_input_data (void)
 {
-  builder   b;
-  int64_t   given[2] = { 3, 5 };
-  lt_tensor data = { .name = "s", .dtype = LT_DTYPE_I64, .rank = 1, .dims = { 2 }, .count = 2, .data = given,
-                     .nbytes = sizeof given };
+  builder       b;
+  int64_t       given[2] = { 3, 5 };
+  lt_tensor     data = { .name = "s", .dtype = LT_DTYPE_I64, .rank = 1, .dims = { 2 }, .count = 2, .data = given, .nbytes = sizeof given };
   lt_value_type inputs[2] = { { .dtype = LT_DTYPE_I64 }, { .dtype = LT_DTYPE_F32 } };
 
   builder_init (&b, 17);
@@ -732,8 +736,8 @@ test_generators_and_input_data (void)
   add_node (&b, "cos", "ConstantOfShape", "s", "filled", 0, NULL);
   add_node (&b, "size", "Size", "filled", "n", 0, NULL);
   add_node (&b, "range", "Range", "zero,n,two", "r", 0, NULL);
-  add_node (&b, "z", "Constant", "", "zero", 1, (lt_attr[]) { attr_int ("value_int", 0) });
-  add_node (&b, "t", "Constant", "", "two", 1, (lt_attr[]) { attr_int ("value_int", 2) });
+  add_node (&b, "z", "Constant", "", "zero", 1, (lt_attr[]){ attr_int ("value_int", 0) });
+  add_node (&b, "t", "Constant", "", "two", 1, (lt_attr[]){ attr_int ("value_int", 2) });
   g_assert_cmpint (lt_graph_finalize (b.g, &b.err), ==, LT_OK);
   b.si = lt_shape_inference_new (b.g);
 
@@ -743,9 +747,9 @@ test_generators_and_input_data (void)
   g_assert_cmpstr (shape_of (&b, "r"), ==, "?");
 
   /* with data given for s, everything follows */
-  lt_shape_set (&inputs[0].shape, 1, (int64_t[]) { 2 });
+  lt_shape_set (&inputs[0].shape, 1, (int64_t[]){ 2 });
   inputs[0].data = &data;
-  lt_shape_set (&inputs[1].shape, 1, (int64_t[]) { 4 });
+  lt_shape_set (&inputs[1].shape, 1, (int64_t[]){ 4 });
   g_assert_cmpint (lt_shape_inference_run (b.si, inputs, false, &b.err), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "filled"), ==, "3x5");
   g_assert_cmpint (result (&b, "filled")->dtype, ==, LT_DTYPE_F32);
@@ -781,17 +785,17 @@ test_extreme_values (void)
   builder_init (&b, 17);
   add_input (&b, "x", LT_DTYPE_F32, "3x4");
   add_ints (&b, "repeats", 2, huge);
-  add_ints (&b, "starts", 1, (int64_t[]) { INT64_MAX });
-  add_ints (&b, "ends", 1, (int64_t[]) { INT64_MIN });
-  add_ints (&b, "axes", 1, (int64_t[]) { 1 });
-  add_ints (&b, "steps", 1, (int64_t[]) { INT64_MIN });
-  add_ints (&b, "pads", 4, (int64_t[]) { INT64_MAX, 0, INT64_MAX, 0 });
+  add_ints (&b, "starts", 1, (int64_t[]){ INT64_MAX });
+  add_ints (&b, "ends", 1, (int64_t[]){ INT64_MIN });
+  add_ints (&b, "axes", 1, (int64_t[]){ 1 });
+  add_ints (&b, "steps", 1, (int64_t[]){ INT64_MIN });
+  add_ints (&b, "pads", 4, (int64_t[]){ INT64_MAX, 0, INT64_MAX, 0 });
   add_node (&b, "tile", "Tile", "x,repeats", "t", 0, NULL);
   add_node (&b, "slice", "Slice", "x,starts,ends,axes,steps", "s", 0, NULL);
   add_node (&b, "pad", "Pad", "x,pads", "p", 0, NULL);
   add_node (&b, "big_float", "Constant", "", "c", 1,
-            (lt_attr[]) { { .name = "value_float", .type = LT_ATTR_FLOAT, .count = 1, .v.f = 1e30f } });
-  add_node (&b, "cast", "Cast", "c", "ci", 1, (lt_attr[]) { attr_int ("to", LT_DTYPE_I64) });
+            (lt_attr[]){ { .name = "value_float", .type = LT_ATTR_FLOAT, .count = 1, .v.f = 1e30f } });
+  add_node (&b, "cast", "Cast", "c", "ci", 1, (lt_attr[]){ attr_int ("to", LT_DTYPE_I64) });
   g_assert_cmpint (infer (&b), ==, LT_OK);
   g_assert_cmpstr (shape_of (&b, "t"), ==, "?x4");
   g_assert_cmpstr (shape_of (&b, "s"), ==, "3x1");
@@ -803,7 +807,7 @@ test_extreme_values (void)
   add_input (&b, "x", LT_DTYPE_F32, "1x1x8x8");
   add_input (&b, "w", LT_DTYPE_F32, "1x1x3x3");
   add_node (&b, "huge_stride", "Conv", "x,w", "y", 1,
-            (lt_attr[]) { attr_ints (&b, "strides", 2, (int64_t[]) { INT64_MAX, 1 }) });
+            (lt_attr[]){ attr_ints (&b, "strides", 2, (int64_t[]){ INT64_MAX, 1 }) });
   assert_fails (&b, LT_ERR_INVALID_MODEL, "huge_stride", "strides", NULL);
   builder_clear (&b);
 }
