@@ -62,7 +62,8 @@ release_slots (lt_shape_inference *si)
       free (si->slots[i].sym);
       free (si->slots[i].owned_data);
     }
-  memset (si->slots, 0, si->n_slots * sizeof *si->slots);
+  if (si->n_slots)
+    memset (si->slots, 0, si->n_slots * sizeof *si->slots);
 }
 
 void
@@ -479,6 +480,37 @@ run_node (lt_shape_inference *si,
   return LT_OK;
 }
 
+/* The caller's input types: a rank in range, and contents that match. */
+static lt_status
+check_inputs (const lt_shape_inference *si,
+              const lt_value_type      *inputs,
+              lt_error                 *err)
+{
+  uint32_t       n_in;
+  const int32_t *in_ids = lt_graph_get_inputs (si->graph, &n_in);
+
+  for (uint32_t k = 0; k < n_in; k++)
+    {
+      const lt_value_type *t = &inputs[k];
+      const char          *name = lt_graph_get_value (si->graph, in_ids[k])->name;
+      bool                 same = true;
+
+      if (t->dtype == LT_DTYPE_UNDEFINED)
+        continue;
+      if (!lt_dtype_is_valid (t->dtype) || t->shape.rank < -1 || t->shape.rank > LT_MAX_RANK)
+        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' has an invalid type or rank", name);
+      if (t->data == NULL)
+        continue;
+      same = t->data->dtype == t->dtype && (t->shape.rank < 0 || t->data->rank == t->shape.rank);
+      for (int32_t d = 0; same && d < t->shape.rank; d++)
+        same = t->shape.dims[d].size < 0 || t->shape.dims[d].size == t->data->dims[d];
+      if (!same)
+        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name,
+                             "the data given for input '%s' does not have its type and shape", name);
+    }
+  return LT_OK;
+}
+
 lt_status
 lt_shape_inference_run (lt_shape_inference  *si,
                         const lt_value_type *inputs,
@@ -487,15 +519,15 @@ lt_shape_inference_run (lt_shape_inference  *si,
 {
   const int32_t *order = lt_graph_get_order (si->graph);
   uint32_t       n_nodes = lt_graph_get_n_nodes (si->graph);
+  lt_status      st;
 
+  if (inputs && (st = check_inputs (si, inputs, err)) != LT_OK)
+    return st;
   release_slots (si);
   init_slots (si, inputs);
   for (uint32_t k = 0; k < n_nodes; k++)
-    {
-      lt_status st = run_node (si, order[k], strict, err);
-      if (st != LT_OK)
-        return st;
-    }
+    if ((st = run_node (si, order[k], strict, err)) != LT_OK)
+      return st;
   return LT_OK;
 }
 

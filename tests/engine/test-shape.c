@@ -755,6 +755,11 @@ test_generators_and_input_data (void)
   g_assert_cmpint (result (&b, "filled")->dtype, ==, LT_DTYPE_F32);
   g_assert_cmpstr (shape_of (&b, "n"), ==, "scalar");
   g_assert_cmpstr (shape_of (&b, "r"), ==, "8");
+
+  /* data that contradicts the given shape is refused, naming the input */
+  lt_shape_set (&inputs[0].shape, 1, (int64_t[]) { 3 });
+  g_assert_cmpint (lt_shape_inference_run (b.si, inputs, false, &b.err), ==, LT_ERR_INVALID_ARGUMENT);
+  g_assert_cmpstr (b.err.subject, ==, "s");
   builder_clear (&b);
 }
 

@@ -45,7 +45,9 @@ void                lt_shape_inference_free (lt_shape_inference *si); /* accepts
  * a group that does not divide the channels) or a wrong number of inputs or
  * outputs is LT_ERR_INVALID_MODEL naming the node.  Graph inputs with an
  * initializer and no type from the caller take the initializer's contents.
- * May be run again with other inputs. */
+ * A caller's input type with an invalid rank, or data whose type or dims
+ * differ from it, is LT_ERR_INVALID_ARGUMENT naming the input.  May be run
+ * again with other inputs. */
 lt_status lt_shape_inference_run (lt_shape_inference  *si,
                                   const lt_value_type *inputs,
                                   bool                 strict,
