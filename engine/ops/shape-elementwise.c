@@ -85,12 +85,6 @@ lt_shape_dropout (lt_shape_ctx *ctx)
   return st;
 }
 
-lt_status
-lt_shape_clip (lt_shape_ctx *ctx)
-{
-  return lt_shape_same_as_input (ctx);
-}
-
 static void
 set_sym_value (lt_sym *s,
                bool    is_float,

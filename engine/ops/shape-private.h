@@ -176,7 +176,6 @@ lt_status lt_shape_cast (lt_shape_ctx *ctx);
 lt_status lt_shape_broadcast_op (lt_shape_ctx *ctx);
 lt_status lt_shape_compare (lt_shape_ctx *ctx);
 lt_status lt_shape_where (lt_shape_ctx *ctx);
-lt_status lt_shape_clip (lt_shape_ctx *ctx);
 lt_status lt_shape_prelu (lt_shape_ctx *ctx);
 
 /* shape-conv.c */
