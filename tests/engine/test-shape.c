@@ -128,6 +128,17 @@ attr_ints (builder       *b,
 }
 
 static lt_attr
+attr_floats (builder     *b,
+             const char  *name,
+             uint32_t     n,
+             const float *v)
+{
+  float *copy = lt_graph_alloc (b->g, n * sizeof *copy);
+  memcpy (copy, v, n * sizeof *copy);
+  return (lt_attr){ .name = name, .type = LT_ATTR_FLOATS, .count = n, .v.floats = copy };
+}
+
+static lt_attr
 attr_string (builder    *b,
              const char *name,
              const char *s)
@@ -757,7 +768,7 @@ test_generators_and_input_data (void)
   g_assert_cmpstr (shape_of (&b, "r"), ==, "8");
 
   /* data that contradicts the given shape is refused, naming the input */
-  lt_shape_set (&inputs[0].shape, 1, (int64_t[]) { 3 });
+  lt_shape_set (&inputs[0].shape, 1, (int64_t[]){ 3 });
   g_assert_cmpint (lt_shape_inference_run (b.si, inputs, false, &b.err), ==, LT_ERR_INVALID_ARGUMENT);
   g_assert_cmpstr (b.err.subject, ==, "s");
   builder_clear (&b);
@@ -777,6 +788,64 @@ test_strict_and_unknown_ops (void)
   g_assert_cmpint (result (&b, "z")->shape.rank, ==, -1);
   g_assert_cmpint (lt_shape_inference_run (b.si, NULL, true, &b.err), ==, LT_ERR_UNSUPPORTED);
   g_assert_cmpstr (b.err.subject, ==, "custom");
+  builder_clear (&b);
+}
+
+static void
+test_upsample_topk_errors (void)
+{
+  builder b;
+
+  /* Upsample 7 takes scales as an attribute, 9 as an input */
+  builder_init (&b, 7);
+  add_input (&b, "x", LT_DTYPE_F32, "1x2x3x4");
+  add_node (&b, "up7", "Upsample", "x", "u", 1,
+            (lt_attr[]){ attr_floats (&b, "scales", 4, (float[]){ 1, 1, 2, 2 }) });
+  g_assert_cmpint (infer (&b), ==, LT_OK);
+  g_assert_cmpstr (shape_of (&b, "u"), ==, "1x2x6x8");
+  builder_clear (&b);
+
+  builder_init (&b, 9);
+  add_input (&b, "x", LT_DTYPE_F32, "1x2x3x4");
+  add_floats (&b, "scales", 4, (float[]){ 1, 1, 3, 1.5f });
+  add_node (&b, "up9", "Upsample", "x,scales", "u", 0, NULL);
+  g_assert_cmpint (infer (&b), ==, LT_OK);
+  g_assert_cmpstr (shape_of (&b, "u"), ==, "1x2x9x6");
+  builder_clear (&b);
+
+  builder_init (&b, 11);
+  add_input (&b, "x", LT_DTYPE_F32, "3x4");
+  add_ints (&b, "k", 1, (int64_t[]){ 5 });
+  add_node (&b, "big_k", "TopK", "x,k", "v,i", 0, NULL);
+  assert_fails (&b, LT_ERR_SHAPE, "big_k", "k = 5", "3x4");
+  builder_clear (&b);
+
+  builder_init (&b, 13);
+  add_input (&b, "x", LT_DTYPE_F32, "3x4");
+  add_ints (&b, "sizes", 2, (int64_t[]){ 1, 2 });
+  add_node (&b, "bad_split", "Split", "x,sizes", "a,b", 1, (lt_attr[]){ attr_int ("axis", 1) });
+  assert_fails (&b, LT_ERR_SHAPE, "bad_split", "3x4", "add up to 3");
+  builder_clear (&b);
+
+  builder_init (&b, 13);
+  add_input (&b, "x", LT_DTYPE_F32, "3x4");
+  add_ints (&b, "target", 2, (int64_t[]){ -1, -1 });
+  add_node (&b, "two_minus_one", "Reshape", "x,target", "r", 0, NULL);
+  assert_fails (&b, LT_ERR_INVALID_MODEL, "two_minus_one", "more than one -1", NULL);
+  builder_clear (&b);
+
+  builder_init (&b, 13);
+  add_input (&b, "x", LT_DTYPE_F32, "3x4");
+  add_node (&b, "far_axis", "Concat", "x,x", "c", 1, (lt_attr[]){ attr_int ("axis", -3) });
+  assert_fails (&b, LT_ERR_INVALID_MODEL, "far_axis", "axis -3", "rank 2");
+  builder_clear (&b);
+
+  /* an unnamed node is named by op type and id */
+  builder_init (&b, 13);
+  add_input (&b, "a", LT_DTYPE_F32, "2");
+  add_input (&b, "b", LT_DTYPE_F32, "3");
+  add_node (&b, "", "Add", "a,b", "c", 0, NULL);
+  assert_fails (&b, LT_ERR_SHAPE, "Add #0", "2", "3");
   builder_clear (&b);
 }
 
@@ -859,6 +928,7 @@ main (int    argc,
   g_test_add_func ("/shape/shape-chain", test_shape_chain);
   g_test_add_func ("/shape/generators-input-data", test_generators_and_input_data);
   g_test_add_func ("/shape/strict-unknown-ops", test_strict_and_unknown_ops);
+  g_test_add_func ("/shape/upsample-topk-errors", test_upsample_topk_errors);
   g_test_add_func ("/shape/extreme-values", test_extreme_values);
   g_test_add_func ("/shape/schema", test_schema);
   return g_test_run ();
