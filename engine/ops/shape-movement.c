@@ -34,15 +34,19 @@ dims_equal (lt_dim a,
 }
 
 /* Resolves a -1 in a Reshape target by cancelling dims the input and the
- * target share (known or symbolic); false when the rest is not known. */
+ * target share (known or symbolic): what is left of the input over what is
+ * left of the target.  One symbolic input dim may be left when the known
+ * rest cancels exactly ([N, 8, 8] to [-1, 64] gives N).  False when the
+ * rest is not known. */
 static bool
 infer_minus_one (const lt_shape *in,
                  const lt_shape *target,
                  int32_t         minus,
-                 int64_t        *out)
+                 lt_dim         *out)
 {
   bool     used[LT_MAX_RANK] = { false };
   uint64_t num = 1, den = 1;
+  int32_t  symbolic = -1;
 
   for (int32_t t = 0; t < target->rank; t++)
     {
@@ -61,12 +65,21 @@ infer_minus_one (const lt_shape *in,
     {
       if (used[i])
         continue;
-      if (in->dims[i].size < 0 || __builtin_mul_overflow (num, (uint64_t) in->dims[i].size, &num))
+      if (in->dims[i].size < 0 && in->dims[i].param && symbolic < 0)
+        symbolic = i;
+      else if (in->dims[i].size < 0 || __builtin_mul_overflow (num, (uint64_t) in->dims[i].size, &num))
         return false;
+    }
+  if (symbolic >= 0)
+    {
+      if (num != den)
+        return false;
+      *out = in->dims[symbolic];
+      return true;
     }
   if (den == 0 || num % den != 0 || num / den > (uint64_t) INT64_MAX)
     return false;
-  *out = (int64_t) (num / den);
+  *out = lt_dim_known ((int64_t) (num / den));
   return true;
 }
 
@@ -145,9 +158,9 @@ have_target:
     {
       if (minus >= 0)
         {
-          int64_t d;
+          lt_dim d;
           if (infer_minus_one (&x->shape, &out, minus, &d))
-            out.dims[minus] = lt_dim_known (d);
+            out.dims[minus] = d;
           else if (lt_shape_count (&x->shape, &in_count))
             {
               lt_shape rest = out;

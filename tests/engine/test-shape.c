@@ -717,6 +717,8 @@ test_shape_chain (void)
   add_node (&b, "concat", "Concat", "bu,hu,eight_eight", "target", 1, (lt_attr[]){ attr_int ("axis", 0) });
   add_node (&b, "reshape", "Reshape", "x,target", "y", 0, NULL);
   add_node (&b, "flat", "Reshape", "x,flat_shape", "z", 0, NULL);
+  add_ints (&b, "back_shape", 3, (int64_t[]) { -1, 12, 64 });
+  add_node (&b, "unflat", "Reshape", "y,back_shape", "back", 0, NULL);
   add_node (&b, "flat_shape_node", "Concat", "bu,minus_one", "flat_shape", 1, (lt_attr[]){ attr_int ("axis", 0) });
   add_node (&b, "m1", "Constant", "", "minus_one", 1, (lt_attr[]){ attr_ints (&b, "value_ints", 1, (int64_t[]){ -1 }) });
   g_assert_cmpint (infer (&b), ==, LT_OK);
@@ -724,6 +726,7 @@ test_shape_chain (void)
   g_assert_cmpstr (shape_of (&b, "target"), ==, "4");
   g_assert_cmpstr (shape_of (&b, "y"), ==, "Bx12x8x8");
   g_assert_cmpstr (shape_of (&b, "z"), ==, "Bx768");
+  g_assert_cmpstr (shape_of (&b, "back"), ==, "Bx12x64"); /* -1 resolved to the symbol B */
   /* a fully known shape tensor is published as data */
   shape_value = result (&b, "hu");
   g_assert_nonnull (shape_value->data);
