@@ -9,7 +9,8 @@
 
 /* clang-format off */
 #define LT_CLI_COMMANDS(X) \
-  X ("info", lt_cli_info, N_("Show a model's inputs, outputs, ops, parameters and MACs"))
+  X ("info", lt_cli_info, N_("Show a model's inputs, outputs, ops, parameters and MACs")) \
+  X ("project", lt_cli_project, N_("Create a project file, show it, print its edit log, undo and redo"))
 /* clang-format on */
 
 #define LT_CLI_DECLARE(name, func, summary) int func (int argc, char **argv);

@@ -323,7 +323,7 @@ lt_project_encoding_from_json (const cJSON     *json,
       const cJSON *s = cJSON_GetArrayItem (scale, i);
       const cJSON *o = cJSON_GetArrayItem (offset, i);
 
-      if (!cJSON_IsNumber (s) || !cJSON_IsNumber (o) || o->valuedouble != floor (o->valuedouble)
+      if (!cJSON_IsNumber (s) || !isfinite (s->valuedouble) || !cJSON_IsNumber (o) || o->valuedouble != floor (o->valuedouble)
           || o->valuedouble < G_MININT32 || o->valuedouble > G_MAXINT32)
         goto invalid;
       encoding->scale[i] = (float) s->valuedouble;

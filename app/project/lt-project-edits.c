@@ -25,6 +25,7 @@
 #include "lt-project-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 /* ---- reading and applying fragments -------------------------------------- */
@@ -570,6 +571,9 @@ check_encoding (const LtProjectEncoding *encoding,
     return invalid (error, _("the encoding of tensor “%s” has no scale"), encoding->tensor);
   if (encoding->bitwidth < 1 || encoding->bitwidth > 64)
     return invalid (error, _("the encoding of tensor “%s” has a bit width out of range"), encoding->tensor);
+  for (guint i = 0; i < encoding->n_values; i++)
+    if (!isfinite (encoding->scale[i]) || encoding->scale[i] <= 0)
+      return invalid (error, _("the encoding of tensor “%s” has a scale that is not a positive finite number"), encoding->tensor);
   if ((guint) encoding->granularity > LT_PROJECT_GRANULARITY_PER_BLOCK
       || (guint) encoding->section > LT_PROJECT_SECTION_PARAM || encoding->axis < -1)
     return invalid (error, _("the encoding of tensor “%s” is malformed"), encoding->tensor);

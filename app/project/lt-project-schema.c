@@ -221,10 +221,12 @@ lt_project_schema_check (sqlite3    *db,
                      display_name, (guint32) application_id);
       return FALSE;
     }
-  if (version > LT_PROJECT_SCHEMA_VERSION)
+  /* A newer file is only read: its tables may hold more than this version
+   * knows, and writing would lose it.  What cannot be read is an error. */
+  if (version > LT_PROJECT_SCHEMA_VERSION && !read_only)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_FUTURE_VERSION,
-                   _("“%s” was made by a newer version of Lathe (project format %d; this version reads up to %d)"),
+                   _("“%s” was made by a newer version of Lathe (project format %d; this version writes %d); open it read-only to view it"),
                    display_name, (int) version, LT_PROJECT_SCHEMA_VERSION);
       return FALSE;
     }

@@ -40,9 +40,19 @@ lt_project_finalize (GObject *object)
 {
   LtProject *self = LT_PROJECT (object);
 
+  /* Back to a rollback journal, so a closed project is one file that can be
+   * copied or read from a read-only place; fails harmlessly (and stays in
+   * WAL mode) while a read-only viewer still reads it. */
+  if (self->db && !self->read_only)
+    sqlite3_exec (self->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
   sqlite3_close_v2 (self->db);
   if (self->lock_fd >= 0)
-    close (self->lock_fd); /* drops the flock */
+    {
+      g_autofree char *lock_path = g_strconcat (self->path, ".lock", NULL);
+
+      g_unlink (lock_path); /* while still locked: see take_lock */
+      close (self->lock_fd);  /* drops the flock */
+    }
   g_free (self->path);
   g_free (self->display_name);
   G_OBJECT_CLASS (lt_project_parent_class)->finalize (object);
@@ -237,13 +247,12 @@ is_writable (const char *path)
   return g_access (path, W_OK) == 0 && g_stat (path, &st) == 0 && (st.st_mode & 0222) != 0;
 }
 
-/* Takes the exclusive lock of a writable project. */
+/* Opens "<path>.lock" and takes its flock, without waiting. */
 static gboolean
-take_lock (LtProject *self,
-           GError   **error)
+open_lock_file (LtProject  *self,
+                const char *lock_path,
+                GError    **error)
 {
-  g_autofree char *lock_path = g_strconcat (self->path, ".lock", NULL);
-
   self->lock_fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (self->lock_fd < 0)
     {
@@ -270,6 +279,32 @@ take_lock (LtProject *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Takes the exclusive lock of a writable project.  The holder removes the
+ * lock file when it closes, so a lock taken on a file that was meanwhile
+ * removed (or replaced) is worthless: it is dropped and taken again. */
+static gboolean
+take_lock (LtProject *self,
+           GError   **error)
+{
+  g_autofree char *lock_path = g_strconcat (self->path, ".lock", NULL);
+
+  for (int attempt = 0; attempt < 8; attempt++)
+    {
+      GStatBuf held, named;
+
+      if (!open_lock_file (self, lock_path, error))
+        return FALSE;
+      if (fstat (self->lock_fd, &held) == 0 && g_stat (lock_path, &named) == 0
+          && held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+        return TRUE;
+      close (self->lock_fd);
+      self->lock_fd = -1;
+    }
+  g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_LOCKED,
+               _("Could not lock “%s”: its lock file keeps changing"), self->display_name);
+  return FALSE;
 }
 
 /* Opens the database with the settings an untrusted file needs. */
@@ -361,8 +396,8 @@ lt_project_open (const char        *path,
   if (!self->db || !lt_project_schema_check (self->db, self->display_name, self->read_only, error))
     return NULL;
   if (!self->read_only
-      && (!lt_project_exec (self, "PRAGMA journal_mode = WAL", error)
-          || !lt_project_exec (self, "PRAGMA synchronous = NORMAL", error)))
+      && (!lt_project_exec (self, "PRAGMA synchronous = NORMAL", error)
+          || !lt_project_exec (self, "PRAGMA journal_mode = WAL", error)))
     return NULL;
   if (!lt_project_exec (self, "PRAGMA foreign_keys = ON", error))
     return NULL;

@@ -24,7 +24,7 @@ typedef enum
   LT_PROJECT_ERROR_NOT_FOUND,         /* no such file */
   LT_PROJECT_ERROR_NOT_A_PROJECT,     /* not an SQLite database, or an empty one */
   LT_PROJECT_ERROR_OTHER_APPLICATION, /* SQLite, but another application_id */
-  LT_PROJECT_ERROR_FUTURE_VERSION,    /* made by a newer Lathe */
+  LT_PROJECT_ERROR_FUTURE_VERSION,    /* made by a newer Lathe: open read-only */
   LT_PROJECT_ERROR_CORRUPT,           /* integrity check failed */
   LT_PROJECT_ERROR_READ_ONLY,         /* file or folder not writable, or opened read-only */
   LT_PROJECT_ERROR_LOCKED,            /* another running instance holds it */
@@ -208,7 +208,8 @@ LtProject *lt_project_create (const char *path,
 
 /* Opens an existing project.  The file is checked first (SQLite header,
  * quick_check, application_id, schema version); an older schema is migrated
- * unless opened read-only.  Without LT_PROJECT_OPEN_READ_ONLY, a read-only
+ * unless opened read-only.  A newer schema (FUTURE_VERSION) opens only
+ * read-only.  Without LT_PROJECT_OPEN_READ_ONLY, a read-only
  * file or one held by another running instance is refused (READ_ONLY,
  * LOCKED): the caller may retry read-only. */
 LtProject *lt_project_open (const char        *path,

@@ -17,7 +17,8 @@
 
 #define N_TENSORS 10
 
-/* What the child writes after each committed edit. */
+/* What the child writes once opened (edit_id 0), then after each committed
+ * edit. */
 typedef struct
 {
   gint64  edit_id;
@@ -51,8 +52,11 @@ edit_forever (const char *path,
 {
   LtProject *project = lt_project_open (path, LT_PROJECT_OPEN_DEFAULT, NULL);
 
+  Report opened = { 0 };
+
   if (!project)
     _exit (2);
+  write_all (fd, &opened, sizeof opened);
   for (guint32 counter = first_counter;; counter++)
     {
       g_autofree char *name = g_strdup_printf ("t%u", counter % N_TENSORS);
@@ -118,6 +122,15 @@ test_sigkill (void)
           edit_forever (path, next_counter, fds[1]);
         }
       close (fds[1]);
+      /* half the trials kill at any moment, opening included; the other half
+       * while editing */
+      if (trial % 2 == 1)
+        {
+          Report opened;
+
+          g_assert_cmpint (read (fds[0], &opened, sizeof opened), ==, sizeof opened);
+          g_assert_cmpint (opened.edit_id, ==, 0);
+        }
       g_usleep ((gulong) g_rand_int_range (rand, 0, 25000));
       kill (pid, SIGKILL);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
@@ -137,8 +150,14 @@ test_sigkill (void)
 
       reports = (const Report *) received->data;
       n = received->len / sizeof (Report); /* a torn last report is not counted */
-      n_reported += n;
       g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      if (n > 0 && trial % 2 == 0)
+        {
+          /* the "opened" report */
+          g_assert_cmpint (reports[0].edit_id, ==, 0);
+          reports++;
+          n--;
+        }
       for (guint i = 0; i < n; i++)
         g_assert_true (edit_exists (db, reports[i].edit_id));
       sqlite3_close (db);
@@ -153,6 +172,7 @@ test_sigkill (void)
           g_assert_cmpfloat (last->scale[0], >=, (float) r->counter);
           next_counter = r->counter + 1;
         }
+      n_reported += n;
       /* counters stay below 2^24 so a float holds them exactly */
       next_counter += 1000;
       g_object_unref (project);
