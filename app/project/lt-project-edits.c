@@ -233,6 +233,19 @@ fragment_subjects (const cJSON *fragment)
   return g_strv_builder_end (builder);
 }
 
+/* Appends `entry` to the array `member` of a fragment, creating it. */
+static void
+add_to_part (cJSON      *fragment,
+             const char *member,
+             cJSON      *entry)
+{
+  cJSON *items = cJSON_GetObjectItemCaseSensitive (fragment, member);
+
+  if (!items)
+    items = cJSON_AddArrayToObject (fragment, member);
+  cJSON_AddItemToArray (items, entry);
+}
+
 /* The current value of each row named in `after`, as a fragment. */
 static cJSON *
 capture_before (LtProject   *self,
@@ -261,9 +274,7 @@ capture_before (LtProject   *self,
       cJSON_AddStringToObject (entry, "tensor", tensor);
       cJSON_AddStringToObject (entry, "section", lt_project_section_to_string (section));
       cJSON_AddItemToObject (entry, "value", encoding ? lt_project_encoding_to_json (encoding) : cJSON_CreateNull ());
-      if (!cJSON_GetObjectItemCaseSensitive (before, "encodings"))
-        cJSON_AddArrayToObject (before, "encodings");
-      cJSON_AddItemToArray (cJSON_GetObjectItemCaseSensitive (before, "encodings"), entry);
+      add_to_part (before, "encodings", entry);
     }
   cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (after, "placements"))
     {
@@ -288,9 +299,7 @@ capture_before (LtProject   *self,
       entry = cJSON_CreateObject ();
       cJSON_AddStringToObject (entry, "node", node);
       cJSON_AddItemToObject (entry, "value", value);
-      if (!cJSON_GetObjectItemCaseSensitive (before, "placements"))
-        cJSON_AddArrayToObject (before, "placements");
-      cJSON_AddItemToArray (cJSON_GetObjectItemCaseSensitive (before, "placements"), entry);
+      add_to_part (before, "placements", entry);
     }
   cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (after, "settings"))
     {
@@ -306,9 +315,7 @@ capture_before (LtProject   *self,
       entry = cJSON_CreateObject ();
       cJSON_AddStringToObject (entry, "key", "backend_config");
       cJSON_AddItemToObject (entry, "value", config ? cJSON_CreateString (config) : cJSON_CreateNull ());
-      if (!cJSON_GetObjectItemCaseSensitive (before, "settings"))
-        cJSON_AddArrayToObject (before, "settings");
-      cJSON_AddItemToArray (cJSON_GetObjectItemCaseSensitive (before, "settings"), entry);
+      add_to_part (before, "settings", entry);
     }
   return g_steal_pointer (&before);
 }
@@ -373,20 +380,13 @@ lt_project_edit (LtProject  *self,
   before = capture_before (self, after, error);
   if (before)
     before_text = cJSON_PrintUnformatted (before);
-  if (!before
-      || !apply_fragment (self, after, error)
-      || !lt_project_exec (self, "UPDATE edit_log SET state = 2 WHERE state = 1", error)
-      || !append_log (self, "edit", kind, (const char *const *) subjects, before_text, after_text, 0,
-                      LT_PROJECT_EDIT_STATE_APPLIED, error))
-    {
-      lt_project_rollback (self);
-      return FALSE;
-    }
-  if (!lt_project_commit (self, error))
-    return FALSE;
-  self->last_edit_id = self->pending_edit_id;
-  lt_project_emit_changed (self, kind, (const char *const *) subjects);
-  return TRUE;
+  return lt_project_finish_change (self,
+                                   before
+                                   && apply_fragment (self, after, error)
+                                   && lt_project_exec (self, "UPDATE edit_log SET state = 2 WHERE state = 1", error)
+                                   && append_log (self, "edit", kind, (const char *const *) subjects, before_text,
+                                                  after_text, 0, LT_PROJECT_EDIT_STATE_APPLIED, error),
+                                   kind, (const char *const *) subjects, error);
 }
 
 /* Undo (`undo` TRUE) or redo: moves the cursor by one edit. */
@@ -439,19 +439,12 @@ step (LtProject *self,
   subjects = fragment_subjects (fragment);
   update = g_strdup_printf ("UPDATE edit_log SET state = %d WHERE id = %" G_GINT64_FORMAT,
                             undo ? LT_PROJECT_EDIT_STATE_UNDONE : LT_PROJECT_EDIT_STATE_APPLIED, target);
-  if (!apply_fragment (self, fragment, error)
-      || !lt_project_exec (self, update, error)
-      || !append_log (self, undo ? "undo" : "redo", kind, (const char *const *) subjects, reverse_text, apply_text,
-                      target, LT_PROJECT_EDIT_STATE_RECORD, error))
-    {
-      lt_project_rollback (self);
-      return FALSE;
-    }
-  if (!lt_project_commit (self, error))
-    return FALSE;
-  self->last_edit_id = self->pending_edit_id;
-  lt_project_emit_changed (self, kind, (const char *const *) subjects);
-  return TRUE;
+  return lt_project_finish_change (self,
+                                   apply_fragment (self, fragment, error)
+                                   && lt_project_exec (self, update, error)
+                                   && append_log (self, undo ? "undo" : "redo", kind, (const char *const *) subjects,
+                                                  reverse_text, apply_text, target, LT_PROJECT_EDIT_STATE_RECORD, error),
+                                   kind, (const char *const *) subjects, error);
 }
 
 gboolean

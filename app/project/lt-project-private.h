@@ -112,8 +112,35 @@ gboolean lt_project_unpack_i32 (const void *blob,
                                 gint32     *out,
                                 guint       n);
 
-void lt_project_emit_changed (LtProject         *self,
-                              const char        *kind,
-                              const char *const *subjects);
+char *lt_project_column_dup (sqlite3_stmt *stmt,
+                             int           column);
+
+/* Reads one row into a new object, or sets *error and returns NULL. */
+typedef gpointer (*LtProjectRowReader) (LtProject    *self,
+                                        sqlite3_stmt *stmt,
+                                        GError      **error);
+
+/* Steps `stmt` to its end, reading each row; always finalizes it.  NULL
+ * with *error on failure. */
+GPtrArray *lt_project_collect_rows (LtProject         *self,
+                                    sqlite3_stmt      *stmt,
+                                    LtProjectRowReader read,
+                                    GDestroyNotify     free_func,
+                                    GError           **error);
+/* The first row, or NULL: with *error set on failure, without when there is
+ * no row. */
+gpointer lt_project_collect_one (LtProject         *self,
+                                 sqlite3_stmt      *stmt,
+                                 LtProjectRowReader read,
+                                 GDestroyNotify     free_func,
+                                 GError           **error);
+
+/* Ends the change begun with lt_project_begin: rolls back when !ok, else
+ * commits and emits `changed (kind, subjects)`.  FALSE when not committed. */
+gboolean lt_project_finish_change (LtProject         *self,
+                                   gboolean           ok,
+                                   const char        *kind,
+                                   const char *const *subjects,
+                                   GError           **error);
 
 G_END_DECLS

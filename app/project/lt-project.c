@@ -7,7 +7,8 @@
  * "<path>.lock" for its whole life, so a second instance is refused while
  * the first runs and a crashed one leaves no stale lock (the kernel drops
  * it).  Each public change is one transaction; on failure it is rolled back
- * and the file is as it was.  Edits live in lt-project-edits.c.
+ * and the file is as it was.  Edits live in lt-project-edits.c, the other
+ * tables in lt-project-rows.c.
  */
 #include "config.h"
 
@@ -81,16 +82,6 @@ static void
 lt_project_init (LtProject *self)
 {
   self->lock_fd = -1;
-}
-
-void
-lt_project_emit_changed (LtProject         *self,
-                         const char        *kind,
-                         const char *const *subjects)
-{
-  static const char *const none[] = { NULL };
-
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, kind, subjects ? subjects : none);
 }
 
 /* ---- errors and SQL helpers ---------------------------------------------- */
@@ -227,11 +218,77 @@ lt_project_now (void)
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
+char *
+lt_project_column_dup (sqlite3_stmt *stmt,
+                       int           column)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+GPtrArray *
+lt_project_collect_rows (LtProject         *self,
+                         sqlite3_stmt      *stmt,
+                         LtProjectRowReader read,
+                         GDestroyNotify     free_func,
+                         GError           **error)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (free_func);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gpointer row = read (self, stmt, error);
+
+      if (!row)
+        {
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+gpointer
+lt_project_collect_one (LtProject         *self,
+                        sqlite3_stmt      *stmt,
+                        LtProjectRowReader read,
+                        GDestroyNotify     free_func,
+                        GError           **error)
+{
+  g_autoptr (GPtrArray) rows = lt_project_collect_rows (self, stmt, read, free_func, error);
+
+  return rows && rows->len > 0 ? g_ptr_array_steal_index (rows, 0) : NULL;
+}
+
+gboolean
+lt_project_finish_change (LtProject         *self,
+                          gboolean           ok,
+                          const char        *kind,
+                          const char *const *subjects,
+                          GError           **error)
+{
+  static const char *const none[] = { NULL };
+  gint64                   edit_id = self->pending_edit_id;
+
+  self->pending_edit_id = 0;
+  if (!ok)
+    {
+      lt_project_rollback (self);
+      return FALSE;
+    }
+  if (!lt_project_commit (self, error))
+    return FALSE;
+  if (edit_id > 0)
+    self->last_edit_id = edit_id;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, kind, subjects ? subjects : none);
+  return TRUE;
 }
 
 /* ---- opening -------------------------------------------------------------- */
@@ -595,53 +652,38 @@ lt_project_check_integrity (LtProject *self,
   return TRUE;
 }
 
-/* Finishes a SELECT loop: TRUE when it ran to the end. */
-static gboolean
-finish_rows (LtProject    *self,
-             sqlite3_stmt *stmt,
-             int           rc,
-             GError      **error)
-{
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ---- model ---------------------------------------------------------------- */
+
+static gpointer
+model_from_row (LtProject    *self,
+                sqlite3_stmt *stmt,
+                GError      **error)
+{
+  LtProjectModel *model = g_new0 (LtProjectModel, 1);
+
+  (void) self, (void) error;
+  model->path = lt_project_column_dup (stmt, 0);
+  model->sha256 = lt_project_column_dup (stmt, 1);
+  model->size = (guint64) sqlite3_column_int64 (stmt, 2);
+  model->embedded = sqlite3_column_int (stmt, 3);
+  return model;
+}
 
 LtProjectModel *
 lt_project_get_model (LtProject *self,
                       GError   **error)
 {
+  g_autoptr (GError) local_error = NULL;
   sqlite3_stmt   *stmt = lt_project_prepare (self, "SELECT path, sha256, size, data IS NOT NULL FROM model WHERE id = 1", error);
-  LtProjectModel *model = NULL;
-  int             rc;
+  LtProjectModel *model;
 
   if (!stmt)
     return NULL;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      model = g_new0 (LtProjectModel, 1);
-      model->path = column_dup (stmt, 0);
-      model->sha256 = column_dup (stmt, 1);
-      model->size = (guint64) sqlite3_column_int64 (stmt, 2);
-      model->embedded = sqlite3_column_int (stmt, 3);
-      rc = SQLITE_DONE;
-    }
-  else if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-                   _("“%s” records no model"), self->display_name);
-      sqlite3_finalize (stmt);
-      return NULL;
-    }
-  if (!finish_rows (self, stmt, rc, error))
-    g_clear_pointer (&model, lt_project_model_free);
+  model = lt_project_collect_one (self, stmt, model_from_row, (GDestroyNotify) lt_project_model_free, &local_error);
+  if (local_error)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else if (!model)
+    g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID, _("“%s” records no model"), self->display_name);
   return model;
 }
 
@@ -718,416 +760,4 @@ lt_project_extract_model (LtProject  *self,
     return TRUE;
   g_unlink (temp_path);
   return FALSE;
-}
-
-/* ---- encodings and placements (reading) ---------------------------------- */
-
-#define ENCODING_COLUMNS "tensor, section, is_float, bitwidth, granularity, axis, block_size, symmetric, scale, offset"
-
-static LtProjectEncoding *
-encoding_from_row (LtProject    *self,
-                   sqlite3_stmt *stmt,
-                   GError      **error)
-{
-  const char *tensor = (const char *) sqlite3_column_text (stmt, 0);
-  int         section = sqlite3_column_int (stmt, 1);
-  int         granularity = sqlite3_column_int (stmt, 4);
-  int         scale_bytes = sqlite3_column_bytes (stmt, 8);
-  guint       n = (guint) MAX (scale_bytes, 0) / sizeof (float);
-  g_autoptr (LtProjectEncoding) encoding = NULL;
-
-  if (section < LT_PROJECT_SECTION_ACTIVATION || section > LT_PROJECT_SECTION_PARAM
-      || granularity < LT_PROJECT_GRANULARITY_PER_TENSOR || granularity > LT_PROJECT_GRANULARITY_PER_BLOCK)
-    goto invalid;
-  encoding = lt_project_encoding_new (tensor, (LtProjectSection) section, n);
-  encoding->is_float = sqlite3_column_int (stmt, 2);
-  encoding->bitwidth = (guint) sqlite3_column_int (stmt, 3);
-  encoding->granularity = (LtProjectGranularity) granularity;
-  encoding->axis = sqlite3_column_int (stmt, 5);
-  encoding->block_size = (guint) sqlite3_column_int (stmt, 6);
-  encoding->symmetric = sqlite3_column_int (stmt, 7);
-  if (n == 0
-      || !lt_project_unpack_f32 (sqlite3_column_blob (stmt, 8), scale_bytes, encoding->scale, n)
-      || !lt_project_unpack_i32 (sqlite3_column_blob (stmt, 9), sqlite3_column_bytes (stmt, 9), encoding->offset, n))
-    goto invalid;
-  return g_steal_pointer (&encoding);
-
-invalid:
-  g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-               _("“%s” holds a malformed encoding for tensor “%s”"), self->display_name, tensor);
-  return NULL;
-}
-
-LtProjectEncoding *
-lt_project_get_encoding (LtProject       *self,
-                         const char      *tensor,
-                         LtProjectSection section,
-                         GError         **error)
-{
-  sqlite3_stmt      *stmt = lt_project_prepare (self, "SELECT " ENCODING_COLUMNS " FROM encodings WHERE tensor = ? AND section = ?", error);
-  LtProjectEncoding *encoding = NULL;
-  int                rc;
-
-  if (!stmt)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, tensor, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, section);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      encoding = encoding_from_row (self, stmt, error);
-      sqlite3_finalize (stmt);
-      return encoding;
-    }
-  finish_rows (self, stmt, rc, error);
-  return NULL;
-}
-
-GPtrArray *
-lt_project_list_encodings (LtProject *self,
-                           GError   **error)
-{
-  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_encoding_free);
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT " ENCODING_COLUMNS " FROM encodings ORDER BY section, tensor", error);
-  int           rc;
-
-  if (!stmt)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      LtProjectEncoding *encoding = encoding_from_row (self, stmt, error);
-
-      if (!encoding)
-        {
-          sqlite3_finalize (stmt);
-          return NULL;
-        }
-      g_ptr_array_add (list, encoding);
-    }
-  return finish_rows (self, stmt, rc, error) ? g_steal_pointer (&list) : NULL;
-}
-
-LtProjectPlacement *
-lt_project_get_placement (LtProject  *self,
-                          const char *node,
-                          GError    **error)
-{
-  sqlite3_stmt       *stmt = lt_project_prepare (self, "SELECT node, backend, pinned FROM placements WHERE node = ?", error);
-  LtProjectPlacement *placement = NULL;
-  int                 rc;
-
-  if (!stmt)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, node, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      placement = lt_project_placement_new ((const char *) sqlite3_column_text (stmt, 0),
-                                            (const char *) sqlite3_column_text (stmt, 1), sqlite3_column_int (stmt, 2));
-      rc = SQLITE_DONE;
-    }
-  finish_rows (self, stmt, rc, error);
-  return placement;
-}
-
-GPtrArray *
-lt_project_list_placements (LtProject *self,
-                            GError   **error)
-{
-  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_placement_free);
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT node, backend, pinned FROM placements ORDER BY node", error);
-  int           rc;
-
-  if (!stmt)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, lt_project_placement_new ((const char *) sqlite3_column_text (stmt, 0),
-                                                     (const char *) sqlite3_column_text (stmt, 1),
-                                                     sqlite3_column_int (stmt, 2)));
-  return finish_rows (self, stmt, rc, error) ? g_steal_pointer (&list) : NULL;
-}
-
-char *
-lt_project_get_backend_config (LtProject *self,
-                               GError   **error)
-{
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT value FROM settings WHERE key = 'backend_config'", error);
-  char         *json = NULL;
-  int           rc;
-
-  if (!stmt)
-    return NULL;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      json = column_dup (stmt, 0);
-      rc = SQLITE_DONE;
-    }
-  finish_rows (self, stmt, rc, error);
-  return json;
-}
-
-/* ---- measurements --------------------------------------------------------- */
-
-gboolean
-lt_project_add_calibration (LtProject                   *self,
-                            const LtProjectCalibration  *run,
-                            const LtProjectTensorStats **stats,
-                            guint                        n_stats,
-                            gint64                      *id,
-                            GError                     **error)
-{
-  g_autofree char *date = lt_project_now ();
-  sqlite3_stmt    *insert_run = NULL, *insert_stats = NULL;
-  gint64           run_id;
-  gboolean         ok;
-
-  if (!lt_project_begin (self, error))
-    return FALSE;
-  insert_run = lt_project_prepare (self, "INSERT INTO calibration_runs (dataset, method, options, date) VALUES (?, ?, ?, ?)", error);
-  insert_stats = insert_run ? lt_project_prepare (self, "INSERT INTO tensor_stats VALUES (?, ?, ?, ?, ?, ?, ?)", error) : NULL;
-  ok = insert_stats != NULL;
-  if (ok)
-    {
-      sqlite3_bind_text (insert_run, 1, run->dataset ? run->dataset : "", -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert_run, 2, run->method ? run->method : "", -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert_run, 3, run->options ? run->options : "{}", -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert_run, 4, date, -1, SQLITE_STATIC);
-      ok = lt_project_step_done (self, insert_run, _("save"), error);
-    }
-  run_id = sqlite3_last_insert_rowid (self->db);
-  for (guint i = 0; ok && i < n_stats; i++)
-    {
-      g_autofree guint64 *bins = g_new (guint64, stats[i]->n_bins);
-
-      for (guint b = 0; b < stats[i]->n_bins; b++)
-        bins[b] = GUINT64_TO_LE (stats[i]->bins[b]);
-      sqlite3_bind_int64 (insert_stats, 1, run_id);
-      sqlite3_bind_text (insert_stats, 2, stats[i]->tensor, -1, SQLITE_STATIC);
-      sqlite3_bind_double (insert_stats, 3, stats[i]->min);
-      sqlite3_bind_double (insert_stats, 4, stats[i]->max);
-      sqlite3_bind_double (insert_stats, 5, stats[i]->hist_min);
-      sqlite3_bind_double (insert_stats, 6, stats[i]->hist_max);
-      sqlite3_bind_blob (insert_stats, 7, bins, (int) (sizeof (guint64) * stats[i]->n_bins), SQLITE_STATIC);
-      ok = lt_project_step_done (self, insert_stats, _("save"), error);
-    }
-  sqlite3_finalize (insert_run);
-  sqlite3_finalize (insert_stats);
-  if (!ok)
-    {
-      lt_project_rollback (self);
-      return FALSE;
-    }
-  if (!lt_project_commit (self, error))
-    return FALSE;
-  if (id)
-    *id = run_id;
-  lt_project_emit_changed (self, "calibration", NULL);
-  return TRUE;
-}
-
-GPtrArray *
-lt_project_list_calibrations (LtProject *self,
-                              GError   **error)
-{
-  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_calibration_free);
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT id, dataset, method, options, date FROM calibration_runs ORDER BY id", error);
-  int           rc;
-
-  if (!stmt)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      LtProjectCalibration *run = g_new0 (LtProjectCalibration, 1);
-
-      run->id = sqlite3_column_int64 (stmt, 0);
-      run->dataset = column_dup (stmt, 1);
-      run->method = column_dup (stmt, 2);
-      run->options = column_dup (stmt, 3);
-      run->date = column_dup (stmt, 4);
-      g_ptr_array_add (list, run);
-    }
-  return finish_rows (self, stmt, rc, error) ? g_steal_pointer (&list) : NULL;
-}
-
-GPtrArray *
-lt_project_get_statistics (LtProject *self,
-                           gint64     run_id,
-                           GError   **error)
-{
-  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_tensor_stats_free);
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT tensor, min, max, hist_min, hist_max, bins FROM tensor_stats WHERE run_id = ? ORDER BY tensor", error);
-  int           rc;
-
-  if (!stmt)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const guint8         *blob = sqlite3_column_blob (stmt, 5);
-      int                   n_bytes = sqlite3_column_bytes (stmt, 5);
-      LtProjectTensorStats *stats;
-
-      if (n_bytes % sizeof (guint64) != 0)
-        {
-          g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-                       _("“%s” holds a malformed histogram for tensor “%s”"), self->display_name, sqlite3_column_text (stmt, 0));
-          sqlite3_finalize (stmt);
-          return NULL;
-        }
-      stats = lt_project_tensor_stats_new ((const char *) sqlite3_column_text (stmt, 0), (guint) (n_bytes / sizeof (guint64)));
-      stats->min = sqlite3_column_double (stmt, 1);
-      stats->max = sqlite3_column_double (stmt, 2);
-      stats->hist_min = sqlite3_column_double (stmt, 3);
-      stats->hist_max = sqlite3_column_double (stmt, 4);
-      for (guint b = 0; b < stats->n_bins; b++)
-        {
-          guint64 word;
-
-          memcpy (&word, blob + sizeof word * b, sizeof word);
-          stats->bins[b] = GUINT64_FROM_LE (word);
-        }
-      g_ptr_array_add (list, stats);
-    }
-  return finish_rows (self, stmt, rc, error) ? g_steal_pointer (&list) : NULL;
-}
-
-static const char *
-results_kind_name (LtProjectResultsKind kind)
-{
-  return kind == LT_PROJECT_RESULTS_PROFILE ? "profile" : "analysis";
-}
-
-gboolean
-lt_project_add_results (LtProject              *self,
-                        LtProjectResultsKind    kind,
-                        const char             *label,
-                        const LtProjectMetric **metrics,
-                        guint                   n_metrics,
-                        gint64                 *id,
-                        GError                **error)
-{
-  g_autofree char *date = lt_project_now ();
-  sqlite3_stmt    *insert_run = NULL, *insert_value = NULL;
-  gint64           run_id;
-  gboolean         ok;
-
-  if (!lt_project_begin (self, error))
-    return FALSE;
-  insert_run = lt_project_prepare (self, "INSERT INTO result_runs (kind, label, date) VALUES (?, ?, ?)", error);
-  insert_value = insert_run ? lt_project_prepare (self, "INSERT OR REPLACE INTO result_values VALUES (?, ?, ?, ?)", error) : NULL;
-  ok = insert_value != NULL;
-  if (ok)
-    {
-      sqlite3_bind_text (insert_run, 1, results_kind_name (kind), -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert_run, 2, label ? label : "", -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert_run, 3, date, -1, SQLITE_STATIC);
-      ok = lt_project_step_done (self, insert_run, _("save"), error);
-    }
-  run_id = sqlite3_last_insert_rowid (self->db);
-  for (guint i = 0; ok && i < n_metrics; i++)
-    {
-      sqlite3_bind_int64 (insert_value, 1, run_id);
-      sqlite3_bind_text (insert_value, 2, metrics[i]->subject, -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert_value, 3, metrics[i]->metric, -1, SQLITE_STATIC);
-      sqlite3_bind_double (insert_value, 4, metrics[i]->value);
-      ok = lt_project_step_done (self, insert_value, _("save"), error);
-    }
-  sqlite3_finalize (insert_run);
-  sqlite3_finalize (insert_value);
-  if (!ok)
-    {
-      lt_project_rollback (self);
-      return FALSE;
-    }
-  if (!lt_project_commit (self, error))
-    return FALSE;
-  if (id)
-    *id = run_id;
-  lt_project_emit_changed (self, results_kind_name (kind), NULL);
-  return TRUE;
-}
-
-GPtrArray *
-lt_project_get_latest_results (LtProject           *self,
-                               LtProjectResultsKind kind,
-                               GError             **error)
-{
-  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_metric_free);
-  sqlite3_stmt *stmt = lt_project_prepare (self,
-                                           "SELECT subject, metric, value FROM result_values WHERE run_id ="
-                                           " (SELECT max(id) FROM result_runs WHERE kind = ?) ORDER BY subject, metric",
-                                           error);
-  int           rc;
-
-  if (!stmt)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, results_kind_name (kind), -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      LtProjectMetric *metric = g_new0 (LtProjectMetric, 1);
-
-      metric->subject = column_dup (stmt, 0);
-      metric->metric = column_dup (stmt, 1);
-      metric->value = sqlite3_column_double (stmt, 2);
-      g_ptr_array_add (list, metric);
-    }
-  return finish_rows (self, stmt, rc, error) ? g_steal_pointer (&list) : NULL;
-}
-
-gboolean
-lt_project_add_export (LtProject  *self,
-                       const char *destination,
-                       const char *sha256,
-                       GError    **error)
-{
-  g_autofree char *date = lt_project_now ();
-  const char      *subjects[] = { destination, NULL };
-  sqlite3_stmt    *stmt;
-  gboolean         ok;
-
-  if (!lt_project_begin (self, error))
-    return FALSE;
-  stmt = lt_project_prepare (self, "INSERT INTO exports (date, destination, sha256) VALUES (?, ?, ?)", error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      sqlite3_bind_text (stmt, 1, date, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, destination, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, sha256, -1, SQLITE_STATIC);
-      ok = lt_project_step_done (self, stmt, _("save"), error);
-    }
-  sqlite3_finalize (stmt);
-  if (!ok)
-    {
-      lt_project_rollback (self);
-      return FALSE;
-    }
-  if (!lt_project_commit (self, error))
-    return FALSE;
-  lt_project_emit_changed (self, "export", subjects);
-  return TRUE;
-}
-
-GPtrArray *
-lt_project_list_exports (LtProject *self,
-                         GError   **error)
-{
-  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_export_free);
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT id, date, destination, sha256 FROM exports ORDER BY id", error);
-  int           rc;
-
-  if (!stmt)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      LtProjectExport *export_ = g_new0 (LtProjectExport, 1);
-
-      export_->id = sqlite3_column_int64 (stmt, 0);
-      export_->date = column_dup (stmt, 1);
-      export_->destination = column_dup (stmt, 2);
-      export_->sha256 = column_dup (stmt, 3);
-      g_ptr_array_add (list, export_);
-    }
-  return finish_rows (self, stmt, rc, error) ? g_steal_pointer (&list) : NULL;
 }
