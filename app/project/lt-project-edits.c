@@ -74,13 +74,12 @@ apply_encoding (LtProject   *self,
   const cJSON      *value = cJSON_GetObjectItemCaseSensitive (item, "value");
   LtProjectSection  section;
   sqlite3_stmt     *stmt;
-  gboolean          ok;
 
   if (!tensor || !parse_section (item, &section) || !value)
     return malformed (self, error);
   if (cJSON_IsNull (value))
     {
-      stmt = lt_project_prepare (self, "DELETE FROM encodings WHERE tensor = ? AND section = ?", error);
+      stmt = lt_project_prepare_cached (self, "DELETE FROM encodings WHERE tensor = ? AND section = ?", error);
       if (!stmt)
         return FALSE;
       sqlite3_bind_text (stmt, 1, tensor, -1, SQLITE_STATIC);
@@ -94,7 +93,7 @@ apply_encoding (LtProject   *self,
 
       if (!encoding)
         return FALSE;
-      stmt = lt_project_prepare (self, "INSERT OR REPLACE INTO encodings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+      stmt = lt_project_prepare_cached (self, "INSERT OR REPLACE INTO encodings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
       if (!stmt)
         return FALSE;
       scale = lt_project_pack_f32 (encoding->scale, encoding->n_values);
@@ -110,9 +109,7 @@ apply_encoding (LtProject   *self,
       sqlite3_bind_blob (stmt, 9, g_bytes_get_data (scale, NULL), (int) g_bytes_get_size (scale), SQLITE_TRANSIENT);
       sqlite3_bind_blob (stmt, 10, g_bytes_get_data (offset, NULL), (int) g_bytes_get_size (offset), SQLITE_TRANSIENT);
     }
-  ok = lt_project_step_done (self, stmt, _("save"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return lt_project_step_done (self, stmt, _("save"), error); /* resets the cached statement */
 }
 
 static gboolean
@@ -123,13 +120,12 @@ apply_placement (LtProject   *self,
   const char   *node = item_string (item, "node");
   const cJSON  *value = cJSON_GetObjectItemCaseSensitive (item, "value");
   sqlite3_stmt *stmt;
-  gboolean      ok;
 
   if (!node || !value)
     return malformed (self, error);
   if (cJSON_IsNull (value))
     {
-      stmt = lt_project_prepare (self, "DELETE FROM placements WHERE node = ?", error);
+      stmt = lt_project_prepare_cached (self, "DELETE FROM placements WHERE node = ?", error);
       if (!stmt)
         return FALSE;
     }
@@ -139,16 +135,14 @@ apply_placement (LtProject   *self,
 
       if (!backend)
         return malformed (self, error);
-      stmt = lt_project_prepare (self, "INSERT OR REPLACE INTO placements VALUES (?, ?, ?)", error);
+      stmt = lt_project_prepare_cached (self, "INSERT OR REPLACE INTO placements VALUES (?, ?, ?)", error);
       if (!stmt)
         return FALSE;
       sqlite3_bind_text (stmt, 2, backend, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 3, cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (value, "pinned")));
     }
   sqlite3_bind_text (stmt, 1, node, -1, SQLITE_STATIC);
-  ok = lt_project_step_done (self, stmt, _("save"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return lt_project_step_done (self, stmt, _("save"), error); /* resets the cached statement */
 }
 
 static gboolean

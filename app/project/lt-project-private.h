@@ -27,6 +27,7 @@ struct _LtProject
   gboolean read_only;
   gint64   last_edit_id;    /* last edit-log row committed by this object */
   gint64   pending_edit_id; /* edit-log row of the transaction in progress */
+  GHashTable *statements;   /* SQL text → prepared statement kept for reuse */
 };
 
 /* Sets *error from an SQLite result code: FULL, CORRUPT, READ_ONLY, LOCKED
@@ -48,6 +49,16 @@ gboolean lt_project_exec (LtProject  *self,
 sqlite3_stmt *lt_project_prepare (LtProject  *self,
                                   const char *sql,
                                   GError    **error);
+
+/* A statement prepared once and kept by the project (for those run once
+ * per row of an edit).  Never finalize it: lt_project_release resets it. */
+sqlite3_stmt *lt_project_prepare_cached (LtProject  *self,
+                                         const char *sql,
+                                         GError    **error);
+
+/* Done with a statement: resets a cached one, finalizes any other. */
+void lt_project_release (LtProject    *self,
+                         sqlite3_stmt *stmt);
 
 /* Steps a statement that returns no row; resets it. */
 gboolean lt_project_step_done (LtProject    *self,
@@ -120,7 +131,7 @@ typedef gpointer (*LtProjectRowReader) (LtProject    *self,
                                         sqlite3_stmt *stmt,
                                         GError      **error);
 
-/* Steps `stmt` to its end, reading each row; always finalizes it.  NULL
+/* Steps `stmt` to its end, reading each row; always releases it.  NULL
  * with *error on failure. */
 GPtrArray *lt_project_collect_rows (LtProject         *self,
                                     sqlite3_stmt      *stmt,

@@ -58,7 +58,7 @@ lt_project_get_encoding (LtProject       *self,
                          LtProjectSection section,
                          GError         **error)
 {
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT " ENCODING_COLUMNS " FROM encodings WHERE tensor = ? AND section = ?", error);
+  sqlite3_stmt *stmt = lt_project_prepare_cached (self, "SELECT " ENCODING_COLUMNS " FROM encodings WHERE tensor = ? AND section = ?", error);
 
   if (!stmt)
     return NULL;
@@ -93,7 +93,7 @@ lt_project_get_placement (LtProject  *self,
                           const char *node,
                           GError    **error)
 {
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT node, backend, pinned FROM placements WHERE node = ?", error);
+  sqlite3_stmt *stmt = lt_project_prepare_cached (self, "SELECT node, backend, pinned FROM placements WHERE node = ?", error);
 
   if (!stmt)
     return NULL;

@@ -46,6 +46,7 @@ lt_project_finalize (GObject *object)
    * WAL mode) while a read-only viewer still reads it. */
   if (self->db && !self->read_only)
     sqlite3_exec (self->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+  g_clear_pointer (&self->statements, g_hash_table_unref); /* before closing */
   sqlite3_close_v2 (self->db);
   if (self->lock_fd >= 0)
     {
@@ -79,9 +80,16 @@ lt_project_class_init (LtProjectClass *klass)
 }
 
 static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
 lt_project_init (LtProject *self)
 {
   self->lock_fd = -1;
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
 }
 
 /* ---- errors and SQL helpers ---------------------------------------------- */
@@ -153,6 +161,35 @@ lt_project_prepare (LtProject  *self,
       return NULL;
     }
   return stmt;
+}
+
+sqlite3_stmt *
+lt_project_prepare_cached (LtProject  *self,
+                           const char *sql,
+                           GError    **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (!stmt)
+    {
+      stmt = lt_project_prepare (self, sql, error);
+      if (stmt)
+        g_hash_table_insert (self->statements, (gpointer) sqlite3_sql (stmt), stmt);
+    }
+  return stmt;
+}
+
+void
+lt_project_release (LtProject    *self,
+                    sqlite3_stmt *stmt)
+{
+  if (stmt && g_hash_table_lookup (self->statements, sqlite3_sql (stmt)) == stmt)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  else
+    sqlite3_finalize (stmt);
 }
 
 gboolean
@@ -241,12 +278,12 @@ lt_project_collect_rows (LtProject         *self,
 
       if (!row)
         {
-          sqlite3_finalize (stmt);
+          lt_project_release (self, stmt);
           return NULL;
         }
       g_ptr_array_add (rows, row);
     }
-  sqlite3_finalize (stmt);
+  lt_project_release (self, stmt);
   if (rc != SQLITE_DONE)
     {
       lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
