@@ -692,6 +692,69 @@ test_read_only (void)
   project_test_dir_free (dir);
 }
 
+static gint64
+query_int (const char *path,
+           const char *query)
+{
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64        value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* A file with Lathe's id and an older user_version is migrated on open. */
+static void
+test_migrate_older (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = project_test_dir_new ();
+  g_autofree char *path = g_build_filename (dir, "old.lathe", NULL);
+  g_autofree char *set_id = g_strdup_printf ("PRAGMA application_id = %d;", LT_PROJECT_APPLICATION_ID);
+  LtProject *project;
+
+  sql (path, set_id);
+  project = lt_project_open (path, LT_PROJECT_OPEN_READ_ONLY, &error);
+  g_assert_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_READ_ONLY);
+  g_assert_null (project);
+  g_clear_error (&error);
+  project = lt_project_open (path, LT_PROJECT_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_object_unref (project);
+  g_assert_cmpint (query_int (path, "PRAGMA user_version"), ==, LT_PROJECT_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM sqlite_schema WHERE name = 'edit_log'"), ==, 1);
+  project_test_dir_free (dir);
+}
+
+/* A trigger planted in a file does not run when Lathe edits it. */
+static void
+test_hostile_trigger (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = project_test_dir_new ();
+  LtProject *project = project_test_create (dir, "hostile.lathe", FALSE);
+  g_autofree char *path = g_strdup (lt_project_get_path (project));
+  LtProjectPlacement conv1 = { "conv1", "gpu", TRUE };
+  const LtProjectPlacement *batch[] = { &conv1 };
+
+  g_object_unref (project);
+  sql (path, "CREATE TRIGGER planted AFTER INSERT ON placements BEGIN INSERT INTO settings VALUES ('planted', 'ran'); END;");
+  project = lt_project_open (path, LT_PROJECT_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_true (lt_project_set_placements (project, batch, 1, &error));
+  g_assert_no_error (error);
+  g_object_unref (project);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM placements"), ==, 1);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM settings WHERE key = 'planted'"), ==, 0);
+  project_test_dir_free (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -706,5 +769,7 @@ main (int    argc,
   g_test_add_func ("/project/bad-files/kinds", test_bad_files);
   g_test_add_func ("/project/bad-files/corrupt-page", test_corrupt_page);
   g_test_add_func ("/project/bad-files/read-only", test_read_only);
+  g_test_add_func ("/project/bad-files/hostile-trigger", test_hostile_trigger);
+  g_test_add_func ("/project/migrate-older", test_migrate_older);
   return g_test_run ();
 }
