@@ -135,8 +135,11 @@ project_show (int    argc,
       return LT_CLI_EXIT_OK;
     }
   printf (_("Model: %s\n"), model->path);
-  printf (_("  SHA-256 %s, %" G_GUINT64_FORMAT " bytes%s\n"), model->sha256, model->size,
-          model->embedded ? _(", embedded") : "");
+  {
+    g_autofree char *size = g_format_size_full (model->size, G_FORMAT_SIZE_LONG_FORMAT);
+
+    printf (_("  SHA-256 %s, %s%s\n"), model->sha256, size, model->embedded ? _(", embedded") : "");
+  }
   printf (_("Encodings: %u\n"), encodings->len);
   printf (_("Placements: %u\n"), placements->len);
   printf (_("Backend configuration: %s\n"), config ? _("set") : _("none"));
@@ -252,9 +255,9 @@ project_step (int      argc,
   else
     {
       g_autofree char *subjects = g_strjoinv (", ", done->subjects);
+      g_autofree char *target = g_strdup_printf ("%" G_GINT64_FORMAT, done->target);
 
-      printf (undo ? _("Undid edit %" G_GINT64_FORMAT " (%s: %s)\n") : _("Redid edit %" G_GINT64_FORMAT " (%s: %s)\n"),
-              done->target, done->kind, subjects);
+      printf (undo ? _("Undid edit %s (%s: %s)\n") : _("Redid edit %s (%s: %s)\n"), target, done->kind, subjects);
     }
   return LT_CLI_EXIT_OK;
 }

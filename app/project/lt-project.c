@@ -531,9 +531,10 @@ store_model (sqlite3    *db,
     }
   if (embed && st.st_size > sqlite3_limit (db, SQLITE_LIMIT_LENGTH, -1))
     {
+      g_autofree char *size = g_format_size_full ((guint64) st.st_size, G_FORMAT_SIZE_LONG_FORMAT);
+
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-                   _("The model “%s” is too large to embed in a project (%" G_GINT64_FORMAT " bytes)"),
-                   model_name, (gint64) st.st_size);
+                   _("The model “%s” is too large to embed in a project (%s)"), model_name, size);
       fclose (file);
       return FALSE;
     }

@@ -123,13 +123,12 @@ test_sigkill (void)
         }
       close (fds[1]);
       /* half the trials kill at any moment, opening included; the other half
-       * while editing */
-      if (trial % 2 == 1)
+       * once the child is editing (it reported opening and one edit) */
+      while (trial % 2 == 1 && received->len < 2 * sizeof (Report))
         {
-          Report opened;
-
-          g_assert_cmpint (read (fds[0], &opened, sizeof opened), ==, sizeof opened);
-          g_assert_cmpint (opened.edit_id, ==, 0);
+          got = read (fds[0], buffer, 2 * sizeof (Report) - received->len);
+          g_assert_cmpint (got, >, 0);
+          g_byte_array_append (received, buffer, (guint) got);
         }
       g_usleep ((gulong) g_rand_int_range (rand, 0, 25000));
       kill (pid, SIGKILL);
@@ -151,7 +150,7 @@ test_sigkill (void)
       reports = (const Report *) received->data;
       n = received->len / sizeof (Report); /* a torn last report is not counted */
       g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-      if (n > 0 && trial % 2 == 0)
+      if (n > 0)
         {
           /* the "opened" report */
           g_assert_cmpint (reports[0].edit_id, ==, 0);
@@ -180,7 +179,7 @@ test_sigkill (void)
   g_test_message ("%u trials, %u killed while running, %" G_GUINT64_FORMAT " committed edits reported",
                   n_trials, n_killed_mid_run, n_reported);
   g_assert_cmpuint (n_killed_mid_run, ==, n_trials);
-  g_assert_cmpuint (n_reported, >, n_trials);
+  g_assert_cmpuint (n_reported, >=, n_trials / 2);
   g_rand_free (rand);
   project_test_dir_free (dir);
 }
