@@ -462,6 +462,7 @@ lt_project_open (const char        *path,
 {
   g_autoptr (LtProject) self = g_object_new (LT_TYPE_PROJECT, NULL);
   g_autofree char *folder = NULL;
+  gboolean         writable;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -485,9 +486,16 @@ lt_project_open (const char        *path,
         return NULL;
     }
 
-  self->db = open_database (self->path, self->display_name,
-                            self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, error);
-  if (!self->db || !lt_project_schema_check (self->db, self->display_name, self->read_only, error))
+  /* A read-only view of a file that can be written still opens it for
+   * writing, with query_only on: after a crash only a writing connection can
+   * recover the WAL, and a view must work then too. */
+  writable = !self->read_only || (is_writable (self->path) && is_writable (folder));
+  self->db = open_database (self->path, self->display_name, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, error);
+  if (!self->db)
+    return NULL;
+  if (self->read_only && writable && !lt_project_exec (self, "PRAGMA query_only = ON", error))
+    return NULL;
+  if (!lt_project_schema_check (self->db, self->display_name, self->read_only, error))
     return NULL;
   if (!self->read_only
       && (!lt_project_exec (self, "PRAGMA synchronous = NORMAL", error)
