@@ -61,7 +61,7 @@ malformed (LtProject *self,
            GError   **error)
 {
   g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-               _("“%s” holds a malformed edit-log entry"), self->display_name);
+               _ ("“%s” holds a malformed edit-log entry"), self->display_name);
   return FALSE;
 }
 
@@ -70,10 +70,10 @@ apply_encoding (LtProject   *self,
                 const cJSON *item,
                 GError     **error)
 {
-  const char       *tensor = item_string (item, "tensor");
-  const cJSON      *value = cJSON_GetObjectItemCaseSensitive (item, "value");
-  LtProjectSection  section;
-  sqlite3_stmt     *stmt;
+  const char      *tensor = item_string (item, "tensor");
+  const cJSON     *value = cJSON_GetObjectItemCaseSensitive (item, "value");
+  LtProjectSection section;
+  sqlite3_stmt    *stmt;
 
   if (!tensor || !parse_section (item, &section) || !value)
     return malformed (self, error);
@@ -109,7 +109,7 @@ apply_encoding (LtProject   *self,
       sqlite3_bind_blob (stmt, 9, g_bytes_get_data (scale, NULL), (int) g_bytes_get_size (scale), SQLITE_TRANSIENT);
       sqlite3_bind_blob (stmt, 10, g_bytes_get_data (offset, NULL), (int) g_bytes_get_size (offset), SQLITE_TRANSIENT);
     }
-  return lt_project_step_done (self, stmt, _("save"), error); /* resets the cached statement */
+  return lt_project_step_done (self, stmt, _ ("save"), error); /* resets the cached statement */
 }
 
 static gboolean
@@ -142,7 +142,7 @@ apply_placement (LtProject   *self,
       sqlite3_bind_int (stmt, 3, cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (value, "pinned")));
     }
   sqlite3_bind_text (stmt, 1, node, -1, SQLITE_STATIC);
-  return lt_project_step_done (self, stmt, _("save"), error); /* resets the cached statement */
+  return lt_project_step_done (self, stmt, _ ("save"), error); /* resets the cached statement */
 }
 
 static gboolean
@@ -157,15 +157,14 @@ apply_setting (LtProject   *self,
 
   if (!key || !(cJSON_IsNull (value) || cJSON_IsString (value)))
     return malformed (self, error);
-  stmt = lt_project_prepare (self, cJSON_IsNull (value) ? "DELETE FROM settings WHERE key = ?1"
-                                                        : "INSERT OR REPLACE INTO settings VALUES (?1, ?2)",
+  stmt = lt_project_prepare (self, cJSON_IsNull (value) ? "DELETE FROM settings WHERE key = ?1" : "INSERT OR REPLACE INTO settings VALUES (?1, ?2)",
                              error);
   if (!stmt)
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (cJSON_IsString (value))
     sqlite3_bind_text (stmt, 2, value->valuestring, -1, SQLITE_STATIC);
-  ok = lt_project_step_done (self, stmt, _("save"), error);
+  ok = lt_project_step_done (self, stmt, _ ("save"), error);
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -177,7 +176,7 @@ typedef gboolean (*ApplyItem) (LtProject   *self,
 static const struct
 {
   const char *member;
-  const char *key;   /* the member naming the row: a subject of the edit */
+  const char *key; /* the member naming the row: a subject of the edit */
   ApplyItem   apply;
 } fragment_parts[] = {
   { "encodings", "tensor", apply_encoding },
@@ -199,9 +198,7 @@ apply_fragment (LtProject   *self,
 
       if (items && !cJSON_IsArray (items))
         return malformed (self, error);
-      cJSON_ArrayForEach (item, items)
-        if (!fragment_parts[p].apply (self, item, error))
-          return FALSE;
+      cJSON_ArrayForEach (item, items) if (!fragment_parts[p].apply (self, item, error)) return FALSE;
     }
   return TRUE;
 }
@@ -217,12 +214,12 @@ fragment_subjects (const cJSON *fragment)
       const cJSON *item;
 
       cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (fragment, fragment_parts[p].member))
-        {
-          const char *name = item_string (item, fragment_parts[p].key);
+      {
+        const char *name = item_string (item, fragment_parts[p].key);
 
-          if (name)
-            g_strv_builder_add (builder, name);
-        }
+        if (name)
+          g_strv_builder_add (builder, name);
+      }
     }
   return g_strv_builder_end (builder);
 }
@@ -250,67 +247,67 @@ capture_before (LtProject   *self,
   const cJSON *item;
 
   cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (after, "encodings"))
-    {
-      const char       *tensor = item_string (item, "tensor");
-      LtProjectSection  section = LT_PROJECT_SECTION_ACTIVATION;
-      g_autoptr (GError) local_error = NULL;
-      g_autoptr (LtProjectEncoding) encoding = NULL;
-      cJSON            *entry;
+  {
+    const char      *tensor = item_string (item, "tensor");
+    LtProjectSection section = LT_PROJECT_SECTION_ACTIVATION;
+    g_autoptr (GError) local_error = NULL;
+    g_autoptr (LtProjectEncoding) encoding = NULL;
+    cJSON *entry;
 
-      parse_section (item, &section);
-      encoding = lt_project_get_encoding (self, tensor, section, &local_error);
-      if (local_error)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      entry = cJSON_CreateObject ();
-      cJSON_AddStringToObject (entry, "tensor", tensor);
-      cJSON_AddStringToObject (entry, "section", lt_project_section_to_string (section));
-      cJSON_AddItemToObject (entry, "value", encoding ? lt_project_encoding_to_json (encoding) : cJSON_CreateNull ());
-      add_to_part (before, "encodings", entry);
-    }
+    parse_section (item, &section);
+    encoding = lt_project_get_encoding (self, tensor, section, &local_error);
+    if (local_error)
+      {
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return NULL;
+      }
+    entry = cJSON_CreateObject ();
+    cJSON_AddStringToObject (entry, "tensor", tensor);
+    cJSON_AddStringToObject (entry, "section", lt_project_section_to_string (section));
+    cJSON_AddItemToObject (entry, "value", encoding ? lt_project_encoding_to_json (encoding) : cJSON_CreateNull ());
+    add_to_part (before, "encodings", entry);
+  }
   cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (after, "placements"))
-    {
-      const char *node = item_string (item, "node");
-      g_autoptr (GError) local_error = NULL;
-      g_autoptr (LtProjectPlacement) placement = lt_project_get_placement (self, node, &local_error);
-      cJSON      *entry, *value = cJSON_CreateNull ();
+  {
+    const char *node = item_string (item, "node");
+    g_autoptr (GError) local_error = NULL;
+    g_autoptr (LtProjectPlacement) placement = lt_project_get_placement (self, node, &local_error);
+    cJSON *entry, *value = cJSON_CreateNull ();
 
-      if (local_error)
-        {
-          cJSON_Delete (value);
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      if (placement)
-        {
-          cJSON_Delete (value);
-          value = cJSON_CreateObject ();
-          cJSON_AddStringToObject (value, "backend", placement->backend);
-          cJSON_AddBoolToObject (value, "pinned", placement->pinned);
-        }
-      entry = cJSON_CreateObject ();
-      cJSON_AddStringToObject (entry, "node", node);
-      cJSON_AddItemToObject (entry, "value", value);
-      add_to_part (before, "placements", entry);
-    }
+    if (local_error)
+      {
+        cJSON_Delete (value);
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return NULL;
+      }
+    if (placement)
+      {
+        cJSON_Delete (value);
+        value = cJSON_CreateObject ();
+        cJSON_AddStringToObject (value, "backend", placement->backend);
+        cJSON_AddBoolToObject (value, "pinned", placement->pinned);
+      }
+    entry = cJSON_CreateObject ();
+    cJSON_AddStringToObject (entry, "node", node);
+    cJSON_AddItemToObject (entry, "value", value);
+    add_to_part (before, "placements", entry);
+  }
   cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (after, "settings"))
-    {
-      g_autoptr (GError) local_error = NULL;
-      g_autofree char *config = lt_project_get_backend_config (self, &local_error);
-      cJSON *entry;
+  {
+    g_autoptr (GError) local_error = NULL;
+    g_autofree char *config = lt_project_get_backend_config (self, &local_error);
+    cJSON           *entry;
 
-      if (local_error)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      entry = cJSON_CreateObject ();
-      cJSON_AddStringToObject (entry, "key", "backend_config");
-      cJSON_AddItemToObject (entry, "value", config ? cJSON_CreateString (config) : cJSON_CreateNull ());
-      add_to_part (before, "settings", entry);
-    }
+    if (local_error)
+      {
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return NULL;
+      }
+    entry = cJSON_CreateObject ();
+    cJSON_AddStringToObject (entry, "key", "backend_config");
+    cJSON_AddItemToObject (entry, "value", config ? cJSON_CreateString (config) : cJSON_CreateNull ());
+    add_to_part (before, "settings", entry);
+  }
   return g_steal_pointer (&before);
 }
 
@@ -318,15 +315,15 @@ capture_before (LtProject   *self,
 
 /* Appends one row to edit_log. */
 static gboolean
-append_log (LtProject          *self,
-            const char         *action,
-            const char         *kind,
-            const char *const  *subjects,
-            const char         *before,
-            const char         *after,
-            gint64              target,
-            LtProjectEditState  state,
-            GError            **error)
+append_log (LtProject         *self,
+            const char        *action,
+            const char        *kind,
+            const char *const *subjects,
+            const char        *before,
+            const char        *after,
+            gint64             target,
+            LtProjectEditState state,
+            GError           **error)
 {
   g_autofree char *time = lt_project_now ();
   g_autoptr (cJSON) subject_list = cJSON_CreateStringArray ((const char **) subjects, (int) g_strv_length ((char **) subjects));
@@ -350,7 +347,7 @@ append_log (LtProject          *self,
   if (target > 0)
     sqlite3_bind_int64 (stmt, 8, target);
   sqlite3_bind_int (stmt, 9, state);
-  ok = lt_project_step_done (self, stmt, _("save"), error);
+  ok = lt_project_step_done (self, stmt, _ ("save"), error);
   sqlite3_finalize (stmt);
   if (ok)
     self->pending_edit_id = sqlite3_last_insert_rowid (self->db);
@@ -375,11 +372,7 @@ lt_project_edit (LtProject  *self,
   if (before)
     before_text = cJSON_PrintUnformatted (before);
   return lt_project_finish_change (self,
-                                   before
-                                   && apply_fragment (self, after, error)
-                                   && lt_project_exec (self, "UPDATE edit_log SET state = 2 WHERE state = 1", error)
-                                   && append_log (self, "edit", kind, (const char *const *) subjects, before_text,
-                                                  after_text, 0, LT_PROJECT_EDIT_STATE_APPLIED, error),
+                                   before && apply_fragment (self, after, error) && lt_project_exec (self, "UPDATE edit_log SET state = 2 WHERE state = 1", error) && append_log (self, "edit", kind, (const char *const *) subjects, before_text, after_text, 0, LT_PROJECT_EDIT_STATE_APPLIED, error),
                                    kind, (const char *const *) subjects, error);
 }
 
@@ -389,17 +382,17 @@ step (LtProject *self,
       gboolean   undo,
       GError   **error)
 {
-  const char *sql = undo ? "SELECT id, kind, before, after FROM edit_log WHERE state = 0 ORDER BY id DESC LIMIT 1"
-                         : "SELECT id, kind, before, after FROM edit_log WHERE state = 1 ORDER BY id ASC LIMIT 1";
+  const char      *sql = undo ? "SELECT id, kind, before, after FROM edit_log WHERE state = 0 ORDER BY id DESC LIMIT 1"
+                              : "SELECT id, kind, before, after FROM edit_log WHERE state = 1 ORDER BY id ASC LIMIT 1";
   g_autofree char *kind = NULL;
   g_autofree char *apply_text = NULL;
   g_autofree char *reverse_text = NULL;
   g_autoptr (cJSON) fragment = NULL;
   g_auto (GStrv) subjects = NULL;
   g_autofree char *update = NULL;
-  sqlite3_stmt *stmt;
-  gint64        target;
-  int           rc;
+  sqlite3_stmt    *stmt;
+  gint64           target;
+  int              rc;
 
   if (!lt_project_begin (self, error))
     return FALSE;
@@ -423,9 +416,9 @@ step (LtProject *self,
       lt_project_rollback (self);
       if (rc == SQLITE_DONE)
         g_set_error (error, LT_PROJECT_ERROR, undo ? LT_PROJECT_ERROR_NOTHING_TO_UNDO : LT_PROJECT_ERROR_NOTHING_TO_REDO,
-                     undo ? _("“%s”: nothing to undo") : _("“%s”: nothing to redo"), self->display_name);
+                     undo ? _ ("“%s”: nothing to undo") : _ ("“%s”: nothing to redo"), self->display_name);
       else
-        lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
+        lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
       return FALSE;
     }
 
@@ -434,10 +427,7 @@ step (LtProject *self,
   update = g_strdup_printf ("UPDATE edit_log SET state = %d WHERE id = %" G_GINT64_FORMAT,
                             undo ? LT_PROJECT_EDIT_STATE_UNDONE : LT_PROJECT_EDIT_STATE_APPLIED, target);
   return lt_project_finish_change (self,
-                                   apply_fragment (self, fragment, error)
-                                   && lt_project_exec (self, update, error)
-                                   && append_log (self, undo ? "undo" : "redo", kind, (const char *const *) subjects,
-                                                  reverse_text, apply_text, target, LT_PROJECT_EDIT_STATE_RECORD, error),
+                                   apply_fragment (self, fragment, error) && lt_project_exec (self, update, error) && append_log (self, undo ? "undo" : "redo", kind, (const char *const *) subjects, reverse_text, apply_text, target, LT_PROJECT_EDIT_STATE_RECORD, error),
                                    kind, (const char *const *) subjects, error);
 }
 
@@ -513,8 +503,7 @@ lt_project_list_edits (LtProject *self,
       g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
       const cJSON *subject;
 
-      cJSON_ArrayForEach (subject, subjects)
-        if (cJSON_IsString (subject))
+      cJSON_ArrayForEach (subject, subjects) if (cJSON_IsString (subject))
           g_strv_builder_add (builder, subject->valuestring);
       edit->id = sqlite3_column_int64 (stmt, 0);
       edit->time = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
@@ -531,7 +520,7 @@ lt_project_list_edits (LtProject *self,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -553,17 +542,16 @@ check_encoding (const LtProjectEncoding *encoding,
                 GError                 **error)
 {
   if (!encoding->tensor || !*encoding->tensor)
-    return invalid (error, _("an encoding has no tensor name%s"), "");
+    return invalid (error, _ ("an encoding has no tensor name%s"), "");
   if (encoding->n_values == 0 || !encoding->scale || !encoding->offset)
-    return invalid (error, _("the encoding of tensor “%s” has no scale"), encoding->tensor);
+    return invalid (error, _ ("the encoding of tensor “%s” has no scale"), encoding->tensor);
   if (encoding->bitwidth < 1 || encoding->bitwidth > 64)
-    return invalid (error, _("the encoding of tensor “%s” has a bit width out of range"), encoding->tensor);
+    return invalid (error, _ ("the encoding of tensor “%s” has a bit width out of range"), encoding->tensor);
   for (guint i = 0; i < encoding->n_values; i++)
     if (!isfinite (encoding->scale[i]) || encoding->scale[i] <= 0)
-      return invalid (error, _("the encoding of tensor “%s” has a scale that is not a positive finite number"), encoding->tensor);
-  if ((guint) encoding->granularity > LT_PROJECT_GRANULARITY_PER_BLOCK
-      || (guint) encoding->section > LT_PROJECT_SECTION_PARAM || encoding->axis < -1)
-    return invalid (error, _("the encoding of tensor “%s” is malformed"), encoding->tensor);
+      return invalid (error, _ ("the encoding of tensor “%s” has a scale that is not a positive finite number"), encoding->tensor);
+  if ((guint) encoding->granularity > LT_PROJECT_GRANULARITY_PER_BLOCK || (guint) encoding->section > LT_PROJECT_SECTION_PARAM || encoding->axis < -1)
+    return invalid (error, _ ("the encoding of tensor “%s” is malformed"), encoding->tensor);
   return TRUE;
 }
 
@@ -628,19 +616,18 @@ lt_project_set_placements (LtProject                 *self,
                            GError                   **error)
 {
   static const char *const backends[] = { "htp", "gpu", "cpu", NULL };
-  cJSON *after = cJSON_CreateObject ();
-  cJSON *items = cJSON_AddArrayToObject (after, "placements");
+  cJSON                   *after = cJSON_CreateObject ();
+  cJSON                   *items = cJSON_AddArrayToObject (after, "placements");
 
   g_return_val_if_fail (LT_IS_PROJECT (self), FALSE);
   for (guint i = 0; i < n_placements; i++)
     {
       cJSON *item, *value;
 
-      if (!placements[i]->node || !*placements[i]->node || !placements[i]->backend
-          || !g_strv_contains (backends, placements[i]->backend))
+      if (!placements[i]->node || !*placements[i]->node || !placements[i]->backend || !g_strv_contains (backends, placements[i]->backend))
         {
           cJSON_Delete (after);
-          return invalid (error, _("the placement of node “%s” names no backend among htp, gpu and cpu"),
+          return invalid (error, _ ("the placement of node “%s” names no backend among htp, gpu and cpu"),
                           placements[i]->node ? placements[i]->node : "");
         }
       item = cJSON_CreateObject ();
@@ -669,7 +656,7 @@ lt_project_set_backend_config (LtProject  *self,
       if (!cJSON_IsObject (parsed))
         {
           cJSON_Delete (parsed);
-          return invalid (error, _("the backend configuration is not a JSON object%s"), "");
+          return invalid (error, _ ("the backend configuration is not a JSON object%s"), "");
         }
       cJSON_Delete (parsed);
     }

@@ -20,14 +20,14 @@ struct _LtProject
 {
   GObject parent_instance;
 
-  char    *path;         /* as opened, absolute */
-  char    *display_name; /* for messages */
-  sqlite3 *db;
-  int      lock_fd;      /* -1 when read-only */
-  gboolean read_only;
-  gint64   last_edit_id;    /* last edit-log row committed by this object */
-  gint64   pending_edit_id; /* edit-log row of the transaction in progress */
-  GHashTable *statements;   /* SQL text → prepared statement kept for reuse */
+  char       *path;         /* as opened, absolute */
+  char       *display_name; /* for messages */
+  sqlite3    *db;
+  int         lock_fd; /* -1 when read-only */
+  gboolean    read_only;
+  gint64      last_edit_id;    /* last edit-log row committed by this object */
+  gint64      pending_edit_id; /* edit-log row of the transaction in progress */
+  GHashTable *statements;      /* SQL text → prepared statement kept for reuse */
 };
 
 /* Sets *error from an SQLite result code: FULL, CORRUPT, READ_ONLY, LOCKED
@@ -104,16 +104,16 @@ gboolean lt_project_edit (LtProject  *self,
 /* Builds the JSON of one encoding, and reads it back (INVALID naming the
  * tensor on a malformed value). */
 cJSON             *lt_project_encoding_to_json (const LtProjectEncoding *encoding);
-LtProjectEncoding *lt_project_encoding_from_json (const cJSON *json,
-                                                  const char  *tensor,
+LtProjectEncoding *lt_project_encoding_from_json (const cJSON     *json,
+                                                  const char      *tensor,
                                                   LtProjectSection section,
-                                                  GError     **error);
+                                                  GError         **error);
 
 /* Packs scale and offset arrays into little-endian BLOB bytes, and back. */
-GBytes *lt_project_pack_f32 (const float *values,
-                             guint        n);
-GBytes *lt_project_pack_i32 (const gint32 *values,
-                             guint         n);
+GBytes  *lt_project_pack_f32 (const float *values,
+                              guint        n);
+GBytes  *lt_project_pack_i32 (const gint32 *values,
+                              guint         n);
 gboolean lt_project_unpack_f32 (const void *blob,
                                 int         n_bytes,
                                 float      *out,

@@ -30,7 +30,7 @@ enum
 
 static guint signals[N_SIGNALS];
 
-G_DEFINE_QUARK (lt-project-error-quark, lt_project_error)
+G_DEFINE_QUARK (lt - project - error - quark, lt_project_error)
 G_DEFINE_FINAL_TYPE (LtProject, lt_project, G_TYPE_OBJECT)
 
 /* Bytes read and hashed at a time when storing or extracting a model. */
@@ -52,8 +52,8 @@ lt_project_finalize (GObject *object)
     {
       g_autofree char *lock_path = g_strconcat (self->path, ".lock", NULL);
 
-      g_unlink (lock_path); /* while still locked: see take_lock */
-      close (self->lock_fd);  /* drops the flock */
+      g_unlink (lock_path);  /* while still locked: see take_lock */
+      close (self->lock_fd); /* drops the flock */
     }
   g_free (self->path);
   g_free (self->display_name);
@@ -107,26 +107,26 @@ lt_project_set_sqlite_error (GError    **error,
     {
     case SQLITE_FULL:
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_FULL,
-                   _("Could not %s “%s”: the disk is full; the project is as it was before"), doing, display_name);
+                   _ ("Could not %s “%s”: the disk is full; the project is as it was before"), doing, display_name);
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-                   _("Could not %s “%s”: the file is damaged (%s)"), doing, display_name, detail);
+                   _ ("Could not %s “%s”: the file is damaged (%s)"), doing, display_name, detail);
       break;
     case SQLITE_READONLY:
     case SQLITE_PERM:
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_READ_ONLY,
-                   _("Could not %s “%s”: the file is read-only"), doing, display_name);
+                   _ ("Could not %s “%s”: the file is read-only"), doing, display_name);
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_LOCKED,
-                   _("Could not %s “%s”: another program is using it"), doing, display_name);
+                   _ ("Could not %s “%s”: another program is using it"), doing, display_name);
       break;
     default:
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                   _("Could not %s “%s”: %s; the project is as it was before"), doing, display_name, detail);
+                   _ ("Could not %s “%s”: %s; the project is as it was before"), doing, display_name, detail);
       break;
     }
 }
@@ -140,7 +140,7 @@ lt_project_exec (LtProject  *self,
 
   if (rc != SQLITE_OK)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("save"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("save"));
       return FALSE;
     }
   return TRUE;
@@ -156,7 +156,7 @@ lt_project_prepare (LtProject  *self,
 
   if (rc != SQLITE_OK)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
       sqlite3_finalize (stmt);
       return NULL;
     }
@@ -217,7 +217,7 @@ lt_project_check_writable (LtProject *self,
   if (self->read_only)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_READ_ONLY,
-                   _("“%s” is open read-only; changes are not saved"), self->display_name);
+                   _ ("“%s” is open read-only; changes are not saved"), self->display_name);
       return FALSE;
     }
   return TRUE;
@@ -286,7 +286,7 @@ lt_project_collect_rows (LtProject         *self,
   lt_project_release (self, stmt);
   if (rc != SQLITE_DONE)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -353,7 +353,7 @@ open_lock_file (LtProject  *self,
       int saved = errno;
 
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_READ_ONLY,
-                   _("Could not open “%s” for writing: cannot create its lock file (%s); open it read-only"),
+                   _ ("Could not open “%s” for writing: cannot create its lock file (%s); open it read-only"),
                    self->display_name, g_strerror (saved));
       return FALSE;
     }
@@ -365,11 +365,11 @@ open_lock_file (LtProject  *self,
       self->lock_fd = -1;
       if (saved == EWOULDBLOCK)
         g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_LOCKED,
-                     _("“%s” is open in another running instance of Lathe; close it there or open it read-only"),
+                     _ ("“%s” is open in another running instance of Lathe; close it there or open it read-only"),
                      self->display_name);
       else
         g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                     _("Could not lock “%s”: %s"), self->display_name, g_strerror (saved));
+                     _ ("Could not lock “%s”: %s"), self->display_name, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -390,14 +390,13 @@ take_lock (LtProject *self,
 
       if (!open_lock_file (self, lock_path, error))
         return FALSE;
-      if (fstat (self->lock_fd, &held) == 0 && g_stat (lock_path, &named) == 0
-          && held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+      if (fstat (self->lock_fd, &held) == 0 && g_stat (lock_path, &named) == 0 && held.st_ino == named.st_ino && held.st_dev == named.st_dev)
         return TRUE;
       close (self->lock_fd);
       self->lock_fd = -1;
     }
   g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_LOCKED,
-               _("Could not lock “%s”: its lock file keeps changing"), self->display_name);
+               _ ("Could not lock “%s”: its lock file keeps changing"), self->display_name);
   return FALSE;
 }
 
@@ -421,7 +420,7 @@ open_database (const char *path,
       sqlite3_busy_timeout (db, 2000);
       return db;
     }
-  lt_project_set_sqlite_error (error, display_name, db, rc, _("open"));
+  lt_project_set_sqlite_error (error, display_name, db, rc, _ ("open"));
   sqlite3_close_v2 (db);
   return NULL;
 }
@@ -441,7 +440,7 @@ has_sqlite_header (const char *path,
       int saved = errno;
 
       g_set_error (error, LT_PROJECT_ERROR, saved == ENOENT ? LT_PROJECT_ERROR_NOT_FOUND : LT_PROJECT_ERROR_IO,
-                   _("Could not open “%s”: %s"), display_name, g_strerror (saved));
+                   _ ("Could not open “%s”: %s"), display_name, g_strerror (saved));
       return FALSE;
     }
   n = fread (header, 1, sizeof header, file);
@@ -449,7 +448,7 @@ has_sqlite_header (const char *path,
   if (n != sizeof header || memcmp (header, magic, sizeof magic) != 0)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_NOT_A_PROJECT,
-                   _("“%s” is not a Lathe project: it is not an SQLite database"), display_name);
+                   _ ("“%s” is not a Lathe project: it is not an SQLite database"), display_name);
       return FALSE;
     }
   return TRUE;
@@ -478,7 +477,7 @@ lt_project_open (const char        *path,
       if (!is_writable (self->path) || !is_writable (folder))
         {
           g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_READ_ONLY,
-                       _("“%s” is read-only (the file or its folder cannot be written); open it read-only to view it"),
+                       _ ("“%s” is read-only (the file or its folder cannot be written); open it read-only to view it"),
                        self->display_name);
           return NULL;
         }
@@ -497,9 +496,7 @@ lt_project_open (const char        *path,
     return NULL;
   if (!lt_project_schema_check (self->db, self->display_name, self->read_only, error))
     return NULL;
-  if (!self->read_only
-      && (!lt_project_exec (self, "PRAGMA synchronous = NORMAL", error)
-          || !lt_project_exec (self, "PRAGMA journal_mode = WAL", error)))
+  if (!self->read_only && (!lt_project_exec (self, "PRAGMA synchronous = NORMAL", error) || !lt_project_exec (self, "PRAGMA journal_mode = WAL", error)))
     return NULL;
   if (!lt_project_exec (self, "PRAGMA foreign_keys = ON", error))
     return NULL;
@@ -516,15 +513,15 @@ store_model (sqlite3    *db,
              GError    **error)
 {
   g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *model_name = g_filename_display_name (model_path);
-  g_autofree char *absolute = g_canonicalize_filename (model_path, NULL);
+  g_autofree char   *model_name = g_filename_display_name (model_path);
+  g_autofree char   *absolute = g_canonicalize_filename (model_path, NULL);
   g_autofree guint8 *chunk = NULL;
-  sqlite3_stmt *stmt = NULL;
-  sqlite3_blob *blob = NULL;
-  GStatBuf      st;
-  FILE         *file;
-  gint64        offset = 0;
-  int           rc;
+  sqlite3_stmt      *stmt = NULL;
+  sqlite3_blob      *blob = NULL;
+  GStatBuf           st;
+  FILE              *file;
+  gint64             offset = 0;
+  int                rc;
 
   file = g_fopen (model_path, "rb");
   if (!file || fstat (fileno (file), &st) != 0)
@@ -532,7 +529,7 @@ store_model (sqlite3    *db,
       int saved = errno;
 
       g_set_error (error, LT_PROJECT_ERROR, saved == ENOENT ? LT_PROJECT_ERROR_NOT_FOUND : LT_PROJECT_ERROR_IO,
-                   _("Could not read the model “%s”: %s"), model_name, g_strerror (saved));
+                   _ ("Could not read the model “%s”: %s"), model_name, g_strerror (saved));
       if (file)
         fclose (file);
       return FALSE;
@@ -542,7 +539,7 @@ store_model (sqlite3    *db,
       g_autofree char *size = g_format_size_full ((guint64) st.st_size, G_FORMAT_SIZE_LONG_FORMAT);
 
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-                   _("The model “%s” is too large to embed in a project (%s)"), model_name, size);
+                   _ ("The model “%s” is too large to embed in a project (%s)"), model_name, size);
       fclose (file);
       return FALSE;
     }
@@ -577,14 +574,14 @@ store_model (sqlite3    *db,
   sqlite3_blob_close (blob);
   if (rc != SQLITE_OK)
     {
-      lt_project_set_sqlite_error (error, display_name, db, rc, _("create"));
+      lt_project_set_sqlite_error (error, display_name, db, rc, _ ("create"));
       fclose (file);
       return FALSE;
     }
   if (ferror (file) || offset != st.st_size)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                   _("Could not read the model “%s”: it changed or could not be read while being stored"), model_name);
+                   _ ("Could not read the model “%s”: it changed or could not be read while being stored"), model_name);
       fclose (file);
       return FALSE;
     }
@@ -599,7 +596,7 @@ store_model (sqlite3    *db,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK)
     {
-      lt_project_set_sqlite_error (error, display_name, db, rc, _("create"));
+      lt_project_set_sqlite_error (error, display_name, db, rc, _ ("create"));
       return FALSE;
     }
   return TRUE;
@@ -613,15 +610,15 @@ lt_project_create (const char *path,
 {
   g_autofree char *display_name = g_filename_display_name (path);
   g_autofree char *temp_path = g_strdup_printf ("%s.new-%d", path, (int) getpid ());
-  sqlite3 *db;
-  gboolean ok;
+  sqlite3         *db;
+  gboolean         ok;
 
   g_return_val_if_fail (path != NULL && model_path != NULL, NULL);
 
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-                   _("Could not create “%s”: the file already exists"), display_name);
+                   _ ("Could not create “%s”: the file already exists"), display_name);
       return NULL;
     }
   /* Built under a temporary name in rollback-journal mode, then linked into
@@ -637,7 +634,7 @@ lt_project_create (const char *path,
       ok = ok && store_model (db, display_name, model_path, embed_model, error);
       if (ok && sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         {
-          lt_project_set_sqlite_error (error, display_name, db, sqlite3_errcode (db), _("create"));
+          lt_project_set_sqlite_error (error, display_name, db, sqlite3_errcode (db), _ ("create"));
           ok = FALSE;
         }
     }
@@ -647,7 +644,7 @@ lt_project_create (const char *path,
       int saved = errno;
 
       g_set_error (error, LT_PROJECT_ERROR, saved == EEXIST ? LT_PROJECT_ERROR_INVALID : LT_PROJECT_ERROR_IO,
-                   _("Could not create “%s”: %s"), display_name, g_strerror (saved));
+                   _ ("Could not create “%s”: %s"), display_name, g_strerror (saved));
       ok = FALSE;
     }
   g_unlink (temp_path);
@@ -686,13 +683,13 @@ lt_project_check_integrity (LtProject *self,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("check"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("check"));
       return FALSE;
     }
   if (problems->len > 0)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-                   _("“%s” is damaged: %s"), self->display_name, problems->str);
+                   _ ("“%s” is damaged: %s"), self->display_name, problems->str);
       return FALSE;
     }
   return TRUE;
@@ -729,7 +726,7 @@ lt_project_get_model (LtProject *self,
   if (local_error)
     g_propagate_error (error, g_steal_pointer (&local_error));
   else if (!model)
-    g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID, _("“%s” records no model"), self->display_name);
+    g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID, _ ("“%s” records no model"), self->display_name);
   return model;
 }
 
@@ -740,25 +737,25 @@ lt_project_extract_model (LtProject  *self,
 {
   g_autoptr (LtProjectModel) model = lt_project_get_model (self, error);
   g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *temp_path = g_strconcat (dest_path, ".part", NULL);
-  g_autofree char *dest_name = g_filename_display_name (dest_path);
+  g_autofree char   *temp_path = g_strconcat (dest_path, ".part", NULL);
+  g_autofree char   *dest_name = g_filename_display_name (dest_path);
   g_autofree guint8 *chunk = NULL;
-  sqlite3_blob *blob = NULL;
-  FILE         *out;
-  int           size, rc, saved = 0;
+  sqlite3_blob      *blob = NULL;
+  FILE              *out;
+  int                size, rc, saved = 0;
 
   if (!model)
     return FALSE;
   if (!model->embedded)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-                   _("“%s” does not embed its model"), self->display_name);
+                   _ ("“%s” does not embed its model"), self->display_name);
       return FALSE;
     }
   rc = sqlite3_blob_open (self->db, "main", "model", "data", 1, 0, &blob);
   if (rc != SQLITE_OK)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
       return FALSE;
     }
   out = g_fopen (temp_path, "wb");
@@ -767,7 +764,7 @@ lt_project_extract_model (LtProject  *self,
       saved = errno;
       sqlite3_blob_close (blob);
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                   _("Could not write “%s”: %s"), dest_name, g_strerror (saved));
+                   _ ("Could not write “%s”: %s"), dest_name, g_strerror (saved));
       return FALSE;
     }
   size = sqlite3_blob_bytes (blob);
@@ -789,18 +786,18 @@ lt_project_extract_model (LtProject  *self,
     saved = errno;
 
   if (rc != SQLITE_OK)
-    lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
+    lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
   else if (saved != 0)
     g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                 _("Could not write “%s”: %s"), dest_name, g_strerror (saved));
+                 _ ("Could not write “%s”: %s"), dest_name, g_strerror (saved));
   else if (g_strcmp0 (g_checksum_get_string (checksum), model->sha256) != 0)
     g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-                 _("The model embedded in “%s” does not match its recorded SHA-256"), self->display_name);
+                 _ ("The model embedded in “%s” does not match its recorded SHA-256"), self->display_name);
   else if (g_rename (temp_path, dest_path) != 0)
     {
       saved = errno;
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                   _("Could not write “%s”: %s"), dest_name, g_strerror (saved));
+                   _ ("Could not write “%s”: %s"), dest_name, g_strerror (saved));
     }
   else
     return TRUE;

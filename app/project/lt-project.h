@@ -70,7 +70,7 @@ typedef struct
 {
   char                *tensor;
   LtProjectSection     section;
-  gboolean             is_float;   /* float override (e.g. float16) instead of integer */
+  gboolean             is_float; /* float override (e.g. float16) instead of integer */
   guint                bitwidth;
   LtProjectGranularity granularity;
   int                  axis;       /* channel axis; -1 for per-tensor */
@@ -93,8 +93,8 @@ typedef struct
 /* The model a project is about. */
 typedef struct
 {
-  char    *path;     /* as given at creation, absolute */
-  char    *sha256;   /* lowercase hex */
+  char    *path;   /* as given at creation, absolute */
+  char    *sha256; /* lowercase hex */
   guint64  size;
   gboolean embedded; /* the bytes are stored in the project */
 } LtProjectModel;
@@ -156,7 +156,7 @@ typedef enum
 typedef struct
 {
   gint64             id;
-  char              *time;     /* UTC ISO 8601 */
+  char              *time; /* UTC ISO 8601 */
   char              *user;
   char              *action;   /* "edit", "undo" or "redo" */
   char              *kind;     /* "encoding", "encodings", "placements", "backend-config", … */
@@ -235,18 +235,18 @@ gboolean lt_project_extract_model (LtProject  *self,
 /* Encodings.  Setting one or a batch is one edit; an `encoding` of a tensor
  * and section that already has one replaces it. `kind` names the edit in the
  * log (e.g. "encoding", "import-encodings"). */
-gboolean   lt_project_set_encodings (LtProject                *self,
-                                     const char               *kind,
-                                     const LtProjectEncoding **encodings,
-                                     guint                     n_encodings,
-                                     GError                  **error);
-gboolean   lt_project_set_encoding (LtProject               *self,
-                                    const LtProjectEncoding *encoding,
-                                    GError                 **error);
-gboolean   lt_project_remove_encoding (LtProject       *self,
-                                       const char      *tensor,
-                                       LtProjectSection section,
-                                       GError         **error);
+gboolean lt_project_set_encodings (LtProject                *self,
+                                   const char               *kind,
+                                   const LtProjectEncoding **encodings,
+                                   guint                     n_encodings,
+                                   GError                  **error);
+gboolean lt_project_set_encoding (LtProject               *self,
+                                  const LtProjectEncoding *encoding,
+                                  GError                 **error);
+gboolean lt_project_remove_encoding (LtProject       *self,
+                                     const char      *tensor,
+                                     LtProjectSection section,
+                                     GError         **error);
 /* NULL without an error when the tensor has no encoding. */
 LtProjectEncoding *lt_project_get_encoding (LtProject       *self,
                                             const char      *tensor,
@@ -291,13 +291,13 @@ GPtrArray *lt_project_get_statistics (LtProject *self,
                                       GError   **error);
 
 /* Analysis and profile results: a labelled set of metrics. */
-gboolean   lt_project_add_results (LtProject              *self,
-                                   LtProjectResultsKind    kind,
-                                   const char             *label,
-                                   const LtProjectMetric **metrics,
-                                   guint                   n_metrics,
-                                   gint64                 *id,
-                                   GError                **error);
+gboolean lt_project_add_results (LtProject              *self,
+                                 LtProjectResultsKind    kind,
+                                 const char             *label,
+                                 const LtProjectMetric **metrics,
+                                 guint                   n_metrics,
+                                 gint64                 *id,
+                                 GError                **error);
 /* The metrics of the latest run of `kind` (empty when none). */
 GPtrArray *lt_project_get_latest_results (LtProject           *self,
                                           LtProjectResultsKind kind,
@@ -315,15 +315,15 @@ GPtrArray *lt_project_list_exports (LtProject *self,
 GPtrArray *lt_project_list_edits (LtProject *self,
                                   GError   **error);
 /* The id of the last edit made (an edit, undo or redo), 0 when none. */
-gint64     lt_project_get_last_edit_id (LtProject *self);
-gboolean   lt_project_can_undo (LtProject *self);
-gboolean   lt_project_can_redo (LtProject *self);
+gint64   lt_project_get_last_edit_id (LtProject *self);
+gboolean lt_project_can_undo (LtProject *self);
+gboolean lt_project_can_redo (LtProject *self);
 /* Undo the latest applied edit / redo the earliest undone one; each is one
  * transaction and one log entry.  NOTHING_TO_UNDO / NOTHING_TO_REDO. */
-gboolean   lt_project_undo (LtProject *self,
-                            GError   **error);
-gboolean   lt_project_redo (LtProject *self,
-                            GError   **error);
+gboolean lt_project_undo (LtProject *self,
+                          GError   **error);
+gboolean lt_project_redo (LtProject *self,
+                          GError   **error);
 
 const char *lt_project_section_to_string (LtProjectSection section);
 

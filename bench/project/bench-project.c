@@ -68,7 +68,7 @@ check_sql (sqlite3    *db,
 static LtProjectEncoding *
 make_encoding (guint i)
 {
-  g_autofree char *name = g_strdup_printf ("/model/block%u/conv/Conv_output_0", i);
+  g_autofree char   *name = g_strdup_printf ("/model/block%u/conv/Conv_output_0", i);
   LtProjectEncoding *e = lt_project_encoding_new (name, LT_PROJECT_SECTION_ACTIVATION, 1);
 
   e->scale[0] = 0.01f + (float) i * 1e-6f;
@@ -80,7 +80,7 @@ static LtProjectTensorStats *
 make_stats (guint i,
             guint n_bins)
 {
-  g_autofree char *name = g_strdup_printf ("/model/block%u/conv/Conv_output_0", i);
+  g_autofree char      *name = g_strdup_printf ("/model/block%u/conv/Conv_output_0", i);
   LtProjectTensorStats *s = lt_project_tensor_stats_new (name, n_bins);
 
   s->min = -1.0 - i;
@@ -100,12 +100,11 @@ floor_open (const char *path)
   sqlite3 *db = NULL;
 
   check_sql (db, sqlite3_open (path, &db), "open floor");
-  check_sql (db, sqlite3_exec (db,
-                               "PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL;"
-                               "CREATE TABLE IF NOT EXISTS enc (tensor TEXT, section INTEGER, bw INTEGER, scale BLOB, offset BLOB,"
-                               " PRIMARY KEY (tensor, section)) WITHOUT ROWID;"
-                               "CREATE TABLE IF NOT EXISTS stats (run INTEGER, tensor TEXT, min REAL, max REAL, bins BLOB,"
-                               " PRIMARY KEY (run, tensor)) WITHOUT ROWID;",
+  check_sql (db, sqlite3_exec (db, "PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL;"
+                                   "CREATE TABLE IF NOT EXISTS enc (tensor TEXT, section INTEGER, bw INTEGER, scale BLOB, offset BLOB,"
+                                   " PRIMARY KEY (tensor, section)) WITHOUT ROWID;"
+                                   "CREATE TABLE IF NOT EXISTS stats (run INTEGER, tensor TEXT, min REAL, max REAL, bins BLOB,"
+                                   " PRIMARY KEY (run, tensor)) WITHOUT ROWID;",
                                NULL, NULL, NULL),
              "floor schema");
   return db;
@@ -199,12 +198,12 @@ main (int    argc,
   g_autoptr (GPtrArray) encodings = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_encoding_free);
   g_autoptr (GPtrArray) stats = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_tensor_stats_free);
   LtProjectCalibration run = { 0, "bench", "minmax", "{}", NULL };
-  double edit_ms[N_EDIT_SAMPLES], floor_edit_ms[N_EDIT_SAMPLES], load_ms[N_LOAD_SAMPLES], floor_load_ms[N_LOAD_SAMPLES];
-  double bulk_ms, floor_bulk_ms, t;
-  gint64 run_id = 0;
-  LtProject *project;
-  sqlite3 *db;
-  sqlite3_stmt *enc_stmt = NULL;
+  double               edit_ms[N_EDIT_SAMPLES], floor_edit_ms[N_EDIT_SAMPLES], load_ms[N_LOAD_SAMPLES], floor_load_ms[N_LOAD_SAMPLES];
+  double               bulk_ms, floor_bulk_ms, t;
+  gint64               run_id = 0;
+  LtProject           *project;
+  sqlite3             *db;
+  sqlite3_stmt        *enc_stmt = NULL;
 
   check (dir != NULL, error, "temporary folder");
   check (g_file_set_contents (model, "not a real model, only hashed", -1, &error), error, "model");
@@ -276,7 +275,7 @@ main (int    argc,
 
   {
     g_autofree char *lock = g_strconcat (path, ".lock", NULL);
-    const char *suffixes[] = { "", "-wal", "-shm" };
+    const char      *suffixes[] = { "", "-wal", "-shm" };
 
     for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
       {

@@ -63,7 +63,7 @@ project_test_create (const char *dir,
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autofree char *model = project_test_model_path ();
-  LtProject *project = lt_project_create (path, model, embed, &error);
+  LtProject       *project = lt_project_create (path, model, embed, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (project);

@@ -34,7 +34,7 @@ run_cli (char      **out,
 static void
 test_new_show_info (void)
 {
-  char *dir = project_test_dir_new ();
+  char            *dir = project_test_dir_new ();
   g_autofree char *path = g_build_filename (dir, "cli.lathe", NULL);
   g_autofree char *model = project_test_model_path ();
   g_autofree char *out = NULL, *err = NULL;
@@ -71,8 +71,8 @@ static void
 test_log_undo_redo (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
-  LtProject *project = project_test_create (dir, "edits.lathe", FALSE);
+  char            *dir = project_test_dir_new ();
+  LtProject       *project = project_test_create (dir, "edits.lathe", FALSE);
   g_autofree char *path = g_strdup (lt_project_get_path (project));
   g_autoptr (LtProjectEncoding) e8 = project_test_encoding ("conv3_out", 0);
   g_autoptr (LtProjectEncoding) e16 = lt_project_encoding_copy (e8);

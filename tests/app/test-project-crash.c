@@ -89,15 +89,15 @@ edit_exists (sqlite3 *db,
 static void
 test_sigkill (void)
 {
-  const char *env = g_getenv ("LATHE_CRASH_TRIALS");
-  guint       n_trials = env ? (guint) g_ascii_strtoull (env, NULL, 10) : 200;
-  char       *dir = project_test_dir_new ();
-  LtProject  *project = project_test_create (dir, "crash.lathe", FALSE);
+  const char      *env = g_getenv ("LATHE_CRASH_TRIALS");
+  guint            n_trials = env ? (guint) g_ascii_strtoull (env, NULL, 10) : 200;
+  char            *dir = project_test_dir_new ();
+  LtProject       *project = project_test_create (dir, "crash.lathe", FALSE);
   g_autofree char *path = g_strdup (lt_project_get_path (project));
-  GRand      *rand = g_rand_new_with_seed (4242);
-  guint32     next_counter = 1;
-  guint64     n_reported = 0;
-  guint       n_killed_mid_run = 0;
+  GRand           *rand = g_rand_new_with_seed (4242);
+  guint32          next_counter = 1;
+  guint64          n_reported = 0;
+  guint            n_killed_mid_run = 0;
 
   g_object_unref (project);
   for (guint trial = 0; trial < n_trials; trial++)
@@ -163,7 +163,7 @@ test_sigkill (void)
       sqlite3_close (db);
       if (n > 0)
         {
-          const Report *r = &reports[n - 1];
+          const Report    *r = &reports[n - 1];
           g_autofree char *name = g_strdup_printf ("t%u", r->counter % N_TENSORS);
 
           last = lt_project_get_encoding (project, name, LT_PROJECT_SECTION_ACTIVATION, &error);

@@ -13,19 +13,19 @@
 
 typedef struct
 {
-  int fail_code;       /* SQLITE_OK: no failure */
-  int fail_writes;     /* fail xWrite when TRUE */
-  int fail_syncs;      /* fail xSync when TRUE */
-  int writes_left;     /* writes that still succeed before failing */
-  int n_failures;      /* failures injected */
+  int fail_code;   /* SQLITE_OK: no failure */
+  int fail_writes; /* fail xWrite when TRUE */
+  int fail_syncs;  /* fail xSync when TRUE */
+  int writes_left; /* writes that still succeed before failing */
+  int n_failures;  /* failures injected */
 } Faults;
 
 static Faults faults;
 
 typedef struct
 {
-  sqlite3_file        base;
-  sqlite3_file       *real; /* follows this struct in the same allocation */
+  sqlite3_file  base;
+  sqlite3_file *real; /* follows this struct in the same allocation */
 } ShimFile;
 
 static sqlite3_vfs *real_vfs;
@@ -89,14 +89,14 @@ shim_sync (sqlite3_file *file,
   return shim->real->pMethods->xSync (shim->real, flags);
 }
 
-#define FORWARD(name, signature, call)              \
-  static int shim_##name signature                 \
-  {                                                 \
-    ShimFile *shim = (ShimFile *) file;             \
-    return shim->real->pMethods->x##call;           \
+#define FORWARD(name, signature, call)    \
+  static int shim_##name signature        \
+  {                                       \
+    ShimFile *shim = (ShimFile *) file;   \
+    return shim->real->pMethods->x##call; \
   }
 
-FORWARD (file_size, (sqlite3_file * file, sqlite3_int64 * size), FileSize (shim->real, size))
+FORWARD (file_size, (sqlite3_file * file, sqlite3_int64 *size), FileSize (shim->real, size))
 FORWARD (lock, (sqlite3_file * file, int level), Lock (shim->real, level))
 FORWARD (unlock, (sqlite3_file * file, int level), Unlock (shim->real, level))
 FORWARD (check_reserved_lock, (sqlite3_file * file, int *out), CheckReservedLock (shim->real, out))
@@ -119,11 +119,24 @@ shim_shm_barrier (sqlite3_file *file)
 
 static const sqlite3_io_methods shim_methods = {
   3,
-  shim_close, shim_read, shim_write, shim_truncate, shim_sync, shim_file_size,
-  shim_lock, shim_unlock, shim_check_reserved_lock, shim_file_control,
-  shim_sector_size, shim_device_characteristics,
-  shim_shm_map, shim_shm_lock, shim_shm_barrier, shim_shm_unmap,
-  shim_fetch, shim_unfetch,
+  shim_close,
+  shim_read,
+  shim_write,
+  shim_truncate,
+  shim_sync,
+  shim_file_size,
+  shim_lock,
+  shim_unlock,
+  shim_check_reserved_lock,
+  shim_file_control,
+  shim_sector_size,
+  shim_device_characteristics,
+  shim_shm_map,
+  shim_shm_lock,
+  shim_shm_barrier,
+  shim_shm_unmap,
+  shim_fetch,
+  shim_unfetch,
 };
 
 static int
@@ -206,8 +219,8 @@ fail_each_write (int code,
                  int expected_error)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
-  LtProject *project = project_test_create (dir, "failing.lathe", FALSE);
+  char            *dir = project_test_dir_new ();
+  LtProject       *project = project_test_create (dir, "failing.lathe", FALSE);
   g_autofree char *path = g_strdup (lt_project_get_path (project));
   g_autoptr (LtProjectEncoding) before = project_test_encoding ("conv3_out", 5);
   g_autoptr (LtProjectEncoding) after = lt_project_encoding_copy (before);
@@ -279,7 +292,7 @@ static void
 test_calibration_io_error (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
+  char      *dir = project_test_dir_new ();
   LtProject *project = project_test_create (dir, "calibration.lathe", FALSE);
   g_autoptr (GPtrArray) stats = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_tensor_stats_free);
   g_autoptr (GPtrArray) runs = NULL;
@@ -308,10 +321,10 @@ static void
 test_create_sync_error (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
+  char            *dir = project_test_dir_new ();
   g_autofree char *path = g_build_filename (dir, "new.lathe", NULL);
   g_autofree char *model = project_test_model_path ();
-  GDir *listing;
+  GDir            *listing;
 
   arm (SQLITE_IOERR, FALSE, 0);
   g_assert_null (lt_project_create (path, model, TRUE, &error));

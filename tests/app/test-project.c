@@ -36,7 +36,7 @@ reopen (LtProject *project)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_strdup (lt_project_get_path (project));
-  LtProject *again;
+  LtProject       *again;
 
   g_object_unref (project);
   again = lt_project_open (path, LT_PROJECT_OPEN_DEFAULT, &error);
@@ -48,14 +48,14 @@ static void
 test_round_trip_model (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
+  char            *dir = project_test_dir_new ();
   g_autofree char *model_path = project_test_model_path ();
   g_autofree char *copy_path = g_build_filename (dir, "extracted.onnx", NULL);
   g_autofree char *model_bytes = NULL, *copy_bytes = NULL;
   g_autofree char *sha = NULL;
-  gsize model_size, copy_size;
-  LtProject *embedded = project_test_create (dir, "embedded.lathe", TRUE);
-  LtProject *plain = project_test_create (dir, "plain.lathe", FALSE);
+  gsize            model_size, copy_size;
+  LtProject       *embedded = project_test_create (dir, "embedded.lathe", TRUE);
+  LtProject       *plain = project_test_create (dir, "plain.lathe", FALSE);
   g_autoptr (LtProjectModel) info = NULL;
   g_autoptr (LtProjectModel) plain_info = NULL;
 
@@ -90,23 +90,23 @@ static void
 test_round_trip_edits (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
+  char      *dir = project_test_dir_new ();
   LtProject *project = project_test_create (dir, "edits.lathe", FALSE);
   g_autoptr (GPtrArray) expected = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_encoding_free);
   g_autoptr (GPtrArray) encodings = NULL;
   g_autoptr (GPtrArray) placements = NULL;
   g_autoptr (GPtrArray) edits = NULL;
-  g_autofree char *config = NULL;
-  const char *config_json = "{\"htp_config\": {\"vtcm_mb\": 8}}";
-  LtProjectPlacement conv1 = { "conv1", "htp", FALSE }, conv2 = { "conv2", "gpu", TRUE };
+  g_autofree char          *config = NULL;
+  const char               *config_json = "{\"htp_config\": {\"vtcm_mb\": 8}}";
+  LtProjectPlacement        conv1 = { "conv1", "htp", FALSE }, conv2 = { "conv2", "gpu", TRUE };
   const LtProjectPlacement *batch[] = { &conv1, &conv2 };
-  ChangeLog log = { 0 };
+  ChangeLog                 log = { 0 };
 
   g_signal_connect (project, "changed", G_CALLBACK (on_changed), &log);
   /* every granularity, both sections, int and float, 8 and 16 bit */
   for (guint32 seed = 0; seed < 128; seed += 7)
     {
-      g_autofree char *name = g_strdup_printf ("tensor/%u", seed);
+      g_autofree char   *name = g_strdup_printf ("tensor/%u", seed);
       LtProjectEncoding *encoding = project_test_encoding (name, seed);
 
       g_assert_true (lt_project_set_encoding (project, encoding, &error));
@@ -169,18 +169,18 @@ static void
 test_round_trip_measurements (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
+  char      *dir = project_test_dir_new ();
   LtProject *project = project_test_create (dir, "measured.lathe", FALSE);
   g_autoptr (GPtrArray) stats = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_tensor_stats_free);
   g_autoptr (GPtrArray) runs = NULL, loaded = NULL, analysis = NULL, profile = NULL, exports = NULL;
-  LtProjectCalibration run = { 0, "imagenet-val-500", "percentile", "{\"percentile\": 99.99}", NULL };
-  LtProjectMetric sqnr = { "conv1_out", "sqnr_db", 31.5 }, latency = { "conv1", "latency_us", 12.25 };
+  LtProjectCalibration   run = { 0, "imagenet-val-500", "percentile", "{\"percentile\": 99.99}", NULL };
+  LtProjectMetric        sqnr = { "conv1_out", "sqnr_db", 31.5 }, latency = { "conv1", "latency_us", 12.25 };
   const LtProjectMetric *analysis_set[] = { &sqnr }, *profile_set[] = { &latency };
-  gint64 run_id = 0, results_id = 0;
+  gint64                 run_id = 0, results_id = 0;
 
   for (guint t = 0; t < 3; t++)
     {
-      g_autofree char *name = g_strdup_printf ("act%u", t);
+      g_autofree char      *name = g_strdup_printf ("act%u", t);
       LtProjectTensorStats *s = lt_project_tensor_stats_new (name, 256);
 
       s->min = -1.5 * t;
@@ -271,7 +271,7 @@ state_of_project (LtProject *project)
   g_autoptr (GPtrArray) encodings = lt_project_list_encodings (project, &error);
   g_autoptr (GPtrArray) placements = lt_project_list_placements (project, &error);
   g_autofree char *config = lt_project_get_backend_config (project, &error);
-  GHashTable *state = state_new ();
+  GHashTable      *state = state_new ();
 
   g_assert_no_error (error);
   for (guint i = 0; i < encodings->len; i++)
@@ -312,10 +312,10 @@ test_undo_redo_model (void)
   static const char *const backends[] = { "htp", "gpu", "cpu" };
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) history = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
-  GRand *rand = g_rand_new_with_seed (20261124);
-  char *dir = project_test_dir_new ();
+  GRand     *rand = g_rand_new_with_seed (20261124);
+  char      *dir = project_test_dir_new ();
   LtProject *project = project_test_create (dir, "undo.lathe", FALSE);
-  guint cursor = 0, n_undo = 0, n_redo = 0;
+  guint      cursor = 0, n_undo = 0, n_redo = 0;
 
   g_ptr_array_add (history, state_new ());
   for (guint step = 0; step < 600; step++)
@@ -437,12 +437,12 @@ static void
 test_undo_is_logged (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
+  char      *dir = project_test_dir_new ();
   LtProject *project = project_test_create (dir, "audit.lathe", FALSE);
   g_autoptr (LtProjectEncoding) e8 = project_test_encoding ("conv3_out", 0);
   g_autoptr (LtProjectEncoding) e16 = lt_project_encoding_copy (e8);
   g_autoptr (GPtrArray) edits = NULL;
-  ChangeLog log = { 0 };
+  ChangeLog            log = { 0 };
   const LtProjectEdit *undo;
 
   e16->bitwidth = 16;
@@ -481,10 +481,10 @@ static void
 test_invalid_edits (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
+  char      *dir = project_test_dir_new ();
   LtProject *project = project_test_create (dir, "invalid.lathe", FALSE);
   g_autoptr (LtProjectEncoding) empty = lt_project_encoding_new ("conv1_out", LT_PROJECT_SECTION_ACTIVATION, 0);
-  LtProjectPlacement npu = { "conv1", "npu", FALSE };
+  LtProjectPlacement        npu = { "conv1", "npu", FALSE };
   const LtProjectPlacement *batch[] = { &npu };
 
   g_assert_false (lt_project_set_encoding (project, empty, &error));
@@ -519,7 +519,7 @@ assert_open_fails (const char        *path,
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *base = g_path_get_basename (path);
-  LtProject *project = lt_project_open (path, flags, &error);
+  LtProject       *project = lt_project_open (path, flags, &error);
 
   g_assert_null (project);
   g_assert_error (error, LT_PROJECT_ERROR, code);
@@ -541,15 +541,15 @@ static void
 test_bad_files (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
+  char            *dir = project_test_dir_new ();
   g_autofree char *random_path = g_build_filename (dir, "random.lathe", NULL);
   g_autofree char *other_path = g_build_filename (dir, "other.lathe", NULL);
   g_autofree char *empty_path = g_build_filename (dir, "empty.lathe", NULL);
   g_autofree char *missing_path = g_build_filename (dir, "missing.lathe", NULL);
   g_autofree char *model_path = project_test_model_path ();
-  GRand *rand = g_rand_new_with_seed (7);
-  guint8 noise[8192];
-  LtProject *project;
+  GRand           *rand = g_rand_new_with_seed (7);
+  guint8           noise[8192];
+  LtProject       *project;
 
   for (gsize i = 0; i < sizeof noise; i++)
     noise[i] = (guint8) g_rand_int (rand);
@@ -610,11 +610,11 @@ static void
 test_corrupt_page (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
-  LtProject *project = project_test_create (dir, "corrupt.lathe", FALSE);
-  g_autofree char *path = g_strdup (lt_project_get_path (project));
+  char              *dir = project_test_dir_new ();
+  LtProject         *project = project_test_create (dir, "corrupt.lathe", FALSE);
+  g_autofree char   *path = g_strdup (lt_project_get_path (project));
   g_autofree guint8 *bytes = NULL;
-  gsize size, page_size = 4096, flipped = 0;
+  gsize              size, page_size = 4096, flipped = 0;
 
   for (guint32 i = 0; i < 300; i++)
     {
@@ -651,11 +651,11 @@ static void
 test_read_only (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
+  char            *dir = project_test_dir_new ();
   g_autofree char *sub = g_build_filename (dir, "locked-folder", NULL);
   g_autoptr (LtProjectEncoding) e = project_test_encoding ("conv1_out", 3);
   g_autoptr (LtProjectEncoding) again = NULL;
-  LtProject *project = project_test_create (dir, "ro.lathe", FALSE);
+  LtProject       *project = project_test_create (dir, "ro.lathe", FALSE);
   g_autofree char *path = g_strdup (lt_project_get_path (project));
   g_autofree char *moved = g_build_filename (sub, "ro.lathe", NULL);
 
@@ -714,10 +714,10 @@ static void
 test_migrate_older (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
+  char            *dir = project_test_dir_new ();
   g_autofree char *path = g_build_filename (dir, "old.lathe", NULL);
   g_autofree char *set_id = g_strdup_printf ("PRAGMA application_id = %d;", LT_PROJECT_APPLICATION_ID);
-  LtProject *project;
+  LtProject       *project;
 
   sql (path, set_id);
   project = lt_project_open (path, LT_PROJECT_OPEN_READ_ONLY, &error);
@@ -737,10 +737,10 @@ static void
 test_hostile_trigger (void)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = project_test_dir_new ();
-  LtProject *project = project_test_create (dir, "hostile.lathe", FALSE);
-  g_autofree char *path = g_strdup (lt_project_get_path (project));
-  LtProjectPlacement conv1 = { "conv1", "gpu", TRUE };
+  char                     *dir = project_test_dir_new ();
+  LtProject                *project = project_test_create (dir, "hostile.lathe", FALSE);
+  g_autofree char          *path = g_strdup (lt_project_get_path (project));
+  LtProjectPlacement        conv1 = { "conv1", "gpu", TRUE };
   const LtProjectPlacement *batch[] = { &conv1 };
 
   g_object_unref (project);
