@@ -16,7 +16,7 @@ lt_cli_add_project_option (GOptionContext *context,
                            char          **project_path)
 {
   const GOptionEntry entries[] = {
-    { "project", 0, 0, G_OPTION_ARG_FILENAME, project_path, N_ ("Take the model from a project file"), N_ ("FILE.lathe") },
+    { "project", 0, 0, G_OPTION_ARG_FILENAME, project_path, N_("Take the model from a project file"), N_("FILE.lathe") },
     { NULL },
   };
 
@@ -76,7 +76,7 @@ load_recorded (LtProject            *project,
       g_autofree char *project_name = g_filename_display_name (lt_project_get_path (project));
 
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-                   _ ("The model “%s” recorded in “%s” has changed since the project was made (SHA-256 differs)"),
+                   _("The model “%s” recorded in “%s” has changed since the project was made (SHA-256 differs)"),
                    name, project_name);
       return FALSE;
     }
@@ -97,7 +97,7 @@ lt_cli_open_model_or_project (const char *model_path,
   if ((model_path != NULL) == (project_path != NULL))
     {
       g_set_error_literal (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-                           _ ("give either a MODEL or --project FILE.lathe"));
+                           _("give either a MODEL or --project FILE.lathe"));
       return FALSE;
     }
   if (model_path)

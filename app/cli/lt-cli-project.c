@@ -30,17 +30,17 @@ project_new (int    argc,
   g_autofree char   *output = NULL;
   gboolean           json = FALSE, embed = FALSE;
   const GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("The project file to create"), N_ ("FILE.lathe") },
-    { "embed", 0, 0, G_OPTION_ARG_NONE, &embed, N_ ("Store the model in the project so that it can travel"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The project file to create"), N_("FILE.lathe") },
+    { "embed", 0, 0, G_OPTION_ARG_NONE, &embed, N_("Store the model in the project so that it can travel"), NULL },
     { NULL },
   };
 
-  context = lt_cli_context_new (_ ("MODEL"), _ ("Create a project file for a model."), &json);
+  context = lt_cli_context_new (_("MODEL"), _("Create a project file for a model."), &json);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!lt_cli_parse (context, &argc, &argv))
     return LT_CLI_EXIT_USAGE;
   if (argc != 2 || !output)
-    return lt_cli_usage (context, _ ("expected one MODEL and -o FILE.lathe"));
+    return lt_cli_usage (context, _("expected one MODEL and -o FILE.lathe"));
 
   project = lt_project_create (output, argv[1], embed, &error);
   if (!project || !(model = lt_project_get_model (project, &error)))
@@ -56,8 +56,8 @@ project_new (int    argc,
       print_json (result);
     }
   else
-    printf (_ ("Created %s for %s (SHA-256 %s%s)\n"), output, model->path, model->sha256,
-            model->embedded ? _ (", embedded") : "");
+    printf (_("Created %s for %s (SHA-256 %s%s)\n"), output, model->path, model->sha256,
+            model->embedded ? _(", embedded") : "");
   return LT_CLI_EXIT_OK;
 }
 
@@ -70,7 +70,7 @@ open_one (int               *argc,
           LtProjectOpenFlags flags,
           int               *status)
 {
-  g_autoptr (GOptionContext) context = lt_cli_context_new (_ ("FILE.lathe"), summary, json);
+  g_autoptr (GOptionContext) context = lt_cli_context_new (_("FILE.lathe"), summary, json);
   g_autoptr (GError) error = NULL;
   LtProject *project;
 
@@ -81,7 +81,7 @@ open_one (int               *argc,
     }
   if (*argc != 2)
     {
-      *status = lt_cli_usage (context, _ ("expected one FILE.lathe"));
+      *status = lt_cli_usage (context, _("expected one FILE.lathe"));
       return NULL;
     }
   project = lt_project_open ((*argv)[1], flags, &error);
@@ -102,7 +102,7 @@ project_show (int    argc,
   gboolean         json = FALSE;
   int              status = LT_CLI_EXIT_OK;
 
-  project = open_one (&argc, &argv, _ ("Show what a project holds."), &json, LT_PROJECT_OPEN_READ_ONLY, &status);
+  project = open_one (&argc, &argv, _("Show what a project holds."), &json, LT_PROJECT_OPEN_READ_ONLY, &status);
   if (!project)
     return status;
   if (!(model = lt_project_get_model (project, &error)) || !(encodings = lt_project_list_encodings (project, &error)) || !(placements = lt_project_list_placements (project, &error)) || !(runs = lt_project_list_calibrations (project, &error)) || !(edits = lt_project_list_edits (project, &error)) || !(exports = lt_project_list_exports (project, &error)))
@@ -129,18 +129,18 @@ project_show (int    argc,
       print_json (result);
       return LT_CLI_EXIT_OK;
     }
-  printf (_ ("Model: %s\n"), model->path);
+  printf (_("Model: %s\n"), model->path);
   {
     g_autofree char *size = g_format_size_full (model->size, G_FORMAT_SIZE_LONG_FORMAT);
 
-    printf (_ ("  SHA-256 %s, %s%s\n"), model->sha256, size, model->embedded ? _ (", embedded") : "");
+    printf (_("  SHA-256 %s, %s%s\n"), model->sha256, size, model->embedded ? _(", embedded") : "");
   }
-  printf (_ ("Encodings: %u\n"), encodings->len);
-  printf (_ ("Placements: %u\n"), placements->len);
-  printf (_ ("Backend configuration: %s\n"), config ? _ ("set") : _ ("none"));
-  printf (_ ("Calibration runs: %u\n"), runs->len);
-  printf (_ ("Exports: %u\n"), exports->len);
-  printf (_ ("Edit log: %u entries\n"), edits->len);
+  printf (_("Encodings: %u\n"), encodings->len);
+  printf (_("Placements: %u\n"), placements->len);
+  printf (_("Backend configuration: %s\n"), config ? _("set") : _("none"));
+  printf (_("Calibration runs: %u\n"), runs->len);
+  printf (_("Exports: %u\n"), exports->len);
+  printf (_("Edit log: %u entries\n"), edits->len);
   return LT_CLI_EXIT_OK;
 }
 
@@ -150,9 +150,9 @@ state_note (const LtProjectEdit *edit)
   switch (edit->state)
     {
     case LT_PROJECT_EDIT_STATE_UNDONE:
-      return _ (" (undone)");
+      return _(" (undone)");
     case LT_PROJECT_EDIT_STATE_DROPPED:
-      return _ (" (undone, no redo)");
+      return _(" (undone, no redo)");
     case LT_PROJECT_EDIT_STATE_APPLIED:
     case LT_PROJECT_EDIT_STATE_RECORD:
     default:
@@ -170,7 +170,7 @@ project_log (int    argc,
   gboolean json = FALSE;
   int      status = LT_CLI_EXIT_OK;
 
-  project = open_one (&argc, &argv, _ ("Print a project's edit log: who changed what, and when."), &json,
+  project = open_one (&argc, &argv, _("Print a project's edit log: who changed what, and when."), &json,
                       LT_PROJECT_OPEN_READ_ONLY, &status);
   if (!project)
     return status;
@@ -203,7 +203,7 @@ project_log (int    argc,
       return LT_CLI_EXIT_OK;
     }
   if (edits->len == 0)
-    printf ("%s\n", _ ("No edits yet."));
+    printf ("%s\n", _("No edits yet."));
   for (guint i = 0; i < edits->len; i++)
     {
       const LtProjectEdit *edit = edits->pdata[i];
@@ -231,7 +231,7 @@ project_step (int      argc,
   gboolean             json = FALSE;
   int                  status = LT_CLI_EXIT_OK;
 
-  project = open_one (&argc, &argv, undo ? _ ("Undo a project's latest edit.") : _ ("Redo a project's latest undone edit."),
+  project = open_one (&argc, &argv, undo ? _("Undo a project's latest edit.") : _("Redo a project's latest undone edit."),
                       &json, LT_PROJECT_OPEN_DEFAULT, &status);
   if (!project)
     return status;
@@ -253,7 +253,7 @@ project_step (int      argc,
       g_autofree char *subjects = g_strjoinv (", ", done->subjects);
       g_autofree char *target = g_strdup_printf ("%" G_GINT64_FORMAT, done->target);
 
-      printf (undo ? _ ("Undid edit %s (%s: %s)\n") : _ ("Redid edit %s (%s: %s)\n"), target, done->kind, subjects);
+      printf (undo ? _("Undid edit %s (%s: %s)\n") : _("Redid edit %s (%s: %s)\n"), target, done->kind, subjects);
     }
   return LT_CLI_EXIT_OK;
 }
@@ -278,18 +278,18 @@ static const struct
   int (*run) (int argc, char **argv);
   const char *summary;
 } subcommands[] = {
-  { "new", project_new, N_ ("Create a project file for a model") },
-  { "show", project_show, N_ ("Show what a project holds") },
-  { "log", project_log, N_ ("Print the edit log (who changed what, and when)") },
-  { "undo", project_undo, N_ ("Undo the latest edit") },
-  { "redo", project_redo, N_ ("Redo the latest undone edit") },
+  { "new", project_new, N_("Create a project file for a model") },
+  { "show", project_show, N_("Show what a project holds") },
+  { "log", project_log, N_("Print the edit log (who changed what, and when)") },
+  { "undo", project_undo, N_("Undo the latest edit") },
+  { "redo", project_redo, N_("Redo the latest undone edit") },
 };
 
 static int
 usage (FILE *out,
        int   status)
 {
-  fprintf (out, "%s\n\n", _ ("Usage: lathe-cli project SUBCOMMAND [OPTION…] ARGUMENT"));
+  fprintf (out, "%s\n\n", _("Usage: lathe-cli project SUBCOMMAND [OPTION…] ARGUMENT"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     fprintf (out, "  %-8s %s\n", subcommands[i].name, _ (subcommands[i].summary));
   return status;
@@ -306,6 +306,6 @@ lt_cli_project (int    argc,
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     if (strcmp (argv[1], subcommands[i].name) == 0)
       return subcommands[i].run (argc - 1, argv + 1);
-  fprintf (stderr, _ ("lathe-cli: unknown project subcommand '%s'\n\n"), argv[1]);
+  fprintf (stderr, _("lathe-cli: unknown project subcommand '%s'\n\n"), argv[1]);
   return usage (stderr, LT_CLI_EXIT_USAGE);
 }

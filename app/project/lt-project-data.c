@@ -318,6 +318,6 @@ lt_project_encoding_from_json (const cJSON     *json,
 
 invalid:
   g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-               _ ("the edit log holds a malformed encoding for tensor “%s”"), tensor);
+               _("the edit log holds a malformed encoding for tensor “%s”"), tensor);
   return NULL;
 }

@@ -61,7 +61,7 @@ malformed (LtProject *self,
            GError   **error)
 {
   g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-               _ ("“%s” holds a malformed edit-log entry"), self->display_name);
+               _("“%s” holds a malformed edit-log entry"), self->display_name);
   return FALSE;
 }
 
@@ -109,7 +109,7 @@ apply_encoding (LtProject   *self,
       sqlite3_bind_blob (stmt, 9, g_bytes_get_data (scale, NULL), (int) g_bytes_get_size (scale), SQLITE_TRANSIENT);
       sqlite3_bind_blob (stmt, 10, g_bytes_get_data (offset, NULL), (int) g_bytes_get_size (offset), SQLITE_TRANSIENT);
     }
-  return lt_project_step_done (self, stmt, _ ("save"), error); /* resets the cached statement */
+  return lt_project_step_done (self, stmt, _("save"), error); /* resets the cached statement */
 }
 
 static gboolean
@@ -142,7 +142,7 @@ apply_placement (LtProject   *self,
       sqlite3_bind_int (stmt, 3, cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (value, "pinned")));
     }
   sqlite3_bind_text (stmt, 1, node, -1, SQLITE_STATIC);
-  return lt_project_step_done (self, stmt, _ ("save"), error); /* resets the cached statement */
+  return lt_project_step_done (self, stmt, _("save"), error); /* resets the cached statement */
 }
 
 static gboolean
@@ -164,7 +164,7 @@ apply_setting (LtProject   *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (cJSON_IsString (value))
     sqlite3_bind_text (stmt, 2, value->valuestring, -1, SQLITE_STATIC);
-  ok = lt_project_step_done (self, stmt, _ ("save"), error);
+  ok = lt_project_step_done (self, stmt, _("save"), error);
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -347,7 +347,7 @@ append_log (LtProject         *self,
   if (target > 0)
     sqlite3_bind_int64 (stmt, 8, target);
   sqlite3_bind_int (stmt, 9, state);
-  ok = lt_project_step_done (self, stmt, _ ("save"), error);
+  ok = lt_project_step_done (self, stmt, _("save"), error);
   sqlite3_finalize (stmt);
   if (ok)
     self->pending_edit_id = sqlite3_last_insert_rowid (self->db);
@@ -416,9 +416,9 @@ step (LtProject *self,
       lt_project_rollback (self);
       if (rc == SQLITE_DONE)
         g_set_error (error, LT_PROJECT_ERROR, undo ? LT_PROJECT_ERROR_NOTHING_TO_UNDO : LT_PROJECT_ERROR_NOTHING_TO_REDO,
-                     undo ? _ ("“%s”: nothing to undo") : _ ("“%s”: nothing to redo"), self->display_name);
+                     undo ? _("“%s”: nothing to undo") : _("“%s”: nothing to redo"), self->display_name);
       else
-        lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
+        lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
       return FALSE;
     }
 
@@ -520,7 +520,7 @@ lt_project_list_edits (LtProject *self,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -542,16 +542,16 @@ check_encoding (const LtProjectEncoding *encoding,
                 GError                 **error)
 {
   if (!encoding->tensor || !*encoding->tensor)
-    return invalid (error, _ ("an encoding has no tensor name%s"), "");
+    return invalid (error, _("an encoding has no tensor name%s"), "");
   if (encoding->n_values == 0 || !encoding->scale || !encoding->offset)
-    return invalid (error, _ ("the encoding of tensor “%s” has no scale"), encoding->tensor);
+    return invalid (error, _("the encoding of tensor “%s” has no scale"), encoding->tensor);
   if (encoding->bitwidth < 1 || encoding->bitwidth > 64)
-    return invalid (error, _ ("the encoding of tensor “%s” has a bit width out of range"), encoding->tensor);
+    return invalid (error, _("the encoding of tensor “%s” has a bit width out of range"), encoding->tensor);
   for (guint i = 0; i < encoding->n_values; i++)
     if (!isfinite (encoding->scale[i]) || encoding->scale[i] <= 0)
-      return invalid (error, _ ("the encoding of tensor “%s” has a scale that is not a positive finite number"), encoding->tensor);
+      return invalid (error, _("the encoding of tensor “%s” has a scale that is not a positive finite number"), encoding->tensor);
   if ((guint) encoding->granularity > LT_PROJECT_GRANULARITY_PER_BLOCK || (guint) encoding->section > LT_PROJECT_SECTION_PARAM || encoding->axis < -1)
-    return invalid (error, _ ("the encoding of tensor “%s” is malformed"), encoding->tensor);
+    return invalid (error, _("the encoding of tensor “%s” is malformed"), encoding->tensor);
   return TRUE;
 }
 
@@ -627,7 +627,7 @@ lt_project_set_placements (LtProject                 *self,
       if (!placements[i]->node || !*placements[i]->node || !placements[i]->backend || !g_strv_contains (backends, placements[i]->backend))
         {
           cJSON_Delete (after);
-          return invalid (error, _ ("the placement of node “%s” names no backend among htp, gpu and cpu"),
+          return invalid (error, _("the placement of node “%s” names no backend among htp, gpu and cpu"),
                           placements[i]->node ? placements[i]->node : "");
         }
       item = cJSON_CreateObject ();
@@ -656,7 +656,7 @@ lt_project_set_backend_config (LtProject  *self,
       if (!cJSON_IsObject (parsed))
         {
           cJSON_Delete (parsed);
-          return invalid (error, _ ("the backend configuration is not a JSON object%s"), "");
+          return invalid (error, _("the backend configuration is not a JSON object%s"), "");
         }
       cJSON_Delete (parsed);
     }

@@ -45,7 +45,7 @@ encoding_from_row (LtProject    *self,
 
 invalid:
   g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-               _ ("“%s” holds a malformed encoding for tensor “%s”"), self->display_name, tensor);
+               _("“%s” holds a malformed encoding for tensor “%s”"), self->display_name, tensor);
   return NULL;
 }
 
@@ -150,13 +150,13 @@ append_run (LtProject         *self,
             GError           **error)
 {
   sqlite3_stmt *insert_item = lt_project_prepare (self, insert_item_sql, error);
-  gboolean      ok = insert_item && lt_project_step_done (self, insert_run, _ ("save"), error);
+  gboolean      ok = insert_item && lt_project_step_done (self, insert_run, _("save"), error);
 
   *run_id = sqlite3_last_insert_rowid (self->db);
   for (guint i = 0; ok && i < n_items; i++)
     {
       bind_item (insert_item, *run_id, items[i]);
-      ok = lt_project_step_done (self, insert_item, _ ("save"), error);
+      ok = lt_project_step_done (self, insert_item, _("save"), error);
     }
   sqlite3_finalize (insert_run);
   sqlite3_finalize (insert_item);
@@ -250,7 +250,7 @@ stats_from_row (LtProject    *self,
   if (n_bytes % sizeof (guint64) != 0)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-                   _ ("“%s” holds a malformed histogram for tensor “%s”"), self->display_name, sqlite3_column_text (stmt, 0));
+                   _("“%s” holds a malformed histogram for tensor “%s”"), self->display_name, sqlite3_column_text (stmt, 0));
       return NULL;
     }
   stats = lt_project_tensor_stats_new ((const char *) sqlite3_column_text (stmt, 0), (guint) (n_bytes / sizeof (guint64)));
@@ -379,7 +379,7 @@ lt_project_add_export (LtProject  *self,
       sqlite3_bind_text (stmt, 1, date, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, destination, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 3, sha256, -1, SQLITE_STATIC);
-      ok = lt_project_step_done (self, stmt, _ ("save"), error);
+      ok = lt_project_step_done (self, stmt, _("save"), error);
     }
   sqlite3_finalize (stmt);
   return lt_project_finish_change (self, ok, "export", subjects, error);

@@ -118,7 +118,7 @@ pragma_int (sqlite3    *db,
     rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      lt_project_set_sqlite_error (error, display_name, db, rc, _ ("read"));
+      lt_project_set_sqlite_error (error, display_name, db, rc, _("read"));
       sqlite3_finalize (stmt);
       return FALSE;
     }
@@ -137,9 +137,9 @@ migrate (sqlite3    *db,
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version + 1);
 
-      if (!exec (db, display_name, "BEGIN IMMEDIATE", _ ("upgrade"), error))
+      if (!exec (db, display_name, "BEGIN IMMEDIATE", _("upgrade"), error))
         return FALSE;
-      if (!exec (db, display_name, migrations[version], _ ("upgrade"), error) || !exec (db, display_name, set_version, _ ("upgrade"), error) || !exec (db, display_name, "COMMIT", _ ("upgrade"), error))
+      if (!exec (db, display_name, migrations[version], _("upgrade"), error) || !exec (db, display_name, set_version, _("upgrade"), error) || !exec (db, display_name, "COMMIT", _("upgrade"), error))
         {
           sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
           return FALSE;
@@ -155,7 +155,7 @@ lt_project_schema_create (sqlite3    *db,
 {
   g_autofree char *set_id = g_strdup_printf ("PRAGMA application_id = %d", LT_PROJECT_APPLICATION_ID);
 
-  return exec (db, display_name, set_id, _ ("create"), error) && migrate (db, display_name, 0, error);
+  return exec (db, display_name, set_id, _("create"), error) && migrate (db, display_name, 0, error);
 }
 
 /* PRAGMA quick_check: the first line it reports when it is not "ok". */
@@ -172,20 +172,20 @@ quick_check (sqlite3    *db,
   if (rc == SQLITE_NOTADB)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_NOT_A_PROJECT,
-                   _ ("“%s” is not a Lathe project: it is not an SQLite database"), display_name);
+                   _("“%s” is not a Lathe project: it is not an SQLite database"), display_name);
       sqlite3_finalize (stmt);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
     {
-      lt_project_set_sqlite_error (error, display_name, db, rc, _ ("check"));
+      lt_project_set_sqlite_error (error, display_name, db, rc, _("check"));
       sqlite3_finalize (stmt);
       return FALSE;
     }
   if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-                   _ ("“%s” is damaged: %s"), display_name, (const char *) sqlite3_column_text (stmt, 0));
+                   _("“%s” is damaged: %s"), display_name, (const char *) sqlite3_column_text (stmt, 0));
       sqlite3_finalize (stmt);
       return FALSE;
     }
@@ -208,10 +208,10 @@ lt_project_schema_check (sqlite3    *db,
     {
       if (application_id == 0 && n_tables == 0)
         g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_NOT_A_PROJECT,
-                     _ ("“%s” is not a Lathe project: it is an empty SQLite database"), display_name);
+                     _("“%s” is not a Lathe project: it is an empty SQLite database"), display_name);
       else
         g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_OTHER_APPLICATION,
-                     _ ("“%s” is not a Lathe project: it is an SQLite database of another application (application_id 0x%08x)"),
+                     _("“%s” is not a Lathe project: it is an SQLite database of another application (application_id 0x%08x)"),
                      display_name, (guint32) application_id);
       return FALSE;
     }
@@ -220,7 +220,7 @@ lt_project_schema_check (sqlite3    *db,
   if (version > LT_PROJECT_SCHEMA_VERSION && !read_only)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_FUTURE_VERSION,
-                   _ ("“%s” was made by a newer version of Lathe (project format %d; this version writes %d); open it read-only to view it"),
+                   _("“%s” was made by a newer version of Lathe (project format %d; this version writes %d); open it read-only to view it"),
                    display_name, (int) version, LT_PROJECT_SCHEMA_VERSION);
       return FALSE;
     }
@@ -229,7 +229,7 @@ lt_project_schema_check (sqlite3    *db,
       if (read_only)
         {
           g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_READ_ONLY,
-                       _ ("“%s” uses an older project format (%d) and must be upgraded, but it is opened read-only"),
+                       _("“%s” uses an older project format (%d) and must be upgraded, but it is opened read-only"),
                        display_name, (int) version);
           return FALSE;
         }

@@ -107,26 +107,26 @@ lt_project_set_sqlite_error (GError    **error,
     {
     case SQLITE_FULL:
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_FULL,
-                   _ ("Could not %s “%s”: the disk is full; the project is as it was before"), doing, display_name);
+                   _("Could not %s “%s”: the disk is full; the project is as it was before"), doing, display_name);
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-                   _ ("Could not %s “%s”: the file is damaged (%s)"), doing, display_name, detail);
+                   _("Could not %s “%s”: the file is damaged (%s)"), doing, display_name, detail);
       break;
     case SQLITE_READONLY:
     case SQLITE_PERM:
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_READ_ONLY,
-                   _ ("Could not %s “%s”: the file is read-only"), doing, display_name);
+                   _("Could not %s “%s”: the file is read-only"), doing, display_name);
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_LOCKED,
-                   _ ("Could not %s “%s”: another program is using it"), doing, display_name);
+                   _("Could not %s “%s”: another program is using it"), doing, display_name);
       break;
     default:
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                   _ ("Could not %s “%s”: %s; the project is as it was before"), doing, display_name, detail);
+                   _("Could not %s “%s”: %s; the project is as it was before"), doing, display_name, detail);
       break;
     }
 }
@@ -140,7 +140,7 @@ lt_project_exec (LtProject  *self,
 
   if (rc != SQLITE_OK)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("save"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("save"));
       return FALSE;
     }
   return TRUE;
@@ -156,7 +156,7 @@ lt_project_prepare (LtProject  *self,
 
   if (rc != SQLITE_OK)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
       sqlite3_finalize (stmt);
       return NULL;
     }
@@ -217,7 +217,7 @@ lt_project_check_writable (LtProject *self,
   if (self->read_only)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_READ_ONLY,
-                   _ ("“%s” is open read-only; changes are not saved"), self->display_name);
+                   _("“%s” is open read-only; changes are not saved"), self->display_name);
       return FALSE;
     }
   return TRUE;
@@ -286,7 +286,7 @@ lt_project_collect_rows (LtProject         *self,
   lt_project_release (self, stmt);
   if (rc != SQLITE_DONE)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -353,7 +353,7 @@ open_lock_file (LtProject  *self,
       int saved = errno;
 
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_READ_ONLY,
-                   _ ("Could not open “%s” for writing: cannot create its lock file (%s); open it read-only"),
+                   _("Could not open “%s” for writing: cannot create its lock file (%s); open it read-only"),
                    self->display_name, g_strerror (saved));
       return FALSE;
     }
@@ -365,11 +365,11 @@ open_lock_file (LtProject  *self,
       self->lock_fd = -1;
       if (saved == EWOULDBLOCK)
         g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_LOCKED,
-                     _ ("“%s” is open in another running instance of Lathe; close it there or open it read-only"),
+                     _("“%s” is open in another running instance of Lathe; close it there or open it read-only"),
                      self->display_name);
       else
         g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                     _ ("Could not lock “%s”: %s"), self->display_name, g_strerror (saved));
+                     _("Could not lock “%s”: %s"), self->display_name, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -396,7 +396,7 @@ take_lock (LtProject *self,
       self->lock_fd = -1;
     }
   g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_LOCKED,
-               _ ("Could not lock “%s”: its lock file keeps changing"), self->display_name);
+               _("Could not lock “%s”: its lock file keeps changing"), self->display_name);
   return FALSE;
 }
 
@@ -420,7 +420,7 @@ open_database (const char *path,
       sqlite3_busy_timeout (db, 2000);
       return db;
     }
-  lt_project_set_sqlite_error (error, display_name, db, rc, _ ("open"));
+  lt_project_set_sqlite_error (error, display_name, db, rc, _("open"));
   sqlite3_close_v2 (db);
   return NULL;
 }
@@ -440,7 +440,7 @@ has_sqlite_header (const char *path,
       int saved = errno;
 
       g_set_error (error, LT_PROJECT_ERROR, saved == ENOENT ? LT_PROJECT_ERROR_NOT_FOUND : LT_PROJECT_ERROR_IO,
-                   _ ("Could not open “%s”: %s"), display_name, g_strerror (saved));
+                   _("Could not open “%s”: %s"), display_name, g_strerror (saved));
       return FALSE;
     }
   n = fread (header, 1, sizeof header, file);
@@ -448,7 +448,7 @@ has_sqlite_header (const char *path,
   if (n != sizeof header || memcmp (header, magic, sizeof magic) != 0)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_NOT_A_PROJECT,
-                   _ ("“%s” is not a Lathe project: it is not an SQLite database"), display_name);
+                   _("“%s” is not a Lathe project: it is not an SQLite database"), display_name);
       return FALSE;
     }
   return TRUE;
@@ -477,7 +477,7 @@ lt_project_open (const char        *path,
       if (!is_writable (self->path) || !is_writable (folder))
         {
           g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_READ_ONLY,
-                       _ ("“%s” is read-only (the file or its folder cannot be written); open it read-only to view it"),
+                       _("“%s” is read-only (the file or its folder cannot be written); open it read-only to view it"),
                        self->display_name);
           return NULL;
         }
@@ -529,7 +529,7 @@ store_model (sqlite3    *db,
       int saved = errno;
 
       g_set_error (error, LT_PROJECT_ERROR, saved == ENOENT ? LT_PROJECT_ERROR_NOT_FOUND : LT_PROJECT_ERROR_IO,
-                   _ ("Could not read the model “%s”: %s"), model_name, g_strerror (saved));
+                   _("Could not read the model “%s”: %s"), model_name, g_strerror (saved));
       if (file)
         fclose (file);
       return FALSE;
@@ -539,7 +539,7 @@ store_model (sqlite3    *db,
       g_autofree char *size = g_format_size_full ((guint64) st.st_size, G_FORMAT_SIZE_LONG_FORMAT);
 
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-                   _ ("The model “%s” is too large to embed in a project (%s)"), model_name, size);
+                   _("The model “%s” is too large to embed in a project (%s)"), model_name, size);
       fclose (file);
       return FALSE;
     }
@@ -574,14 +574,14 @@ store_model (sqlite3    *db,
   sqlite3_blob_close (blob);
   if (rc != SQLITE_OK)
     {
-      lt_project_set_sqlite_error (error, display_name, db, rc, _ ("create"));
+      lt_project_set_sqlite_error (error, display_name, db, rc, _("create"));
       fclose (file);
       return FALSE;
     }
   if (ferror (file) || offset != st.st_size)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                   _ ("Could not read the model “%s”: it changed or could not be read while being stored"), model_name);
+                   _("Could not read the model “%s”: it changed or could not be read while being stored"), model_name);
       fclose (file);
       return FALSE;
     }
@@ -596,7 +596,7 @@ store_model (sqlite3    *db,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK)
     {
-      lt_project_set_sqlite_error (error, display_name, db, rc, _ ("create"));
+      lt_project_set_sqlite_error (error, display_name, db, rc, _("create"));
       return FALSE;
     }
   return TRUE;
@@ -618,7 +618,7 @@ lt_project_create (const char *path,
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-                   _ ("Could not create “%s”: the file already exists"), display_name);
+                   _("Could not create “%s”: the file already exists"), display_name);
       return NULL;
     }
   /* Built under a temporary name in rollback-journal mode, then linked into
@@ -634,7 +634,7 @@ lt_project_create (const char *path,
       ok = ok && store_model (db, display_name, model_path, embed_model, error);
       if (ok && sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         {
-          lt_project_set_sqlite_error (error, display_name, db, sqlite3_errcode (db), _ ("create"));
+          lt_project_set_sqlite_error (error, display_name, db, sqlite3_errcode (db), _("create"));
           ok = FALSE;
         }
     }
@@ -644,7 +644,7 @@ lt_project_create (const char *path,
       int saved = errno;
 
       g_set_error (error, LT_PROJECT_ERROR, saved == EEXIST ? LT_PROJECT_ERROR_INVALID : LT_PROJECT_ERROR_IO,
-                   _ ("Could not create “%s”: %s"), display_name, g_strerror (saved));
+                   _("Could not create “%s”: %s"), display_name, g_strerror (saved));
       ok = FALSE;
     }
   g_unlink (temp_path);
@@ -683,13 +683,13 @@ lt_project_check_integrity (LtProject *self,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("check"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("check"));
       return FALSE;
     }
   if (problems->len > 0)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-                   _ ("“%s” is damaged: %s"), self->display_name, problems->str);
+                   _("“%s” is damaged: %s"), self->display_name, problems->str);
       return FALSE;
     }
   return TRUE;
@@ -726,7 +726,7 @@ lt_project_get_model (LtProject *self,
   if (local_error)
     g_propagate_error (error, g_steal_pointer (&local_error));
   else if (!model)
-    g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID, _ ("“%s” records no model"), self->display_name);
+    g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID, _("“%s” records no model"), self->display_name);
   return model;
 }
 
@@ -749,13 +749,13 @@ lt_project_extract_model (LtProject  *self,
   if (!model->embedded)
     {
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_INVALID,
-                   _ ("“%s” does not embed its model"), self->display_name);
+                   _("“%s” does not embed its model"), self->display_name);
       return FALSE;
     }
   rc = sqlite3_blob_open (self->db, "main", "model", "data", 1, 0, &blob);
   if (rc != SQLITE_OK)
     {
-      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
+      lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
       return FALSE;
     }
   out = g_fopen (temp_path, "wb");
@@ -764,7 +764,7 @@ lt_project_extract_model (LtProject  *self,
       saved = errno;
       sqlite3_blob_close (blob);
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                   _ ("Could not write “%s”: %s"), dest_name, g_strerror (saved));
+                   _("Could not write “%s”: %s"), dest_name, g_strerror (saved));
       return FALSE;
     }
   size = sqlite3_blob_bytes (blob);
@@ -786,18 +786,18 @@ lt_project_extract_model (LtProject  *self,
     saved = errno;
 
   if (rc != SQLITE_OK)
-    lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _ ("read"));
+    lt_project_set_sqlite_error (error, self->display_name, self->db, rc, _("read"));
   else if (saved != 0)
     g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                 _ ("Could not write “%s”: %s"), dest_name, g_strerror (saved));
+                 _("Could not write “%s”: %s"), dest_name, g_strerror (saved));
   else if (g_strcmp0 (g_checksum_get_string (checksum), model->sha256) != 0)
     g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_CORRUPT,
-                 _ ("The model embedded in “%s” does not match its recorded SHA-256"), self->display_name);
+                 _("The model embedded in “%s” does not match its recorded SHA-256"), self->display_name);
   else if (g_rename (temp_path, dest_path) != 0)
     {
       saved = errno;
       g_set_error (error, LT_PROJECT_ERROR, LT_PROJECT_ERROR_IO,
-                   _ ("Could not write “%s”: %s"), dest_name, g_strerror (saved));
+                   _("Could not write “%s”: %s"), dest_name, g_strerror (saved));
     }
   else
     return TRUE;
