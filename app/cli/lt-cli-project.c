@@ -160,6 +160,66 @@ state_note (const LtProjectEdit *edit)
     }
 }
 
+/* One row's value in an edit-log fragment, for people: "16-bit int",
+ * "gpu (pinned)", "set", "none". */
+static char *
+describe_value (const char  *member,
+                const cJSON *value)
+{
+  if (!cJSON_IsObject (value) && !cJSON_IsString (value))
+    return g_strdup (_("none"));
+  if (strcmp (member, "encodings") == 0)
+    {
+      const cJSON *bw = cJSON_GetObjectItemCaseSensitive (value, "bw");
+      const cJSON *dtype = cJSON_GetObjectItemCaseSensitive (value, "dtype");
+
+      return g_strdup_printf (_("%d-bit %s"), cJSON_IsNumber (bw) ? bw->valueint : 0,
+                              cJSON_IsString (dtype) ? dtype->valuestring : "?");
+    }
+  if (strcmp (member, "placements") == 0)
+    {
+      const cJSON *backend = cJSON_GetObjectItemCaseSensitive (value, "backend");
+      const char  *name = cJSON_IsString (backend) ? backend->valuestring : "?";
+
+      return cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (value, "pinned")) ? g_strdup_printf (_("%s (pinned)"), name)
+                                                                                : g_strdup (name);
+    }
+  return g_strdup (_("set"));
+}
+
+/* What an edit changed, row by row: "conv3_out: 8-bit int → 16-bit int".
+ * The before and after fragments list the same rows in the same order. */
+static char *
+describe_change (const char *before_text,
+                 const char *after_text)
+{
+  static const struct
+  {
+    const char *member, *key;
+  } parts[] = { { "encodings", "tensor" }, { "placements", "node" }, { "settings", "key" } };
+  g_autoptr (cJSON) before = cJSON_Parse (before_text);
+  g_autoptr (cJSON) after = cJSON_Parse (after_text);
+  GString *text = g_string_new (NULL);
+
+  for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+    {
+      const cJSON *old_items = cJSON_GetObjectItemCaseSensitive (before, parts[p].member);
+      const cJSON *new_items = cJSON_GetObjectItemCaseSensitive (after, parts[p].member);
+
+      for (int i = 0; i < cJSON_GetArraySize (new_items); i++)
+        {
+          const cJSON     *item = cJSON_GetArrayItem (new_items, i);
+          const cJSON     *name = cJSON_GetObjectItemCaseSensitive (item, parts[p].key);
+          g_autofree char *was = describe_value (parts[p].member, cJSON_GetObjectItemCaseSensitive (cJSON_GetArrayItem (old_items, i), "value"));
+          g_autofree char *now = describe_value (parts[p].member, cJSON_GetObjectItemCaseSensitive (item, "value"));
+
+          g_string_append_printf (text, "%s%s: %s → %s", text->len ? "; " : "",
+                                  cJSON_IsString (name) ? name->valuestring : "?", was, now);
+        }
+    }
+  return g_string_free (text, FALSE);
+}
+
 static int
 project_log (int    argc,
              char **argv)
@@ -207,13 +267,13 @@ project_log (int    argc,
   for (guint i = 0; i < edits->len; i++)
     {
       const LtProjectEdit *edit = edits->pdata[i];
-      g_autofree char     *subjects = g_strjoinv (", ", edit->subjects);
+      g_autofree char     *change = describe_change (edit->before, edit->after);
 
       if (edit->target > 0)
         printf ("%" G_GINT64_FORMAT "  %s  %s  %s #%" G_GINT64_FORMAT " %s: %s\n", edit->id, edit->time, edit->user,
-                edit->action, edit->target, edit->kind, subjects);
+                edit->action, edit->target, edit->kind, change);
       else
-        printf ("%" G_GINT64_FORMAT "  %s  %s  %s: %s%s\n", edit->id, edit->time, edit->user, edit->kind, subjects,
+        printf ("%" G_GINT64_FORMAT "  %s  %s  %s: %s%s\n", edit->id, edit->time, edit->user, edit->kind, change,
                 state_note (edit));
     }
   return LT_CLI_EXIT_OK;
@@ -291,7 +351,7 @@ usage (FILE *out,
 {
   fprintf (out, "%s\n\n", _("Usage: lathe-cli project SUBCOMMAND [OPTION…] ARGUMENT"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    fprintf (out, "  %-8s %s\n", subcommands[i].name, _ (subcommands[i].summary));
+    fprintf (out, "  %-8s %s\n", subcommands[i].name, _(subcommands[i].summary));
   return status;
 }
 

@@ -89,7 +89,8 @@ test_log_undo_redo (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (&out, &err, "project", "log", path, NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "conv3_out"));
+  g_assert_nonnull (strstr (out, "conv3_out: none → 8-bit int"));
+  g_assert_nonnull (strstr (out, "conv3_out: 8-bit int → 16-bit int"));
   g_assert_nonnull (strstr (out, g_get_user_name ()));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
