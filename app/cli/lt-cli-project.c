@@ -105,7 +105,12 @@ project_show (int    argc,
   project = open_one (&argc, &argv, _("Show what a project holds."), &json, LT_PROJECT_OPEN_READ_ONLY, &status);
   if (!project)
     return status;
-  if (!(model = lt_project_get_model (project, &error)) || !(encodings = lt_project_list_encodings (project, &error)) || !(placements = lt_project_list_placements (project, &error)) || !(runs = lt_project_list_calibrations (project, &error)) || !(edits = lt_project_list_edits (project, &error)) || !(exports = lt_project_list_exports (project, &error)))
+  if (!(model = lt_project_get_model (project, &error)) ||
+      !(encodings = lt_project_list_encodings (project, &error)) ||
+      !(placements = lt_project_list_placements (project, &error)) ||
+      !(runs = lt_project_list_calibrations (project, &error)) ||
+      !(edits = lt_project_list_edits (project, &error)) ||
+      !(exports = lt_project_list_exports (project, &error)))
     return lt_cli_fail (error);
   config = lt_project_get_backend_config (project, &error);
   if (error)
@@ -295,7 +300,8 @@ project_step (int      argc,
                       &json, LT_PROJECT_OPEN_DEFAULT, &status);
   if (!project)
     return status;
-  if (!(undo ? lt_project_undo (project, &error) : lt_project_redo (project, &error)) || !(edits = lt_project_list_edits (project, &error)))
+  if (!(undo ? lt_project_undo (project, &error) : lt_project_redo (project, &error)) ||
+      !(edits = lt_project_list_edits (project, &error)))
     return lt_cli_fail (error);
   done = edits->pdata[edits->len - 1];
   if (json)

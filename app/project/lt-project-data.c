@@ -45,7 +45,17 @@ gboolean
 lt_project_encoding_equal (const LtProjectEncoding *a,
                            const LtProjectEncoding *b)
 {
-  return g_strcmp0 (a->tensor, b->tensor) == 0 && a->section == b->section && !a->is_float == !b->is_float && a->bitwidth == b->bitwidth && a->granularity == b->granularity && a->axis == b->axis && a->block_size == b->block_size && !a->symmetric == !b->symmetric && a->n_values == b->n_values && memcmp (a->scale, b->scale, sizeof (float) * a->n_values) == 0 && memcmp (a->offset, b->offset, sizeof (gint32) * a->n_values) == 0;
+  return g_strcmp0 (a->tensor, b->tensor) == 0 &&
+         a->section == b->section &&
+         !a->is_float == !b->is_float &&
+         a->bitwidth == b->bitwidth &&
+         a->granularity == b->granularity &&
+         a->axis == b->axis &&
+         a->block_size == b->block_size &&
+         !a->symmetric == !b->symmetric &&
+         a->n_values == b->n_values &&
+         memcmp (a->scale, b->scale, sizeof (float) * a->n_values) == 0 &&
+         memcmp (a->offset, b->offset, sizeof (gint32) * a->n_values) == 0;
 }
 
 void
@@ -270,7 +280,10 @@ get_int (const cJSON *json,
 {
   const cJSON *item = cJSON_GetObjectItemCaseSensitive (json, member);
 
-  if (!cJSON_IsNumber (item) || item->valuedouble != floor (item->valuedouble) || item->valuedouble < lo || item->valuedouble > hi)
+  if (!cJSON_IsNumber (item) ||
+      item->valuedouble != floor (item->valuedouble) ||
+      item->valuedouble < lo ||
+      item->valuedouble > hi)
     return FALSE;
   *out = (int) item->valuedouble;
   return TRUE;
@@ -294,7 +307,15 @@ lt_project_encoding_from_json (const cJSON     *json,
     if (strcmp (granularity->valuestring, granularity_names[i]) == 0)
       g = (int) i;
   n = cJSON_IsArray (scale) ? cJSON_GetArraySize (scale) : -1;
-  if (!cJSON_IsString (dtype) || !cJSON_IsBool (sym) || g < 0 || n < 1 || !cJSON_IsArray (offset) || cJSON_GetArraySize (offset) != n || !get_int (json, "bw", 1, 64, &bitwidth) || !get_int (json, "axis", -1, G_MAXINT, &axis) || !get_int (json, "block_size", 0, G_MAXINT, &block_size))
+  if (!cJSON_IsString (dtype) ||
+      !cJSON_IsBool (sym) ||
+      g < 0 ||
+      n < 1 ||
+      !cJSON_IsArray (offset) ||
+      cJSON_GetArraySize (offset) != n ||
+      !get_int (json, "bw", 1, 64, &bitwidth) ||
+      !get_int (json, "axis", -1, G_MAXINT, &axis) ||
+      !get_int (json, "block_size", 0, G_MAXINT, &block_size))
     goto invalid;
 
   encoding = lt_project_encoding_new (tensor, section, (guint) n);
@@ -309,7 +330,12 @@ lt_project_encoding_from_json (const cJSON     *json,
       const cJSON *s = cJSON_GetArrayItem (scale, i);
       const cJSON *o = cJSON_GetArrayItem (offset, i);
 
-      if (!cJSON_IsNumber (s) || !isfinite (s->valuedouble) || !cJSON_IsNumber (o) || o->valuedouble != floor (o->valuedouble) || o->valuedouble < G_MININT32 || o->valuedouble > G_MAXINT32)
+      if (!cJSON_IsNumber (s) ||
+          !isfinite (s->valuedouble) ||
+          !cJSON_IsNumber (o) ||
+          o->valuedouble != floor (o->valuedouble) ||
+          o->valuedouble < G_MININT32 ||
+          o->valuedouble > G_MAXINT32)
         goto invalid;
       encoding->scale[i] = (float) s->valuedouble;
       encoding->offset[i] = (gint32) o->valuedouble;

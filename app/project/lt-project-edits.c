@@ -365,15 +365,20 @@ lt_project_edit (LtProject  *self,
   g_auto (GStrv) subjects = fragment_subjects (after);
   g_autofree char *before_text = NULL;
   g_autofree char *after_text = cJSON_PrintUnformatted (after);
+  gboolean         ok;
 
   if (!lt_project_begin (self, error))
     return FALSE;
   before = capture_before (self, after, error);
-  if (before)
+  ok = before != NULL;
+  if (ok)
     before_text = cJSON_PrintUnformatted (before);
-  return lt_project_finish_change (self,
-                                   before && apply_fragment (self, after, error) && lt_project_exec (self, "UPDATE edit_log SET state = 2 WHERE state = 1", error) && append_log (self, "edit", kind, (const char *const *) subjects, before_text, after_text, 0, LT_PROJECT_EDIT_STATE_APPLIED, error),
-                                   kind, (const char *const *) subjects, error);
+  ok = ok && apply_fragment (self, after, error);
+  /* a new edit drops the redo branch */
+  ok = ok && lt_project_exec (self, "UPDATE edit_log SET state = 2 WHERE state = 1", error);
+  ok = ok && append_log (self, "edit", kind, (const char *const *) subjects, before_text, after_text, 0,
+                         LT_PROJECT_EDIT_STATE_APPLIED, error);
+  return lt_project_finish_change (self, ok, kind, (const char *const *) subjects, error);
 }
 
 /* Undo (`undo` TRUE) or redo: moves the cursor by one edit. */
@@ -393,6 +398,7 @@ step (LtProject *self,
   sqlite3_stmt    *stmt;
   gint64           target;
   int              rc;
+  gboolean         ok;
 
   if (!lt_project_begin (self, error))
     return FALSE;
@@ -426,9 +432,11 @@ step (LtProject *self,
   subjects = fragment_subjects (fragment);
   update = g_strdup_printf ("UPDATE edit_log SET state = %d WHERE id = %" G_GINT64_FORMAT,
                             undo ? LT_PROJECT_EDIT_STATE_UNDONE : LT_PROJECT_EDIT_STATE_APPLIED, target);
-  return lt_project_finish_change (self,
-                                   apply_fragment (self, fragment, error) && lt_project_exec (self, update, error) && append_log (self, undo ? "undo" : "redo", kind, (const char *const *) subjects, reverse_text, apply_text, target, LT_PROJECT_EDIT_STATE_RECORD, error),
-                                   kind, (const char *const *) subjects, error);
+  ok = apply_fragment (self, fragment, error);
+  ok = ok && lt_project_exec (self, update, error);
+  ok = ok && append_log (self, undo ? "undo" : "redo", kind, (const char *const *) subjects, reverse_text, apply_text,
+                         target, LT_PROJECT_EDIT_STATE_RECORD, error);
+  return lt_project_finish_change (self, ok, kind, (const char *const *) subjects, error);
 }
 
 gboolean
@@ -550,7 +558,9 @@ check_encoding (const LtProjectEncoding *encoding,
   for (guint i = 0; i < encoding->n_values; i++)
     if (!isfinite (encoding->scale[i]) || encoding->scale[i] <= 0)
       return invalid (error, _("the encoding of tensor “%s” has a scale that is not a positive finite number"), encoding->tensor);
-  if ((guint) encoding->granularity > LT_PROJECT_GRANULARITY_PER_BLOCK || (guint) encoding->section > LT_PROJECT_SECTION_PARAM || encoding->axis < -1)
+  if ((guint) encoding->granularity > LT_PROJECT_GRANULARITY_PER_BLOCK ||
+      (guint) encoding->section > LT_PROJECT_SECTION_PARAM ||
+      encoding->axis < -1)
     return invalid (error, _("the encoding of tensor “%s” is malformed"), encoding->tensor);
   return TRUE;
 }
@@ -624,7 +634,10 @@ lt_project_set_placements (LtProject                 *self,
     {
       cJSON *item, *value;
 
-      if (!placements[i]->node || !*placements[i]->node || !placements[i]->backend || !g_strv_contains (backends, placements[i]->backend))
+      if (!placements[i]->node ||
+          !*placements[i]->node ||
+          !placements[i]->backend ||
+          !g_strv_contains (backends, placements[i]->backend))
         {
           cJSON_Delete (after);
           return invalid (error, _("the placement of node “%s” names no backend among htp, gpu and cpu"),

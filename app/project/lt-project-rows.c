@@ -30,7 +30,10 @@ encoding_from_row (LtProject    *self,
   guint       n = (guint) MAX (scale_bytes, 0) / sizeof (float);
   g_autoptr (LtProjectEncoding) encoding = NULL;
 
-  if (section < LT_PROJECT_SECTION_ACTIVATION || section > LT_PROJECT_SECTION_PARAM || granularity < LT_PROJECT_GRANULARITY_PER_TENSOR || granularity > LT_PROJECT_GRANULARITY_PER_BLOCK)
+  if (section < LT_PROJECT_SECTION_ACTIVATION ||
+      section > LT_PROJECT_SECTION_PARAM ||
+      granularity < LT_PROJECT_GRANULARITY_PER_TENSOR ||
+      granularity > LT_PROJECT_GRANULARITY_PER_BLOCK)
     goto invalid;
   encoding = lt_project_encoding_new (tensor, (LtProjectSection) section, n);
   encoding->is_float = sqlite3_column_int (stmt, 2);
@@ -39,7 +42,9 @@ encoding_from_row (LtProject    *self,
   encoding->axis = sqlite3_column_int (stmt, 5);
   encoding->block_size = (guint) sqlite3_column_int (stmt, 6);
   encoding->symmetric = sqlite3_column_int (stmt, 7);
-  if (n == 0 || !lt_project_unpack_f32 (sqlite3_column_blob (stmt, 8), scale_bytes, encoding->scale, n) || !lt_project_unpack_i32 (sqlite3_column_blob (stmt, 9), sqlite3_column_bytes (stmt, 9), encoding->offset, n))
+  if (n == 0 ||
+      !lt_project_unpack_f32 (sqlite3_column_blob (stmt, 8), scale_bytes, encoding->scale, n) ||
+      !lt_project_unpack_i32 (sqlite3_column_blob (stmt, 9), sqlite3_column_bytes (stmt, 9), encoding->offset, n))
     goto invalid;
   return g_steal_pointer (&encoding);
 

@@ -139,7 +139,9 @@ migrate (sqlite3    *db,
 
       if (!exec (db, display_name, "BEGIN IMMEDIATE", _("upgrade"), error))
         return FALSE;
-      if (!exec (db, display_name, migrations[version], _("upgrade"), error) || !exec (db, display_name, set_version, _("upgrade"), error) || !exec (db, display_name, "COMMIT", _("upgrade"), error))
+      if (!exec (db, display_name, migrations[version], _("upgrade"), error) ||
+          !exec (db, display_name, set_version, _("upgrade"), error) ||
+          !exec (db, display_name, "COMMIT", _("upgrade"), error))
         {
           sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
           return FALSE;
@@ -201,7 +203,10 @@ lt_project_schema_check (sqlite3    *db,
 {
   gint64 application_id, version, n_tables;
 
-  if (!quick_check (db, display_name, error) || !pragma_int (db, display_name, "PRAGMA application_id", &application_id, error) || !pragma_int (db, display_name, "PRAGMA user_version", &version, error) || !pragma_int (db, display_name, "SELECT count(*) FROM sqlite_schema", &n_tables, error))
+  if (!quick_check (db, display_name, error) ||
+      !pragma_int (db, display_name, "PRAGMA application_id", &application_id, error) ||
+      !pragma_int (db, display_name, "PRAGMA user_version", &version, error) ||
+      !pragma_int (db, display_name, "SELECT count(*) FROM sqlite_schema", &n_tables, error))
     return FALSE;
 
   if (application_id != LT_PROJECT_APPLICATION_ID)

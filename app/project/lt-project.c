@@ -390,7 +390,10 @@ take_lock (LtProject *self,
 
       if (!open_lock_file (self, lock_path, error))
         return FALSE;
-      if (fstat (self->lock_fd, &held) == 0 && g_stat (lock_path, &named) == 0 && held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+      if (fstat (self->lock_fd, &held) == 0 &&
+          g_stat (lock_path, &named) == 0 &&
+          held.st_ino == named.st_ino &&
+          held.st_dev == named.st_dev)
         return TRUE;
       close (self->lock_fd);
       self->lock_fd = -1;
@@ -496,7 +499,8 @@ lt_project_open (const char        *path,
     return NULL;
   if (!lt_project_schema_check (self->db, self->display_name, self->read_only, error))
     return NULL;
-  if (!self->read_only && (!lt_project_exec (self, "PRAGMA synchronous = NORMAL", error) || !lt_project_exec (self, "PRAGMA journal_mode = WAL", error)))
+  if (!self->read_only &&
+      (!lt_project_exec (self, "PRAGMA synchronous = NORMAL", error) || !lt_project_exec (self, "PRAGMA journal_mode = WAL", error)))
     return NULL;
   if (!lt_project_exec (self, "PRAGMA foreign_keys = ON", error))
     return NULL;
