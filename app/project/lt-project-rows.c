@@ -16,6 +16,19 @@
 
 /* ---- encodings, placements, backend configuration ------------------------ */
 
+/* All rows of a query that takes no parameter. */
+static GPtrArray *
+query_all (LtProject         *self,
+           const char        *sql,
+           LtProjectRowReader read,
+           GDestroyNotify     free_func,
+           GError           **error)
+{
+  sqlite3_stmt *stmt = lt_project_prepare (self, sql, error);
+
+  return stmt ? lt_project_collect_rows (self, stmt, read, free_func, error) : NULL;
+}
+
 #define ENCODING_COLUMNS "tensor, section, is_float, bitwidth, granularity, axis, block_size, symmetric, scale, offset"
 
 static gpointer
@@ -73,11 +86,8 @@ GPtrArray *
 lt_project_list_encodings (LtProject *self,
                            GError   **error)
 {
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT " ENCODING_COLUMNS " FROM encodings ORDER BY section, tensor", error);
-
-  if (!stmt)
-    return NULL;
-  return lt_project_collect_rows (self, stmt, encoding_from_row, (GDestroyNotify) lt_project_encoding_free, error);
+  return query_all (self, "SELECT " ENCODING_COLUMNS " FROM encodings ORDER BY section, tensor",
+                    encoding_from_row, (GDestroyNotify) lt_project_encoding_free, error);
 }
 
 static gpointer
@@ -107,11 +117,8 @@ GPtrArray *
 lt_project_list_placements (LtProject *self,
                             GError   **error)
 {
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT node, backend, pinned FROM placements ORDER BY node", error);
-
-  if (!stmt)
-    return NULL;
-  return lt_project_collect_rows (self, stmt, placement_from_row, (GDestroyNotify) lt_project_placement_free, error);
+  return query_all (self, "SELECT node, backend, pinned FROM placements ORDER BY node",
+                    placement_from_row, (GDestroyNotify) lt_project_placement_free, error);
 }
 
 static gpointer
@@ -236,11 +243,8 @@ GPtrArray *
 lt_project_list_calibrations (LtProject *self,
                               GError   **error)
 {
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT id, dataset, method, options, date FROM calibration_runs ORDER BY id", error);
-
-  if (!stmt)
-    return NULL;
-  return lt_project_collect_rows (self, stmt, calibration_from_row, (GDestroyNotify) lt_project_calibration_free, error);
+  return query_all (self, "SELECT id, dataset, method, options, date FROM calibration_runs ORDER BY id",
+                    calibration_from_row, (GDestroyNotify) lt_project_calibration_free, error);
 }
 
 static gpointer
@@ -409,9 +413,6 @@ GPtrArray *
 lt_project_list_exports (LtProject *self,
                          GError   **error)
 {
-  sqlite3_stmt *stmt = lt_project_prepare (self, "SELECT id, date, destination, sha256 FROM exports ORDER BY id", error);
-
-  if (!stmt)
-    return NULL;
-  return lt_project_collect_rows (self, stmt, export_from_row, (GDestroyNotify) lt_project_export_free, error);
+  return query_all (self, "SELECT id, date, destination, sha256 FROM exports ORDER BY id",
+                    export_from_row, (GDestroyNotify) lt_project_export_free, error);
 }
