@@ -5,6 +5,7 @@
  * are only ever added, never renamed or removed).
  */
 #include "lt-cli-common.h"
+#include "lt-cli-model-input.h"
 #include "lt-model-summary.h"
 
 #include <cjson/cJSON.h>
@@ -255,20 +256,23 @@ lt_cli_info (int    argc,
 {
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (LtModelSummary) summary = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *project_path = NULL;
   gboolean  json = FALSE;
   lt_model *model = NULL;
   lt_error  err;
   lt_status st;
 
   context = lt_cli_context_new (_ ("MODEL"), _ ("Show a model's inputs, outputs, ops, parameters and MACs."), &json);
+  lt_cli_add_project_option (context, &project_path);
   if (!lt_cli_parse (context, &argc, &argv))
     return LT_CLI_EXIT_USAGE;
-  if (argc != 2)
-    return lt_cli_usage (context, _ ("expected one MODEL"));
+  if (argc != (project_path ? 1 : 2))
+    return lt_cli_usage (context, _ ("expected one MODEL or --project FILE.lathe"));
 
+  if (!lt_cli_open_model_or_project (project_path ? NULL : argv[1], project_path, FALSE, &model, NULL, &error))
+    return lt_cli_fail (error);
   lt_error_clear (&err);
-  if (lt_model_load (argv[1], NULL, &model, &err) != LT_OK)
-    return lt_cli_fail_engine (&err);
   st = lt_model_summary_new (model, &summary, &err);
   lt_model_unref (model);
   if (st != LT_OK)
