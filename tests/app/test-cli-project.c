@@ -53,8 +53,8 @@ test_new_show_info (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (run_cli (&out, &err, "info", "--project", path, NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "nodes"));
+  g_assert_cmpint (run_cli (&out, &err, "info", "--json", "--project", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"node_count\":\t7,"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (&out, &err, "info", "--project", path, model, NULL), ==, 2);
