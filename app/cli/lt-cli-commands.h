@@ -9,7 +9,8 @@
 
 /* clang-format off */
 #define LT_CLI_COMMANDS(X) \
-  X ("info", lt_cli_info, N_("Show a model's inputs, outputs, ops, parameters and MACs"))
+  X ("info", lt_cli_info, N_("Show a model's inputs, outputs, ops, parameters and MACs")) \
+  X ("conformance", lt_cli_conformance, N_("Run ONNX backend test folders and report per op"))
 /* clang-format on */
 
 #define LT_CLI_DECLARE(name, func, summary) int func (int argc, char **argv);
