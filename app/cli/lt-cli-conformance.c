@@ -32,6 +32,13 @@ op_row_free (op_row *row)
 }
 
 static int
+compare_rows (const void *a,
+              const void *b)
+{
+  return strcmp ((*(op_row *const *) a)->op, (*(op_row *const *) b)->op);
+}
+
+static int
 compare_names (const void *a,
                const void *b)
 {
@@ -145,7 +152,7 @@ tabulate_ops (GPtrArray *results)
           row->passed += c->passed;
         }
     }
-  g_ptr_array_sort (rows, compare_names); /* op is the first member */
+  g_ptr_array_sort (rows, compare_rows);
   return rows;
 }
 
