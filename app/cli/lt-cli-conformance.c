@@ -4,7 +4,9 @@
  * A DIR is one test folder (it has model.onnx) or a folder of them.  With
  * --expected FILE, only failures not listed in FILE count (exit 3), and
  * listed cases that now pass are reported; --write-expected FILE writes the
- * current failures with their reasons.  The list format is one case per
+ * current failures with their reasons (with --expected too, a case that
+ * still fails keeps the reason the old list gave it, so hand-written
+ * explanations survive regeneration).  The list format is one case per
  * line: its name ("node/test_add"), a space, the reason; '#' starts a
  * comment line.
  */
@@ -110,6 +112,7 @@ read_expected (const char *path,
 static gboolean
 write_expected (const char *path,
                 GPtrArray  *results,
+                GHashTable *previous,
                 GError    **error)
 {
   g_autoptr (GString) text = g_string_new ("# ONNX backend test cases expected to fail, with the reason.\n"
@@ -121,7 +124,8 @@ write_expected (const char *path,
       if (!c->passed)
         {
           /* One line per case: newlines in a reason would break the format. */
-          g_autofree char *reason = g_strdelimit (g_strdup (c->reason), "\r\n", ' ');
+          const char      *kept = previous != NULL ? g_hash_table_lookup (previous, c->name) : NULL;
+          g_autofree char *reason = g_strdelimit (g_strdup (kept != NULL && kept[0] != '\0' ? kept : c->reason), "\r\n", ' ');
           g_string_append_printf (text, "%s %s\n", c->name, reason);
         }
     }
@@ -290,7 +294,7 @@ lt_cli_conformance (int    argc,
     print_json (results, rows, expected);
   else
     print_text (results, rows, expected);
-  if (write_path != NULL && !write_expected (write_path, results, &error))
+  if (write_path != NULL && !write_expected (write_path, results, expected, &error))
     return lt_cli_fail (error);
 
   for (guint i = 0; i < results->len; i++)
