@@ -47,3 +47,18 @@ lt_ref_keep_state (const lt_kernel_call *call,
   *state = copy;
   return LT_OK;
 }
+
+lt_status
+lt_ref_get_axis (const lt_kernel_call *call,
+                 int64_t               fallback,
+                 int32_t               rank,
+                 int32_t              *axis)
+{
+  int64_t a = lt_node_get_attr_int (call->node, "axis", fallback);
+
+  if (a < -(int64_t) rank || a >= (int64_t) rank)
+    return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'axis' = %lld is out of range for rank %d",
+                        (long long) a, rank);
+  *axis = (int32_t) (a < 0 ? a + rank : a);
+  return LT_OK;
+}

@@ -28,3 +28,32 @@ lt_status lt_ref_keep_state (const lt_kernel_call *call,
                              const void           *params,
                              size_t                size,
                              void                **state);
+
+/* Elements in axes [axis, rank) of t: one row when t is split at `axis`. */
+static inline uint64_t
+lt_ref_count_from (const lt_kernel_tensor *t,
+                   int32_t                 axis)
+{
+  uint64_t c = 1;
+  for (int32_t i = axis; i < t->rank; i++)
+    c *= (uint64_t) t->dims[i];
+  return c;
+}
+
+/* Elements in axes [0, axis) of t: the number of rows. */
+static inline uint64_t
+lt_ref_count_before (const lt_kernel_tensor *t,
+                     int32_t                 axis)
+{
+  uint64_t c = 1;
+  for (int32_t i = 0; i < axis; i++)
+    c *= (uint64_t) t->dims[i];
+  return c;
+}
+
+/* Reads the `axis` attribute (default `fallback`) and normalizes it into
+ * [0, rank); LT_ERR_INVALID_MODEL naming the node when out of range. */
+lt_status lt_ref_get_axis (const lt_kernel_call *call,
+                           int64_t               fallback,
+                           int32_t               rank,
+                           int32_t              *axis);

@@ -13,15 +13,25 @@
 
 /* clang-format off */
 #define LT_REFERENCE_KERNELS(X) \
+  X (AveragePool, average_pool) \
+  X (BatchNormalization, batch_normalization) \
   X (Conv, conv) \
   X (ConvTranspose, conv_transpose) \
   X (Dropout, dropout) \
   X (Flatten, flatten) \
   X (Gemm, gemm) \
+  X (GlobalAveragePool, global_average_pool) \
+  X (GlobalMaxPool, global_max_pool) \
   X (Identity, identity) \
+  X (InstanceNormalization, instance_normalization) \
+  X (LRN, lrn) \
+  X (LayerNormalization, layer_normalization) \
+  X (LogSoftmax, log_softmax) \
   X (MatMul, matmul) \
   X (MatMulInteger, matmul_integer) \
+  X (MaxPool, max_pool) \
   X (Reshape, reshape) \
+  X (Softmax, softmax) \
   X (Squeeze, squeeze) \
   X (Unsqueeze, unsqueeze) \
 
