@@ -5,7 +5,7 @@
  * squared deviations: the population variance, as ONNX specifies), then
  * y = (x - mean) / sqrt(var + epsilon) * scale + bias.
  */
-#include "ops/ref-prepare.h"
+#include "ops/ref-helpers.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * and the pools on float16/double.  A global pool is a pool whose window
  * is the whole spatial box.
  */
-#include "ops/ref-prepare.h"
+#include "ops/ref-helpers.h"
 #include "ops/ref-window.h"
 
 #include <math.h>

@@ -5,7 +5,7 @@
  * row of the flattened matrix.  Both become: `outer` groups of `len`
  * elements spaced `inner` apart.  The maximum is subtracted before exp.
  */
-#include "ops/ref-prepare.h"
+#include "ops/ref-helpers.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -13,10 +13,13 @@
 
 /* clang-format off */
 #define LT_REFERENCE_KERNELS(X) \
+  X (ArgMax, arg_max) \
+  X (ArgMin, arg_min) \
   X (AveragePool, average_pool) \
   X (BatchNormalization, batch_normalization) \
   X (Conv, conv) \
   X (ConvTranspose, conv_transpose) \
+  X (CumSum, cum_sum) \
   X (Dropout, dropout) \
   X (Flatten, flatten) \
   X (Gemm, gemm) \
@@ -30,9 +33,19 @@
   X (MatMul, matmul) \
   X (MatMulInteger, matmul_integer) \
   X (MaxPool, max_pool) \
+  X (ReduceL1, reduce_l1) \
+  X (ReduceL2, reduce_l2) \
+  X (ReduceLogSumExp, reduce_log_sum_exp) \
+  X (ReduceMax, reduce_max) \
+  X (ReduceMean, reduce_mean) \
+  X (ReduceMin, reduce_min) \
+  X (ReduceProd, reduce_prod) \
+  X (ReduceSum, reduce_sum) \
+  X (ReduceSumSquare, reduce_sum_square) \
   X (Reshape, reshape) \
   X (Softmax, softmax) \
   X (Squeeze, squeeze) \
+  X (TopK, top_k) \
   X (Unsqueeze, unsqueeze) \
 
 #define LT_REF_DECLARE(op, base) extern const lt_kernel lt_ref_##base##_kernel;

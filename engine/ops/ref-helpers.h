@@ -1,6 +1,7 @@
-/* ref-prepare.h — what the reference kernels' prepare steps share: list
- * attributes read with their length checked, a dtype gate for `supports`,
- * and keeping the parsed parameters as the kernel state.
+/* ref-helpers.h — what reference kernels share beyond ref-common.h: list
+ * attributes and axes read with their ranges checked, a dtype gate for
+ * `supports`, keeping parsed parameters as the kernel state, and index
+ * arithmetic over boxes (sub-ranges of a tensor's axes).
  *
  * Errors name the node (through lt_ref_fail) and the attribute.
  */
@@ -57,3 +58,25 @@ lt_status lt_ref_get_axis (const lt_kernel_call *call,
                            int64_t               fallback,
                            int32_t               rank,
                            int32_t              *axis);
+
+/* Coordinates of linear index `index` in a box of extents dims[0..n). */
+void lt_ref_unravel (uint64_t       index,
+                     int32_t        n,
+                     const int64_t *dims,
+                     int64_t       *coords);
+
+/* Number of elements of a box of extents dims[0..n). */
+uint64_t lt_ref_box_count (int32_t        n,
+                           const int64_t *dims);
+
+/* Offset of the element at linear index `index` of a box of extents
+ * dims[0..n) whose axes advance by strides[0..n) elements. */
+int64_t lt_ref_box_offset (uint64_t       index,
+                           int32_t        n,
+                           const int64_t *dims,
+                           const int64_t *strides);
+
+/* Row-major strides (in elements) of a packed tensor of `rank` dims. */
+void lt_ref_strides (int32_t        rank,
+                     const int64_t *dims,
+                     int64_t       *strides);

@@ -1,5 +1,5 @@
-/* ref-prepare.c — see ref-prepare.h. */
-#include "ops/ref-prepare.h"
+/* ref-helpers.c — see ref-helpers.h. */
+#include "ops/ref-helpers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,4 +61,58 @@ lt_ref_get_axis (const lt_kernel_call *call,
                         (long long) a, rank);
   *axis = (int32_t) (a < 0 ? a + rank : a);
   return LT_OK;
+}
+
+void
+lt_ref_unravel (uint64_t       index,
+                int32_t        n,
+                const int64_t *dims,
+                int64_t       *coords)
+{
+  for (int32_t i = n - 1; i >= 0; i--)
+    {
+      coords[i] = (int64_t) (index % (uint64_t) dims[i]);
+      index /= (uint64_t) dims[i];
+    }
+}
+
+uint64_t
+lt_ref_box_count (int32_t        n,
+                  const int64_t *dims)
+{
+  uint64_t c = 1;
+
+  for (int32_t i = 0; i < n; i++)
+    c *= (uint64_t) dims[i];
+  return c;
+}
+
+int64_t
+lt_ref_box_offset (uint64_t       index,
+                   int32_t        n,
+                   const int64_t *dims,
+                   const int64_t *strides)
+{
+  int64_t offset = 0;
+
+  for (int32_t i = n - 1; i >= 0; i--)
+    {
+      offset += (int64_t) (index % (uint64_t) dims[i]) * strides[i];
+      index /= (uint64_t) dims[i];
+    }
+  return offset;
+}
+
+void
+lt_ref_strides (int32_t        rank,
+                const int64_t *dims,
+                int64_t       *strides)
+{
+  int64_t s = 1;
+
+  for (int32_t i = rank - 1; i >= 0; i--)
+    {
+      strides[i] = s;
+      s *= dims[i];
+    }
 }
