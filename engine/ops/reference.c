@@ -33,6 +33,7 @@
   X (ConvTranspose, conv_transpose) \
   X (Cos, cos) \
   X (CumSum, cum_sum) \
+  X (DepthToSpace, depth_to_space) \
   X (Div, div) \
   X (Dropout, dropout) \
   X (Elu, elu) \
@@ -43,6 +44,8 @@
   X (Flatten, flatten) \
   X (Floor, floor) \
   X (Gather, gather) \
+  X (GatherElements, gather_elements) \
+  X (GatherND, gather_nd) \
   X (Gelu, gelu) \
   X (Gemm, gemm) \
   X (GlobalAveragePool, global_average_pool) \
@@ -70,9 +73,12 @@
   X (Mul, mul) \
   X (Neg, neg) \
   X (Not, not) \
+  X (OneHot, one_hot) \
   X (Or, or) \
   X (PRelu, prelu) \
+  X (Pad, pad) \
   X (Pow, pow) \
+  X (Range, range) \
   X (Reciprocal, reciprocal) \
   X (ReduceL1, reduce_l1) \
   X (ReduceL2, reduce_l2) \
@@ -86,6 +92,8 @@
   X (Relu, relu) \
   X (Reshape, reshape) \
   X (Round, round) \
+  X (ScatterElements, scatter_elements) \
+  X (ScatterND, scatter_nd) \
   X (Selu, selu) \
   X (Shape, shape) \
   X (Sigmoid, sigmoid) \
@@ -96,6 +104,7 @@
   X (Softmax, softmax) \
   X (Softplus, softplus) \
   X (Softsign, softsign) \
+  X (SpaceToDepth, space_to_depth) \
   X (Split, split) \
   X (Sqrt, sqrt) \
   X (Squeeze, squeeze) \
@@ -106,6 +115,7 @@
   X (Tile, tile) \
   X (TopK, top_k) \
   X (Transpose, transpose) \
+  X (Trilu, trilu) \
   X (Unsqueeze, unsqueeze) \
   X (Where, where) \
   X (Xor, xor) \
