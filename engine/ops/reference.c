@@ -17,15 +17,23 @@
   X (Acos, acos) \
   X (Add, add) \
   X (And, and) \
+  X (ArgMax, arg_max) \
+  X (ArgMin, arg_min) \
   X (Asin, asin) \
   X (Atan, atan) \
+  X (AveragePool, average_pool) \
+  X (BatchNormalization, batch_normalization) \
   X (Cast, cast) \
   X (Ceil, ceil) \
   X (Clip, clip) \
   X (Concat, concat) \
   X (Constant, constant) \
   X (ConstantOfShape, constant_of_shape) \
+  X (Conv, conv) \
+  X (ConvTranspose, conv_transpose) \
   X (Cos, cos) \
+  X (CumSum, cum_sum) \
+  X (DepthToSpace, depth_to_space) \
   X (Div, div) \
   X (Dropout, dropout) \
   X (Elu, elu) \
@@ -36,30 +44,56 @@
   X (Flatten, flatten) \
   X (Floor, floor) \
   X (Gather, gather) \
+  X (GatherElements, gather_elements) \
+  X (GatherND, gather_nd) \
   X (Gelu, gelu) \
+  X (Gemm, gemm) \
+  X (GlobalAveragePool, global_average_pool) \
+  X (GlobalMaxPool, global_max_pool) \
   X (Greater, greater) \
   X (GreaterOrEqual, greater_or_equal) \
   X (HardSigmoid, hard_sigmoid) \
   X (HardSwish, hard_swish) \
   X (Identity, identity) \
+  X (InstanceNormalization, instance_normalization) \
+  X (LRN, lrn) \
+  X (LayerNormalization, layer_normalization) \
   X (LeakyRelu, leaky_relu) \
   X (Less, less) \
   X (LessOrEqual, less_or_equal) \
   X (Log, log) \
+  X (LogSoftmax, log_softmax) \
+  X (MatMul, matmul) \
+  X (MatMulInteger, matmul_integer) \
   X (Max, max) \
+  X (MaxPool, max_pool) \
   X (Mean, mean) \
   X (Min, min) \
   X (Mod, mod) \
   X (Mul, mul) \
   X (Neg, neg) \
   X (Not, not) \
+  X (OneHot, one_hot) \
   X (Or, or) \
   X (PRelu, prelu) \
+  X (Pad, pad) \
   X (Pow, pow) \
+  X (Range, range) \
   X (Reciprocal, reciprocal) \
+  X (ReduceL1, reduce_l1) \
+  X (ReduceL2, reduce_l2) \
+  X (ReduceLogSumExp, reduce_log_sum_exp) \
+  X (ReduceMax, reduce_max) \
+  X (ReduceMean, reduce_mean) \
+  X (ReduceMin, reduce_min) \
+  X (ReduceProd, reduce_prod) \
+  X (ReduceSum, reduce_sum) \
+  X (ReduceSumSquare, reduce_sum_square) \
   X (Relu, relu) \
   X (Reshape, reshape) \
   X (Round, round) \
+  X (ScatterElements, scatter_elements) \
+  X (ScatterND, scatter_nd) \
   X (Selu, selu) \
   X (Shape, shape) \
   X (Sigmoid, sigmoid) \
@@ -67,8 +101,10 @@
   X (Sin, sin) \
   X (Size, size) \
   X (Slice, slice) \
+  X (Softmax, softmax) \
   X (Softplus, softplus) \
   X (Softsign, softsign) \
+  X (SpaceToDepth, space_to_depth) \
   X (Split, split) \
   X (Sqrt, sqrt) \
   X (Squeeze, squeeze) \
@@ -77,7 +113,9 @@
   X (Tan, tan) \
   X (Tanh, tanh) \
   X (Tile, tile) \
+  X (TopK, top_k) \
   X (Transpose, transpose) \
+  X (Trilu, trilu) \
   X (Unsqueeze, unsqueeze) \
   X (Where, where) \
   X (Xor, xor) \
