@@ -758,22 +758,30 @@ lt_session_get_unplanned_bytes (const lt_session *session)
   return session->unplanned_bytes;
 }
 
-const char *
-lt_session_get_kernel_name (const lt_session *session,
-                            int32_t           node_id)
+/* The step that runs a node, or NULL (out of range, not reshaped,
+ * folded away). */
+static const exec_step *
+step_of (const lt_session *session,
+         int32_t           node_id)
 {
   if (!session->reshaped || node_id < 0 || (uint32_t) node_id >= lt_graph_get_n_nodes (session->graph)
       || session->step_of_node[node_id] < 0)
     return NULL;
-  return session->steps[session->step_of_node[node_id]].kernel->name;
+  return &session->steps[session->step_of_node[node_id]];
+}
+
+const char *
+lt_session_get_kernel_name (const lt_session *session,
+                            int32_t           node_id)
+{
+  const exec_step *step = step_of (session, node_id);
+  return step != NULL ? step->kernel->name : NULL;
 }
 
 uint64_t
 lt_session_get_node_ns (const lt_session *session,
                         int32_t           node_id)
 {
-  if (!session->reshaped || node_id < 0 || (uint32_t) node_id >= lt_graph_get_n_nodes (session->graph)
-      || session->step_of_node[node_id] < 0)
-    return 0;
-  return session->steps[session->step_of_node[node_id]].ns;
+  const exec_step *step = step_of (session, node_id);
+  return step != NULL ? step->ns : 0;
 }
