@@ -421,6 +421,7 @@ lt_cli_run (int    argc,
     }
   cJSON_AddNumberToObject (summary, "inferences", inferences->len);
   cJSON_AddNumberToObject (summary, "arena_bytes", (double) lt_session_get_arena_bytes (session));
+  cJSON_AddNumberToObject (summary, "unplanned_bytes", (double) lt_session_get_unplanned_bytes (session));
   if (json)
     {
       char *text = cJSON_Print (summary);
