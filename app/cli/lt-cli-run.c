@@ -429,7 +429,9 @@ lt_cli_run (int    argc,
       cJSON_free (text);
     }
   else
-    printf (_("%u inferences, outputs in %s, arena %.1f KiB\n"), inferences->len, output_dir,
+    printf (ngettext ("%u inference, outputs in %s, arena %.1f KiB\n", "%u inferences, outputs in %s, arena %.1f KiB\n",
+                      inferences->len),
+            inferences->len, output_dir,
             (double) lt_session_get_arena_bytes (session) / 1024.0);
   status = LT_CLI_EXIT_OK;
 
