@@ -3,7 +3,9 @@
  *
  * Each non-empty line of LIST that does not start with '#' is one
  * inference: either one path per graph input in input order, or
- * `name:=path` pairs in any order, separated by spaces.  Relative paths
+ * `name:=path` pairs in any order, separated by spaces.  Inputs with a
+ * default value (an initializer of the same name) may be left out and are
+ * skipped by positional paths.  Relative paths
  * are relative to LIST's folder.  `.npy` files carry their dtype and shape;
  * other files are raw little-endian elements of the input's dtype and
  * declared shape.  Outputs go to DIR/Result_N/<output>.raw (and .npy with
@@ -139,10 +141,13 @@ parse_line (const lt_graph *graph,
         continue;
       if (sep == NULL)
         {
+          /* Positional files fill the inputs without a default value. */
+          while (n_positional < n_inputs && lt_graph_get_value (graph, input_ids[n_positional])->constant != NULL)
+            n_positional++;
           if (n_positional >= n_inputs)
             {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %u: more files than the model's %u inputs"),
-                           line_number, n_inputs);
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %u: more files than the model has inputs"),
+                           line_number);
               return NULL;
             }
           paths[n_positional++] = (char *) token;
@@ -169,6 +174,11 @@ parse_line (const lt_graph *graph,
     {
       const lt_value *input = lt_graph_get_value (graph, input_ids[k]);
       LtArray        *array;
+      if (paths[k] == NULL && input->constant != NULL)
+        {
+          g_ptr_array_add (inf->arrays, NULL); /* runs with its default */
+          continue;
+        }
       if (paths[k] == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %u: no file for input '%s'"), line_number,
@@ -241,15 +251,19 @@ reshape_for (lt_session     *session,
   for (uint32_t k = 0; k < n_inputs; k++)
     {
       const LtArray *a = g_ptr_array_index (inf->arrays, k);
+      const LtArray *b = same ? g_ptr_array_index ((*last)->arrays, k) : NULL;
+      if (a == NULL)
+        {
+          /* UNDEFINED: as declared, with the default value. */
+          same = same && b == NULL;
+          continue;
+        }
       types[k].dtype = a->dtype;
       types[k].shape.rank = a->rank;
       for (int32_t d = 0; d < a->rank; d++)
         types[k].shape.dims[d] = (lt_dim) { a->dims[d], NULL };
-      if (same)
-        {
-          const LtArray *b = g_ptr_array_index ((*last)->arrays, k);
-          same = a->rank == b->rank && memcmp (a->dims, b->dims, (size_t) a->rank * sizeof a->dims[0]) == 0;
-        }
+      same = same && b != NULL && a->rank == b->rank
+             && memcmp (a->dims, b->dims, (size_t) a->rank * sizeof a->dims[0]) == 0;
     }
   *last = inf;
   if (same)
@@ -387,6 +401,8 @@ lt_cli_run (int    argc,
         {
           const LtArray *a = g_ptr_array_index (inf->arrays, k);
           gsize          size;
+          if (a == NULL)
+            continue;
           const void    *data = g_bytes_get_data (a->data, &size);
           if (lt_session_bind_input (session, k, data, size, &err) != LT_OK)
             {
