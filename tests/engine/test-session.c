@@ -384,6 +384,40 @@ test_batchnorm_folding (void)
   lt_model_unref (model);
 }
 
+/* Large enough for kernels to split the work across 4 threads: a
+ * broadcasting Sub, then Relu, checked element by element. */
+static void
+test_parallel_kernels (void)
+{
+  const int64_t      dims[2] = { 64, 300 };
+  const int64_t      cdims[1] = { 300 };
+  g_autofree float  *x = g_new (float, 64 * 300);
+  g_autofree float  *c = g_new (float, 300);
+  lt_graph          *g = new_graph ();
+  lt_model          *model;
+  lt_session_options options = { .n_threads = 4 };
+  lt_session        *session;
+  lt_error           err;
+
+  for (int i = 0; i < 64 * 300; i++)
+    x[i] = (float) (i % 97) - 40.0f;
+  for (int i = 0; i < 300; i++)
+    c[i] = (float) (i % 13);
+  add_input (g, "x", 2, dims);
+  add_constant (g, "c", 1, cdims, c);
+  add_node (g, "sub", "Sub", "x", "c", "d", 0, NULL);
+  add_node (g, "relu", "Relu", "d", NULL, "y", 0, NULL);
+  model = finish (g, "y");
+  session = new_session (model, &options);
+  g_assert_cmpint (lt_session_bind_input (session, 0, x, 64 * 300 * sizeof (float), &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  const float *y = lt_session_get_output (session, 0)->data;
+  for (int i = 0; i < 64 * 300; i++)
+    g_assert_cmpfloat (y[i], ==, fmaxf (x[i] - c[i % 300], 0.0f));
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
 /* Random graphs of elementwise ops over [n] floats, checked against a
  * direct evaluation: if the memory plan let two live values share bytes
  * (or an in-place write clobbered a value still needed), some output
@@ -489,5 +523,6 @@ main (int    argc,
   g_test_add_func ("/session/reshape-again", test_reshape_again);
   g_test_add_func ("/session/batchnorm-folding", test_batchnorm_folding);
   g_test_add_func ("/session/random-graphs", test_random_graphs);
+  g_test_add_func ("/session/parallel-kernels", test_parallel_kernels);
   return g_test_run ();
 }
