@@ -27,6 +27,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Integer inputs up to this many elements are handed to shape inference
+ * with their values. */
+#define SHAPE_INPUT_MAX 64
+
 typedef struct
 {
   guint      line_number;
@@ -245,6 +249,7 @@ reshape_for (lt_session     *session,
   uint32_t n_inputs;
   lt_graph_get_inputs (graph, &n_inputs);
   g_autofree lt_value_type *types = g_new0 (lt_value_type, n_inputs + 1);
+  g_autofree lt_tensor     *views = g_new0 (lt_tensor, n_inputs + 1);
   gboolean same = *last != NULL;
   lt_error err;
 
@@ -264,6 +269,19 @@ reshape_for (lt_session     *session,
         types[k].shape.dims[d] = (lt_dim) { a->dims[d], NULL };
       same = same && b != NULL && a->rank == b->rank
              && memcmp (a->dims, b->dims, (size_t) a->rank * sizeof a->dims[0]) == 0;
+      /* Small integer inputs may decide shapes (a target shape, a count):
+       * shape inference gets their values, and other values mean another
+       * reshape. */
+      if (lt_dtype_is_integer (a->dtype) && a->count <= SHAPE_INPUT_MAX)
+        {
+          gsize nbytes = 0;
+          views[k] = (lt_tensor) { .name = "", .dtype = a->dtype, .rank = a->rank, .count = a->count,
+                                   .data = g_bytes_get_data (a->data, &nbytes) };
+          views[k].nbytes = nbytes;
+          memcpy (views[k].dims, a->dims, sizeof views[k].dims);
+          types[k].data = &views[k];
+          same = same && g_bytes_equal (a->data, b->data);
+        }
     }
   *last = inf;
   if (same)
