@@ -91,6 +91,7 @@
   X (ReduceSumSquare, reduce_sum_square) \
   X (Relu, relu) \
   X (Reshape, reshape) \
+  X (Resize, resize) \
   X (Round, round) \
   X (ScatterElements, scatter_elements) \
   X (ScatterND, scatter_nd) \
@@ -117,6 +118,7 @@
   X (Transpose, transpose) \
   X (Trilu, trilu) \
   X (Unsqueeze, unsqueeze) \
+  X (Upsample, upsample) \
   X (Where, where) \
   X (Xor, xor) \
 
