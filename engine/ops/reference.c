@@ -34,6 +34,7 @@
   X (Cos, cos) \
   X (CumSum, cum_sum) \
   X (DepthToSpace, depth_to_space) \
+  X (DequantizeLinear, dequantize_linear) \
   X (Div, div) \
   X (Dropout, dropout) \
   X (Einsum, einsum) \
@@ -79,6 +80,8 @@
   X (PRelu, prelu) \
   X (Pad, pad) \
   X (Pow, pow) \
+  X (QLinearMatMul, qlinear_matmul) \
+  X (QuantizeLinear, quantize_linear) \
   X (Range, range) \
   X (Reciprocal, reciprocal) \
   X (ReduceL1, reduce_l1) \
