@@ -80,6 +80,7 @@
   X (PRelu, prelu) \
   X (Pad, pad) \
   X (Pow, pow) \
+  X (QLinearConv, qlinear_conv) \
   X (QLinearMatMul, qlinear_matmul) \
   X (QuantizeLinear, quantize_linear) \
   X (Range, range) \
