@@ -300,6 +300,24 @@ build_step (lt_session *session,
   return LT_OK;
 }
 
+/* Refuses an op no kernel exists for before its output types are looked
+ * at, so the error names the missing op rather than an unknown shape. */
+static lt_status
+check_op_has_kernels (lt_session *session,
+                      int32_t     node_id,
+                      lt_error   *err)
+{
+  const lt_node *node = lt_graph_get_node (session->graph, node_id);
+  char           name[LT_ERROR_NAME_MAX];
+
+  if (node->op != LT_OP_UNKNOWN && lt_cpu_kernels_for ((lt_op) node->op)[0] != NULL)
+    return LT_OK;
+  lt_node_describe (session->graph, node_id, name, sizeof name);
+  return lt_error_set (err, LT_ERR_UNSUPPORTED, name, "op %s%s%s is not implemented",
+                       node->domain[0] != '\0' ? node->domain : "", node->domain[0] != '\0' ? "." : "",
+                       node->op_type);
+}
+
 static lt_status
 select_kernel (lt_session *session,
                exec_step  *step,
@@ -538,6 +556,8 @@ lt_session_reshape (lt_session          *session,
         continue;
       step = &session->steps[session->n_steps++];
       status = build_step (session, step, node_id, err);
+      if (status == LT_OK)
+        status = check_op_has_kernels (session, node_id, err);
       for (uint32_t o = 0; status == LT_OK && o < step->n_outputs; o++)
         if (step->output_ids[o] >= 0)
           status = type_slot (session, step->output_ids[o], err);
@@ -738,22 +758,30 @@ lt_session_get_unplanned_bytes (const lt_session *session)
   return session->unplanned_bytes;
 }
 
-const char *
-lt_session_get_kernel_name (const lt_session *session,
-                            int32_t           node_id)
+/* The step that runs a node, or NULL (out of range, not reshaped,
+ * folded away). */
+static const exec_step *
+step_of (const lt_session *session,
+         int32_t           node_id)
 {
   if (!session->reshaped || node_id < 0 || (uint32_t) node_id >= lt_graph_get_n_nodes (session->graph)
       || session->step_of_node[node_id] < 0)
     return NULL;
-  return session->steps[session->step_of_node[node_id]].kernel->name;
+  return &session->steps[session->step_of_node[node_id]];
+}
+
+const char *
+lt_session_get_kernel_name (const lt_session *session,
+                            int32_t           node_id)
+{
+  const exec_step *step = step_of (session, node_id);
+  return step != NULL ? step->kernel->name : NULL;
 }
 
 uint64_t
 lt_session_get_node_ns (const lt_session *session,
                         int32_t           node_id)
 {
-  if (!session->reshaped || node_id < 0 || (uint32_t) node_id >= lt_graph_get_n_nodes (session->graph)
-      || session->step_of_node[node_id] < 0)
-    return 0;
-  return session->steps[session->step_of_node[node_id]].ns;
+  const exec_step *step = step_of (session, node_id);
+  return step != NULL ? step->ns : 0;
 }

@@ -8,8 +8,9 @@
  *
  * Tensor data is owned by the session (its arena, the model's constants, or
  * the caller's bound buffers); kernels never keep pointers to it across
- * calls.  Constant data from a model may be unaligned: read it with memcpy
- * or pack it in prepare.
+ * calls.  Every tensor's data is aligned at least for its dtype: the
+ * session gives constants that sit unaligned in a model file an aligned
+ * copy, so kernels may read all inputs with typed loads.
  */
 #pragma once
 

@@ -4,8 +4,9 @@
  * Or Xor), Where and PRelu.
  *
  * Inputs broadcast by numpy rules to the output shape the session set.
- * Float dtypes compute in double and round once to the output dtype;
- * integer dtypes compute in int64 (wrapping like the C types they are
+ * When either input is a float dtype the op computes in double and rounds
+ * once to the output dtype (Pow's exponent may be float for an integer
+ * base); integer dtypes compute in int64 (wrapping like the C types they are
  * stored in).  Variadic ops accumulate into the output, so they are never
  * in place (the output would be read before every input is).
  */
@@ -40,7 +41,7 @@ broadcast_pair (const lt_kernel_call   *call,
   int64_t           index[LT_MAX_RANK] = { 0 };
   uint64_t          offsets[2] = { 0, 0 };
   bool              fmod_mode = lt_node_get_attr_int (call->node, "fmod", 0) != 0;
-  bool              floating = is_floating (a->dtype);
+  bool              floating = is_floating (a->dtype) || is_floating (b->dtype);
 
   if (!lt_ref_broadcast_strides (a, out, strides[0]) || !lt_ref_broadcast_strides (b, out, strides[1]))
     return lt_ref_fail (call, LT_ERR_RUNTIME, "inputs do not broadcast to the output shape");
@@ -223,14 +224,6 @@ mod_i (int64_t  a,
 
 /* ---- kernels ----------------------------------------------------------- */
 
-/* Pow's exponent may have another dtype than its base: the exponent is
- * read in double then, which the integer path would not do. */
-static bool
-pow_supports (const lt_kernel_call *call)
-{
-  return is_floating (call->inputs[0].dtype) || !is_floating (call->inputs[1].dtype);
-}
-
 #define BINARY(base, fname, in_place_flag, supports_fn) \
   static lt_status                                                  \
   base##_run (const lt_kernel_call *call)                           \
@@ -259,7 +252,7 @@ BINARY (add, add, true, NULL)
 BINARY (sub, sub, true, NULL)
 BINARY (mul, mul, true, NULL)
 BINARY (div, div, true, NULL)
-BINARY (pow, pow, true, pow_supports)
+BINARY (pow, pow, true, NULL)
 BINARY (mod, mod, true, NULL)
 BINARY (equal, equal, false, NULL)
 BINARY (greater, greater, false, NULL)
@@ -269,7 +262,6 @@ BINARY (less_or_equal, less_equal, false, NULL)
 BINARY (and, and, true, NULL)
 BINARY (or, or, true, NULL)
 BINARY (xor, xor, true, NULL)
-BINARY (prelu, prelu, true, NULL)
 VARIADIC (max, max, false)
 VARIADIC (min, min, false)
 VARIADIC (sum, add, false)
@@ -313,4 +305,31 @@ const lt_kernel lt_ref_where_kernel = {
   .name = "lt_ref_where",
   .supports = where_supports,
   .run = where_run,
+};
+
+/* PRelu: the slope broadcasts to X (numpy rules); a 1-D slope of X's
+ * channel count that does not broadcast so is per channel (axis 1), as
+ * models exported for opset < 9 use it. */
+static lt_status
+prelu_run (const lt_kernel_call *call)
+{
+  static const binary_op  op = { prelu_f, prelu_i };
+  const lt_kernel_tensor *x = &call->inputs[0];
+  lt_kernel_tensor        slope = call->inputs[1];
+  int64_t                 strides[LT_MAX_RANK];
+
+  if (!lt_ref_broadcast_strides (&slope, &call->outputs[0], strides)
+      && slope.rank == 1 && x->rank >= 2 && slope.dims[0] == x->dims[1])
+    {
+      slope.rank = x->rank - 1;
+      for (int32_t d = 1; d < slope.rank; d++)
+        slope.dims[d] = 1;
+    }
+  return broadcast_pair (call, &op, x, &slope, false);
+}
+
+const lt_kernel lt_ref_prelu_kernel = {
+  .name = "lt_ref_prelu",
+  .run = prelu_run,
+  .in_place = true,
 };

@@ -320,3 +320,24 @@ lt_shape_where (lt_shape_ctx *ctx)
       }
   return LT_OK;
 }
+
+lt_status
+lt_shape_prelu (lt_shape_ctx *ctx)
+{
+  const lt_value_type *x = lt_shape_input (ctx, 0);
+  const lt_shape      *slope = lt_shape_input_shape (ctx, 1);
+  lt_shape             out;
+  lt_status            st;
+  char                 sa[LT_SHAPE_STR_MAX], sb[LT_SHAPE_STR_MAX];
+
+  /* the slope broadcasts to X (opset 7 on; before, it was per channel) */
+  if (x && x->shape.rank >= 0 && slope && ctx->node->opset >= 7)
+    {
+      if ((st = lt_shape_broadcast (ctx, &x->shape, slope, &out)) != LT_OK)
+        return st;
+      if (out.rank != x->shape.rank)
+        return lt_shape_fail (ctx, "slope %s does not broadcast to input %s", lt_shape_str (slope, sb),
+                              lt_shape_str (&x->shape, sa));
+    }
+  return lt_shape_same_as_input (ctx);
+}

@@ -694,9 +694,10 @@ lt_status
 lt_shape_broadcast (lt_shape_ctx   *ctx,
                     const lt_shape *a,
                     const lt_shape *b,
-                    lt_shape       *out)
+                    lt_shape       *result)
 {
-  int32_t rank = a->rank > b->rank ? a->rank : b->rank;
+  int32_t  rank = a->rank > b->rank ? a->rank : b->rank;
+  lt_shape out_storage, *out = &out_storage; /* result may alias a or b */
 
   lt_shape_set_unknown (out);
   out->rank = rank;
@@ -731,5 +732,6 @@ lt_shape_broadcast (lt_shape_ctx   *ctx,
       else
         *o = lt_dim_unknown ();
     }
+  *result = *out;
   return LT_OK;
 }

@@ -169,6 +169,7 @@ lt_status lt_shape_broadcast_op (lt_shape_ctx *ctx);
 lt_status lt_shape_compare (lt_shape_ctx *ctx);
 lt_status lt_shape_where (lt_shape_ctx *ctx);
 lt_status lt_shape_clip (lt_shape_ctx *ctx);
+lt_status lt_shape_prelu (lt_shape_ctx *ctx);
 
 /* shape-conv.c */
 lt_status lt_shape_conv (lt_shape_ctx *ctx);
