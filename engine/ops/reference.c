@@ -45,6 +45,7 @@
   X (Expand, expand) \
   X (Flatten, flatten) \
   X (Floor, floor) \
+  X (GRU, gru) \
   X (Gather, gather) \
   X (GatherElements, gather_elements) \
   X (GatherND, gather_nd) \
@@ -59,6 +60,7 @@
   X (Identity, identity) \
   X (InstanceNormalization, instance_normalization) \
   X (LRN, lrn) \
+  X (LSTM, lstm) \
   X (LayerNormalization, layer_normalization) \
   X (LeakyRelu, leaky_relu) \
   X (Less, less) \
@@ -83,6 +85,7 @@
   X (QLinearConv, qlinear_conv) \
   X (QLinearMatMul, qlinear_matmul) \
   X (QuantizeLinear, quantize_linear) \
+  X (RNN, rnn) \
   X (Range, range) \
   X (Reciprocal, reciprocal) \
   X (ReduceL1, reduce_l1) \
