@@ -21,7 +21,7 @@
 
 typedef struct conv_params
 {
-  lt_ref_window win;   /* pads resolved: win.pads[i] is the begin padding */
+  lt_ref_window win; /* pads resolved: win.pads[i] is the begin padding */
   int64_t       group;
   uint32_t      x_in, w_in, b_in; /* input positions of X, W and the bias */
   bool          quantized;        /* QLinearConv: integer X and W, requantized Y */
@@ -57,8 +57,7 @@ parse_common (const lt_kernel_call *call,
   memcpy (p->win.kernel, w->dims + 2, (size_t) p->win.nsp * sizeof p->win.kernel[0]);
   if ((st = lt_ref_get_ints (call, "kernel_shape", p->win.nsp, 0, kernel_shape)) != LT_OK)
     return st;
-  if (lt_node_get_attr (call->node, "kernel_shape") != NULL
-      && memcmp (kernel_shape, p->win.kernel, (size_t) p->win.nsp * sizeof kernel_shape[0]) != 0)
+  if (lt_node_get_attr (call->node, "kernel_shape") != NULL && memcmp (kernel_shape, p->win.kernel, (size_t) p->win.nsp * sizeof kernel_shape[0]) != 0)
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'kernel_shape' does not match the weight shape");
   return lt_ref_window_parse (call, &p->win);
 }
@@ -92,9 +91,7 @@ check_quant_params (const lt_kernel_call *call,
 
   if (call->n_inputs < 8)
     return lt_ref_fail (call, LT_ERR_SHAPE, "QLinearConv needs 8 or 9 inputs");
-  if ((st = lt_ref_check_quant_params (call, "x", &in[1], &in[2], in[0].dtype, 0)) != LT_OK
-      || (st = lt_ref_check_quant_params (call, "w", &in[4], &in[5], in[3].dtype, w_channels)) != LT_OK
-      || (st = lt_ref_check_quant_params (call, "y", &in[6], &in[7], call->outputs[0].dtype, 0)) != LT_OK)
+  if ((st = lt_ref_check_quant_params (call, "x", &in[1], &in[2], in[0].dtype, 0)) != LT_OK || (st = lt_ref_check_quant_params (call, "w", &in[4], &in[5], in[3].dtype, w_channels)) != LT_OK || (st = lt_ref_check_quant_params (call, "y", &in[6], &in[7], call->outputs[0].dtype, 0)) != LT_OK)
     return st;
   if (!lt_ref_is_quantized_type (call->outputs[0].dtype))
     return lt_ref_fail (call, LT_ERR_SHAPE, "output must be a quantized integer type");
@@ -121,10 +118,7 @@ conv_prepare_with (const lt_kernel_call *call,
                         "X has %lld channels and W %lld x %lld, which does not fit group %lld",
                         (long long) x->dims[1], (long long) w->dims[0], (long long) w->dims[1],
                         (long long) p.group);
-  if ((st = lt_ref_window_resolve (call, &p.win, x->dims + 2, false, expected)) != LT_OK
-      || (st = lt_ref_window_check_output (call, p.win.nsp, w->dims[0], expected)) != LT_OK
-      || (st = check_bias (call, &p, w->dims[0])) != LT_OK
-      || (p.quantized && (st = check_quant_params (call, w->dims[0])) != LT_OK))
+  if ((st = lt_ref_window_resolve (call, &p.win, x->dims + 2, false, expected)) != LT_OK || (st = lt_ref_window_check_output (call, p.win.nsp, w->dims[0], expected)) != LT_OK || (st = check_bias (call, &p, w->dims[0])) != LT_OK || (p.quantized && (st = check_quant_params (call, w->dims[0])) != LT_OK))
     return st;
   return lt_ref_keep_state (call, &p, sizeof p, state);
 }
@@ -153,14 +147,14 @@ qlinear_conv_prepare (const lt_kernel_call *call,
 typedef struct conv_view
 {
   const lt_kernel_tensor *x, *w;
-  const lt_kernel_tensor *b;       /* NULL without bias */
+  const lt_kernel_tensor *b; /* NULL without bias */
   lt_kernel_tensor       *y;
-  int64_t                 x_zero;  /* QLinearConv's zero points; 0 / NULL otherwise */
+  int64_t                 x_zero; /* QLinearConv's zero points; 0 / NULL otherwise */
   const lt_kernel_tensor *w_zero;
   const int64_t          *in_dims;  /* spatial extents of X */
   const int64_t          *out_dims; /* spatial extents of Y */
   int64_t                 batch, in_ch, out_ch;
-  int64_t                 cg, mg;   /* input and output channels per group */
+  int64_t                 cg, mg;                    /* input and output channels per group */
   uint64_t                in_size, out_size, k_size; /* elements per spatial box */
 } conv_view;
 
@@ -238,8 +232,7 @@ run_outputs (const lt_kernel_call *call,
           acc = (v.b ? lt_ref_get_f64 (v.b->dtype, v.b->data, (uint64_t) m) : 0.0) + sum (p, &v, n, m, oc);
           if (p->quantized)
             {
-              float scale = lt_ref_quant_scale (&call->inputs[1], 0) * lt_ref_quant_scale (&call->inputs[4], (uint64_t) m)
-                            / lt_ref_quant_scale (&call->inputs[6], 0);
+              float scale = lt_ref_quant_scale (&call->inputs[1], 0) * lt_ref_quant_scale (&call->inputs[4], (uint64_t) m) / lt_ref_quant_scale (&call->inputs[6], 0);
               lt_ref_store_quantized (v.y->dtype, v.y->data, at,
                                       acc * scale + (double) lt_ref_quant_zero (&call->inputs[7], 0));
             }
@@ -306,16 +299,13 @@ conv_transpose_prepare (const lt_kernel_call *call,
   lt_status               st;
 
   *scratch_bytes = 0;
-  if ((st = parse_common (call, &p)) != LT_OK
-      || (st = lt_ref_get_ints (call, "output_padding", win->nsp, 0, out_pad)) != LT_OK)
+  if ((st = parse_common (call, &p)) != LT_OK || (st = lt_ref_get_ints (call, "output_padding", win->nsp, 0, out_pad)) != LT_OK)
     return st;
   if (w->dims[0] != x->dims[1] || x->dims[1] % p.group != 0)
     return lt_ref_fail (call, LT_ERR_SHAPE, "X has %lld channels and W %lld, which does not fit group %lld",
                         (long long) x->dims[1], (long long) w->dims[0], (long long) p.group);
   out_ch = w->dims[1] * p.group;
-  if (shape_attr != NULL
-      && (shape_attr->type != LT_ATTR_INTS
-          || (shape_attr->count != (uint32_t) win->nsp && shape_attr->count != (uint32_t) win->nsp + 2)))
+  if (shape_attr != NULL && (shape_attr->type != LT_ATTR_INTS || (shape_attr->count != (uint32_t) win->nsp && shape_attr->count != (uint32_t) win->nsp + 2)))
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'output_shape' must list %d spatial extents", win->nsp);
   same = win->auto_pad == LT_REF_AUTO_PAD_SAME_UPPER || win->auto_pad == LT_REF_AUTO_PAD_SAME_LOWER;
   for (int32_t i = 0; i < win->nsp; i++)
@@ -347,8 +337,7 @@ conv_transpose_prepare (const lt_kernel_call *call,
       else
         expected[i] = full - win->pads[i] - win->pads[i + win->nsp];
     }
-  if ((st = lt_ref_window_check_output (call, win->nsp, out_ch, expected)) != LT_OK
-      || (st = check_bias (call, &p, out_ch)) != LT_OK)
+  if ((st = lt_ref_window_check_output (call, win->nsp, out_ch, expected)) != LT_OK || (st = check_bias (call, &p, out_ch)) != LT_OK)
     return st;
   return lt_ref_keep_state (call, &p, sizeof p, state);
 }
@@ -383,8 +372,7 @@ conv_transpose_sum (const conv_params *p,
       for (int64_t c = 0; c < v->cg; c++)
         {
           int64_t ic = g * v->cg + c;
-          acc += x_at (v, ((uint64_t) (n * v->in_ch + ic)) * v->in_size + xi)
-                 * w_at (v, m, ((uint64_t) (ic * v->mg + mi)) * v->k_size + k);
+          acc += x_at (v, ((uint64_t) (n * v->in_ch + ic)) * v->in_size + xi) * w_at (v, m, ((uint64_t) (ic * v->mg + mi)) * v->k_size + k);
         }
     }
   return acc;
@@ -399,8 +387,7 @@ conv_transpose_run (const lt_kernel_call *call)
 static bool
 qlinear_conv_supports (const lt_kernel_call *call)
 {
-  return call->n_inputs >= 8 && lt_ref_is_quantized_type (call->inputs[0].dtype)
-         && lt_ref_is_quantized_type (call->inputs[3].dtype);
+  return call->n_inputs >= 8 && lt_ref_is_quantized_type (call->inputs[0].dtype) && lt_ref_is_quantized_type (call->inputs[3].dtype);
 }
 
 const lt_kernel lt_ref_conv_kernel = {

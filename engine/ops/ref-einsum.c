@@ -18,17 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_LETTERS   52                          /* a-z, A-Z */
-#define MAX_LABELS  (N_LETTERS + LT_MAX_RANK)   /* letters, then ellipsis axes */
+#define N_LETTERS    52                        /* a-z, A-Z */
+#define MAX_LABELS   (N_LETTERS + LT_MAX_RANK) /* letters, then ellipsis axes */
 #define MAX_OPERANDS 2
 
 typedef struct einsum_params
 {
   uint32_t n_operands;
   int32_t  rank[MAX_OPERANDS];
-  int32_t  label[MAX_OPERANDS][LT_MAX_RANK];    /* label of each operand axis */
-  int64_t  stride[MAX_OPERANDS][LT_MAX_RANK];   /* element stride of each operand axis; 0 when broadcast */
-  int64_t  size[MAX_LABELS];                    /* extent of each label (0: unused) */
+  int32_t  label[MAX_OPERANDS][LT_MAX_RANK];  /* label of each operand axis */
+  int64_t  stride[MAX_OPERANDS][LT_MAX_RANK]; /* element stride of each operand axis; 0 when broadcast */
+  int64_t  size[MAX_LABELS];                  /* extent of each label (0: unused) */
   int32_t  n_out;
   int32_t  out_labels[LT_MAX_RANK];
   int32_t  n_sum;
@@ -98,14 +98,14 @@ einsum_prepare (const lt_kernel_call *call,
                 void                **state,
                 size_t               *scratch_bytes)
 {
-  const char     *eq = lt_node_get_attr_string (call->node, "equation", NULL);
-  const char     *arrow, *terms[MAX_OPERANDS];
-  size_t          lens[MAX_OPERANDS];
-  einsum_params   p = { 0 };
-  int32_t         n_ellipsis = 0, n_letters;
-  int             uses[MAX_LABELS] = { 0 };
-  bool            in_output[MAX_LABELS] = { false };
-  const char     *cursor;
+  const char   *eq = lt_node_get_attr_string (call->node, "equation", NULL);
+  const char   *arrow, *terms[MAX_OPERANDS];
+  size_t        lens[MAX_OPERANDS];
+  einsum_params p = { 0 };
+  int32_t       n_ellipsis = 0, n_letters;
+  int           uses[MAX_LABELS] = { 0 };
+  bool          in_output[MAX_LABELS] = { false };
+  const char   *cursor;
 
   *scratch_bytes = 0;
   if (eq == NULL)
@@ -185,7 +185,7 @@ einsum_prepare (const lt_kernel_call *call,
       for (int32_t l = N_LETTERS; l < N_LETTERS + n_ellipsis; l++)
         if (uses[l] > 0)
           p.out_labels[p.n_out++] = l, in_output[l] = true;
-      for (int c = 0; c < 128; c++)   /* ASCII order: upper case first */
+      for (int c = 0; c < 128; c++) /* ASCII order: upper case first */
         {
           int l = letter_label ((char) c);
           if (l >= 0 && uses[l] == 1 && p.n_out < LT_MAX_RANK)

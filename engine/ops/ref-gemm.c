@@ -54,8 +54,7 @@ gemm_prepare (const lt_kernel_call *call,
   if (lt_ref_has_input (call, 2))
     {
       const lt_kernel_tensor *c = &call->inputs[2];
-      if (c->dtype != LT_DTYPE_F32 || c->rank > 2
-          || !lt_ref_broadcast_strides (c, y, p.c_strides))
+      if (c->dtype != LT_DTYPE_F32 || c->rank > 2 || !lt_ref_broadcast_strides (c, y, p.c_strides))
         return lt_ref_fail (call, LT_ERR_SHAPE, "C must be a float tensor that broadcasts to [%lld, %lld]",
                             (long long) p.m, (long long) p.n);
     }
@@ -70,8 +69,8 @@ gemm_run (const lt_kernel_call *call)
   const float       *c = lt_ref_has_input (call, 2) ? call->inputs[2].data : NULL;
   float             *y = call->outputs[0].data;
   /* Element (i, l) of A' is a[i * sa0 + l * sa1]; likewise for B'. */
-  int64_t            sa0 = p->trans_a ? 1 : p->k, sa1 = p->trans_a ? p->m : 1;
-  int64_t            sb0 = p->trans_b ? 1 : p->n, sb1 = p->trans_b ? p->k : 1;
+  int64_t sa0 = p->trans_a ? 1 : p->k, sa1 = p->trans_a ? p->m : 1;
+  int64_t sb0 = p->trans_b ? 1 : p->n, sb1 = p->trans_b ? p->k : 1;
 
   for (int64_t i = 0; i < p->m; i++)
     for (int64_t j = 0; j < p->n; j++)
@@ -94,13 +93,13 @@ typedef struct matmul_params
   int64_t  m, k, n;
   int32_t  batch_rank;
   int64_t  batch_dims[LT_MAX_RANK];
-  int64_t  strides[2][LT_MAX_RANK];  /* per batch axis, in matrices of A and of B */
+  int64_t  strides[2][LT_MAX_RANK]; /* per batch axis, in matrices of A and of B */
   uint64_t batch_count;
-  uint32_t a_in, b_in;               /* input positions of A and B */
+  uint32_t a_in, b_in; /* input positions of A and B */
   /* integer forms: zero points (and for QLinearMatMul, scales) of A are
    * per tensor or per row, those of B per tensor or per column */
-  bool     a_per_row;
-  bool     b_per_col;
+  bool a_per_row;
+  bool b_per_col;
 } matmul_params;
 
 /* Strides, in whole matrices, of the leading `n_batch` axes of `t` read
@@ -183,7 +182,7 @@ matmul_run (const lt_kernel_call *call)
   const float         *a = call->inputs[0].data, *b = call->inputs[1].data;
   float               *y = call->outputs[0].data;
   int64_t              index[LT_MAX_RANK] = { 0 };
-  uint64_t             mat[2] = { 0, 0 };   /* matrix numbers in A and B */
+  uint64_t             mat[2] = { 0, 0 }; /* matrix numbers in A and B */
   int64_t              strides[2][LT_MAX_RANK];
 
   memcpy (strides, p->strides, sizeof strides);
@@ -259,19 +258,14 @@ matmul_integer_prepare (const lt_kernel_call *call,
   lt_status     st;
 
   *scratch_bytes = 0;
-  if ((st = matmul_geometry (call, &p)) != LT_OK
-      || (st = check_per_axis (call, za, p.m, &p.a_per_row)) != LT_OK
-      || (st = check_per_axis (call, zb, p.n, &p.b_per_col)) != LT_OK)
+  if ((st = matmul_geometry (call, &p)) != LT_OK || (st = check_per_axis (call, za, p.m, &p.a_per_row)) != LT_OK || (st = check_per_axis (call, zb, p.n, &p.b_per_col)) != LT_OK)
     return st;
-  if ((lt_ref_has_input (call, za) && call->inputs[za].dtype != call->inputs[p.a_in].dtype)
-      || (lt_ref_has_input (call, zb) && call->inputs[zb].dtype != call->inputs[p.b_in].dtype))
+  if ((lt_ref_has_input (call, za) && call->inputs[za].dtype != call->inputs[p.a_in].dtype) || (lt_ref_has_input (call, zb) && call->inputs[zb].dtype != call->inputs[p.b_in].dtype))
     return lt_ref_fail (call, LT_ERR_SHAPE, "a zero point does not have the type of its matrix");
   if (q)
     {
       bool a_rows = false, b_cols = false;
-      if ((st = check_per_axis (call, 1, p.m, &a_rows)) != LT_OK || (st = check_per_axis (call, 4, p.n, &b_cols)) != LT_OK
-          || (st = lt_ref_check_quant_params (call, "y", &call->inputs[6], &call->inputs[7], call->outputs[0].dtype, 0))
-                 != LT_OK)
+      if ((st = check_per_axis (call, 1, p.m, &a_rows)) != LT_OK || (st = check_per_axis (call, 4, p.n, &b_cols)) != LT_OK || (st = lt_ref_check_quant_params (call, "y", &call->inputs[6], &call->inputs[7], call->outputs[0].dtype, 0)) != LT_OK)
         return st;
       p.a_per_row |= a_rows;
       p.b_per_col |= b_cols;
@@ -313,12 +307,10 @@ matmul_integer_run (const lt_kernel_call *call)
             int64_t  acc = 0;
 
             for (int64_t l = 0; l < p->k; l++)
-              acc += (lt_ref_index_input (a, a0 + (uint64_t) (i * p->k + l)) - a_zero)
-                     * (lt_ref_index_input (b, b0 + (uint64_t) (l * p->n + j)) - b_zero);
+              acc += (lt_ref_index_input (a, a0 + (uint64_t) (i * p->k + l)) - a_zero) * (lt_ref_index_input (b, b0 + (uint64_t) (l * p->n + j)) - b_zero);
             if (q)
               {
-                float scale = lt_ref_quant_scale (&call->inputs[1], row) * lt_ref_quant_scale (&call->inputs[4], col)
-                              / lt_ref_quant_scale (&call->inputs[6], 0);
+                float scale = lt_ref_quant_scale (&call->inputs[1], row) * lt_ref_quant_scale (&call->inputs[4], col) / lt_ref_quant_scale (&call->inputs[6], 0);
                 lt_ref_store_quantized (y->dtype, y->data, y0 + (uint64_t) (i * p->n + j),
                                         (double) acc * scale + (double) lt_ref_quant_zero (&call->inputs[7], 0));
               }

@@ -47,10 +47,8 @@ depth_space_prepare (const lt_kernel_call *call,
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'mode' must be DCR or CRD (got '%s')", mode);
   if (x->rank != 4 || y->rank != 4 || y->dtype != x->dtype)
     return lt_ref_fail (call, LT_ERR_SHAPE, "input and output must be 4-D [N, C, H, W] of one type");
-  if (to_space ? (x->dims[1] % (b * b) != 0 || y->dims[1] * b * b != x->dims[1] || y->dims[2] != x->dims[2] * b
-                  || y->dims[3] != x->dims[3] * b)
-               : (x->dims[2] % b != 0 || x->dims[3] % b != 0 || y->dims[1] != x->dims[1] * b * b
-                  || y->dims[2] * b != x->dims[2] || y->dims[3] * b != x->dims[3]))
+  if (to_space ? (x->dims[1] % (b * b) != 0 || y->dims[1] * b * b != x->dims[1] || y->dims[2] != x->dims[2] * b || y->dims[3] != x->dims[3] * b)
+               : (x->dims[2] % b != 0 || x->dims[3] % b != 0 || y->dims[1] != x->dims[1] * b * b || y->dims[2] * b != x->dims[2] || y->dims[3] * b != x->dims[3]))
     return lt_ref_fail (call, LT_ERR_SHAPE, "shapes do not fit blocksize %lld", (long long) b);
   return LT_OK;
 }
@@ -216,7 +214,8 @@ pad_run (const lt_kernel_call *call)
     value = lt_ref_get_f64 (call->inputs[2].dtype, call->inputs[2].data, 0);
   if (mode != PAD_CONSTANT && x->count == 0 && y->count > 0)
     return lt_ref_fail (call, LT_ERR_RUNTIME, "cannot %s-pad an empty tensor",
-                        mode == PAD_EDGE ? "edge" : mode == PAD_WRAP ? "wrap" : "reflect");
+                        mode == PAD_EDGE ? "edge" : mode == PAD_WRAP ? "wrap"
+                                                                     : "reflect");
   lt_ref_strides (x->rank, x->dims, strides);
   for (uint64_t o = 0; o < y->count; o++)
     {

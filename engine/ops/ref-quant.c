@@ -26,14 +26,27 @@ lt_ref_store_quantized (lt_dtype t,
 
   switch (t)
     {
-    case LT_DTYPE_U8: hi = 255; break;
-    case LT_DTYPE_I8: lo = -128, hi = 127; break;
-    case LT_DTYPE_U16: hi = 65535; break;
-    case LT_DTYPE_I16: lo = -32768, hi = 32767; break;
-    case LT_DTYPE_I32: lo = -2147483648.0, hi = 2147483647.0; break;
-    default: break;
+    case LT_DTYPE_U8:
+      hi = 255;
+      break;
+    case LT_DTYPE_I8:
+      lo = -128, hi = 127;
+      break;
+    case LT_DTYPE_U16:
+      hi = 65535;
+      break;
+    case LT_DTYPE_I16:
+      lo = -32768, hi = 32767;
+      break;
+    case LT_DTYPE_I32:
+      lo = -2147483648.0, hi = 2147483647.0;
+      break;
+    default:
+      break;
     }
-  r = isnan (r) ? 0 : r < lo ? lo : r > hi ? hi : r;
+  r = isnan (r) ? 0 : r < lo ? lo
+                  : r > hi   ? hi
+                             : r;
   lt_ref_set_i64 (t, data, i, (int64_t) r);
 }
 
@@ -77,8 +90,8 @@ lt_ref_check_quant_params (const lt_kernel_call   *call,
 
 typedef struct qdq_params
 {
-  int32_t  axis;       /* -1 when per tensor */
-  uint64_t inner;      /* elements per step along the axis */
+  int32_t  axis;  /* -1 when per tensor */
+  uint64_t inner; /* elements per step along the axis */
   int64_t  channels;
 } qdq_params;
 

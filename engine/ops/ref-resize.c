@@ -62,7 +62,7 @@ typedef struct resize_params
   double        cubic_a;
   bool          exclude_outside;
   double        extrapolation;
-  int32_t       n_axes;               /* axes the scales/sizes/roi inputs list */
+  int32_t       n_axes; /* axes the scales/sizes/roi inputs list */
   int32_t       axes[LT_MAX_RANK];
   float         fixed_scales[LT_MAX_RANK]; /* Upsample-7: the scales attribute */
   bool          has_fixed_scales;
@@ -188,9 +188,11 @@ read_geometry (const lt_kernel_call *call,
   uint32_t                scales_at = legacy ? 1 : 2;
   const lt_kernel_tensor *roi = !legacy && lt_ref_has_input (call, 1) ? &call->inputs[1] : NULL;
   const lt_kernel_tensor *scales = lt_ref_has_input (call, scales_at) && call->inputs[scales_at].count > 0
-                                       ? &call->inputs[scales_at] : NULL;
+                                       ? &call->inputs[scales_at]
+                                       : NULL;
   const lt_kernel_tensor *sizes = !legacy && lt_ref_has_input (call, 3) && call->inputs[3].count > 0
-                                      ? &call->inputs[3] : NULL;
+                                      ? &call->inputs[3]
+                                      : NULL;
   double                  common = 0.0;
 
   for (int32_t d = 0; d < x->rank; d++)
@@ -266,8 +268,7 @@ source_coordinate (const resize_params   *p,
     case COORD_TF_HALF_PIXEL_FOR_NN:
       return (x + 0.5) / s;
     case COORD_TF_CROP_AND_RESIZE:
-      return resized != 1.0 ? g->roi_start[d] * (double) (in_len - 1)
-                                  + x * (g->roi_end[d] - g->roi_start[d]) * (double) (in_len - 1) / (resized - 1.0)
+      return resized != 1.0 ? g->roi_start[d] * (double) (in_len - 1) + x * (g->roi_end[d] - g->roi_start[d]) * (double) (in_len - 1) / (resized - 1.0)
                             : 0.5 * (g->roi_start[d] + g->roi_end[d]) * (double) (in_len - 1);
     case COORD_ASYMMETRIC:
     default:
@@ -277,7 +278,7 @@ source_coordinate (const resize_params   *p,
 
 static double
 cubic_weight (double a,
-              double t)   /* distance from the tap, in [0, 2] */
+              double t) /* distance from the tap, in [0, 2] */
 {
   if (t <= 1.0)
     return ((a + 2.0) * t - (a + 3.0)) * t * t + 1.0;
@@ -288,9 +289,9 @@ cubic_weight (double a,
 
 typedef struct axis_taps
 {
-  int      n;
-  int64_t  index[4];
-  double   weight[4];
+  int     n;
+  int64_t index[4];
+  double  weight[4];
 } axis_taps;
 
 /* The taps of one axis; false when tf_crop_and_resize leaves the input. */
@@ -310,10 +311,18 @@ find_taps (const resize_params *p,
       double f = floor (x), r;
       switch (p->nearest)
         {
-        case NEAREST_FLOOR: r = f; break;
-        case NEAREST_CEIL: r = ceil (x); break;
-        case NEAREST_ROUND_PREFER_CEIL: r = x - f == 0.5 ? f + 1.0 : round (x); break;
-        default: r = x - f == 0.5 ? f : round (x); break;
+        case NEAREST_FLOOR:
+          r = f;
+          break;
+        case NEAREST_CEIL:
+          r = ceil (x);
+          break;
+        case NEAREST_ROUND_PREFER_CEIL:
+          r = x - f == 0.5 ? f + 1.0 : round (x);
+          break;
+        default:
+          r = x - f == 0.5 ? f : round (x);
+          break;
         }
       t->index[0] = (int64_t) fmin (fmax (r, 0.0), (double) (in_len - 1));
       t->weight[0] = 1.0;
@@ -346,7 +355,8 @@ find_taps (const resize_params *p,
       t->n = 4;
     }
   for (int k = 0; k < t->n; k++)
-    t->index[k] = t->index[k] < 0 ? 0 : t->index[k] >= in_len ? in_len - 1 : t->index[k];
+    t->index[k] = t->index[k] < 0 ? 0 : t->index[k] >= in_len ? in_len - 1
+                                                              : t->index[k];
   return true;
 }
 

@@ -44,18 +44,18 @@ typedef struct activation
   double   alpha, beta;
 } activation;
 
-#define MAX_ACTS 3   /* per direction: f, g, h */
+#define MAX_ACTS 3 /* per direction: f, g, h */
 
 typedef struct rnn_params
 {
-  int32_t    gates;            /* G */
-  int32_t    n_acts;           /* activations per direction */
+  int32_t    gates;  /* G */
+  int32_t    n_acts; /* activations per direction */
   int32_t    dirs;
-  bool       reverse;          /* direction = "reverse" (one direction, run backwards) */
-  bool       batch_first;      /* layout = 1 */
+  bool       reverse;     /* direction = "reverse" (one direction, run backwards) */
+  bool       batch_first; /* layout = 1 */
   bool       linear_before_reset;
   bool       input_forget;
-  double     clip;             /* 0: none */
+  double     clip; /* 0: none */
   int64_t    seq, batch, input, hidden;
   activation acts[2][MAX_ACTS];
 } rnn_params;
@@ -64,8 +64,8 @@ static const struct
 {
   const char *name;
   act_kind    kind;
-  int         n_params;        /* how many of alpha, beta it takes */
-  double      alpha, beta;     /* defaults */
+  int         n_params;    /* how many of alpha, beta it takes */
+  double      alpha, beta; /* defaults */
 } act_table[] = {
   { "Relu", ACT_RELU, 0, 0, 0 },
   { "Tanh", ACT_TANH, 0, 0, 0 },
@@ -86,18 +86,30 @@ activate (const activation *a,
 {
   switch (a->kind)
     {
-    case ACT_RELU: return x > 0 ? x : 0;
-    case ACT_TANH: return tanh (x);
-    case ACT_SIGMOID: return 1.0 / (1.0 + exp (-x));
-    case ACT_AFFINE: return a->alpha * x + a->beta;
-    case ACT_LEAKY_RELU: return x >= 0 ? x : a->alpha * x;
-    case ACT_THRESHOLDED_RELU: return x > a->alpha ? x : 0;
-    case ACT_SCALED_TANH: return a->alpha * tanh (a->beta * x);
-    case ACT_HARD_SIGMOID: return fmax (0.0, fmin (1.0, a->alpha * x + a->beta));
-    case ACT_ELU: return x >= 0 ? x : a->alpha * (exp (x) - 1.0);
-    case ACT_SOFTSIGN: return x / (1.0 + fabs (x));
-    case ACT_SOFTPLUS: return log1p (exp (x));
-    default: return x;
+    case ACT_RELU:
+      return x > 0 ? x : 0;
+    case ACT_TANH:
+      return tanh (x);
+    case ACT_SIGMOID:
+      return 1.0 / (1.0 + exp (-x));
+    case ACT_AFFINE:
+      return a->alpha * x + a->beta;
+    case ACT_LEAKY_RELU:
+      return x >= 0 ? x : a->alpha * x;
+    case ACT_THRESHOLDED_RELU:
+      return x > a->alpha ? x : 0;
+    case ACT_SCALED_TANH:
+      return a->alpha * tanh (a->beta * x);
+    case ACT_HARD_SIGMOID:
+      return fmax (0.0, fmin (1.0, a->alpha * x + a->beta));
+    case ACT_ELU:
+      return x >= 0 ? x : a->alpha * (exp (x) - 1.0);
+    case ACT_SOFTSIGN:
+      return x / (1.0 + fabs (x));
+    case ACT_SOFTPLUS:
+      return log1p (exp (x));
+    default:
+      return x;
     }
 }
 
@@ -109,11 +121,12 @@ parse_activations (const lt_kernel_call *call,
   static const char *const rnn_defaults[] = { "Tanh" };
   static const char *const gru_defaults[] = { "Sigmoid", "Tanh" };
   static const char *const lstm_defaults[] = { "Sigmoid", "Tanh", "Tanh" };
-  const char *const *defaults = p->gates == 1 ? rnn_defaults : p->gates == 3 ? gru_defaults : lstm_defaults;
-  const lt_attr     *names = lt_node_get_attr (call->node, "activations");
-  const lt_attr     *alphas = lt_node_get_attr (call->node, "activation_alpha");
-  const lt_attr     *betas = lt_node_get_attr (call->node, "activation_beta");
-  uint32_t           next_alpha = 0, next_beta = 0;
+  const char *const       *defaults = p->gates == 1 ? rnn_defaults : p->gates == 3 ? gru_defaults
+                                                                                   : lstm_defaults;
+  const lt_attr           *names = lt_node_get_attr (call->node, "activations");
+  const lt_attr           *alphas = lt_node_get_attr (call->node, "activation_alpha");
+  const lt_attr           *betas = lt_node_get_attr (call->node, "activation_beta");
+  uint32_t                 next_alpha = 0, next_beta = 0;
 
   if (names != NULL && (names->type != LT_ATTR_STRINGS || names->count != (uint32_t) (p->n_acts * p->dirs)))
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'activations' must list %d names", p->n_acts * p->dirs);
@@ -160,8 +173,7 @@ check_float_input (const lt_kernel_call *call,
                    const char           *what,
                    uint64_t              count)
 {
-  if (lt_ref_has_input (call, index)
-      && (call->inputs[index].dtype != LT_DTYPE_F32 || call->inputs[index].count != count))
+  if (lt_ref_has_input (call, index) && (call->inputs[index].dtype != LT_DTYPE_F32 || call->inputs[index].count != count))
     return lt_ref_fail (call, LT_ERR_SHAPE, "%s must be float with %llu elements", what, (unsigned long long) count);
   return LT_OK;
 }
@@ -177,8 +189,10 @@ rnn_prepare (const lt_kernel_call *call,
   uint64_t                gh;
   lt_status               st;
 
-  p.gates = call->node->op == LT_OP_RNN ? 1 : call->node->op == LT_OP_GRU ? 3 : 4;
-  p.n_acts = p.gates == 1 ? 1 : p.gates == 3 ? 2 : 3;
+  p.gates = call->node->op == LT_OP_RNN ? 1 : call->node->op == LT_OP_GRU ? 3
+                                                                          : 4;
+  p.n_acts = p.gates == 1 ? 1 : p.gates == 3 ? 2
+                                             : 3;
   if (strcmp (direction, "forward") == 0 || strcmp (direction, "reverse") == 0)
     p.dirs = 1;
   else if (strcmp (direction, "bidirectional") == 0)
@@ -201,21 +215,13 @@ rnn_prepare (const lt_kernel_call *call,
   if (lt_node_get_attr_int (call->node, "hidden_size", p.hidden) != p.hidden)
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'hidden_size' does not match R");
   gh = (uint64_t) (p.gates * p.hidden);
-  if (call->inputs[IN_W].dtype != LT_DTYPE_F32 || call->inputs[IN_W].dims[0] != p.dirs
-      || call->inputs[IN_W].dims[1] != (int64_t) gh || call->inputs[IN_W].dims[2] != p.input
-      || call->inputs[IN_R].dims[0] != p.dirs || call->inputs[IN_R].dims[1] != (int64_t) gh)
+  if (call->inputs[IN_W].dtype != LT_DTYPE_F32 || call->inputs[IN_W].dims[0] != p.dirs || call->inputs[IN_W].dims[1] != (int64_t) gh || call->inputs[IN_W].dims[2] != p.input || call->inputs[IN_R].dims[0] != p.dirs || call->inputs[IN_R].dims[1] != (int64_t) gh)
     return lt_ref_fail (call, LT_ERR_SHAPE, "W must be [%d, %llu, %lld] and R [%d, %llu, %lld]", p.dirs,
                         (unsigned long long) gh, (long long) p.input, p.dirs, (unsigned long long) gh,
                         (long long) p.hidden);
-  if ((st = check_float_input (call, IN_B, "B", (uint64_t) p.dirs * 2 * gh)) != LT_OK
-      || (st = check_float_input (call, IN_INITIAL_H, "initial_h", (uint64_t) (p.dirs * p.batch * p.hidden))) != LT_OK
-      || (p.gates == 4
-          && ((st = check_float_input (call, IN_INITIAL_C, "initial_c", (uint64_t) (p.dirs * p.batch * p.hidden))) != LT_OK
-              || (st = check_float_input (call, IN_P, "P", (uint64_t) (p.dirs * 3 * p.hidden))) != LT_OK)))
+  if ((st = check_float_input (call, IN_B, "B", (uint64_t) p.dirs * 2 * gh)) != LT_OK || (st = check_float_input (call, IN_INITIAL_H, "initial_h", (uint64_t) (p.dirs * p.batch * p.hidden))) != LT_OK || (p.gates == 4 && ((st = check_float_input (call, IN_INITIAL_C, "initial_c", (uint64_t) (p.dirs * p.batch * p.hidden))) != LT_OK || (st = check_float_input (call, IN_P, "P", (uint64_t) (p.dirs * 3 * p.hidden))) != LT_OK)))
     return st;
-  if (lt_ref_has_input (call, IN_SEQ_LENS)
-      && (call->inputs[IN_SEQ_LENS].count != (uint64_t) p.batch
-          || (call->inputs[IN_SEQ_LENS].dtype != LT_DTYPE_I32 && call->inputs[IN_SEQ_LENS].dtype != LT_DTYPE_I64)))
+  if (lt_ref_has_input (call, IN_SEQ_LENS) && (call->inputs[IN_SEQ_LENS].count != (uint64_t) p.batch || (call->inputs[IN_SEQ_LENS].dtype != LT_DTYPE_I32 && call->inputs[IN_SEQ_LENS].dtype != LT_DTYPE_I64)))
     return lt_ref_fail (call, LT_ERR_SHAPE, "sequence_lens must hold one integer per batch entry");
   if ((st = parse_activations (call, &p)) != LT_OK)
     return st;
@@ -270,12 +276,12 @@ cell_step (const lt_kernel_call *call,
            double               *xg,
            double               *rg)
 {
-  const float *w = (const float *) call->inputs[IN_W].data + (uint64_t) d * (uint64_t) (p->gates * p->hidden * p->input);
-  const float *r = (const float *) call->inputs[IN_R].data + (uint64_t) d * (uint64_t) (p->gates * p->hidden * p->hidden);
-  const float *bias = lt_ref_has_input (call, IN_B) ? (const float *) call->inputs[IN_B].data + d * 2 * p->gates * p->hidden : NULL;
-  const float *peep = lt_ref_has_input (call, IN_P) ? (const float *) call->inputs[IN_P].data + d * 3 * p->hidden : NULL;
+  const float      *w = (const float *) call->inputs[IN_W].data + (uint64_t) d * (uint64_t) (p->gates * p->hidden * p->input);
+  const float      *r = (const float *) call->inputs[IN_R].data + (uint64_t) d * (uint64_t) (p->gates * p->hidden * p->hidden);
+  const float      *bias = lt_ref_has_input (call, IN_B) ? (const float *) call->inputs[IN_B].data + d * 2 * p->gates * p->hidden : NULL;
+  const float      *peep = lt_ref_has_input (call, IN_P) ? (const float *) call->inputs[IN_P].data + d * 3 * p->hidden : NULL;
   const activation *f = &p->acts[d][0], *g = &p->acts[d][p->n_acts > 1 ? 1 : 0], *hh = &p->acts[d][p->n_acts - 1];
-  int64_t      H = p->hidden, GH = p->gates * p->hidden;
+  int64_t           H = p->hidden, GH = p->gates * p->hidden;
 
   for (int64_t j = 0; j < GH; j++)
     {
@@ -323,7 +329,7 @@ cell_step (const lt_kernel_call *call,
           double c_new = f_g * c[j] + i_g * c_g;
           double o_g = activate (f, clip (p, xg[H + j] + rg[H + j] + (peep ? peep[H + j] * c_new : 0.0)));
           h_new[j] = o_g * activate (hh, c_new);
-          xg[j] = c_new;   /* the input gate's slot is free now: keep the new cell state */
+          xg[j] = c_new; /* the input gate's slot is free now: keep the new cell state */
         }
     }
   for (int64_t j = 0; j < H; j++)
@@ -351,9 +357,9 @@ rnn_run (const lt_kernel_call *call)
   for (int32_t d = 0; d < p->dirs; d++)
     for (int64_t b = 0; b < p->batch; b++)
       {
-        bool    backwards = p->reverse || d == 1;
-        int64_t len = lt_ref_has_input (call, IN_SEQ_LENS) ? lt_ref_index_input (&call->inputs[IN_SEQ_LENS], (uint64_t) b)
-                                                           : p->seq;
+        bool     backwards = p->reverse || d == 1;
+        int64_t  len = lt_ref_has_input (call, IN_SEQ_LENS) ? lt_ref_index_input (&call->inputs[IN_SEQ_LENS], (uint64_t) b)
+                                                            : p->seq;
         uint64_t so = state_offset (p, d, b);
 
         if (len < 0 || len > p->seq)
@@ -383,13 +389,13 @@ rnn_run (const lt_kernel_call *call)
   return LT_OK;
 }
 
-#define RNN_KERNEL(base)                      \
-  const lt_kernel lt_ref_##base##_kernel = {  \
-    .name = "lt_ref_" #base,                  \
-    .supports = lt_ref_supports_f32,          \
-    .prepare = rnn_prepare,                   \
-    .run = rnn_run,                           \
-    .release = free,                          \
+#define RNN_KERNEL(base)                     \
+  const lt_kernel lt_ref_##base##_kernel = { \
+    .name = "lt_ref_" #base,                 \
+    .supports = lt_ref_supports_f32,         \
+    .prepare = rnn_prepare,                  \
+    .run = rnn_run,                          \
+    .release = free,                         \
   };
 
 RNN_KERNEL (rnn)

@@ -56,7 +56,7 @@ run_scatter_nd (const char  *reduction,
 {
   ref_case c;
   int64_t  xd[2] = { 2, 3 }, id[2] = { 2, 1 }, ud[2] = { 2, 3 };
-  int64_t  idx[2] = { 1, 1 };                  /* row 1 twice */
+  int64_t  idx[2] = { 1, 1 }; /* row 1 twice */
   float    updates[6] = { 1, 1, 1, 2, 2, 2 };
 
   ref_case_init (&c, "ScatterND", 18);
@@ -190,12 +190,12 @@ test_pad_modes (void)
 static void
 test_trilu_range_one_hot (void)
 {
-  ref_case c;
-  int64_t  xd[2] = { 2, 3 }, one[1] = { 1 }, k[1] = { 1 }, rd[1] = { 3 }, od[2] = { 2, 3 }, vd[1] = { 2 };
-  float    upper_k1[6] = { 0, 2, 3, 0, 0, 6 };
-  int32_t  start = 10, limit = 4, delta = -2;
-  int64_t  indices[2] = { 2, -3 };
-  float    depth = 3, values[2] = { 0, 5 }, hot[6] = { 0, 0, 5, 5, 0, 0 };
+  ref_case       c;
+  int64_t        xd[2] = { 2, 3 }, one[1] = { 1 }, k[1] = { 1 }, rd[1] = { 3 }, od[2] = { 2, 3 }, vd[1] = { 2 };
+  float          upper_k1[6] = { 0, 2, 3, 0, 0, 6 };
+  int32_t        start = 10, limit = 4, delta = -2;
+  int64_t        indices[2] = { 2, -3 };
+  float          depth = 3, values[2] = { 0, 5 }, hot[6] = { 0, 0, 5, 5, 0, 0 };
   const int32_t *r;
 
   ref_case_init (&c, "Trilu", 14);

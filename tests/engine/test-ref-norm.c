@@ -41,7 +41,7 @@ test_batch_norm_training (void)
   int64_t  xd[4] = { 2, 1, 1, 1 }, cd[1] = { 1 };
   float    x[2] = { 1, 3 }, one[1] = { 1 }, zero[1] = { 0 };
   /* batch mean 2, variance 1; running = input * 0.5 + batch * 0.5 */
-  float    want_y[2] = { -1, 1 }, want_mean[1] = { 1 }, want_var[1] = { 1 };
+  float want_y[2] = { -1, 1 }, want_mean[1] = { 1 }, want_var[1] = { 1 };
 
   ref_case_init (&c, "BatchNormalization", 15);
   ref_case_attr_int (&c, "training_mode", 1);
@@ -88,7 +88,7 @@ test_layer_norm (void)
   int64_t  xd[2] = { 2, 2 }, sd[1] = { 2 }, md[2] = { 2, 1 };
   float    x[4] = { 1, 3, 0, 4 }, scale[2] = { 2, 1 }, b[2] = { 0, 10 };
   /* rows normalize to [-1, 1] (mean 2, variance 1 then 4) */
-  float    want[4] = { -2, 11, -2, 11 }, want_mean[2] = { 2, 2 }, want_inv[2] = { 1, 0.5f };
+  float want[4] = { -2, 11, -2, 11 }, want_mean[2] = { 2, 2 }, want_inv[2] = { 1, 0.5f };
 
   ref_case_init (&c, "LayerNormalization", 17);
   ref_case_attr_float (&c, "epsilon", 0);
@@ -121,7 +121,7 @@ test_lrn (void)
   int64_t  xd[4] = { 1, 2, 1, 1 };
   float    x[2] = { 1, 2 };
   /* size 2: channel c sums squares of c and c + 1; 1 / (1 + 1*5), 2 / (1 + 1*4) */
-  float    want[2] = { 1.0f / 6.0f, 0.4f };
+  float want[2] = { 1.0f / 6.0f, 0.4f };
 
   ref_case_init (&c, "LRN", 13);
   ref_case_attr_int (&c, "size", 2);

@@ -8,8 +8,8 @@ test_quantize_round_and_saturate (void)
   ref_case c;
   int64_t  xd[1] = { 6 };
   /* x / 0.5 = 5, 7, -5, 600, -600, 3: ties to even, then + 10, saturated */
-  float    x[6] = { 2.5f, 3.5f, -2.5f, 300, -300, 1.5f }, scale = 0.5f;
-  uint8_t  zero = 10, want[6] = { 15, 17, 5, 255, 0, 13 };
+  float          x[6] = { 2.5f, 3.5f, -2.5f, 300, -300, 1.5f }, scale = 0.5f;
+  uint8_t        zero = 10, want[6] = { 15, 17, 5, 255, 0, 13 };
   const uint8_t *y;
 
   ref_case_init (&c, "QuantizeLinear", 13);
@@ -27,10 +27,10 @@ test_quantize_round_and_saturate (void)
 static void
 test_quantize_ties_to_even (void)
 {
-  ref_case c;
-  int64_t  xd[1] = { 4 };
-  float    x[4] = { 0.5f, 1.5f, -0.5f, -1.5f }, scale = 1;
-  int8_t   zero = 0, want[4] = { 0, 2, 0, -2 };
+  ref_case      c;
+  int64_t       xd[1] = { 4 };
+  float         x[4] = { 0.5f, 1.5f, -0.5f, -1.5f }, scale = 1;
+  int8_t        zero = 0, want[4] = { 0, 2, 0, -2 };
   const int8_t *y;
 
   ref_case_init (&c, "QuantizeLinear", 13);
@@ -129,7 +129,7 @@ test_qlinear_conv (void)
   float    x_scale = 1, w_scale[2] = { 1, 0.5f }, y_scale = 1;
   /* x - 4 = [1, 2, 4]; channel 0: w [1, 1] -> 3, 6; channel 1: w - 1 = [1, -3],
    * (1 - 6 + 10) * 0.5 = 2.5 -> 2 (ties to even), (2 - 12 + 10) * 0.5 = 0 */
-  uint8_t  want[4] = { 3, 6, 2, 0 };
+  uint8_t        want[4] = { 3, 6, 2, 0 };
   const uint8_t *y;
 
   ref_case_init (&c, "QLinearConv", 10);

@@ -148,7 +148,7 @@ test_einsum (void)
   g_assert_cmpint (run_einsum ("ii", d22, 2, m22, NULL, 0, NULL, NULL, 0, trace), ==, LT_OK);
   /* implicit output: the letters used once, in order */
   g_assert_cmpint (run_einsum ("ij,jk", d22, 2, m22, d22, 2, m22, d22, 2, product), ==, LT_OK);
-  g_assert_cmpint (run_einsum ("...ij,...j->...i", d122, 3, m22, d2, 1, v2, (const int64_t[]) { 1, 2 }, 2, matvec),
+  g_assert_cmpint (run_einsum ("...ij,...j->...i", d122, 3, m22, d2, 1, v2, (const int64_t[]){ 1, 2 }, 2, matvec),
                    ==, LT_OK);
   g_assert_cmpint (run_einsum ("i,i->", d2, 1, v2, d2, 1, v2, NULL, 0, dot), ==, LT_OK);
   g_assert_cmpint (run_einsum ("i,i,i->i", d2, 1, v2, d2, 1, v2, d2, 1, v2), ==, LT_ERR_UNSUPPORTED);

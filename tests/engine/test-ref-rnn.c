@@ -42,11 +42,11 @@ test_rnn_forward_and_lengths (void)
 {
   ref_case c;
   /* batch-major in memory as [seq, batch]: x(t=0) = 1, 3; x(t=1) = 2, 4 */
-  float    x[4] = { 1, 3, 2, 4 }, w[1] = { 1 }, r[1] = { 0.5f };
-  int32_t  lens[2] = { 2, 1 };
-  float    h0_1 = (float) tanh (1), h1_1 = (float) tanh (2 + 0.5 * tanh (1)), h0_2 = (float) tanh (3);
+  float   x[4] = { 1, 3, 2, 4 }, w[1] = { 1 }, r[1] = { 0.5f };
+  int32_t lens[2] = { 2, 1 };
+  float   h0_1 = (float) tanh (1), h1_1 = (float) tanh (2 + 0.5 * tanh (1)), h0_2 = (float) tanh (3);
   /* batch 1 stops after one step: its second output is 0 and its state tanh(3) */
-  float    want_y[4] = { h0_1, h0_2, h1_1, 0 }, want_h[2] = { h1_1, h0_2 };
+  float want_y[4] = { h0_1, h0_2, h1_1, 0 }, want_h[2] = { h1_1, h0_2 };
 
   setup (&c, "RNN", 1, x, 2, 2, w, r, lens);
   g_assert_cmpint (ref_case_run (&c, lt_cpu_reference_kernel (LT_OP_RNN)), ==, LT_OK);
@@ -76,10 +76,10 @@ test_gru (void)
 {
   ref_case c;
   /* gates z, r, h: only h sees x; z = r = sigmoid(0) = 0.5 */
-  float    x[2] = { 1, 1 }, w[3] = { 0, 0, 1 }, r[3] = { 0, 0, 1 };
-  double   h1 = 0.5 * tanh (1);
-  double   h2 = 0.5 * tanh (1 + 0.5 * h1) + 0.5 * h1;   /* (r ⊙ h) · Rh */
-  float    want_h[1] = { (float) h2 };
+  float  x[2] = { 1, 1 }, w[3] = { 0, 0, 1 }, r[3] = { 0, 0, 1 };
+  double h1 = 0.5 * tanh (1);
+  double h2 = 0.5 * tanh (1 + 0.5 * h1) + 0.5 * h1; /* (r ⊙ h) · Rh */
+  float  want_h[1] = { (float) h2 };
 
   setup (&c, "GRU", 3, x, 2, 1, w, r, NULL);
   g_assert_cmpint (ref_case_run (&c, lt_cpu_reference_kernel (LT_OP_GRU)), ==, LT_OK);
@@ -93,9 +93,9 @@ test_lstm (void)
   ref_case c;
   int64_t  hd[3] = { 1, 1, 1 };
   /* gates i, o, f, c: x feeds i and c; o = f = sigmoid(0) = 0.5 */
-  float    x[1] = { 1 }, w[4] = { 1, 0, 0, 1 }, r[4] = { 0, 0, 0, 0 };
-  double   cell = sigmoid (1) * tanh (1);
-  float    want_h[1] = { (float) (0.5 * tanh (cell)) }, want_c[1] = { (float) cell };
+  float  x[1] = { 1 }, w[4] = { 1, 0, 0, 1 }, r[4] = { 0, 0, 0, 0 };
+  double cell = sigmoid (1) * tanh (1);
+  float  want_h[1] = { (float) (0.5 * tanh (cell)) }, want_c[1] = { (float) cell };
 
   setup (&c, "LSTM", 4, x, 1, 1, w, r, NULL);
   ref_case_output (&c, LT_DTYPE_F32, 3, hd);
