@@ -329,6 +329,10 @@ find_taps (const resize_params *p,
       t->n = 1;
       return true;
     }
+  /* Beyond the last tap's reach every tap clamps to the same edge element
+   * (or is excluded), so bounding x changes nothing and keeps the integer
+   * conversions below defined whatever the scales were. */
+  x = fmin (fmax (x, -3.0), (double) in_len + 2.0);
   x0 = floor (x);
   if (p->mode == INTERP_LINEAR)
     {
