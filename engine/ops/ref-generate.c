@@ -50,8 +50,10 @@ range_run (const lt_kernel_call *call)
   for (uint64_t i = 0; i < y->count; i++)
     {
       if (lt_dtype_is_integer (t))
+        /* wraps like the integer type instead of overflowing int64 */
         lt_ref_set_i64 (t, y->data, i,
-                        lt_ref_index_input (&call->inputs[0], 0) + (int64_t) i * lt_ref_index_input (&call->inputs[2], 0));
+                        (int64_t) ((uint64_t) lt_ref_index_input (&call->inputs[0], 0)
+                                   + i * (uint64_t) lt_ref_index_input (&call->inputs[2], 0)));
       else
         lt_ref_set_f64 (t, y->data, i, start + (double) i * delta);
     }
