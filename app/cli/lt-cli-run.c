@@ -3,7 +3,9 @@
  *
  * Each non-empty line of LIST that does not start with '#' is one
  * inference: either one path per graph input in input order, or
- * `name:=path` pairs in any order, separated by spaces.  Relative paths
+ * `name:=path` pairs in any order, separated by spaces.  Inputs with a
+ * default value (an initializer of the same name) may be left out and are
+ * skipped by positional paths.  Relative paths
  * are relative to LIST's folder.  `.npy` files carry their dtype and shape;
  * other files are raw little-endian elements of the input's dtype and
  * declared shape.  Outputs go to DIR/Result_N/<output>.raw (and .npy with
@@ -24,6 +26,10 @@
 #include <gio/gio.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Integer inputs up to this many elements are handed to shape inference
+ * with their values. */
+#define SHAPE_INPUT_MAX 64
 
 typedef struct
 {
@@ -139,10 +145,13 @@ parse_line (const lt_graph *graph,
         continue;
       if (sep == NULL)
         {
+          /* Positional files fill the inputs without a default value. */
+          while (n_positional < n_inputs && lt_graph_get_value (graph, input_ids[n_positional])->constant != NULL)
+            n_positional++;
           if (n_positional >= n_inputs)
             {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %u: more files than the model's %u inputs"),
-                           line_number, n_inputs);
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %u: more files than the model has inputs"),
+                           line_number);
               return NULL;
             }
           paths[n_positional++] = (char *) token;
@@ -169,6 +178,11 @@ parse_line (const lt_graph *graph,
     {
       const lt_value *input = lt_graph_get_value (graph, input_ids[k]);
       LtArray        *array;
+      if (paths[k] == NULL && input->constant != NULL)
+        {
+          g_ptr_array_add (inf->arrays, NULL); /* runs with its default */
+          continue;
+        }
       if (paths[k] == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %u: no file for input '%s'"), line_number,
@@ -235,20 +249,38 @@ reshape_for (lt_session     *session,
   uint32_t n_inputs;
   lt_graph_get_inputs (graph, &n_inputs);
   g_autofree lt_value_type *types = g_new0 (lt_value_type, n_inputs + 1);
+  g_autofree lt_tensor     *views = g_new0 (lt_tensor, n_inputs + 1);
   gboolean same = *last != NULL;
   lt_error err;
 
   for (uint32_t k = 0; k < n_inputs; k++)
     {
       const LtArray *a = g_ptr_array_index (inf->arrays, k);
+      const LtArray *b = same ? g_ptr_array_index ((*last)->arrays, k) : NULL;
+      if (a == NULL)
+        {
+          /* UNDEFINED: as declared, with the default value. */
+          same = same && b == NULL;
+          continue;
+        }
       types[k].dtype = a->dtype;
       types[k].shape.rank = a->rank;
       for (int32_t d = 0; d < a->rank; d++)
         types[k].shape.dims[d] = (lt_dim) { a->dims[d], NULL };
-      if (same)
+      same = same && b != NULL && a->rank == b->rank
+             && memcmp (a->dims, b->dims, (size_t) a->rank * sizeof a->dims[0]) == 0;
+      /* Small integer inputs may decide shapes (a target shape, a count):
+       * shape inference gets their values, and other values mean another
+       * reshape. */
+      if (lt_dtype_is_integer (a->dtype) && a->count <= SHAPE_INPUT_MAX)
         {
-          const LtArray *b = g_ptr_array_index ((*last)->arrays, k);
-          same = a->rank == b->rank && memcmp (a->dims, b->dims, (size_t) a->rank * sizeof a->dims[0]) == 0;
+          gsize nbytes = 0;
+          views[k] = (lt_tensor) { .name = "", .dtype = a->dtype, .rank = a->rank, .count = a->count,
+                                   .data = g_bytes_get_data (a->data, &nbytes) };
+          views[k].nbytes = nbytes;
+          memcpy (views[k].dims, a->dims, sizeof views[k].dims);
+          types[k].data = &views[k];
+          same = same && g_bytes_equal (a->data, b->data);
         }
     }
   *last = inf;
@@ -387,6 +419,8 @@ lt_cli_run (int    argc,
         {
           const LtArray *a = g_ptr_array_index (inf->arrays, k);
           gsize          size;
+          if (a == NULL)
+            continue;
           const void    *data = g_bytes_get_data (a->data, &size);
           if (lt_session_bind_input (session, k, data, size, &err) != LT_OK)
             {
@@ -421,6 +455,7 @@ lt_cli_run (int    argc,
     }
   cJSON_AddNumberToObject (summary, "inferences", inferences->len);
   cJSON_AddNumberToObject (summary, "arena_bytes", (double) lt_session_get_arena_bytes (session));
+  cJSON_AddNumberToObject (summary, "unplanned_bytes", (double) lt_session_get_unplanned_bytes (session));
   if (json)
     {
       char *text = cJSON_Print (summary);
@@ -428,7 +463,9 @@ lt_cli_run (int    argc,
       cJSON_free (text);
     }
   else
-    printf (_("%u inferences, outputs in %s, arena %.1f KiB\n"), inferences->len, output_dir,
+    printf (ngettext ("%u inference, outputs in %s, arena %.1f KiB\n", "%u inferences, outputs in %s, arena %.1f KiB\n",
+                      inferences->len),
+            inferences->len, output_dir,
             (double) lt_session_get_arena_bytes (session) / 1024.0);
   status = LT_CLI_EXIT_OK;
 

@@ -639,6 +639,10 @@ lt_session_bind_input (lt_session *session,
                          value->name, slot->nbytes, nbytes);
   if (data == NULL && nbytes > 0)
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "input '%s' bound to NULL", value->name);
+  size_t align = slot->dtype == LT_DTYPE_STRING ? sizeof (lt_bytes) : (lt_dtype_bits (slot->dtype) + 7) / 8;
+  if (align > 1 && (uintptr_t) data % align != 0)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "input '%s' bound to memory not aligned for %s",
+                         value->name, lt_dtype_name (slot->dtype));
   slot->data = (void *) data;
   session->input_bound[index] = true;
   return LT_OK;

@@ -29,12 +29,12 @@ write_input (const char *name,
 }
 
 static int
-run_cli (const char *list_text,
-         const char *out_name,
-         char      **err_text)
+run_model (const char *model,
+           const char *list_text,
+           const char *out_name,
+           char      **err_text)
 {
   const char      *cli = g_getenv ("LATHE_CLI");
-  g_autofree char *model = g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "resources", "demo", "small-cnn.onnx", NULL);
   g_autofree char *list = g_build_filename (tmp_dir, "list.txt", NULL);
   g_autofree char *out = g_build_filename (tmp_dir, out_name, NULL);
   const char      *argv[] = { cli, "run", model, "--input-list", list, "--output-dir", out, "--npy", "--threads", "2", NULL };
@@ -47,6 +47,67 @@ run_cli (const char *list_text,
                                &wait_status, &error));
   g_assert_no_error (error);
   return WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
+static int
+run_cli (const char *list_text,
+         const char *out_name,
+         char      **err_text)
+{
+  g_autofree char *model = g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "resources", "demo", "small-cnn.onnx", NULL);
+  return run_model (model, list_text, out_name, err_text);
+}
+
+static void
+save_npy (const char    *name,
+          lt_dtype       dtype,
+          int32_t        rank,
+          const int64_t *dims,
+          const void    *data,
+          size_t         nbytes)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  lt_tensor        t = { .name = name, .dtype = dtype, .rank = rank, .data = data, .nbytes = nbytes, .count = 1 };
+  for (int32_t d = 0; d < rank; d++)
+    {
+      t.dims[d] = dims[d];
+      t.count *= (uint64_t) dims[d];
+    }
+  g_assert_true (lt_npy_save (path, &t, NULL));
+}
+
+/* The target shape of a Reshape is a graph input: each line's values
+ * decide its output shape. */
+static void
+test_shape_from_input_values (void)
+{
+  g_autofree char *model = g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "tests", "app", "reshape-by-input.onnx", NULL);
+  g_autofree char *err_text = NULL;
+  const int64_t    xdims[2] = { 2, 6 }, sdims[1] = { 2 };
+  float            x[12];
+  const int64_t    s1[2] = { 3, 4 }, s2[2] = { 6, 2 };
+  const int64_t    expected[2][2] = { { 3, 4 }, { 6, 2 } };
+
+  for (int i = 0; i < 12; i++)
+    x[i] = (float) i - 5;
+  save_npy ("x.npy", LT_DTYPE_F32, 2, xdims, x, sizeof x);
+  save_npy ("s1.npy", LT_DTYPE_I64, 1, sdims, s1, sizeof s1);
+  save_npy ("s2.npy", LT_DTYPE_I64, 1, sdims, s2, sizeof s2);
+  g_assert_cmpint (run_model (model, "x.npy s1.npy\nx.npy s:=s2.npy\n", "reshaped", &err_text), ==, 0);
+  for (int line = 0; line < 2; line++)
+    {
+      g_autofree char *dir = g_strdup_printf ("Result_%d", line);
+      g_autofree char *path = g_build_filename (tmp_dir, "reshaped", dir, "y.npy", NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (LtArray) y = lt_npy_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (y->rank, ==, 2);
+      g_assert_cmpint (y->dims[0], ==, expected[line][0]);
+      g_assert_cmpint (y->dims[1], ==, expected[line][1]);
+      const float *v = g_bytes_get_data (y->data, NULL);
+      for (int i = 0; i < 12; i++)
+        g_assert_cmpfloat (v[i], ==, fmaxf (x[i], 0));
+    }
 }
 
 static void
@@ -133,6 +194,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   tmp_dir = g_dir_make_tmp ("lathe-cli-run-XXXXXX", NULL);
   g_test_add_func ("/cli-run/bad-lists", test_bad_lists);
+  g_test_add_func ("/cli-run/shape-from-input-values", test_shape_from_input_values);
   g_test_add_func ("/cli-run/matches-numpy", test_matches_numpy);
   status = g_test_run ();
   test_remove_tree (tmp_dir);

@@ -6,6 +6,7 @@
 #include "model-private.h"
 
 #include <glib.h>
+#include <stdlib.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -383,6 +384,133 @@ test_batchnorm_folding (void)
   lt_model_unref (model);
 }
 
+/* Large enough for kernels to split the work across 4 threads: a
+ * broadcasting Sub, then Relu, checked element by element. */
+static void
+test_parallel_kernels (void)
+{
+  const int64_t      dims[2] = { 64, 300 };
+  const int64_t      cdims[1] = { 300 };
+  g_autofree float  *x = g_new (float, 64 * 300);
+  g_autofree float  *c = g_new (float, 300);
+  lt_graph          *g = new_graph ();
+  lt_model          *model;
+  lt_session_options options = { .n_threads = 4 };
+  lt_session        *session;
+  lt_error           err;
+
+  for (int i = 0; i < 64 * 300; i++)
+    x[i] = (float) (i % 97) - 40.0f;
+  for (int i = 0; i < 300; i++)
+    c[i] = (float) (i % 13);
+  add_input (g, "x", 2, dims);
+  add_constant (g, "c", 1, cdims, c);
+  add_node (g, "sub", "Sub", "x", "c", "d", 0, NULL);
+  add_node (g, "relu", "Relu", "d", NULL, "y", 0, NULL);
+  model = finish (g, "y");
+  session = new_session (model, &options);
+  g_assert_cmpint (lt_session_bind_input (session, 0, x, 64 * 300 * sizeof (float), &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  const float *y = lt_session_get_output (session, 0)->data;
+  for (int i = 0; i < 64 * 300; i++)
+    g_assert_cmpfloat (y[i], ==, fmaxf (x[i] - c[i % 300], 0.0f));
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* Random graphs of elementwise ops over [n] floats, checked against a
+ * direct evaluation: if the memory plan let two live values share bytes
+ * (or an in-place write clobbered a value still needed), some output
+ * would differ.  Add, Mul and Sub of floats computed in double and rounded
+ * once equal the float operations, so results must match exactly. */
+static void
+test_random_graphs (void)
+{
+  static const char *const ops[] = { "Relu", "Neg", "Abs", "Add", "Mul", "Sub", "Max" };
+  GRand   *rand = g_rand_new_with_seed (4242);
+  uint64_t arena_total = 0, unplanned_total = 0;
+
+  for (int round = 0; round < 200; round++)
+    {
+      int           n_nodes = g_rand_int_range (rand, 1, 40);
+      int64_t       n = g_rand_int_range (rand, 1, 9);
+      int           n_values = 2 + n_nodes;
+      float        *values = g_new0 (float, (gsize) n_values * 8);
+      char        **names = g_new0 (char *, n_values + 1);
+      gboolean     *is_output = g_new0 (gboolean, n_values);
+      lt_graph     *g = new_graph ();
+      lt_model     *model = lt_model_new ("random.onnx");
+      lt_session_options options = { .n_threads = (uint32_t) g_rand_int_range (rand, 1, 4) };
+      lt_session   *session = NULL;
+      lt_error      err;
+
+      for (int v = 0; v < n_values; v++)
+        names[v] = g_strdup_printf ("v%d", v);
+      for (int v = 0; v < 2; v++)
+        {
+          add_input (g, names[v], 1, &n);
+          for (int64_t i = 0; i < n; i++)
+            values[v * 8 + i] = (float) g_rand_int_range (rand, -50, 50) / 4.0f;
+        }
+      for (int k = 0; k < n_nodes; k++)
+        {
+          int         out = 2 + k;
+          const char *op = ops[g_rand_int_range (rand, 0, G_N_ELEMENTS (ops))];
+          /* Mostly recent inputs, sometimes far back: varied lifetimes. */
+          int         a = g_rand_int_range (rand, 0, 4) > 0 ? MAX (0, out - g_rand_int_range (rand, 1, 3)) : g_rand_int_range (rand, 0, out);
+          int         b = g_rand_int_range (rand, 0, out);
+          gboolean    unary = strcmp (op, "Relu") == 0 || strcmp (op, "Neg") == 0 || strcmp (op, "Abs") == 0;
+          g_autofree char *node_name = g_strdup_printf ("n%d", k);
+
+          add_node (g, node_name, op, names[a], unary ? NULL : names[b], names[out], 0, NULL);
+          for (int64_t i = 0; i < n; i++)
+            {
+              float x = values[a * 8 + i], y = values[b * 8 + i];
+              values[out * 8 + i] = strcmp (op, "Relu") == 0 ? (x > 0 ? x : 0)
+                               : strcmp (op, "Neg") == 0 ? -x
+                               : strcmp (op, "Abs") == 0 ? fabsf (x)
+                               : strcmp (op, "Add") == 0 ? x + y
+                               : strcmp (op, "Mul") == 0 ? x * y
+                               : strcmp (op, "Sub") == 0 ? x - y
+                                                         : fmaxf (x, y);
+            }
+        }
+      is_output[n_values - 1] = TRUE;
+      for (int v = 2; v < n_values - 1; v++)
+        is_output[v] = g_rand_int_range (rand, 0, 5) == 0;
+      for (int v = 2; v < n_values; v++)
+        if (is_output[v])
+          g_assert_cmpint (lt_graph_add_output (g, names[v], NULL), ==, LT_OK);
+      g_assert_cmpint (lt_graph_finalize (g, NULL), ==, LT_OK);
+      model->graph = g;
+
+      lt_error_clear (&err);
+      g_assert_cmpint (lt_session_new (model, &options, &session, &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_OK);
+      for (uint32_t v = 0; v < 2; v++)
+        g_assert_cmpint (lt_session_bind_input (session, v, &values[v * 8], (size_t) n * sizeof (float), &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+      uint32_t       n_outputs;
+      const int32_t *outputs = lt_graph_get_outputs (g, &n_outputs);
+      for (uint32_t o = 0; o < n_outputs; o++)
+        {
+          int v = atoi (lt_graph_get_value (g, outputs[o])->name + 1);
+          g_assert_cmpmem (lt_session_get_output (session, o)->data, (size_t) n * sizeof (float), &values[v * 8],
+                           (size_t) n * sizeof (float));
+        }
+      arena_total += lt_session_get_arena_bytes (session);
+      unplanned_total += lt_session_get_unplanned_bytes (session);
+      lt_session_free (session);
+      lt_model_unref (model);
+      g_strfreev (names);
+      g_free (values);
+      g_free (is_output);
+    }
+  /* Sharing happened (values are 64-byte aligned, so compare loosely). */
+  g_assert_cmpuint (arena_total, <, unplanned_total * 64 / 4);
+  g_rand_free (rand);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -394,5 +522,7 @@ main (int    argc,
   g_test_add_func ("/session/errors", test_errors);
   g_test_add_func ("/session/reshape-again", test_reshape_again);
   g_test_add_func ("/session/batchnorm-folding", test_batchnorm_folding);
+  g_test_add_func ("/session/random-graphs", test_random_graphs);
+  g_test_add_func ("/session/parallel-kernels", test_parallel_kernels);
   return g_test_run ();
 }
