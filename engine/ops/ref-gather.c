@@ -93,7 +93,7 @@ scatter_one (scatter_reduction       r,
   else if (lt_dtype_is_integer (out->dtype))
     {
       int64_t a = lt_ref_get_i64 (out->dtype, out->data, o), b = lt_ref_get_i64 (updates->dtype, updates->data, u);
-      int64_t v = r == SCATTER_ADD ? (int64_t) ((uint64_t) a + (uint64_t) b)
+      int64_t v = r == SCATTER_ADD   ? (int64_t) ((uint64_t) a + (uint64_t) b)
                   : r == SCATTER_MUL ? (int64_t) ((uint64_t) a * (uint64_t) b)
                   : r == SCATTER_MAX ? (a > b ? a : b)
                                      : (a < b ? a : b);
@@ -102,7 +102,9 @@ scatter_one (scatter_reduction       r,
   else
     {
       double a = lt_ref_get_f64 (out->dtype, out->data, o), b = lt_ref_get_f64 (updates->dtype, updates->data, u);
-      double v = r == SCATTER_ADD ? a + b : r == SCATTER_MUL ? a * b : r == SCATTER_MAX ? (a > b ? a : b) : (a < b ? a : b);
+      double v = r == SCATTER_ADD ? a + b : r == SCATTER_MUL ? a * b
+                                        : r == SCATTER_MAX   ? (a > b ? a : b)
+                                                             : (a < b ? a : b);
       lt_ref_set_f64 (out->dtype, out->data, o, v);
     }
 }
@@ -134,8 +136,7 @@ elements_prepare (const lt_kernel_call *call,
 
   (void) state;
   *scratch_bytes = 0;
-  if ((st = lt_ref_get_axis (call, 0, data->rank, &axis)) != LT_OK
-      || (scatter && (st = parse_reduction (call, &r)) != LT_OK))
+  if ((st = lt_ref_get_axis (call, 0, data->rank, &axis)) != LT_OK || (scatter && (st = parse_reduction (call, &r)) != LT_OK))
     return st;
   if (!is_index_type (indices->dtype) || indices->rank != data->rank)
     return lt_ref_fail (call, LT_ERR_SHAPE, "indices must be int32 or int64 with the rank of data");
@@ -144,8 +145,7 @@ elements_prepare (const lt_kernel_call *call,
       return lt_ref_fail (call, LT_ERR_SHAPE, "indices are larger than data on axis %d", i);
   if (scatter && (call->inputs[2].count != indices->count || call->inputs[2].dtype != data->dtype))
     return lt_ref_fail (call, LT_ERR_SHAPE, "updates must have the shape of indices and the type of data");
-  if (call->outputs[0].dtype != data->dtype
-      || call->outputs[0].count != (scatter ? data->count : indices->count))
+  if (call->outputs[0].dtype != data->dtype || call->outputs[0].count != (scatter ? data->count : indices->count))
     return lt_ref_fail (call, LT_ERR_SHAPE, "the output shape or type does not match");
   return LT_OK;
 }
@@ -195,11 +195,11 @@ elements_run (const lt_kernel_call *call)
 typedef struct nd_params
 {
   int32_t  batch_dims;
-  int64_t  k;             /* indices per row */
-  uint64_t rows;          /* rows of k indices */
+  int64_t  k;    /* indices per row */
+  uint64_t rows; /* rows of k indices */
   uint64_t rows_per_batch;
-  uint64_t slice;         /* elements per picked slice */
-  uint64_t batch_stride;  /* elements of data per batch */
+  uint64_t slice;        /* elements per picked slice */
+  uint64_t batch_stride; /* elements of data per batch */
 } nd_params;
 
 static lt_status

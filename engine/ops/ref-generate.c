@@ -50,8 +50,10 @@ range_run (const lt_kernel_call *call)
   for (uint64_t i = 0; i < y->count; i++)
     {
       if (lt_dtype_is_integer (t))
+        /* wraps like the integer type instead of overflowing int64 */
         lt_ref_set_i64 (t, y->data, i,
-                        lt_ref_index_input (&call->inputs[0], 0) + (int64_t) i * lt_ref_index_input (&call->inputs[2], 0));
+                        (int64_t) ((uint64_t) lt_ref_index_input (&call->inputs[0], 0)
+                                   + i * (uint64_t) lt_ref_index_input (&call->inputs[2], 0)));
       else
         lt_ref_set_f64 (t, y->data, i, start + (double) i * delta);
     }
@@ -73,6 +75,8 @@ one_hot_prepare (const lt_kernel_call *call,
   *scratch_bytes = 0;
   if ((st = lt_ref_get_axis (call, -1, indices->rank + 1, &axis)) != LT_OK)
     return st;
+  if (!lt_dtype_is_integer (indices->dtype) && !lt_dtype_is_float (indices->dtype))
+    return lt_ref_fail (call, LT_ERR_SHAPE, "indices must be numeric");
   if (call->inputs[1].count != 1 || call->inputs[2].count != 2)
     return lt_ref_fail (call, LT_ERR_SHAPE, "depth must be a scalar and values hold [off, on]");
   if (y->rank != indices->rank + 1 || y->dtype != call->inputs[2].dtype)
@@ -85,14 +89,17 @@ one_hot_run (const lt_kernel_call *call)
 {
   const lt_kernel_tensor *indices = &call->inputs[0], *values = &call->inputs[2];
   lt_kernel_tensor       *y = &call->outputs[0];
-  int64_t                 depth = (int64_t) lt_ref_get_f64 (call->inputs[1].dtype, call->inputs[1].data, 0);
+  double                  depth_value = lt_ref_get_f64 (call->inputs[1].dtype, call->inputs[1].data, 0);
   size_t                  size = lt_ref_elem_size (y->dtype);
+  int64_t                 depth;
   int32_t                 axis;
   uint64_t                inner;
 
   lt_ref_get_axis (call, -1, indices->rank + 1, &axis);
-  if (depth < 1 || y->dims[axis] != depth)
-    return lt_ref_fail (call, LT_ERR_RUNTIME, "depth %lld does not match the output", (long long) depth);
+  /* compared as double first: a huge or NaN depth must not reach the cast */
+  if (!(depth_value >= 1.0 && depth_value <= (double) y->dims[axis]) || (int64_t) depth_value != y->dims[axis])
+    return lt_ref_fail (call, LT_ERR_RUNTIME, "depth %g does not match the output", depth_value);
+  depth = y->dims[axis];
   inner = lt_ref_count_from (y, axis + 1);
   for (uint64_t o = 0; o < y->count; o++)
     {

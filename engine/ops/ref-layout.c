@@ -47,10 +47,8 @@ depth_space_prepare (const lt_kernel_call *call,
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'mode' must be DCR or CRD (got '%s')", mode);
   if (x->rank != 4 || y->rank != 4 || y->dtype != x->dtype)
     return lt_ref_fail (call, LT_ERR_SHAPE, "input and output must be 4-D [N, C, H, W] of one type");
-  if (to_space ? (x->dims[1] % (b * b) != 0 || y->dims[1] * b * b != x->dims[1] || y->dims[2] != x->dims[2] * b
-                  || y->dims[3] != x->dims[3] * b)
-               : (x->dims[2] % b != 0 || x->dims[3] % b != 0 || y->dims[1] != x->dims[1] * b * b
-                  || y->dims[2] * b != x->dims[2] || y->dims[3] * b != x->dims[3]))
+  if (to_space ? (x->dims[1] % (b * b) != 0 || y->dims[1] * b * b != x->dims[1] || y->dims[2] != x->dims[2] * b || y->dims[3] != x->dims[3] * b)
+               : (x->dims[2] % b != 0 || x->dims[3] % b != 0 || y->dims[1] != x->dims[1] * b * b || y->dims[2] * b != x->dims[2] || y->dims[3] * b != x->dims[3]))
     return lt_ref_fail (call, LT_ERR_SHAPE, "shapes do not fit blocksize %lld", (long long) b);
   return LT_OK;
 }
@@ -127,6 +125,10 @@ pad_prepare (const lt_kernel_call *call,
     return lt_ref_fail (call, LT_ERR_SHAPE, "output must have the type and rank of data");
   if (call->node->opset < 11 && lt_node_get_attr (call->node, "pads") == NULL)
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'pads' is required before opset 11");
+  if (call->node->opset >= 11
+      && (call->inputs[1].dtype != LT_DTYPE_I64
+          || (lt_ref_has_input (call, 3) && call->inputs[3].dtype != LT_DTYPE_I64 && call->inputs[3].dtype != LT_DTYPE_I32)))
+    return lt_ref_fail (call, LT_ERR_SHAPE, "pads must be int64 and axes int32 or int64");
   return parse_pad_mode (call, &mode);
 }
 
@@ -166,6 +168,12 @@ pad_begins (const lt_kernel_call *call,
       if (a < 0 || a >= x->rank)
         return lt_ref_fail (call, LT_ERR_RUNTIME, "axis %lld is out of range", (long long) axes[i]);
       begin[a] = pads[i];
+      /* each pad is bounded by the extents it removes or adds, which also
+       * keeps the sums below from overflowing */
+      for (int k = 0; k < 2; k++)
+        if (pads[i + (uint64_t) k * n_axes] < -x->dims[a] || pads[i + (uint64_t) k * n_axes] > y->dims[a])
+          return lt_ref_fail (call, LT_ERR_RUNTIME, "pad %lld on axis %lld is out of range",
+                              (long long) pads[i + (uint64_t) k * n_axes], (long long) a);
       if (x->dims[a] + pads[i] + pads[i + n_axes] != y->dims[a])
         return lt_ref_fail (call, LT_ERR_RUNTIME, "pads do not give the output extent on axis %lld", (long long) a);
     }
@@ -216,7 +224,8 @@ pad_run (const lt_kernel_call *call)
     value = lt_ref_get_f64 (call->inputs[2].dtype, call->inputs[2].data, 0);
   if (mode != PAD_CONSTANT && x->count == 0 && y->count > 0)
     return lt_ref_fail (call, LT_ERR_RUNTIME, "cannot %s-pad an empty tensor",
-                        mode == PAD_EDGE ? "edge" : mode == PAD_WRAP ? "wrap" : "reflect");
+                        mode == PAD_EDGE ? "edge" : mode == PAD_WRAP ? "wrap"
+                                                                     : "reflect");
   lt_ref_strides (x->rank, x->dims, strides);
   for (uint64_t o = 0; o < y->count; o++)
     {
@@ -252,8 +261,8 @@ trilu_prepare (const lt_kernel_call *call,
   *scratch_bytes = 0;
   if (x->rank < 2)
     return lt_ref_fail (call, LT_ERR_SHAPE, "input must have rank >= 2");
-  if (lt_ref_has_input (call, 1) && call->inputs[1].count != 1)
-    return lt_ref_fail (call, LT_ERR_SHAPE, "k must be a scalar");
+  if (lt_ref_has_input (call, 1) && (call->inputs[1].count != 1 || call->inputs[1].dtype != LT_DTYPE_I64))
+    return lt_ref_fail (call, LT_ERR_SHAPE, "k must be an int64 scalar");
   if (call->outputs[0].dtype != x->dtype || call->outputs[0].count != x->count)
     return lt_ref_fail (call, LT_ERR_SHAPE, "output must have the type and shape of the input");
   return LT_OK;

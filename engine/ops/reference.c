@@ -34,8 +34,10 @@
   X (Cos, cos) \
   X (CumSum, cum_sum) \
   X (DepthToSpace, depth_to_space) \
+  X (DequantizeLinear, dequantize_linear) \
   X (Div, div) \
   X (Dropout, dropout) \
+  X (Einsum, einsum) \
   X (Elu, elu) \
   X (Equal, equal) \
   X (Erf, erf) \
@@ -43,6 +45,7 @@
   X (Expand, expand) \
   X (Flatten, flatten) \
   X (Floor, floor) \
+  X (GRU, gru) \
   X (Gather, gather) \
   X (GatherElements, gather_elements) \
   X (GatherND, gather_nd) \
@@ -57,6 +60,7 @@
   X (Identity, identity) \
   X (InstanceNormalization, instance_normalization) \
   X (LRN, lrn) \
+  X (LSTM, lstm) \
   X (LayerNormalization, layer_normalization) \
   X (LeakyRelu, leaky_relu) \
   X (Less, less) \
@@ -78,6 +82,10 @@
   X (PRelu, prelu) \
   X (Pad, pad) \
   X (Pow, pow) \
+  X (QLinearConv, qlinear_conv) \
+  X (QLinearMatMul, qlinear_matmul) \
+  X (QuantizeLinear, quantize_linear) \
+  X (RNN, rnn) \
   X (Range, range) \
   X (Reciprocal, reciprocal) \
   X (ReduceL1, reduce_l1) \
@@ -91,6 +99,7 @@
   X (ReduceSumSquare, reduce_sum_square) \
   X (Relu, relu) \
   X (Reshape, reshape) \
+  X (Resize, resize) \
   X (Round, round) \
   X (ScatterElements, scatter_elements) \
   X (ScatterND, scatter_nd) \
@@ -117,6 +126,7 @@
   X (Transpose, transpose) \
   X (Trilu, trilu) \
   X (Unsqueeze, unsqueeze) \
+  X (Upsample, upsample) \
   X (Where, where) \
   X (Xor, xor) \
 

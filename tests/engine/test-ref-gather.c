@@ -56,7 +56,7 @@ run_scatter_nd (const char  *reduction,
 {
   ref_case c;
   int64_t  xd[2] = { 2, 3 }, id[2] = { 2, 1 }, ud[2] = { 2, 3 };
-  int64_t  idx[2] = { 1, 1 };                  /* row 1 twice */
+  int64_t  idx[2] = { 1, 1 }; /* row 1 twice */
   float    updates[6] = { 1, 1, 1, 2, 2, 2 };
 
   ref_case_init (&c, "ScatterND", 18);
@@ -188,14 +188,31 @@ test_pad_modes (void)
 }
 
 static void
-test_trilu_range_one_hot (void)
+test_pad_bad_pads (void)
 {
   ref_case c;
-  int64_t  xd[2] = { 2, 3 }, one[1] = { 1 }, k[1] = { 1 }, rd[1] = { 3 }, od[2] = { 2, 3 }, vd[1] = { 2 };
-  float    upper_k1[6] = { 0, 2, 3, 0, 0, 6 };
-  int32_t  start = 10, limit = 4, delta = -2;
-  int64_t  indices[2] = { 2, -3 };
-  float    depth = 3, values[2] = { 0, 5 }, hot[6] = { 0, 0, 5, 5, 0, 0 };
+  int64_t  xd[1] = { 3 }, pd[1] = { 2 }, yd[1] = { 3 };
+  int64_t  pads[2] = { INT64_MIN, INT64_MAX }; /* each far beyond the extents */
+  float    x[3] = { 1, 2, 3 };
+
+  ref_case_init (&c, "Pad", 18);
+  ref_case_input (&c, LT_DTYPE_F32, 1, xd, x);
+  ref_case_input (&c, LT_DTYPE_I64, 1, pd, pads);
+  ref_case_output (&c, LT_DTYPE_F32, 1, yd);
+  g_assert_cmpint (ref_case_run (&c, lt_cpu_reference_kernel (LT_OP_Pad)), ==, LT_ERR_RUNTIME);
+  g_assert_nonnull (strstr (c.err.message, "out of range"));
+  ref_case_clear (&c);
+}
+
+static void
+test_trilu_range_one_hot (void)
+{
+  ref_case       c;
+  int64_t        xd[2] = { 2, 3 }, one[1] = { 1 }, k[1] = { 1 }, rd[1] = { 3 }, od[2] = { 2, 3 }, vd[1] = { 2 };
+  float          upper_k1[6] = { 0, 2, 3, 0, 0, 6 };
+  int32_t        start = 10, limit = 4, delta = -2;
+  int64_t        indices[2] = { 2, -3 };
+  float          depth = 3, values[2] = { 0, 5 }, hot[6] = { 0, 0, 5, 5, 0, 0 };
   const int32_t *r;
 
   ref_case_init (&c, "Trilu", 14);
@@ -240,6 +257,7 @@ main (int   argc,
   g_test_add_func ("/ref/scatter/elements", test_scatter_elements);
   g_test_add_func ("/ref/layout/depth-space", test_depth_space);
   g_test_add_func ("/ref/layout/pad-modes", test_pad_modes);
+  g_test_add_func ("/ref/layout/pad-bad-pads", test_pad_bad_pads);
   g_test_add_func ("/ref/layout/trilu-range-one-hot", test_trilu_range_one_hot);
   return g_test_run ();
 }
