@@ -1,0 +1,166 @@
+/* f32-conv-depthwise.c — direct depthwise Conv (group == C == M).
+ *
+ * One parallel task per (image, channel) plane.  Each output row starts as
+ * the bias; then every kernel tap whose input row exists adds weight × input
+ * over the range of output columns whose input column is inside the image,
+ * found once per tap, so the inner loop has no bounds checks and is a
+ * strided axpy the compiler vectorizes.  Any stride, dilation and pads.
+ */
+#include "cpu-kernels-fast.h"
+#include "conv-geometry.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct depthwise_state
+{
+  lt_conv_geometry geometry;
+  float           *weights; /* C × KH × KW, aligned copy of the constant */
+} depthwise_state;
+
+static bool
+depthwise_supports (const lt_kernel_call *call)
+{
+  const lt_attr *group;
+
+  if (!lt_conv_geometry_supported (call))
+    return false;
+  group = lt_node_get_attr (call->node, "group");
+  return group != NULL && group->type == LT_ATTR_INT && group->v.i > 1 &&
+         group->v.i == call->inputs[0].dims[1] && group->v.i == call->inputs[1].dims[0];
+}
+
+static void
+depthwise_release (void *state)
+{
+  depthwise_state *self = state;
+
+  if (self != NULL)
+    free (self->weights);
+  free (self);
+}
+
+static lt_status
+depthwise_prepare (const lt_kernel_call *call,
+                   void                **state,
+                   size_t               *scratch_bytes)
+{
+  depthwise_state *self = calloc (1, sizeof *self);
+  const lt_tensor *weights = lt_kernel_call_get_constant (call, 1);
+  lt_status status;
+
+  if (self == NULL || (self->weights = malloc (weights->count * sizeof (float) + 1)) == NULL)
+    {
+      depthwise_release (self);
+      return lt_error_set (call->err, LT_ERR_NO_MEMORY, call->node->name, "out of memory preparing a depthwise Conv");
+    }
+  status = lt_conv_geometry_init (&self->geometry, call);
+  if (status != LT_OK)
+    {
+      depthwise_release (self);
+      return status;
+    }
+  memcpy (self->weights, weights->data, weights->count * sizeof (float));
+  *scratch_bytes = 0;
+  *state = self;
+  return LT_OK;
+}
+
+typedef struct depthwise_job
+{
+  const depthwise_state *self;
+  const float           *x;
+  const float           *bias;
+  float                 *y;
+} depthwise_job;
+
+/* Output columns ox with 0 <= ox·stride + offset < width: [*lo, *hi). */
+static void
+valid_columns (int64_t  offset,
+               int64_t  stride,
+               int64_t  width,
+               int64_t  out_width,
+               int64_t *lo,
+               int64_t *hi)
+{
+  int64_t first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  int64_t last = width - offset <= 0 ? 0 : (width - offset - 1) / stride + 1;
+
+  *lo = first < out_width ? first : out_width;
+  *hi = last < out_width ? last : out_width;
+  if (*hi < *lo)
+    *hi = *lo;
+}
+
+static void
+depthwise_planes (void    *context,
+                  uint64_t begin,
+                  uint64_t end)
+{
+  const depthwise_job *job = context;
+  const lt_conv_geometry *g = &job->self->geometry;
+
+  for (uint64_t plane = begin; plane < end; plane++)
+    {
+      int64_t channel = (int64_t) plane % g->in_channels;
+      const float *x = job->x + plane * g->in_h * g->in_w;
+      const float *w = job->self->weights + channel * g->kernel_h * g->kernel_w;
+      float *y = job->y + plane * g->out_h * g->out_w;
+      float bias = job->bias != NULL ? job->bias[channel] : 0.0f;
+
+      for (int64_t oy = 0; oy < g->out_h; oy++)
+        {
+          float *out = y + oy * g->out_w;
+
+          for (int64_t ox = 0; ox < g->out_w; ox++)
+            out[ox] = bias;
+          for (int64_t ky = 0; ky < g->kernel_h; ky++)
+            {
+              int64_t iy = oy * g->stride_h - g->pad_top + ky * g->dilation_h;
+
+              if (iy < 0 || iy >= g->in_h)
+                continue;
+              for (int64_t kx = 0; kx < g->kernel_w; kx++)
+                {
+                  int64_t offset = kx * g->dilation_w - g->pad_left;
+                  const float *row = x + iy * g->in_w;
+                  float weight = w[ky * g->kernel_w + kx];
+                  int64_t lo, hi;
+
+                  valid_columns (offset, g->stride_w, g->in_w, g->out_w, &lo, &hi);
+                  if (g->stride_w == 1)
+                    for (int64_t ox = lo; ox < hi; ox++)
+                      out[ox] += weight * row[ox + offset];
+                  else
+                    for (int64_t ox = lo; ox < hi; ox++)
+                      out[ox] += weight * row[ox * g->stride_w + offset];
+                }
+            }
+        }
+    }
+}
+
+static lt_status
+depthwise_run (const lt_kernel_call *call)
+{
+  const depthwise_state *self = call->state;
+  depthwise_job job = {
+    self,
+    call->inputs[0].data,
+    call->n_inputs > 2 ? call->inputs[2].data : NULL,
+    call->outputs[0].data,
+  };
+
+  lt_threadpool_parallel_for (call->pool, (uint64_t) (self->geometry.batch * self->geometry.in_channels), 1,
+                              depthwise_planes, &job);
+  return LT_OK;
+}
+
+const lt_kernel lt_cpu_f32_conv_depthwise_kernel = {
+  .name = "lt_f32_conv_depthwise",
+  .score = 110,
+  .supports = depthwise_supports,
+  .prepare = depthwise_prepare,
+  .run = depthwise_run,
+  .release = depthwise_release,
+};

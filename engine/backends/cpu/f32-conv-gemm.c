@@ -1,0 +1,186 @@
+/* f32-conv-gemm.c — Conv as GEMM: Y_g[Mg × OH·OW] = W_g[Mg × Cg·KH·KW] · cols.
+ *
+ * Handles every 1-D/2-D f32 Conv with constant weights: any group,
+ * dilation, stride, pads and auto_pad.  Weights are packed once per group in
+ * prepare.  At run, the input patches ("im2col") are written straight into
+ * the GEMM's packed-B layout in the scratch buffer, so there is no separate
+ * im2col matrix; a 1×1 stride-1 unpadded conv packs X itself, which already
+ * is the B matrix.  The bias is the GEMM epilogue (one value per row).
+ */
+#include "cpu-kernels-fast.h"
+#include "conv-geometry.h"
+#include "f32-gemm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct conv_gemm_state
+{
+  lt_conv_geometry           geometry;
+  const lt_f32_gemm_ukernel *ukernel;
+  bool                       pointwise;     /* 1×1, stride 1, no pads: X is B */
+  size_t                     k;             /* Cg · KH · KW */
+  size_t                     group_m;       /* Mg */
+  size_t                     packed_group;  /* floats of one group's packed weights */
+  float                     *packed_weights;
+} conv_gemm_state;
+
+static bool
+conv_gemm_supports (const lt_kernel_call *call)
+{
+  return lt_conv_geometry_supported (call);
+}
+
+static void
+conv_gemm_release (void *state)
+{
+  conv_gemm_state *self = state;
+
+  if (self != NULL)
+    free (self->packed_weights);
+  free (self);
+}
+
+static lt_status
+conv_gemm_prepare (const lt_kernel_call *call,
+                   void                **state,
+                   size_t               *scratch_bytes)
+{
+  conv_gemm_state *self = calloc (1, sizeof *self);
+  const lt_conv_geometry *g;
+  const lt_tensor *weights = lt_kernel_call_get_constant (call, 1);
+  float *w_copy;
+  lt_status status;
+
+  if (self == NULL)
+    return lt_error_set (call->err, LT_ERR_NO_MEMORY, call->node->name, "out of memory preparing Conv node %s", call->node->name);
+  status = lt_conv_geometry_init (&self->geometry, call);
+  if (status != LT_OK)
+    {
+      free (self);
+      return status;
+    }
+  g = &self->geometry;
+  self->ukernel = lt_f32_gemm_ukernel_for (lt_cpu_isa_get ());
+  self->pointwise = g->kernel_h == 1 && g->kernel_w == 1 && g->stride_h == 1 && g->stride_w == 1 &&
+                    g->pad_top == 0 && g->pad_left == 0 && g->out_h == g->in_h && g->out_w == g->in_w;
+  self->k = (size_t) (g->in_channels / g->group * g->kernel_h * g->kernel_w);
+  self->group_m = (size_t) (g->out_channels / g->group);
+  self->packed_group = lt_f32_gemm_packed_a_size (self->ukernel, self->group_m, self->k);
+  self->packed_weights = malloc ((self->packed_group * g->group + 1) * sizeof (float));
+  /* Model constants may be unaligned: copy before reading them as floats. */
+  w_copy = malloc (weights->count * sizeof (float) + 1);
+  if (self->packed_weights == NULL || w_copy == NULL)
+    {
+      free (w_copy);
+      conv_gemm_release (self);
+      return lt_error_set (call->err, LT_ERR_NO_MEMORY, call->node->name, "out of memory packing Conv node %s", call->node->name);
+    }
+  memcpy (w_copy, weights->data, weights->count * sizeof (float));
+  for (int64_t group = 0; group < g->group; group++)
+    lt_f32_gemm_pack_a (self->ukernel, self->group_m, self->k, w_copy + group * self->group_m * self->k, self->k, false,
+                        self->packed_weights + group * self->packed_group);
+  free (w_copy);
+  *scratch_bytes = lt_f32_gemm_packed_b_size (self->ukernel, self->k, (size_t) (g->out_h * g->out_w)) * sizeof (float);
+  *state = self;
+  return LT_OK;
+}
+
+typedef struct im2col_job
+{
+  const conv_gemm_state *self;
+  const float           *x;      /* this image's first channel of the group */
+  float                 *packed; /* packed-B layout, k × OH·OW */
+} im2col_job;
+
+/* Packs column panels [begin, end) of the patch matrix; row p of it is
+ * (channel, ky, kx), column j is output pixel (oy, ox). */
+static void
+im2col_pack_panels (void    *context,
+                    uint64_t begin,
+                    uint64_t end)
+{
+  const im2col_job *job = context;
+  const conv_gemm_state *self = job->self;
+  const lt_conv_geometry *g = &self->geometry;
+  size_t nr = self->ukernel->nr, k = self->k;
+  size_t n = (size_t) (g->out_h * g->out_w);
+  int64_t origin_y[16], origin_x[16];
+
+  for (uint64_t panel = begin; panel < end; panel++)
+    {
+      size_t j0 = panel * nr;
+      size_t cols = n - j0 < nr ? n - j0 : nr;
+      float *dst = job->packed + j0 * k;
+      size_t p = 0;
+
+      for (size_t col = 0; col < cols; col++)
+        {
+          origin_y[col] = (int64_t) ((j0 + col) / g->out_w) * g->stride_h - g->pad_top;
+          origin_x[col] = (int64_t) ((j0 + col) % g->out_w) * g->stride_w - g->pad_left;
+        }
+      for (int64_t channel = 0; channel < g->in_channels / g->group; channel++)
+        for (int64_t ky = 0; ky < g->kernel_h; ky++)
+          for (int64_t kx = 0; kx < g->kernel_w; kx++, p++)
+            {
+              const float *plane = job->x + channel * g->in_h * g->in_w;
+              float *row = dst + p * nr;
+              size_t col = 0;
+
+              for (; col < cols; col++)
+                {
+                  int64_t iy = origin_y[col] + ky * g->dilation_h;
+                  int64_t ix = origin_x[col] + kx * g->dilation_w;
+
+                  row[col] = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w ? plane[iy * g->in_w + ix] : 0.0f;
+                }
+              for (; col < nr; col++)
+                row[col] = 0.0f;
+            }
+    }
+}
+
+static lt_status
+conv_gemm_run (const lt_kernel_call *call)
+{
+  const conv_gemm_state *self = call->state;
+  const lt_conv_geometry *g = &self->geometry;
+  const float *x = call->inputs[0].data;
+  const float *bias = call->n_inputs > 2 ? call->inputs[2].data : NULL;
+  float *y = call->outputs[0].data;
+  size_t in_plane = (size_t) (g->in_h * g->in_w), n = (size_t) (g->out_h * g->out_w);
+  size_t group_c = (size_t) (g->in_channels / g->group);
+  size_t panels = (n + self->ukernel->nr - 1) / self->ukernel->nr;
+  lt_f32_gemm_epilogue epilogue = lt_f32_gemm_epilogue_identity ();
+
+  epilogue.bias_row_stride = 1;
+  for (int64_t image = 0; image < g->batch; image++)
+    for (int64_t group = 0; group < g->group; group++)
+      {
+        const float *x_group = x + ((size_t) (image * g->in_channels) + group * group_c) * in_plane;
+        float *y_group = y + ((size_t) (image * g->out_channels) + group * self->group_m) * n;
+
+        if (self->pointwise)
+          lt_f32_gemm_pack_b (self->ukernel, self->k, n, x_group, n, false, call->scratch, call->pool);
+        else
+          {
+            im2col_job job = { self, x_group, call->scratch };
+
+            lt_threadpool_parallel_for (call->pool, panels, 4, im2col_pack_panels, &job);
+          }
+        epilogue.bias = bias != NULL ? bias + group * self->group_m : NULL;
+        lt_f32_gemm_compute (self->ukernel, self->group_m, n, self->k,
+                             self->packed_weights + group * self->packed_group, call->scratch,
+                             y_group, n, &epilogue, call->pool);
+      }
+  return LT_OK;
+}
+
+const lt_kernel lt_cpu_f32_conv_gemm_kernel = {
+  .name = "lt_f32_conv_gemm",
+  .score = 100,
+  .supports = conv_gemm_supports,
+  .prepare = conv_gemm_prepare,
+  .run = conv_gemm_run,
+  .release = conv_gemm_release,
+};
