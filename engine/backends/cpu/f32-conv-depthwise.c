@@ -6,7 +6,6 @@
  * found once per tap, so the inner loop has no bounds checks and is a
  * strided axpy the compiler vectorizes.  Any stride, dilation and pads.
  */
-#include "cpu-kernels-fast.h"
 #include "conv-geometry.h"
 
 #include <stdlib.h>
@@ -156,7 +155,7 @@ depthwise_run (const lt_kernel_call *call)
   return LT_OK;
 }
 
-const lt_kernel lt_cpu_f32_conv_depthwise_kernel = {
+const lt_kernel lt_f32_conv_depthwise = {
   .name = "lt_f32_conv_depthwise",
   .score = 110,
   .supports = depthwise_supports,

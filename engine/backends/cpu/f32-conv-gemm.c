@@ -7,7 +7,6 @@
  * im2col matrix; a 1×1 stride-1 unpadded conv packs X itself, which already
  * is the B matrix.  The bias is the GEMM epilogue (one value per row).
  */
-#include "cpu-kernels-fast.h"
 #include "conv-geometry.h"
 #include "f32-gemm.h"
 
@@ -176,7 +175,7 @@ conv_gemm_run (const lt_kernel_call *call)
   return LT_OK;
 }
 
-const lt_kernel lt_cpu_f32_conv_gemm_kernel = {
+const lt_kernel lt_f32_conv_gemm = {
   .name = "lt_f32_conv_gemm",
   .score = 100,
   .supports = conv_gemm_supports,
