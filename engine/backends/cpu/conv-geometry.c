@@ -3,20 +3,9 @@
  * field is positive (pads non-negative) and out_h/out_w match both the
  * formula and the session's output shape. */
 #include "conv-geometry.h"
+#include "cpu-kernel-util.h"
 
 #include <string.h>
-
-const lt_tensor *
-lt_kernel_call_get_constant (const lt_kernel_call *call,
-                             uint32_t              index)
-{
-  const lt_value *value;
-
-  if (index >= call->node->n_inputs || call->node->inputs[index] < 0)
-    return NULL;
-  value = lt_graph_get_value (call->graph, call->node->inputs[index]);
-  return value != NULL ? value->constant : NULL;
-}
 
 bool
 lt_conv_geometry_supported (const lt_kernel_call *call)
@@ -64,9 +53,6 @@ lt_conv_geometry_init (lt_conv_geometry     *g,
   int64_t in[2] = { 1, 1 }, kernel[2] = { 1, 1 }, strides[2] = { 1, 1 };
   int64_t dilations[2] = { 1, 1 }, pads[4] = { 0, 0, 0, 0 }, out[2] = { 1, 1 };
   const char *auto_pad = lt_node_get_attr_string (node, "auto_pad", "NOTSET");
-  char name[LT_ERROR_NAME_MAX];
-
-  lt_node_describe (call->graph, call->node_id, name, sizeof name);
   for (int s = 0; s < spatial; s++)
     {
       in[2 - spatial + s] = x->dims[2 + s];
@@ -81,13 +67,11 @@ lt_conv_geometry_init (lt_conv_geometry     *g,
     memcpy (k_attr, kernel + off, spatial * sizeof (int64_t));
     if (!read_ints (node, "kernel_shape", spatial, k_attr) || !read_ints (node, "strides", spatial, s_attr) ||
         !read_ints (node, "dilations", spatial, d_attr) || !read_ints (node, "pads", 2 * spatial, p_attr))
-      return lt_error_set (call->err, LT_ERR_INVALID_MODEL, name,
-                           "Conv node %s has a kernel_shape, strides, dilations or pads attribute of the wrong length", name);
+      return lt_kernel_call_fail (call, LT_ERR_INVALID_MODEL, "a kernel_shape, strides, dilations or pads attribute has the wrong length");
     for (int s = 0; s < spatial; s++)
       {
         if (k_attr[s] != kernel[off + s])
-          return lt_error_set (call->err, LT_ERR_INVALID_MODEL, name,
-                               "Conv node %s: kernel_shape does not match the weight's shape", name);
+          return lt_kernel_call_fail (call, LT_ERR_INVALID_MODEL, "kernel_shape does not match the weight's shape");
         strides[off + s] = s_attr[s];
         dilations[off + s] = d_attr[s];
         pads[off + s] = p_attr[s];
@@ -100,16 +84,14 @@ lt_conv_geometry_init (lt_conv_geometry     *g,
   g->out_channels = w->dims[0];
   if (g->group < 1 || g->in_channels % g->group != 0 || g->out_channels % g->group != 0 ||
       w->dims[1] * g->group != g->in_channels)
-    return lt_error_set (call->err, LT_ERR_INVALID_MODEL, name,
-                         "Conv node %s: group %lld does not fit %lld input and %lld output channels",
-                         name, (long long) g->group, (long long) g->in_channels, (long long) g->out_channels);
+    return lt_kernel_call_fail (call, LT_ERR_INVALID_MODEL, "group %lld does not fit %lld input and %lld output channels",
+                                (long long) g->group, (long long) g->in_channels, (long long) g->out_channels);
   for (int s = 0; s < 2; s++)
     {
       int64_t extent = (kernel[s] - 1) * dilations[s] + 1;
 
       if (strides[s] < 1 || dilations[s] < 1 || kernel[s] < 1 || pads[s] < 0 || pads[2 + s] < 0)
-        return lt_error_set (call->err, LT_ERR_INVALID_MODEL, name,
-                             "Conv node %s has a non-positive stride, dilation or kernel size, or a negative pad", name);
+        return lt_kernel_call_fail (call, LT_ERR_INVALID_MODEL, "a stride, dilation or kernel size is not positive, or a pad is negative");
       if (strcmp (auto_pad, "SAME_UPPER") == 0 || strcmp (auto_pad, "SAME_LOWER") == 0)
         {
           int64_t want = (in[s] + strides[s] - 1) / strides[s];
@@ -122,16 +104,14 @@ lt_conv_geometry_init (lt_conv_geometry     *g,
       else if (strcmp (auto_pad, "VALID") == 0)
         pads[s] = pads[2 + s] = 0;
       else if (strcmp (auto_pad, "NOTSET") != 0)
-        return lt_error_set (call->err, LT_ERR_INVALID_MODEL, name,
-                             "Conv node %s has an unknown auto_pad \"%s\"", name, auto_pad);
+        return lt_kernel_call_fail (call, LT_ERR_INVALID_MODEL, "unknown auto_pad \"%s\"", auto_pad);
       if (in[s] + pads[s] + pads[2 + s] < extent ||
           (in[s] + pads[s] + pads[2 + s] - extent) / strides[s] + 1 != out[s])
-        return lt_error_set (call->err, LT_ERR_SHAPE, name,
-                             "Conv node %s: output size %lld does not follow from input %lld, kernel %lld, stride %lld",
-                             name, (long long) out[s], (long long) in[s], (long long) kernel[s], (long long) strides[s]);
+        return lt_kernel_call_fail (call, LT_ERR_SHAPE, "output size %lld does not follow from input %lld, kernel %lld, stride %lld",
+                                (long long) out[s], (long long) in[s], (long long) kernel[s], (long long) strides[s]);
     }
   if (y->dims[0] != g->batch || y->dims[1] != g->out_channels)
-    return lt_error_set (call->err, LT_ERR_SHAPE, name, "Conv node %s: output batch or channels disagree with the inputs", name);
+    return lt_kernel_call_fail (call, LT_ERR_SHAPE, "output batch or channels disagree with the inputs");
   g->in_h = in[0];
   g->in_w = in[1];
   g->out_h = out[0];

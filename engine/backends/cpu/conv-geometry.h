@@ -31,7 +31,3 @@ bool lt_conv_geometry_supported (const lt_kernel_call *call);
  * an output shape that disagrees is LT_ERR_SHAPE, both naming the node. */
 lt_status lt_conv_geometry_init (lt_conv_geometry     *geometry,
                                  const lt_kernel_call *call);
-
-/* The constant data of the node's input `index`, or NULL. */
-const lt_tensor *lt_kernel_call_get_constant (const lt_kernel_call *call,
-                                              uint32_t              index);

@@ -18,6 +18,8 @@
 #define LT_CPU_OPTIMIZED_KERNELS(X) \
   X (Conv, f32_conv_depthwise) \
   X (Conv, f32_conv_gemm) \
+  X (Gemm, f32_gemm_op) \
+  X (MatMul, f32_matmul) \
 
 #define LT_CPU_DECLARE(op, name) extern const lt_kernel lt_##name;
 LT_CPU_OPTIMIZED_KERNELS (LT_CPU_DECLARE)

@@ -7,6 +7,7 @@
  * strided axpy the compiler vectorizes.  Any stride, dilation and pads.
  */
 #include "conv-geometry.h"
+#include "cpu-kernel-util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,10 +49,10 @@ depthwise_prepare (const lt_kernel_call *call,
   const lt_tensor *weights = lt_kernel_call_get_constant (call, 1);
   lt_status status;
 
-  if (self == NULL || (self->weights = malloc (weights->count * sizeof (float) + 1)) == NULL)
+  if (self == NULL || (self->weights = lt_kernel_call_copy_constant_f32 (weights)) == NULL)
     {
       depthwise_release (self);
-      return lt_error_set (call->err, LT_ERR_NO_MEMORY, call->node->name, "out of memory preparing a depthwise Conv");
+      return lt_kernel_call_fail (call, LT_ERR_NO_MEMORY, "out of memory");
     }
   status = lt_conv_geometry_init (&self->geometry, call);
   if (status != LT_OK)
@@ -59,7 +60,6 @@ depthwise_prepare (const lt_kernel_call *call,
       depthwise_release (self);
       return status;
     }
-  memcpy (self->weights, weights->data, weights->count * sizeof (float));
   *scratch_bytes = 0;
   *state = self;
   return LT_OK;

@@ -8,6 +8,7 @@
  * is the B matrix.  The bias is the GEMM epilogue (one value per row).
  */
 #include "conv-geometry.h"
+#include "cpu-kernel-util.h"
 #include "f32-gemm.h"
 
 #include <stdlib.h>
@@ -52,7 +53,7 @@ conv_gemm_prepare (const lt_kernel_call *call,
   lt_status status;
 
   if (self == NULL)
-    return lt_error_set (call->err, LT_ERR_NO_MEMORY, call->node->name, "out of memory preparing Conv node %s", call->node->name);
+    return lt_kernel_call_fail (call, LT_ERR_NO_MEMORY, "out of memory");
   status = lt_conv_geometry_init (&self->geometry, call);
   if (status != LT_OK)
     {
@@ -67,15 +68,13 @@ conv_gemm_prepare (const lt_kernel_call *call,
   self->group_m = (size_t) (g->out_channels / g->group);
   self->packed_group = lt_f32_gemm_packed_a_size (self->ukernel, self->group_m, self->k);
   self->packed_weights = malloc ((self->packed_group * g->group + 1) * sizeof (float));
-  /* Model constants may be unaligned: copy before reading them as floats. */
-  w_copy = malloc (weights->count * sizeof (float) + 1);
+  w_copy = lt_kernel_call_copy_constant_f32 (weights);
   if (self->packed_weights == NULL || w_copy == NULL)
     {
       free (w_copy);
       conv_gemm_release (self);
-      return lt_error_set (call->err, LT_ERR_NO_MEMORY, call->node->name, "out of memory packing Conv node %s", call->node->name);
+      return lt_kernel_call_fail (call, LT_ERR_NO_MEMORY, "out of memory packing the weights");
     }
-  memcpy (w_copy, weights->data, weights->count * sizeof (float));
   for (int64_t group = 0; group < g->group; group++)
     lt_f32_gemm_pack_a (self->ukernel, self->group_m, self->k, w_copy + group * self->group_m * self->k, self->k, false,
                         self->packed_weights + group * self->packed_group);
