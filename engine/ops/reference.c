@@ -13,9 +13,14 @@
 
 /* clang-format off */
 #define LT_REFERENCE_KERNELS(X) \
+  X (Conv, conv) \
+  X (ConvTranspose, conv_transpose) \
   X (Dropout, dropout) \
   X (Flatten, flatten) \
+  X (Gemm, gemm) \
   X (Identity, identity) \
+  X (MatMul, matmul) \
+  X (MatMulInteger, matmul_integer) \
   X (Reshape, reshape) \
   X (Squeeze, squeeze) \
   X (Unsqueeze, unsqueeze) \
