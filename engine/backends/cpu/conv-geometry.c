@@ -1,9 +1,14 @@
-/* conv-geometry.c — attribute parsing and validation shared by the fast
- * Conv kernels.  Invariant: after lt_conv_geometry_init succeeds every
- * field is positive (pads non-negative) and out_h/out_w match both the
- * formula and the session's output shape. */
+/* conv-geometry.c — the 2-D view of a Conv node the fast kernels use.
+ *
+ * Parsing and validation are the reference kernels' (ops/ref-window.h), so
+ * both accept and refuse the same nodes with the same messages.  Invariant:
+ * after lt_conv_geometry_init succeeds the session's output shape matches
+ * the window and every extent, stride and dilation is positive.
+ */
 #include "conv-geometry.h"
 #include "cpu-kernel-util.h"
+#include "ops/ref-prepare.h"
+#include "ops/ref-window.h"
 
 #include <string.h>
 
@@ -24,94 +29,47 @@ lt_conv_geometry_supported (const lt_kernel_call *call)
   return true;
 }
 
-/* Reads an INTS attribute of `spatial` elements into out[], or leaves the
- * defaults; false when present with the wrong length. */
-static bool
-read_ints (const lt_node *node,
-           const char    *name,
-           int            expected,
-           int64_t       *out)
-{
-  const lt_attr *attr = lt_node_get_attr (node, name);
-
-  if (attr == NULL)
-    return true;
-  if (attr->type != LT_ATTR_INTS || (int) attr->count != expected)
-    return false;
-  memcpy (out, attr->v.ints, expected * sizeof (int64_t));
-  return true;
-}
-
 lt_status
 lt_conv_geometry_init (lt_conv_geometry     *g,
                        const lt_kernel_call *call)
 {
   const lt_kernel_tensor *x = &call->inputs[0], *w = &call->inputs[1];
-  const lt_kernel_tensor *y = &call->outputs[0];
-  const lt_node *node = call->node;
-  int spatial = x->rank - 2;
-  int64_t in[2] = { 1, 1 }, kernel[2] = { 1, 1 }, strides[2] = { 1, 1 };
-  int64_t dilations[2] = { 1, 1 }, pads[4] = { 0, 0, 0, 0 }, out[2] = { 1, 1 };
-  const char *auto_pad = lt_node_get_attr_string (node, "auto_pad", "NOTSET");
-  for (int s = 0; s < spatial; s++)
-    {
-      in[2 - spatial + s] = x->dims[2 + s];
-      kernel[2 - spatial + s] = w->dims[2 + s];
-      out[2 - spatial + s] = y->dims[2 + s];
-    }
-  {
-    int64_t k_attr[2] = { kernel[0], kernel[1] }, s_attr[2] = { 1, 1 }, d_attr[2] = { 1, 1 };
-    int64_t p_attr[4] = { 0, 0, 0, 0 };
-    int off = 2 - spatial;
+  int32_t nsp = x->rank - 2;
+  int32_t first = 2 - nsp; /* a 1-D conv fills only the width */
+  int64_t kernel_shape[LT_MAX_RANK], expected[LT_MAX_RANK];
+  int64_t in[2] = { 1, 1 }, out[2] = { 1, 1 }, kernel[2] = { 1, 1 }, strides[2] = { 1, 1 };
+  int64_t dilations[2] = { 1, 1 }, pads[2] = { 0, 0 };
+  lt_ref_window win;
+  lt_status status;
 
-    memcpy (k_attr, kernel + off, spatial * sizeof (int64_t));
-    if (!read_ints (node, "kernel_shape", spatial, k_attr) || !read_ints (node, "strides", spatial, s_attr) ||
-        !read_ints (node, "dilations", spatial, d_attr) || !read_ints (node, "pads", 2 * spatial, p_attr))
-      return lt_kernel_call_fail (call, LT_ERR_INVALID_MODEL, "a kernel_shape, strides, dilations or pads attribute has the wrong length");
-    for (int s = 0; s < spatial; s++)
-      {
-        if (k_attr[s] != kernel[off + s])
-          return lt_kernel_call_fail (call, LT_ERR_INVALID_MODEL, "kernel_shape does not match the weight's shape");
-        strides[off + s] = s_attr[s];
-        dilations[off + s] = d_attr[s];
-        pads[off + s] = p_attr[s];
-        pads[2 + off + s] = p_attr[spatial + s];
-      }
-  }
-  g->group = lt_node_get_attr_int (node, "group", 1);
+  win.nsp = nsp;
+  memcpy (win.kernel, w->dims + 2, (size_t) nsp * sizeof win.kernel[0]);
+  if ((status = lt_ref_get_ints (call, "kernel_shape", nsp, 0, kernel_shape)) != LT_OK)
+    return status;
+  if (lt_node_get_attr (call->node, "kernel_shape") != NULL &&
+      memcmp (kernel_shape, win.kernel, (size_t) nsp * sizeof kernel_shape[0]) != 0)
+    return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'kernel_shape' does not match the weight shape");
+  if ((status = lt_ref_window_parse (call, &win)) != LT_OK)
+    return status;
+  g->group = lt_node_get_attr_int (call->node, "group", 1);
+  if (g->group < 1 || x->dims[1] % g->group != 0 || w->dims[0] % g->group != 0 || w->dims[1] * g->group != x->dims[1])
+    return lt_ref_fail (call, LT_ERR_SHAPE, "X has %lld channels and W %lld x %lld, which does not fit group %lld",
+                        (long long) x->dims[1], (long long) w->dims[0], (long long) w->dims[1], (long long) g->group);
+  if ((status = lt_ref_window_resolve (call, &win, x->dims + 2, false, expected)) != LT_OK ||
+      (status = lt_ref_window_check_output (call, nsp, w->dims[0], expected)) != LT_OK)
+    return status;
+  for (int32_t i = 0; i < nsp; i++)
+    {
+      in[first + i] = x->dims[2 + i];
+      out[first + i] = expected[i];
+      kernel[first + i] = win.kernel[i];
+      strides[first + i] = win.strides[i];
+      dilations[first + i] = win.dilations[i];
+      pads[first + i] = win.pads[i];
+    }
   g->batch = x->dims[0];
   g->in_channels = x->dims[1];
   g->out_channels = w->dims[0];
-  if (g->group < 1 || g->in_channels % g->group != 0 || g->out_channels % g->group != 0 ||
-      w->dims[1] * g->group != g->in_channels)
-    return lt_kernel_call_fail (call, LT_ERR_INVALID_MODEL, "group %lld does not fit %lld input and %lld output channels",
-                                (long long) g->group, (long long) g->in_channels, (long long) g->out_channels);
-  for (int s = 0; s < 2; s++)
-    {
-      int64_t extent = (kernel[s] - 1) * dilations[s] + 1;
-
-      if (strides[s] < 1 || dilations[s] < 1 || kernel[s] < 1 || pads[s] < 0 || pads[2 + s] < 0)
-        return lt_kernel_call_fail (call, LT_ERR_INVALID_MODEL, "a stride, dilation or kernel size is not positive, or a pad is negative");
-      if (strcmp (auto_pad, "SAME_UPPER") == 0 || strcmp (auto_pad, "SAME_LOWER") == 0)
-        {
-          int64_t want = (in[s] + strides[s] - 1) / strides[s];
-          int64_t total = (want - 1) * strides[s] + extent - in[s];
-
-          total = total > 0 ? total : 0;
-          pads[s] = auto_pad[5] == 'U' ? total / 2 : total - total / 2;
-          pads[2 + s] = total - pads[s];
-        }
-      else if (strcmp (auto_pad, "VALID") == 0)
-        pads[s] = pads[2 + s] = 0;
-      else if (strcmp (auto_pad, "NOTSET") != 0)
-        return lt_kernel_call_fail (call, LT_ERR_INVALID_MODEL, "unknown auto_pad \"%s\"", auto_pad);
-      if (in[s] + pads[s] + pads[2 + s] < extent ||
-          (in[s] + pads[s] + pads[2 + s] - extent) / strides[s] + 1 != out[s])
-        return lt_kernel_call_fail (call, LT_ERR_SHAPE, "output size %lld does not follow from input %lld, kernel %lld, stride %lld",
-                                (long long) out[s], (long long) in[s], (long long) kernel[s], (long long) strides[s]);
-    }
-  if (y->dims[0] != g->batch || y->dims[1] != g->out_channels)
-    return lt_kernel_call_fail (call, LT_ERR_SHAPE, "output batch or channels disagree with the inputs");
   g->in_h = in[0];
   g->in_w = in[1];
   g->out_h = out[0];

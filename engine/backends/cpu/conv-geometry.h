@@ -1,9 +1,9 @@
 /* conv-geometry.h — the geometry of a 1-D or 2-D Conv node, resolved.
  *
- * Reads kernel_shape, strides, dilations, pads, auto_pad and group from the
- * node, resolves SAME_UPPER/SAME_LOWER against the input size, and checks
- * that the output shape the session set agrees.  A 1-D conv is described as
- * a 2-D one of height 1, so kernels only handle the 2-D case.
+ * The node's window (kernel_shape, strides, dilations, pads, auto_pad) and
+ * group, resolved against the input size and checked against the output
+ * shape the session set.  A 1-D conv is described as a 2-D one of height 1,
+ * so kernels only handle the 2-D case.
  */
 #pragma once
 

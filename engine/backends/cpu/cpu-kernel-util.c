@@ -1,8 +1,6 @@
 /* cpu-kernel-util.c — see cpu-kernel-util.h. */
 #include "cpu-kernel-util.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,20 +24,4 @@ lt_kernel_call_copy_constant_f32 (const lt_tensor *constant)
   if (copy != NULL && constant->count > 0)
     memcpy (copy, constant->data, constant->count * sizeof (float));
   return copy;
-}
-
-lt_status
-lt_kernel_call_fail (const lt_kernel_call *call,
-                     lt_status             code,
-                     const char           *format,
-                     ...)
-{
-  char name[LT_ERROR_NAME_MAX], message[LT_ERROR_MESSAGE_MAX];
-  va_list args;
-
-  lt_node_describe (call->graph, call->node_id, name, sizeof name);
-  va_start (args, format);
-  vsnprintf (message, sizeof message, format, args);
-  va_end (args);
-  return lt_error_set (call->err, code, name, "%s node %s: %s", call->node->op_type, name, message);
 }

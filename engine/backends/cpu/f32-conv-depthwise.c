@@ -8,6 +8,7 @@
  */
 #include "conv-geometry.h"
 #include "cpu-kernel-util.h"
+#include "ops/ref-common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ depthwise_prepare (const lt_kernel_call *call,
   if (self == NULL || (self->weights = lt_kernel_call_copy_constant_f32 (weights)) == NULL)
     {
       depthwise_release (self);
-      return lt_kernel_call_fail (call, LT_ERR_NO_MEMORY, "out of memory");
+      return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory");
     }
   status = lt_conv_geometry_init (&self->geometry, call);
   if (status != LT_OK)

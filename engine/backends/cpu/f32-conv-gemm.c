@@ -9,6 +9,7 @@
  */
 #include "conv-geometry.h"
 #include "cpu-kernel-util.h"
+#include "ops/ref-common.h"
 #include "f32-gemm.h"
 
 #include <stdlib.h>
@@ -53,7 +54,7 @@ conv_gemm_prepare (const lt_kernel_call *call,
   lt_status status;
 
   if (self == NULL)
-    return lt_kernel_call_fail (call, LT_ERR_NO_MEMORY, "out of memory");
+    return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory");
   status = lt_conv_geometry_init (&self->geometry, call);
   if (status != LT_OK)
     {
@@ -73,7 +74,7 @@ conv_gemm_prepare (const lt_kernel_call *call,
     {
       free (w_copy);
       conv_gemm_release (self);
-      return lt_kernel_call_fail (call, LT_ERR_NO_MEMORY, "out of memory packing the weights");
+      return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory packing the weights");
     }
   for (int64_t group = 0; group < g->group; group++)
     lt_f32_gemm_pack_a (self->ukernel, self->group_m, self->k, w_copy + group * self->group_m * self->k, self->k, false,

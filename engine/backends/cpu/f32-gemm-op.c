@@ -6,6 +6,7 @@
  * the epilogue's bias, read in place with broadcast strides, scaled by beta.
  */
 #include "cpu-kernel-util.h"
+#include "ops/ref-common.h"
 #include "f32-gemm.h"
 
 #include <stdlib.h>
@@ -70,7 +71,7 @@ gemm_op_prepare (const lt_kernel_call *call,
   size_t k_b;
 
   if (self == NULL)
-    return lt_kernel_call_fail (call, LT_ERR_NO_MEMORY, "out of memory");
+    return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory");
   self->ukernel = lt_f32_gemm_ukernel_for (lt_cpu_isa_get ());
   self->trans_a = lt_node_get_attr_int (call->node, "transA", 0) != 0;
   self->trans_b = lt_node_get_attr_int (call->node, "transB", 0) != 0;
@@ -82,7 +83,7 @@ gemm_op_prepare (const lt_kernel_call *call,
   self->n = (size_t) b->dims[self->trans_b ? 0 : 1];
   if (k_b != self->k || call->outputs[0].dims[0] != (int64_t) self->m || call->outputs[0].dims[1] != (int64_t) self->n)
     {
-      lt_status status = lt_kernel_call_fail (call, LT_ERR_SHAPE, "A' is %zux%zu and B' %zux%zu: they do not multiply into the output",
+      lt_status status = lt_ref_fail (call, LT_ERR_SHAPE, "A' is %zux%zu and B' %zux%zu: they do not multiply into the output",
                                   self->m, self->k, k_b, self->n);
 
       gemm_op_release (self);
@@ -91,7 +92,7 @@ gemm_op_prepare (const lt_kernel_call *call,
   if (call->n_inputs > 2 && call->inputs[2].dtype == LT_DTYPE_F32 &&
       !bias_strides (&call->inputs[2], self->m, self->n, &self->bias_row_stride, &self->bias_col_stride))
     {
-      lt_status status = lt_kernel_call_fail (call, LT_ERR_SHAPE, "C does not broadcast to %zux%zu", self->m, self->n);
+      lt_status status = lt_ref_fail (call, LT_ERR_SHAPE, "C does not broadcast to %zux%zu", self->m, self->n);
 
       gemm_op_release (self);
       return status;
@@ -108,7 +109,7 @@ gemm_op_prepare (const lt_kernel_call *call,
         {
           free (b_copy);
           gemm_op_release (self);
-          return lt_kernel_call_fail (call, LT_ERR_NO_MEMORY, "out of memory packing B");
+          return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory packing B");
         }
       lt_f32_gemm_pack_b (self->ukernel, self->k, self->n, b_copy, self->trans_b ? self->k : self->n, self->trans_b,
                           self->packed_b, NULL);

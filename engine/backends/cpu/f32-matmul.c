@@ -9,6 +9,7 @@
  * parallel inside, when there is one.
  */
 #include "cpu-kernel-util.h"
+#include "ops/ref-common.h"
 #include "f32-gemm.h"
 #include "exec/threadpool.h"
 
@@ -80,7 +81,7 @@ matmul_prepare (const lt_kernel_call *call,
   bool fold;
 
   if (self == NULL)
-    return lt_kernel_call_fail (call, LT_ERR_NO_MEMORY, "out of memory");
+    return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory");
   self->ukernel = lt_f32_gemm_ukernel_for (lt_cpu_isa_get ());
   self->m = a->rank >= 2 ? (size_t) a->dims[a->rank - 2] : 1;
   self->k = (size_t) a->dims[a->rank - 1];
@@ -90,7 +91,7 @@ matmul_prepare (const lt_kernel_call *call,
   self->batch_rank = y->rank - (a->rank >= 2 ? 1 : 0) - (b->rank >= 2 ? 1 : 0);
   if (self->batch_rank < 0 || k_b != (int64_t) self->k)
     {
-      lt_status status = lt_kernel_call_fail (call, LT_ERR_SHAPE, "A has %zu columns but B %lld rows", self->k, (long long) k_b);
+      lt_status status = lt_ref_fail (call, LT_ERR_SHAPE, "A has %zu columns but B %lld rows", self->k, (long long) k_b);
 
       matmul_release (self);
       return status;
@@ -104,7 +105,7 @@ matmul_prepare (const lt_kernel_call *call,
   if (!batch_strides (a, self, self->a_strides) || !batch_strides (b, self, self->b_strides))
     {
       matmul_release (self);
-      return lt_kernel_call_fail (call, LT_ERR_SHAPE, "the batch axes of A and B do not broadcast to the output's");
+      return lt_ref_fail (call, LT_ERR_SHAPE, "the batch axes of A and B do not broadcast to the output's");
     }
   if (fold)
     {
@@ -124,7 +125,7 @@ matmul_prepare (const lt_kernel_call *call,
         {
           free (b_copy);
           matmul_release (self);
-          return lt_kernel_call_fail (call, LT_ERR_NO_MEMORY, "out of memory packing B");
+          return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory packing B");
         }
       lt_f32_gemm_pack_b (self->ukernel, self->k, self->n, b_copy, self->n, false, self->packed_b, NULL);
       free (b_copy);
