@@ -13,17 +13,79 @@
 
 /* clang-format off */
 #define LT_REFERENCE_KERNELS(X) \
+  X (Abs, abs) \
+  X (Acos, acos) \
+  X (Add, add) \
+  X (And, and) \
+  X (Asin, asin) \
+  X (Atan, atan) \
+  X (Cast, cast) \
+  X (Ceil, ceil) \
+  X (Clip, clip) \
+  X (Concat, concat) \
+  X (Constant, constant) \
+  X (ConstantOfShape, constant_of_shape) \
   X (Conv, conv) \
   X (ConvTranspose, conv_transpose) \
+  X (Cos, cos) \
+  X (Div, div) \
   X (Dropout, dropout) \
+  X (Elu, elu) \
+  X (Equal, equal) \
+  X (Erf, erf) \
+  X (Exp, exp) \
+  X (Expand, expand) \
   X (Flatten, flatten) \
+  X (Floor, floor) \
+  X (Gather, gather) \
+  X (Gelu, gelu) \
   X (Gemm, gemm) \
+  X (Greater, greater) \
+  X (GreaterOrEqual, greater_or_equal) \
+  X (HardSigmoid, hard_sigmoid) \
+  X (HardSwish, hard_swish) \
   X (Identity, identity) \
+  X (LeakyRelu, leaky_relu) \
+  X (Less, less) \
+  X (LessOrEqual, less_or_equal) \
+  X (Log, log) \
   X (MatMul, matmul) \
   X (MatMulInteger, matmul_integer) \
+  X (Max, max) \
+  X (Mean, mean) \
+  X (Min, min) \
+  X (Mod, mod) \
+  X (Mul, mul) \
+  X (Neg, neg) \
+  X (Not, not) \
+  X (Or, or) \
+  X (PRelu, prelu) \
+  X (Pow, pow) \
+  X (Reciprocal, reciprocal) \
+  X (Relu, relu) \
   X (Reshape, reshape) \
+  X (Round, round) \
+  X (Selu, selu) \
+  X (Shape, shape) \
+  X (Sigmoid, sigmoid) \
+  X (Sign, sign) \
+  X (Sin, sin) \
+  X (Size, size) \
+  X (Slice, slice) \
+  X (Softplus, softplus) \
+  X (Softsign, softsign) \
+  X (Split, split) \
+  X (Sqrt, sqrt) \
   X (Squeeze, squeeze) \
+  X (Sub, sub) \
+  X (Sum, sum) \
+  X (Tan, tan) \
+  X (Tanh, tanh) \
+  X (Tile, tile) \
+  X (Transpose, transpose) \
   X (Unsqueeze, unsqueeze) \
+  X (Where, where) \
+  X (Xor, xor) \
 
 #define LT_REF_DECLARE(op, base) extern const lt_kernel lt_ref_##base##_kernel;
 LT_REFERENCE_KERNELS (LT_REF_DECLARE)
