@@ -9,7 +9,7 @@
  * Layouts (ONNX): X [N, C, D1..Dk], Conv W [M, C/group, k1..kk],
  * ConvTranspose W [C, M/group, k1..kk], B [M], Y [N, M, O1..Ok].
  */
-#include "ops/ref-prepare.h"
+#include "ops/ref-helpers.h"
 #include "ops/ref-window.h"
 
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * double, integer ones in int64 then wrap to int32 as the spec's int32
  * output implies.
  */
-#include "ops/ref-prepare.h"
+#include "ops/ref-helpers.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* ref-window.c — see ref-window.h. */
 #include "ops/ref-window.h"
 
-#include "ops/ref-prepare.h"
+#include "ops/ref-helpers.h"
 
 #include <string.h>
 
@@ -100,28 +100,4 @@ lt_ref_window_check_output (const lt_kernel_call *call,
       return lt_ref_fail (call, LT_ERR_SHAPE, "output spatial axis %d has extent %lld, expected %lld",
                           i, (long long) y->dims[i + 2], (long long) expected[i]);
   return LT_OK;
-}
-
-void
-lt_ref_unravel (uint64_t       index,
-                int32_t        n,
-                const int64_t *dims,
-                int64_t       *coords)
-{
-  for (int32_t i = n - 1; i >= 0; i--)
-    {
-      coords[i] = (int64_t) (index % (uint64_t) dims[i]);
-      index /= (uint64_t) dims[i];
-    }
-}
-
-uint64_t
-lt_ref_box_count (int32_t        n,
-                  const int64_t *dims)
-{
-  uint64_t c = 1;
-
-  for (int32_t i = 0; i < n; i++)
-    c *= (uint64_t) dims[i];
-  return c;
 }

@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include "ops/ref-common.h"
+#include "ops/ref-helpers.h"
 
 typedef enum lt_ref_auto_pad
 {
@@ -58,13 +58,3 @@ lt_status lt_ref_window_check_output (const lt_kernel_call *call,
                                       int32_t               nsp,
                                       int64_t               channels,
                                       const int64_t        *expected);
-
-/* Coordinates of linear index `index` in a box of extents dims[0..n). */
-void lt_ref_unravel (uint64_t       index,
-                     int32_t        n,
-                     const int64_t *dims,
-                     int64_t       *coords);
-
-/* Number of elements of a box of extents dims[0..n). */
-uint64_t lt_ref_box_count (int32_t        n,
-                           const int64_t *dims);

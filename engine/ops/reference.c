@@ -17,8 +17,12 @@
   X (Acos, acos) \
   X (Add, add) \
   X (And, and) \
+  X (ArgMax, arg_max) \
+  X (ArgMin, arg_min) \
   X (Asin, asin) \
   X (Atan, atan) \
+  X (AveragePool, average_pool) \
+  X (BatchNormalization, batch_normalization) \
   X (Cast, cast) \
   X (Ceil, ceil) \
   X (Clip, clip) \
@@ -28,6 +32,7 @@
   X (Conv, conv) \
   X (ConvTranspose, conv_transpose) \
   X (Cos, cos) \
+  X (CumSum, cum_sum) \
   X (Div, div) \
   X (Dropout, dropout) \
   X (Elu, elu) \
@@ -40,18 +45,25 @@
   X (Gather, gather) \
   X (Gelu, gelu) \
   X (Gemm, gemm) \
+  X (GlobalAveragePool, global_average_pool) \
+  X (GlobalMaxPool, global_max_pool) \
   X (Greater, greater) \
   X (GreaterOrEqual, greater_or_equal) \
   X (HardSigmoid, hard_sigmoid) \
   X (HardSwish, hard_swish) \
   X (Identity, identity) \
+  X (InstanceNormalization, instance_normalization) \
+  X (LRN, lrn) \
+  X (LayerNormalization, layer_normalization) \
   X (LeakyRelu, leaky_relu) \
   X (Less, less) \
   X (LessOrEqual, less_or_equal) \
   X (Log, log) \
+  X (LogSoftmax, log_softmax) \
   X (MatMul, matmul) \
   X (MatMulInteger, matmul_integer) \
   X (Max, max) \
+  X (MaxPool, max_pool) \
   X (Mean, mean) \
   X (Min, min) \
   X (Mod, mod) \
@@ -62,6 +74,15 @@
   X (PRelu, prelu) \
   X (Pow, pow) \
   X (Reciprocal, reciprocal) \
+  X (ReduceL1, reduce_l1) \
+  X (ReduceL2, reduce_l2) \
+  X (ReduceLogSumExp, reduce_log_sum_exp) \
+  X (ReduceMax, reduce_max) \
+  X (ReduceMean, reduce_mean) \
+  X (ReduceMin, reduce_min) \
+  X (ReduceProd, reduce_prod) \
+  X (ReduceSum, reduce_sum) \
+  X (ReduceSumSquare, reduce_sum_square) \
   X (Relu, relu) \
   X (Reshape, reshape) \
   X (Round, round) \
@@ -72,6 +93,7 @@
   X (Sin, sin) \
   X (Size, size) \
   X (Slice, slice) \
+  X (Softmax, softmax) \
   X (Softplus, softplus) \
   X (Softsign, softsign) \
   X (Split, split) \
@@ -82,6 +104,7 @@
   X (Tan, tan) \
   X (Tanh, tanh) \
   X (Tile, tile) \
+  X (TopK, top_k) \
   X (Transpose, transpose) \
   X (Unsqueeze, unsqueeze) \
   X (Where, where) \

@@ -7,7 +7,7 @@
  */
 #include "conv-geometry.h"
 #include "cpu-kernel-util.h"
-#include "ops/ref-prepare.h"
+#include "ops/ref-helpers.h"
 #include "ops/ref-window.h"
 
 #include <string.h>

@@ -10,4 +10,5 @@
 #include "lt/session.h"
 #include "lt/status.h"
 #include "lt/tensor.h"
+#include "lt/tensor-file.h"
 #include "version.h"

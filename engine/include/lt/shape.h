@@ -51,6 +51,12 @@ lt_status lt_shape_inference_run (lt_shape_inference  *si,
 const lt_value_type *lt_shape_inference_get (const lt_shape_inference *si,
                                              int32_t                   value_id);
 
+/* Whether the result for a value was computed by inference (true) or is
+ * what the file declares or the caller gave (false: graph inputs,
+ * constants, and outputs of nodes whose shapes could not be inferred). */
+bool lt_shape_inference_is_inferred (const lt_shape_inference *si,
+                                     int32_t                   value_id);
+
 #ifdef __cplusplus
 }
 #endif
