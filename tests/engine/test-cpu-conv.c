@@ -2,7 +2,7 @@
  *
  * Random 1-D and 2-D convolutions (fixed seed): batch, odd sizes, groups,
  * depthwise, dilations, strides, explicit pads and every auto_pad, with and
- * without bias, on the scalar and AVX2 paths, with and without a pool.
+ * without bias, on every ISA path (scalar, AVX2, AVX-512 where the CPU has them), with and without a pool.
  * Also: a bad attribute is refused naming the node, and weights that are
  * not constant are left to the reference kernel.
  */
@@ -113,14 +113,14 @@ check_random_convs (const char *kernel_name,
 
       random_shape (rand, &shape, depthwise);
       build_case (&c, &shape, &x, &w, &b, rand);
-      lt_cpu_isa_set_limit (iteration % 2 == 0 ? LT_CPU_ISA_SCALAR : LT_CPU_ISA_AVX2);
+      lt_cpu_isa_set_limit ((lt_cpu_isa) (iteration % (LT_CPU_ISA_MAX + 1)));
       fast_case_compare (&c, LT_OP_Conv, kernel_name, iteration % 3 == 0 ? NULL : pool, 1e-4, 1e-4);
       ref_case_clear (&c);
       g_free (x);
       g_free (w);
       g_free (b);
     }
-  lt_cpu_isa_set_limit (LT_CPU_ISA_AVX2);
+  lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
   lt_threadpool_free (pool);
   g_rand_free (rand);
 }
@@ -147,7 +147,7 @@ test_pointwise (void)
   float *x = fast_random_floats (rand, 2 * 24 * 7 * 13), *w = fast_random_floats (rand, 40 * 24);
   ref_case c;
 
-  for (int isa = LT_CPU_ISA_SCALAR; isa <= LT_CPU_ISA_AVX2; isa++)
+  for (int isa = LT_CPU_ISA_SCALAR; isa <= LT_CPU_ISA_MAX; isa++)
     {
       ref_case_init (&c, "Conv", 17);
       ref_case_input (&c, LT_DTYPE_F32, 4, x_dims, x);
@@ -158,7 +158,7 @@ test_pointwise (void)
       fast_case_compare (&c, LT_OP_Conv, "lt_f32_conv_gemm", NULL, 1e-4, 1e-4);
       ref_case_clear (&c);
     }
-  lt_cpu_isa_set_limit (LT_CPU_ISA_AVX2);
+  lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
   g_free (x);
   g_free (w);
   g_rand_free (rand);

@@ -3,7 +3,8 @@
  * Random shapes (fixed seed) with odd sizes that leave partial tiles, k
  * across the blocking step, both transposes, every epilogue part (alpha,
  * row/column/full bias, clamp), with and without a thread pool, on each
- * microkernel this CPU can run (scalar always, AVX2 where present).
+ * microkernel this CPU can run (scalar always, AVX2 and AVX-512 where
+ * present).
  */
 #include "backends/cpu/f32-gemm.h"
 #include "exec/threadpool.h"
@@ -88,9 +89,9 @@ test_gemm_isa (gconstpointer data)
   lt_cpu_isa isa = GPOINTER_TO_INT (data);
   lt_threadpool *pool = NULL;
 
-  if (isa == LT_CPU_ISA_AVX2 && lt_cpu_isa_get () != LT_CPU_ISA_AVX2)
+  if (lt_cpu_isa_get () < isa)
     {
-      g_test_skip ("this CPU has no AVX2+FMA");
+      g_test_skip ("this CPU lacks the instruction set");
       return;
     }
   g_assert_cmpint (lt_threadpool_new (3, &pool, NULL), ==, LT_OK);
@@ -107,8 +108,12 @@ test_isa_limit (void)
   g_assert_cmpint (lt_cpu_isa_get (), ==, LT_CPU_ISA_SCALAR);
   g_assert_cmpstr (lt_f32_gemm_ukernel_for (lt_cpu_isa_get ())->name, ==, "lt_f32_gemm_ukernel_4x4__scalar");
   lt_cpu_isa_set_limit (LT_CPU_ISA_AVX2);
+  g_assert_cmpint (lt_cpu_isa_get (), <=, LT_CPU_ISA_AVX2);
   if (g_getenv ("LATHE_CPU_ISA") == NULL && lt_cpu_isa_get () == LT_CPU_ISA_AVX2)
     g_assert_cmpstr (lt_f32_gemm_ukernel_for (lt_cpu_isa_get ())->name, ==, "lt_f32_gemm_ukernel_6x16__avx2");
+  lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
+  if (g_getenv ("LATHE_CPU_ISA") == NULL && lt_cpu_isa_get () == LT_CPU_ISA_AVX512)
+    g_assert_cmpstr (lt_f32_gemm_ukernel_for (lt_cpu_isa_get ())->name, ==, "lt_f32_gemm_ukernel_8x32__avx512");
 }
 
 int
@@ -118,6 +123,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_data_func ("/cpu/gemm/scalar", GINT_TO_POINTER (LT_CPU_ISA_SCALAR), test_gemm_isa);
   g_test_add_data_func ("/cpu/gemm/avx2", GINT_TO_POINTER (LT_CPU_ISA_AVX2), test_gemm_isa);
+  g_test_add_data_func ("/cpu/gemm/avx512", GINT_TO_POINTER (LT_CPU_ISA_AVX512), test_gemm_isa);
   g_test_add_func ("/cpu/gemm/isa-limit", test_isa_limit);
   return g_test_run ();
 }

@@ -4,7 +4,7 @@
  * Gemm: random M, N, K (odd sizes), transA/transB, alpha, beta, every shape
  * of C that broadcasts, B constant or computed.  MatMul: 1-D operands,
  * batched and broadcast batch axes, a constant 2-D B folded into one GEMM.
- * Scalar and AVX2 paths, with and without a pool.
+ * Every ISA path (scalar, AVX2, AVX-512 where the CPU has them), with and without a pool.
  */
 #include "fast-case.h"
 
@@ -41,14 +41,14 @@ check_random_gemms (lt_threadpool *pool)
         ref_case_input (&c, LT_DTYPE_F32, c_rank[c_kind], c_dims[c_kind], c_data);
       ref_case_output (&c, LT_DTYPE_F32, 2, y_dims);
       fast_case_build (&c, g_rand_boolean (rand) ? 1u << 1 : 0);
-      lt_cpu_isa_set_limit (iteration % 2 == 0 ? LT_CPU_ISA_SCALAR : LT_CPU_ISA_AVX2);
+      lt_cpu_isa_set_limit ((lt_cpu_isa) (iteration % (LT_CPU_ISA_MAX + 1)));
       fast_case_compare (&c, LT_OP_Gemm, "lt_f32_gemm_op", pool, 1e-4, 1e-4);
       ref_case_clear (&c);
       g_free (a);
       g_free (b);
       g_free (c_data);
     }
-  lt_cpu_isa_set_limit (LT_CPU_ISA_AVX2);
+  lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
   g_rand_free (rand);
 }
 
@@ -144,13 +144,13 @@ test_matmul (void)
       ref_case_input (&c, LT_DTYPE_F32, b_rank, b_dims, b);
       ref_case_output (&c, LT_DTYPE_F32, y_rank, y_dims);
       fast_case_build (&c, g_rand_boolean (rand) ? 1u << 1 : 0);
-      lt_cpu_isa_set_limit (iteration % 2 == 0 ? LT_CPU_ISA_SCALAR : LT_CPU_ISA_AVX2);
+      lt_cpu_isa_set_limit ((lt_cpu_isa) (iteration % (LT_CPU_ISA_MAX + 1)));
       fast_case_compare (&c, LT_OP_MatMul, "lt_f32_matmul", iteration % 3 == 0 ? NULL : pool, 1e-4, 1e-4);
       ref_case_clear (&c);
       g_free (a);
       g_free (b);
     }
-  lt_cpu_isa_set_limit (LT_CPU_ISA_AVX2);
+  lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
   lt_threadpool_free (pool);
   g_rand_free (rand);
 }

@@ -8,13 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static atomic_int isa_limit = LT_CPU_ISA_AVX2;
+static atomic_int isa_limit = LT_CPU_ISA_MAX;
 
 static lt_cpu_isa
 detect_hardware_isa (void)
 {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return LT_CPU_ISA_AVX512;
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
     return LT_CPU_ISA_AVX2;
 #endif
@@ -30,6 +32,8 @@ lt_cpu_isa_get (void)
 
   if (env != NULL && strcmp (env, "scalar") == 0)
     limit = LT_CPU_ISA_SCALAR;
+  else if (env != NULL && strcmp (env, "avx2") == 0 && limit > LT_CPU_ISA_AVX2)
+    limit = LT_CPU_ISA_AVX2;
   return (int) isa < limit ? isa : (lt_cpu_isa) limit;
 }
 

@@ -104,7 +104,7 @@ im2col_pack_panels (void    *context,
   const lt_conv_geometry *g = &self->geometry;
   size_t nr = self->ukernel->nr, k = self->k;
   size_t n = (size_t) (g->out_h * g->out_w);
-  int64_t origin_y[16], origin_x[16];
+  int64_t origin_y[LT_F32_GEMM_MAX_NR], origin_x[LT_F32_GEMM_MAX_NR];
 
   for (uint64_t panel = begin; panel < end; panel++)
     {

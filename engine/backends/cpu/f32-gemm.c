@@ -17,7 +17,7 @@
 #define KC_STEP          256
 #define MC_PANELS        16   /* MC = 16 · mr */
 #define NC_PANELS        8    /* NC = 8 · nr */
-#define MAX_TILE_FLOATS  (6 * 16)
+#define MAX_TILE_FLOATS  (LT_F32_GEMM_MAX_MR * LT_F32_GEMM_MAX_NR)
 
 static const lt_f32_gemm_ukernel scalar_ukernel = {
   "lt_f32_gemm_ukernel_4x4__scalar", 4, 4, lt_f32_gemm_ukernel_4x4__scalar,
@@ -29,15 +29,24 @@ static const lt_f32_gemm_ukernel avx2_ukernel = {
 };
 #endif
 
+#if defined(LT_HAVE_AVX512_KERNELS)
+static const lt_f32_gemm_ukernel avx512_ukernel = {
+  "lt_f32_gemm_ukernel_8x32__avx512", 8, 32, lt_f32_gemm_ukernel_8x32__avx512,
+};
+#endif
+
 const lt_f32_gemm_ukernel *
 lt_f32_gemm_ukernel_for (lt_cpu_isa isa)
 {
-#if defined(LT_HAVE_AVX2_KERNELS)
-  if (isa == LT_CPU_ISA_AVX2)
-    return &avx2_ukernel;
-#else
-  (void) isa;
+#if defined(LT_HAVE_AVX512_KERNELS)
+  if (isa >= LT_CPU_ISA_AVX512)
+    return &avx512_ukernel;
 #endif
+#if defined(LT_HAVE_AVX2_KERNELS)
+  if (isa >= LT_CPU_ISA_AVX2)
+    return &avx2_ukernel;
+#endif
+  (void) isa;
   return &scalar_ukernel;
 }
 

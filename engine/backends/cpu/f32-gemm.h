@@ -36,6 +36,10 @@ typedef void (*lt_f32_gemm_ukernel_fn) (size_t       kc,
                                         size_t       ldc,
                                         bool         accumulate);
 
+/* Largest tile of any microkernel, for stack buffers. */
+#define LT_F32_GEMM_MAX_MR 8
+#define LT_F32_GEMM_MAX_NR 32
+
 typedef struct lt_f32_gemm_ukernel
 {
   const char            *name;
@@ -58,7 +62,14 @@ void lt_f32_gemm_ukernel_6x16__avx2 (size_t       kc,
                                      size_t       ldc,
                                      bool         accumulate);
 
-/* The microkernel for this ISA. */
+void lt_f32_gemm_ukernel_8x32__avx512 (size_t       kc,
+                                       const float *a,
+                                       const float *b,
+                                       float       *c,
+                                       size_t       ldc,
+                                       bool         accumulate);
+
+/* The best microkernel built in for this ISA. */
 const lt_f32_gemm_ukernel *lt_f32_gemm_ukernel_for (lt_cpu_isa isa);
 
 /* Floats a packed A (m×k) or B (k×n) needs. */
