@@ -68,29 +68,50 @@ fast_case_find_kernel (lt_op       op,
   return NULL;
 }
 
-lt_status
-fast_case_run (ref_case        *c,
-               const lt_kernel *kernel,
-               lt_threadpool   *pool,
-               float           *out)
+/* A call on the built case, without data for the outputs. */
+static lt_kernel_call
+make_call (ref_case         *c,
+           lt_kernel_tensor *output)
 {
   lt_kernel_call call = { 0 };
-  lt_kernel_tensor output = c->outputs[0];
-  void *state = NULL, *scratch = NULL;
-  size_t scratch_bytes = 0;
-  lt_status status = LT_OK;
 
-  lt_error_clear (&c->err);
-  output.data = out;
+  *output = c->outputs[0];
   call.graph = c->graph;
   call.node_id = lt_graph_find_node (c->graph, "node");
   call.node = lt_graph_get_node (c->graph, call.node_id);
   call.n_inputs = c->n_inputs;
   call.inputs = c->inputs;
   call.n_outputs = 1;
-  call.outputs = &output;
-  call.pool = pool;
+  call.outputs = output;
   call.err = &c->err;
+  return call;
+}
+
+bool
+fast_case_supports (ref_case        *c,
+                    const lt_kernel *kernel)
+{
+  lt_kernel_tensor output;
+  lt_kernel_call call = make_call (c, &output);
+
+  return kernel->supports == NULL || kernel->supports (&call);
+}
+
+lt_status
+fast_case_run (ref_case        *c,
+               const lt_kernel *kernel,
+               lt_threadpool   *pool,
+               float           *out)
+{
+  lt_kernel_tensor output;
+  lt_kernel_call call = make_call (c, &output);
+  void *state = NULL, *scratch = NULL;
+  size_t scratch_bytes = 0;
+  lt_status status = LT_OK;
+
+  lt_error_clear (&c->err);
+  output.data = out;
+  call.pool = pool;
   if (kernel->supports != NULL && !kernel->supports (&call))
     g_error ("%s refuses the node", kernel->name);
   if (kernel->prepare != NULL)

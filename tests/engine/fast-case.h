@@ -20,6 +20,10 @@ void fast_case_build (ref_case *c,
 const lt_kernel *fast_case_find_kernel (lt_op       op,
                                         const char *name);
 
+/* What `kernel`'s supports says of the built case. */
+bool fast_case_supports (ref_case        *c,
+                         const lt_kernel *kernel);
+
 /* Runs `kernel` on the built case into `out` (outputs[0].count floats). */
 lt_status fast_case_run (ref_case        *c,
                          const lt_kernel *kernel,

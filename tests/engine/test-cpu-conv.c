@@ -189,8 +189,6 @@ test_runtime_weights_refused (void)
 {
   int64_t x_dims[4] = { 1, 2, 5, 5 }, w_dims[4] = { 3, 2, 3, 3 }, y_dims[4] = { 1, 3, 3, 3 };
   float x[50] = { 0 }, w[54] = { 0 };
-  lt_kernel_tensor output;
-  lt_kernel_call call = { 0 };
   ref_case c;
 
   ref_case_init (&c, "Conv", 17);
@@ -198,15 +196,7 @@ test_runtime_weights_refused (void)
   ref_case_input (&c, LT_DTYPE_F32, 4, w_dims, w);
   ref_case_output (&c, LT_DTYPE_F32, 4, y_dims);
   fast_case_build (&c, 0);
-  output = c.outputs[0];
-  call.graph = c.graph;
-  call.node_id = lt_graph_find_node (c.graph, "node");
-  call.node = lt_graph_get_node (c.graph, call.node_id);
-  call.n_inputs = c.n_inputs;
-  call.inputs = c.inputs;
-  call.n_outputs = 1;
-  call.outputs = &output;
-  g_assert_false (fast_case_find_kernel (LT_OP_Conv, "lt_f32_conv_gemm")->supports (&call));
+  g_assert_false (fast_case_supports (&c, fast_case_find_kernel (LT_OP_Conv, "lt_f32_conv_gemm")));
   ref_case_clear (&c);
 }
 

@@ -13,7 +13,7 @@
 
 #include <stdlib.h>
 
-#define CHUNK 16384 /* output elements per parallel work item, roughly */
+#define CHUNK 16384 /* output elements per parallel work item */
 
 typedef enum binary_op
 {
@@ -120,13 +120,13 @@ typedef struct binary_job
   const float       *full;
   const float       *small;
   float             *y;
-  uint64_t           rows_per_item;  /* rows of `inner` elements */
+  uint64_t           count;
 } binary_job;
 
-/* y[i] = full[i] OP s (or s OP full[i]) over n elements; the switch is
- * outside the loops so each loop is a plain vectorizable one. */
+/* y[i] = full[i] OP s[i or 0] (or s OP full[i]) over n elements; the
+ * switch is outside the loops so each loop is a plain vectorizable one. */
 static void
-apply_row (binary_op    op,
+apply_run (binary_op    op,
            bool         small_is_a,
            const float *full,
            const float *small,
@@ -134,11 +134,11 @@ apply_row (binary_op    op,
            float       *y,
            uint64_t     n)
 {
-#define LT_BINARY_LOOP(expr)                       \
-  for (uint64_t i = 0; i < n; i++)                 \
-    {                                              \
+#define LT_BINARY_LOOP(expr)                              \
+  for (uint64_t i = 0; i < n; i++)                        \
+    {                                                     \
       float f = full[i], s = small[small_varies ? i : 0]; \
-      y[i] = (expr);                               \
+      y[i] = (expr);                                      \
     }
   switch (op)
     {
@@ -160,28 +160,28 @@ apply_row (binary_op    op,
 #undef LT_BINARY_LOOP
 }
 
-/* Work items are runs of rows; a row is `inner` elements sharing one small
- * value, except when inner is 1, where a row is `mid` elements matching the
- * small operand element by element. */
+/* Output elements [begin, end) chunks, walked in runs: with inner == 1 a
+ * run follows the small operand element by element (up to `mid` long);
+ * otherwise a run is (part of) `inner` elements sharing one small value. */
 static void
-binary_rows (void    *context,
-             uint64_t begin,
-             uint64_t end)
+binary_chunks (void    *context,
+               uint64_t begin,
+               uint64_t end)
 {
   const binary_job *job = context;
   const binary_plan *plan = job->plan;
   bool by_element = plan->inner == 1;
-  uint64_t row_length = by_element ? plan->mid : plan->inner;
-  uint64_t n_rows = by_element ? plan->outer : plan->outer * plan->mid;
-  uint64_t first = begin * job->rows_per_item;
-  uint64_t last = end * job->rows_per_item < n_rows ? end * job->rows_per_item : n_rows;
+  uint64_t period = by_element ? plan->mid : plan->inner;
+  uint64_t i = begin * CHUNK, last = end * CHUNK < job->count ? end * CHUNK : job->count;
 
-  for (uint64_t row = first; row < last; row++)
+  while (i < last)
     {
-      const float *small = by_element ? job->small : job->small + row % plan->mid;
+      uint64_t offset = i % period;
+      uint64_t n = period - offset < last - i ? period - offset : last - i;
+      const float *small = by_element ? job->small + offset : job->small + (i / plan->inner) % plan->mid;
 
-      apply_row (plan->op, plan->small_is_a, job->full + row * row_length, small, by_element,
-                 job->y + row * row_length, row_length);
+      apply_run (plan->op, plan->small_is_a, job->full + i, small, by_element, job->y + i, n);
+      i += n;
     }
 }
 
@@ -189,20 +189,19 @@ static lt_status
 binary_run (const lt_kernel_call *call)
 {
   const binary_plan *plan = call->state;
-  bool by_element = plan->inner == 1;
-  uint64_t row_length = by_element ? plan->mid : plan->inner;
-  uint64_t n_rows = by_element ? plan->outer : plan->outer * plan->mid;
+  binary_plan scalar_plan = { plan->op, plan->small_is_a, 1, 1, call->outputs[0].count };
   binary_job job = {
     plan,
     call->inputs[plan->small_is_a ? 1 : 0].data,
     call->inputs[plan->small_is_a ? 0 : 1].data,
     call->outputs[0].data,
-    CHUNK / (row_length + 1) + 1,
+    call->outputs[0].count,
   };
 
-  if (n_rows == 0 || row_length == 0)
-    return LT_OK;
-  lt_threadpool_parallel_for (call->pool, (n_rows + job.rows_per_item - 1) / job.rows_per_item, 1, binary_rows, &job);
+  /* A scalar repeats with any period: one run per chunk. */
+  if (plan->mid == 1)
+    job.plan = &scalar_plan;
+  lt_threadpool_parallel_for (call->pool, (job.count + CHUNK - 1) / CHUNK, 1, binary_chunks, &job);
   return LT_OK;
 }
 
