@@ -17,6 +17,7 @@
 /* clang-format off */
 #define LT_CPU_OPTIMIZED_KERNELS(X) \
   X (Add, f32_add) \
+  X (AveragePool, f32_average_pool) \
   X (Clip, f32_clip) \
   X (Conv, f32_conv_depthwise) \
   X (Conv, f32_conv_gemm) \
@@ -25,6 +26,7 @@
   X (GlobalAveragePool, f32_global_average_pool) \
   X (LayerNormalization, f32_layer_norm) \
   X (MatMul, f32_matmul) \
+  X (MaxPool, f32_max_pool) \
   X (Mul, f32_mul) \
   X (Relu, f32_relu) \
   X (Softmax, f32_softmax) \
