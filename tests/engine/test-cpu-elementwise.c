@@ -1,8 +1,8 @@
 /* test-cpu-elementwise.c — the fast elementwise kernels against the
  * reference ones: Add/Sub/Mul/Div on every broadcast they accept (same
  * shape, scalar, last-axis bias, per-channel block, broadcast operand on
- * either side), shapes they must refuse, Relu, and Clip with constant
- * bounds (one or both omitted). */
+ * either side), shapes they must refuse, Relu, Clip with constant
+ * bounds (one or both omitted), and Erf, Exp, Sigmoid, Tanh. */
 #include "fast-case.h"
 
 static const struct
@@ -143,6 +143,44 @@ test_activations (void)
   g_rand_free (rand);
 }
 
+static void
+test_unary_math (void)
+{
+  static const struct
+  {
+    const char *op_type;
+    lt_op       op;
+    const char *kernel;
+  } ops[] = {
+    { "Erf", LT_OP_Erf, "lt_f32_erf" },
+    { "Exp", LT_OP_Exp, "lt_f32_exp" },
+    { "Sigmoid", LT_OP_Sigmoid, "lt_f32_sigmoid" },
+    { "Tanh", LT_OP_Tanh, "lt_f32_tanh" },
+  };
+  GRand *rand = g_rand_new_with_seed (78);
+  int64_t dims[2] = { 97, 203 };
+  float *x = fast_random_floats (rand, 97 * 203);
+  lt_threadpool *pool = NULL;
+
+  g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
+  for (int i = 0; i < 97 * 203; i++)
+    x[i] *= 6.0f;
+  for (size_t i = 0; i < G_N_ELEMENTS (ops); i++)
+    {
+      ref_case c;
+
+      ref_case_init (&c, ops[i].op_type, 13);
+      ref_case_input (&c, LT_DTYPE_F32, 2, dims, x);
+      ref_case_output (&c, LT_DTYPE_F32, 2, dims);
+      fast_case_build (&c, 0);
+      fast_case_compare (&c, ops[i].op, ops[i].kernel, pool, 1e-5, 1e-6);
+      ref_case_clear (&c);
+    }
+  lt_threadpool_free (pool);
+  g_free (x);
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -151,5 +189,6 @@ main (int   argc,
   g_test_add_func ("/cpu/binary/random", test_binary);
   g_test_add_func ("/cpu/binary/refuses-split-broadcast", test_binary_refuses_split_broadcast);
   g_test_add_func ("/cpu/activation/relu-clip", test_activations);
+  g_test_add_func ("/cpu/unary/math", test_unary_math);
   return g_test_run ();
 }
