@@ -110,7 +110,7 @@ depthwise_planes (void    *context,
 
       for (int64_t oy = 0; oy < g->out_h; oy++)
         {
-          float *out = y + oy * g->out_w;
+          float *restrict out = y + oy * g->out_w;
 
           for (int64_t ox = 0; ox < g->out_w; ox++)
             out[ox] = bias;
@@ -123,7 +123,7 @@ depthwise_planes (void    *context,
               for (int64_t kx = 0; kx < g->kernel_w; kx++)
                 {
                   int64_t offset = kx * g->dilation_w - g->pad_left;
-                  const float *row = x + iy * g->in_w;
+                  const float *restrict row = x + iy * g->in_w;
                   float weight = w[ky * g->kernel_w + kx];
                   int64_t lo, hi;
 
