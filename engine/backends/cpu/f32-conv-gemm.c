@@ -92,8 +92,51 @@ typedef struct im2col_job
   float                 *packed; /* packed-B layout, k × OH·OW */
 } im2col_job;
 
+/* A stretch of a panel's columns that lie on one output row. */
+typedef struct column_run
+{
+  size_t  first_col; /* in the panel */
+  size_t  length;
+  int64_t origin_y;  /* input row of ky = 0 */
+  int64_t origin_x;  /* input column of kx = 0 for the run's first pixel */
+} column_run;
+
+/* Writes `length` elements of a patch-matrix row for one run: input
+ * columns origin, origin + stride, … of `in_row` (NULL: a padding row),
+ * zero where they fall outside [0, width). */
+static void
+copy_run (const float *in_row,
+          int64_t      origin,
+          int64_t      stride,
+          int64_t      width,
+          size_t       length,
+          float       *out)
+{
+  int64_t lo = 0, hi = 0;
+
+  if (in_row != NULL)
+    {
+      /* Outputs i with 0 <= origin + i·stride < width. */
+      lo = origin >= 0 ? 0 : (-origin + stride - 1) / stride;
+      hi = origin >= width ? 0 : (width - origin + stride - 1) / stride;
+      hi = hi < (int64_t) length ? hi : (int64_t) length;
+      lo = lo < hi ? lo : hi;
+    }
+  for (int64_t i = 0; i < lo; i++)
+    out[i] = 0.0f;
+  if (stride == 1 && hi > lo)
+    memcpy (out + lo, in_row + origin + lo, (size_t) (hi - lo) * sizeof (float));
+  else if (stride != 1)
+    for (int64_t i = lo; i < hi; i++)
+      out[i] = in_row[origin + i * stride];
+  for (int64_t i = hi; i < (int64_t) length; i++)
+    out[i] = 0.0f;
+}
+
 /* Packs column panels [begin, end) of the patch matrix; row p of it is
- * (channel, ky, kx), column j is output pixel (oy, ox). */
+ * (channel, ky, kx), column j is output pixel (oy, ox).  A panel's columns
+ * are cut into runs along output rows so that, for stride 1, each run of a
+ * patch row is one copy. */
 static void
 im2col_pack_panels (void    *context,
                     uint64_t begin,
@@ -104,19 +147,25 @@ im2col_pack_panels (void    *context,
   const lt_conv_geometry *g = &self->geometry;
   size_t nr = self->ukernel->nr, k = self->k;
   size_t n = (size_t) (g->out_h * g->out_w);
-  int64_t origin_y[LT_F32_GEMM_MAX_NR], origin_x[LT_F32_GEMM_MAX_NR];
+  column_run runs[LT_F32_GEMM_MAX_NR];
 
   for (uint64_t panel = begin; panel < end; panel++)
     {
       size_t j0 = panel * nr;
       size_t cols = n - j0 < nr ? n - j0 : nr;
       float *dst = job->packed + j0 * k;
-      size_t p = 0;
+      size_t n_runs = 0, p = 0;
 
-      for (size_t col = 0; col < cols; col++)
+      for (size_t col = 0; col < cols; n_runs++)
         {
-          origin_y[col] = (int64_t) ((j0 + col) / g->out_w) * g->stride_h - g->pad_top;
-          origin_x[col] = (int64_t) ((j0 + col) % g->out_w) * g->stride_w - g->pad_left;
+          size_t oy = (j0 + col) / (size_t) g->out_w, ox = (j0 + col) % (size_t) g->out_w;
+          size_t length = (size_t) g->out_w - ox < cols - col ? (size_t) g->out_w - ox : cols - col;
+
+          runs[n_runs].first_col = col;
+          runs[n_runs].length = length;
+          runs[n_runs].origin_y = (int64_t) oy * g->stride_h - g->pad_top;
+          runs[n_runs].origin_x = (int64_t) ox * g->stride_w - g->pad_left;
+          col += length;
         }
       for (int64_t channel = 0; channel < g->in_channels / g->group; channel++)
         for (int64_t ky = 0; ky < g->kernel_h; ky++)
@@ -124,17 +173,17 @@ im2col_pack_panels (void    *context,
             {
               const float *plane = job->x + channel * g->in_h * g->in_w;
               float *row = dst + p * nr;
-              size_t col = 0;
 
-              for (; col < cols; col++)
+              for (size_t r = 0; r < n_runs; r++)
                 {
-                  int64_t iy = origin_y[col] + ky * g->dilation_h;
-                  int64_t ix = origin_x[col] + kx * g->dilation_w;
+                  int64_t iy = runs[r].origin_y + ky * g->dilation_h;
+                  const float *in_row = iy >= 0 && iy < g->in_h ? plane + iy * g->in_w : NULL;
 
-                  row[col] = iy >= 0 && iy < g->in_h && ix >= 0 && ix < g->in_w ? plane[iy * g->in_w + ix] : 0.0f;
+                  copy_run (in_row, runs[r].origin_x + kx * g->dilation_w, g->stride_w, g->in_w, runs[r].length,
+                            row + runs[r].first_col);
                 }
-              for (; col < nr; col++)
-                row[col] = 0.0f;
+              if (cols < nr)
+                memset (row + cols, 0, (nr - cols) * sizeof (float));
             }
     }
 }
