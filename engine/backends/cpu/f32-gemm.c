@@ -1,6 +1,7 @@
 /* f32-gemm.c — packing, cache blocking and threading of the f32 GEMM.
  *
- * C is cut into blocks of MC rows × NC columns, one parallel task each.
+ * C is cut into blocks of MC rows × NC columns, one parallel task each
+ * (narrower blocks when that leaves threads idle).
  * A task walks k in steps of KC; for each step it runs the microkernel on
  * every mr×nr tile of its block, B's kc×nr micro-panel staying in L1 while
  * A's MC×KC block stays in L2.  The first k step stores, later ones
@@ -9,6 +10,7 @@
  * a local buffer and copied, so microkernels only ever see full tiles.
  */
 #include "f32-gemm.h"
+#include "exec/threadpool.h"
 
 #include <assert.h>
 #include <math.h>
@@ -301,6 +303,7 @@ lt_f32_gemm_compute (const lt_f32_gemm_ukernel  *ukernel,
 {
   gemm_job job;
   size_t m_blocks;
+  size_t threads = lt_threadpool_get_n_threads (pool);
 
   assert (ukernel->mr * ukernel->nr <= MAX_TILE_FLOATS);
   if (m == 0 || n == 0)
@@ -317,6 +320,9 @@ lt_f32_gemm_compute (const lt_f32_gemm_ukernel  *ukernel,
   job.plain_epilogue = epilogue == NULL || epilogue_is_identity (epilogue);
   job.mc = MC_PANELS * ukernel->mr;
   job.nc = NC_PANELS * ukernel->nr;
+  /* Small products: narrower blocks until every thread gets a few. */
+  while (threads > 1 && job.nc > ukernel->nr && ((m + job.mc - 1) / job.mc) * ((n + job.nc - 1) / job.nc) < 4 * threads)
+    job.nc -= ukernel->nr;
   m_blocks = (m + job.mc - 1) / job.mc;
   job.n_blocks = (n + job.nc - 1) / job.nc;
   lt_threadpool_parallel_for (pool, m_blocks * job.n_blocks, 1, compute_blocks, &job);
