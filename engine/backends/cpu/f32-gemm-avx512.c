@@ -19,6 +19,8 @@ lt_f32_gemm_ukernel_8x32__avx512 (size_t       kc,
 {
   __m512 acc[8][2];
 
+  /* Fully unrolled, so that the accumulators live in registers. */
+#pragma GCC unroll 8
   for (int r = 0; r < 8; r++)
     acc[r][0] = acc[r][1] = _mm512_setzero_ps ();
   for (size_t p = 0; p < kc; p++)
@@ -26,6 +28,7 @@ lt_f32_gemm_ukernel_8x32__avx512 (size_t       kc,
       __m512 b0 = _mm512_loadu_ps (b);
       __m512 b1 = _mm512_loadu_ps (b + 16);
 
+#pragma GCC unroll 8
       for (int r = 0; r < 8; r++)
         {
           __m512 a_r = _mm512_set1_ps (a[r]);
@@ -36,6 +39,7 @@ lt_f32_gemm_ukernel_8x32__avx512 (size_t       kc,
       a += 8;
       b += 32;
     }
+#pragma GCC unroll 8
   for (int r = 0; r < 8; r++)
     {
       float *row = c + r * ldc;
