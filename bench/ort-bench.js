@@ -1,7 +1,7 @@
 // ort-bench.js — times a model on ONNX Runtime (onnxruntime-node, CPU) the
 // way bench/engine/lathe-bench-engine does, and prints the same line:
 //
-//   model=NAME threads=T median_ms=… p95_ms=… gflops=… peak_rss_mib=… arena_mib=-
+//   model=NAME threads=T median_ms=… p95_ms=… cpu_ms=… gflops=… peak_rss_mib=… arena_mib=-
 //
 // Usage: node bench/ort-bench.js [--runs N] [--warmup N] [--threads 1,2] MODEL.onnx
 // Inputs: the model's declared shapes (symbolic dims as 1), fixed-seed
@@ -64,18 +64,25 @@ async function benchThreads(opts, bytes, name, threads) {
   });
   for (let i = 0; i < opts.warmup; i++) await session.run(feeds);
   const times = [];
+  const cpuTimes = [];
   for (let i = 0; i < opts.runs; i++) {
     const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
     await session.run(feeds);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuTimes.push((cpu.user + cpu.system) / 1e3);
   }
   times.sort((a, b) => a - b);
+  cpuTimes.sort((a, b) => a - b);
   const median = times[Math.floor(opts.runs / 2)];
   const p95 = times[Math.ceil((opts.runs * 95) / 100) - 1];
   const macs = modelMacs(bytes);
   const gflops = macs > 0 ? ((2 * macs) / (median * 1e6)).toFixed(2) : '-';
   const rss = process.resourceUsage().maxRSS / 1024;
+  const cpu = cpuTimes[Math.floor(opts.runs / 2)];
   console.log(`model=${name} threads=${threads} median_ms=${median.toFixed(3)} p95_ms=${p95.toFixed(3)} ` +
+              `cpu_ms=${cpu.toFixed(3)} ` +
               `gflops=${gflops} peak_rss_mib=${rss.toFixed(1)} arena_mib=-`);
   await session.release();
 }

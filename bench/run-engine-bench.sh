@@ -10,7 +10,8 @@
 # count on Lathe, then on ONNX Runtime when bench/node_modules/onnxruntime-node
 # is installed (cd bench && npm install --ignore-scripts onnxruntime-node),
 # and prints per model and thread count: Lathe's and ORT's median latency
-# and their ratio (Lathe / ORT; above 1 means Lathe is slower).
+# and their ratio (Lathe / ORT; above 1 means Lathe is slower), and the same
+# for the median CPU time per run, which a loaded machine disturbs less.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -54,22 +55,25 @@ done
 
 if [ "$have_ort" = yes ]; then
   echo
-  echo "model threads lathe_median_ms ort_median_ms ratio"
+  echo "model threads lathe_median_ms ort_median_ms ratio lathe_cpu_ms ort_cpu_ms cpu_ratio"
   awk '
-    { engine = $1; key = ""; median = "" }
+    { engine = $1; key = ""; median = ""; cpu = "" }
     { for (i = 2; i <= NF; i++) {
         split ($i, kv, "=")
         if (kv[1] == "model" || kv[1] == "threads") key = key " " kv[2]
         if (kv[1] == "median_ms") median = kv[2]
+        if (kv[1] == "cpu_ms") cpu = kv[2]
       }
-      if (engine == "lathe") lathe[key] = median; else ort[key] = median
+      if (engine == "lathe") { lathe[key] = median; lathe_cpu[key] = cpu }
+      else { ort[key] = median; ort_cpu[key] = cpu }
       if (!(key in seen)) { seen[key] = 1; order[++n] = key }
     }
     END {
       for (i = 1; i <= n; i++) {
         k = order[i]
-        if ((k in lathe) && (k in ort) && ort[k] > 0)
-          printf "%s %s %s %.2f\n", substr (k, 2), lathe[k], ort[k], lathe[k] / ort[k]
+        if ((k in lathe) && (k in ort) && ort[k] > 0 && ort_cpu[k] > 0)
+          printf "%s %s %s %.2f %s %s %.2f\n", substr (k, 2), lathe[k], ort[k], lathe[k] / ort[k],
+                 lathe_cpu[k], ort_cpu[k], lathe_cpu[k] / ort_cpu[k]
       }
     }' "$results"
 fi

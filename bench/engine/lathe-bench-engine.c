@@ -7,8 +7,10 @@
  * 0), `warmup` untimed runs, then `runs` timed ones.  Prints one line per
  * thread count:
  *
- *   model=NAME threads=T median_ms=… p95_ms=… gflops=… peak_rss_mib=… arena_mib=…
+ *   model=NAME threads=T median_ms=… p95_ms=… cpu_ms=… gflops=… peak_rss_mib=… arena_mib=…
  *
+ * cpu_ms is the median CPU time (user + system, all threads) of a run: on a
+ * loaded machine it stays close to what the run needs while wall time grows.
  * gflops is 2 × the model's "lathe.bench.macs" metadata / median time ("-"
  * without it); peak_rss is the process's high-water mark so far.  With
  * --profile, the share of time per op type and kernel follows (one extra
@@ -40,6 +42,17 @@ now_ms (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* CPU time of the process so far (all threads, user + system), in ms. */
+static double
+cpu_ms (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
 }
 
 static int
@@ -163,13 +176,14 @@ bench_threads (const bench_options *options,
   uint32_t n_inputs;
   void *buffers[64] = { NULL };
   double *times = calloc ((size_t) options->runs + 1, sizeof *times);
+  double *cpu_times = calloc ((size_t) options->runs + 1, sizeof *cpu_times);
   uint64_t macs = model_macs (model);
   int status = -1;
 
   lt_graph_get_inputs (graph, &n_inputs);
   session_options.n_threads = threads;
   session_options.profiling = options->profile;
-  if (times == NULL || n_inputs > 64 || lt_session_new (model, &session_options, &session, &err) != LT_OK ||
+  if (times == NULL || cpu_times == NULL || n_inputs > 64 || lt_session_new (model, &session_options, &session, &err) != LT_OK ||
       lt_session_reshape (session, NULL, &err) != LT_OK || bind_random_inputs (session, n_inputs, buffers, &err) != 0)
     goto out;
   for (int i = 0; i < options->warmup; i++)
@@ -177,18 +191,21 @@ bench_threads (const bench_options *options,
       goto out;
   for (int i = 0; i < options->runs; i++)
     {
-      double start = now_ms ();
+      double start = now_ms (), cpu_start = cpu_ms ();
 
       if (lt_session_run (session, &err) != LT_OK)
         goto out;
       times[i] = now_ms () - start;
+      cpu_times[i] = cpu_ms () - cpu_start;
     }
   qsort (times, (size_t) options->runs, sizeof *times, compare_doubles);
+  qsort (cpu_times, (size_t) options->runs, sizeof *cpu_times, compare_doubles);
   {
     double median = times[options->runs / 2];
     double p95 = times[(options->runs * 95 + 99) / 100 - 1];
 
-    printf ("model=%s threads=%u median_ms=%.3f p95_ms=%.3f ", name, threads, median, p95);
+    printf ("model=%s threads=%u median_ms=%.3f p95_ms=%.3f cpu_ms=%.3f ", name, threads, median, p95,
+            cpu_times[options->runs / 2]);
     if (macs > 0)
       printf ("gflops=%.2f ", 2.0 * (double) macs / (median * 1e6));
     else
@@ -204,6 +221,7 @@ out:
   for (uint32_t i = 0; i < 64; i++)
     free (buffers[i]);
   free (times);
+  free (cpu_times);
   lt_session_free (session);
   return status;
 }
