@@ -3,9 +3,10 @@
  * Handles every 1-D/2-D f32 Conv with constant weights: any group,
  * dilation, stride, pads and auto_pad.  Weights are packed once per group in
  * prepare.  At run, the input patches ("im2col") are written straight into
- * the GEMM's packed-B layout in the scratch buffer, so there is no separate
- * im2col matrix; a 1×1 stride-1 unpadded conv packs X itself, which already
- * is the B matrix.  The bias is the GEMM epilogue (one value per row).
+ * the GEMM's packed-B layout, column block by column block inside the
+ * GEMM's own tasks, so there is no separate im2col matrix and each packed
+ * block is used while in cache; a 1×1 stride-1 unpadded conv packs X
+ * itself, which already is the B matrix.  The bias is the GEMM epilogue (one value per row).
  */
 #include "conv-geometry.h"
 #include "cpu-kernel-util.h"
@@ -92,6 +93,19 @@ typedef struct im2col_job
   float                 *packed; /* packed-B layout, k × OH·OW */
 } im2col_job;
 
+/* The pointwise case: B is X itself, [Cg × H·W]. */
+static void
+pointwise_pack_columns (void  *context,
+                        size_t n0,
+                        size_t n1)
+{
+  const im2col_job *job = context;
+  const conv_gemm_state *self = job->self;
+  size_t n = (size_t) (self->geometry.out_h * self->geometry.out_w);
+
+  lt_f32_gemm_pack_b_columns (self->ukernel, self->k, n, job->x, n, false, n0, n1, job->packed);
+}
+
 /* A stretch of a panel's columns that lie on one output row. */
 typedef struct column_run
 {
@@ -133,26 +147,25 @@ copy_run (const float *in_row,
     out[i] = 0.0f;
 }
 
-/* Packs column panels [begin, end) of the patch matrix; row p of it is
- * (channel, ky, kx), column j is output pixel (oy, ox).  A panel's columns
- * are cut into runs along output rows so that, for stride 1, each run of a
- * patch row is one copy. */
+/* Packs columns [n0, n1) of the patch matrix (n0 a multiple of nr); row p
+ * of it is (channel, ky, kx), column j is output pixel (oy, ox).  A
+ * panel's columns are cut into runs along output rows so that, for stride
+ * 1, each run of a patch row is one copy. */
 static void
-im2col_pack_panels (void    *context,
-                    uint64_t begin,
-                    uint64_t end)
+im2col_pack_columns (void  *context,
+                     size_t n0,
+                     size_t n1)
 {
   const im2col_job *job = context;
   const conv_gemm_state *self = job->self;
   const lt_conv_geometry *g = &self->geometry;
   size_t nr = self->ukernel->nr, k = self->k;
-  size_t n = (size_t) (g->out_h * g->out_w);
   column_run runs[LT_F32_GEMM_MAX_NR];
 
-  for (uint64_t panel = begin; panel < end; panel++)
+  for (size_t panel = n0 / nr; panel < (n1 + nr - 1) / nr; panel++)
     {
       size_t j0 = panel * nr;
-      size_t cols = n - j0 < nr ? n - j0 : nr;
+      size_t cols = n1 - j0 < nr ? n1 - j0 : nr;
       float *dst = job->packed + j0 * k;
       size_t n_runs = 0, p = 0;
 
@@ -198,7 +211,6 @@ conv_gemm_run (const lt_kernel_call *call)
   float *y = call->outputs[0].data;
   size_t in_plane = (size_t) (g->in_h * g->in_w), n = (size_t) (g->out_h * g->out_w);
   size_t group_c = (size_t) (g->in_channels / g->group);
-  size_t panels = (n + self->ukernel->nr - 1) / self->ukernel->nr;
   lt_f32_gemm_epilogue epilogue = lt_f32_gemm_epilogue_identity ();
 
   epilogue.bias_row_stride = 1;
@@ -207,19 +219,13 @@ conv_gemm_run (const lt_kernel_call *call)
       {
         const float *x_group = x + ((size_t) (image * g->in_channels) + group * group_c) * in_plane;
         float *y_group = y + ((size_t) (image * g->out_channels) + group * self->group_m) * n;
+        im2col_job job = { self, x_group, call->scratch };
 
-        if (self->pointwise)
-          lt_f32_gemm_pack_b (self->ukernel, self->k, n, x_group, n, false, call->scratch, call->pool);
-        else
-          {
-            im2col_job job = { self, x_group, call->scratch };
-
-            lt_threadpool_parallel_for (call->pool, panels, 4, im2col_pack_panels, &job);
-          }
         epilogue.bias = bias != NULL ? bias + group * self->group_m : NULL;
-        lt_f32_gemm_compute (self->ukernel, self->group_m, n, self->k,
-                             self->packed_weights + group * self->packed_group, call->scratch,
-                             y_group, n, &epilogue, call->pool);
+        lt_f32_gemm_compute_packing_b (self->ukernel, self->group_m, n, self->k,
+                                       self->packed_weights + group * self->packed_group,
+                                       self->pointwise ? pointwise_pack_columns : im2col_pack_columns, &job,
+                                       call->scratch, y_group, n, &epilogue, call->pool);
       }
   return LT_OK;
 }

@@ -1,7 +1,10 @@
 /* f32-gemm.c — packing, cache blocking and threading of the f32 GEMM.
  *
  * C is cut into blocks of MC rows × NC columns, one parallel task each
- * (narrower blocks when that leaves threads idle).
+ * (narrower blocks when that leaves threads idle).  When the caller packs B
+ * on the fly (Conv's patches), a task owns a column block instead: it packs
+ * those columns of B and computes them for all rows, so the packed block
+ * is used while still in cache.
  * A task walks k in steps of KC; for each step it runs the microkernel on
  * every mr×nr tile of its block, B's kc×nr micro-panel staying in L1 while
  * A's MC×KC block stays in L2.  The first k step stores, later ones
@@ -167,6 +170,22 @@ lt_f32_gemm_pack_b (const lt_f32_gemm_ukernel *ukernel,
   lt_threadpool_parallel_for (pool, panels, grain, pack_b_panels, &job);
 }
 
+void
+lt_f32_gemm_pack_b_columns (const lt_f32_gemm_ukernel *ukernel,
+                            size_t                     k,
+                            size_t                     n,
+                            const float               *b,
+                            size_t                     ldb,
+                            bool                       transposed,
+                            size_t                     n0,
+                            size_t                     n1,
+                            float                     *packed)
+{
+  pack_b_job job = { k, n, ukernel->nr, b, ldb, transposed, packed };
+
+  pack_b_panels (&job, n0 / ukernel->nr, (n1 + ukernel->nr - 1) / ukernel->nr);
+}
+
 lt_f32_gemm_epilogue
 lt_f32_gemm_epilogue_identity (void)
 {
@@ -224,6 +243,8 @@ typedef struct gemm_job
   size_t                      mc;
   size_t                      nc;
   size_t                      n_blocks;
+  lt_f32_gemm_pack_b_fn       pack_b;         /* NULL: B is packed already */
+  void                       *pack_b_context;
 } gemm_job;
 
 static void
@@ -260,33 +281,84 @@ compute_tile (const gemm_job *job,
     apply_epilogue (job->epilogue, c, job->ldc, i0, j0, rows, cols);
 }
 
+/* Rows [m0, m0 + MC) × columns [n0, n0 + NC) of C, all of k. */
+static void
+compute_block (const gemm_job *job,
+               size_t          m0,
+               size_t          n0)
+{
+  size_t mr = job->ukernel->mr, nr = job->ukernel->nr;
+  size_t m1 = m0 + job->mc < job->m ? m0 + job->mc : job->m;
+  size_t n1 = n0 + job->nc < job->n ? n0 + job->nc : job->n;
+  size_t k0 = 0;
+
+  do
+    {
+      size_t kc = job->k - k0 < KC_STEP ? job->k - k0 : KC_STEP;
+
+      for (size_t j0 = n0; j0 < n1; j0 += nr)
+        for (size_t i0 = m0; i0 < m1; i0 += mr)
+          compute_tile (job, i0, j0, k0, kc);
+      k0 += kc;
+    }
+  while (k0 < job->k);
+}
+
 static void
 compute_blocks (void    *context,
                 uint64_t begin,
                 uint64_t end)
 {
   const gemm_job *job = context;
-  size_t mr = job->ukernel->mr, nr = job->ukernel->nr;
+
+  for (uint64_t block = begin; block < end; block++)
+    compute_block (job, (block / job->n_blocks) * job->mc, (block % job->n_blocks) * job->nc);
+}
+
+/* With B packed inside the tasks: one task per column block, which packs
+ * its columns and then computes them for every row block. */
+static void
+pack_and_compute_blocks (void    *context,
+                         uint64_t begin,
+                         uint64_t end)
+{
+  const gemm_job *job = context;
 
   for (uint64_t block = begin; block < end; block++)
     {
-      size_t m0 = (block / job->n_blocks) * job->mc;
-      size_t n0 = (block % job->n_blocks) * job->nc;
-      size_t m1 = m0 + job->mc < job->m ? m0 + job->mc : job->m;
+      size_t n0 = block * job->nc;
       size_t n1 = n0 + job->nc < job->n ? n0 + job->nc : job->n;
-      size_t k0 = 0;
 
-      do
-        {
-          size_t kc = job->k - k0 < KC_STEP ? job->k - k0 : KC_STEP;
-
-          for (size_t j0 = n0; j0 < n1; j0 += nr)
-            for (size_t i0 = m0; i0 < m1; i0 += mr)
-              compute_tile (job, i0, j0, k0, kc);
-          k0 += kc;
-        }
-      while (k0 < job->k);
+      job->pack_b (job->pack_b_context, n0, n1);
+      for (size_t m0 = 0; m0 < job->m; m0 += job->mc)
+        compute_block (job, m0, n0);
     }
+}
+
+static void
+run_gemm (gemm_job      *job,
+          lt_threadpool *pool)
+{
+  const lt_f32_gemm_ukernel *ukernel = job->ukernel;
+  size_t threads = lt_threadpool_get_n_threads (pool);
+  size_t m_blocks;
+
+  assert (ukernel->mr * ukernel->nr <= MAX_TILE_FLOATS);
+  if (job->m == 0 || job->n == 0)
+    return;
+  job->plain_epilogue = job->epilogue == NULL || epilogue_is_identity (job->epilogue);
+  job->mc = MC_PANELS * ukernel->mr;
+  job->nc = NC_PANELS * ukernel->nr;
+  /* Small products: narrower blocks until every thread gets a few. */
+  while (threads > 1 && job->nc > ukernel->nr &&
+         ((job->m + job->mc - 1) / job->mc) * ((job->n + job->nc - 1) / job->nc) < 4 * threads)
+    job->nc -= ukernel->nr;
+  m_blocks = (job->m + job->mc - 1) / job->mc;
+  job->n_blocks = (job->n + job->nc - 1) / job->nc;
+  if (job->pack_b != NULL)
+    lt_threadpool_parallel_for (pool, job->n_blocks, 1, pack_and_compute_blocks, job);
+  else
+    lt_threadpool_parallel_for (pool, m_blocks * job->n_blocks, 1, compute_blocks, job);
 }
 
 void
@@ -301,29 +373,28 @@ lt_f32_gemm_compute (const lt_f32_gemm_ukernel  *ukernel,
                      const lt_f32_gemm_epilogue *epilogue,
                      lt_threadpool              *pool)
 {
-  gemm_job job;
-  size_t m_blocks;
-  size_t threads = lt_threadpool_get_n_threads (pool);
+  gemm_job job = { ukernel, m, n, k, packed_a, packed_b, c, ldc, epilogue };
 
-  assert (ukernel->mr * ukernel->nr <= MAX_TILE_FLOATS);
-  if (m == 0 || n == 0)
-    return;
-  job.ukernel = ukernel;
-  job.m = m;
-  job.n = n;
-  job.k = k;
-  job.packed_a = packed_a;
-  job.packed_b = packed_b;
-  job.c = c;
-  job.ldc = ldc;
-  job.epilogue = epilogue;
-  job.plain_epilogue = epilogue == NULL || epilogue_is_identity (epilogue);
-  job.mc = MC_PANELS * ukernel->mr;
-  job.nc = NC_PANELS * ukernel->nr;
-  /* Small products: narrower blocks until every thread gets a few. */
-  while (threads > 1 && job.nc > ukernel->nr && ((m + job.mc - 1) / job.mc) * ((n + job.nc - 1) / job.nc) < 4 * threads)
-    job.nc -= ukernel->nr;
-  m_blocks = (m + job.mc - 1) / job.mc;
-  job.n_blocks = (n + job.nc - 1) / job.nc;
-  lt_threadpool_parallel_for (pool, m_blocks * job.n_blocks, 1, compute_blocks, &job);
+  run_gemm (&job, pool);
+}
+
+void
+lt_f32_gemm_compute_packing_b (const lt_f32_gemm_ukernel  *ukernel,
+                               size_t                      m,
+                               size_t                      n,
+                               size_t                      k,
+                               const float                *packed_a,
+                               lt_f32_gemm_pack_b_fn       pack_b,
+                               void                       *pack_b_context,
+                               const float                *packed_b,
+                               float                      *c,
+                               size_t                      ldc,
+                               const lt_f32_gemm_epilogue *epilogue,
+                               lt_threadpool              *pool)
+{
+  gemm_job job = { ukernel, m, n, k, packed_a, packed_b, c, ldc, epilogue };
+
+  job.pack_b = pack_b;
+  job.pack_b_context = pack_b_context;
+  run_gemm (&job, pool);
 }

@@ -101,6 +101,18 @@ void lt_f32_gemm_pack_b (const lt_f32_gemm_ukernel *ukernel,
                          float                     *packed,
                          lt_threadpool             *pool);
 
+/* Packs B's columns [n0, n1) only (n0 a multiple of nr) into their place
+ * in `packed`, on the calling thread. */
+void lt_f32_gemm_pack_b_columns (const lt_f32_gemm_ukernel *ukernel,
+                                 size_t                     k,
+                                 size_t                     n,
+                                 const float               *b,
+                                 size_t                     ldb,
+                                 bool                       transposed,
+                                 size_t                     n0,
+                                 size_t                     n1,
+                                 float                     *packed);
+
 /* What happens to each element after the product:
  * c[i][j] = clamp (alpha · acc + bias_scale · bias[i·bias_row_stride +
  * j·bias_col_stride], min, max).  Strides of 0 broadcast: (1, 0) is a bias
@@ -132,3 +144,26 @@ void lt_f32_gemm_compute (const lt_f32_gemm_ukernel  *ukernel,
                           size_t                      ldc,
                           const lt_f32_gemm_epilogue *epilogue,
                           lt_threadpool              *pool);
+
+/* Packs B's columns [n0, n1) (n0 a multiple of nr) into their place in the
+ * packed-B buffer the caller gave lt_f32_gemm_compute_packing_b.  Called
+ * from the pool's threads, once per column range, ranges disjoint. */
+typedef void (*lt_f32_gemm_pack_b_fn) (void  *context,
+                                       size_t n0,
+                                       size_t n1);
+
+/* Like lt_f32_gemm_compute, but each parallel task first packs its own
+ * columns of B into `packed_b` (packed_b_size floats) with `pack_b`, so the
+ * packed block is consumed while it is still in cache. */
+void lt_f32_gemm_compute_packing_b (const lt_f32_gemm_ukernel  *ukernel,
+                                    size_t                      m,
+                                    size_t                      n,
+                                    size_t                      k,
+                                    const float                *packed_a,
+                                    lt_f32_gemm_pack_b_fn       pack_b,
+                                    void                       *pack_b_context,
+                                    const float                *packed_b,
+                                    float                      *c,
+                                    size_t                      ldc,
+                                    const lt_f32_gemm_epilogue *epilogue,
+                                    lt_threadpool              *pool);
