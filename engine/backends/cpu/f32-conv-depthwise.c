@@ -1,10 +1,11 @@
 /* f32-conv-depthwise.c — direct depthwise Conv (group == C == M).
  *
  * One parallel task per (image, channel) plane.  Each output row starts as
- * the bias; then every kernel tap whose input row exists adds weight × input
- * over the range of output columns whose input column is inside the image,
- * found once per tap, so the inner loop has no bounds checks and is a
- * strided axpy the compiler vectorizes.  Any stride, dilation and pads.
+ * the bias; then every kernel row whose input row exists adds its taps over
+ * the output columns whose input column is inside the image (ranges found
+ * once in prepare), so inner loops have no bounds checks and vectorize.
+ * A 3-wide kernel row adds its three taps in one pass where all are inside.
+ * Any stride, dilation and pads.
  */
 #include "conv-geometry.h"
 #include "cpu-kernel-util.h"
@@ -16,7 +17,9 @@
 typedef struct depthwise_state
 {
   lt_conv_geometry geometry;
-  float           *weights; /* C × KH × KW, aligned copy of the constant */
+  float           *weights;   /* C × KH × KW, aligned copy of the constant */
+  int64_t         *column_lo; /* per kx: output columns whose tap is inside */
+  int64_t         *column_hi; /* the input, [lo, hi) */
 } depthwise_state;
 
 static bool
@@ -37,8 +40,30 @@ depthwise_release (void *state)
   depthwise_state *self = state;
 
   if (self != NULL)
-    free (self->weights);
+    {
+      free (self->weights);
+      free (self->column_lo);
+      free (self->column_hi);
+    }
   free (self);
+}
+
+/* Output columns ox with 0 <= ox·stride + offset < width: [*lo, *hi). */
+static void
+valid_columns (int64_t  offset,
+               int64_t  stride,
+               int64_t  width,
+               int64_t  out_width,
+               int64_t *lo,
+               int64_t *hi)
+{
+  int64_t first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  int64_t last = width - offset <= 0 ? 0 : (width - offset - 1) / stride + 1;
+
+  *lo = first < out_width ? first : out_width;
+  *hi = last < out_width ? last : out_width;
+  if (*hi < *lo)
+    *hi = *lo;
 }
 
 static lt_status
@@ -61,6 +86,16 @@ depthwise_prepare (const lt_kernel_call *call,
       depthwise_release (self);
       return status;
     }
+  self->column_lo = malloc ((size_t) self->geometry.kernel_w * sizeof (int64_t));
+  self->column_hi = malloc ((size_t) self->geometry.kernel_w * sizeof (int64_t));
+  if (self->column_lo == NULL || self->column_hi == NULL)
+    {
+      depthwise_release (self);
+      return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory");
+    }
+  for (int64_t kx = 0; kx < self->geometry.kernel_w; kx++)
+    valid_columns (kx * self->geometry.dilation_w - self->geometry.pad_left, self->geometry.stride_w,
+                   self->geometry.in_w, self->geometry.out_w, &self->column_lo[kx], &self->column_hi[kx]);
   *scratch_bytes = 0;
   *state = self;
   return LT_OK;
@@ -74,22 +109,56 @@ typedef struct depthwise_job
   float                 *y;
 } depthwise_job;
 
-/* Output columns ox with 0 <= ox·stride + offset < width: [*lo, *hi). */
-static void
-valid_columns (int64_t  offset,
-               int64_t  stride,
-               int64_t  width,
-               int64_t  out_width,
-               int64_t *lo,
-               int64_t *hi)
-{
-  int64_t first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-  int64_t last = width - offset <= 0 ? 0 : (width - offset - 1) / stride + 1;
 
-  *lo = first < out_width ? first : out_width;
-  *hi = last < out_width ? last : out_width;
-  if (*hi < *lo)
-    *hi = *lo;
+/* Adds one kernel row's taps to an output row: out[ox] += Σ_kx w[kx] ·
+ * in[ox·stride + kx·dilation - pad] over the columns where each tap is
+ * inside the input.  Where all taps of a 3-wide row are inside, the three
+ * are summed in one pass; elsewhere each tap is its own pass. */
+static void
+add_kernel_row (const lt_conv_geometry *g,
+                const float *restrict   in,
+                const float            *w,
+                const int64_t          *lo,
+                const int64_t          *hi,
+                float *restrict         out)
+{
+  int64_t stride = g->stride_w, dilation = g->dilation_w, pad = g->pad_left;
+  int64_t all_lo = 0, all_hi = 0;
+
+  if (g->kernel_w == 3)
+    {
+      all_hi = g->out_w;
+      for (int kx = 0; kx < 3; kx++)
+        {
+          all_lo = lo[kx] > all_lo ? lo[kx] : all_lo;
+          all_hi = hi[kx] < all_hi ? hi[kx] : all_hi;
+        }
+      if (all_lo < all_hi)
+        {
+          float w0 = w[0], w1 = w[1], w2 = w[2];
+          int64_t o0 = -pad, o1 = dilation - pad, o2 = 2 * dilation - pad;
+
+          if (stride == 1)
+            for (int64_t ox = all_lo; ox < all_hi; ox++)
+              out[ox] += w0 * in[ox + o0] + w1 * in[ox + o1] + w2 * in[ox + o2];
+          else
+            for (int64_t ox = all_lo; ox < all_hi; ox++)
+              out[ox] += w0 * in[ox * stride + o0] + w1 * in[ox * stride + o1] + w2 * in[ox * stride + o2];
+        }
+      else
+        all_lo = all_hi = 0;
+    }
+  for (int64_t kx = 0; kx < g->kernel_w; kx++)
+    {
+      int64_t offset = kx * dilation - pad;
+      float weight = w[kx];
+
+      /* The columns this tap still owes: its range minus the fused one. */
+      for (int64_t ox = lo[kx]; ox < hi[kx] && ox < all_lo; ox++)
+        out[ox] += weight * in[ox * stride + offset];
+      for (int64_t ox = all_hi > lo[kx] ? all_hi : lo[kx]; ox < hi[kx]; ox++)
+        out[ox] += weight * in[ox * stride + offset];
+    }
 }
 
 static void
@@ -99,6 +168,7 @@ depthwise_planes (void    *context,
 {
   const depthwise_job *job = context;
   const lt_conv_geometry *g = &job->self->geometry;
+  const int64_t *lo = job->self->column_lo, *hi = job->self->column_hi;
 
   for (uint64_t plane = begin; plane < end; plane++)
     {
@@ -110,7 +180,7 @@ depthwise_planes (void    *context,
 
       for (int64_t oy = 0; oy < g->out_h; oy++)
         {
-          float *restrict out = y + oy * g->out_w;
+          float *out = y + oy * g->out_w;
 
           for (int64_t ox = 0; ox < g->out_w; ox++)
             out[ox] = bias;
@@ -118,23 +188,8 @@ depthwise_planes (void    *context,
             {
               int64_t iy = oy * g->stride_h - g->pad_top + ky * g->dilation_h;
 
-              if (iy < 0 || iy >= g->in_h)
-                continue;
-              for (int64_t kx = 0; kx < g->kernel_w; kx++)
-                {
-                  int64_t offset = kx * g->dilation_w - g->pad_left;
-                  const float *restrict row = x + iy * g->in_w;
-                  float weight = w[ky * g->kernel_w + kx];
-                  int64_t lo, hi;
-
-                  valid_columns (offset, g->stride_w, g->in_w, g->out_w, &lo, &hi);
-                  if (g->stride_w == 1)
-                    for (int64_t ox = lo; ox < hi; ox++)
-                      out[ox] += weight * row[ox + offset];
-                  else
-                    for (int64_t ox = lo; ox < hi; ox++)
-                      out[ox] += weight * row[ox * g->stride_w + offset];
-                }
+              if (iy >= 0 && iy < g->in_h)
+                add_kernel_row (g, x + iy * g->in_w, w + ky * g->kernel_w, lo, hi, out);
             }
         }
     }
