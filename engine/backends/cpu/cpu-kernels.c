@@ -16,6 +16,26 @@
 
 /* clang-format off */
 #define LT_CPU_OPTIMIZED_KERNELS(X) \
+  X (Add, f32_add) \
+  X (AveragePool, f32_average_pool) \
+  X (Clip, f32_clip) \
+  X (Conv, f32_conv_depthwise) \
+  X (Conv, f32_conv_gemm) \
+  X (Div, f32_div) \
+  X (Erf, f32_erf) \
+  X (Exp, f32_exp) \
+  X (Gemm, f32_gemm_op) \
+  X (GlobalAveragePool, f32_global_average_pool) \
+  X (LayerNormalization, f32_layer_norm) \
+  X (MatMul, f32_matmul) \
+  X (MaxPool, f32_max_pool) \
+  X (Mul, f32_mul) \
+  X (Relu, f32_relu) \
+  X (Sigmoid, f32_sigmoid) \
+  X (Softmax, f32_softmax) \
+  X (Sub, f32_sub) \
+  X (Tanh, f32_tanh) \
+  X (Transpose, x32_transpose) \
 
 #define LT_CPU_DECLARE(op, name) extern const lt_kernel lt_##name;
 LT_CPU_OPTIMIZED_KERNELS (LT_CPU_DECLARE)
