@@ -58,6 +58,8 @@ typedef struct exec_step
   uint32_t          n_outputs;
   int32_t          *output_ids;
   lt_kernel_tensor *outputs;
+  lt_tensor        *constant_views; /* per input; filled for constant inputs */
+  const lt_tensor **constants;      /* per input: &constant_views[i] or NULL */
   uint64_t          ns;
 } exec_step;
 
@@ -141,6 +143,8 @@ reset_plan (lt_session *session)
       free (step->inputs);
       free (step->output_ids);
       free (step->outputs);
+      free (step->constant_views);
+      free (step->constants);
     }
   free (session->steps);
   session->steps = NULL;
@@ -273,6 +277,23 @@ slot_to_kernel_tensor (const value_slot *slot,
   t->data = slot->count > 0 ? slot->data : NULL;
 }
 
+/* A view of a slot as a tensor named like its value ("" for a session
+ * constant). */
+static void
+slot_to_tensor (const lt_session *session,
+                int32_t           id,
+                lt_tensor        *t)
+{
+  const value_slot *slot = &session->slots[id];
+  t->name = id < (int32_t) lt_graph_get_n_values (session->graph) ? lt_graph_get_value (session->graph, id)->name : "";
+  t->dtype = slot->dtype;
+  t->rank = slot->rank;
+  memcpy (t->dims, slot->dims, sizeof t->dims);
+  t->count = slot->count;
+  t->data = slot->count > 0 ? slot->data : NULL;
+  t->nbytes = slot->nbytes;
+}
+
 /* Builds a step's slot id lists from its node, with folded constants
  * substituted. */
 static lt_status
@@ -291,7 +312,10 @@ build_step (lt_session *session,
   step->inputs = calloc (step->n_inputs + 1, sizeof *step->inputs);
   step->output_ids = calloc (step->n_outputs + 1, sizeof *step->output_ids);
   step->outputs = calloc (step->n_outputs + 1, sizeof *step->outputs);
-  if (step->input_ids == NULL || step->inputs == NULL || step->output_ids == NULL || step->outputs == NULL)
+  step->constant_views = calloc (step->n_inputs + 1, sizeof *step->constant_views);
+  step->constants = calloc (step->n_inputs + 1, sizeof *step->constants);
+  if (step->input_ids == NULL || step->inputs == NULL || step->output_ids == NULL || step->outputs == NULL
+      || step->constant_views == NULL || step->constants == NULL)
     return fail_no_memory (err);
   for (uint32_t i = 0; i < step->n_inputs; i++)
     step->input_ids[i] = i < node->n_inputs ? node->inputs[i] : -1;
@@ -336,6 +360,7 @@ select_kernel (lt_session *session,
     .outputs = step->outputs,
     .pool = session->pool,
     .err = err,
+    .constants = step->constants,
   };
 
   for (uint32_t i = 0; i < step->n_inputs; i++)
@@ -347,8 +372,18 @@ select_kernel (lt_session *session,
     }
   /* Only constants have data at reshape: kernels pack them in prepare. */
   for (uint32_t i = 0; i < step->n_inputs; i++)
-    if (step->input_ids[i] >= 0 && session->slots[step->input_ids[i]].kind != SLOT_CONSTANT)
-      step->inputs[i].data = NULL;
+    {
+      int32_t id = step->input_ids[i];
+      if (id < 0)
+        continue;
+      if (session->slots[id].kind != SLOT_CONSTANT)
+        {
+          step->inputs[i].data = NULL;
+          continue;
+        }
+      slot_to_tensor (session, id, &step->constant_views[i]);
+      step->constants[i] = &step->constant_views[i];
+    }
 
   for (uint32_t k = 0; candidates != NULL && candidates[k] != NULL; k++)
     if (candidates[k]->supports == NULL || candidates[k]->supports (&call))
@@ -656,21 +691,6 @@ now_ns (void)
   return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 
-static void
-slot_to_tensor (const lt_session *session,
-                int32_t           id,
-                lt_tensor        *t)
-{
-  const value_slot *slot = &session->slots[id];
-  t->name = id < (int32_t) lt_graph_get_n_values (session->graph) ? lt_graph_get_value (session->graph, id)->name : "";
-  t->dtype = slot->dtype;
-  t->rank = slot->rank;
-  memcpy (t->dims, slot->dims, sizeof t->dims);
-  t->count = slot->count;
-  t->data = slot->count > 0 ? slot->data : NULL;
-  t->nbytes = slot->nbytes;
-}
-
 lt_status
 lt_session_run (lt_session *session,
                 lt_error   *err)
@@ -706,6 +726,7 @@ lt_session_run (lt_session *session,
         .scratch = session->scratch,
         .pool = session->pool,
         .err = err,
+        .constants = step->constants,
       };
 
       if (options->abort_fn != NULL && options->abort_fn (options->abort_data))
