@@ -490,6 +490,8 @@ plan_memory (lt_session *session,
       session->arena = aligned_alloc (LT_SESSION_ALIGN, session->arena_bytes);
       if (session->arena == NULL)
         status = fail_no_memory (err);
+      else /* touch every page now, so the first run does not fault them in */
+        memset (session->arena, 0, session->arena_bytes);
     }
   if (status == LT_OK)
     for (uint32_t v = 0; v < session->n_slots; v++)
@@ -623,6 +625,7 @@ lt_session_reshape (lt_session          *session,
           status = fail_no_memory (err);
           goto fail;
         }
+      memset (session->scratch, 0, session->scratch_bytes);
     }
   /* Inputs with a default initializer run with it until bound. */
   for (uint32_t i = 0; i < n_inputs; i++)
