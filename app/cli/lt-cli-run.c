@@ -26,6 +26,7 @@
 #include <gio/gio.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Integer inputs up to this many elements are handed to shape inference
  * with their values. */
@@ -356,6 +357,7 @@ lt_cli_run (int    argc,
   inference       *last = NULL;
   cJSON           *summary = NULL, *results = NULL;
   int              status = LT_CLI_EXIT_FAILED;
+  gboolean         progress = isatty (STDERR_FILENO);
   const GOptionEntry entries[] = {
     { "input-list", 0, 0, G_OPTION_ARG_FILENAME, &list_path, N_("One inference per line: input files in order, or name:=path"), N_("FILE") },
     { "output-dir", 0, 0, G_OPTION_ARG_FILENAME, &output_dir, N_("Where Result_N folders go (default ./output)"), N_("DIR") },
@@ -413,6 +415,8 @@ lt_cli_run (int    argc,
       cJSON           *item = cJSON_CreateObject ();
 
       cJSON_AddItemToArray (results, item);
+      if (progress)
+        fprintf (stderr, "\r[%u/%u] ", i + 1, inferences->len);
       if (!reshape_for (session, graph, inf, &last, &error))
         goto out;
       for (uint32_t k = 0; k < n_inputs; k++)
@@ -453,6 +457,8 @@ lt_cli_run (int    argc,
           goto out;
       cJSON_AddStringToObject (item, "folder", dir);
     }
+  if (progress)
+    fprintf (stderr, "\r\033[K");
   cJSON_AddNumberToObject (summary, "inferences", inferences->len);
   cJSON_AddNumberToObject (summary, "arena_bytes", (double) lt_session_get_arena_bytes (session));
   cJSON_AddNumberToObject (summary, "unplanned_bytes", (double) lt_session_get_unplanned_bytes (session));
