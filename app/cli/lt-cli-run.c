@@ -476,6 +476,8 @@ lt_cli_run (int    argc,
   status = LT_CLI_EXIT_OK;
 
 out:
+  if (progress && status != LT_CLI_EXIT_OK)
+    fprintf (stderr, "\r\033[K");
   cJSON_Delete (summary);
   lt_session_free (session);
   lt_model_unref (model);
