@@ -203,9 +203,26 @@ own_block (lt_session *session,
   return true;
 }
 
-/* A constant slot for a tensor.  Constant data may sit unaligned in the
- * model file; kernels read it with typed loads, so such data gets an
- * aligned copy. */
+/* The tensor's data, or an aligned copy of it owned by the session when
+ * it sits unaligned in a model file (kernels read with typed loads). */
+static lt_status
+aligned_data (lt_session      *session,
+              const lt_tensor *tensor,
+              void           **out,
+              lt_error        *err)
+{
+  *out = (void *) tensor->data;
+  if (tensor->data == NULL || ((uintptr_t) tensor->data % 16) == 0)
+    return LT_OK;
+  void *copy = aligned_alloc (LT_SESSION_ALIGN, (tensor->nbytes + LT_SESSION_ALIGN - 1) / LT_SESSION_ALIGN * LT_SESSION_ALIGN);
+  if (copy == NULL || !own_block (session, copy))
+    return fail_no_memory (err);
+  memcpy (copy, tensor->data, tensor->nbytes);
+  *out = copy;
+  return LT_OK;
+}
+
+/* A constant slot for a tensor. */
 static lt_status
 place_constant (lt_session      *session,
                 value_slot      *slot,
@@ -218,15 +235,7 @@ place_constant (lt_session      *session,
   memcpy (slot->dims, tensor->dims, sizeof slot->dims);
   slot->count = tensor->count;
   slot->nbytes = tensor->nbytes;
-  slot->data = (void *) tensor->data;
-  if (tensor->data == NULL || ((uintptr_t) tensor->data % 16) == 0)
-    return LT_OK;
-  void *copy = aligned_alloc (LT_SESSION_ALIGN, (tensor->nbytes + LT_SESSION_ALIGN - 1) / LT_SESSION_ALIGN * LT_SESSION_ALIGN);
-  if (copy == NULL || !own_block (session, copy))
-    return fail_no_memory (err);
-  memcpy (copy, tensor->data, tensor->nbytes);
-  slot->data = copy;
-  return LT_OK;
+  return aligned_data (session, tensor, &slot->data, err);
 }
 
 /* Fills a slot's type from shape inference; fails naming the value when its
@@ -633,7 +642,9 @@ lt_session_reshape (lt_session          *session,
       const lt_value *value = lt_graph_get_value (graph, input_ids[i]);
       if (value->constant != NULL && value->constant->count == session->slots[input_ids[i]].count)
         {
-          session->slots[input_ids[i]].data = (void *) value->constant->data;
+          status = aligned_data (session, value->constant, &session->slots[input_ids[i]].data, err);
+          if (status != LT_OK)
+            goto fail;
           session->input_bound[i] = true;
         }
     }
