@@ -76,8 +76,9 @@ bool lt_shape_from_input_data (const lt_shape_ctx *ctx,
 /* An integer list that became an input at some opset: from input `input`
  * when node->opset >= `opset_as_input`, else from attribute `attr`.
  * Returns LT_OK with *present false when neither is given, LT_ERR_UNSUPPORTED
- * when the input is given but its contents are not known, LT_ERR_LIMIT
- * (reported on the node) when there are more than `max`. */
+ * when the input is given but its contents are not known,
+ * LT_ERR_INVALID_MODEL (reported on the node) when there are more than `max`
+ * or the attribute is not a list of integers. */
 lt_status lt_shape_ints_attr_or_input (lt_shape_ctx *ctx,
                                        const char   *attr,
                                        uint32_t      input,
