@@ -9,7 +9,9 @@
 
 /* clang-format off */
 #define LT_CLI_COMMANDS(X) \
-  X ("info", lt_cli_info, N_("Show a model's inputs, outputs, ops, parameters and MACs"))
+  X ("info", lt_cli_info, N_("Show a model's inputs, outputs, ops, parameters and MACs")) \
+  X ("conformance", lt_cli_conformance, N_("Run ONNX backend test folders and report per op")) \
+  X ("run", lt_cli_run, N_("Run a model on an input list and write its outputs (qnn-net-run layout)"))
 /* clang-format on */
 
 #define LT_CLI_DECLARE(name, func, summary) int func (int argc, char **argv);

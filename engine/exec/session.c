@@ -58,6 +58,8 @@ typedef struct exec_step
   uint32_t          n_outputs;
   int32_t          *output_ids;
   lt_kernel_tensor *outputs;
+  lt_tensor        *constant_views; /* per input; filled for constant inputs */
+  const lt_tensor **constants;      /* per input: &constant_views[i] or NULL */
   uint64_t          ns;
 } exec_step;
 
@@ -141,6 +143,8 @@ reset_plan (lt_session *session)
       free (step->inputs);
       free (step->output_ids);
       free (step->outputs);
+      free (step->constant_views);
+      free (step->constants);
     }
   free (session->steps);
   session->steps = NULL;
@@ -273,6 +277,23 @@ slot_to_kernel_tensor (const value_slot *slot,
   t->data = slot->count > 0 ? slot->data : NULL;
 }
 
+/* A view of a slot as a tensor named like its value ("" for a session
+ * constant). */
+static void
+slot_to_tensor (const lt_session *session,
+                int32_t           id,
+                lt_tensor        *t)
+{
+  const value_slot *slot = &session->slots[id];
+  t->name = id < (int32_t) lt_graph_get_n_values (session->graph) ? lt_graph_get_value (session->graph, id)->name : "";
+  t->dtype = slot->dtype;
+  t->rank = slot->rank;
+  memcpy (t->dims, slot->dims, sizeof t->dims);
+  t->count = slot->count;
+  t->data = slot->count > 0 ? slot->data : NULL;
+  t->nbytes = slot->nbytes;
+}
+
 /* Builds a step's slot id lists from its node, with folded constants
  * substituted. */
 static lt_status
@@ -291,13 +312,34 @@ build_step (lt_session *session,
   step->inputs = calloc (step->n_inputs + 1, sizeof *step->inputs);
   step->output_ids = calloc (step->n_outputs + 1, sizeof *step->output_ids);
   step->outputs = calloc (step->n_outputs + 1, sizeof *step->outputs);
-  if (step->input_ids == NULL || step->inputs == NULL || step->output_ids == NULL || step->outputs == NULL)
+  step->constant_views = calloc (step->n_inputs + 1, sizeof *step->constant_views);
+  step->constants = calloc (step->n_inputs + 1, sizeof *step->constants);
+  if (step->input_ids == NULL || step->inputs == NULL || step->output_ids == NULL || step->outputs == NULL
+      || step->constant_views == NULL || step->constants == NULL)
     return fail_no_memory (err);
   for (uint32_t i = 0; i < step->n_inputs; i++)
     step->input_ids[i] = i < node->n_inputs ? node->inputs[i] : -1;
   memcpy (step->output_ids, node->outputs, node->n_outputs * sizeof *step->output_ids);
   lt_fold_apply (session->folds, node_id, &step->n_inputs, step->input_ids, step->output_ids);
   return LT_OK;
+}
+
+/* Refuses an op no kernel exists for before its output types are looked
+ * at, so the error names the missing op rather than an unknown shape. */
+static lt_status
+check_op_has_kernels (lt_session *session,
+                      int32_t     node_id,
+                      lt_error   *err)
+{
+  const lt_node *node = lt_graph_get_node (session->graph, node_id);
+  char           name[LT_ERROR_NAME_MAX];
+
+  if (node->op != LT_OP_UNKNOWN && lt_cpu_kernels_for ((lt_op) node->op)[0] != NULL)
+    return LT_OK;
+  lt_node_describe (session->graph, node_id, name, sizeof name);
+  return lt_error_set (err, LT_ERR_UNSUPPORTED, name, "op %s%s%s is not implemented",
+                       node->domain[0] != '\0' ? node->domain : "", node->domain[0] != '\0' ? "." : "",
+                       node->op_type);
 }
 
 static lt_status
@@ -318,6 +360,7 @@ select_kernel (lt_session *session,
     .outputs = step->outputs,
     .pool = session->pool,
     .err = err,
+    .constants = step->constants,
   };
 
   for (uint32_t i = 0; i < step->n_inputs; i++)
@@ -329,8 +372,18 @@ select_kernel (lt_session *session,
     }
   /* Only constants have data at reshape: kernels pack them in prepare. */
   for (uint32_t i = 0; i < step->n_inputs; i++)
-    if (step->input_ids[i] >= 0 && session->slots[step->input_ids[i]].kind != SLOT_CONSTANT)
-      step->inputs[i].data = NULL;
+    {
+      int32_t id = step->input_ids[i];
+      if (id < 0)
+        continue;
+      if (session->slots[id].kind != SLOT_CONSTANT)
+        {
+          step->inputs[i].data = NULL;
+          continue;
+        }
+      slot_to_tensor (session, id, &step->constant_views[i]);
+      step->constants[i] = &step->constant_views[i];
+    }
 
   for (uint32_t k = 0; candidates != NULL && candidates[k] != NULL; k++)
     if (candidates[k]->supports == NULL || candidates[k]->supports (&call))
@@ -437,6 +490,8 @@ plan_memory (lt_session *session,
       session->arena = aligned_alloc (LT_SESSION_ALIGN, session->arena_bytes);
       if (session->arena == NULL)
         status = fail_no_memory (err);
+      else /* touch every page now, so the first run does not fault them in */
+        memset (session->arena, 0, session->arena_bytes);
     }
   if (status == LT_OK)
     for (uint32_t v = 0; v < session->n_slots; v++)
@@ -538,6 +593,8 @@ lt_session_reshape (lt_session          *session,
         continue;
       step = &session->steps[session->n_steps++];
       status = build_step (session, step, node_id, err);
+      if (status == LT_OK)
+        status = check_op_has_kernels (session, node_id, err);
       for (uint32_t o = 0; status == LT_OK && o < step->n_outputs; o++)
         if (step->output_ids[o] >= 0)
           status = type_slot (session, step->output_ids[o], err);
@@ -568,6 +625,7 @@ lt_session_reshape (lt_session          *session,
           status = fail_no_memory (err);
           goto fail;
         }
+      memset (session->scratch, 0, session->scratch_bytes);
     }
   /* Inputs with a default initializer run with it until bound. */
   for (uint32_t i = 0; i < n_inputs; i++)
@@ -619,6 +677,10 @@ lt_session_bind_input (lt_session *session,
                          value->name, slot->nbytes, nbytes);
   if (data == NULL && nbytes > 0)
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "input '%s' bound to NULL", value->name);
+  size_t align = slot->dtype == LT_DTYPE_STRING ? sizeof (lt_bytes) : (lt_dtype_bits (slot->dtype) + 7) / 8;
+  if (align > 1 && (uintptr_t) data % align != 0)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "input '%s' bound to memory not aligned for %s",
+                         value->name, lt_dtype_name (slot->dtype));
   slot->data = (void *) data;
   session->input_bound[index] = true;
   return LT_OK;
@@ -630,21 +692,6 @@ now_ns (void)
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
-}
-
-static void
-slot_to_tensor (const lt_session *session,
-                int32_t           id,
-                lt_tensor        *t)
-{
-  const value_slot *slot = &session->slots[id];
-  t->name = id < (int32_t) lt_graph_get_n_values (session->graph) ? lt_graph_get_value (session->graph, id)->name : "";
-  t->dtype = slot->dtype;
-  t->rank = slot->rank;
-  memcpy (t->dims, slot->dims, sizeof t->dims);
-  t->count = slot->count;
-  t->data = slot->count > 0 ? slot->data : NULL;
-  t->nbytes = slot->nbytes;
 }
 
 lt_status
@@ -682,6 +729,7 @@ lt_session_run (lt_session *session,
         .scratch = session->scratch,
         .pool = session->pool,
         .err = err,
+        .constants = step->constants,
       };
 
       if (options->abort_fn != NULL && options->abort_fn (options->abort_data))
@@ -738,22 +786,30 @@ lt_session_get_unplanned_bytes (const lt_session *session)
   return session->unplanned_bytes;
 }
 
-const char *
-lt_session_get_kernel_name (const lt_session *session,
-                            int32_t           node_id)
+/* The step that runs a node, or NULL (out of range, not reshaped,
+ * folded away). */
+static const exec_step *
+step_of (const lt_session *session,
+         int32_t           node_id)
 {
   if (!session->reshaped || node_id < 0 || (uint32_t) node_id >= lt_graph_get_n_nodes (session->graph)
       || session->step_of_node[node_id] < 0)
     return NULL;
-  return session->steps[session->step_of_node[node_id]].kernel->name;
+  return &session->steps[session->step_of_node[node_id]];
+}
+
+const char *
+lt_session_get_kernel_name (const lt_session *session,
+                            int32_t           node_id)
+{
+  const exec_step *step = step_of (session, node_id);
+  return step != NULL ? step->kernel->name : NULL;
 }
 
 uint64_t
 lt_session_get_node_ns (const lt_session *session,
                         int32_t           node_id)
 {
-  if (!session->reshaped || node_id < 0 || (uint32_t) node_id >= lt_graph_get_n_nodes (session->graph)
-      || session->step_of_node[node_id] < 0)
-    return 0;
-  return session->steps[session->step_of_node[node_id]].ns;
+  const exec_step *step = step_of (session, node_id);
+  return step != NULL ? step->ns : 0;
 }

@@ -8,8 +8,11 @@
 #include <stddef.h>
 
 #define V LT_SCHEMA_VARIADIC
-#define S(min_in, max_in, min_out, max_out) { min_in, max_in, min_out, max_out }
-#define UNARY S (1, 1, 1, 1)
+#define S(min_in, max_in, min_out, max_out) \
+  {                                         \
+    min_in, max_in, min_out, max_out        \
+  }
+#define UNARY  S (1, 1, 1, 1)
 #define BINARY S (2, 2, 1, 1)
 
 /* clang-format off */

@@ -4,14 +4,16 @@
  * Or Xor), Where and PRelu.
  *
  * Inputs broadcast by numpy rules to the output shape the session set.
- * Float dtypes compute in double and round once to the output dtype;
- * integer dtypes compute in int64 (wrapping like the C types they are
+ * When either input is a float dtype the op computes in double and rounds
+ * once to the output dtype (Pow's exponent may be float for an integer
+ * base); integer dtypes compute in int64 (wrapping like the C types they are
  * stored in).  Variadic ops accumulate into the output, so they are never
  * in place (the output would be read before every input is).
  */
 #include "ops/ref-common.h"
 
 #include <math.h>
+#include <stdatomic.h>
 
 typedef struct binary_op
 {
@@ -26,8 +28,63 @@ is_floating (lt_dtype dt)
   return lt_dtype_is_float (dt);
 }
 
-/* Walks the output once, reading the inputs through broadcast strides:
- * out[k] = op (acc ? out[k] : a[...], b[...]). */
+/* One pass over the output: out[k] = op (acc ? out[k] : a[...], b[...]),
+ * the inputs read through broadcast strides.  The output range is split
+ * across the thread pool; each chunk starts its multi-index at its first
+ * element. */
+typedef struct pair_job
+{
+  const binary_op        *op;
+  const lt_kernel_tensor *a;
+  const lt_kernel_tensor *b;
+  lt_kernel_tensor       *out;
+  int64_t                 strides[2][LT_MAX_RANK];
+  bool                    accumulate;
+  bool                    fmod_mode;
+  bool                    floating;
+  atomic_bool             divided_by_zero;
+} pair_job;
+
+static void
+pair_chunk (void    *data,
+            uint64_t begin,
+            uint64_t end)
+{
+  pair_job         *job = data;
+  lt_kernel_tensor *out = job->out;
+  const lt_kernel_tensor *a = job->a, *b = job->b;
+  int64_t           index[LT_MAX_RANK] = { 0 };
+  uint64_t          offsets[2] = { 0, 0 };
+  uint64_t          rest = begin;
+
+  for (int32_t d = out->rank - 1; d >= 0; d--)
+    {
+      index[d] = (int64_t) (rest % (uint64_t) out->dims[d]);
+      rest /= (uint64_t) out->dims[d];
+      offsets[0] += (uint64_t) (index[d] * job->strides[0][d]);
+      offsets[1] += (uint64_t) (index[d] * job->strides[1][d]);
+    }
+  for (uint64_t k = begin; k < end; k++)
+    {
+      if (job->floating)
+        {
+          double x = job->accumulate ? lt_ref_get_f64 (out->dtype, out->data, k) : lt_ref_get_f64 (a->dtype, a->data, offsets[0]);
+          double y = lt_ref_get_f64 (b->dtype, b->data, offsets[1]);
+          lt_ref_set_f64 (out->dtype, out->data, k, job->op->f (x, y, job->fmod_mode));
+        }
+      else
+        {
+          int64_t x = job->accumulate ? lt_ref_get_i64 (out->dtype, out->data, k) : lt_ref_get_i64 (a->dtype, a->data, offsets[0]);
+          int64_t y = lt_ref_get_i64 (b->dtype, b->data, offsets[1]);
+          int64_t r = 0;
+          if (!job->op->i (x, y, job->fmod_mode, &r))
+            atomic_store (&job->divided_by_zero, true);
+          lt_ref_set_i64 (out->dtype, out->data, k, r);
+        }
+      lt_ref_index_next (out->rank, out->dims, index, 2, job->strides, offsets);
+    }
+}
+
 static lt_status
 broadcast_pair (const lt_kernel_call   *call,
                 const binary_op        *op,
@@ -35,34 +92,22 @@ broadcast_pair (const lt_kernel_call   *call,
                 const lt_kernel_tensor *b,
                 bool                    accumulate)
 {
-  lt_kernel_tensor *out = &call->outputs[0];
-  int64_t           strides[2][LT_MAX_RANK];
-  int64_t           index[LT_MAX_RANK] = { 0 };
-  uint64_t          offsets[2] = { 0, 0 };
-  bool              fmod_mode = lt_node_get_attr_int (call->node, "fmod", 0) != 0;
-  bool              floating = is_floating (a->dtype);
+  pair_job job = {
+    .op = op,
+    .a = a,
+    .b = b,
+    .out = &call->outputs[0],
+    .accumulate = accumulate,
+    .fmod_mode = lt_node_get_attr_int (call->node, "fmod", 0) != 0,
+    .floating = is_floating (a->dtype) || is_floating (b->dtype),
+  };
 
-  if (!lt_ref_broadcast_strides (a, out, strides[0]) || !lt_ref_broadcast_strides (b, out, strides[1]))
+  atomic_init (&job.divided_by_zero, false);
+  if (!lt_ref_broadcast_strides (a, job.out, job.strides[0]) || !lt_ref_broadcast_strides (b, job.out, job.strides[1]))
     return lt_ref_fail (call, LT_ERR_RUNTIME, "inputs do not broadcast to the output shape");
-  for (uint64_t k = 0; k < out->count; k++)
-    {
-      if (floating)
-        {
-          double x = accumulate ? lt_ref_get_f64 (out->dtype, out->data, k) : lt_ref_get_f64 (a->dtype, a->data, offsets[0]);
-          double y = lt_ref_get_f64 (b->dtype, b->data, offsets[1]);
-          lt_ref_set_f64 (out->dtype, out->data, k, op->f (x, y, fmod_mode));
-        }
-      else
-        {
-          int64_t x = accumulate ? lt_ref_get_i64 (out->dtype, out->data, k) : lt_ref_get_i64 (a->dtype, a->data, offsets[0]);
-          int64_t y = lt_ref_get_i64 (b->dtype, b->data, offsets[1]);
-          int64_t r;
-          if (!op->i (x, y, fmod_mode, &r))
-            return lt_ref_fail (call, LT_ERR_RUNTIME, "integer division by zero");
-          lt_ref_set_i64 (out->dtype, out->data, k, r);
-        }
-      lt_ref_index_next (out->rank, out->dims, index, 2, strides, offsets);
-    }
+  lt_threadpool_parallel_for (call->pool, job.out->count, 4096, pair_chunk, &job);
+  if (atomic_load (&job.divided_by_zero))
+    return lt_ref_fail (call, LT_ERR_RUNTIME, "integer division by zero");
   return LT_OK;
 }
 
@@ -223,14 +268,6 @@ mod_i (int64_t  a,
 
 /* ---- kernels ----------------------------------------------------------- */
 
-/* Pow's exponent may have another dtype than its base: the exponent is
- * read in double then, which the integer path would not do. */
-static bool
-pow_supports (const lt_kernel_call *call)
-{
-  return is_floating (call->inputs[0].dtype) || !is_floating (call->inputs[1].dtype);
-}
-
 #define BINARY(base, fname, in_place_flag, supports_fn) \
   static lt_status                                                  \
   base##_run (const lt_kernel_call *call)                           \
@@ -259,7 +296,7 @@ BINARY (add, add, true, NULL)
 BINARY (sub, sub, true, NULL)
 BINARY (mul, mul, true, NULL)
 BINARY (div, div, true, NULL)
-BINARY (pow, pow, true, pow_supports)
+BINARY (pow, pow, true, NULL)
 BINARY (mod, mod, true, NULL)
 BINARY (equal, equal, false, NULL)
 BINARY (greater, greater, false, NULL)
@@ -269,7 +306,6 @@ BINARY (less_or_equal, less_equal, false, NULL)
 BINARY (and, and, true, NULL)
 BINARY (or, or, true, NULL)
 BINARY (xor, xor, true, NULL)
-BINARY (prelu, prelu, true, NULL)
 VARIADIC (max, max, false)
 VARIADIC (min, min, false)
 VARIADIC (sum, add, false)
@@ -313,4 +349,31 @@ const lt_kernel lt_ref_where_kernel = {
   .name = "lt_ref_where",
   .supports = where_supports,
   .run = where_run,
+};
+
+/* PRelu: the slope broadcasts to X (numpy rules); a 1-D slope of X's
+ * channel count that does not broadcast so is per channel (axis 1), as
+ * models exported for opset < 9 use it. */
+static lt_status
+prelu_run (const lt_kernel_call *call)
+{
+  static const binary_op  op = { prelu_f, prelu_i };
+  const lt_kernel_tensor *x = &call->inputs[0];
+  lt_kernel_tensor        slope = call->inputs[1];
+  int64_t                 strides[LT_MAX_RANK];
+
+  if (!lt_ref_broadcast_strides (&slope, &call->outputs[0], strides)
+      && slope.rank == 1 && x->rank >= 2 && slope.dims[0] == x->dims[1])
+    {
+      slope.rank = x->rank - 1;
+      for (int32_t d = 1; d < slope.rank; d++)
+        slope.dims[d] = 1;
+    }
+  return broadcast_pair (call, &op, x, &slope, false);
+}
+
+const lt_kernel lt_ref_prelu_kernel = {
+  .name = "lt_ref_prelu",
+  .run = prelu_run,
+  .in_place = true,
 };

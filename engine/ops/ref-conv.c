@@ -1,15 +1,19 @@
-/* ref-conv.c — reference Conv and ConvTranspose (f32, 1-D to 3-D and beyond)
+/* ref-conv.c — reference Conv, ConvTranspose (f32) and QLinearConv, over
+ * any number of spatial axes.
  *
- * Both are computed in "gather" form: every output element is one sum,
+ * All are computed in "gather" form: every output element is one sum,
  * accumulated in double, over the input elements and kernel taps that reach
- * it.  The padding in force at the start of each spatial axis (win.pads[i])
+ * it (QLinearConv's integer products, zero points subtracted, are exact in
+ * double; padding contributes nothing, as a zero point would).  The padding in force at the start of each spatial axis (win.pads[i])
  * is resolved once in prepare from pads / auto_pad / output_shape; the
  * output extent is the session's, checked there against the attributes.
  *
  * Layouts (ONNX): X [N, C, D1..Dk], Conv W [M, C/group, k1..kk],
  * ConvTranspose W [C, M/group, k1..kk], B [M], Y [N, M, O1..Ok].
+ * QLinearConv takes X, x_scale, x_zero_point, W, w_scale, w_zero_point,
+ * y_scale, y_zero_point and an int32 B.
  */
-#include "ops/ref-helpers.h"
+#include "ops/ref-quant.h"
 #include "ops/ref-window.h"
 
 #include <stdlib.h>
@@ -17,8 +21,10 @@
 
 typedef struct conv_params
 {
-  lt_ref_window win;   /* pads resolved: win.pads[i] is the begin padding */
+  lt_ref_window win; /* pads resolved: win.pads[i] is the begin padding */
   int64_t       group;
+  uint32_t      x_in, w_in, b_in; /* input positions of X, W and the bias */
+  bool          quantized;        /* QLinearConv: integer X and W, requantized Y */
 } conv_params;
 
 static int64_t
@@ -29,14 +35,14 @@ floor_div (int64_t a,
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-/* Reads what Conv and ConvTranspose share: group, the window (its kernel
- * from W, checked against kernel_shape) and pads. */
+/* Reads what the convolutions share: group, the window (its kernel from
+ * W, checked against kernel_shape) and pads.  p's input positions are set. */
 static lt_status
 parse_common (const lt_kernel_call *call,
               conv_params          *p)
 {
-  const lt_kernel_tensor *x = &call->inputs[0];
-  const lt_kernel_tensor *w = &call->inputs[1];
+  const lt_kernel_tensor *x = &call->inputs[p->x_in];
+  const lt_kernel_tensor *w = &call->inputs[p->w_in];
   int64_t                 kernel_shape[LT_MAX_RANK];
   lt_status               st;
 
@@ -51,31 +57,56 @@ parse_common (const lt_kernel_call *call,
   memcpy (p->win.kernel, w->dims + 2, (size_t) p->win.nsp * sizeof p->win.kernel[0]);
   if ((st = lt_ref_get_ints (call, "kernel_shape", p->win.nsp, 0, kernel_shape)) != LT_OK)
     return st;
-  if (lt_node_get_attr (call->node, "kernel_shape") != NULL
-      && memcmp (kernel_shape, p->win.kernel, (size_t) p->win.nsp * sizeof kernel_shape[0]) != 0)
+  if (lt_node_get_attr (call->node, "kernel_shape") != NULL && memcmp (kernel_shape, p->win.kernel, (size_t) p->win.nsp * sizeof kernel_shape[0]) != 0)
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'kernel_shape' does not match the weight shape");
   return lt_ref_window_parse (call, &p->win);
 }
 
+/* The bias is float, or int32 (in units of x_scale * w_scale) for
+ * QLinearConv. */
 static lt_status
 check_bias (const lt_kernel_call *call,
+            const conv_params    *p,
             int64_t               channels)
 {
-  if (lt_ref_has_input (call, 2)
-      && (call->inputs[2].rank != 1 || call->inputs[2].dims[0] != channels
-          || call->inputs[2].dtype != LT_DTYPE_F32))
-    return lt_ref_fail (call, LT_ERR_SHAPE, "bias B must be a float vector of %lld elements", (long long) channels);
+  const lt_kernel_tensor *b = &call->inputs[p->b_in];
+  lt_dtype                want = p->quantized ? LT_DTYPE_I32 : LT_DTYPE_F32;
+
+  if (lt_ref_has_input (call, p->b_in) && (b->rank != 1 || b->dims[0] != channels || b->dtype != want))
+    return lt_ref_fail (call, LT_ERR_SHAPE, "bias B must be a %s vector of %lld elements", lt_dtype_name (want),
+                        (long long) channels);
+  return LT_OK;
+}
+
+/* QLinearConv: X, x_scale, x_zero_point, W, w_scale, w_zero_point,
+ * y_scale, y_zero_point, B.  W's scale and zero point are per tensor or
+ * per output channel. */
+static lt_status
+check_quant_params (const lt_kernel_call *call,
+                    int64_t               channels)
+{
+  const lt_kernel_tensor *in = call->inputs;
+  int64_t                 w_channels = in[4].count > 1 ? channels : 0;
+  lt_status               st;
+
+  if (call->n_inputs < 8)
+    return lt_ref_fail (call, LT_ERR_SHAPE, "QLinearConv needs 8 or 9 inputs");
+  if ((st = lt_ref_check_quant_params (call, "x", &in[1], &in[2], in[0].dtype, 0)) != LT_OK || (st = lt_ref_check_quant_params (call, "w", &in[4], &in[5], in[3].dtype, w_channels)) != LT_OK || (st = lt_ref_check_quant_params (call, "y", &in[6], &in[7], call->outputs[0].dtype, 0)) != LT_OK)
+    return st;
+  if (!lt_ref_is_quantized_type (call->outputs[0].dtype))
+    return lt_ref_fail (call, LT_ERR_SHAPE, "output must be a quantized integer type");
   return LT_OK;
 }
 
 static lt_status
-conv_prepare (const lt_kernel_call *call,
-              void                **state,
-              size_t               *scratch_bytes)
+conv_prepare_with (const lt_kernel_call *call,
+                   conv_params          *pp,
+                   void                **state,
+                   size_t               *scratch_bytes)
 {
-  const lt_kernel_tensor *x = &call->inputs[0];
-  const lt_kernel_tensor *w = &call->inputs[1];
-  conv_params             p;
+  conv_params             p = *pp;
+  const lt_kernel_tensor *x = &call->inputs[p.x_in];
+  const lt_kernel_tensor *w = &call->inputs[p.w_in];
   int64_t                 expected[LT_MAX_RANK];
   lt_status               st;
 
@@ -87,23 +118,44 @@ conv_prepare (const lt_kernel_call *call,
                         "X has %lld channels and W %lld x %lld, which does not fit group %lld",
                         (long long) x->dims[1], (long long) w->dims[0], (long long) w->dims[1],
                         (long long) p.group);
-  if ((st = lt_ref_window_resolve (call, &p.win, x->dims + 2, false, expected)) != LT_OK
-      || (st = lt_ref_window_check_output (call, p.win.nsp, w->dims[0], expected)) != LT_OK
-      || (st = check_bias (call, w->dims[0])) != LT_OK)
+  if ((st = lt_ref_window_resolve (call, &p.win, x->dims + 2, false, expected)) != LT_OK || (st = lt_ref_window_check_output (call, p.win.nsp, w->dims[0], expected)) != LT_OK || (st = check_bias (call, &p, w->dims[0])) != LT_OK || (p.quantized && (st = check_quant_params (call, w->dims[0])) != LT_OK))
     return st;
   return lt_ref_keep_state (call, &p, sizeof p, state);
 }
 
-/* The tensors and extents both runs use. */
+static lt_status
+conv_prepare (const lt_kernel_call *call,
+              void                **state,
+              size_t               *scratch_bytes)
+{
+  conv_params p = { .x_in = 0, .w_in = 1, .b_in = 2 };
+
+  return conv_prepare_with (call, &p, state, scratch_bytes);
+}
+
+static lt_status
+qlinear_conv_prepare (const lt_kernel_call *call,
+                      void                **state,
+                      size_t               *scratch_bytes)
+{
+  conv_params p = { .x_in = 0, .w_in = 3, .b_in = 8, .quantized = true };
+
+  return conv_prepare_with (call, &p, state, scratch_bytes);
+}
+
+/* The tensors and extents every run uses. */
 typedef struct conv_view
 {
-  const float   *x, *w, *b;     /* b is NULL without bias */
-  float         *y;
-  const int64_t *in_dims;       /* spatial extents of X */
-  const int64_t *out_dims;      /* spatial extents of Y */
-  int64_t        batch, in_ch, out_ch;
-  int64_t        cg, mg;        /* input and output channels per group */
-  uint64_t       in_size, out_size, k_size; /* elements per spatial box */
+  const lt_kernel_tensor *x, *w;
+  const lt_kernel_tensor *b; /* NULL without bias */
+  lt_kernel_tensor       *y;
+  int64_t                 x_zero; /* QLinearConv's zero points; 0 / NULL otherwise */
+  const lt_kernel_tensor *w_zero;
+  const int64_t          *in_dims;  /* spatial extents of X */
+  const int64_t          *out_dims; /* spatial extents of Y */
+  int64_t                 batch, in_ch, out_ch;
+  int64_t                 cg, mg;                    /* input and output channels per group */
+  uint64_t                in_size, out_size, k_size; /* elements per spatial box */
 } conv_view;
 
 static void
@@ -112,20 +164,39 @@ conv_view_init (const lt_kernel_call *call,
 {
   const conv_params *p = call->state;
 
-  v->x = call->inputs[0].data;
-  v->w = call->inputs[1].data;
-  v->b = lt_ref_has_input (call, 2) ? call->inputs[2].data : NULL;
-  v->y = call->outputs[0].data;
-  v->in_dims = call->inputs[0].dims + 2;
-  v->out_dims = call->outputs[0].dims + 2;
-  v->batch = call->inputs[0].dims[0];
-  v->in_ch = call->inputs[0].dims[1];
-  v->out_ch = call->outputs[0].dims[1];
+  v->x = &call->inputs[p->x_in];
+  v->w = &call->inputs[p->w_in];
+  v->b = lt_ref_has_input (call, p->b_in) ? &call->inputs[p->b_in] : NULL;
+  v->y = &call->outputs[0];
+  v->x_zero = p->quantized ? lt_ref_quant_zero (&call->inputs[2], 0) : 0;
+  v->w_zero = p->quantized ? &call->inputs[5] : NULL;
+  v->in_dims = v->x->dims + 2;
+  v->out_dims = v->y->dims + 2;
+  v->batch = v->x->dims[0];
+  v->in_ch = v->x->dims[1];
+  v->out_ch = v->y->dims[1];
   v->cg = v->in_ch / p->group;
   v->mg = v->out_ch / p->group;
   v->in_size = lt_ref_box_count (p->win.nsp, v->in_dims);
   v->out_size = lt_ref_box_count (p->win.nsp, v->out_dims);
   v->k_size = lt_ref_box_count (p->win.nsp, p->win.kernel);
+}
+
+/* Element i of X and of W (whose zero point is that of output channel m),
+ * zero points subtracted. */
+static double
+x_at (const conv_view *v,
+      uint64_t         i)
+{
+  return lt_ref_get_f64 (v->x->dtype, v->x->data, i) - (double) v->x_zero;
+}
+
+static double
+w_at (const conv_view *v,
+      int64_t          m,
+      uint64_t         i)
+{
+  return lt_ref_get_f64 (v->w->dtype, v->w->data, i) - (double) lt_ref_quant_zero (v->w_zero, (uint64_t) m);
 }
 
 /* The sum (without bias) that output element oc of channel m of image n
@@ -136,7 +207,9 @@ typedef double (*output_sum_fn) (const conv_params *p,
                                  int64_t            m,
                                  const int64_t     *oc);
 
-/* Fills every output element with its bias plus `sum`. */
+/* Fills every output element with its bias plus `sum`; QLinearConv
+ * requantizes that with x_scale * w_scale / y_scale (computed in float,
+ * as ONNX does) and y's zero point. */
 static lt_status
 run_outputs (const lt_kernel_call *call,
              output_sum_fn         sum)
@@ -145,17 +218,26 @@ run_outputs (const lt_kernel_call *call,
   conv_view          v;
 
   conv_view_init (call, &v);
-  if (call->outputs[0].count == 0)
+  if (v.y->count == 0)
     return LT_OK;
   for (int64_t n = 0; n < v.batch; n++)
     for (int64_t m = 0; m < v.out_ch; m++)
       for (uint64_t o = 0; o < v.out_size; o++)
         {
-          int64_t oc[LT_MAX_RANK];
+          int64_t  oc[LT_MAX_RANK];
+          uint64_t at = ((uint64_t) (n * v.out_ch + m)) * v.out_size + o;
+          double   acc;
 
           lt_ref_unravel (o, p->win.nsp, v.out_dims, oc);
-          v.y[((uint64_t) (n * v.out_ch + m)) * v.out_size + o]
-              = (float) ((v.b ? v.b[m] : 0.0) + sum (p, &v, n, m, oc));
+          acc = (v.b ? lt_ref_get_f64 (v.b->dtype, v.b->data, (uint64_t) m) : 0.0) + sum (p, &v, n, m, oc);
+          if (p->quantized)
+            {
+              float scale = lt_ref_quant_scale (&call->inputs[1], 0) * lt_ref_quant_scale (&call->inputs[4], (uint64_t) m) / lt_ref_quant_scale (&call->inputs[6], 0);
+              lt_ref_store_quantized (v.y->dtype, v.y->data, at,
+                                      acc * scale + (double) lt_ref_quant_zero (&call->inputs[7], 0));
+            }
+          else
+            lt_ref_set_f64 (v.y->dtype, v.y->data, at, acc);
         }
   return LT_OK;
 }
@@ -173,8 +255,8 @@ conv_sum (const conv_params *p,
 
   for (int64_t c = 0; c < v->cg; c++)
     {
-      const float *xc = v->x + ((uint64_t) (n * v->in_ch + g * v->cg + c)) * v->in_size;
-      const float *wc = v->w + ((uint64_t) (m * v->cg + c)) * v->k_size;
+      uint64_t xc = ((uint64_t) (n * v->in_ch + g * v->cg + c)) * v->in_size;
+      uint64_t wc = ((uint64_t) (m * v->cg + c)) * v->k_size;
       for (uint64_t k = 0; k < v->k_size; k++)
         {
           uint64_t xi = 0;
@@ -188,7 +270,7 @@ conv_sum (const conv_params *p,
               xi = xi * (uint64_t) v->in_dims[i] + (uint64_t) pos;
             }
           if (inside)
-            acc += (double) xc[xi] * (double) wc[k];
+            acc += x_at (v, xc + xi) * w_at (v, m, wc + k);
         }
     }
   return acc;
@@ -208,7 +290,7 @@ conv_transpose_prepare (const lt_kernel_call *call,
   const lt_kernel_tensor *x = &call->inputs[0];
   const lt_kernel_tensor *w = &call->inputs[1];
   const lt_attr          *shape_attr = lt_node_get_attr (call->node, "output_shape");
-  conv_params             p;
+  conv_params             p = { .x_in = 0, .w_in = 1, .b_in = 2 };
   lt_ref_window          *win = &p.win;
   int64_t                 out_pad[LT_MAX_RANK];
   int64_t                 expected[LT_MAX_RANK];
@@ -217,16 +299,13 @@ conv_transpose_prepare (const lt_kernel_call *call,
   lt_status               st;
 
   *scratch_bytes = 0;
-  if ((st = parse_common (call, &p)) != LT_OK
-      || (st = lt_ref_get_ints (call, "output_padding", win->nsp, 0, out_pad)) != LT_OK)
+  if ((st = parse_common (call, &p)) != LT_OK || (st = lt_ref_get_ints (call, "output_padding", win->nsp, 0, out_pad)) != LT_OK)
     return st;
   if (w->dims[0] != x->dims[1] || x->dims[1] % p.group != 0)
     return lt_ref_fail (call, LT_ERR_SHAPE, "X has %lld channels and W %lld, which does not fit group %lld",
                         (long long) x->dims[1], (long long) w->dims[0], (long long) p.group);
   out_ch = w->dims[1] * p.group;
-  if (shape_attr != NULL
-      && (shape_attr->type != LT_ATTR_INTS
-          || (shape_attr->count != (uint32_t) win->nsp && shape_attr->count != (uint32_t) win->nsp + 2)))
+  if (shape_attr != NULL && (shape_attr->type != LT_ATTR_INTS || (shape_attr->count != (uint32_t) win->nsp && shape_attr->count != (uint32_t) win->nsp + 2)))
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'output_shape' must list %d spatial extents", win->nsp);
   same = win->auto_pad == LT_REF_AUTO_PAD_SAME_UPPER || win->auto_pad == LT_REF_AUTO_PAD_SAME_LOWER;
   for (int32_t i = 0; i < win->nsp; i++)
@@ -258,8 +337,7 @@ conv_transpose_prepare (const lt_kernel_call *call,
       else
         expected[i] = full - win->pads[i] - win->pads[i + win->nsp];
     }
-  if ((st = lt_ref_window_check_output (call, win->nsp, out_ch, expected)) != LT_OK
-      || (st = check_bias (call, out_ch)) != LT_OK)
+  if ((st = lt_ref_window_check_output (call, win->nsp, out_ch, expected)) != LT_OK || (st = check_bias (call, &p, out_ch)) != LT_OK)
     return st;
   return lt_ref_keep_state (call, &p, sizeof p, state);
 }
@@ -294,8 +372,7 @@ conv_transpose_sum (const conv_params *p,
       for (int64_t c = 0; c < v->cg; c++)
         {
           int64_t ic = g * v->cg + c;
-          acc += (double) v->x[((uint64_t) (n * v->in_ch + ic)) * v->in_size + xi]
-                 * (double) v->w[((uint64_t) (ic * v->mg + mi)) * v->k_size + k];
+          acc += x_at (v, ((uint64_t) (n * v->in_ch + ic)) * v->in_size + xi) * w_at (v, m, ((uint64_t) (ic * v->mg + mi)) * v->k_size + k);
         }
     }
   return acc;
@@ -305,6 +382,12 @@ static lt_status
 conv_transpose_run (const lt_kernel_call *call)
 {
   return run_outputs (call, conv_transpose_sum);
+}
+
+static bool
+qlinear_conv_supports (const lt_kernel_call *call)
+{
+  return call->n_inputs >= 8 && lt_ref_is_quantized_type (call->inputs[0].dtype) && lt_ref_is_quantized_type (call->inputs[3].dtype);
 }
 
 const lt_kernel lt_ref_conv_kernel = {
@@ -322,5 +405,13 @@ const lt_kernel lt_ref_conv_transpose_kernel = {
   .supports = lt_ref_supports_f32,
   .prepare = conv_transpose_prepare,
   .run = conv_transpose_run,
+  .release = free,
+};
+
+const lt_kernel lt_ref_qlinear_conv_kernel = {
+  .name = "lt_ref_qlinear_conv",
+  .supports = qlinear_conv_supports,
+  .prepare = qlinear_conv_prepare,
+  .run = conv_run,
   .release = free,
 };

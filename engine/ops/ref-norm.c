@@ -1,4 +1,4 @@
-/* ref-norm.c — reference BatchNormalization (inference), InstanceNormalization,
+/* ref-norm.c — reference BatchNormalization, InstanceNormalization,
  * LayerNormalization and LRN, f32.
  *
  * Statistics are computed in double in two passes (mean, then the mean of
@@ -53,14 +53,12 @@ batch_norm_prepare (const lt_kernel_call *call,
                     void                **state,
                     size_t               *scratch_bytes)
 {
-  const lt_kernel_tensor *x = &call->inputs[0];
+  const lt_kernel_tensor  *x = &call->inputs[0];
   static const char *const names[4] = { "scale", "B", "input_mean", "input_var" };
-  lt_status               st;
+  lt_status                st;
 
   (void) state;
   *scratch_bytes = 0;
-  if (lt_node_get_attr_int (call->node, "training_mode", 0) != 0)
-    return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "training_mode = 1 is not supported, only inference");
   if (call->node->opset < 9 && lt_node_get_attr_int (call->node, "spatial", 1) == 0)
     return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "spatial = 0 (per-activation statistics) is not supported");
   if (x->rank < 2)
@@ -70,9 +68,16 @@ batch_norm_prepare (const lt_kernel_call *call,
   for (uint32_t i = 0; i < 4; i++)
     if ((st = check_channel_vector (call, i + 1, names[i], x->dims[1])) != LT_OK)
       return st;
+  for (uint32_t i = 1; i < call->n_outputs && i < 3; i++)
+    if (call->outputs[i].dtype != LT_DTYPE_UNDEFINED && (call->outputs[i].dtype != LT_DTYPE_F32 || call->outputs[i].count != (uint64_t) x->dims[1]))
+      return lt_ref_fail (call, LT_ERR_SHAPE, "output %u must be a float vector of %lld elements", i,
+                          (long long) x->dims[1]);
   return LT_OK;
 }
 
+/* training_mode = 1 (opset 14): normalize with the batch's own mean and
+ * population variance per channel, and output the running statistics
+ * input * momentum + batch * (1 - momentum). */
 static lt_status
 batch_norm_run (const lt_kernel_call *call)
 {
@@ -81,14 +86,44 @@ batch_norm_run (const lt_kernel_call *call)
   const float            *scale = call->inputs[1].data, *bias = call->inputs[2].data;
   const float            *mean = call->inputs[3].data, *var = call->inputs[4].data;
   float                  *y = call->outputs[0].data;
+  float                  *running_mean = call->n_outputs > 1 ? call->outputs[1].data : NULL;
+  float                  *running_var = call->n_outputs > 2 ? call->outputs[2].data : NULL;
+  bool                    training = lt_node_get_attr_int (call->node, "training_mode", 0) != 0;
   double                  eps = lt_node_get_attr_float (call->node, "epsilon", 1e-5f);
+  double                  momentum = lt_node_get_attr_float (call->node, "momentum", 0.9f);
   int64_t                 channels = x->dims[1];
   uint64_t                inner = lt_ref_count_from (x, 2);
 
-  for (uint64_t i = 0; i < x->count; i++)
+  for (int64_t c = 0; c < channels; c++)
     {
-      int64_t c = (int64_t) ((i / inner) % (uint64_t) channels);
-      y[i] = (float) (((double) xd[i] - mean[c]) / sqrt ((double) var[c] + eps) * scale[c] + bias[c]);
+      double m = mean[c], v = var[c], inv;
+
+      if (training)
+        {
+          double sum = 0.0, dev = 0.0, n = (double) ((uint64_t) x->dims[0] * inner);
+          for (int64_t b = 0; b < x->dims[0]; b++)
+            for (uint64_t i = 0; i < inner; i++)
+              sum += xd[((uint64_t) (b * channels + c)) * inner + i];
+          m = sum / n;
+          for (int64_t b = 0; b < x->dims[0]; b++)
+            for (uint64_t i = 0; i < inner; i++)
+              {
+                double d = xd[((uint64_t) (b * channels + c)) * inner + i] - m;
+                dev += d * d;
+              }
+          v = dev / n;
+          if (running_mean != NULL)
+            running_mean[c] = (float) (mean[c] * momentum + m * (1.0 - momentum));
+          if (running_var != NULL)
+            running_var[c] = (float) (var[c] * momentum + v * (1.0 - momentum));
+        }
+      inv = 1.0 / sqrt (v + eps);
+      for (int64_t b = 0; b < x->dims[0]; b++)
+        for (uint64_t i = 0; i < inner; i++)
+          {
+            uint64_t at = ((uint64_t) (b * channels + c)) * inner + i;
+            y[at] = (float) (((double) xd[at] - m) * inv * scale[c] + bias[c]);
+          }
     }
   return LT_OK;
 }
@@ -107,9 +142,7 @@ instance_norm_prepare (const lt_kernel_call *call,
   *scratch_bytes = 0;
   if (x->rank < 3)
     return lt_ref_fail (call, LT_ERR_SHAPE, "X must be [N, C, D1, ...] (got rank %d)", x->rank);
-  if ((st = check_epsilon (call)) != LT_OK || (st = check_same_shape (call)) != LT_OK
-      || (st = check_channel_vector (call, 1, "scale", x->dims[1])) != LT_OK
-      || (st = check_channel_vector (call, 2, "B", x->dims[1])) != LT_OK)
+  if ((st = check_epsilon (call)) != LT_OK || (st = check_same_shape (call)) != LT_OK || (st = check_channel_vector (call, 1, "scale", x->dims[1])) != LT_OK || (st = check_channel_vector (call, 2, "B", x->dims[1])) != LT_OK)
     return st;
   return LT_OK;
 }
@@ -158,8 +191,8 @@ instance_norm_run (const lt_kernel_call *call)
 
 typedef struct layer_norm_params
 {
-  int32_t axis;                        /* normalized axes: [axis, rank) */
-  int64_t strides[2][LT_MAX_RANK];     /* Scale and B read over those axes */
+  int32_t axis;                    /* normalized axes: [axis, rank) */
+  int64_t strides[2][LT_MAX_RANK]; /* Scale and B read over those axes */
 } layer_norm_params;
 
 static lt_status
@@ -173,8 +206,7 @@ layer_norm_prepare (const lt_kernel_call *call,
   lt_status               st;
 
   *scratch_bytes = 0;
-  if ((st = lt_ref_get_axis (call, -1, x->rank, &p.axis)) != LT_OK || (st = check_epsilon (call)) != LT_OK
-      || (st = check_same_shape (call)) != LT_OK)
+  if ((st = lt_ref_get_axis (call, -1, x->rank, &p.axis)) != LT_OK || (st = check_epsilon (call)) != LT_OK || (st = check_same_shape (call)) != LT_OK)
     return st;
   inner.rank = x->rank - p.axis;
   memcpy (inner.dims, x->dims + p.axis, (size_t) inner.rank * sizeof inner.dims[0]);
@@ -182,15 +214,12 @@ layer_norm_prepare (const lt_kernel_call *call,
     {
       if (!lt_ref_has_input (call, i))
         continue;
-      if (call->inputs[i].dtype != LT_DTYPE_F32
-          || !lt_ref_broadcast_strides (&call->inputs[i], &inner, p.strides[i - 1]))
+      if (call->inputs[i].dtype != LT_DTYPE_F32 || !lt_ref_broadcast_strides (&call->inputs[i], &inner, p.strides[i - 1]))
         return lt_ref_fail (call, LT_ERR_SHAPE, "%s must be a float tensor that broadcasts to X's axes from %d on",
                             i == 1 ? "Scale" : "B", p.axis);
     }
   for (uint32_t i = 1; i < call->n_outputs && i < 3; i++)
-    if (call->outputs[i].dtype != LT_DTYPE_UNDEFINED
-        && (call->outputs[i].dtype != LT_DTYPE_F32
-            || call->outputs[i].count != lt_ref_count_before (x, p.axis)))
+    if (call->outputs[i].dtype != LT_DTYPE_UNDEFINED && (call->outputs[i].dtype != LT_DTYPE_F32 || call->outputs[i].count != lt_ref_count_before (x, p.axis)))
       return lt_ref_fail (call, LT_ERR_SHAPE, "output %u must be float with one element per normalized row", i);
   return lt_ref_keep_state (call, &p, sizeof p, state);
 }
@@ -216,7 +245,7 @@ layer_norm_run (const lt_kernel_call *call)
     {
       const float *row = xd + r * inner;
       int64_t      index[LT_MAX_RANK] = { 0 };
-      uint64_t     offsets[2] = { 0, 0 };   /* into Scale and B */
+      uint64_t     offsets[2] = { 0, 0 }; /* into Scale and B */
       double       mean, var, inv;
 
       moments (row, inner, &mean, &var);
@@ -266,7 +295,7 @@ lrn_run (const lt_kernel_call *call)
   int64_t                 channels = x->dims[1];
   uint64_t                inner = lt_ref_count_from (x, 2);
   /* The window over channels is [c - floor((size-1)/2), c + ceil((size-1)/2)]. */
-  int64_t                 before = (size - 1) / 2, after = size - 1 - before;
+  int64_t before = (size - 1) / 2, after = size - 1 - before;
 
   for (uint64_t i = 0; i < x->count; i++)
     {

@@ -59,8 +59,7 @@ pool_prepare (const lt_kernel_call *call,
   p.win.nsp = x->rank - 2;
   if (lt_node_get_attr (call->node, "kernel_shape") == NULL)
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'kernel_shape' is required");
-  if ((st = lt_ref_get_ints (call, "kernel_shape", p.win.nsp, 0, p.win.kernel)) != LT_OK
-      || (st = lt_ref_window_parse (call, &p.win)) != LT_OK)
+  if ((st = lt_ref_get_ints (call, "kernel_shape", p.win.nsp, 0, p.win.kernel)) != LT_OK || (st = lt_ref_window_parse (call, &p.win)) != LT_OK)
     return st;
   ceil_mode = lt_node_get_attr_int (call->node, "ceil_mode", 0) != 0;
   p.count_include_pad = lt_node_get_attr_int (call->node, "count_include_pad", 0) != 0;
@@ -69,11 +68,9 @@ pool_prepare (const lt_kernel_call *call,
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'storage_order' must be 0 or 1 (got %lld)",
                         (long long) order);
   p.column_major = order == 1;
-  if ((st = lt_ref_window_resolve (call, &p.win, x->dims + 2, ceil_mode, expected)) != LT_OK
-      || (st = lt_ref_window_check_output (call, p.win.nsp, x->dims[1], expected)) != LT_OK)
+  if ((st = lt_ref_window_resolve (call, &p.win, x->dims + 2, ceil_mode, expected)) != LT_OK || (st = lt_ref_window_check_output (call, p.win.nsp, x->dims[1], expected)) != LT_OK)
     return st;
-  if (call->n_outputs > 1 && call->outputs[1].dtype != LT_DTYPE_UNDEFINED
-      && (call->outputs[1].dtype != LT_DTYPE_I64 || call->outputs[1].count != call->outputs[0].count))
+  if (call->n_outputs > 1 && call->outputs[1].dtype != LT_DTYPE_UNDEFINED && (call->outputs[1].dtype != LT_DTYPE_I64 || call->outputs[1].count != call->outputs[0].count))
     return lt_ref_fail (call, LT_ERR_SHAPE, "Indices must be int64 with the shape of Y");
   return lt_ref_keep_state (call, &p, sizeof p, state);
 }
@@ -102,10 +99,10 @@ typedef struct window_result
 {
   double   sum;
   double   max;
-  uint64_t argmax;     /* spatial offset of the first maximum (row-major unless column_major) */
-  bool     any;        /* some tap is inside the input */
-  uint64_t inside;     /* taps inside the input */
-  uint64_t padded;     /* taps inside the input or its padding */
+  uint64_t argmax; /* spatial offset of the first maximum (row-major unless column_major) */
+  bool     any;    /* some tap is inside the input */
+  uint64_t inside; /* taps inside the input */
+  uint64_t padded; /* taps inside the input or its padding */
 } window_result;
 
 static void
@@ -176,7 +173,8 @@ pool_run (const lt_kernel_call *call)
         lt_ref_unravel (o, p->win.nsp, y->dims + 2, oc);
         visit_window (p, x, plane, oc, &r);
         if (is_max)
-          v = r.any ? r.max : lt_dtype_is_float (y->dtype) ? -INFINITY : 0.0;
+          v = r.any ? r.max : lt_dtype_is_float (y->dtype) ? -INFINITY
+                                                           : 0.0;
         else
           v = r.sum / (double) (p->count_include_pad ? r.padded : r.inside);
         lt_ref_set_f64 (y->dtype, y->data, yi, v);

@@ -34,17 +34,28 @@ kind_of (lt_op op)
 {
   switch (op)
     {
-    case LT_OP_ReduceL1: return REDUCE_L1;
-    case LT_OP_ReduceL2: return REDUCE_L2;
-    case LT_OP_ReduceLogSumExp: return REDUCE_LOG_SUM_EXP;
-    case LT_OP_ReduceMax: return REDUCE_MAX;
-    case LT_OP_ReduceMean: return REDUCE_MEAN;
-    case LT_OP_ReduceMin: return REDUCE_MIN;
-    case LT_OP_ReduceProd: return REDUCE_PROD;
-    case LT_OP_ArgMax: return REDUCE_ARG_MAX;
-    case LT_OP_ArgMin: return REDUCE_ARG_MIN;
-    case LT_OP_ReduceSumSquare: return REDUCE_SUM_SQUARE;
-    default: return REDUCE_SUM;
+    case LT_OP_ReduceL1:
+      return REDUCE_L1;
+    case LT_OP_ReduceL2:
+      return REDUCE_L2;
+    case LT_OP_ReduceLogSumExp:
+      return REDUCE_LOG_SUM_EXP;
+    case LT_OP_ReduceMax:
+      return REDUCE_MAX;
+    case LT_OP_ReduceMean:
+      return REDUCE_MEAN;
+    case LT_OP_ReduceMin:
+      return REDUCE_MIN;
+    case LT_OP_ReduceProd:
+      return REDUCE_PROD;
+    case LT_OP_ArgMax:
+      return REDUCE_ARG_MAX;
+    case LT_OP_ArgMin:
+      return REDUCE_ARG_MIN;
+    case LT_OP_ReduceSumSquare:
+      return REDUCE_SUM_SQUARE;
+    default:
+      return REDUCE_SUM;
     }
 }
 
@@ -143,7 +154,7 @@ reduce_prepare (const lt_kernel_call *call,
       if (axes != NULL)
         return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "from opset %lld the axes are an input, not an attribute",
                             (long long) call->node->opset);
-      return LT_OK;   /* checked in run, where the axes input has its data */
+      return LT_OK; /* checked in run, where the axes input has its data */
     }
   if (axes != NULL && axes->type != LT_ATTR_INTS)
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "attribute 'axes' must be a list of integers");
@@ -158,7 +169,7 @@ typedef struct reduce_box
 {
   int32_t  rank;
   int64_t  dims[LT_MAX_RANK];
-  int64_t  strides[LT_MAX_RANK];   /* in input elements */
+  int64_t  strides[LT_MAX_RANK]; /* in input elements */
   uint64_t count;
 } reduce_box;
 
@@ -204,13 +215,25 @@ fold (reduce_kind             kind,
       double v = box_value (x, base, box, r);
       switch (kind)
         {
-        case REDUCE_L1: acc += fabs (v); break;
+        case REDUCE_L1:
+          acc += fabs (v);
+          break;
         case REDUCE_L2:
-        case REDUCE_SUM_SQUARE: acc += v * v; break;
-        case REDUCE_LOG_SUM_EXP: acc += exp (v - shift); break;
-        case REDUCE_MAX: acc = v > acc ? v : acc; break;
-        case REDUCE_MIN: acc = v < acc ? v : acc; break;
-        case REDUCE_PROD: acc *= v; break;
+        case REDUCE_SUM_SQUARE:
+          acc += v * v;
+          break;
+        case REDUCE_LOG_SUM_EXP:
+          acc += exp (v - shift);
+          break;
+        case REDUCE_MAX:
+          acc = v > acc ? v : acc;
+          break;
+        case REDUCE_MIN:
+          acc = v < acc ? v : acc;
+          break;
+        case REDUCE_PROD:
+          acc *= v;
+          break;
         case REDUCE_ARG_MAX:
           if (r == 0 || v > acc || (select_last && v == acc))
             acc = v, at = r;
@@ -219,17 +242,24 @@ fold (reduce_kind             kind,
           if (r == 0 || v < acc || (select_last && v == acc))
             acc = v, at = r;
           break;
-        default: acc += v; break;
+        default:
+          acc += v;
+          break;
         }
     }
   switch (kind)
     {
-    case REDUCE_L2: return sqrt (acc);
-    case REDUCE_LOG_SUM_EXP: return shift + log (acc);
-    case REDUCE_MEAN: return acc / (double) box->count;
+    case REDUCE_L2:
+      return sqrt (acc);
+    case REDUCE_LOG_SUM_EXP:
+      return shift + log (acc);
+    case REDUCE_MEAN:
+      return acc / (double) box->count;
     case REDUCE_ARG_MAX:
-    case REDUCE_ARG_MIN: return (double) at;
-    default: return acc;
+    case REDUCE_ARG_MIN:
+      return (double) at;
+    default:
+      return acc;
     }
 }
 
@@ -319,12 +349,12 @@ reduce_run (const lt_kernel_call *call)
   return LT_OK;
 }
 
-#define REDUCE_KERNEL(base)                   \
-  const lt_kernel lt_ref_##base##_kernel = {  \
-    .name = "lt_ref_" #base,                  \
-    .supports = reduce_supports,              \
-    .prepare = reduce_prepare,                \
-    .run = reduce_run,                        \
+#define REDUCE_KERNEL(base)                  \
+  const lt_kernel lt_ref_##base##_kernel = { \
+    .name = "lt_ref_" #base,                 \
+    .supports = reduce_supports,             \
+    .prepare = reduce_prepare,               \
+    .run = reduce_run,                       \
   };
 
 REDUCE_KERNEL (arg_max)

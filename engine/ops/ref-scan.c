@@ -32,8 +32,7 @@ cumsum_supports (const lt_kernel_call *call)
 {
   lt_dtype t = call->n_inputs > 0 ? call->inputs[0].dtype : LT_DTYPE_UNDEFINED;
 
-  return t == LT_DTYPE_F32 || t == LT_DTYPE_F64 || t == LT_DTYPE_I32 || t == LT_DTYPE_I64
-         || t == LT_DTYPE_U32 || t == LT_DTYPE_U64;
+  return t == LT_DTYPE_F32 || t == LT_DTYPE_F64 || t == LT_DTYPE_I32 || t == LT_DTYPE_I64 || t == LT_DTYPE_U32 || t == LT_DTYPE_U64;
 }
 
 static lt_status
@@ -47,8 +46,7 @@ cumsum_prepare (const lt_kernel_call *call,
   *scratch_bytes = 0;
   if (x->rank < 1)
     return lt_ref_fail (call, LT_ERR_SHAPE, "x must have rank >= 1");
-  if (!lt_ref_has_input (call, 1) || call->inputs[1].count != 1
-      || (call->inputs[1].dtype != LT_DTYPE_I32 && call->inputs[1].dtype != LT_DTYPE_I64))
+  if (!lt_ref_has_input (call, 1) || call->inputs[1].count != 1 || (call->inputs[1].dtype != LT_DTYPE_I32 && call->inputs[1].dtype != LT_DTYPE_I64))
     return lt_ref_fail (call, LT_ERR_SHAPE, "axis must be an int32 or int64 scalar");
   if (y->dtype != x->dtype || y->count != x->count)
     return lt_ref_fail (call, LT_ERR_SHAPE, "y must have the type and shape of x");

@@ -30,10 +30,7 @@ lt_ref_window_parse (const lt_kernel_call *call,
 {
   lt_status st;
 
-  if ((st = parse_auto_pad (call, &w->auto_pad)) != LT_OK
-      || (st = lt_ref_get_ints (call, "strides", w->nsp, 1, w->strides)) != LT_OK
-      || (st = lt_ref_get_ints (call, "dilations", w->nsp, 1, w->dilations)) != LT_OK
-      || (st = lt_ref_get_ints (call, "pads", 2 * w->nsp, 0, w->pads)) != LT_OK)
+  if ((st = parse_auto_pad (call, &w->auto_pad)) != LT_OK || (st = lt_ref_get_ints (call, "strides", w->nsp, 1, w->strides)) != LT_OK || (st = lt_ref_get_ints (call, "dilations", w->nsp, 1, w->dilations)) != LT_OK || (st = lt_ref_get_ints (call, "pads", 2 * w->nsp, 0, w->pads)) != LT_OK)
     return st;
   for (int32_t i = 0; i < w->nsp; i++)
     {
@@ -56,10 +53,10 @@ lt_ref_window_resolve (const lt_kernel_call *call,
 {
   for (int32_t i = 0; i < w->nsp; i++)
     {
-      int64_t span = lt_ref_window_span (w, i);
-      int64_t s = w->strides[i];
+      int64_t  span = lt_ref_window_span (w, i);
+      int64_t  s = w->strides[i];
       int64_t *begin = &w->pads[i], *end = &w->pads[i + w->nsp];
-      int64_t room;
+      int64_t  room;
 
       if (w->auto_pad == LT_REF_AUTO_PAD_SAME_UPPER || w->auto_pad == LT_REF_AUTO_PAD_SAME_LOWER)
         {

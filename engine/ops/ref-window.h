@@ -20,12 +20,12 @@ typedef enum lt_ref_auto_pad
 
 typedef struct lt_ref_window
 {
-  int32_t         nsp;                     /* number of spatial axes */
+  int32_t         nsp; /* number of spatial axes */
   lt_ref_auto_pad auto_pad;
   int64_t         kernel[LT_MAX_RANK];
   int64_t         strides[LT_MAX_RANK];
   int64_t         dilations[LT_MAX_RANK];
-  int64_t         pads[2 * LT_MAX_RANK];   /* begins, then ends */
+  int64_t         pads[2 * LT_MAX_RANK]; /* begins, then ends */
 } lt_ref_window;
 
 /* Reads auto_pad, strides, dilations and pads for a window whose `nsp`

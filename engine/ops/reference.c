@@ -33,8 +33,11 @@
   X (ConvTranspose, conv_transpose) \
   X (Cos, cos) \
   X (CumSum, cum_sum) \
+  X (DepthToSpace, depth_to_space) \
+  X (DequantizeLinear, dequantize_linear) \
   X (Div, div) \
   X (Dropout, dropout) \
+  X (Einsum, einsum) \
   X (Elu, elu) \
   X (Equal, equal) \
   X (Erf, erf) \
@@ -42,7 +45,10 @@
   X (Expand, expand) \
   X (Flatten, flatten) \
   X (Floor, floor) \
+  X (GRU, gru) \
   X (Gather, gather) \
+  X (GatherElements, gather_elements) \
+  X (GatherND, gather_nd) \
   X (Gelu, gelu) \
   X (Gemm, gemm) \
   X (GlobalAveragePool, global_average_pool) \
@@ -54,6 +60,7 @@
   X (Identity, identity) \
   X (InstanceNormalization, instance_normalization) \
   X (LRN, lrn) \
+  X (LSTM, lstm) \
   X (LayerNormalization, layer_normalization) \
   X (LeakyRelu, leaky_relu) \
   X (Less, less) \
@@ -70,9 +77,16 @@
   X (Mul, mul) \
   X (Neg, neg) \
   X (Not, not) \
+  X (OneHot, one_hot) \
   X (Or, or) \
   X (PRelu, prelu) \
+  X (Pad, pad) \
   X (Pow, pow) \
+  X (QLinearConv, qlinear_conv) \
+  X (QLinearMatMul, qlinear_matmul) \
+  X (QuantizeLinear, quantize_linear) \
+  X (RNN, rnn) \
+  X (Range, range) \
   X (Reciprocal, reciprocal) \
   X (ReduceL1, reduce_l1) \
   X (ReduceL2, reduce_l2) \
@@ -85,7 +99,10 @@
   X (ReduceSumSquare, reduce_sum_square) \
   X (Relu, relu) \
   X (Reshape, reshape) \
+  X (Resize, resize) \
   X (Round, round) \
+  X (ScatterElements, scatter_elements) \
+  X (ScatterND, scatter_nd) \
   X (Selu, selu) \
   X (Shape, shape) \
   X (Sigmoid, sigmoid) \
@@ -96,6 +113,7 @@
   X (Softmax, softmax) \
   X (Softplus, softplus) \
   X (Softsign, softsign) \
+  X (SpaceToDepth, space_to_depth) \
   X (Split, split) \
   X (Sqrt, sqrt) \
   X (Squeeze, squeeze) \
@@ -106,7 +124,9 @@
   X (Tile, tile) \
   X (TopK, top_k) \
   X (Transpose, transpose) \
+  X (Trilu, trilu) \
   X (Unsqueeze, unsqueeze) \
+  X (Upsample, upsample) \
   X (Where, where) \
   X (Xor, xor) \
 

@@ -16,16 +16,21 @@
 
 #define MAX_SPATIAL (LT_MAX_RANK - 2)
 
+/* Window attributes and spatial dims are capped so that the formulas below
+ * cannot overflow int64. */
+#define MAX_WINDOW_VALUE INT32_MAX
+#define MAX_SPATIAL_DIM  (INT64_C (1) << 60)
+
 typedef struct window
 {
-  int32_t n;                          /* spatial rank */
-  int64_t kernel[MAX_SPATIAL];
-  int64_t strides[MAX_SPATIAL];
-  int64_t dilations[MAX_SPATIAL];
-  int64_t pads[2 * MAX_SPATIAL];      /* begins, then ends */
-  int64_t output_padding[MAX_SPATIAL];
+  int32_t     n; /* spatial rank */
+  int64_t     kernel[MAX_SPATIAL];
+  int64_t     strides[MAX_SPATIAL];
+  int64_t     dilations[MAX_SPATIAL];
+  int64_t     pads[2 * MAX_SPATIAL]; /* begins, then ends */
+  int64_t     output_padding[MAX_SPATIAL];
   const char *auto_pad;
-  bool    ceil_mode;
+  bool        ceil_mode;
 } window;
 
 static char *
@@ -62,11 +67,11 @@ read_spatial_attr (lt_shape_ctx *ctx,
                                name, a->type == LT_ATTR_INTS ? a->count : 1, n);
   memcpy (out, a->v.ints, (size_t) n * sizeof *out);
   for (int32_t i = 0; i < n; i++)
-    if (out[i] < 0 || (out[i] == 0 && strcmp (name, "pads") != 0 && strcmp (name, "output_padding") != 0))
+    if (out[i] < 0 || out[i] > MAX_WINDOW_VALUE || (out[i] == 0 && strcmp (name, "output_padding") != 0))
       {
         char buf[128];
-        return lt_shape_fail_attr (ctx, "attribute '%s' (%s) must be positive", name,
-                                   format_ints (out, n, buf, sizeof buf));
+        return lt_shape_fail_attr (ctx, "attribute '%s' (%s) must be positive and at most %d", name,
+                                   format_ints (out, n, buf, sizeof buf), MAX_WINDOW_VALUE);
       }
   return LT_OK;
 }
@@ -108,9 +113,7 @@ read_window (lt_shape_ctx   *ctx,
     return LT_ERR_UNSUPPORTED;
   else
     return lt_shape_fail_attr (ctx, "attribute 'kernel_shape' is required");
-  if ((st = read_spatial_attr (ctx, "strides", n, 1, w->strides)) != LT_OK
-      || (st = read_spatial_attr (ctx, "dilations", n, 1, w->dilations)) != LT_OK
-      || (st = read_spatial_attr (ctx, "output_padding", n, 0, w->output_padding)) != LT_OK)
+  if ((st = read_spatial_attr (ctx, "strides", n, 1, w->strides)) != LT_OK || (st = read_spatial_attr (ctx, "dilations", n, 1, w->dilations)) != LT_OK || (st = read_spatial_attr (ctx, "output_padding", n, 0, w->output_padding)) != LT_OK)
     return st;
   if (pads && (pads->type != LT_ATTR_INTS || pads->count != (uint32_t) (2 * n)))
     return lt_shape_fail_attr (ctx, "attribute 'pads' has %u values, expected %d",
@@ -119,12 +122,12 @@ read_window (lt_shape_ctx   *ctx,
     {
       memcpy (w->pads, pads->v.ints, (size_t) (2 * n) * sizeof *w->pads);
       for (int32_t i = 0; i < 2 * n; i++)
-        if (w->pads[i] < 0)
-          return lt_shape_fail_attr (ctx, "attribute 'pads' has a negative value");
+        if (w->pads[i] < 0 || w->pads[i] > MAX_WINDOW_VALUE)
+          return lt_shape_fail_attr (ctx, "attribute 'pads' has a value %lld out of [0, %d]",
+                                     (long long) w->pads[i], MAX_WINDOW_VALUE);
     }
   w->auto_pad = lt_node_get_attr_string (ctx->node, "auto_pad", "NOTSET");
-  if (strcmp (w->auto_pad, "NOTSET") != 0 && strcmp (w->auto_pad, "VALID") != 0
-      && strcmp (w->auto_pad, "SAME_UPPER") != 0 && strcmp (w->auto_pad, "SAME_LOWER") != 0)
+  if (strcmp (w->auto_pad, "NOTSET") != 0 && strcmp (w->auto_pad, "VALID") != 0 && strcmp (w->auto_pad, "SAME_UPPER") != 0 && strcmp (w->auto_pad, "SAME_LOWER") != 0)
     return lt_shape_fail_attr (ctx, "auto_pad '%s' is not NOTSET, VALID, SAME_UPPER or SAME_LOWER", w->auto_pad);
   w->ceil_mode = lt_node_get_attr_int (ctx->node, "ceil_mode", 0) != 0;
   return LT_OK;
@@ -163,6 +166,8 @@ window_output (lt_shape_ctx   *ctx,
           out->dims[i + 2] = lt_dim_unknown ();
           continue;
         }
+      if (in > MAX_SPATIAL_DIM)
+        return LT_ERR_UNSUPPORTED;
       if (strcmp (w->auto_pad, "VALID") == 0)
         o = div_ceil (in - dk + 1, w->strides[i]);
       else if (strcmp (w->auto_pad, "NOTSET") != 0)
@@ -187,6 +192,19 @@ window_output (lt_shape_ctx   *ctx,
   return LT_OK;
 }
 
+/* An N x C x spatial… input, or LT_ERR_SHAPE naming it. */
+static lt_status
+require_spatial (lt_shape_ctx   *ctx,
+                 const lt_shape *x)
+{
+  char xs[LT_SHAPE_STR_MAX];
+
+  if (x->rank >= 3)
+    return LT_OK;
+  return lt_shape_fail (ctx, "input %s must have a batch, a channel and at least one spatial dim",
+                        lt_shape_str (x, xs));
+}
+
 /* Conv and QLinearConv: input x at `xi`, weights at `wi`. */
 static lt_status
 conv_like (lt_shape_ctx *ctx,
@@ -204,14 +222,11 @@ conv_like (lt_shape_ctx *ctx,
   lt_shape_set_output (ctx, 0, dtype, NULL);
   if (x == NULL)
     return LT_ERR_UNSUPPORTED;
-  if (x->rank < 3)
-    {
-      char xs[128];
-      lt_shape_format (x, xs, sizeof xs);
-      return lt_shape_fail (ctx, "input %s must have a batch, a channel and at least one spatial dim", xs);
-    }
-  if (group <= 0)
-    return lt_shape_fail_attr (ctx, "group %lld must be positive", (long long) group);
+  if ((st = require_spatial (ctx, x)) != LT_OK)
+    return st;
+  if (group <= 0 || group > MAX_WINDOW_VALUE)
+    return lt_shape_fail_attr (ctx, "group %lld must be positive and at most %d", (long long) group,
+                               MAX_WINDOW_VALUE);
   if (x->dims[1].size > 0 && x->dims[1].size % group != 0)
     return lt_shape_fail_attr (ctx, "group %lld does not divide the %lld input channels", (long long) group,
                                (long long) x->dims[1].size);
@@ -222,7 +237,7 @@ conv_like (lt_shape_ctx *ctx,
       lt_shape_format (wt, ws, sizeof ws);
       return lt_shape_fail (ctx, "weights %s do not have the rank of input %s", ws, xs);
     }
-  if (wt && x->dims[1].size >= 0 && wt->dims[1].size >= 0 && wt->dims[1].size * group != x->dims[1].size)
+  if (wt && x->dims[1].size >= 0 && wt->dims[1].size >= 0 && wt->dims[1].size <= MAX_SPATIAL_DIM && wt->dims[1].size * group != x->dims[1].size)
     {
       char xs[128], ws[128];
       lt_shape_format (x, xs, sizeof xs);
@@ -231,7 +246,7 @@ conv_like (lt_shape_ctx *ctx,
                             (long long) x->dims[1].size, ws, (long long) group,
                             (long long) (wt->dims[1].size * group));
     }
-  if ((st = read_window (ctx, x->rank - 2, wt ? wt : &(lt_shape) { .rank = -1 }, &w)) != LT_OK)
+  if ((st = read_window (ctx, x->rank - 2, wt ? wt : &(lt_shape){ .rank = -1 }, &w)) != LT_OK)
     return st;
   lt_shape_set_unknown (&out);
   out.rank = x->rank;
@@ -281,7 +296,7 @@ lt_shape_conv_transpose (lt_shape_ctx *ctx)
       lt_shape_format (wt, ws, sizeof ws);
       return lt_shape_fail (ctx, "input %s and weights %s must have the same rank, at least 3", xs, ws);
     }
-  if (group <= 0 || (x->dims[1].size > 0 && x->dims[1].size % group != 0))
+  if (group <= 0 || group > MAX_WINDOW_VALUE || (x->dims[1].size > 0 && x->dims[1].size % group != 0))
     return lt_shape_fail_attr (ctx, "group %lld does not divide the %lld input channels", (long long) group,
                                (long long) x->dims[1].size);
   if ((st = read_window (ctx, x->rank - 2, wt, &w)) != LT_OK)
@@ -289,7 +304,9 @@ lt_shape_conv_transpose (lt_shape_ctx *ctx)
   lt_shape_set_unknown (&out);
   out.rank = x->rank;
   out.dims[0] = x->dims[0];
-  out.dims[1] = wt->dims[1].size >= 0 ? lt_dim_known (wt->dims[1].size * group) : lt_dim_unknown ();
+  out.dims[1] = wt->dims[1].size >= 0 && wt->dims[1].size <= MAX_SPATIAL_DIM
+                    ? lt_dim_known (wt->dims[1].size * group)
+                    : lt_dim_unknown ();
   if (output_shape && output_shape->type == LT_ATTR_INTS)
     {
       /* output_shape may list the spatial dims only, or all of them */
@@ -304,15 +321,18 @@ lt_shape_conv_transpose (lt_shape_ctx *ctx)
       {
         int64_t in = x->dims[i + 2].size;
         int64_t dk = (w.kernel[i] - 1) * w.dilations[i] + 1;
+        int64_t scaled;
 
-        if (in < 0)
+        if (in < 0 || in > MAX_SPATIAL_DIM)
           out.dims[i + 2] = lt_dim_unknown ();
+        else if (__builtin_mul_overflow (in, w.strides[i], &scaled) || scaled > MAX_SPATIAL_DIM)
+          out.dims[i + 2] = lt_dim_unknown (); /* too large to say */
         else if (strcmp (w.auto_pad, "SAME_UPPER") == 0 || strcmp (w.auto_pad, "SAME_LOWER") == 0)
-          out.dims[i + 2] = lt_dim_known (in * w.strides[i]);
+          out.dims[i + 2] = lt_dim_known (scaled);
         else
           {
             int64_t pads = strcmp (w.auto_pad, "VALID") == 0 ? 0 : w.pads[i] + w.pads[i + w.n];
-            int64_t o = w.strides[i] * (in - 1) + w.output_padding[i] + dk - pads;
+            int64_t o = scaled - w.strides[i] + w.output_padding[i] + dk - pads;
             if (o <= 0)
               return lt_shape_fail (ctx, "the output of spatial dim %d would be empty (%lld)", i, (long long) o);
             out.dims[i + 2] = lt_dim_known (o);
@@ -336,12 +356,8 @@ lt_shape_pool (lt_shape_ctx *ctx)
   lt_shape_set_output (ctx, 0, xt->dtype, NULL);
   if (x == NULL)
     return LT_ERR_UNSUPPORTED;
-  if (x->rank < 3)
-    {
-      char xs[128];
-      lt_shape_format (x, xs, sizeof xs);
-      return lt_shape_fail (ctx, "input %s must have a batch, a channel and at least one spatial dim", xs);
-    }
+  if ((st = require_spatial (ctx, x)) != LT_OK)
+    return st;
   if ((st = read_window (ctx, x->rank - 2, NULL, &w)) != LT_OK)
     return st;
   out = *x;
@@ -357,15 +373,12 @@ lt_shape_global_pool (lt_shape_ctx *ctx)
 {
   const lt_value_type *xt = lt_shape_input (ctx, 0);
   lt_shape             out;
+  lt_status            st;
 
   if (xt == NULL || xt->shape.rank < 0)
     return LT_ERR_UNSUPPORTED;
-  if (xt->shape.rank < 3)
-    {
-      char xs[128];
-      lt_shape_format (&xt->shape, xs, sizeof xs);
-      return lt_shape_fail (ctx, "input %s must have a batch, a channel and at least one spatial dim", xs);
-    }
+  if ((st = require_spatial (ctx, &xt->shape)) != LT_OK)
+    return st;
   out = xt->shape;
   for (int32_t i = 2; i < out.rank; i++)
     out.dims[i] = lt_dim_known (1);
@@ -423,8 +436,7 @@ lt_shape_instance_norm (lt_shape_ctx *ctx)
 
   if (xt == NULL || xt->shape.rank < 0)
     return LT_ERR_UNSUPPORTED;
-  if ((st = check_channel_vector (ctx, &xt->shape, 1)) != LT_OK
-      || (st = check_channel_vector (ctx, &xt->shape, 2)) != LT_OK)
+  if ((st = check_channel_vector (ctx, &xt->shape, 1)) != LT_OK || (st = check_channel_vector (ctx, &xt->shape, 2)) != LT_OK)
     return st;
   lt_shape_set_output (ctx, 0, xt->dtype, &xt->shape);
   return LT_OK;
@@ -464,8 +476,8 @@ block_rearrange (lt_shape_ctx *ctx,
   int64_t              b = lt_node_get_attr_int (ctx->node, "blocksize", 0);
   lt_shape             out;
 
-  if (b <= 0)
-    return lt_shape_fail_attr (ctx, "blocksize %lld must be positive", (long long) b);
+  if (b <= 0 || b > 65536)
+    return lt_shape_fail_attr (ctx, "blocksize %lld must be in [1, 65536]", (long long) b);
   if (xt == NULL || xt->shape.rank < 0)
     return LT_ERR_UNSUPPORTED;
   if (xt->shape.rank != 4)
@@ -481,7 +493,7 @@ block_rearrange (lt_shape_ctx *ctx,
       int64_t f = i == 1 ? b * b : b;
       bool    shrink = (i == 1) == to_space;
 
-      if (d < 0)
+      if (d < 0 || d > MAX_SPATIAL_DIM)
         {
           out.dims[i] = lt_dim_unknown ();
           continue;

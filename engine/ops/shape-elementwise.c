@@ -1,6 +1,6 @@
 /* shape-elementwise.c — shapes of unary, binary (broadcasting) and
  * variadic element-wise ops, Cast, Where and Clip; propagation of small
- * tensors through Identity, Cast, Add/Sub/Mul/Div/Min/Max, Equal and Where.
+ * tensors through Identity, Neg, Cast, Add/Sub/Mul/Div/Min/Max, Equal and Where.
  *
  * Broadcasting follows ONNX's multidirectional rule: a dim of 1 takes the
  * other, a known dim wins over an unknown one (which must be 1 or equal),
@@ -25,22 +25,37 @@ lt_shape_same_as_input (lt_shape_ctx *ctx)
     }
   lt_shape_set_output (ctx, 0, x->dtype, &x->shape);
   data = lt_shape_input_data (ctx, 0, &count);
-  if (ctx->node->op == LT_OP_Identity && data)
+  if ((ctx->node->op == LT_OP_Identity || ctx->node->op == LT_OP_Neg) && data)
     {
       lt_sym *out = lt_shape_output_data (ctx, 0, count);
       if (out)
         memcpy (out, data, count * sizeof *out);
+      for (uint32_t k = 0; out && ctx->node->op == LT_OP_Neg && k < count; k++)
+        if (out[k].known)
+          {
+            out[k].i = (int64_t) (0 - (uint64_t) out[k].i);
+            out[k].f = -out[k].f;
+          }
+        else
+          out[k].param = NULL; /* -N is not N */
     }
   return LT_OK;
 }
 
 lt_status
-lt_shape_bool_same_as_input (lt_shape_ctx *ctx)
+lt_shape_input_shape_with_dtype (lt_shape_ctx *ctx,
+                                 lt_dtype      dtype)
 {
   const lt_shape *x = lt_shape_input_shape (ctx, 0);
 
-  lt_shape_set_output (ctx, 0, LT_DTYPE_BOOL, x);
+  lt_shape_set_output (ctx, 0, dtype, x);
   return x ? LT_OK : LT_ERR_UNSUPPORTED;
+}
+
+lt_status
+lt_shape_bool_same_as_input (lt_shape_ctx *ctx)
+{
+  return lt_shape_input_shape_with_dtype (ctx, LT_DTYPE_BOOL);
 }
 
 lt_status
@@ -70,20 +85,14 @@ lt_shape_dropout (lt_shape_ctx *ctx)
   return st;
 }
 
-lt_status
-lt_shape_clip (lt_shape_ctx *ctx)
-{
-  return lt_shape_same_as_input (ctx);
-}
-
 static void
-set_sym_value (lt_sym  *s,
-               bool     is_float,
-               int64_t  i,
-               double   f)
+set_sym_value (lt_sym *s,
+               bool    is_float,
+               int64_t i,
+               double  f)
 {
   s->known = true;
-  s->i = is_float ? (int64_t) f : i;
+  s->i = is_float ? lt_double_to_i64 (f) : i;
   s->f = is_float ? f : (double) i;
 }
 
@@ -98,12 +107,8 @@ lt_shape_cast (lt_shape_ctx *ctx)
 
   if (!lt_dtype_is_valid ((int) to))
     return lt_shape_fail_attr (ctx, "attribute 'to' (%lld) is not a known element type", (long long) to);
-  if (x == NULL || x->shape.rank < 0)
-    {
-      lt_shape_set_output (ctx, 0, (lt_dtype) to, NULL);
-      return LT_ERR_UNSUPPORTED;
-    }
-  lt_shape_set_output (ctx, 0, (lt_dtype) to, &x->shape);
+  if (lt_shape_input_shape_with_dtype (ctx, (lt_dtype) to) != LT_OK)
+    return LT_ERR_UNSUPPORTED;
   data = lt_shape_input_data (ctx, 0, &count);
   if (data && (out = lt_shape_output_data (ctx, 0, count)) != NULL)
     {
@@ -121,7 +126,7 @@ lt_shape_cast (lt_shape_ctx *ctx)
             {
               /* float -> integer truncates; values outside int64 are not propagated */
               if (data[k].f >= -9.2e18 && data[k].f <= 9.2e18)
-                set_sym_value (&out[k], false, (int64_t) data[k].f, 0);
+                set_sym_value (&out[k], false, lt_double_to_i64 (data[k].f), 0);
               else
                 out[k].known = false;
             }
@@ -192,19 +197,38 @@ binary_value (lt_op         op,
     return false;
   switch (op)
     {
-    case LT_OP_Add: i = (int64_t) ((uint64_t) a->i + (uint64_t) b->i); f = a->f + b->f; break;
-    case LT_OP_Sub: i = (int64_t) ((uint64_t) a->i - (uint64_t) b->i); f = a->f - b->f; break;
-    case LT_OP_Mul: i = (int64_t) ((uint64_t) a->i * (uint64_t) b->i); f = a->f * b->f; break;
+    case LT_OP_Add:
+      i = (int64_t) ((uint64_t) a->i + (uint64_t) b->i);
+      f = a->f + b->f;
+      break;
+    case LT_OP_Sub:
+      i = (int64_t) ((uint64_t) a->i - (uint64_t) b->i);
+      f = a->f - b->f;
+      break;
+    case LT_OP_Mul:
+      i = (int64_t) ((uint64_t) a->i * (uint64_t) b->i);
+      f = a->f * b->f;
+      break;
     case LT_OP_Div:
       if (!is_float && (b->i == 0 || (a->i == INT64_MIN && b->i == -1)))
         return false;
       i = is_float ? 0 : a->i / b->i;
       f = a->f / b->f;
       break;
-    case LT_OP_Max: i = a->i > b->i ? a->i : b->i; f = a->f > b->f ? a->f : b->f; break;
-    case LT_OP_Min: i = a->i < b->i ? a->i : b->i; f = a->f < b->f ? a->f : b->f; break;
-    case LT_OP_Equal: i = is_float ? a->f == b->f : a->i == b->i; set_sym_value (r, false, i, 0); return true;
-    default: return false;
+    case LT_OP_Max:
+      i = a->i > b->i ? a->i : b->i;
+      f = a->f > b->f ? a->f : b->f;
+      break;
+    case LT_OP_Min:
+      i = a->i < b->i ? a->i : b->i;
+      f = a->f < b->f ? a->f : b->f;
+      break;
+    case LT_OP_Equal:
+      i = is_float ? a->f == b->f : a->i == b->i;
+      set_sym_value (r, false, i, 0);
+      return true;
+    default:
+      return false;
     }
   set_sym_value (r, is_float, i, f);
   return true;
@@ -308,8 +332,7 @@ lt_shape_where (lt_shape_ctx *ctx)
   if ((st = broadcast_inputs (ctx, 0, &out)) != LT_OK)
     return st;
   lt_shape_set_output (ctx, 0, x->dtype, &out);
-  if (ctx->node->n_inputs == 3 && gather_operand_data (ctx, &out, 3, data, &count)
-      && (res = lt_shape_output_data (ctx, 0, count)) != NULL)
+  if (ctx->node->n_inputs == 3 && gather_operand_data (ctx, &out, 3, data, &count) && (res = lt_shape_output_data (ctx, 0, count)) != NULL)
     for (uint32_t k = 0; k < count; k++)
       {
         const lt_sym *c = &data[0][broadcast_source (&out, lt_shape_input_shape (ctx, 0), k)];
@@ -319,4 +342,25 @@ lt_shape_where (lt_shape_ctx *ctx)
           res[k] = c->i ? *a : *b;
       }
   return LT_OK;
+}
+
+lt_status
+lt_shape_prelu (lt_shape_ctx *ctx)
+{
+  const lt_value_type *x = lt_shape_input (ctx, 0);
+  const lt_shape      *slope = lt_shape_input_shape (ctx, 1);
+  lt_shape             out;
+  lt_status            st;
+  char                 sa[LT_SHAPE_STR_MAX], sb[LT_SHAPE_STR_MAX];
+
+  /* the slope broadcasts to X (opset 7 on; before, it was per channel) */
+  if (x && x->shape.rank >= 0 && slope && ctx->node->opset >= 7)
+    {
+      if ((st = lt_shape_broadcast (ctx, &x->shape, slope, &out)) != LT_OK)
+        return st;
+      if (out.rank != x->shape.rank)
+        return lt_shape_fail (ctx, "slope %s does not broadcast to input %s", lt_shape_str (slope, sb),
+                              lt_shape_str (&x->shape, sa));
+    }
+  return lt_shape_same_as_input (ctx);
 }

@@ -41,29 +41,26 @@ lt_shape_constant (lt_shape_ctx *ctx)
       lt_shape_set (&shape, 0, NULL);
       lt_shape_set_output (ctx, 0, a->type == LT_ATTR_INT ? LT_DTYPE_I64 : LT_DTYPE_F32, &shape);
       if ((out = lt_shape_output_data (ctx, 0, 1)) != NULL)
-        fill_known (out, a->type == LT_ATTR_INT ? a->v.i : (int64_t) a->v.f,
+        fill_known (out, a->type == LT_ATTR_INT ? a->v.i : lt_double_to_i64 (a->v.f),
                     a->type == LT_ATTR_INT ? (double) a->v.i : a->v.f);
       return LT_OK;
     }
-  if ((a = lt_node_get_attr (ctx->node, "value_ints")) != NULL
-      || (a = lt_node_get_attr (ctx->node, "value_floats")) != NULL
-      || (a = lt_node_get_attr (ctx->node, "value_strings")) != NULL)
+  if ((a = lt_node_get_attr (ctx->node, "value_ints")) != NULL || (a = lt_node_get_attr (ctx->node, "value_floats")) != NULL || (a = lt_node_get_attr (ctx->node, "value_strings")) != NULL)
     {
       int64_t n = a->count;
       lt_shape_set (&shape, 1, &n);
       lt_shape_set_output (ctx, 0,
-                           a->type == LT_ATTR_INTS ? LT_DTYPE_I64
+                           a->type == LT_ATTR_INTS     ? LT_DTYPE_I64
                            : a->type == LT_ATTR_FLOATS ? LT_DTYPE_F32
                                                        : LT_DTYPE_STRING,
                            &shape);
-      if (a->type != LT_ATTR_STRINGS && a->count <= LT_SHAPE_DATA_MAX
-          && (out = lt_shape_output_data (ctx, 0, a->count)) != NULL)
+      if (a->type != LT_ATTR_STRINGS && a->count <= LT_SHAPE_DATA_MAX && (out = lt_shape_output_data (ctx, 0, a->count)) != NULL)
         {
           for (uint32_t k = 0; k < a->count; k++)
             if (a->type == LT_ATTR_INTS)
               fill_known (&out[k], a->v.ints[k], (double) a->v.ints[k]);
             else
-              fill_known (&out[k], (int64_t) a->v.floats[k], a->v.floats[k]);
+              fill_known (&out[k], lt_double_to_i64 (a->v.floats[k]), a->v.floats[k]);
         }
       return LT_OK;
     }
@@ -96,8 +93,10 @@ lt_shape_shape (lt_shape_ctx *ctx)
     start += x->rank;
   if (end < 0)
     end += x->rank;
-  start = start < 0 ? 0 : start > x->rank ? x->rank : start;
-  end = end < 0 ? 0 : end > x->rank ? x->rank : end;
+  start = start < 0 ? 0 : start > x->rank ? x->rank
+                                          : start;
+  end = end < 0 ? 0 : end > x->rank ? x->rank
+                                    : end;
   n = end > start ? end - start : 0;
   lt_shape_set (&out, 1, &n);
   lt_shape_set_output (ctx, 0, LT_DTYPE_I64, &out);
@@ -144,10 +143,9 @@ lt_shape_constant_of_shape (lt_shape_ctx *ctx)
   if (!lt_shape_from_input_data (ctx, 0, &out))
     return LT_ERR_UNSUPPORTED;
   lt_shape_set_output (ctx, 0, dtype, &out);
-  if (lt_shape_count (&out, &count) && count <= LT_SHAPE_DATA_MAX
-      && (data = lt_shape_output_data (ctx, 0, (uint32_t) count)) != NULL)
+  if (lt_shape_count (&out, &count) && count <= LT_SHAPE_DATA_MAX && (data = lt_shape_output_data (ctx, 0, (uint32_t) count)) != NULL)
     for (uint64_t k = 0; k < count; k++)
-      fill_known (&data[k], (int64_t) fill, fill);
+      fill_known (&data[k], lt_double_to_i64 (fill), fill);
   return LT_OK;
 }
 
@@ -175,8 +173,8 @@ lt_shape_range (lt_shape_ctx *ctx)
   if (is_float ? v[2]->f == 0 : v[2]->i == 0)
     return lt_shape_fail_attr (ctx, "delta is 0");
   n = is_float ? ceil ((v[1]->f - v[0]->f) / v[2]->f)
-               : ceil ((double) (v[1]->i - v[0]->i) / (double) v[2]->i);
-  if (!(n > 0))
+               : ceil (((double) v[1]->i - (double) v[0]->i) / (double) v[2]->i);
+  if (!(n > 0)) /* also NaN */
     n = 0;
   if (n > (double) INT64_MAX / 2)
     return lt_shape_fail (ctx, "Range would have %g elements", n);
@@ -185,9 +183,9 @@ lt_shape_range (lt_shape_ctx *ctx)
   if (n <= LT_SHAPE_DATA_MAX && (data = lt_shape_output_data (ctx, 0, (uint32_t) n)) != NULL)
     for (int64_t k = 0; k < (int64_t) n; k++)
       {
-        double f = v[0]->f + (double) k * v[2]->f;
+        double  f = v[0]->f + (double) k * v[2]->f;
         int64_t i = v[0]->i + k * v[2]->i;
-        fill_known (&data[k], is_float ? (int64_t) f : i, is_float ? f : (double) i);
+        fill_known (&data[k], is_float ? lt_double_to_i64 (f) : i, is_float ? f : (double) i);
       }
   return LT_OK;
 }
@@ -215,7 +213,7 @@ lt_shape_one_hot (lt_shape_ctx *ctx)
   out.rank = idx->rank + 1;
   for (int32_t d = 0, s = 0; d < out.rank; d++)
     if (d == axis)
-      out.dims[d] = depth && count == 1 && depth->known ? lt_dim_known ((int64_t) depth->f) : lt_dim_unknown ();
+      out.dims[d] = depth && count == 1 && depth->known ? lt_dim_from_sym (depth) : lt_dim_unknown ();
     else
       out.dims[d] = idx->dims[s++];
   lt_shape_set_output (ctx, 0, values->dtype, &out);

@@ -12,6 +12,7 @@
 #include "shape-private.h"
 
 #include "checked.h"
+#include "op-schema.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,17 +22,17 @@
 typedef struct value_slot
 {
   lt_value_type type;
-  bool          inferred;  /* type computed by a shape function, not as declared */
-  lt_sym       *sym;       /* n_sym elements, or NULL; owned */
+  bool          inferred; /* type computed by a shape function, not as declared */
+  lt_sym       *sym;      /* n_sym elements, or NULL; owned */
   uint32_t      n_sym;
-  lt_tensor     tensor;    /* data exposed through type.data when owned_data */
+  lt_tensor     tensor; /* data exposed through type.data when owned_data */
   void         *owned_data;
 } value_slot;
 
 struct lt_shape_inference
 {
   const lt_graph *graph;
-  value_slot     *slots;  /* one per value */
+  value_slot     *slots; /* one per value */
   uint32_t        n_slots;
 };
 
@@ -61,7 +62,8 @@ release_slots (lt_shape_inference *si)
       free (si->slots[i].sym);
       free (si->slots[i].owned_data);
     }
-  memset (si->slots, 0, si->n_slots * sizeof *si->slots);
+  if (si->n_slots)
+    memset (si->slots, 0, si->n_slots * sizeof *si->slots);
 }
 
 void
@@ -99,8 +101,14 @@ dtype_is_exact_integer (lt_dtype dtype)
 {
   switch (dtype)
     {
-    case LT_DTYPE_I64: case LT_DTYPE_I32: case LT_DTYPE_I16: case LT_DTYPE_I8:
-    case LT_DTYPE_U64: case LT_DTYPE_U32: case LT_DTYPE_U16: case LT_DTYPE_U8:
+    case LT_DTYPE_I64:
+    case LT_DTYPE_I32:
+    case LT_DTYPE_I16:
+    case LT_DTYPE_I8:
+    case LT_DTYPE_U64:
+    case LT_DTYPE_U32:
+    case LT_DTYPE_U16:
+    case LT_DTYPE_U8:
     case LT_DTYPE_BOOL:
       return true;
     default:
@@ -135,14 +143,22 @@ tensor_get_i64 (const lt_tensor *t,
   memcpy (&u, p + i * size, size);
   switch (t->dtype)
     {
-    case LT_DTYPE_I64: return u.i64;
-    case LT_DTYPE_I32: return u.i32;
-    case LT_DTYPE_I16: return u.i16;
-    case LT_DTYPE_I8: return u.i8;
-    case LT_DTYPE_U64: return u.u64 > (uint64_t) INT64_MAX ? INT64_MAX : (int64_t) u.u64;
-    case LT_DTYPE_U32: return u.u32;
-    case LT_DTYPE_U16: return u.u16;
-    default: return u.u8; /* U8, BOOL */
+    case LT_DTYPE_I64:
+      return u.i64;
+    case LT_DTYPE_I32:
+      return u.i32;
+    case LT_DTYPE_I16:
+      return u.i16;
+    case LT_DTYPE_I8:
+      return u.i8;
+    case LT_DTYPE_U64:
+      return u.u64 > (uint64_t) INT64_MAX ? INT64_MAX : (int64_t) u.u64;
+    case LT_DTYPE_U32:
+      return u.u32;
+    case LT_DTYPE_U16:
+      return u.u16;
+    default:
+      return u.u8; /* U8, BOOL */
     }
 }
 
@@ -168,7 +184,7 @@ lt_shape_tensor_to_syms (const lt_tensor *t,
       else
         {
           out[i].f = lt_tensor_get_as_double (t, i);
-          out[i].i = out[i].f >= -9.2e18 && out[i].f <= 9.2e18 ? (int64_t) out[i].f : 0;
+          out[i].i = lt_double_to_i64 (out[i].f);
         }
     }
   return true;
@@ -192,23 +208,70 @@ slot_sym_from_tensor (value_slot      *slot,
 }
 
 static void
-store_element (void     *dst,
-               lt_dtype  dtype,
+store_element (void         *dst,
+               lt_dtype      dtype,
                const lt_sym *s)
 {
   switch (dtype)
     {
-    case LT_DTYPE_I64: { int64_t v = s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_I32: { int32_t v = (int32_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_I16: { int16_t v = (int16_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_U16: { uint16_t v = (uint16_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_U32: { uint32_t v = (uint32_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_U64: { uint64_t v = (uint64_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_I8: case LT_DTYPE_U8: case LT_DTYPE_BOOL:
-      { uint8_t v = (uint8_t) s->i; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_F32: { float v = (float) s->f; memcpy (dst, &v, sizeof v); break; }
-    case LT_DTYPE_F64: { double v = s->f; memcpy (dst, &v, sizeof v); break; }
-    default: break;
+    case LT_DTYPE_I64:
+      {
+        int64_t v = s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_I32:
+      {
+        int32_t v = (int32_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_I16:
+      {
+        int16_t v = (int16_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_U16:
+      {
+        uint16_t v = (uint16_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_U32:
+      {
+        uint32_t v = (uint32_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_U64:
+      {
+        uint64_t v = (uint64_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_I8:
+    case LT_DTYPE_U8:
+    case LT_DTYPE_BOOL:
+      {
+        uint8_t v = (uint8_t) s->i;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_F32:
+      {
+        float v = (float) s->f;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    case LT_DTYPE_F64:
+      {
+        double v = s->f;
+        memcpy (dst, &v, sizeof v);
+        break;
+      }
+    default:
+      break;
     }
 }
 
@@ -308,6 +371,35 @@ init_slots (lt_shape_inference  *si,
 }
 
 static lt_status
+fail_count (lt_shape_ctx *ctx,
+            const char   *what,
+            uint32_t      n,
+            uint32_t      min,
+            uint32_t      max)
+{
+  if (max == LT_SCHEMA_VARIADIC)
+    return lt_shape_fail_attr (ctx, "has %u %s, expected at least %u", n, what, min);
+  if (min == max)
+    return lt_shape_fail_attr (ctx, "has %u %s, expected %u", n, what, min);
+  return lt_shape_fail_attr (ctx, "has %u %s, expected %u to %u", n, what, min, max);
+}
+
+/* A node with fewer or more inputs or outputs than its op takes. */
+static lt_status
+check_arity (lt_shape_ctx *ctx)
+{
+  const lt_op_schema *schema = lt_op_get_schema ((lt_op) ctx->node->op);
+
+  if (schema == NULL)
+    return LT_OK;
+  if (ctx->node->n_inputs < schema->min_inputs || ctx->node->n_inputs > schema->max_inputs)
+    return fail_count (ctx, "inputs", ctx->node->n_inputs, schema->min_inputs, schema->max_inputs);
+  if (ctx->node->n_outputs < schema->min_outputs || ctx->node->n_outputs > schema->max_outputs)
+    return fail_count (ctx, "outputs", ctx->node->n_outputs, schema->min_outputs, schema->max_outputs);
+  return LT_OK;
+}
+
+static lt_status
 run_node (lt_shape_inference *si,
           int32_t             node_id,
           bool                strict,
@@ -327,6 +419,8 @@ run_node (lt_shape_inference *si,
       return lt_error_set (err, LT_ERR_UNSUPPORTED, label, "cannot infer the output shapes of op %s%s%s",
                            node->domain[0] ? node->domain : "", node->domain[0] ? "." : "", node->op_type);
     }
+  if ((st = check_arity (&ctx)) != LT_OK)
+    return st;
   for (uint32_t o = 0; o < node->n_outputs; o++)
     if (node->outputs[o] >= 0)
       {
@@ -351,6 +445,15 @@ run_node (lt_shape_inference *si,
       v = lt_graph_get_value (si->graph, node->outputs[o]);
       if (st == LT_OK && slot->type.shape.rank >= 0 && slot->type.dtype != LT_DTYPE_UNDEFINED)
         {
+          uint64_t count;
+          /* contents are kept only for a fully known shape of that many
+           * elements, so shape functions can index them by shape */
+          if (slot->sym && (!lt_shape_count (&slot->type.shape, &count) || count != slot->n_sym))
+            {
+              free (slot->sym);
+              slot->sym = NULL;
+              slot->n_sym = 0;
+            }
           slot->inferred = true;
           slot_publish_data (slot);
           continue;
@@ -377,6 +480,37 @@ run_node (lt_shape_inference *si,
   return LT_OK;
 }
 
+/* The caller's input types: a rank in range, and contents that match. */
+static lt_status
+check_inputs (const lt_shape_inference *si,
+              const lt_value_type      *inputs,
+              lt_error                 *err)
+{
+  uint32_t       n_in;
+  const int32_t *in_ids = lt_graph_get_inputs (si->graph, &n_in);
+
+  for (uint32_t k = 0; k < n_in; k++)
+    {
+      const lt_value_type *t = &inputs[k];
+      const char          *name = lt_graph_get_value (si->graph, in_ids[k])->name;
+      bool                 same = true;
+
+      if (t->dtype == LT_DTYPE_UNDEFINED)
+        continue;
+      if (!lt_dtype_is_valid (t->dtype) || t->shape.rank < -1 || t->shape.rank > LT_MAX_RANK)
+        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' has an invalid type or rank", name);
+      if (t->data == NULL)
+        continue;
+      same = t->data->dtype == t->dtype && (t->shape.rank < 0 || t->data->rank == t->shape.rank);
+      for (int32_t d = 0; same && d < t->shape.rank; d++)
+        same = t->shape.dims[d].size < 0 || t->shape.dims[d].size == t->data->dims[d];
+      if (!same)
+        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name,
+                             "the data given for input '%s' does not have its type and shape", name);
+    }
+  return LT_OK;
+}
+
 lt_status
 lt_shape_inference_run (lt_shape_inference  *si,
                         const lt_value_type *inputs,
@@ -385,15 +519,15 @@ lt_shape_inference_run (lt_shape_inference  *si,
 {
   const int32_t *order = lt_graph_get_order (si->graph);
   uint32_t       n_nodes = lt_graph_get_n_nodes (si->graph);
+  lt_status      st;
 
+  if (inputs && (st = check_inputs (si, inputs, err)) != LT_OK)
+    return st;
   release_slots (si);
   init_slots (si, inputs);
   for (uint32_t k = 0; k < n_nodes; k++)
-    {
-      lt_status st = run_node (si, order[k], strict, err);
-      if (st != LT_OK)
-        return st;
-    }
+    if ((st = run_node (si, order[k], strict, err)) != LT_OK)
+      return st;
   return LT_OK;
 }
 
@@ -516,7 +650,7 @@ lt_shape_ints_attr_or_input (lt_shape_ctx *ctx,
       return lt_shape_fail_attr (ctx, "attribute '%s' has %u elements, more than %u", attr, a->count, max);
     if (a->type == LT_ATTR_INT)
       out[0] = a->v.i;
-    else
+    else if (a->count)
       memcpy (out, a->v.ints, a->count * sizeof *out);
     *n = a->count;
     *present = true;
@@ -623,6 +757,18 @@ lt_shape_axis_checked (lt_shape_ctx *ctx,
   return LT_OK;
 }
 
+int64_t
+lt_double_to_i64 (double f)
+{
+  if (f != f)
+    return 0;
+  if (f >= 9.2233720368547758e18)
+    return INT64_MAX;
+  if (f <= -9.2233720368547758e18)
+    return INT64_MIN;
+  return (int64_t) f;
+}
+
 const char *
 lt_shape_str (const lt_shape *shape,
               char           *buf)
@@ -634,13 +780,13 @@ lt_shape_str (const lt_shape *shape,
 lt_dim
 lt_dim_known (int64_t size)
 {
-  return (lt_dim) { .size = size, .param = NULL };
+  return (lt_dim){ .size = size, .param = NULL };
 }
 
 lt_dim
 lt_dim_unknown (void)
 {
-  return (lt_dim) { .size = -1, .param = NULL };
+  return (lt_dim){ .size = -1, .param = NULL };
 }
 
 lt_dim
@@ -666,15 +812,15 @@ lt_dim_from_sym (const lt_sym *s)
 {
   if (s->known)
     return s->i >= 0 ? lt_dim_known (s->i) : lt_dim_unknown ();
-  return (lt_dim) { .size = -1, .param = s->param };
+  return (lt_dim){ .size = -1, .param = s->param };
 }
 
 lt_sym
 lt_sym_from_dim (lt_dim d)
 {
   if (d.size >= 0)
-    return (lt_sym) { .known = true, .i = d.size, .f = (double) d.size };
-  return (lt_sym) { .known = false, .param = d.param };
+    return (lt_sym){ .known = true, .i = d.size, .f = (double) d.size };
+  return (lt_sym){ .known = false, .param = d.param };
 }
 
 static bool
@@ -694,9 +840,10 @@ lt_status
 lt_shape_broadcast (lt_shape_ctx   *ctx,
                     const lt_shape *a,
                     const lt_shape *b,
-                    lt_shape       *out)
+                    lt_shape       *result)
 {
-  int32_t rank = a->rank > b->rank ? a->rank : b->rank;
+  int32_t  rank = a->rank > b->rank ? a->rank : b->rank;
+  lt_shape out_storage, *out = &out_storage; /* result may alias a or b */
 
   lt_shape_set_unknown (out);
   out->rank = rank;
@@ -731,5 +878,6 @@ lt_shape_broadcast (lt_shape_ctx   *ctx,
       else
         *o = lt_dim_unknown ();
     }
+  *result = *out;
   return LT_OK;
 }

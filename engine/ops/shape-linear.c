@@ -1,5 +1,5 @@
 /* shape-linear.c — shapes of Gemm, MatMul (and its integer and quantized
- * forms), the recurrent ops RNN/GRU/LSTM, and QuantizeLinear /
+ * forms), Einsum, the recurrent ops RNN/GRU/LSTM, and QuantizeLinear /
  * DequantizeLinear.
  *
  * MatMul follows numpy: a 1-D left operand is a row, a 1-D right operand a
@@ -8,6 +8,12 @@
 #include "shape-private.h"
 
 #include <string.h>
+
+static bool
+is_letter (char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 static lt_status
 inner_dim_mismatch (lt_shape_ctx   *ctx,
@@ -181,7 +187,6 @@ lt_shape_rnn (lt_shape_ctx *ctx)
 lt_status
 lt_shape_quantize (lt_shape_ctx *ctx)
 {
-  const lt_value_type *x = lt_shape_input (ctx, 0);
   const lt_value_type *zero_point = lt_shape_input (ctx, 2);
   lt_dtype             dtype = zero_point ? zero_point->dtype : LT_DTYPE_U8;
   int64_t              output_dtype = lt_node_get_attr_int (ctx->node, "output_dtype", 0);
@@ -192,27 +197,115 @@ lt_shape_quantize (lt_shape_ctx *ctx)
         return lt_shape_fail_attr (ctx, "output_dtype %lld is not a known element type", (long long) output_dtype);
       dtype = (lt_dtype) output_dtype;
     }
-  if (x == NULL || x->shape.rank < 0)
-    {
-      lt_shape_set_output (ctx, 0, dtype, NULL);
-      return LT_ERR_UNSUPPORTED;
-    }
-  lt_shape_set_output (ctx, 0, dtype, &x->shape);
-  return LT_OK;
+  return lt_shape_input_shape_with_dtype (ctx, dtype);
 }
 
 lt_status
 lt_shape_dequantize (lt_shape_ctx *ctx)
 {
-  const lt_value_type *x = lt_shape_input (ctx, 0);
   const lt_value_type *scale = lt_shape_input (ctx, 1);
-  lt_dtype             dtype = scale && scale->dtype != LT_DTYPE_UNDEFINED ? scale->dtype : LT_DTYPE_F32;
 
-  if (x == NULL || x->shape.rank < 0)
+  return lt_shape_input_shape_with_dtype (ctx, scale && scale->dtype != LT_DTYPE_UNDEFINED ? scale->dtype
+                                                                                           : LT_DTYPE_F32);
+}
+
+/* Einsum's equation: "bij,bjk->bik", with "..." for broadcast dims; without
+ * "->" the output is the ellipsis dims then the letters used once, sorted. */
+lt_status
+lt_shape_einsum (lt_shape_ctx *ctx)
+{
+  const char          *eq = lt_node_get_attr_string (ctx->node, "equation", NULL);
+  const lt_value_type *first = lt_shape_input (ctx, 0);
+  lt_dim               letter_dim[52];
+  int                  letter_uses[52] = { 0 };
+  lt_shape             ellipsis = { .rank = 0 }, out;
+  const char          *p, *arrow;
+  uint32_t             input = 0;
+  lt_status            st;
+
+  if (eq == NULL)
+    return lt_shape_fail_attr (ctx, "attribute 'equation' is required");
+  if (first == NULL)
+    return LT_ERR_UNSUPPORTED;
+  lt_shape_set_output (ctx, 0, first->dtype, NULL);
+  arrow = strstr (eq, "->");
+  for (p = eq; *p && p != arrow; input++)
     {
-      lt_shape_set_output (ctx, 0, dtype, NULL);
-      return LT_ERR_UNSUPPORTED;
+      const lt_shape *s = lt_shape_input_shape (ctx, input);
+      const char     *end = p;
+      int32_t         n_letters = 0, d = 0;
+      bool            has_ellipsis = false;
+
+      if (s == NULL)
+        return LT_ERR_UNSUPPORTED;
+      while (*end && *end != ',' && end != arrow)
+        end++;
+      for (const char *c = p; c < end; c++)
+        if (is_letter (*c))
+          n_letters++;
+        else if (*c == '.')
+          has_ellipsis = true;
+      if (n_letters > s->rank || (!has_ellipsis && n_letters != s->rank))
+        return lt_shape_fail (ctx, "term %u of '%s' has %d letters for an input of rank %d", input, eq, n_letters,
+                              s->rank);
+      for (const char *c = p; c < end; c++)
+        if (is_letter (*c))
+          {
+            int    l = *c >= 'a' ? *c - 'a' : 26 + *c - 'A';
+            lt_dim dim = s->dims[d++];
+            if (letter_uses[l]++ == 0)
+              letter_dim[l] = dim;
+            else if (lt_dim_conflict (letter_dim[l], dim) && dim.size != 1 && letter_dim[l].size != 1)
+              return lt_shape_fail (ctx, "dim '%c' is %lld in one input and %lld in another", *c,
+                                    (long long) letter_dim[l].size, (long long) dim.size);
+            else
+              letter_dim[l] = letter_dim[l].size == 1 ? dim : lt_dim_unify (letter_dim[l], dim);
+          }
+        else if (*c == '.' && c[1] == '.' && c[2] == '.')
+          {
+            lt_shape part = { .rank = s->rank - n_letters };
+            memcpy (part.dims, &s->dims[d], (size_t) part.rank * sizeof part.dims[0]);
+            d += part.rank;
+            c += 2;
+            if ((st = lt_shape_broadcast (ctx, &ellipsis, &part, &ellipsis)) != LT_OK)
+              return st;
+          }
+      p = *end == ',' ? end + 1 : end;
     }
-  lt_shape_set_output (ctx, 0, dtype, &x->shape);
+  if (input != ctx->node->n_inputs)
+    return lt_shape_fail_attr (ctx, "equation '%s' has %u terms for %u inputs", eq, input, ctx->node->n_inputs);
+
+  out = ellipsis;
+  if (arrow)
+    {
+      out.rank = 0;
+      for (const char *c = arrow + 2; *c; c++)
+        {
+          if (is_letter (*c))
+            {
+              int l = *c >= 'a' ? *c - 'a' : 26 + *c - 'A';
+              if (letter_uses[l] == 0 || out.rank >= LT_MAX_RANK)
+                return lt_shape_fail_attr (ctx, "output letter '%c' of '%s' is not in any input", *c, eq);
+              out.dims[out.rank++] = letter_dim[l];
+            }
+          else if (*c == '.' && c[1] == '.' && c[2] == '.')
+            {
+              if (out.rank + ellipsis.rank > LT_MAX_RANK)
+                return LT_ERR_UNSUPPORTED;
+              memcpy (&out.dims[out.rank], ellipsis.dims, (size_t) ellipsis.rank * sizeof out.dims[0]);
+              out.rank += ellipsis.rank;
+              c += 2;
+            }
+        }
+    }
+  else
+    for (int l = 0; l < 52; l++)
+      {
+        /* implicit output: upper case sorts before lower case, as in ASCII */
+        int letter = l < 26 ? 26 + l : l - 26;
+        if (letter_uses[letter] == 1 && out.rank < LT_MAX_RANK)
+          out.dims[out.rank++] = letter_dim[letter];
+      }
+  lt_shape_set_output (ctx, 0, first->dtype, &out);
   return LT_OK;
 }

@@ -34,15 +34,19 @@ dims_equal (lt_dim a,
 }
 
 /* Resolves a -1 in a Reshape target by cancelling dims the input and the
- * target share (known or symbolic); false when the rest is not known. */
+ * target share (known or symbolic): what is left of the input over what is
+ * left of the target.  One symbolic input dim may be left when the known
+ * rest cancels exactly ([N, 8, 8] to [-1, 64] gives N).  False when the
+ * rest is not known. */
 static bool
 infer_minus_one (const lt_shape *in,
                  const lt_shape *target,
                  int32_t         minus,
-                 int64_t        *out)
+                 lt_dim         *out)
 {
   bool     used[LT_MAX_RANK] = { false };
   uint64_t num = 1, den = 1;
+  int32_t  symbolic = -1;
 
   for (int32_t t = 0; t < target->rank; t++)
     {
@@ -54,21 +58,28 @@ infer_minus_one (const lt_shape *in,
           used[i] = matched = true;
       if (matched)
         continue;
-      if (target->dims[t].size < 0)
+      if (target->dims[t].size < 0 || __builtin_mul_overflow (den, (uint64_t) target->dims[t].size, &den))
         return false;
-      den *= (uint64_t) target->dims[t].size;
     }
   for (int32_t i = 0; i < in->rank; i++)
     {
       if (used[i])
         continue;
-      if (in->dims[i].size < 0)
+      if (in->dims[i].size < 0 && in->dims[i].param && symbolic < 0)
+        symbolic = i;
+      else if (in->dims[i].size < 0 || __builtin_mul_overflow (num, (uint64_t) in->dims[i].size, &num))
         return false;
-      num *= (uint64_t) in->dims[i].size;
     }
-  if (den == 0 || num % den != 0)
+  if (symbolic >= 0)
+    {
+      if (num != den)
+        return false;
+      *out = in->dims[symbolic];
+      return true;
+    }
+  if (den == 0 || num % den != 0 || num / den > (uint64_t) INT64_MAX)
     return false;
-  *out = (int64_t) (num / den);
+  *out = lt_dim_known ((int64_t) (num / den));
   return true;
 }
 
@@ -96,7 +107,7 @@ lt_shape_reshape (lt_shape_ctx *ctx)
       if (a == NULL || a->type != LT_ATTR_INTS || a->count > LT_MAX_RANK)
         return LT_ERR_UNSUPPORTED;
       for (uint32_t k = 0; k < a->count; k++)
-        syms[k] = (lt_sym) { .known = true, .i = a->v.ints[k] };
+        syms[k] = (lt_sym){ .known = true, .i = a->v.ints[k] };
       target = syms;
       n = a->count;
       goto have_target;
@@ -147,9 +158,9 @@ have_target:
     {
       if (minus >= 0)
         {
-          int64_t d;
+          lt_dim d;
           if (infer_minus_one (&x->shape, &out, minus, &d))
-            out.dims[minus] = lt_dim_known (d);
+            out.dims[minus] = d;
           else if (lt_shape_count (&x->shape, &in_count))
             {
               lt_shape rest = out;
@@ -242,9 +253,7 @@ lt_shape_concat (lt_shape_ctx *ctx)
                                   lt_shape_str (s, sb), axis);
           out.dims[d] = lt_dim_unify (out.dims[d], s->dims[d]);
         }
-      if (total >= 0 && s->dims[axis].size >= 0)
-        total += s->dims[axis].size;
-      else
+      if (total < 0 || s->dims[axis].size < 0 || __builtin_add_overflow (total, s->dims[axis].size, &total))
         total = -1;
     }
   out.dims[axis] = total >= 0 ? lt_dim_known (total) : lt_dim_unknown ();
@@ -308,7 +317,7 @@ lt_shape_split (lt_shape_ctx *ctx)
       if (n_out == 0 || n_out > LT_SHAPE_DATA_MAX)
         return LT_ERR_UNSUPPORTED;
       /* opset 18's num_outputs allows a smaller last chunk */
-      chunk = ctx->node->opset >= 18 ? (dim + n_out - 1) / n_out : dim / n_out;
+      chunk = dim / n_out + (ctx->node->opset >= 18 && dim % n_out != 0);
       if (ctx->node->opset < 18 && dim % n_out != 0)
         return lt_shape_fail (ctx, "dim %d of %s does not split into %u equal parts", axis,
                               lt_shape_str (&x->shape, sa), n_out);
@@ -324,9 +333,8 @@ lt_shape_split (lt_shape_ctx *ctx)
   for (uint32_t o = 0; o < n_out; o++)
     {
       lt_shape s = x->shape;
-      if (sizes[o] < 0)
-        return lt_shape_fail_attr (ctx, "split size %lld is negative", (long long) sizes[o]);
-      sum += sizes[o];
+      if (sizes[o] < 0 || __builtin_add_overflow (sum, sizes[o], &sum))
+        return lt_shape_fail_attr (ctx, "split size %lld is negative or too large", (long long) sizes[o]);
       s.dims[axis] = lt_dim_known (sizes[o]);
       lt_shape_set_output (ctx, o, x->dtype, &s);
     }
@@ -351,15 +359,22 @@ slice_length (int64_t  dim,
     end += dim;
   if (step > 0)
     {
-      start = start < 0 ? 0 : start > dim ? dim : start;
-      end = end < 0 ? 0 : end > dim ? dim : end;
+      start = start < 0 ? 0 : start > dim ? dim
+                                          : start;
+      end = end < 0 ? 0 : end > dim ? dim
+                                    : end;
       *first = start;
-      return end > start ? (end - start + step - 1) / step : 0;
+      return end > start ? (end - start - 1) / step + 1 : 0;
     }
-  start = start < 0 ? -1 : start > dim - 1 ? dim - 1 : start;
-  end = end < -1 ? -1 : end > dim - 1 ? dim - 1 : end;
+  start = start < 0 ? -1 : start > dim - 1 ? dim - 1
+                                           : start;
+  end = end < -1 ? -1 : end > dim - 1 ? dim - 1
+                                      : end;
   *first = start;
-  return start > end ? (start - end + (-step) - 1) / (-step) : 0;
+  /* step < 0; step == INT64_MIN cannot be negated, and takes one element */
+  if (start <= end)
+    return 0;
+  return step == INT64_MIN ? 1 : (start - end - 1) / (-step) + 1;
 }
 
 lt_status
@@ -383,10 +398,9 @@ lt_shape_slice (lt_shape_ctx *ctx)
   st_e = lt_shape_ints_attr_or_input (ctx, "ends", 2, 10, ends, LT_MAX_RANK, &n_ends, &has_ends);
   st_a = lt_shape_ints_attr_or_input (ctx, "axes", 3, 10, axes, LT_MAX_RANK, &n_axes, &has_axes);
   st_p = ctx->node->opset >= 10
-           ? lt_shape_ints_attr_or_input (ctx, "steps", 4, 10, steps, LT_MAX_RANK, &n_steps, &has_steps)
-           : (has_steps = false, LT_OK);
-  if (st_s == LT_ERR_INVALID_MODEL || st_e == LT_ERR_INVALID_MODEL || st_a == LT_ERR_INVALID_MODEL
-      || st_p == LT_ERR_INVALID_MODEL)
+             ? lt_shape_ints_attr_or_input (ctx, "steps", 4, 10, steps, LT_MAX_RANK, &n_steps, &has_steps)
+             : (has_steps = false, LT_OK);
+  if (st_s == LT_ERR_INVALID_MODEL || st_e == LT_ERR_INVALID_MODEL || st_a == LT_ERR_INVALID_MODEL || st_p == LT_ERR_INVALID_MODEL)
     return LT_ERR_INVALID_MODEL;
   out = x->shape;
   if (st_s != LT_OK || st_e != LT_OK || st_p != LT_OK)
@@ -407,8 +421,7 @@ lt_shape_slice (lt_shape_ctx *ctx)
       lt_shape_set_output (ctx, 0, x->dtype, &out);
       return LT_OK;
     }
-  if (!has_starts || !has_ends || n_starts != n_ends || (has_axes && n_axes != n_starts)
-      || (has_steps && n_steps != n_starts))
+  if (!has_starts || !has_ends || n_starts != n_ends || (has_axes && n_axes != n_starts) || (has_steps && n_steps != n_starts))
     return lt_shape_fail_attr (ctx, "starts, ends, axes and steps must have the same length");
   for (uint32_t k = 0; k < n_starts; k++)
     {
@@ -537,8 +550,7 @@ lt_shape_gather_nd (lt_shape_ctx *ctx)
   if (x->shape.rank < 0 || idx == NULL || idx->rank < 1 || idx->dims[idx->rank - 1].size < 0)
     return LT_ERR_UNSUPPORTED;
   last = idx->dims[idx->rank - 1].size;
-  if (batch < 0 || batch >= idx->rank || batch + last > x->shape.rank
-      || idx->rank - 1 + x->shape.rank - batch - last > LT_MAX_RANK)
+  if (batch < 0 || batch >= idx->rank || batch + last > x->shape.rank || idx->rank - 1 + x->shape.rank - batch - last > LT_MAX_RANK)
     return lt_shape_fail (ctx, "indices %s do not fit data %s with batch_dims %lld", lt_shape_str (idx, sb),
                           lt_shape_str (&x->shape, sa), (long long) batch);
   lt_shape_set_unknown (&out);
@@ -725,8 +737,12 @@ lt_shape_tile (lt_shape_ctx *ctx)
       if (repeats[d] < 0)
         return lt_shape_fail_attr (ctx, "repeat %lld is negative", (long long) repeats[d]);
       if (repeats[d] != 1)
-        out.dims[d] = x->shape.dims[d].size >= 0 ? lt_dim_known (x->shape.dims[d].size * repeats[d])
-                                                 : lt_dim_unknown ();
+        {
+          int64_t size;
+          out.dims[d] = x->shape.dims[d].size >= 0 && !__builtin_mul_overflow (x->shape.dims[d].size, repeats[d], &size)
+                            ? lt_dim_known (size)
+                            : lt_dim_unknown ();
+        }
     }
   lt_shape_set_output (ctx, 0, x->dtype, &out);
   return LT_OK;
@@ -779,12 +795,12 @@ lt_shape_pad (lt_shape_ctx *ctx)
       d = x->shape.dims[a].size;
       if (pads[k] == 0 && pads[k + n_axes] == 0)
         continue;
-      if (d < 0)
+      if (d < 0 || __builtin_add_overflow (d, pads[k], &d) || __builtin_add_overflow (d, pads[k + n_axes], &d))
         out.dims[a] = lt_dim_unknown ();
-      else if (d + pads[k] + pads[k + n_axes] < 0)
+      else if (d < 0)
         return lt_shape_fail (ctx, "pads make axis %d of %s negative", a, lt_shape_str (&x->shape, sa));
       else
-        out.dims[a] = lt_dim_known (d + pads[k] + pads[k + n_axes]);
+        out.dims[a] = lt_dim_known (d);
     }
   lt_shape_set_output (ctx, 0, x->dtype, &out);
   return LT_OK;

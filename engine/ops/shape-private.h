@@ -113,7 +113,7 @@ lt_sym *lt_shape_output_data (lt_shape_ctx *ctx,
 lt_status lt_shape_fail (lt_shape_ctx *ctx,
                          const char   *format,
                          ...) __attribute__ ((format (printf, 2, 3)));
-/* LT_ERR_INVALID_MODEL naming the node (a bad attribute). */
+/* LT_ERR_INVALID_MODEL naming the node (a bad attribute or arity). */
 lt_status lt_shape_fail_attr (lt_shape_ctx *ctx,
                               const char   *format,
                               ...) __attribute__ ((format (printf, 2, 3)));
@@ -138,6 +138,10 @@ lt_status lt_shape_broadcast (lt_shape_ctx   *ctx,
                               const lt_shape *b,
                               lt_shape       *out);
 
+/* A double as int64 for propagated contents: truncated toward zero,
+ * saturated at the int64 range, 0 for NaN (never undefined behaviour). */
+int64_t lt_double_to_i64 (double f);
+
 /* lt_shape_format into buf, returning buf (for use inside messages). */
 #define LT_SHAPE_STR_MAX 128
 const char *lt_shape_str (const lt_shape *shape,
@@ -160,6 +164,10 @@ lt_sym lt_sym_from_dim (lt_dim d);
 /* ---- per-family shape functions (shape-*.c) ---------------------------- */
 
 /* shape-elementwise.c */
+/* Output 0 gets input 0's shape and `dtype` (the dtype even when the shape
+ * is not known). */
+lt_status lt_shape_input_shape_with_dtype (lt_shape_ctx *ctx,
+                                           lt_dtype      dtype);
 lt_status lt_shape_same_as_input (lt_shape_ctx *ctx);
 lt_status lt_shape_bool_same_as_input (lt_shape_ctx *ctx);
 lt_status lt_shape_softmax (lt_shape_ctx *ctx);
@@ -168,7 +176,7 @@ lt_status lt_shape_cast (lt_shape_ctx *ctx);
 lt_status lt_shape_broadcast_op (lt_shape_ctx *ctx);
 lt_status lt_shape_compare (lt_shape_ctx *ctx);
 lt_status lt_shape_where (lt_shape_ctx *ctx);
-lt_status lt_shape_clip (lt_shape_ctx *ctx);
+lt_status lt_shape_prelu (lt_shape_ctx *ctx);
 
 /* shape-conv.c */
 lt_status lt_shape_conv (lt_shape_ctx *ctx);
@@ -185,6 +193,7 @@ lt_status lt_shape_space_to_depth (lt_shape_ctx *ctx);
 /* shape-linear.c */
 lt_status lt_shape_gemm (lt_shape_ctx *ctx);
 lt_status lt_shape_matmul (lt_shape_ctx *ctx);
+lt_status lt_shape_einsum (lt_shape_ctx *ctx);
 lt_status lt_shape_rnn (lt_shape_ctx *ctx);
 lt_status lt_shape_quantize (lt_shape_ctx *ctx);
 lt_status lt_shape_dequantize (lt_shape_ctx *ctx);

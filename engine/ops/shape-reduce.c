@@ -67,8 +67,7 @@ lt_shape_arg_reduce (lt_shape_ctx *ctx)
   lt_shape_set_output (ctx, 0, LT_DTYPE_I64, NULL);
   if (x == NULL)
     return LT_ERR_UNSUPPORTED;
-  if ((st = lt_shape_axis_checked (ctx, "axis", lt_node_get_attr_int (ctx->node, "axis", 0), x->rank, &axis))
-      != LT_OK)
+  if ((st = lt_shape_axis_checked (ctx, "axis", lt_node_get_attr_int (ctx->node, "axis", 0), x->rank, &axis)) != LT_OK)
     return st;
   out = *x;
   if (keep)

@@ -79,7 +79,7 @@ resize_to (lt_shape_ctx   *ctx,
             common = s;
         }
       for (uint32_t k = 0; k < n; k++)
-        out->dims[axes[k]] = lt_dim_known ((int64_t) round (common * (double) x->dims[axes[k]].size));
+        out->dims[axes[k]] = lt_dim_known (lt_double_to_i64 (round (common * (double) x->dims[axes[k]].size)));
       return LT_OK;
     }
   for (uint32_t k = 0; k < n; k++)
@@ -91,12 +91,12 @@ resize_to (lt_shape_ctx   *ctx,
             return lt_shape_fail_attr (ctx, "size %lld is negative", (long long) sizes[k]);
           out->dims[axes[k]] = lt_dim_known (sizes[k]);
         }
-      else if (!(scales[k] > 0))
-        return lt_shape_fail_attr (ctx, "scale %g must be positive", scales[k]);
+      else if (!(scales[k] > 0) || !(scales[k] < 1e12))
+        return lt_shape_fail_attr (ctx, "scale %g must be positive and finite", scales[k]);
       else if (in < 0)
         out->dims[axes[k]] = scales[k] == 1.0 ? x->dims[axes[k]] : lt_dim_unknown ();
       else
-        out->dims[axes[k]] = lt_dim_known ((int64_t) floor ((double) in * scales[k] + 1e-9));
+        out->dims[axes[k]] = lt_dim_known (lt_double_to_i64 (floor ((double) in * scales[k] + 1e-9)));
     }
   return LT_OK;
 }
@@ -131,8 +131,7 @@ resize_from_inputs (lt_shape_ctx *ctx,
   if (x->shape.rank < 0)
     return LT_ERR_UNSUPPORTED;
   /* an empty sizes or scales tensor means "not given" */
-  if (sizes_input >= 0 && lt_shape_input (ctx, (uint32_t) sizes_input)
-      && !(lt_shape_input_data (ctx, (uint32_t) sizes_input, &count) && count == 0))
+  if (sizes_input >= 0 && lt_shape_input (ctx, (uint32_t) sizes_input) && !(lt_shape_input_data (ctx, (uint32_t) sizes_input, &count) && count == 0))
     {
       if (!lt_shape_input_ints (ctx, (uint32_t) sizes_input, sizes, LT_MAX_RANK, &n_sizes))
         {

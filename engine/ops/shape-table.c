@@ -1,8 +1,8 @@
 /* shape-table.c — the shape function of each op, indexed by lt_op.
  *
  * A missing entry means "cannot infer": the driver then keeps the types the
- * file declares (or fails in strict mode).  If, Loop, Einsum and Scan-like
- * ops have none yet.
+ * file declares (or fails in strict mode).  If and Loop (ops with
+ * subgraphs) have none yet.
  */
 #include "shape-private.h"
 
@@ -43,7 +43,7 @@ static const lt_shape_fn shape_fns[LT_OP_COUNT] = {
   [LT_OP_Tan] = lt_shape_same_as_input,
   [LT_OP_Tanh] = lt_shape_same_as_input,
   [LT_OP_Trilu] = lt_shape_same_as_input,
-  [LT_OP_Clip] = lt_shape_clip,
+  [LT_OP_Clip] = lt_shape_same_as_input,
   [LT_OP_Not] = lt_shape_bool_same_as_input,
   [LT_OP_Softmax] = lt_shape_softmax,
   [LT_OP_LogSoftmax] = lt_shape_softmax,
@@ -57,7 +57,7 @@ static const lt_shape_fn shape_fns[LT_OP_COUNT] = {
   [LT_OP_Div] = lt_shape_broadcast_op,
   [LT_OP_Pow] = lt_shape_broadcast_op,
   [LT_OP_Mod] = lt_shape_broadcast_op,
-  [LT_OP_PRelu] = lt_shape_broadcast_op,
+  [LT_OP_PRelu] = lt_shape_prelu,
   [LT_OP_Max] = lt_shape_broadcast_op,
   [LT_OP_Min] = lt_shape_broadcast_op,
   [LT_OP_Mean] = lt_shape_broadcast_op,
@@ -91,6 +91,7 @@ static const lt_shape_fn shape_fns[LT_OP_COUNT] = {
   [LT_OP_MatMul] = lt_shape_matmul,
   [LT_OP_MatMulInteger] = lt_shape_matmul,
   [LT_OP_QLinearMatMul] = lt_shape_matmul,
+  [LT_OP_Einsum] = lt_shape_einsum,
   [LT_OP_RNN] = lt_shape_rnn,
   [LT_OP_GRU] = lt_shape_rnn,
   [LT_OP_LSTM] = lt_shape_rnn,

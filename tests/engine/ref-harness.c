@@ -17,10 +17,10 @@ ref_case_init (ref_case   *c,
 }
 
 static lt_attr *
-next_attr (ref_case     *c,
-           const char   *name,
-           lt_attr_type  type,
-           uint32_t      count)
+next_attr (ref_case    *c,
+           const char  *name,
+           lt_attr_type type,
+           uint32_t     count)
 {
   lt_attr *a;
 
@@ -137,9 +137,9 @@ ref_case_output (ref_case      *c,
 static void
 build_node (ref_case *c)
 {
-  char         *in_names[REF_MAX_IO], *out_names[REF_MAX_IO];
-  lt_node_desc  desc = { 0 };
-  lt_error      err;
+  char        *in_names[REF_MAX_IO], *out_names[REF_MAX_IO];
+  lt_node_desc desc = { 0 };
+  lt_error     err;
 
   for (uint32_t i = 0; i < c->n_inputs; i++)
     {

@@ -29,7 +29,7 @@ test_conv_pads_strides (void)
   int64_t  xd[4] = { 1, 1, 3, 3 }, wd[4] = { 1, 1, 3, 3 }, yd[4] = { 1, 1, 2, 2 };
   int64_t  pads[4] = { 1, 1, 1, 1 }, strides[2] = { 2, 2 };
   /* 3x3 windows centred on the corners: only 2x2 of each is inside. */
-  float    want[4] = { 8, 12, 20, 24 };
+  float want[4] = { 8, 12, 20, 24 };
 
   ref_case_init (&c, "Conv", 11);
   ref_case_attr_ints (&c, "pads", 4, pads);

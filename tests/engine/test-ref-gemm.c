@@ -28,7 +28,7 @@ test_gemm_trans_alpha_beta_bias (void)
   int64_t  ad[2] = { 3, 2 }, bd[2] = { 3, 2 }, cd[1] = { 2 }, yd[2] = { 2, 2 };
   float    bias[2] = { 1, 10 };
   /* 0.5 * [[22,28],[49,64]] + 2 * [1, 10] on every row */
-  float    want[4] = { 13, 34, 26.5f, 52 };
+  float want[4] = { 13, 34, 26.5f, 52 };
 
   ref_case_init (&c, "Gemm", 13);
   ref_case_attr_int (&c, "transA", 1);
@@ -50,7 +50,7 @@ test_gemm_trans_b_column_bias (void)
   int64_t  ad[2] = { 2, 3 }, bd[2] = { 2, 3 }, cd[2] = { 2, 1 }, yd[2] = { 2, 2 };
   float    bias[2] = { 100, 200 };
   /* A * A^T = [[14, 32], [32, 77]], plus 100 on row 0 and 200 on row 1 */
-  float    want[4] = { 114, 132, 232, 277 };
+  float want[4] = { 114, 132, 232, 277 };
 
   ref_case_init (&c, "Gemm", 13);
   ref_case_attr_int (&c, "transB", 1);
@@ -110,8 +110,8 @@ test_matmul_batch_broadcast (void)
 {
   ref_case c;
   int64_t  ad[4] = { 2, 1, 1, 2 }, bd[3] = { 3, 2, 1 }, yd[4] = { 2, 3, 1, 1 };
-  float    a[4] = { 1, 2, 3, 4 };         /* two 1x2 rows: [1,2] and [3,4] */
-  float    b[6] = { 1, 0, 0, 1, 1, 1 };   /* three 2x1 columns */
+  float    a[4] = { 1, 2, 3, 4 };          /* two 1x2 rows: [1,2] and [3,4] */
+  float    b[6] = { 1, 0, 0, 1, 1, 1 };    /* three 2x1 columns */
   float    want[6] = { 1, 2, 3, 3, 4, 7 }; /* every row against every column */
 
   ref_case_init (&c, "MatMul", 13);

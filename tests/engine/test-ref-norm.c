@@ -24,13 +24,41 @@ test_batch_norm (void)
   ref_case_clear (&c);
 
   ref_case_init (&c, "BatchNormalization", 15);
-  ref_case_attr_int (&c, "training_mode", 1);
+  ref_case_attr_float (&c, "epsilon", -1);
   ref_case_input (&c, LT_DTYPE_F32, 4, xd, x);
   for (int i = 0; i < 4; i++)
     ref_case_input (&c, LT_DTYPE_F32, 1, cd, scale);
   ref_case_output (&c, LT_DTYPE_F32, 4, xd);
-  g_assert_cmpint (ref_case_run (&c, lt_cpu_reference_kernel (LT_OP_BatchNormalization)), ==, LT_ERR_UNSUPPORTED);
-  g_assert_nonnull (strstr (c.err.message, "training_mode"));
+  g_assert_cmpint (ref_case_run (&c, lt_cpu_reference_kernel (LT_OP_BatchNormalization)), ==, LT_ERR_INVALID_MODEL);
+  g_assert_nonnull (strstr (c.err.message, "epsilon"));
+  ref_case_clear (&c);
+}
+
+static void
+test_batch_norm_training (void)
+{
+  ref_case c;
+  int64_t  xd[4] = { 2, 1, 1, 1 }, cd[1] = { 1 };
+  float    x[2] = { 1, 3 }, one[1] = { 1 }, zero[1] = { 0 };
+  /* batch mean 2, variance 1; running = input * 0.5 + batch * 0.5 */
+  float want_y[2] = { -1, 1 }, want_mean[1] = { 1 }, want_var[1] = { 1 };
+
+  ref_case_init (&c, "BatchNormalization", 15);
+  ref_case_attr_int (&c, "training_mode", 1);
+  ref_case_attr_float (&c, "epsilon", 0);
+  ref_case_attr_float (&c, "momentum", 0.5f);
+  ref_case_input (&c, LT_DTYPE_F32, 4, xd, x);
+  ref_case_input (&c, LT_DTYPE_F32, 1, cd, one);
+  ref_case_input (&c, LT_DTYPE_F32, 1, cd, zero);
+  ref_case_input (&c, LT_DTYPE_F32, 1, cd, zero);
+  ref_case_input (&c, LT_DTYPE_F32, 1, cd, one);
+  ref_case_output (&c, LT_DTYPE_F32, 4, xd);
+  ref_case_output (&c, LT_DTYPE_F32, 1, cd);
+  ref_case_output (&c, LT_DTYPE_F32, 1, cd);
+  g_assert_cmpint (ref_case_run (&c, lt_cpu_reference_kernel (LT_OP_BatchNormalization)), ==, LT_OK);
+  ref_assert_floats (c.outputs[0].data, want_y, 2, 1e-7, 0);
+  ref_assert_floats (c.outputs[1].data, want_mean, 1, 1e-7, 0);
+  ref_assert_floats (c.outputs[2].data, want_var, 1, 1e-7, 0);
   ref_case_clear (&c);
 }
 
@@ -60,7 +88,7 @@ test_layer_norm (void)
   int64_t  xd[2] = { 2, 2 }, sd[1] = { 2 }, md[2] = { 2, 1 };
   float    x[4] = { 1, 3, 0, 4 }, scale[2] = { 2, 1 }, b[2] = { 0, 10 };
   /* rows normalize to [-1, 1] (mean 2, variance 1 then 4) */
-  float    want[4] = { -2, 11, -2, 11 }, want_mean[2] = { 2, 2 }, want_inv[2] = { 1, 0.5f };
+  float want[4] = { -2, 11, -2, 11 }, want_mean[2] = { 2, 2 }, want_inv[2] = { 1, 0.5f };
 
   ref_case_init (&c, "LayerNormalization", 17);
   ref_case_attr_float (&c, "epsilon", 0);
@@ -93,7 +121,7 @@ test_lrn (void)
   int64_t  xd[4] = { 1, 2, 1, 1 };
   float    x[2] = { 1, 2 };
   /* size 2: channel c sums squares of c and c + 1; 1 / (1 + 1*5), 2 / (1 + 1*4) */
-  float    want[2] = { 1.0f / 6.0f, 0.4f };
+  float want[2] = { 1.0f / 6.0f, 0.4f };
 
   ref_case_init (&c, "LRN", 13);
   ref_case_attr_int (&c, "size", 2);
@@ -164,6 +192,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ref/norm/batch", test_batch_norm);
+  g_test_add_func ("/ref/norm/batch-training", test_batch_norm_training);
   g_test_add_func ("/ref/norm/instance", test_instance_norm);
   g_test_add_func ("/ref/norm/layer", test_layer_norm);
   g_test_add_func ("/ref/norm/lrn", test_lrn);

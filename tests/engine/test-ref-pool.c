@@ -7,9 +7,9 @@ static void
 run_max_pool_2x2 (int64_t        storage_order,
                   const int64_t *want_indices)
 {
-  ref_case c;
-  int64_t  xd[4] = { 1, 1, 3, 3 }, yd[4] = { 1, 1, 2, 2 }, kernel[2] = { 2, 2 };
-  float    want[4] = { 4, 5, 7, 8 };
+  ref_case       c;
+  int64_t        xd[4] = { 1, 1, 3, 3 }, yd[4] = { 1, 1, 2, 2 }, kernel[2] = { 2, 2 };
+  float          want[4] = { 4, 5, 7, 8 };
   const int64_t *indices;
 
   ref_case_init (&c, "MaxPool", 12);
@@ -84,9 +84,9 @@ test_pool_ceil_and_pads (void)
 static void
 test_max_pool_uint8 (void)
 {
-  ref_case c;
-  int64_t  xd[3] = { 1, 1, 4 }, yd[3] = { 1, 1, 2 }, kernel[1] = { 2 }, strides[1] = { 2 };
-  uint8_t  x[4] = { 7, 200, 255, 3 };
+  ref_case       c;
+  int64_t        xd[3] = { 1, 1, 4 }, yd[3] = { 1, 1, 2 }, kernel[1] = { 2 }, strides[1] = { 2 };
+  uint8_t        x[4] = { 7, 200, 255, 3 };
   const uint8_t *y;
 
   ref_case_init (&c, "MaxPool", 12);

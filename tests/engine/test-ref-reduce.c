@@ -99,9 +99,9 @@ run_arg (const char    *op,
          bool           select_last,
          const int64_t *want)
 {
-  ref_case c;
-  int64_t  xd[2] = { 2, 3 }, yd[2] = { 2, 1 };
-  float    x[6] = { 1, 7, 7, 0, 0, -1 };
+  ref_case       c;
+  int64_t        xd[2] = { 2, 3 }, yd[2] = { 2, 1 };
+  float          x[6] = { 1, 7, 7, 0, 0, -1 };
   const int64_t *y;
 
   ref_case_init (&c, op, 13);
@@ -168,9 +168,9 @@ run_topk (bool           largest,
           const int64_t *want_idx,
           lt_status      expect)
 {
-  ref_case c;
-  int64_t  xd[1] = { 5 }, kd[1] = { 1 }, yd[1] = { k };
-  float    x[5] = { 3, 9, 3, 1, 9 };
+  ref_case       c;
+  int64_t        xd[1] = { 5 }, kd[1] = { 1 }, yd[1] = { k };
+  float          x[5] = { 3, 9, 3, 1, 9 };
   const int64_t *idx;
 
   ref_case_init (&c, "TopK", 11);

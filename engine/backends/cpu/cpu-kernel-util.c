@@ -10,6 +10,8 @@ lt_kernel_call_get_constant (const lt_kernel_call *call,
 {
   const lt_value *value;
 
+  if (call->constants != NULL)
+    return index < call->n_inputs ? call->constants[index] : NULL;
   if (index >= call->node->n_inputs || call->node->inputs[index] < 0)
     return NULL;
   value = lt_graph_get_value (call->graph, call->node->inputs[index]);

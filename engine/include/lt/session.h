@@ -80,9 +80,10 @@ lt_status lt_session_reshape (lt_session          *session,
 const lt_value_type *lt_session_get_input_type (const lt_session *session,
                                                 uint32_t          index);
 
-/* Points input `index` at `data` (nbytes must equal the reshaped size).
- * The buffer is borrowed: it must stay valid and unchanged until the last
- * run that uses it. */
+/* Points input `index` at `data` (nbytes must equal the reshaped size;
+ * data aligned for the input's dtype, as malloc'd memory is).  The buffer
+ * is borrowed: it must stay valid and unchanged until the last run that
+ * uses it. */
 lt_status lt_session_bind_input (lt_session *session,
                                  uint32_t    index,
                                  const void *data,
