@@ -87,6 +87,37 @@ test_gru (void)
   ref_case_clear (&c);
 }
 
+/* One GRU step from h = 0 with the recurrent bias Rbh = 1: it is scaled by
+ * the reset gate (0.5) only with linear_before_reset. */
+static void
+run_gru_reset (bool  linear_before_reset,
+               float want)
+{
+  ref_case c;
+  int64_t  xd[3] = { 1, 1, 1 }, wd[3] = { 1, 3, 1 }, bd[2] = { 1, 6 }, hd[3] = { 1, 1, 1 }, yd[4] = { 1, 1, 1, 1 };
+  float    x[1] = { 1 }, w[3] = { 0, 0, 1 }, r[3] = { 0, 0, 1 }, b[6] = { 0, 0, 0, 0, 0, 1 };
+
+  ref_case_init (&c, "GRU", 14);
+  ref_case_attr_int (&c, "hidden_size", 1);
+  ref_case_attr_int (&c, "linear_before_reset", linear_before_reset);
+  ref_case_input (&c, LT_DTYPE_F32, 3, xd, x);
+  ref_case_input (&c, LT_DTYPE_F32, 3, wd, w);
+  ref_case_input (&c, LT_DTYPE_F32, 3, wd, r);
+  ref_case_input (&c, LT_DTYPE_F32, 2, bd, b);
+  ref_case_output (&c, LT_DTYPE_F32, 4, yd);
+  ref_case_output (&c, LT_DTYPE_F32, 3, hd);
+  g_assert_cmpint (ref_case_run (&c, lt_cpu_reference_kernel (LT_OP_GRU)), ==, LT_OK);
+  ref_assert_floats (c.outputs[1].data, &want, 1, 1e-6, 0);
+  ref_case_clear (&c);
+}
+
+static void
+test_gru_linear_before_reset (void)
+{
+  run_gru_reset (false, (float) (0.5 * tanh (2.0)));
+  run_gru_reset (true, (float) (0.5 * tanh (1.5)));
+}
+
 static void
 test_lstm (void)
 {
@@ -132,6 +163,7 @@ main (int   argc,
   g_test_add_func ("/ref/rnn/forward-and-lengths", test_rnn_forward_and_lengths);
   g_test_add_func ("/ref/rnn/reverse", test_rnn_reverse);
   g_test_add_func ("/ref/rnn/gru", test_gru);
+  g_test_add_func ("/ref/rnn/gru-linear-before-reset", test_gru_linear_before_reset);
   g_test_add_func ("/ref/rnn/lstm", test_lstm);
   g_test_add_func ("/ref/rnn/bad-attributes", test_rnn_bad_attributes);
   return g_test_run ();
