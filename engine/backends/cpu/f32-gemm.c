@@ -211,19 +211,46 @@ apply_epilogue (const lt_f32_gemm_epilogue *epilogue,
                 size_t                      rows,
                 size_t                      cols)
 {
+  float alpha = epilogue->alpha, scale = epilogue->bias_scale, lo = epilogue->min, hi = epilogue->max;
+
   for (size_t r = 0; r < rows; r++)
     {
       float *row = c + r * ldc;
       const float *bias_row = epilogue->bias != NULL ? epilogue->bias + (i0 + r) * epilogue->bias_row_stride : NULL;
 
-      for (size_t col = 0; col < cols; col++)
-        {
-          float value = epilogue->alpha * row[col];
+      /* Three plain loops (no bias, one bias value for the row, a bias per
+       * column) so that each vectorizes. */
+      if (bias_row == NULL)
+        for (size_t col = 0; col < cols; col++)
+          {
+            float value = alpha * row[col];
 
-          if (bias_row != NULL)
-            value += epilogue->bias_scale * bias_row[(j0 + col) * epilogue->bias_col_stride];
-          value = value < epilogue->min ? epilogue->min : value;
-          row[col] = value > epilogue->max ? epilogue->max : value;
+            value = value < lo ? lo : value;
+            row[col] = value > hi ? hi : value;
+          }
+      else if (epilogue->bias_col_stride == 0)
+        {
+          float add = scale * bias_row[0];
+
+          for (size_t col = 0; col < cols; col++)
+            {
+              float value = alpha * row[col] + add;
+
+              value = value < lo ? lo : value;
+              row[col] = value > hi ? hi : value;
+            }
+        }
+      else
+        {
+          const float *bias = bias_row + j0;
+
+          for (size_t col = 0; col < cols; col++)
+            {
+              float value = alpha * row[col] + scale * bias[col];
+
+              value = value < lo ? lo : value;
+              row[col] = value > hi ? hi : value;
+            }
         }
     }
 }
@@ -243,6 +270,7 @@ typedef struct gemm_job
   size_t                      mc;
   size_t                      nc;
   size_t                      n_blocks;
+  size_t                      kc;             /* k step: at most KC_STEP, steps of equal size */
   lt_f32_gemm_pack_b_fn       pack_b;         /* NULL: B is packed already */
   void                       *pack_b_context;
 } gemm_job;
@@ -294,7 +322,7 @@ compute_block (const gemm_job *job,
 
   do
     {
-      size_t kc = job->k - k0 < KC_STEP ? job->k - k0 : KC_STEP;
+      size_t kc = job->k - k0 < job->kc ? job->k - k0 : job->kc;
 
       for (size_t j0 = n0; j0 < n1; j0 += nr)
         for (size_t i0 = m0; i0 < m1; i0 += mr)
@@ -347,6 +375,8 @@ run_gemm (gemm_job      *job,
   if (job->m == 0 || job->n == 0)
     return;
   job->plain_epilogue = job->epilogue == NULL || epilogue_is_identity (job->epilogue);
+  job->kc = job->k / ((job->k + KC_STEP - 1) / KC_STEP + (job->k == 0)) + 1;
+  job->kc = job->kc > KC_STEP ? KC_STEP : job->kc;
   job->mc = MC_PANELS * ukernel->mr;
   job->nc = NC_PANELS * ukernel->nr;
   /* Small products: narrower blocks until every thread gets a few. */

@@ -116,7 +116,8 @@ void lt_f32_gemm_pack_b_columns (const lt_f32_gemm_ukernel *ukernel,
 /* What happens to each element after the product:
  * c[i][j] = clamp (alpha · acc + bias_scale · bias[i·bias_row_stride +
  * j·bias_col_stride], min, max).  Strides of 0 broadcast: (1, 0) is a bias
- * per row, (0, 1) per column, (0, 0) a scalar.  bias may be NULL. */
+ * per row, (0, 1) per column, (0, 0) a scalar; bias_col_stride is 0 or 1.
+ * bias may be NULL. */
 typedef struct lt_f32_gemm_epilogue
 {
   float        alpha;
