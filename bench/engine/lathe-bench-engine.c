@@ -99,8 +99,8 @@ bind_random_inputs (lt_session *session,
   for (uint32_t i = 0; i < n_inputs; i++)
     {
       const lt_value_type *type = lt_session_get_input_type (session, i);
-      uint64_t count = 1;
-      size_t nbytes;
+      uint64_t             count = 1;
+      size_t               nbytes;
 
       for (int32_t axis = 0; axis < type->shape.rank; axis++)
         count *= (uint64_t) type->shape.dims[axis].size;
@@ -126,12 +126,12 @@ static void
 print_profile (const lt_session *session,
                const lt_graph   *graph)
 {
-  uint32_t n = lt_graph_get_n_nodes (graph);
+  uint32_t     n = lt_graph_get_n_nodes (graph);
   const char **labels = calloc (n + 1, sizeof *labels);
   const char **kernels = calloc (n + 1, sizeof *kernels);
-  double *totals = calloc (n + 1, sizeof *totals);
-  double all = 0.0;
-  uint32_t used = 0;
+  double      *totals = calloc (n + 1, sizeof *totals);
+  double       all = 0.0;
+  uint32_t     used = 0;
 
   if (labels == NULL || kernels == NULL || totals == NULL)
     goto out;
@@ -139,8 +139,8 @@ print_profile (const lt_session *session,
     {
       const char *op = lt_graph_get_node (graph, (int32_t) id)->op_type;
       const char *kernel = lt_session_get_kernel_name (session, (int32_t) id);
-      double ms = lt_session_get_node_ns (session, (int32_t) id) / 1e6;
-      uint32_t slot = 0;
+      double      ms = lt_session_get_node_ns (session, (int32_t) id) / 1e6;
+      uint32_t    slot = 0;
 
       if (kernel == NULL)
         continue;
@@ -170,15 +170,15 @@ bench_threads (const bench_options *options,
                uint32_t             threads)
 {
   lt_session_options session_options = { 0 };
-  lt_session *session = NULL;
-  lt_error err = { 0 };
-  const lt_graph *graph = lt_model_get_graph (model);
-  uint32_t n_inputs;
-  void *buffers[64] = { NULL };
-  double *times = calloc ((size_t) options->runs + 1, sizeof *times);
-  double *cpu_times = calloc ((size_t) options->runs + 1, sizeof *cpu_times);
-  uint64_t macs = model_macs (model);
-  int status = -1;
+  lt_session        *session = NULL;
+  lt_error           err = { 0 };
+  const lt_graph    *graph = lt_model_get_graph (model);
+  uint32_t           n_inputs;
+  void              *buffers[64] = { NULL };
+  double            *times = calloc ((size_t) options->runs + 1, sizeof *times);
+  double            *cpu_times = calloc ((size_t) options->runs + 1, sizeof *cpu_times);
+  uint64_t           macs = model_macs (model);
+  int                status = -1;
 
   lt_graph_get_inputs (graph, &n_inputs);
   session_options.n_threads = threads;
@@ -270,10 +270,10 @@ main (int   argc,
       char *argv[])
 {
   bench_options options = { 0 };
-  lt_model *model = NULL;
-  lt_error err = { 0 };
-  const char *name;
-  int status = 0;
+  lt_model     *model = NULL;
+  lt_error      err = { 0 };
+  const char   *name;
+  int           status = 0;
 
   if (parse_options (argc, argv, &options) != 0)
     {

@@ -7,10 +7,10 @@ void
 fast_case_build (ref_case *c,
                  uint32_t  constant_mask)
 {
-  char *in_names[REF_MAX_IO];
-  const char *out_name = "out0";
+  char        *in_names[REF_MAX_IO];
+  const char  *out_name = "out0";
   lt_node_desc desc = { 0 };
-  lt_error err;
+  lt_error     err;
 
   for (uint32_t i = 0; i < c->n_inputs; i++)
     {
@@ -92,7 +92,7 @@ fast_case_supports (ref_case        *c,
                     const lt_kernel *kernel)
 {
   lt_kernel_tensor output;
-  lt_kernel_call call = make_call (c, &output);
+  lt_kernel_call   call = make_call (c, &output);
 
   return kernel->supports == NULL || kernel->supports (&call);
 }
@@ -104,10 +104,10 @@ fast_case_run (ref_case        *c,
                float           *out)
 {
   lt_kernel_tensor output;
-  lt_kernel_call call = make_call (c, &output);
-  void *state = NULL, *scratch = NULL;
-  size_t scratch_bytes = 0;
-  lt_status status = LT_OK;
+  lt_kernel_call   call = make_call (c, &output);
+  void            *state = NULL, *scratch = NULL;
+  size_t           scratch_bytes = 0;
+  lt_status        status = LT_OK;
 
   lt_error_clear (&c->err);
   output.data = out;
@@ -137,8 +137,8 @@ fast_case_compare (ref_case      *c,
                    double         rtol,
                    double         atol)
 {
-  size_t n = c->outputs[0].count;
-  float *want = g_new0 (float, n + 1), *got = g_new0 (float, n + 1);
+  size_t           n = c->outputs[0].count;
+  float           *want = g_new0 (float, n + 1), *got = g_new0 (float, n + 1);
   const lt_kernel *reference = lt_cpu_reference_kernel (op);
 
   g_assert_nonnull (reference);

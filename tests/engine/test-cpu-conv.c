@@ -68,7 +68,7 @@ build_case (ref_case         *c,
 {
   int64_t x_dims[4] = { s->batch, s->channels }, w_dims[4] = { s->out_channels, s->channels / s->group };
   int64_t y_dims[4] = { s->batch, s->out_channels }, b_dims[1] = { s->out_channels };
-  size_t x_count = s->batch * s->channels, w_count = s->out_channels * (s->channels / s->group);
+  size_t  x_count = s->batch * s->channels, w_count = s->out_channels * (s->channels / s->group);
 
   for (int i = 0; i < s->nsp; i++)
     {
@@ -101,15 +101,15 @@ static void
 check_random_convs (const char *kernel_name,
                     bool        depthwise)
 {
-  GRand *rand = g_rand_new_with_seed (7031);
+  GRand         *rand = g_rand_new_with_seed (7031);
   lt_threadpool *pool = NULL;
 
   g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
   for (int iteration = 0; iteration < 160; iteration++)
     {
       conv_shape shape;
-      ref_case c;
-      float *x, *w, *b;
+      ref_case   c;
+      float     *x, *w, *b;
 
       random_shape (rand, &shape, depthwise);
       build_case (&c, &shape, &x, &w, &b, rand);
@@ -143,11 +143,11 @@ test_depthwise_path (void)
 static void
 test_pointwise (void)
 {
-  GRand *rand = g_rand_new_with_seed (11);
-  int64_t x_dims[4] = { 2, 24, 7, 13 }, w_dims[4] = { 150, 24, 1, 1 }, y_dims[4] = { 2, 150, 7, 13 };
-  float *x = fast_random_floats (rand, 2 * 24 * 7 * 13), *w = fast_random_floats (rand, 150 * 24);
+  GRand         *rand = g_rand_new_with_seed (11);
+  int64_t        x_dims[4] = { 2, 24, 7, 13 }, w_dims[4] = { 150, 24, 1, 1 }, y_dims[4] = { 2, 150, 7, 13 };
+  float         *x = fast_random_floats (rand, 2 * 24 * 7 * 13), *w = fast_random_floats (rand, 150 * 24);
   lt_threadpool *pool = NULL;
-  ref_case c;
+  ref_case       c;
 
   g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
   for (int isa = LT_CPU_ISA_SCALAR; isa <= LT_CPU_ISA_MAX; isa++)
@@ -171,9 +171,9 @@ test_pointwise (void)
 static void
 test_bad_stride (void)
 {
-  int64_t x_dims[4] = { 1, 2, 5, 5 }, w_dims[4] = { 3, 2, 3, 3 }, y_dims[4] = { 1, 3, 3, 3 };
-  int64_t strides[2] = { 0, 1 };
-  float x[50] = { 0 }, w[54] = { 0 }, y[27];
+  int64_t  x_dims[4] = { 1, 2, 5, 5 }, w_dims[4] = { 3, 2, 3, 3 }, y_dims[4] = { 1, 3, 3, 3 };
+  int64_t  strides[2] = { 0, 1 };
+  float    x[50] = { 0 }, w[54] = { 0 }, y[27];
   ref_case c;
 
   ref_case_init (&c, "Conv", 17);
@@ -191,8 +191,8 @@ test_bad_stride (void)
 static void
 test_runtime_weights_refused (void)
 {
-  int64_t x_dims[4] = { 1, 2, 5, 5 }, w_dims[4] = { 3, 2, 3, 3 }, y_dims[4] = { 1, 3, 3, 3 };
-  float x[50] = { 0 }, w[54] = { 0 };
+  int64_t  x_dims[4] = { 1, 2, 5, 5 }, w_dims[4] = { 3, 2, 3, 3 }, y_dims[4] = { 1, 3, 3, 3 };
+  float    x[50] = { 0 }, w[54] = { 0 };
   ref_case c;
 
   ref_case_init (&c, "Conv", 17);

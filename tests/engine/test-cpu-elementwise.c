@@ -44,18 +44,18 @@ random_block_shapes (GRand   *rand,
 static void
 test_binary (void)
 {
-  GRand *rand = g_rand_new_with_seed (555);
+  GRand         *rand = g_rand_new_with_seed (555);
   lt_threadpool *pool = NULL;
 
   g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
   for (int iteration = 0; iteration < 240; iteration++)
     {
-      int which = iteration % 4;
-      int32_t y_rank, s_rank;
-      int64_t y_dims[LT_MAX_RANK], s_dims[LT_MAX_RANK];
+      int      which = iteration % 4;
+      int32_t  y_rank, s_rank;
+      int64_t  y_dims[LT_MAX_RANK], s_dims[LT_MAX_RANK];
       uint64_t y_count = 1, s_count = 1;
-      bool small_first = g_rand_boolean (rand);
-      float *full, *small;
+      bool     small_first = g_rand_boolean (rand);
+      float   *full, *small;
       ref_case c;
 
       random_block_shapes (rand, &y_rank, y_dims, &s_rank, s_dims);
@@ -96,8 +96,8 @@ test_binary (void)
 static void
 test_binary_refuses_split_broadcast (void)
 {
-  int64_t a_dims[3] = { 2, 3, 4 }, b_dims[3] = { 2, 1, 4 };
-  float a[24] = { 0 }, b[8] = { 0 };
+  int64_t  a_dims[3] = { 2, 3, 4 }, b_dims[3] = { 2, 1, 4 };
+  float    a[24] = { 0 }, b[8] = { 0 };
   ref_case c;
 
   ref_case_init (&c, "Add", 14);
@@ -112,13 +112,13 @@ test_binary_refuses_split_broadcast (void)
 static void
 test_activations (void)
 {
-  GRand *rand = g_rand_new_with_seed (77);
-  int64_t dims[3] = { 3, 70, 301 };
-  float *x = fast_random_floats (rand, 3 * 70 * 301);
-  float lo = -0.25f, hi = 0.5f;
-  int64_t scalar_dims[1] = { 0 };
+  GRand         *rand = g_rand_new_with_seed (77);
+  int64_t        dims[3] = { 3, 70, 301 };
+  float         *x = fast_random_floats (rand, 3 * 70 * 301);
+  float          lo = -0.25f, hi = 0.5f;
+  int64_t        scalar_dims[1] = { 0 };
   lt_threadpool *pool = NULL;
-  ref_case c;
+  ref_case       c;
 
   g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
   ref_case_init (&c, "Relu", 14);
@@ -157,9 +157,9 @@ test_unary_math (void)
     { "Sigmoid", LT_OP_Sigmoid, "lt_f32_sigmoid" },
     { "Tanh", LT_OP_Tanh, "lt_f32_tanh" },
   };
-  GRand *rand = g_rand_new_with_seed (78);
-  int64_t dims[2] = { 97, 203 };
-  float *x = fast_random_floats (rand, 97 * 203);
+  GRand         *rand = g_rand_new_with_seed (78);
+  int64_t        dims[2] = { 97, 203 };
+  float         *x = fast_random_floats (rand, 97 * 203);
   lt_threadpool *pool = NULL;
 
   g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);

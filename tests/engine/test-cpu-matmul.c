@@ -17,17 +17,17 @@ check_random_gemms (lt_threadpool *pool)
 
   for (int iteration = 0; iteration < 120; iteration++)
     {
-      int64_t m = g_rand_int_range (rand, 1, 40), n = g_rand_int_range (rand, 1, 70);
-      int64_t k = g_rand_int_range (rand, 1, 300);
-      bool trans_a = g_rand_boolean (rand), trans_b = g_rand_boolean (rand);
-      int c_kind = g_rand_int_range (rand, 0, 6); /* none, [N], [M,N], [1,N], [M,1], [1] */
-      int64_t a_dims[2] = { trans_a ? k : m, trans_a ? m : k };
-      int64_t b_dims[2] = { trans_b ? n : k, trans_b ? k : n };
-      int64_t c_dims[6][2] = { { 0, 0 }, { n, 0 }, { m, n }, { 1, n }, { m, 1 }, { 1, 0 } };
-      int c_rank[6] = { 0, 1, 2, 2, 2, 1 };
-      int64_t y_dims[2] = { m, n };
-      float *a = fast_random_floats (rand, m * k), *b = fast_random_floats (rand, k * n);
-      float *c_data = fast_random_floats (rand, m * n);
+      int64_t  m = g_rand_int_range (rand, 1, 40), n = g_rand_int_range (rand, 1, 70);
+      int64_t  k = g_rand_int_range (rand, 1, 300);
+      bool     trans_a = g_rand_boolean (rand), trans_b = g_rand_boolean (rand);
+      int      c_kind = g_rand_int_range (rand, 0, 6); /* none, [N], [M,N], [1,N], [M,1], [1] */
+      int64_t  a_dims[2] = { trans_a ? k : m, trans_a ? m : k };
+      int64_t  b_dims[2] = { trans_b ? n : k, trans_b ? k : n };
+      int64_t  c_dims[6][2] = { { 0, 0 }, { n, 0 }, { m, n }, { 1, n }, { m, 1 }, { 1, 0 } };
+      int      c_rank[6] = { 0, 1, 2, 2, 2, 1 };
+      int64_t  y_dims[2] = { m, n };
+      float   *a = fast_random_floats (rand, m * k), *b = fast_random_floats (rand, k * n);
+      float   *c_data = fast_random_floats (rand, m * n);
       ref_case c;
 
       ref_case_init (&c, "Gemm", 13);
@@ -77,7 +77,7 @@ random_matmul_shapes (GRand   *rand,
   int32_t batch_rank = g_rand_int_range (rand, 0, 4);
   int32_t a_batch = g_rand_int_range (rand, 0, batch_rank + 1), b_batch = g_rand_int_range (rand, 0, batch_rank + 1);
   int64_t batch[3];
-  bool a_vector = g_rand_int_range (rand, 0, 6) == 0, b_vector = g_rand_int_range (rand, 0, 6) == 0;
+  bool    a_vector = g_rand_int_range (rand, 0, 6) == 0, b_vector = g_rand_int_range (rand, 0, 6) == 0;
 
   if (g_rand_boolean (rand))
     a_batch = batch_rank;
@@ -120,16 +120,16 @@ random_matmul_shapes (GRand   *rand,
 static void
 test_matmul (void)
 {
-  GRand *rand = g_rand_new_with_seed (99);
+  GRand         *rand = g_rand_new_with_seed (99);
   lt_threadpool *pool = NULL;
 
   g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
   for (int iteration = 0; iteration < 200; iteration++)
     {
-      int32_t a_rank, b_rank, y_rank;
-      int64_t a_dims[LT_MAX_RANK], b_dims[LT_MAX_RANK], y_dims[LT_MAX_RANK];
+      int32_t  a_rank, b_rank, y_rank;
+      int64_t  a_dims[LT_MAX_RANK], b_dims[LT_MAX_RANK], y_dims[LT_MAX_RANK];
       uint64_t a_count = 1, b_count = 1;
-      float *a, *b;
+      float   *a, *b;
       ref_case c;
 
       random_matmul_shapes (rand, &a_rank, a_dims, &b_rank, b_dims, &y_rank, y_dims);

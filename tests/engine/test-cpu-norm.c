@@ -6,9 +6,9 @@
 #include "fast-case.h"
 
 static void
-random_dims (GRand   *rand,
-             int32_t *rank,
-             int64_t *dims,
+random_dims (GRand    *rand,
+             int32_t  *rank,
+             int64_t  *dims,
              uint64_t *count)
 {
   *rank = g_rand_int_range (rand, 1, 5);
@@ -23,17 +23,17 @@ random_dims (GRand   *rand,
 static void
 test_softmax (void)
 {
-  GRand *rand = g_rand_new_with_seed (31);
+  GRand         *rand = g_rand_new_with_seed (31);
   lt_threadpool *pool = NULL;
 
   g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
   for (int iteration = 0; iteration < 100; iteration++)
     {
-      int32_t rank;
-      int64_t dims[LT_MAX_RANK];
+      int32_t  rank;
+      int64_t  dims[LT_MAX_RANK];
       uint64_t count;
-      bool old_opset = g_rand_boolean (rand);
-      float *x;
+      bool     old_opset = g_rand_boolean (rand);
+      float   *x;
       ref_case c;
 
       random_dims (rand, &rank, dims, &count);
@@ -59,8 +59,8 @@ test_softmax (void)
 static void
 test_softmax_middle_axis_refused (void)
 {
-  int64_t dims[3] = { 2, 3, 4 };
-  float x[24] = { 0 };
+  int64_t  dims[3] = { 2, 3, 4 };
+  float    x[24] = { 0 };
   ref_case c;
 
   ref_case_init (&c, "Softmax", 13);
@@ -75,17 +75,17 @@ test_softmax_middle_axis_refused (void)
 static void
 test_layer_norm (void)
 {
-  GRand *rand = g_rand_new_with_seed (32);
+  GRand         *rand = g_rand_new_with_seed (32);
   lt_threadpool *pool = NULL;
 
   g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
   for (int iteration = 0; iteration < 100; iteration++)
     {
-      int32_t rank, axis;
-      int64_t dims[LT_MAX_RANK];
+      int32_t  rank, axis;
+      int64_t  dims[LT_MAX_RANK];
       uint64_t count, row = 1;
-      float *x, *scale, *bias;
-      bool with_bias = g_rand_boolean (rand);
+      float   *x, *scale, *bias;
+      bool     with_bias = g_rand_boolean (rand);
       ref_case c;
 
       random_dims (rand, &rank, dims, &count);
@@ -121,10 +121,10 @@ test_global_average_pool (void)
 
   for (int iteration = 0; iteration < 40; iteration++)
     {
-      int32_t rank = g_rand_int_range (rand, 3, 6);
-      int64_t dims[LT_MAX_RANK], y_dims[LT_MAX_RANK];
+      int32_t  rank = g_rand_int_range (rand, 3, 6);
+      int64_t  dims[LT_MAX_RANK], y_dims[LT_MAX_RANK];
       uint64_t count = 1;
-      float *x;
+      float   *x;
       ref_case c;
 
       for (int32_t i = 0; i < rank; i++)

@@ -8,19 +8,19 @@ static const char *const auto_pads[] = { "NOTSET", "SAME_UPPER", "SAME_LOWER", "
 static void
 check_random_pools (bool is_max)
 {
-  GRand *rand = g_rand_new_with_seed (is_max ? 61 : 62);
+  GRand         *rand = g_rand_new_with_seed (is_max ? 61 : 62);
   lt_threadpool *pool = NULL;
 
   g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
   for (int iteration = 0; iteration < 150; iteration++)
     {
-      int32_t nsp = g_rand_int_range (rand, 1, 3);
-      int auto_pad = g_rand_int_range (rand, 0, 4);
-      bool ceil_mode = auto_pad == 0 && g_rand_boolean (rand);
-      int64_t x_dims[4] = { g_rand_int_range (rand, 1, 3), g_rand_int_range (rand, 1, 5) }, y_dims[4];
-      int64_t kernel[2], strides[2], dilations[2], pads[4] = { 0, 0, 0, 0 };
+      int32_t  nsp = g_rand_int_range (rand, 1, 3);
+      int      auto_pad = g_rand_int_range (rand, 0, 4);
+      bool     ceil_mode = auto_pad == 0 && g_rand_boolean (rand);
+      int64_t  x_dims[4] = { g_rand_int_range (rand, 1, 3), g_rand_int_range (rand, 1, 5) }, y_dims[4];
+      int64_t  kernel[2], strides[2], dilations[2], pads[4] = { 0, 0, 0, 0 };
       uint64_t count = x_dims[0] * x_dims[1];
-      float *x;
+      float   *x;
       ref_case c;
 
       y_dims[0] = x_dims[0];

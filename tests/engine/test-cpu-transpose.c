@@ -6,18 +6,18 @@
 static void
 test_random_perms (void)
 {
-  GRand *rand = g_rand_new_with_seed (808);
+  GRand         *rand = g_rand_new_with_seed (808);
   lt_threadpool *pool = NULL;
 
   g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
   for (int iteration = 0; iteration < 200; iteration++)
     {
-      int32_t rank = g_rand_int_range (rand, 1, 7);
-      int64_t dims[LT_MAX_RANK], y_dims[LT_MAX_RANK], perm[LT_MAX_RANK];
+      int32_t  rank = g_rand_int_range (rand, 1, 7);
+      int64_t  dims[LT_MAX_RANK], y_dims[LT_MAX_RANK], perm[LT_MAX_RANK];
       uint64_t count = 1;
-      bool default_perm = g_rand_int_range (rand, 0, 5) == 0;
+      bool     default_perm = g_rand_int_range (rand, 0, 5) == 0;
       lt_dtype dtype = g_rand_boolean (rand) ? LT_DTYPE_F32 : LT_DTYPE_I32;
-      float *x;
+      float   *x;
       ref_case c;
 
       for (int32_t i = 0; i < rank; i++)

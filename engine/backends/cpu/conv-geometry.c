@@ -34,13 +34,13 @@ lt_conv_geometry_init (lt_conv_geometry     *g,
                        const lt_kernel_call *call)
 {
   const lt_kernel_tensor *x = &call->inputs[0], *w = &call->inputs[1];
-  int32_t nsp = x->rank - 2;
-  int32_t first = 2 - nsp; /* a 1-D conv fills only the width */
-  int64_t kernel_shape[LT_MAX_RANK], expected[LT_MAX_RANK];
-  int64_t in[2] = { 1, 1 }, out[2] = { 1, 1 }, kernel[2] = { 1, 1 }, strides[2] = { 1, 1 };
-  int64_t dilations[2] = { 1, 1 }, pads[2] = { 0, 0 };
-  lt_ref_window win;
-  lt_status status;
+  int32_t                 nsp = x->rank - 2;
+  int32_t                 first = 2 - nsp; /* a 1-D conv fills only the width */
+  int64_t                 kernel_shape[LT_MAX_RANK], expected[LT_MAX_RANK];
+  int64_t                 in[2] = { 1, 1 }, out[2] = { 1, 1 }, kernel[2] = { 1, 1 }, strides[2] = { 1, 1 };
+  int64_t                 dilations[2] = { 1, 1 }, pads[2] = { 0, 0 };
+  lt_ref_window           win;
+  lt_status               status;
 
   win.nsp = nsp;
   memcpy (win.kernel, w->dims + 2, (size_t) nsp * sizeof win.kernel[0]);

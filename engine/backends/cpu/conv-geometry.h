@@ -12,8 +12,8 @@
 typedef struct lt_conv_geometry
 {
   int64_t batch;
-  int64_t in_channels;     /* C */
-  int64_t out_channels;    /* M */
+  int64_t in_channels;  /* C */
+  int64_t out_channels; /* M */
   int64_t group;
   int64_t in_h, in_w;
   int64_t out_h, out_w;

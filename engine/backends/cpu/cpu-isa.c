@@ -26,9 +26,9 @@ detect_hardware_isa (void)
 lt_cpu_isa
 lt_cpu_isa_get (void)
 {
-  lt_cpu_isa isa = detect_hardware_isa ();
+  lt_cpu_isa  isa = detect_hardware_isa ();
   const char *env = getenv ("LATHE_CPU_ISA");
-  int limit = atomic_load (&isa_limit);
+  int         limit = atomic_load (&isa_limit);
 
   if (env != NULL && strcmp (env, "scalar") == 0)
     limit = LT_CPU_ISA_SCALAR;

@@ -97,8 +97,8 @@ clamp_chunks (void    *context,
               uint64_t end)
 {
   const clamp_job *job = context;
-  uint64_t first = begin * CHUNK, last = end * CHUNK < job->count ? end * CHUNK : job->count;
-  float lo = job->lo, hi = job->hi;
+  uint64_t         first = begin * CHUNK, last = end * CHUNK < job->count ? end * CHUNK : job->count;
+  float            lo = job->lo, hi = job->hi;
 
   for (uint64_t i = first; i < last; i++)
     {
@@ -113,7 +113,7 @@ static lt_status
 clamp_run (const lt_kernel_call *call)
 {
   const clamp_bounds *bounds = call->state;
-  clamp_job job = { call->inputs[0].data, call->outputs[0].data, call->outputs[0].count, bounds->lo, bounds->hi };
+  clamp_job           job = { call->inputs[0].data, call->outputs[0].data, call->outputs[0].count, bounds->lo, bounds->hi };
 
   lt_threadpool_parallel_for (call->pool, (job.count + CHUNK - 1) / CHUNK, 1, clamp_chunks, &job);
   return LT_OK;

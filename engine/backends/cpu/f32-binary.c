@@ -76,11 +76,20 @@ make_plan (const lt_kernel_call *call,
     return false;
   switch (call->node->op)
     {
-    case LT_OP_Add: plan->op = BINARY_ADD; break;
-    case LT_OP_Sub: plan->op = BINARY_SUB; break;
-    case LT_OP_Mul: plan->op = BINARY_MUL; break;
-    case LT_OP_Div: plan->op = BINARY_DIV; break;
-    default: return false;
+    case LT_OP_Add:
+      plan->op = BINARY_ADD;
+      break;
+    case LT_OP_Sub:
+      plan->op = BINARY_SUB;
+      break;
+    case LT_OP_Mul:
+      plan->op = BINARY_MUL;
+      break;
+    case LT_OP_Div:
+      plan->op = BINARY_DIV;
+      break;
+    default:
+      return false;
     }
   if (a->count == y->count && a->rank == y->rank)
     {
@@ -142,8 +151,12 @@ apply_run (binary_op    op,
     }
   switch (op)
     {
-    case BINARY_ADD: LT_BINARY_LOOP (f + s); break;
-    case BINARY_MUL: LT_BINARY_LOOP (f * s); break;
+    case BINARY_ADD:
+      LT_BINARY_LOOP (f + s);
+      break;
+    case BINARY_MUL:
+      LT_BINARY_LOOP (f * s);
+      break;
     case BINARY_SUB:
       if (small_is_a)
         LT_BINARY_LOOP (s - f)
@@ -168,16 +181,16 @@ binary_chunks (void    *context,
                uint64_t begin,
                uint64_t end)
 {
-  const binary_job *job = context;
+  const binary_job  *job = context;
   const binary_plan *plan = job->plan;
-  bool by_element = plan->inner == 1;
-  uint64_t period = by_element ? plan->mid : plan->inner;
-  uint64_t i = begin * CHUNK, last = end * CHUNK < job->count ? end * CHUNK : job->count;
+  bool               by_element = plan->inner == 1;
+  uint64_t           period = by_element ? plan->mid : plan->inner;
+  uint64_t           i = begin * CHUNK, last = end * CHUNK < job->count ? end * CHUNK : job->count;
 
   while (i < last)
     {
-      uint64_t offset = i % period;
-      uint64_t n = period - offset < last - i ? period - offset : last - i;
+      uint64_t     offset = i % period;
+      uint64_t     n = period - offset < last - i ? period - offset : last - i;
       const float *small = by_element ? job->small + offset : job->small + (i / plan->inner) % plan->mid;
 
       apply_run (plan->op, plan->small_is_a, job->full + i, small, by_element, job->y + i, n);
@@ -189,13 +202,13 @@ static lt_status
 binary_run (const lt_kernel_call *call)
 {
   const binary_plan *plan = call->state;
-  binary_plan scalar_plan = { plan->op, plan->small_is_a, 1, 1, call->outputs[0].count };
-  binary_job job = {
-    plan,
-    call->inputs[plan->small_is_a ? 1 : 0].data,
-    call->inputs[plan->small_is_a ? 0 : 1].data,
-    call->outputs[0].data,
-    call->outputs[0].count,
+  binary_plan        scalar_plan = { plan->op, plan->small_is_a, 1, 1, call->outputs[0].count };
+  binary_job         job = {
+            plan,
+            call->inputs[plan->small_is_a ? 1 : 0].data,
+            call->inputs[plan->small_is_a ? 0 : 1].data,
+            call->outputs[0].data,
+            call->outputs[0].count,
   };
 
   /* A scalar repeats with any period: one run per chunk. */
@@ -205,15 +218,15 @@ binary_run (const lt_kernel_call *call)
   return LT_OK;
 }
 
-#define LT_F32_BINARY_KERNEL(op_name)     \
-  const lt_kernel lt_f32_##op_name = {    \
-    .name = "lt_f32_" #op_name,           \
-    .score = 100,                         \
-    .supports = binary_supports,          \
-    .prepare = binary_prepare,            \
-    .run = binary_run,                    \
-    .release = free,                      \
-    .in_place = true,                     \
+#define LT_F32_BINARY_KERNEL(op_name)  \
+  const lt_kernel lt_f32_##op_name = { \
+    .name = "lt_f32_" #op_name,        \
+    .score = 100,                      \
+    .supports = binary_supports,       \
+    .prepare = binary_prepare,         \
+    .run = binary_run,                 \
+    .release = free,                   \
+    .in_place = true,                  \
   };
 
 LT_F32_BINARY_KERNEL (add)

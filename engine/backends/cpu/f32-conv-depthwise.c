@@ -73,7 +73,7 @@ depthwise_prepare (const lt_kernel_call *call,
 {
   depthwise_state *self = calloc (1, sizeof *self);
   const lt_tensor *weights = lt_kernel_call_get_constant (call, 1);
-  lt_status status;
+  lt_status        status;
 
   if (self == NULL || (self->weights = lt_kernel_call_copy_constant_f32 (weights)) == NULL)
     {
@@ -109,18 +109,17 @@ typedef struct depthwise_job
   float                 *y;
 } depthwise_job;
 
-
 /* Adds one kernel row's taps to an output row: out[ox] += Σ_kx w[kx] ·
  * in[ox·stride + kx·dilation - pad] over the columns where each tap is
  * inside the input.  Where all taps of a 3-wide row are inside, the three
  * are summed in one pass; elsewhere each tap is its own pass. */
 static void
 add_kernel_row (const lt_conv_geometry *g,
-                const float *restrict   in,
-                const float            *w,
-                const int64_t          *lo,
-                const int64_t          *hi,
-                float *restrict         out)
+                const float *restrict in,
+                const float   *w,
+                const int64_t *lo,
+                const int64_t *hi,
+                float *restrict out)
 {
   int64_t stride = g->stride_w, dilation = g->dilation_w, pad = g->pad_left;
   int64_t all_lo = 0, all_hi = 0;
@@ -135,7 +134,7 @@ add_kernel_row (const lt_conv_geometry *g,
         }
       if (all_lo < all_hi)
         {
-          float w0 = w[0], w1 = w[1], w2 = w[2];
+          float   w0 = w[0], w1 = w[1], w2 = w[2];
           int64_t o0 = -pad, o1 = dilation - pad, o2 = 2 * dilation - pad;
 
           if (stride == 1)
@@ -151,7 +150,7 @@ add_kernel_row (const lt_conv_geometry *g,
   for (int64_t kx = 0; kx < g->kernel_w; kx++)
     {
       int64_t offset = kx * dilation - pad;
-      float weight = w[kx];
+      float   weight = w[kx];
 
       /* The columns this tap still owes: its range minus the fused one. */
       for (int64_t ox = lo[kx]; ox < hi[kx] && ox < all_lo; ox++)
@@ -166,17 +165,17 @@ depthwise_planes (void    *context,
                   uint64_t begin,
                   uint64_t end)
 {
-  const depthwise_job *job = context;
+  const depthwise_job    *job = context;
   const lt_conv_geometry *g = &job->self->geometry;
-  const int64_t *lo = job->self->column_lo, *hi = job->self->column_hi;
+  const int64_t          *lo = job->self->column_lo, *hi = job->self->column_hi;
 
   for (uint64_t plane = begin; plane < end; plane++)
     {
-      int64_t channel = (int64_t) plane % g->in_channels;
+      int64_t      channel = (int64_t) plane % g->in_channels;
       const float *x = job->x + plane * g->in_h * g->in_w;
       const float *w = job->self->weights + channel * g->kernel_h * g->kernel_w;
-      float *y = job->y + plane * g->out_h * g->out_w;
-      float bias = job->bias != NULL ? job->bias[channel] : 0.0f;
+      float       *y = job->y + plane * g->out_h * g->out_w;
+      float        bias = job->bias != NULL ? job->bias[channel] : 0.0f;
 
       for (int64_t oy = 0; oy < g->out_h; oy++)
         {
@@ -199,11 +198,11 @@ static lt_status
 depthwise_run (const lt_kernel_call *call)
 {
   const depthwise_state *self = call->state;
-  depthwise_job job = {
-    self,
-    call->inputs[0].data,
+  depthwise_job          job = {
+             self,
+             call->inputs[0].data,
     call->n_inputs > 2 ? call->inputs[2].data : NULL,
-    call->outputs[0].data,
+             call->outputs[0].data,
   };
 
   lt_threadpool_parallel_for (call->pool, (uint64_t) (self->geometry.batch * self->geometry.in_channels), 1,

@@ -20,10 +20,10 @@ typedef struct conv_gemm_state
 {
   lt_conv_geometry           geometry;
   const lt_f32_gemm_ukernel *ukernel;
-  bool                       pointwise;     /* 1×1, stride 1, no pads: X is B */
-  size_t                     k;             /* Cg · KH · KW */
-  size_t                     group_m;       /* Mg */
-  size_t                     packed_group;  /* floats of one group's packed weights */
+  bool                       pointwise;    /* 1×1, stride 1, no pads: X is B */
+  size_t                     k;            /* Cg · KH · KW */
+  size_t                     group_m;      /* Mg */
+  size_t                     packed_group; /* floats of one group's packed weights */
   float                     *packed_weights;
 } conv_gemm_state;
 
@@ -48,11 +48,11 @@ conv_gemm_prepare (const lt_kernel_call *call,
                    void                **state,
                    size_t               *scratch_bytes)
 {
-  conv_gemm_state *self = calloc (1, sizeof *self);
+  conv_gemm_state        *self = calloc (1, sizeof *self);
   const lt_conv_geometry *g;
-  const lt_tensor *weights = lt_kernel_call_get_constant (call, 1);
-  float *w_copy;
-  lt_status status;
+  const lt_tensor        *weights = lt_kernel_call_get_constant (call, 1);
+  float                  *w_copy;
+  lt_status               status;
 
   if (self == NULL)
     return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory");
@@ -99,9 +99,9 @@ pointwise_pack_columns (void  *context,
                         size_t n0,
                         size_t n1)
 {
-  const im2col_job *job = context;
+  const im2col_job      *job = context;
   const conv_gemm_state *self = job->self;
-  size_t n = (size_t) (self->geometry.out_h * self->geometry.out_w);
+  size_t                 n = (size_t) (self->geometry.out_h * self->geometry.out_w);
 
   lt_f32_gemm_pack_b_columns (self->ukernel, self->k, n, job->x, n, false, n0, n1, job->packed);
 }
@@ -111,8 +111,8 @@ typedef struct column_run
 {
   size_t  first_col; /* in the panel */
   size_t  length;
-  int64_t origin_y;  /* input row of ky = 0 */
-  int64_t origin_x;  /* input column of kx = 0 for the run's first pixel */
+  int64_t origin_y; /* input row of ky = 0 */
+  int64_t origin_x; /* input column of kx = 0 for the run's first pixel */
 } column_run;
 
 /* Writes `length` elements of a patch-matrix row for one run: input
@@ -156,11 +156,11 @@ im2col_pack_columns (void  *context,
                      size_t n0,
                      size_t n1)
 {
-  const im2col_job *job = context;
-  const conv_gemm_state *self = job->self;
+  const im2col_job       *job = context;
+  const conv_gemm_state  *self = job->self;
   const lt_conv_geometry *g = &self->geometry;
-  size_t nr = self->ukernel->nr, k = self->k;
-  column_run runs[LT_F32_GEMM_MAX_NR];
+  size_t                  nr = self->ukernel->nr, k = self->k;
+  column_run              runs[LT_F32_GEMM_MAX_NR];
 
   for (size_t panel = n0 / nr; panel < (n1 + nr - 1) / nr; panel++)
     {
@@ -185,11 +185,11 @@ im2col_pack_columns (void  *context,
           for (int64_t kx = 0; kx < g->kernel_w; kx++, p++)
             {
               const float *plane = job->x + channel * g->in_h * g->in_w;
-              float *row = dst + p * nr;
+              float       *row = dst + p * nr;
 
               for (size_t r = 0; r < n_runs; r++)
                 {
-                  int64_t iy = runs[r].origin_y + ky * g->dilation_h;
+                  int64_t      iy = runs[r].origin_y + ky * g->dilation_h;
                   const float *in_row = iy >= 0 && iy < g->in_h ? plane + iy * g->in_w : NULL;
 
                   copy_run (in_row, runs[r].origin_x + kx * g->dilation_w, g->stride_w, g->in_w, runs[r].length,
@@ -204,22 +204,22 @@ im2col_pack_columns (void  *context,
 static lt_status
 conv_gemm_run (const lt_kernel_call *call)
 {
-  const conv_gemm_state *self = call->state;
+  const conv_gemm_state  *self = call->state;
   const lt_conv_geometry *g = &self->geometry;
-  const float *x = call->inputs[0].data;
-  const float *bias = call->n_inputs > 2 ? call->inputs[2].data : NULL;
-  float *y = call->outputs[0].data;
-  size_t in_plane = (size_t) (g->in_h * g->in_w), n = (size_t) (g->out_h * g->out_w);
-  size_t group_c = (size_t) (g->in_channels / g->group);
-  lt_f32_gemm_epilogue epilogue = lt_f32_gemm_epilogue_identity ();
+  const float            *x = call->inputs[0].data;
+  const float            *bias = call->n_inputs > 2 ? call->inputs[2].data : NULL;
+  float                  *y = call->outputs[0].data;
+  size_t                  in_plane = (size_t) (g->in_h * g->in_w), n = (size_t) (g->out_h * g->out_w);
+  size_t                  group_c = (size_t) (g->in_channels / g->group);
+  lt_f32_gemm_epilogue    epilogue = lt_f32_gemm_epilogue_identity ();
 
   epilogue.bias_row_stride = 1;
   for (int64_t image = 0; image < g->batch; image++)
     for (int64_t group = 0; group < g->group; group++)
       {
         const float *x_group = x + ((size_t) (image * g->in_channels) + group * group_c) * in_plane;
-        float *y_group = y + ((size_t) (image * g->out_channels) + group * self->group_m) * n;
-        im2col_job job = { self, x_group, call->scratch };
+        float       *y_group = y + ((size_t) (image * g->out_channels) + group * self->group_m) * n;
+        im2col_job   job = { self, x_group, call->scratch };
 
         epilogue.bias = bias != NULL ? bias + group * self->group_m : NULL;
         lt_f32_gemm_compute_packing_b (self->ukernel, self->group_m, n, self->k,

@@ -66,9 +66,9 @@ gemm_op_prepare (const lt_kernel_call *call,
                  size_t               *scratch_bytes)
 {
   const lt_kernel_tensor *a = &call->inputs[0], *b = &call->inputs[1];
-  const lt_tensor *constant_b = lt_kernel_call_get_constant (call, 1);
-  gemm_op_state *self = calloc (1, sizeof *self);
-  size_t k_b;
+  const lt_tensor        *constant_b = lt_kernel_call_get_constant (call, 1);
+  gemm_op_state          *self = calloc (1, sizeof *self);
+  size_t                  k_b;
 
   if (self == NULL)
     return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory");
@@ -84,7 +84,7 @@ gemm_op_prepare (const lt_kernel_call *call,
   if (k_b != self->k || call->outputs[0].dims[0] != (int64_t) self->m || call->outputs[0].dims[1] != (int64_t) self->n)
     {
       lt_status status = lt_ref_fail (call, LT_ERR_SHAPE, "A' is %zux%zu and B' %zux%zu: they do not multiply into the output",
-                                  self->m, self->k, k_b, self->n);
+                                      self->m, self->k, k_b, self->n);
 
       gemm_op_release (self);
       return status;
@@ -123,8 +123,8 @@ static lt_status
 gemm_op_run (const lt_kernel_call *call)
 {
   const gemm_op_state *self = call->state;
-  float *packed_a = call->scratch;
-  float *packed_b = self->packed_b;
+  float               *packed_a = call->scratch;
+  float               *packed_b = self->packed_b;
   lt_f32_gemm_epilogue epilogue = lt_f32_gemm_epilogue_identity ();
 
   lt_f32_gemm_pack_a (self->ukernel, self->m, self->k, call->inputs[0].data, self->trans_a ? self->m : self->k,

@@ -19,24 +19,33 @@
 #include <math.h>
 #include <string.h>
 
-#define KC_STEP          256
-#define MC_PANELS        16   /* MC = 16 · mr */
-#define NC_PANELS        8    /* NC = 8 · nr */
-#define MAX_TILE_FLOATS  (LT_F32_GEMM_MAX_MR * LT_F32_GEMM_MAX_NR)
+#define KC_STEP         256
+#define MC_PANELS       16 /* MC = 16 · mr */
+#define NC_PANELS       8  /* NC = 8 · nr */
+#define MAX_TILE_FLOATS (LT_F32_GEMM_MAX_MR * LT_F32_GEMM_MAX_NR)
 
 static const lt_f32_gemm_ukernel scalar_ukernel = {
-  "lt_f32_gemm_ukernel_4x4__scalar", 4, 4, lt_f32_gemm_ukernel_4x4__scalar,
+  "lt_f32_gemm_ukernel_4x4__scalar",
+  4,
+  4,
+  lt_f32_gemm_ukernel_4x4__scalar,
 };
 
 #if defined(LT_HAVE_AVX2_KERNELS)
 static const lt_f32_gemm_ukernel avx2_ukernel = {
-  "lt_f32_gemm_ukernel_6x16__avx2", 6, 16, lt_f32_gemm_ukernel_6x16__avx2,
+  "lt_f32_gemm_ukernel_6x16__avx2",
+  6,
+  16,
+  lt_f32_gemm_ukernel_6x16__avx2,
 };
 #endif
 
 #if defined(LT_HAVE_AVX512_KERNELS)
 static const lt_f32_gemm_ukernel avx512_ukernel = {
-  "lt_f32_gemm_ukernel_8x32__avx512", 8, 32, lt_f32_gemm_ukernel_8x32__avx512,
+  "lt_f32_gemm_ukernel_8x32__avx512",
+  8,
+  32,
+  lt_f32_gemm_ukernel_8x32__avx512,
 };
 #endif
 
@@ -124,7 +133,7 @@ pack_b_panels (void    *context,
                uint64_t end)
 {
   const pack_b_job *job = context;
-  size_t k = job->k, nr = job->nr, ldb = job->ldb;
+  size_t            k = job->k, nr = job->nr, ldb = job->ldb;
 
   for (uint64_t panel_index = begin; panel_index < end; panel_index++)
     {
@@ -163,7 +172,7 @@ lt_f32_gemm_pack_b (const lt_f32_gemm_ukernel *ukernel,
                     lt_threadpool             *pool)
 {
   pack_b_job job = { k, n, ukernel->nr, b, ldb, transposed, packed };
-  size_t panels = (n + ukernel->nr - 1) / ukernel->nr;
+  size_t     panels = (n + ukernel->nr - 1) / ukernel->nr;
   /* Roughly 16 KiB of packing per chunk so tiny matrices stay on one thread. */
   size_t grain = 4096 / (k * ukernel->nr + 1) + 1;
 
@@ -215,7 +224,7 @@ apply_epilogue (const lt_f32_gemm_epilogue *epilogue,
 
   for (size_t r = 0; r < rows; r++)
     {
-      float *row = c + r * ldc;
+      float       *row = c + r * ldc;
       const float *bias_row = epilogue->bias != NULL ? epilogue->bias + (i0 + r) * epilogue->bias_row_stride : NULL;
 
       /* Three plain loops (no bias, one bias value for the row, a bias per
@@ -270,8 +279,8 @@ typedef struct gemm_job
   size_t                      mc;
   size_t                      nc;
   size_t                      n_blocks;
-  size_t                      kc;             /* k step: at most KC_STEP, steps of equal size */
-  lt_f32_gemm_pack_b_fn       pack_b;         /* NULL: B is packed already */
+  size_t                      kc;     /* k step: at most KC_STEP, steps of equal size */
+  lt_f32_gemm_pack_b_fn       pack_b; /* NULL: B is packed already */
   void                       *pack_b_context;
 } gemm_job;
 
@@ -283,14 +292,14 @@ compute_tile (const gemm_job *job,
               size_t          kc)
 {
   const lt_f32_gemm_ukernel *uk = job->ukernel;
-  size_t mr = uk->mr, nr = uk->nr;
-  size_t rows = job->m - i0 < mr ? job->m - i0 : mr;
-  size_t cols = job->n - j0 < nr ? job->n - j0 : nr;
-  const float *a = job->packed_a + i0 * job->k + k0 * mr;
-  const float *b = job->packed_b + j0 * job->k + k0 * nr;
-  float *c = job->c + i0 * job->ldc + j0;
-  bool first_step = k0 == 0;
-  bool last_step = k0 + kc >= job->k;
+  size_t                     mr = uk->mr, nr = uk->nr;
+  size_t                     rows = job->m - i0 < mr ? job->m - i0 : mr;
+  size_t                     cols = job->n - j0 < nr ? job->n - j0 : nr;
+  const float               *a = job->packed_a + i0 * job->k + k0 * mr;
+  const float               *b = job->packed_b + j0 * job->k + k0 * nr;
+  float                     *c = job->c + i0 * job->ldc + j0;
+  bool                       first_step = k0 == 0;
+  bool                       last_step = k0 + kc >= job->k;
 
   if (rows == mr && cols == nr)
     uk->fn (kc, a, b, c, job->ldc, !first_step);
@@ -368,8 +377,8 @@ run_gemm (gemm_job      *job,
           lt_threadpool *pool)
 {
   const lt_f32_gemm_ukernel *ukernel = job->ukernel;
-  size_t threads = lt_threadpool_get_n_threads (pool);
-  size_t m_blocks;
+  size_t                     threads = lt_threadpool_get_n_threads (pool);
+  size_t                     m_blocks;
 
   assert (ukernel->mr * ukernel->nr <= MAX_TILE_FLOATS);
   if (job->m == 0 || job->n == 0)

@@ -26,7 +26,7 @@ average_planes (void    *context,
   for (uint64_t p = begin; p < end; p++)
     {
       const float *x = job->x + p * job->plane;
-      float sum = 0.0f;
+      float        sum = 0.0f;
 
       for (uint64_t i = 0; i < job->plane; i++)
         sum += x[i];
@@ -37,7 +37,7 @@ average_planes (void    *context,
 static lt_status
 global_average_run (const lt_kernel_call *call)
 {
-  uint64_t planes = call->outputs[0].count;
+  uint64_t  planes = call->outputs[0].count;
   plane_job job = { call->inputs[0].data, call->outputs[0].data, planes > 0 ? call->inputs[0].count / planes : 0 };
 
   lt_threadpool_parallel_for (call->pool, planes, 1 + 4096 / (job.plane + 1), average_planes, &job);

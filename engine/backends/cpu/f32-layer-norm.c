@@ -24,7 +24,7 @@ layer_norm_params_of (const lt_kernel_call *call,
                       layer_norm_params    *params)
 {
   const lt_kernel_tensor *x = &call->inputs[0];
-  int64_t axis = lt_node_get_attr_int (call->node, "axis", -1);
+  int64_t                 axis = lt_node_get_attr_int (call->node, "axis", -1);
 
   if (axis < 0)
     axis += x->rank;
@@ -80,13 +80,13 @@ layer_norm_rows (void    *context,
                  uint64_t end)
 {
   const layer_norm_job *job = context;
-  uint64_t n = job->params->cols;
+  uint64_t              n = job->params->cols;
 
   for (uint64_t row = begin; row < end; row++)
     {
       const float *x = job->x + row * n;
-      float *y = job->y + row * n;
-      float mean = 0.0f, variance = 0.0f, inv_std;
+      float       *y = job->y + row * n;
+      float        mean = 0.0f, variance = 0.0f, inv_std;
 
       for (uint64_t i = 0; i < n; i++)
         mean += x[i];
@@ -104,12 +104,12 @@ static lt_status
 layer_norm_run (const lt_kernel_call *call)
 {
   const layer_norm_params *params = call->state;
-  layer_norm_job job = {
-    params,
-    call->inputs[0].data,
-    call->inputs[1].data,
+  layer_norm_job           job = {
+              params,
+              call->inputs[0].data,
+              call->inputs[1].data,
     call->n_inputs > 2 ? call->inputs[2].data : NULL,
-    call->outputs[0].data,
+              call->outputs[0].data,
   };
 
   if (params->cols == 0)

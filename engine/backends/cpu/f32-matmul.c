@@ -20,13 +20,13 @@ typedef struct matmul_state
 {
   const lt_f32_gemm_ukernel *ukernel;
   size_t                     m, n, k;
-  size_t                     batches;               /* output batch count; 1 when folded */
+  size_t                     batches; /* output batch count; 1 when folded */
   int32_t                    batch_rank;
   int64_t                    batch_dims[LT_MAX_RANK];
   int64_t                    a_strides[LT_MAX_RANK]; /* in matrices, 0 where broadcast */
   int64_t                    b_strides[LT_MAX_RANK];
   size_t                     packed_a_floats, packed_b_floats;
-  float                     *packed_b;              /* constant, folded B; else NULL */
+  float                     *packed_b; /* constant, folded B; else NULL */
 } matmul_state;
 
 static bool
@@ -75,10 +75,10 @@ matmul_prepare (const lt_kernel_call *call,
                 size_t               *scratch_bytes)
 {
   const lt_kernel_tensor *a = &call->inputs[0], *b = &call->inputs[1], *y = &call->outputs[0];
-  const lt_tensor *constant_b = lt_kernel_call_get_constant (call, 1);
-  matmul_state *self = calloc (1, sizeof *self);
-  int64_t k_b;
-  bool fold;
+  const lt_tensor        *constant_b = lt_kernel_call_get_constant (call, 1);
+  matmul_state           *self = calloc (1, sizeof *self);
+  int64_t                 k_b;
+  bool                    fold;
 
   if (self == NULL)
     return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory");
@@ -151,15 +151,15 @@ matmul_batches (void    *context,
                 uint64_t begin,
                 uint64_t end)
 {
-  const matmul_job *job = context;
+  const matmul_job   *job = context;
   const matmul_state *self = job->self;
-  size_t slice = self->packed_a_floats + (self->packed_b == NULL ? self->packed_b_floats : 0);
+  size_t              slice = self->packed_a_floats + (self->packed_b == NULL ? self->packed_b_floats : 0);
 
   for (uint64_t batch = begin; batch < end; batch++)
     {
-      float *packed_a = job->scratch + batch * slice;
+      float       *packed_a = job->scratch + batch * slice;
       const float *packed_b = self->packed_b;
-      size_t a_index = 0, b_index = 0, rest = batch;
+      size_t       a_index = 0, b_index = 0, rest = batch;
 
       for (int32_t axis = self->batch_rank - 1; axis >= 0; axis--)
         {
@@ -188,7 +188,7 @@ static lt_status
 matmul_run (const lt_kernel_call *call)
 {
   const matmul_state *self = call->state;
-  matmul_job job = { self, call->inputs[0].data, call->inputs[1].data, call->outputs[0].data, call->scratch, NULL };
+  matmul_job          job = { self, call->inputs[0].data, call->inputs[1].data, call->outputs[0].data, call->scratch, NULL };
 
   if (self->batches == 1 || lt_threadpool_get_n_threads (call->pool) == 1)
     {

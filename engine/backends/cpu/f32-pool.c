@@ -40,11 +40,11 @@ pool_prepare (const lt_kernel_call *call,
               size_t               *scratch_bytes)
 {
   const lt_kernel_tensor *x = &call->inputs[0];
-  int32_t nsp = x->rank - 2, first = 2 - nsp;
-  int64_t expected[LT_MAX_RANK];
-  lt_ref_window win = { 0 };
-  pool_params p = { 0 };
-  lt_status status;
+  int32_t                 nsp = x->rank - 2, first = 2 - nsp;
+  int64_t                 expected[LT_MAX_RANK];
+  lt_ref_window           win = { 0 };
+  pool_params             p = { 0 };
+  lt_status               status;
 
   *scratch_bytes = 0;
   win.nsp = nsp;
@@ -107,13 +107,13 @@ pool_planes (void    *context,
              uint64_t begin,
              uint64_t end)
 {
-  const pool_job *job = context;
+  const pool_job    *job = context;
   const pool_params *p = job->p;
 
   for (uint64_t plane = begin; plane < end; plane++)
     {
       const float *x = job->x + plane * p->in_h * p->in_w;
-      float *y = job->y + plane * p->out_h * p->out_w;
+      float       *y = job->y + plane * p->out_h * p->out_w;
 
       for (int64_t oy = 0; oy < p->out_h; oy++)
         {
@@ -126,8 +126,8 @@ pool_planes (void    *context,
             {
               int64_t origin_x = ox * p->strides[1] - p->pad_begin[1];
               int64_t kx0, kx1, px0, px1;
-              float max = -INFINITY, sum = 0.0f;
-              bool any = false;
+              float   max = -INFINITY, sum = 0.0f;
+              bool    any = false;
 
               tap_range (origin_x, p->dilations[1], p->kernel[1], p->in_w, &kx0, &kx1);
               for (int64_t ky = ky0; ky < ky1; ky++)

@@ -23,9 +23,9 @@ rows_of (const lt_kernel_call *call,
          softmax_shape        *shape)
 {
   const lt_kernel_tensor *x = &call->inputs[0];
-  bool new_semantics = call->node->opset >= 13;
-  int64_t axis = lt_node_get_attr_int (call->node, "axis", new_semantics ? -1 : 1);
-  int32_t rank = x->rank > 0 ? x->rank : 1;
+  bool                    new_semantics = call->node->opset >= 13;
+  int64_t                 axis = lt_node_get_attr_int (call->node, "axis", new_semantics ? -1 : 1);
+  int32_t                 rank = x->rank > 0 ? x->rank : 1;
 
   if (axis < 0)
     axis += rank;
@@ -69,13 +69,13 @@ softmax_rows (void    *context,
               uint64_t end)
 {
   const softmax_job *job = context;
-  uint64_t n = job->cols;
+  uint64_t           n = job->cols;
 
   for (uint64_t row = begin; row < end; row++)
     {
       const float *x = job->x + row * n;
-      float *y = job->y + row * n;
-      float max = -INFINITY, sum = 0.0f;
+      float       *y = job->y + row * n;
+      float        max = -INFINITY, sum = 0.0f;
 
       for (uint64_t i = 0; i < n; i++)
         max = x[i] > max ? x[i] : max;
@@ -93,7 +93,7 @@ static lt_status
 softmax_run (const lt_kernel_call *call)
 {
   const softmax_shape *shape = call->state;
-  softmax_job job = { call->inputs[0].data, call->outputs[0].data, shape->cols };
+  softmax_job          job = { call->inputs[0].data, call->outputs[0].data, shape->cols };
 
   lt_threadpool_parallel_for (call->pool, shape->rows, 1 + 2048 / (shape->cols + 1), softmax_rows, &job);
   return LT_OK;

@@ -13,7 +13,7 @@
 
 typedef struct transpose_plan
 {
-  int32_t  rank;                    /* after merging */
+  int32_t  rank; /* after merging */
   int64_t  out_dims[LT_MAX_RANK];
   int64_t  in_strides[LT_MAX_RANK]; /* input stride of each output axis */
   uint64_t rows;                    /* product of out_dims but the last */
@@ -24,8 +24,8 @@ read_perm (const lt_kernel_call *call,
            int32_t              *perm)
 {
   const lt_attr *attr = lt_node_get_attr (call->node, "perm");
-  int32_t rank = call->inputs[0].rank;
-  bool seen[LT_MAX_RANK] = { false };
+  int32_t        rank = call->inputs[0].rank;
+  bool           seen[LT_MAX_RANK] = { false };
 
   for (int32_t i = 0; i < rank; i++)
     perm[i] = rank - 1 - i;
@@ -50,8 +50,8 @@ make_plan (const lt_kernel_call *call,
            transpose_plan       *plan)
 {
   const lt_kernel_tensor *x = &call->inputs[0];
-  int32_t perm[LT_MAX_RANK];
-  int64_t strides[LT_MAX_RANK], stride = 1;
+  int32_t                 perm[LT_MAX_RANK];
+  int64_t                 strides[LT_MAX_RANK], stride = 1;
 
   if (lt_ref_elem_size (x->dtype) != 4 || x->rank < 1 || !read_perm (call, perm))
     return false;
@@ -124,14 +124,14 @@ transpose_rows (void    *context,
                 uint64_t begin,
                 uint64_t end)
 {
-  const transpose_job *job = context;
+  const transpose_job  *job = context;
   const transpose_plan *plan = job->plan;
-  int32_t last = plan->rank - 1;
-  int64_t width = plan->out_dims[last], step = plan->in_strides[last];
+  int32_t               last = plan->rank - 1;
+  int64_t               width = plan->out_dims[last], step = plan->in_strides[last];
 
   for (uint64_t row = begin; row < end; row++)
     {
-      uint64_t rest = row, offset = 0;
+      uint64_t  rest = row, offset = 0;
       uint32_t *out = job->y + row * (uint64_t) width;
 
       for (int32_t axis = last - 1; axis >= 0; axis--)
@@ -151,7 +151,7 @@ static lt_status
 transpose_run (const lt_kernel_call *call)
 {
   const transpose_plan *plan = call->state;
-  transpose_job job = { plan, call->inputs[0].data, call->outputs[0].data };
+  transpose_job         job = { plan, call->inputs[0].data, call->outputs[0].data };
 
   if (call->outputs[0].count == 0)
     return LT_OK;

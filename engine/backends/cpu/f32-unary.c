@@ -27,9 +27,9 @@ unary_chunks (void    *context,
               uint64_t end)
 {
   const unary_job *job = context;
-  uint64_t first = begin * CHUNK, last = end * CHUNK < job->count ? end * CHUNK : job->count;
-  const float *x = job->x;
-  float *y = job->y;
+  uint64_t         first = begin * CHUNK, last = end * CHUNK < job->count ? end * CHUNK : job->count;
+  const float     *x = job->x;
+  float           *y = job->y;
 
   switch (job->op)
     {
