@@ -13,7 +13,9 @@
   X ("conformance", lt_cli_conformance, N_("Run ONNX backend test folders and report per op")) \
   X ("run", lt_cli_run, N_("Run a model on an input list and write its outputs (qnn-net-run layout)")) \
   X ("lint-encodings", lt_cli_lint_encodings, N_("Check a quantization encodings file against a model")) \
-  X ("convert-encodings", lt_cli_convert_encodings, N_("Convert a quantization encodings file to 0.6.1, 1.0.0 or 2.0.0"))
+  X ("convert-encodings", lt_cli_convert_encodings, N_("Convert a quantization encodings file to 0.6.1, 1.0.0 or 2.0.0")) \
+  X ("calibrate", lt_cli_calibrate, N_("Calibrate a model on a dataset: statistics and encodings")) \
+  X ("stats", lt_cli_stats, N_("Merge calibration statistics of shards (stats merge)"))
 /* clang-format on */
 
 #define LT_CLI_DECLARE(name, func, summary) int func (int argc, char **argv);
