@@ -11,7 +11,6 @@
 #include "lt-encodings-io.h"
 #include "lt-engine-error.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -185,7 +184,6 @@ print_summary (const LtCalibStats  *stats,
   if (args->json)
     {
       cJSON *root = cJSON_CreateObject ();
-      char  *text;
       cJSON_AddNumberToObject (root, "samples_used", stats->n_samples_used);
       cJSON_AddNumberToObject (root, "samples_refused", stats->rejected->len);
       cJSON_AddNumberToObject (root, "activation_encodings", n_act);
@@ -194,10 +192,7 @@ print_summary (const LtCalibStats  *stats,
         cJSON_AddStringToObject (root, "encodings", args->output);
       if (args->stats_out)
         cJSON_AddStringToObject (root, "stats", args->stats_out);
-      text = cJSON_Print (root);
-      printf ("%s\n", text);
-      cJSON_free (text);
-      cJSON_Delete (root);
+      lt_cli_print_json (root);
       return;
     }
   printf (_("%u samples used, %u refused\n"), stats->n_samples_used, stats->rejected->len);

@@ -6,7 +6,6 @@
 
 #include "lt-calib-stats.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 
 static int
@@ -47,15 +46,11 @@ stats_merge (int    argc,
   if (json)
     {
       cJSON *root = cJSON_CreateObject ();
-      char  *text;
       cJSON_AddNumberToObject (root, "shards", merged->shards->len);
       cJSON_AddNumberToObject (root, "shard_count", merged->shard_count);
       cJSON_AddNumberToObject (root, "samples_used", merged->n_samples_used);
       cJSON_AddStringToObject (root, "output", output);
-      text = cJSON_Print (root);
-      printf ("%s\n", text);
-      cJSON_free (text);
-      cJSON_Delete (root);
+      lt_cli_print_json (root);
     }
   else
     printf (_("%u of %u shards, %u samples, written to %s\n"), merged->shards->len, merged->shard_count,

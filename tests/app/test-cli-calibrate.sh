@@ -4,23 +4,7 @@
 # encodings file byte for byte as one run (for two methods); an input list
 # gives what the folder gives; a bad sample is named and kept out; merges
 # and command lines that cannot be right are refused.
-set -u
-
-model="$LATHE_SOURCE_DIR/resources/demo/small-cnn.onnx"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-check () {
-  n=$((n + 1))
-  if "$@"; then
-    echo "ok $n - $description"
-  else
-    echo "not ok $n - $description"
-    failed=1
-  fi
-}
+. "$(dirname "$0")/tap.sh"
 
 echo "1..6"
 
