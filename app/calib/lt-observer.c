@@ -36,34 +36,122 @@ ensure_bins (LtTensorStats *stats)
     stats->bins = g_new0 (guint64, LT_HISTOGRAM_BINS);
 }
 
+/* Min and max of the non-NaN values, in a loop the compiler vectorizes
+ * (comparisons with NaN are false, so NaNs never win). */
+static void
+min_max (const float *values,
+         gsize        n,
+         float       *min,
+         float       *max)
+{
+  float lo = *min, hi = *max;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      lo = values[i] < lo ? values[i] : lo;
+      hi = values[i] > hi ? values[i] : hi;
+    }
+  *min = lo;
+  *max = hi;
+}
+
+/* The same, leaving ±inf out too: only needed when one showed up. */
+static void
+finite_min_max (const float *values,
+                gsize        n,
+                float       *min,
+                float       *max)
+{
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (values[i]))
+      {
+        *min = MIN (*min, values[i]);
+        *max = MAX (*max, values[i]);
+      }
+}
+
+/* Counts into two interleaved 32-bit histograms then adds them up: equal
+ * neighbours (a ReLU's zeros) would otherwise increment one counter back
+ * to back, each increment waiting on the last store.  Worth its sweep of
+ * the grid only for large tensors. */
+#define SPLIT_MIN   16384
+#define SPLIT_CHUNK (1u << 30) /* keeps each 32-bit counter below 2^30 */
+
+static void
+count_split (guint64     *bins,
+             const float *values,
+             gsize        n)
+{
+  g_autofree guint32 *scratch = g_new0 (guint32, 2 * LT_HISTOGRAM_BINS);
+  guint32            *even = scratch, *odd = scratch + LT_HISTOGRAM_BINS;
+  gsize               i = 0;
+
+  for (; i + 1 < n; i += 2)
+    {
+      guint32 a, b;
+      memcpy (&a, &values[i], sizeof a);
+      memcpy (&b, &values[i + 1], sizeof b);
+      even[a >> INDEX_SHIFT]++;
+      odd[b >> INDEX_SHIFT]++;
+    }
+  for (; i < n; i++)
+    {
+      guint32 a;
+      memcpy (&a, &values[i], sizeof a);
+      even[a >> INDEX_SHIFT]++;
+    }
+  for (guint k = 0; k < LT_HISTOGRAM_BINS; k++)
+    bins[k] += (guint64) even[k] + odd[k];
+}
+
+static void
+count (guint64     *bins,
+       const float *values,
+       gsize        n)
+{
+  if (n >= SPLIT_MIN)
+    {
+      for (gsize start = 0; start < n; start += SPLIT_CHUNK)
+        count_split (bins, values + start, MIN (n - start, SPLIT_CHUNK));
+      return;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 bits;
+      memcpy (&bits, &values[i], sizeof bits);
+      bins[bits >> INDEX_SHIFT]++;
+    }
+}
+
 void
 lt_tensor_stats_add (LtTensorStats *stats,
                      const float   *values,
                      gsize          n)
 {
-  guint64 *bins;
-  float    lo = stats->min, hi = stats->max;
-  guint64  finite = 0;
+  guint64 nonfinite = 0;
+  float   lo = stats->min, hi = stats->max;
 
   if (n == 0)
     return;
   ensure_bins (stats);
-  bins = stats->bins;
-  for (gsize i = 0; i < n; i++)
+  count (stats->bins, values, n);
+  /* NaN and ±inf were counted in their exponent-255 bins: move them out. */
+  for (guint i = NONFINITE_BASE; i < HALF; i++)
     {
-      guint32 bits;
-      memcpy (&bits, &values[i], sizeof bits);
-      if ((bits & 0x7f800000u) == 0x7f800000u)
-        continue;
-      bins[bits >> INDEX_SHIFT]++;
-      lo = values[i] < lo ? values[i] : lo;
-      hi = values[i] > hi ? values[i] : hi;
-      finite++;
+      nonfinite += stats->bins[i] + stats->bins[i + HALF];
+      stats->bins[i] = stats->bins[i + HALF] = 0;
+    }
+  min_max (values, n, &lo, &hi);
+  if (nonfinite > 0)
+    {
+      lo = stats->min;
+      hi = stats->max;
+      finite_min_max (values, n, &lo, &hi);
     }
   stats->min = lo;
   stats->max = hi;
-  stats->count += finite;
-  stats->n_nonfinite += n - finite;
+  stats->count += n - nonfinite;
+  stats->n_nonfinite += nonfinite;
 }
 
 static gboolean
