@@ -9,6 +9,7 @@
 
 #include "lt-encodings-lint.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 static gboolean
@@ -91,7 +92,7 @@ add_activation (LtEncodingSet              *set,
     return;
   if (s == NULL || s->count == 0)
     {
-      lt_encoding_set_warn (set, "%s: no finite value seen while calibrating, left without an encoding", value->name);
+      lt_encoding_set_warn (set, _("%s: no finite value seen while calibrating, left without an encoding"), value->name);
       return;
     }
   lt_calib_method_range (s, &options->activations, &min, &max);

@@ -135,7 +135,12 @@ fit (const char           *path,
   gint              sw, sh;
 
   if (options->resize == 0)
-    return gdk_pixbuf_scale_simple (image, (int) width, (int) height, GDK_INTERP_BILINEAR);
+    {
+      scaled = gdk_pixbuf_scale_simple (image, (int) width, (int) height, GDK_INTERP_BILINEAR);
+      if (scaled == NULL)
+        return refuse (error, path, _("out of memory while resizing")), NULL;
+      return g_steal_pointer (&scaled);
+    }
   if (w < h)
     {
       sw = (gint) options->resize;

@@ -381,6 +381,66 @@ test_bad_samples (void)
   test_remove_tree (dir);
 }
 
+/* Encodings for the demo model from synthetic statistics: per-channel
+ * symmetric 4-bit weights, 16-bit activations, 32-bit biases with scale =
+ * input scale × weight scale, Flatten sharing its input's encoding. */
+static void
+test_encode (void)
+{
+  g_autofree char *model_path = g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "resources", "demo", "small-cnn.onnx", NULL);
+  const char      *activations[] = { "image", "conv1", "relu1", "conv2", "relu2", "pool", "logits" };
+  g_autoptr (LtCalibStats) stats = lt_calib_stats_new ("sha", 1, 1, 1);
+  g_autoptr (LtEncodingSet) set = NULL;
+  g_autofree float *values = normal_values (5000, 5);
+  LtCalibEncodeOptions options = {
+    .activations = { .method = LT_CALIB_METHOD_MIN_MAX, .bitwidth = 16 },
+    .weight_bitwidth = 4,
+    .weight_symmetric = TRUE,
+    .per_channel = TRUE,
+    .bias_bitwidth = 32,
+  };
+  const LtEncoding *input, *weight, *bias, *pool, *flat, *relu;
+  lt_model         *model = NULL;
+  lt_error          err;
+
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_model_load (model_path, NULL, &model, &err), ==, LT_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (activations); i++)
+    lt_tensor_stats_add (lt_calib_stats_ensure (stats, activations[i]), values + i * 500, 500);
+  set = lt_calib_encode (lt_model_get_graph (model), stats, &options);
+
+  input = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, "relu1");
+  weight = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_PARAM, "conv2.weight");
+  bias = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_PARAM, "conv2.bias");
+  g_assert_nonnull (input);
+  g_assert_nonnull (weight);
+  g_assert_nonnull (bias);
+  g_assert_cmpuint (input->bitwidth, ==, 16);
+  g_assert_cmpuint (weight->bitwidth, ==, 4);
+  g_assert_cmpuint (weight->n_values, ==, 64);
+  g_assert_cmpint (weight->axis, ==, 0);
+  g_assert_true (weight->is_symmetric);
+  for (guint c = 0; c < weight->n_values; c++)
+    {
+      g_assert_cmpint (weight->offset[c], ==, -8);
+      g_assert_cmpfloat (bias->scale[c], ==, input->scale[0] * weight->scale[c]);
+      g_assert_cmpint (bias->offset[c], ==, -(gint64) 2147483648);
+    }
+  g_assert_cmpuint (bias->bitwidth, ==, 32);
+
+  /* ReLU output from its own statistics (the grid moved by at most half a
+   * step to put 0 on it); Flatten's copied from its input. */
+  relu = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, "relu1");
+  g_assert_cmpfloat_with_epsilon (relu->min[0], lt_calib_stats_lookup (stats, "relu1")->min, relu->scale[0]);
+  g_assert_cmpfloat_with_epsilon (relu->max[0], lt_calib_stats_lookup (stats, "relu1")->max, relu->scale[0]);
+  pool = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, "pool");
+  flat = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, "flat");
+  g_assert_nonnull (flat);
+  g_assert_true (flat->scale[0] == pool->scale[0] && flat->offset[0] == pool->offset[0]);
+  g_assert_cmpuint (set->warnings->len, ==, 0);
+  lt_model_unref (model);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -393,5 +453,6 @@ main (int    argc,
   g_test_add_func ("/calib/method/clip-outlier", test_clip_outlier);
   g_test_add_func ("/calib/stats/file-and-merge", test_stats_file);
   g_test_add_func ("/calib/dataset/bad-samples", test_bad_samples);
+  g_test_add_func ("/calib/encode/demo-model", test_encode);
   return g_test_run ();
 }
