@@ -223,6 +223,18 @@ encode_params (LtEncodingSet              *set,
     add_bias (set, graph, node, options);
 }
 
+/* Element types from shape inference with the declared inputs, where it
+ * can tell; the file's otherwise. */
+static lt_dtype
+value_dtype (const lt_shape_inference *si,
+             const lt_graph           *graph,
+             int32_t                   id)
+{
+  const lt_value_type *type = si != NULL ? lt_shape_inference_get (si, id) : NULL;
+
+  return type != NULL && type->dtype != LT_DTYPE_UNDEFINED ? type->dtype : lt_graph_get_value (graph, id)->dtype;
+}
+
 LtEncodingSet *
 lt_calib_encode (const lt_graph             *graph,
                  const LtCalibStats         *stats,
@@ -232,6 +244,10 @@ lt_calib_encode (const lt_graph             *graph,
   uint32_t        n_inputs, n_nodes = lt_graph_get_n_nodes (graph);
   const int32_t  *inputs = lt_graph_get_inputs (graph, &n_inputs);
   const int32_t  *order = lt_graph_get_order (graph);
+  lt_shape_inference *si = lt_shape_inference_new (graph);
+
+  if (si != NULL && lt_shape_inference_run (si, NULL, false, NULL) != LT_OK)
+    g_clear_pointer (&si, lt_shape_inference_free);
 
   set->activation_bitwidth = options->activations.bitwidth;
   set->param_bitwidth = options->weight_bitwidth;
@@ -254,10 +270,11 @@ lt_calib_encode (const lt_graph             *graph,
       for (guint j = 0; j < node->n_outputs; j++)
         {
           const lt_value *value = node->outputs[j] >= 0 ? lt_graph_get_value (graph, node->outputs[j]) : NULL;
-          /* Values shape inference did not type are encoded when the run
-           * saw them as float32. */
-          if (value == NULL || (value->dtype == LT_DTYPE_UNDEFINED ? lt_calib_stats_lookup (stats, value->name) == NULL
-                                                                   : !lt_dtype_is_float (value->dtype)))
+          lt_dtype        dtype = value != NULL ? value_dtype (si, graph, node->outputs[j]) : LT_DTYPE_UNDEFINED;
+          /* Values of unknown type are encoded when the run saw them as
+           * float32. */
+          if (value == NULL || (dtype == LT_DTYPE_UNDEFINED ? lt_calib_stats_lookup (stats, value->name) == NULL
+                                                            : !lt_dtype_is_float (dtype)))
             continue;
           if (source != NULL && j == 0)
             copy_activation (set, source, value->name);
@@ -265,5 +282,6 @@ lt_calib_encode (const lt_graph             *graph,
             add_activation (set, value, stats, options);
         }
     }
+  lt_shape_inference_free (si);
   return set;
 }
