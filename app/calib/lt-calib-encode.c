@@ -92,7 +92,7 @@ add_activation (LtEncodingSet              *set,
     return;
   if (s == NULL || s->count == 0)
     {
-      lt_encoding_set_warn (set, _("%s: no finite value seen while calibrating, left without an encoding"), value->name);
+      lt_encoding_set_warn (set, _ ("%s: no finite value seen while calibrating, left without an encoding"), value->name);
       return;
     }
   lt_calib_method_range (s, &options->activations, &min, &max);
@@ -125,10 +125,10 @@ add_param (LtEncodingSet              *set,
            gint                        axis,
            const LtCalibEncodeOptions *options)
 {
-  const lt_tensor *t = value->constant;
-  guint            n_channels = axis >= 0 ? (guint) t->dims[axis] : 1;
-  uint64_t         inner = 1;
-  LtEncoding      *encoding;
+  const lt_tensor   *t = value->constant;
+  guint              n_channels = axis >= 0 ? (guint) t->dims[axis] : 1;
+  uint64_t           inner = 1;
+  LtEncoding        *encoding;
   g_autofree double *lo = NULL, *hi = NULL;
 
   if (n_channels == 0 || t->count == 0)
@@ -208,18 +208,15 @@ encode_params (LtEncodingSet              *set,
       LtParamAxes     axes;
       gint            axis = -1;
 
-      if (value == NULL || !is_float_constant (value)
-          || lt_encoding_set_lookup (set, LT_ENCODING_SECTION_PARAM, value->name) != NULL)
+      if (value == NULL || !is_float_constant (value) || lt_encoding_set_lookup (set, LT_ENCODING_SECTION_PARAM, value->name) != NULL)
         continue;
       if (has_weights (node->op) && j == 2)
         continue; /* the bias, once its input and weight are known */
-      if (has_weights (node->op) && j == 1 && options->per_channel
-          && lt_encodings_param_axes (graph, node->inputs[j], &axes))
+      if (has_weights (node->op) && j == 1 && options->per_channel && lt_encodings_param_axes (graph, node->inputs[j], &axes))
         axis = lt_encoding_normalize_axis (axes.channel_axis, value->constant->rank);
       add_param (set, value, axis, options);
     }
-  if (has_weights (node->op) && node->op != LT_OP_MatMul && node->n_inputs > 2 && node->inputs[2] >= 0
-      && is_float_constant (lt_graph_get_value (graph, node->inputs[2])))
+  if (has_weights (node->op) && node->op != LT_OP_MatMul && node->n_inputs > 2 && node->inputs[2] >= 0 && is_float_constant (lt_graph_get_value (graph, node->inputs[2])))
     add_bias (set, graph, node, options);
 }
 
@@ -240,10 +237,10 @@ lt_calib_encode (const lt_graph             *graph,
                  const LtCalibStats         *stats,
                  const LtCalibEncodeOptions *options)
 {
-  LtEncodingSet  *set = lt_encoding_set_new (LT_ENCODINGS_FORMAT_0_6_1);
-  uint32_t        n_inputs, n_nodes = lt_graph_get_n_nodes (graph);
-  const int32_t  *inputs = lt_graph_get_inputs (graph, &n_inputs);
-  const int32_t  *order = lt_graph_get_order (graph);
+  LtEncodingSet      *set = lt_encoding_set_new (LT_ENCODINGS_FORMAT_0_6_1);
+  uint32_t            n_inputs, n_nodes = lt_graph_get_n_nodes (graph);
+  const int32_t      *inputs = lt_graph_get_inputs (graph, &n_inputs);
+  const int32_t      *order = lt_graph_get_order (graph);
   lt_shape_inference *si = lt_shape_inference_new (graph);
 
   if (si != NULL && lt_shape_inference_run (si, NULL, false, NULL) != LT_OK)

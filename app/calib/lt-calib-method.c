@@ -141,7 +141,8 @@ grid_error (const bins *h,
   for (guint i = 0; i < h->count->len; i++)
     {
       double x = (LO (h, i) + HI (h, i)) / 2;
-      double e = x < qa ? (qa - x) * (qa - x) : x > qb ? (x - qb) * (x - qb) : (double) scale * scale / 12.0;
+      double e = x < qa ? (qa - x) * (qa - x) : x > qb ? (x - qb) * (x - qb)
+                                                       : (double) scale * scale / 12.0;
       error += COUNT (h, i) * e;
     }
   return error;
@@ -225,7 +226,7 @@ uniform_abs_histogram (const bins *b,
        * ReLU leaves at 0 would pull the threshold far down. */
       if (hi < FLT_MIN)
         continue;
-      int    first = (int) MIN (lo / width, ENTROPY_BINS - 1), last = (int) MIN (hi / width, ENTROPY_BINS - 1);
+      int first = (int) MIN (lo / width, ENTROPY_BINS - 1), last = (int) MIN (hi / width, ENTROPY_BINS - 1);
 
       if (first == last || hi <= lo)
         {

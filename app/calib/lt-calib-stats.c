@@ -21,7 +21,7 @@
 #define MAX_EXACT_COUNT 9007199254740992.0 /* 2^53 */
 #define MAX_FILE_BYTES  (1024u * 1024u * 1024u)
 
-G_DEFINE_QUARK (lt-calib-error-quark, lt_calib_error)
+G_DEFINE_QUARK (lt - calib - error - quark, lt_calib_error)
 
 static void
 named_stats_free (LtNamedStats *named)
@@ -134,16 +134,16 @@ lt_calib_stats_merge (LtCalibStats       *into,
                       GError            **error)
 {
   if (g_strcmp0 (into->model_sha256, from->model_sha256) != 0)
-    return mismatch (error, from_name, _("the statistics come from another model (model_sha256 differs)"));
+    return mismatch (error, from_name, _ ("the statistics come from another model (model_sha256 differs)"));
   if (into->n_dataset_samples != from->n_dataset_samples)
-    return mismatch (error, from_name, _("the statistics come from a dataset of another size (dataset_samples differs)"));
+    return mismatch (error, from_name, _ ("the statistics come from a dataset of another size (dataset_samples differs)"));
   if (into->shard_count != from->shard_count)
-    return mismatch (error, from_name, _("the statistics were cut into another number of shards (shard_count differs)"));
+    return mismatch (error, from_name, _ ("the statistics were cut into another number of shards (shard_count differs)"));
   for (guint i = 0; i < from->shards->len; i++)
     for (guint j = 0; j < into->shards->len; j++)
       if (g_array_index (from->shards, guint, i) == g_array_index (into->shards, guint, j))
         {
-          g_autofree char *why = g_strdup_printf (_("shard %u/%u is already in the merge"),
+          g_autofree char *why = g_strdup_printf (_ ("shard %u/%u is already in the merge"),
                                                   g_array_index (from->shards, guint, i), from->shard_count);
           return mismatch (error, from_name, why);
         }
@@ -275,9 +275,8 @@ read_count (reader      *r,
 {
   const cJSON *item = cJSON_GetObjectItemCaseSensitive (object, key);
 
-  if (!cJSON_IsNumber (item) || item->valuedouble < 0 || item->valuedouble > max
-      || floor (item->valuedouble) != item->valuedouble)
-    return invalid (r, key, _("must be a whole number in range"));
+  if (!cJSON_IsNumber (item) || item->valuedouble < 0 || item->valuedouble > max || floor (item->valuedouble) != item->valuedouble)
+    return invalid (r, key, _ ("must be a whole number in range"));
   *out = (guint64) item->valuedouble;
   return TRUE;
 }
@@ -304,7 +303,7 @@ read_string (reader      *r,
   const cJSON *item = cJSON_GetObjectItemCaseSensitive (object, key);
 
   if (!cJSON_IsString (item))
-    return invalid (r, key, _("must be a string")), NULL;
+    return invalid (r, key, _ ("must be a string")), NULL;
   return item->valuestring;
 }
 
@@ -318,7 +317,7 @@ read_float (reader      *r,
   const cJSON *item = cJSON_GetObjectItemCaseSensitive (object, key);
 
   if (!cJSON_IsNumber (item) || !isfinite (item->valuedouble) || (double) (float) item->valuedouble != item->valuedouble)
-    return invalid (r, key, _("must be a finite float32 value"));
+    return invalid (r, key, _ ("must be a finite float32 value"));
   *out = (float) item->valuedouble;
   return TRUE;
 }
@@ -328,45 +327,40 @@ read_tensor (reader       *r,
              const cJSON  *item,
              LtCalibStats *stats)
 {
-  const char    *name = cJSON_IsObject (item) ? read_string (r, item, "name") : NULL;
-  const cJSON   *bins;
-  LtTensorStats *s;
-  guint64        total = 0;
+  const char      *name = cJSON_IsObject (item) ? read_string (r, item, "name") : NULL;
+  const cJSON     *bins;
+  LtTensorStats   *s;
+  guint64          total = 0;
   g_autofree char *field = NULL;
 
   if (name == NULL)
-    return cJSON_IsObject (item) ? FALSE : invalid (r, "tensors", _("each entry must be an object"));
+    return cJSON_IsObject (item) ? FALSE : invalid (r, "tensors", _ ("each entry must be an object"));
   if (g_hash_table_contains (stats->by_name, name))
-    return invalid (r, name, _("the tensor is listed twice"));
+    return invalid (r, name, _ ("the tensor is listed twice"));
   s = lt_calib_stats_ensure (stats, name);
   field = g_strdup_printf ("tensors[%s]", name);
-  if (!read_count (r, item, "count", MAX_EXACT_COUNT, &s->count)
-      || !read_count (r, item, "nonfinite", MAX_EXACT_COUNT, &s->n_nonfinite))
+  if (!read_count (r, item, "count", MAX_EXACT_COUNT, &s->count) || !read_count (r, item, "nonfinite", MAX_EXACT_COUNT, &s->n_nonfinite))
     return g_prefix_error (r->error, "%s: ", field), FALSE;
   if (s->count > 0)
     {
       if (!read_float (r, item, "min", &s->min) || !read_float (r, item, "max", &s->max))
         return g_prefix_error (r->error, "%s: ", field), FALSE;
       if (s->min > s->max)
-        return invalid (r, field, _("min is greater than max"));
+        return invalid (r, field, _ ("min is greater than max"));
     }
   bins = cJSON_GetObjectItemCaseSensitive (item, "bins");
   if (!cJSON_IsArray (bins) || cJSON_GetArraySize (bins) % 2 != 0)
-    return invalid (r, field, _("'bins' must be a list of index, count pairs"));
+    return invalid (r, field, _ ("'bins' must be a list of index, count pairs"));
   for (const cJSON *at = bins->child; at != NULL; at = at->next->next)
     {
       const cJSON *count = at->next;
       double       index = at->valuedouble;
-      if (!cJSON_IsNumber (at) || !cJSON_IsNumber (count) || floor (index) != index || index < 0
-          || index >= LT_HISTOGRAM_BINS || floor (count->valuedouble) != count->valuedouble
-          || count->valuedouble < 1 || count->valuedouble > MAX_EXACT_COUNT
-          || (s->bins != NULL && s->bins[(guint) index] != 0)
-          || !lt_tensor_stats_add_bin (s, (guint) index, (guint64) count->valuedouble))
-        return invalid (r, field, _("'bins' holds a bad or repeated index, or a bad count"));
+      if (!cJSON_IsNumber (at) || !cJSON_IsNumber (count) || floor (index) != index || index < 0 || index >= LT_HISTOGRAM_BINS || floor (count->valuedouble) != count->valuedouble || count->valuedouble < 1 || count->valuedouble > MAX_EXACT_COUNT || (s->bins != NULL && s->bins[(guint) index] != 0) || !lt_tensor_stats_add_bin (s, (guint) index, (guint64) count->valuedouble))
+        return invalid (r, field, _ ("'bins' holds a bad or repeated index, or a bad count"));
       total += (guint64) count->valuedouble;
     }
   if (total != s->count)
-    return invalid (r, field, _("the histogram's counts do not add up to 'count'"));
+    return invalid (r, field, _ ("the histogram's counts do not add up to 'count'"));
   return TRUE;
 }
 
@@ -380,61 +374,56 @@ stats_from_json (reader      *r,
   guint        version, mantissa_bits, n_samples, shard_count;
 
   if (!cJSON_IsObject (root))
-    return invalid (r, "format", _("not a calibration statistics file")), NULL;
+    return invalid (r, "format", _ ("not a calibration statistics file")), NULL;
   format = read_string (r, root, "format");
   if (format == NULL || strcmp (format, STATS_FORMAT) != 0)
-    return g_clear_error (r->error), invalid (r, "format", _("not a calibration statistics file")), NULL;
+    return g_clear_error (r->error), invalid (r, "format", _ ("not a calibration statistics file")), NULL;
   if (!read_uint (r, root, "version", &version))
     return NULL;
   if (version != STATS_VERSION)
-    return invalid (r, "version", _("this version of the statistics format is not supported")), NULL;
+    return invalid (r, "version", _ ("this version of the statistics format is not supported")), NULL;
   histogram = cJSON_GetObjectItemCaseSensitive (root, "histogram");
-  if (!cJSON_IsObject (histogram) || (grid = read_string (r, histogram, "grid")) == NULL
-      || !read_uint (r, histogram, "mantissa_bits", &mantissa_bits))
-    return g_clear_error (r->error), invalid (r, "histogram", _("must hold 'grid' and 'mantissa_bits'")), NULL;
+  if (!cJSON_IsObject (histogram) || (grid = read_string (r, histogram, "grid")) == NULL || !read_uint (r, histogram, "mantissa_bits", &mantissa_bits))
+    return g_clear_error (r->error), invalid (r, "histogram", _ ("must hold 'grid' and 'mantissa_bits'")), NULL;
   if (strcmp (grid, STATS_GRID) != 0 || mantissa_bits != LT_HISTOGRAM_MANTISSA_BITS)
-    return invalid (r, "histogram", _("the histogram grid differs from this version's")), NULL;
-  if ((sha = read_string (r, root, "model_sha256")) == NULL || !read_uint (r, root, "dataset_samples", &n_samples)
-      || !read_uint (r, root, "shard_count", &shard_count))
+    return invalid (r, "histogram", _ ("the histogram grid differs from this version's")), NULL;
+  if ((sha = read_string (r, root, "model_sha256")) == NULL || !read_uint (r, root, "dataset_samples", &n_samples) || !read_uint (r, root, "shard_count", &shard_count))
     return NULL;
   if (shard_count == 0)
-    return invalid (r, "shard_count", _("must be at least 1")), NULL;
+    return invalid (r, "shard_count", _ ("must be at least 1")), NULL;
   stats = lt_calib_stats_new (sha, n_samples, 0, shard_count);
   if (!read_uint (r, root, "samples_used", &stats->n_samples_used))
     return NULL;
 
   shards = cJSON_GetObjectItemCaseSensitive (root, "shards");
   if (!cJSON_IsArray (shards))
-    return invalid (r, "shards", _("must be a list")), NULL;
+    return invalid (r, "shards", _ ("must be a list")), NULL;
   cJSON_ArrayForEach (item, shards)
-    {
-      guint k = cJSON_IsNumber (item) && item->valuedouble >= 1 && item->valuedouble <= shard_count
-                    && floor (item->valuedouble) == item->valuedouble
+  {
+    guint k = cJSON_IsNumber (item) && item->valuedouble >= 1 && item->valuedouble <= shard_count && floor (item->valuedouble) == item->valuedouble
                   ? (guint) item->valuedouble
                   : 0;
-      if (k == 0 || (stats->shards->len > 0 && g_array_index (stats->shards, guint, stats->shards->len - 1) >= k))
-        return invalid (r, "shards", _("must list shard numbers from 1 to shard_count, increasing")), NULL;
-      g_array_append_val (stats->shards, k);
-    }
+    if (k == 0 || (stats->shards->len > 0 && g_array_index (stats->shards, guint, stats->shards->len - 1) >= k))
+      return invalid (r, "shards", _ ("must list shard numbers from 1 to shard_count, increasing")), NULL;
+    g_array_append_val (stats->shards, k);
+  }
 
   rejected = cJSON_GetObjectItemCaseSensitive (root, "rejected");
   if (!cJSON_IsArray (rejected))
-    return invalid (r, "rejected", _("must be a list")), NULL;
+    return invalid (r, "rejected", _ ("must be a list")), NULL;
   cJSON_ArrayForEach (item, rejected)
-    {
-      const char *sample = cJSON_IsObject (item) ? read_string (r, item, "sample") : NULL;
-      const char *reason = sample != NULL ? read_string (r, item, "reason") : NULL;
-      if (reason == NULL)
-        return g_clear_error (r->error), invalid (r, "rejected", _("each entry needs 'sample' and 'reason'")), NULL;
-      lt_calib_stats_reject (stats, sample, reason);
-    }
+  {
+    const char *sample = cJSON_IsObject (item) ? read_string (r, item, "sample") : NULL;
+    const char *reason = sample != NULL ? read_string (r, item, "reason") : NULL;
+    if (reason == NULL)
+      return g_clear_error (r->error), invalid (r, "rejected", _ ("each entry needs 'sample' and 'reason'")), NULL;
+    lt_calib_stats_reject (stats, sample, reason);
+  }
 
   tensors = cJSON_GetObjectItemCaseSensitive (root, "tensors");
   if (!cJSON_IsArray (tensors))
-    return invalid (r, "tensors", _("must be a list")), NULL;
-  cJSON_ArrayForEach (item, tensors)
-    if (!read_tensor (r, item, stats))
-      return NULL;
+    return invalid (r, "tensors", _ ("must be a list")), NULL;
+  cJSON_ArrayForEach (item, tensors) if (!read_tensor (r, item, stats)) return NULL;
   return g_steal_pointer (&stats);
 }
 
@@ -450,14 +439,14 @@ lt_calib_stats_read_file (const char *path,
   GStatBuf         st;
 
   if (g_stat (path, &st) == 0 && (guint64) st.st_size > MAX_FILE_BYTES)
-    return invalid (&r, "file", _("larger than 1 GiB, not a statistics file")), NULL;
+    return invalid (&r, "file", _ ("larger than 1 GiB, not a statistics file")), NULL;
   if (!g_file_get_contents (path, &text, &length, error))
     return NULL;
   /* Length with the terminating NUL: cJSON wants to see it, and a NUL
    * inside the file then ends the text early and fails the parse. */
   root = cJSON_ParseWithLengthOpts (text, length + 1, NULL, TRUE);
   if (root == NULL)
-    return invalid (&r, "file", _("not valid JSON")), NULL;
+    return invalid (&r, "file", _ ("not valid JSON")), NULL;
   stats = stats_from_json (&r, root);
   cJSON_Delete (root);
   return stats;

@@ -31,8 +31,8 @@ typedef struct
 
 typedef struct
 {
-  char       *sample; /* its name in the dataset */
-  char       *reason;
+  char *sample; /* its name in the dataset */
+  char *reason;
 } LtRejectedSample;
 
 typedef struct

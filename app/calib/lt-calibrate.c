@@ -85,15 +85,15 @@ lt_calibrate_collect (lt_model                 *model,
   guint           n_samples = lt_dataset_get_n_samples (dataset);
   g_autoptr (LtCalibStats) stats = lt_calib_stats_new (model_sha256, n_samples, options->shard, options->shard_count);
   g_autofree LtTensorStats **by_value = g_new0 (LtTensorStats *, lt_graph_get_n_values (graph));
-  observer           obs = { stats, by_value };
-  lt_session_options session_options = { .n_threads = options->n_threads, .observer_fn = observe, .observer_data = &obs };
-  lt_session        *session = NULL;
+  observer                   obs = { stats, by_value };
+  lt_session_options         session_options = { .n_threads = options->n_threads, .observer_fn = observe, .observer_data = &obs };
+  lt_session                *session = NULL;
   g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_input_line_free);
-  LtInputLine       *last = NULL;
-  uint32_t           n_inputs;
-  const int32_t     *inputs = lt_graph_get_inputs (graph, &n_inputs);
-  guint              n_assigned = 0;
-  lt_error           err;
+  LtInputLine   *last = NULL;
+  uint32_t       n_inputs;
+  const int32_t *inputs = lt_graph_get_inputs (graph, &n_inputs);
+  guint          n_assigned = 0;
+  lt_error       err;
 
   g_return_val_if_fail (options->shard >= 1 && options->shard <= options->shard_count, NULL);
   lt_error_clear (&err);
@@ -104,8 +104,8 @@ lt_calibrate_collect (lt_model                 *model,
     }
   for (guint i = options->shard - 1; i < n_samples; i += options->shard_count)
     {
-      const char       *name = lt_dataset_get_sample_name (dataset, i);
-      LtInputLine      *sample = NULL;
+      const char  *name = lt_dataset_get_sample_name (dataset, i);
+      LtInputLine *sample = NULL;
       g_autoptr (GError) refused = NULL;
 
       n_assigned++;
@@ -122,7 +122,7 @@ lt_calibrate_collect (lt_model                 *model,
       if (lt_session_run (session, &err) != LT_OK)
         {
           lt_engine_error_propagate (error, &err);
-          g_prefix_error (error, _("sample %s: "), name);
+          g_prefix_error (error, _ ("sample %s: "), name);
           lt_input_line_free (sample);
           lt_session_free (session);
           return NULL;
@@ -141,7 +141,7 @@ lt_calibrate_collect (lt_model                 *model,
   lt_session_free (session);
   if (n_assigned > 0 && stats->n_samples_used == 0)
     {
-      g_set_error (error, LT_CALIB_ERROR, LT_CALIB_ERROR_NO_DATA, _("every sample of the dataset was refused"));
+      g_set_error (error, LT_CALIB_ERROR, LT_CALIB_ERROR_NO_DATA, _ ("every sample of the dataset was refused"));
       return NULL;
     }
   return g_steal_pointer (&stats);

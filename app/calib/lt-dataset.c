@@ -58,7 +58,7 @@ find_data_input (LtDataset  *dataset,
   if (found != 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("%s: a folder of samples feeds a model with one input, this one has %u; use an input list"), path,
+                   _ ("%s: a folder of samples feeds a model with one input, this one has %u; use an input list"), path,
                    found);
       return FALSE;
     }
@@ -131,7 +131,7 @@ lt_dataset_open (const char           *path,
     return NULL;
   if (dataset->names->len == 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: the dataset holds no sample"), path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _ ("%s: the dataset holds no sample"), path);
       return NULL;
     }
   return g_steal_pointer (&dataset);

@@ -26,7 +26,7 @@ static const guint8 jpeg_soi[3] = { 0xff, 0xd8, 0xff };
 void
 lt_image_options_init (LtImageOptions *options)
 {
-  *options = (LtImageOptions) {
+  *options = (LtImageOptions){
     .scale = 1.0 / 255.0,
     .mean = { 0, 0, 0 },
     .std = { 1, 1, 1 },
@@ -53,9 +53,8 @@ check_container (const char   *path,
 {
   if (length >= sizeof png_signature && memcmp (data, png_signature, sizeof png_signature) == 0)
     {
-      if (length < sizeof png_signature + sizeof png_iend
-          || memcmp (data + length - sizeof png_iend, png_iend, sizeof png_iend) != 0)
-        return refuse (error, path, _("the PNG file is truncated (it does not end with an IEND chunk)")), NULL;
+      if (length < sizeof png_signature + sizeof png_iend || memcmp (data + length - sizeof png_iend, png_iend, sizeof png_iend) != 0)
+        return refuse (error, path, _ ("the PNG file is truncated (it does not end with an IEND chunk)")), NULL;
       return "png";
     }
   if (length >= sizeof jpeg_soi && memcmp (data, jpeg_soi, sizeof jpeg_soi) == 0)
@@ -63,12 +62,12 @@ check_container (const char   *path,
       while (length > 0 && data[length - 1] == 0)
         length--;
       if (length < 4 || data[length - 2] != 0xff || data[length - 1] != 0xd9)
-        return refuse (error, path, _("the JPEG file is truncated (it does not end with an EOI marker)")), NULL;
+        return refuse (error, path, _ ("the JPEG file is truncated (it does not end with an EOI marker)")), NULL;
       return "jpeg";
     }
   {
     g_autofree char *type = g_content_type_guess (NULL, data, MIN (length, 4096), NULL);
-    g_autofree char *why = g_strdup_printf (_("not a PNG or JPEG image (the content is %s)"), type);
+    g_autofree char *why = g_strdup_printf (_ ("not a PNG or JPEG image (the content is %s)"), type);
     return refuse (error, path, why), NULL;
   }
 }
@@ -85,10 +84,10 @@ check_dimensions (const char           *path,
   g_autofree char *name = format != NULL ? gdk_pixbuf_format_get_name (format) : NULL;
 
   if (format == NULL || g_strcmp0 (name, container) != 0)
-    return refuse (error, path, _("gdk-pixbuf cannot read the image's header"));
+    return refuse (error, path, _ ("gdk-pixbuf cannot read the image's header"));
   if (width <= 0 || height <= 0 || (guint64) width * (guint64) height > options->max_pixels)
     {
-      g_autofree char *why = g_strdup_printf (_("the header claims %d×%d pixels, more than the limit of %" G_GUINT64_FORMAT),
+      g_autofree char *why = g_strdup_printf (_ ("the header claims %d×%d pixels, more than the limit of %" G_GUINT64_FORMAT),
                                               width, height, options->max_pixels);
       return refuse (error, path, why);
     }
@@ -112,11 +111,11 @@ decode (const char   *path,
   /* Close even after a failed write, or the loader warns when freed. */
   if (!gdk_pixbuf_loader_close (loader, written ? &local : NULL) || !written)
     {
-      refuse (error, path, local != NULL ? local->message : _("the image cannot be decoded"));
+      refuse (error, path, local != NULL ? local->message : _ ("the image cannot be decoded"));
       return NULL;
     }
   if (gdk_pixbuf_loader_get_pixbuf (loader) == NULL)
-    return refuse (error, path, _("the image cannot be decoded")), NULL;
+    return refuse (error, path, _ ("the image cannot be decoded")), NULL;
   return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
 }
 
@@ -130,15 +129,15 @@ fit (const char           *path,
      const LtImageOptions *options,
      GError              **error)
 {
-  gint              w = gdk_pixbuf_get_width (image), h = gdk_pixbuf_get_height (image);
+  gint w = gdk_pixbuf_get_width (image), h = gdk_pixbuf_get_height (image);
   g_autoptr (GdkPixbuf) scaled = NULL;
-  gint              sw, sh;
+  gint sw, sh;
 
   if (options->resize == 0)
     {
       scaled = gdk_pixbuf_scale_simple (image, (int) width, (int) height, GDK_INTERP_BILINEAR);
       if (scaled == NULL)
-        return refuse (error, path, _("out of memory while resizing")), NULL;
+        return refuse (error, path, _ ("out of memory while resizing")), NULL;
       return g_steal_pointer (&scaled);
     }
   if (w < h)
@@ -152,10 +151,10 @@ fit (const char           *path,
       sw = (gint) MAX (1, ((gint64) w * options->resize + h / 2) / h);
     }
   if (sw < width || sh < height)
-    return refuse (error, path, _("the resize is smaller than the model's input")), NULL;
+    return refuse (error, path, _ ("the resize is smaller than the model's input")), NULL;
   scaled = gdk_pixbuf_scale_simple (image, sw, sh, GDK_INTERP_BILINEAR);
   if (scaled == NULL)
-    return refuse (error, path, _("out of memory while resizing")), NULL;
+    return refuse (error, path, _ ("out of memory while resizing")), NULL;
   return gdk_pixbuf_new_subpixbuf (scaled, (int) (sw - width) / 2, (int) (sh - height) / 2, (int) width, (int) height);
 }
 
@@ -169,30 +168,30 @@ input_geometry (const char           *path,
                 gint64               *width,
                 GError              **error)
 {
-  const lt_shape *shape = &input->shape;
-  LtImageLayout   layout = options->layout;
+  const lt_shape  *shape = &input->shape;
+  LtImageLayout    layout = options->layout;
   g_autofree char *why = NULL;
 
   if (input->dtype != LT_DTYPE_F32 || shape->rank != 4)
     {
-      why = g_strdup_printf (_("input '%s' is not a float tensor of rank 4, it cannot take an image"), input->name);
+      why = g_strdup_printf (_ ("input '%s' is not a float tensor of rank 4, it cannot take an image"), input->name);
       return refuse (error, path, why);
     }
   if (layout == LT_IMAGE_LAYOUT_AUTO)
-    layout = shape->dims[1].size == 3 ? LT_IMAGE_LAYOUT_NCHW
+    layout = shape->dims[1].size == 3   ? LT_IMAGE_LAYOUT_NCHW
              : shape->dims[3].size == 3 ? LT_IMAGE_LAYOUT_NHWC
                                         : LT_IMAGE_LAYOUT_AUTO;
   *nchw = layout == LT_IMAGE_LAYOUT_NCHW;
   if (layout == LT_IMAGE_LAYOUT_AUTO || shape->dims[*nchw ? 1 : 3].size != 3)
     {
-      why = g_strdup_printf (_("input '%s' has no dimension of 3 channels where the layout needs it"), input->name);
+      why = g_strdup_printf (_ ("input '%s' has no dimension of 3 channels where the layout needs it"), input->name);
       return refuse (error, path, why);
     }
   *height = shape->dims[*nchw ? 2 : 1].size;
   *width = shape->dims[*nchw ? 3 : 2].size;
   if (*height <= 0 || *width <= 0 || *height * *width > (gint64) options->max_pixels)
     {
-      why = g_strdup_printf (_("input '%s' has no fixed height and width to scale the image to"), input->name);
+      why = g_strdup_printf (_ ("input '%s' has no fixed height and width to scale the image to"), input->name);
       return refuse (error, path, why);
     }
   return TRUE;
@@ -207,16 +206,16 @@ lt_image_sample_load (const char           *path,
   g_autofree char *contents = NULL;
   g_autoptr (GdkPixbuf) image = NULL;
   g_autoptr (GdkPixbuf) fitted = NULL;
-  gsize            length = 0;
-  const char      *container;
-  gboolean         nchw;
-  gint64           height, width;
-  GStatBuf         st;
+  gsize       length = 0;
+  const char *container;
+  gboolean    nchw;
+  gint64      height, width;
+  GStatBuf    st;
 
   if (!input_geometry (path, input, options, &nchw, &height, &width, error))
     return NULL;
   if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size > MAX_FILE_BYTES)
-    return refuse (error, path, _("not a regular file of at most 256 MiB")), NULL;
+    return refuse (error, path, _ ("not a regular file of at most 256 MiB")), NULL;
   if (!g_file_get_contents (path, &contents, &length, error))
     return NULL;
   container = check_container (path, (const guint8 *) contents, length, error);

@@ -30,7 +30,7 @@ typedef struct
   double        std[3];  /* and the result divided by this */
   gboolean      bgr;     /* the model wants blue, green, red */
   LtImageLayout layout;
-  guint         resize;  /* shorter side scaled to this, then a centre crop; 0: scaled straight to the input size */
+  guint         resize;     /* shorter side scaled to this, then a centre crop; 0: scaled straight to the input size */
   guint64       max_pixels; /* refuse images with more pixels than this */
 } LtImageOptions;
 

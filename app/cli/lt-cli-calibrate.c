@@ -103,35 +103,34 @@ check_args (calibrate_args       *args,
             LtEncodingsFormat    *format)
 {
   if ((args->data == NULL) == (args->from_stats == NULL))
-    return _("give either --data or --from-stats");
+    return _ ("give either --data or --from-stats");
   if (args->output == NULL && args->stats_out == NULL)
-    return _("give -o for encodings, --stats-out for statistics, or both");
+    return _ ("give -o for encodings, --stats-out for statistics, or both");
   if (args->from_stats != NULL && (args->shard != NULL || args->stats_out != NULL))
-    return _("--shard and --stats-out need --data");
+    return _ ("--shard and --stats-out need --data");
   if (!lt_calib_method_from_string (args->method != NULL ? args->method : "minmax", &encode->activations.method))
-    return _("--method must be minmax, percentile, mse or entropy");
+    return _ ("--method must be minmax, percentile, mse or entropy");
   if (args->percentile <= 50 || args->percentile > 100)
-    return _("--percentile must be above 50 and at most 100");
+    return _ ("--percentile must be above 50 and at most 100");
   if (args->act_bitwidth != 8 && args->act_bitwidth != 16)
-    return _("--act-bitwidth must be 8 or 16");
+    return _ ("--act-bitwidth must be 8 or 16");
   if (args->weight_bitwidth != 4 && args->weight_bitwidth != 8 && args->weight_bitwidth != 16)
-    return _("--weight-bitwidth must be 4, 8 or 16");
+    return _ ("--weight-bitwidth must be 4, 8 or 16");
   if (!lt_encodings_format_from_string (args->format != NULL ? args->format : "0.6.1", format))
-    return _("--format must be 0.6.1, 1.0.0 or 2.0.0");
+    return _ ("--format must be 0.6.1, 1.0.0 or 2.0.0");
   if (args->shard != NULL && !parse_shard (args->shard, &run->shard, &run->shard_count))
-    return _("--shard must be k/N with 1 <= k <= N");
+    return _ ("--shard must be k/N with 1 <= k <= N");
   if (args->threads < 0)
-    return _("--threads must not be negative");
-  if ((args->mean != NULL && !parse_triple (args->mean, image->mean))
-      || (args->std != NULL && !parse_triple (args->std, image->std)))
-    return _("--mean and --std take one number or three, separated by commas");
+    return _ ("--threads must not be negative");
+  if ((args->mean != NULL && !parse_triple (args->mean, image->mean)) || (args->std != NULL && !parse_triple (args->std, image->std)))
+    return _ ("--mean and --std take one number or three, separated by commas");
   for (guint c = 0; c < 3; c++)
     if (image->std[c] == 0)
-      return _("--std must not be 0");
+      return _ ("--std must not be 0");
   if (args->layout != NULL && g_strcmp0 (args->layout, "nchw") != 0 && g_strcmp0 (args->layout, "nhwc") != 0)
-    return _("--layout must be nchw or nhwc");
+    return _ ("--layout must be nchw or nhwc");
   if (args->resize < 0)
-    return _("--resize must not be negative");
+    return _ ("--resize must not be negative");
   encode->activations.percentile = args->percentile;
   encode->activations.bitwidth = (guint) args->act_bitwidth;
   encode->activations.symmetric = args->act_symmetric;
@@ -141,9 +140,9 @@ check_args (calibrate_args       *args,
   encode->bias_bitwidth = 32;
   image->scale = args->scale;
   image->bgr = args->bgr;
-  image->layout = args->layout == NULL                      ? LT_IMAGE_LAYOUT_AUTO
+  image->layout = args->layout == NULL                    ? LT_IMAGE_LAYOUT_AUTO
                   : g_strcmp0 (args->layout, "nchw") == 0 ? LT_IMAGE_LAYOUT_NCHW
-                                                            : LT_IMAGE_LAYOUT_NHWC;
+                                                          : LT_IMAGE_LAYOUT_NHWC;
   image->resize = (guint) args->resize;
   run->n_threads = (guint) args->threads;
   return NULL;
@@ -168,14 +167,14 @@ collect (lt_model                 *model,
   for (guint i = 0; i < stats->rejected->len; i++)
     {
       const LtRejectedSample *r = g_ptr_array_index (stats->rejected, i);
-      g_printerr (_("lathe-cli: sample %s refused: %s\n"), r->sample, r->reason);
+      g_printerr (_ ("lathe-cli: sample %s refused: %s\n"), r->sample, r->reason);
     }
   return stats;
 }
 
 static void
-print_summary (const LtCalibStats  *stats,
-               const LtEncodingSet *set,
+print_summary (const LtCalibStats   *stats,
+               const LtEncodingSet  *set,
                const calibrate_args *args)
 {
   guint n_act = set != NULL ? g_hash_table_size (set->by_name[LT_ENCODING_SECTION_ACTIVATION]) : 0;
@@ -195,46 +194,46 @@ print_summary (const LtCalibStats  *stats,
       lt_cli_print_json (root);
       return;
     }
-  printf (_("%u samples used, %u refused\n"), stats->n_samples_used, stats->rejected->len);
+  printf (_ ("%u samples used, %u refused\n"), stats->n_samples_used, stats->rejected->len);
   if (set != NULL)
-    printf (_("%u activation and %u parameter encodings written to %s\n"), n_act, n_param, args->output);
+    printf (_ ("%u activation and %u parameter encodings written to %s\n"), n_act, n_param, args->output);
   if (args->stats_out != NULL)
-    printf (_("statistics written to %s\n"), args->stats_out);
+    printf (_ ("statistics written to %s\n"), args->stats_out);
 }
 
 int
 lt_cli_calibrate (int    argc,
                   char **argv)
 {
-  calibrate_args args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8, .scale = 1.0 / 255.0 };
+  calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8, .scale = 1.0 / 255.0 };
   const GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data, N_("A folder of images or .npy files, or an input list"), N_("PATH") },
-    { "from-stats", 0, 0, G_OPTION_ARG_FILENAME, &args.from_stats, N_("Encode these statistics instead of running the model"), N_("FILE") },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &args.method, N_("minmax (default), percentile, mse or entropy"), N_("M") },
-    { "percentile", 0, 0, G_OPTION_ARG_DOUBLE, &args.percentile, N_("Percentile kept by --method percentile (default 99.99)"), N_("P") },
-    { "shard", 0, 0, G_OPTION_ARG_STRING, &args.shard, N_("Only samples i with i % N == k - 1"), N_("k/N") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args.output, N_("Write the encodings here"), N_("FILE") },
-    { "stats-out", 0, 0, G_OPTION_ARG_FILENAME, &args.stats_out, N_("Write the statistics here"), N_("FILE") },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &args.format, N_("Encodings layout: 0.6.1 (default), 1.0.0 or 2.0.0"), N_("V") },
-    { "act-bitwidth", 0, 0, G_OPTION_ARG_INT, &args.act_bitwidth, N_("Activation bits: 8 (default) or 16"), N_("BW") },
-    { "weight-bitwidth", 0, 0, G_OPTION_ARG_INT, &args.weight_bitwidth, N_("Weight bits: 4, 8 (default) or 16"), N_("BW") },
-    { "act-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.act_symmetric, N_("Symmetric activation encodings"), NULL },
-    { "weight-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.weight_symmetric, N_("Symmetric weight encodings"), NULL },
-    { "per-channel", 0, 0, G_OPTION_ARG_NONE, &args.per_channel, N_("Weights per output channel"), NULL },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &args.scale, N_("Images: multiply 0-255 values by this first (default 1/255)"), N_("S") },
-    { "mean", 0, 0, G_OPTION_ARG_STRING, &args.mean, N_("Images: subtract per channel (R,G,B order of the model)"), N_("A,B,C") },
-    { "std", 0, 0, G_OPTION_ARG_STRING, &args.std, N_("Images: then divide per channel"), N_("A,B,C") },
-    { "bgr", 0, 0, G_OPTION_ARG_NONE, &args.bgr, N_("Images: the model takes blue, green, red"), NULL },
-    { "layout", 0, 0, G_OPTION_ARG_STRING, &args.layout, N_("Images: nchw or nhwc (default: from the input's shape)"), N_("L") },
-    { "resize", 0, 0, G_OPTION_ARG_INT, &args.resize, N_("Images: shorter side to this, then centre crop"), N_("N") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &args.threads, N_("Threads kernels may use (default: one per CPU)"), N_("N") },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data, N_ ("A folder of images or .npy files, or an input list"), N_ ("PATH") },
+    { "from-stats", 0, 0, G_OPTION_ARG_FILENAME, &args.from_stats, N_ ("Encode these statistics instead of running the model"), N_ ("FILE") },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &args.method, N_ ("minmax (default), percentile, mse or entropy"), N_ ("M") },
+    { "percentile", 0, 0, G_OPTION_ARG_DOUBLE, &args.percentile, N_ ("Percentile kept by --method percentile (default 99.99)"), N_ ("P") },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &args.shard, N_ ("Only samples i with i % N == k - 1"), N_ ("k/N") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args.output, N_ ("Write the encodings here"), N_ ("FILE") },
+    { "stats-out", 0, 0, G_OPTION_ARG_FILENAME, &args.stats_out, N_ ("Write the statistics here"), N_ ("FILE") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &args.format, N_ ("Encodings layout: 0.6.1 (default), 1.0.0 or 2.0.0"), N_ ("V") },
+    { "act-bitwidth", 0, 0, G_OPTION_ARG_INT, &args.act_bitwidth, N_ ("Activation bits: 8 (default) or 16"), N_ ("BW") },
+    { "weight-bitwidth", 0, 0, G_OPTION_ARG_INT, &args.weight_bitwidth, N_ ("Weight bits: 4, 8 (default) or 16"), N_ ("BW") },
+    { "act-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.act_symmetric, N_ ("Symmetric activation encodings"), NULL },
+    { "weight-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.weight_symmetric, N_ ("Symmetric weight encodings"), NULL },
+    { "per-channel", 0, 0, G_OPTION_ARG_NONE, &args.per_channel, N_ ("Weights per output channel"), NULL },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &args.scale, N_ ("Images: multiply 0-255 values by this first (default 1/255)"), N_ ("S") },
+    { "mean", 0, 0, G_OPTION_ARG_STRING, &args.mean, N_ ("Images: subtract per channel (R,G,B order of the model)"), N_ ("A,B,C") },
+    { "std", 0, 0, G_OPTION_ARG_STRING, &args.std, N_ ("Images: then divide per channel"), N_ ("A,B,C") },
+    { "bgr", 0, 0, G_OPTION_ARG_NONE, &args.bgr, N_ ("Images: the model takes blue, green, red"), NULL },
+    { "layout", 0, 0, G_OPTION_ARG_STRING, &args.layout, N_ ("Images: nchw or nhwc (default: from the input's shape)"), N_ ("L") },
+    { "resize", 0, 0, G_OPTION_ARG_INT, &args.resize, N_ ("Images: shorter side to this, then centre crop"), N_ ("N") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &args.threads, N_ ("Threads kernels may use (default: one per CPU)"), N_ ("N") },
     { NULL },
   };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (LtCalibStats) stats = NULL;
   g_autoptr (LtEncodingSet) set = NULL;
-  g_autofree char *sha = NULL;
+  g_autofree char     *sha = NULL;
   LtCalibEncodeOptions encode = { 0 };
   LtImageOptions       image;
   LtCalibrateOptions   run = { .shard = 1, .shard_count = 1 };
@@ -245,14 +244,14 @@ lt_cli_calibrate (int    argc,
   int                  status = LT_CLI_EXIT_FAILED;
 
   lt_image_options_init (&image);
-  context = lt_cli_context_new (_("MODEL"), _("Calibrate a model on a dataset and write encodings or statistics."), &args.json);
+  context = lt_cli_context_new (_ ("MODEL"), _ ("Calibrate a model on a dataset and write encodings or statistics."), &args.json);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!lt_cli_parse (context, &argc, &argv))
     {
       calibrate_args_clear (&args);
       return LT_CLI_EXIT_USAGE;
     }
-  usage = argc != 2 ? _("expected one MODEL") : check_args (&args, &encode, &image, &run, &format);
+  usage = argc != 2 ? _ ("expected one MODEL") : check_args (&args, &encode, &image, &run, &format);
   if (usage != NULL)
     {
       calibrate_args_clear (&args);
@@ -271,12 +270,12 @@ lt_cli_calibrate (int    argc,
   if (args.data != NULL)
     stats = collect (model, sha, &args, &image, &run, &error);
   else if ((stats = lt_calib_stats_read_file (args.from_stats, &error)) != NULL && g_strcmp0 (stats->model_sha256, sha) != 0)
-    g_set_error (&error, LT_CALIB_ERROR, LT_CALIB_ERROR_MISMATCH, _("%s: the statistics come from another model than %s"),
+    g_set_error (&error, LT_CALIB_ERROR, LT_CALIB_ERROR_MISMATCH, _ ("%s: the statistics come from another model than %s"),
                  args.from_stats, argv[1]);
   if (error != NULL)
     goto out;
   if (args.from_stats != NULL && stats->shards->len < stats->shard_count)
-    g_printerr (_("lathe-cli: warning: %s covers %u of %u shards\n"), args.from_stats, stats->shards->len,
+    g_printerr (_ ("lathe-cli: warning: %s covers %u of %u shards\n"), args.from_stats, stats->shards->len,
                 stats->shard_count);
   if (args.stats_out != NULL && !lt_calib_stats_write_file (stats, args.stats_out, &error))
     goto out;
@@ -284,7 +283,7 @@ lt_cli_calibrate (int    argc,
     {
       set = lt_calib_encode (lt_model_get_graph (model), stats, &encode);
       for (guint i = 0; i < set->warnings->len; i++)
-        g_printerr (_("lathe-cli: warning: %s\n"), (const char *) g_ptr_array_index (set->warnings, i));
+        g_printerr (_ ("lathe-cli: warning: %s\n"), (const char *) g_ptr_array_index (set->warnings, i));
       if (!lt_encodings_write_file (set, format, args.output, NULL, &error))
         goto out;
     }

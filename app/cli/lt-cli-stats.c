@@ -15,21 +15,21 @@ stats_merge (int    argc,
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (LtCalibStats) merged = NULL;
-  g_autofree char *output = NULL;
-  gboolean         json = FALSE;
+  g_autofree char   *output = NULL;
+  gboolean           json = FALSE;
   const GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the merged statistics here"), N_("FILE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("Write the merged statistics here"), N_ ("FILE") },
     { NULL },
   };
 
-  context = lt_cli_context_new (_("STATS…"), _("Merge calibration statistics of shards into one file."), &json);
+  context = lt_cli_context_new (_ ("STATS…"), _ ("Merge calibration statistics of shards into one file."), &json);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!lt_cli_parse (context, &argc, &argv))
     return LT_CLI_EXIT_USAGE;
   if (argc < 2)
-    return lt_cli_usage (context, _("expected at least one statistics file"));
+    return lt_cli_usage (context, _ ("expected at least one statistics file"));
   if (output == NULL)
-    return lt_cli_usage (context, _("-o is required"));
+    return lt_cli_usage (context, _ ("-o is required"));
 
   for (int i = 1; i < argc; i++)
     {
@@ -53,7 +53,7 @@ stats_merge (int    argc,
       lt_cli_print_json (root);
     }
   else
-    printf (_("%u of %u shards, %u samples, written to %s\n"), merged->shards->len, merged->shard_count,
+    printf (_ ("%u of %u shards, %u samples, written to %s\n"), merged->shards->len, merged->shard_count,
             merged->n_samples_used, output);
   return LT_CLI_EXIT_OK;
 }
@@ -64,6 +64,6 @@ lt_cli_stats (int    argc,
 {
   if (argc >= 2 && g_strcmp0 (argv[1], "merge") == 0)
     return stats_merge (argc - 1, argv + 1);
-  g_printerr (_("Usage: lathe-cli stats merge STATS… -o FILE\n"));
+  g_printerr (_ ("Usage: lathe-cli stats merge STATS… -o FILE\n"));
   return LT_CLI_EXIT_USAGE;
 }

@@ -36,13 +36,13 @@ cpu_seconds (void)
 static timing
 timing_start (void)
 {
-  return (timing) { (double) g_get_monotonic_time () / 1e6, cpu_seconds () };
+  return (timing){ (double) g_get_monotonic_time () / 1e6, cpu_seconds () };
 }
 
 static timing
 timing_since (timing start)
 {
-  return (timing) { (double) g_get_monotonic_time () / 1e6 - start.wall, cpu_seconds () - start.cpu };
+  return (timing){ (double) g_get_monotonic_time () / 1e6 - start.wall, cpu_seconds () - start.cpu };
 }
 
 static timing
@@ -139,15 +139,15 @@ int
 main (int    argc,
       char **argv)
 {
-  guint            n_samples = argc > 2 ? (guint) atoi (argv[2]) : 16;
-  guint            rounds = argc > 3 ? (guint) atoi (argv[3]) : 5;
-  guint            n_threads = argc > 4 ? (guint) atoi (argv[4]) : 0;
-  g_autofree char *dir = g_dir_make_tmp ("lathe-bench-calib-XXXXXX", NULL);
+  guint              n_samples = argc > 2 ? (guint) atoi (argv[2]) : 16;
+  guint              rounds = argc > 3 ? (guint) atoi (argv[3]) : 5;
+  guint              n_threads = argc > 4 ? (guint) atoi (argv[4]) : 0;
+  g_autofree char   *dir = g_dir_make_tmp ("lathe-bench-calib-XXXXXX", NULL);
   g_autofree double *plain = NULL, *observed = NULL, *plain_cpu = NULL, *observed_cpu = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (LtDataset) dataset = NULL;
-  lt_model        *model = NULL;
-  uint32_t         n_inputs;
+  lt_model *model = NULL;
+  uint32_t  n_inputs;
 
   if (argc < 2 || n_samples == 0 || rounds == 0)
     {

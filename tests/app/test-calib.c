@@ -41,9 +41,9 @@ assert_stats_equal (const LtTensorStats *a,
 static void
 test_merge_exact (void)
 {
-  const guint    n = 30000;
+  const guint       n = 30000;
   g_autofree float *values = normal_values (n, 7);
-  LtTensorStats  whole, parts[3], merged;
+  LtTensorStats     whole, parts[3], merged;
 
   values[5] = NAN;
   values[6] = INFINITY;
@@ -96,11 +96,11 @@ test_bin_ranges (void)
 }
 
 static void
-range_of (const float *values,
-          guint        n,
+range_of (const float  *values,
+          guint         n,
           LtCalibMethod method,
-          double      *min,
-          double      *max)
+          double       *min,
+          double       *max)
 {
   LtTensorStats        stats;
   LtCalibMethodOptions options = { .method = method, .percentile = 99.0, .bitwidth = 8 };
@@ -220,10 +220,10 @@ test_stats_file (void)
 
   /* A count that does not match the histogram is refused by field. */
   g_assert_true (g_file_set_contents (b_path, "{\"format\":\"lathe-calib-stats\",\"version\":1,\"model_sha256\":\"x\","
-                                      "\"histogram\":{\"grid\":\"float32-top-bits\",\"mantissa_bits\":6},"
-                                      "\"dataset_samples\":1,\"shard_count\":1,\"shards\":[1],\"samples_used\":1,"
-                                      "\"rejected\":[],\"tensors\":[{\"name\":\"t\",\"count\":5,\"nonfinite\":0,"
-                                      "\"min\":1,\"max\":1,\"bins\":[8128,4]}]}",
+                                              "\"histogram\":{\"grid\":\"float32-top-bits\",\"mantissa_bits\":6},"
+                                              "\"dataset_samples\":1,\"shard_count\":1,\"shards\":[1],\"samples_used\":1,"
+                                              "\"rejected\":[],\"tensors\":[{\"name\":\"t\",\"count\":5,\"nonfinite\":0,"
+                                              "\"min\":1,\"max\":1,\"bins\":[8128,4]}]}",
                                       -1, NULL));
   g_assert_null (lt_calib_stats_read_file (b_path, &error));
   g_assert_error (error, LT_CALIB_ERROR, LT_CALIB_ERROR_INVALID);
@@ -308,20 +308,20 @@ test_bad_samples (void)
   g_autofree char *model_path = g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "resources", "demo", "small-cnn.onnx", NULL);
   const gsize      sample_bytes = 3 * 224 * 224 * 4;
   const char      *bad[][2] = {
-    { "drawing.png", "not a PNG or JPEG" },
-    { "cut.jpg", "truncated" },
-    { "huge.png", "60000" },
-    { "object.npy", "object" },
-    { "short.npy", "bytes" },
-    { "int64.npy", "int64" },
+         { "drawing.png", "not a PNG or JPEG" },
+         { "cut.jpg", "truncated" },
+         { "huge.png", "60000" },
+         { "object.npy", "object" },
+         { "short.npy", "bytes" },
+         { "int64.npy", "int64" },
   };
   g_autoptr (LtDataset) dataset = NULL;
   g_autoptr (LtCalibStats) stats = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *jpeg = NULL;
-  gsize            jpeg_len;
-  lt_model        *model = NULL;
-  lt_error         err;
+  g_autofree char   *jpeg = NULL;
+  gsize              jpeg_len;
+  lt_model          *model = NULL;
+  lt_error           err;
   LtCalibrateOptions options = { .shard = 1, .shard_count = 1 };
 
 #define IN_DIR(name) g_build_filename (dir, name, NULL)
@@ -354,7 +354,7 @@ test_bad_samples (void)
     {
       const char *name = lt_dataset_get_sample_name (dataset, i);
       g_autoptr (LtInputLine) line = lt_dataset_load (dataset, i, &error);
-      gboolean    is_bad = FALSE;
+      gboolean is_bad = FALSE;
 
       for (guint b = 0; b < G_N_ELEMENTS (bad); b++)
         if (strcmp (name, bad[b][0]) == 0)
@@ -391,7 +391,7 @@ test_encode (void)
   const char      *activations[] = { "image", "conv1", "relu1", "conv2", "relu2", "pool", "logits" };
   g_autoptr (LtCalibStats) stats = lt_calib_stats_new ("sha", 1, 1, 1);
   g_autoptr (LtEncodingSet) set = NULL;
-  g_autofree float *values = normal_values (5000, 5);
+  g_autofree float    *values = normal_values (5000, 5);
   LtCalibEncodeOptions options = {
     .activations = { .method = LT_CALIB_METHOD_MIN_MAX, .bitwidth = 16 },
     .weight_bitwidth = 4,
