@@ -102,12 +102,15 @@ lt_calibrate_collect (lt_model                 *model,
       lt_engine_error_propagate (error, &err);
       return NULL;
     }
+  guint total = n_samples >= options->shard ? (n_samples - options->shard) / options->shard_count + 1 : 0;
   for (guint i = options->shard - 1; i < n_samples; i += options->shard_count)
     {
       const char  *name = lt_dataset_get_sample_name (dataset, i);
       LtInputLine *sample = NULL;
       g_autoptr (GError) refused = NULL;
 
+      if (options->progress != NULL)
+        options->progress (n_assigned, total, options->progress_data);
       n_assigned++;
       if (!prepare_sample (dataset, i, session, graph, &sample, &last, &refused))
         {
@@ -139,6 +142,8 @@ lt_calibrate_collect (lt_model                 *model,
       g_ptr_array_add (held, sample);
     }
   lt_session_free (session);
+  if (options->progress != NULL)
+    options->progress (n_assigned, total, options->progress_data);
   if (n_assigned > 0 && stats->n_samples_used == 0)
     {
       g_set_error (error, LT_CALIB_ERROR, LT_CALIB_ERROR_NO_DATA, _ ("every sample of the dataset was refused"));

@@ -16,11 +16,19 @@
 
 G_BEGIN_DECLS
 
+/* Called with 0 before the first sample of the shard, then after each
+ * sample, refused or not. */
+typedef void (*LtCalibrateProgress) (guint    done,
+                                     guint    total,
+                                     gpointer user_data);
+
 typedef struct
 {
-  guint shard;       /* k, from 1 */
-  guint shard_count; /* N; 1 for the whole dataset */
-  guint n_threads;   /* 0: one per CPU */
+  guint               shard;       /* k, from 1 */
+  guint               shard_count; /* N; 1 for the whole dataset */
+  guint               n_threads;   /* 0: one per CPU */
+  LtCalibrateProgress progress;    /* may be NULL */
+  gpointer            progress_data;
 } LtCalibrateOptions;
 
 /* Statistics of every float value the model computes, and of its float

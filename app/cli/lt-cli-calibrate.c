@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 typedef struct
 {
@@ -148,6 +149,18 @@ check_args (calibrate_args       *args,
   return NULL;
 }
 
+/* "calibrating: 12/40" on stderr when it is a terminal, rewritten in place. */
+static void
+show_progress (guint    done,
+               guint    total,
+               gpointer user_data)
+{
+  (void) user_data;
+  g_printerr (_ ("\rcalibrating: %u/%u samples"), done, total);
+  if (done == total)
+    g_printerr ("\n");
+}
+
 static LtCalibStats *
 collect (lt_model                 *model,
          const char               *model_sha256,
@@ -157,11 +170,14 @@ collect (lt_model                 *model,
          GError                  **error)
 {
   g_autoptr (LtDataset) dataset = lt_dataset_open (args->data, lt_model_get_graph (model), image, error);
-  LtCalibStats *stats;
+  LtCalibrateOptions with_progress = *run;
+  LtCalibStats      *stats;
 
   if (dataset == NULL)
     return NULL;
-  stats = lt_calibrate_collect (model, model_sha256, dataset, run, error);
+  if (isatty (STDERR_FILENO) && !args->json)
+    with_progress.progress = show_progress;
+  stats = lt_calibrate_collect (model, model_sha256, dataset, &with_progress, error);
   if (stats == NULL)
     return NULL;
   for (guint i = 0; i < stats->rejected->len; i++)
