@@ -232,6 +232,39 @@ value_dtype (const lt_shape_inference *si,
   return type != NULL && type->dtype != LT_DTYPE_UNDEFINED ? type->dtype : lt_graph_get_value (graph, id)->dtype;
 }
 
+/* A Concat's inputs take its output's encoding (which covers them all), as
+ * QNN does, where that changes nothing else: an input produced by an op
+ * that computes (not one that moves data, whose encoding is its own
+ * input's) and used by nothing but this Concat. */
+static void
+share_concat_encoding (LtEncodingSet  *set,
+                       const lt_graph *graph,
+                       const lt_node  *node)
+{
+  const LtEncoding *out = node->n_outputs > 0 && node->outputs[0] >= 0
+                              ? lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION,
+                                                        lt_graph_get_value (graph, node->outputs[0])->name)
+                              : NULL;
+
+  for (guint j = 0; out != NULL && j < node->n_inputs; j++)
+    {
+      const lt_value *value = node->inputs[j] >= 0 ? lt_graph_get_value (graph, node->inputs[j]) : NULL;
+      LtEncoding     *encoding;
+
+      if (value == NULL || value->kind != LT_VALUE_INTERMEDIATE || value->n_consumers != 1 || value->is_output || moves_data_only (lt_graph_get_node (graph, value->producer)->op))
+        continue;
+      encoding = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, value->name);
+      if (encoding == NULL || encoding == out)
+        continue;
+      encoding->bitwidth = out->bitwidth;
+      encoding->is_symmetric = out->is_symmetric;
+      encoding->scale[0] = out->scale[0];
+      encoding->offset[0] = out->offset[0];
+      encoding->min[0] = out->min[0];
+      encoding->max[0] = out->max[0];
+    }
+}
+
 LtEncodingSet *
 lt_calib_encode (const lt_graph             *graph,
                  const LtCalibStats         *stats,
@@ -279,6 +312,9 @@ lt_calib_encode (const lt_graph             *graph,
             add_activation (set, value, stats, options);
         }
     }
+  for (uint32_t n = 0; n < n_nodes; n++)
+    if (lt_graph_get_node (graph, order[n])->op == LT_OP_Concat)
+      share_concat_encoding (set, graph, lt_graph_get_node (graph, order[n]));
   lt_shape_inference_free (si);
   return set;
 }

@@ -4,7 +4,9 @@
  *    method's range on the activation grid (8 or 16 bits).  The outputs of
  *    ops that only move data (Reshape, Transpose, MaxPool, Flatten,
  *    Squeeze, Unsqueeze, Identity, DepthToSpace, SpaceToDepth) take their
- *    input's encoding unchanged, as QNN does.  Values the run never saw
+ *    input's encoding unchanged, as QNN does, and the inputs of a Concat
+ *    take its output's where nothing else depends on them (see
+ *    share_concat_encoding).  Values the run never saw
  *    (folded away) get none; a warning in the set names them.
  *  - Weights (input 1 of Conv, ConvTranspose, Gemm, MatMul) and other float
  *    initializers: min-max on the weight grid (4, 8 or 16 bits), per

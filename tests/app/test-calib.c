@@ -441,6 +441,75 @@ test_encode (void)
   lt_model_unref (model);
 }
 
+static void
+add_node (lt_graph          *graph,
+          const char        *op_type,
+          const char *const *inputs,
+          guint              n_inputs,
+          const char        *output,
+          const lt_attr     *attrs,
+          guint              n_attrs)
+{
+  lt_node_desc desc = { .name = output, .op_type = op_type, .domain = "", .opset = 13, .n_inputs = n_inputs, .inputs = inputs, .n_outputs = 1, .outputs = &output, .n_attrs = n_attrs, .attrs = attrs };
+
+  g_assert_cmpint (lt_graph_add_node (graph, &desc, NULL, NULL), ==, LT_OK);
+}
+
+/* x → Relu → a, x → Abs → b, x → Reshape → c; Concat (a, b, c) → y.  a and
+ * b take y's encoding; c keeps x's (a data-movement output); x keeps its
+ * own (a graph input, used elsewhere too). */
+static void
+test_concat_shares (void)
+{
+  lt_graph   *graph = lt_graph_new (NULL);
+  lt_shape    shape = { .rank = 2, .dims = { { 1, NULL }, { 4, NULL } } };
+  const char *x[] = { "x" }, *reshape_in[] = { "x", "shape" }, *concat_in[] = { "a", "b", "c" };
+  int64_t     target[2] = { 1, 4 };
+  lt_tensor   target_tensor = { .name = "shape", .dtype = LT_DTYPE_I64, .rank = 1, .dims = { 2 }, .count = 2, .data = target, .nbytes = sizeof target };
+  lt_attr     axis = { .name = "axis", .type = LT_ATTR_INT, .count = 1, .v.i = 1 };
+  const float x_values[] = { -3, -1, 0.5f, 2 }, a_values[] = { 0, 0, 0.5f, 2 }, b_values[] = { 3, 1, 0.5f, 2 };
+  float       y_values[12];
+  g_autoptr (LtCalibStats) stats = lt_calib_stats_new ("sha", 1, 1, 1);
+  g_autoptr (LtEncodingSet) set = NULL;
+  LtCalibEncodeOptions options = { .activations = { .method = LT_CALIB_METHOD_MIN_MAX, .bitwidth = 8 },
+                                   .weight_bitwidth = 8,
+                                   .bias_bitwidth = 32 };
+  const LtEncoding    *ex, *ea, *eb, *ec, *ey;
+
+  g_assert_cmpint (lt_graph_add_input (graph, "x", LT_DTYPE_F32, &shape, NULL, NULL), ==, LT_OK);
+  g_assert_cmpint (lt_graph_add_constant (graph, &target_tensor, NULL, NULL), ==, LT_OK);
+  add_node (graph, "Relu", x, 1, "a", NULL, 0);
+  add_node (graph, "Abs", x, 1, "b", NULL, 0);
+  add_node (graph, "Reshape", reshape_in, 2, "c", NULL, 0);
+  add_node (graph, "Concat", concat_in, 3, "y", &axis, 1);
+  g_assert_cmpint (lt_graph_add_output (graph, "y", NULL), ==, LT_OK);
+  g_assert_cmpint (lt_graph_finalize (graph, NULL), ==, LT_OK);
+
+  memcpy (y_values, a_values, sizeof a_values);
+  memcpy (y_values + 4, b_values, sizeof b_values);
+  memcpy (y_values + 8, x_values, sizeof x_values);
+  lt_tensor_stats_add (lt_calib_stats_ensure (stats, "x"), x_values, 4);
+  lt_tensor_stats_add (lt_calib_stats_ensure (stats, "a"), a_values, 4);
+  lt_tensor_stats_add (lt_calib_stats_ensure (stats, "b"), b_values, 4);
+  lt_tensor_stats_add (lt_calib_stats_ensure (stats, "c"), x_values, 4);
+  lt_tensor_stats_add (lt_calib_stats_ensure (stats, "y"), y_values, 12);
+  set = lt_calib_encode (graph, stats, &options);
+
+  ex = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, "x");
+  ea = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, "a");
+  eb = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, "b");
+  ec = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, "c");
+  ey = lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, "y");
+  g_assert_true (ex != NULL && ea != NULL && eb != NULL && ec != NULL && ey != NULL);
+  g_assert_cmpfloat (ey->min[0], <=, -2.9);
+  g_assert_cmpfloat (ey->max[0], >=, 2.9);
+  g_assert_true (ea->scale[0] == ey->scale[0] && ea->offset[0] == ey->offset[0]);
+  g_assert_true (eb->scale[0] == ey->scale[0] && eb->offset[0] == ey->offset[0]);
+  g_assert_true (ec->scale[0] == ex->scale[0] && ec->offset[0] == ex->offset[0]);
+  g_assert_true (ex->scale[0] != ey->scale[0]);
+  lt_graph_free (graph);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -454,5 +523,6 @@ main (int    argc,
   g_test_add_func ("/calib/stats/file-and-merge", test_stats_file);
   g_test_add_func ("/calib/dataset/bad-samples", test_bad_samples);
   g_test_add_func ("/calib/encode/demo-model", test_encode);
+  g_test_add_func ("/calib/encode/concat-shares", test_concat_shares);
   return g_test_run ();
 }
