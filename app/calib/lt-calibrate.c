@@ -17,6 +17,7 @@ typedef struct
 {
   LtCalibStats   *stats;
   LtTensorStats **by_value; /* value id → stats, filled on first sight */
+  LtStatsWorkers *workers;  /* count large tensors on the session's thread count */
 } observer;
 
 static LtTensorStats *
@@ -37,7 +38,8 @@ observe (void            *user_data,
 {
   if (value->dtype != LT_DTYPE_F32 || value->count == 0)
     return;
-  lt_tensor_stats_add (stats_for (user_data, graph, value_id), value->data, value->count);
+  observer *obs = user_data;
+  lt_tensor_stats_add_parallel (stats_for (obs, graph, value_id), value->data, value->count, obs->workers);
 }
 
 /* Loads, reshapes for and binds sample i; FALSE with *error set when the
@@ -85,7 +87,7 @@ lt_calibrate_collect (lt_model                 *model,
   guint           n_samples = lt_dataset_get_n_samples (dataset);
   g_autoptr (LtCalibStats) stats = lt_calib_stats_new (model_sha256, n_samples, options->shard, options->shard_count);
   g_autofree LtTensorStats **by_value = g_new0 (LtTensorStats *, lt_graph_get_n_values (graph));
-  observer                   obs = { stats, by_value };
+  observer                   obs = { stats, by_value, NULL };
   lt_session_options         session_options = { .n_threads = options->n_threads, .observer_fn = observe, .observer_data = &obs };
   lt_session                *session = NULL;
   g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_input_line_free);
@@ -103,6 +105,7 @@ lt_calibrate_collect (lt_model                 *model,
       return NULL;
     }
   guint total = n_samples >= options->shard ? (n_samples - options->shard) / options->shard_count + 1 : 0;
+  obs.workers = lt_stats_workers_new (options->n_threads > 0 ? options->n_threads : g_get_num_processors ());
   for (guint i = options->shard - 1; i < n_samples; i += options->shard_count)
     {
       const char  *name = lt_dataset_get_sample_name (dataset, i);
@@ -128,6 +131,7 @@ lt_calibrate_collect (lt_model                 *model,
           g_prefix_error (error, _ ("sample %s: "), name);
           lt_input_line_free (sample);
           lt_session_free (session);
+          lt_stats_workers_free (obs.workers);
           return NULL;
         }
       for (uint32_t k = 0; k < n_inputs; k++)
@@ -142,6 +146,7 @@ lt_calibrate_collect (lt_model                 *model,
       g_ptr_array_add (held, sample);
     }
   lt_session_free (session);
+  lt_stats_workers_free (obs.workers);
   if (options->progress != NULL)
     options->progress (n_assigned, total, options->progress_data);
   if (n_assigned > 0 && stats->n_samples_used == 0)

@@ -238,3 +238,104 @@ lt_tensor_stats_foreach_bin (const LtTensorStats *stats,
     if (stats->bins[i] != 0 && lt_histogram_bin_range (i, &lo, &hi))
       fn (lo, hi, stats->bins[i], user_data);
 }
+
+/* ---- splitting large tensors over threads ------------------------------ */
+
+/* Below this many values a tensor is counted on the calling thread. */
+#define PARALLEL_MIN (1u << 18)
+
+struct LtStatsWorkers
+{
+  GThreadPool *pool;
+  guint        n_parts; /* the caller's share and one per pool thread */
+  GMutex       lock;
+  GCond        done;
+  guint        pending; /* parts pushed and not finished */
+};
+
+typedef struct
+{
+  LtStatsWorkers *workers;
+  const float    *values;
+  gsize           n;
+  LtTensorStats   part;
+} stats_job;
+
+static void
+run_job (gpointer data,
+         gpointer user_data)
+{
+  stats_job *job = data;
+
+  (void) user_data;
+  lt_tensor_stats_add (&job->part, job->values, job->n);
+  g_mutex_lock (&job->workers->lock);
+  if (--job->workers->pending == 0)
+    g_cond_signal (&job->workers->done);
+  g_mutex_unlock (&job->workers->lock);
+}
+
+LtStatsWorkers *
+lt_stats_workers_new (guint n_threads)
+{
+  LtStatsWorkers *workers;
+
+  if (n_threads <= 1)
+    return NULL;
+  workers = g_new0 (LtStatsWorkers, 1);
+  workers->pool = g_thread_pool_new (run_job, NULL, (gint) n_threads - 1, TRUE, NULL);
+  workers->n_parts = n_threads;
+  g_mutex_init (&workers->lock);
+  g_cond_init (&workers->done);
+  return workers;
+}
+
+void
+lt_stats_workers_free (LtStatsWorkers *workers)
+{
+  if (workers == NULL)
+    return;
+  g_thread_pool_free (workers->pool, FALSE, TRUE);
+  g_mutex_clear (&workers->lock);
+  g_cond_clear (&workers->done);
+  g_free (workers);
+}
+
+void
+lt_tensor_stats_add_parallel (LtTensorStats  *stats,
+                              const float    *values,
+                              gsize           n,
+                              LtStatsWorkers *workers)
+{
+  g_autofree stats_job *jobs = NULL;
+  gsize                 chunk;
+
+  if (workers == NULL || n < PARALLEL_MIN)
+    {
+      lt_tensor_stats_add (stats, values, n);
+      return;
+    }
+  jobs = g_new0 (stats_job, workers->n_parts);
+  chunk = (n + workers->n_parts - 1) / workers->n_parts;
+  workers->pending = workers->n_parts - 1;
+  for (guint k = 0; k < workers->n_parts; k++)
+    {
+      jobs[k].workers = workers;
+      jobs[k].values = values + MIN (n, k * chunk);
+      jobs[k].n = MIN (n, (k + 1) * chunk) - MIN (n, k * chunk);
+      lt_tensor_stats_init (&jobs[k].part);
+      if (k > 0)
+        g_thread_pool_push (workers->pool, &jobs[k], NULL);
+    }
+  lt_tensor_stats_add (&jobs[0].part, jobs[0].values, jobs[0].n);
+  g_mutex_lock (&workers->lock);
+  while (workers->pending > 0)
+    g_cond_wait (&workers->done, &workers->lock);
+  g_mutex_unlock (&workers->lock);
+  /* Integer additions and min/max: the same result in any split. */
+  for (guint k = 0; k < workers->n_parts; k++)
+    {
+      lt_tensor_stats_merge (stats, &jobs[k].part);
+      lt_tensor_stats_clear (&jobs[k].part);
+    }
+}

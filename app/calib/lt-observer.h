@@ -64,4 +64,18 @@ void lt_tensor_stats_foreach_bin (const LtTensorStats *stats,
                                   LtHistogramFunc      fn,
                                   gpointer             user_data);
 
+/* Threads that count parts of large tensors at once; NULL (count on the
+ * calling thread) for n_threads <= 1.  One caller at a time. */
+typedef struct LtStatsWorkers LtStatsWorkers;
+
+LtStatsWorkers *lt_stats_workers_new (guint n_threads);
+void            lt_stats_workers_free (LtStatsWorkers *workers); /* accepts NULL */
+
+/* lt_tensor_stats_add, large tensors split over `workers` (may be NULL);
+ * the result is the same bit for bit. */
+void lt_tensor_stats_add_parallel (LtTensorStats  *stats,
+                                   const float    *values,
+                                   gsize           n,
+                                   LtStatsWorkers *workers);
+
 G_END_DECLS

@@ -69,6 +69,26 @@ test_merge_exact (void)
   lt_tensor_stats_clear (&merged);
 }
 
+/* Split over 3 threads (an uneven split) equals one thread, bit for bit. */
+static void
+test_parallel_exact (void)
+{
+  const guint       n = 1000003;
+  g_autofree float *values = normal_values (n, 9);
+  LtStatsWorkers   *workers = lt_stats_workers_new (3);
+  LtTensorStats     serial, parallel;
+
+  values[n - 1] = NAN;
+  lt_tensor_stats_init (&serial);
+  lt_tensor_stats_init (&parallel);
+  lt_tensor_stats_add (&serial, values, n);
+  lt_tensor_stats_add_parallel (&parallel, values, n, workers);
+  assert_stats_equal (&serial, &parallel);
+  lt_tensor_stats_clear (&serial);
+  lt_tensor_stats_clear (&parallel);
+  lt_stats_workers_free (workers);
+}
+
 /* Each value lies in the range of the bin it was counted in. */
 static void
 test_bin_ranges (void)
@@ -517,6 +537,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/calib/histogram/merge-exact", test_merge_exact);
   g_test_add_func ("/calib/histogram/bin-ranges", test_bin_ranges);
+  g_test_add_func ("/calib/histogram/parallel-exact", test_parallel_exact);
   g_test_add_func ("/calib/method/min-max", test_min_max);
   g_test_add_func ("/calib/method/percentile", test_percentile);
   g_test_add_func ("/calib/method/clip-outlier", test_clip_outlier);
