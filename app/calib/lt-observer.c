@@ -77,14 +77,15 @@ finite_min_max (const float *values,
 #define SPLIT_MIN   16384
 #define SPLIT_CHUNK (1u << 30) /* keeps each 32-bit counter below 2^30 */
 
+/* Counts n values into `scratch`: two 32-bit histograms, even and odd
+ * positions.  n must stay below 2^31. */
 static void
-count_split (guint64     *bins,
+count_pairs (guint32     *scratch,
              const float *values,
              gsize        n)
 {
-  g_autofree guint32 *scratch = g_new0 (guint32, 2 * LT_HISTOGRAM_BINS);
-  guint32            *even = scratch, *odd = scratch + LT_HISTOGRAM_BINS;
-  gsize               i = 0;
+  guint32 *even = scratch, *odd = scratch + LT_HISTOGRAM_BINS;
+  gsize    i = 0;
 
   for (; i + 1 < n; i += 2)
     {
@@ -100,8 +101,27 @@ count_split (guint64     *bins,
       memcpy (&a, &values[i], sizeof a);
       even[a >> INDEX_SHIFT]++;
     }
+}
+
+/* bins += scratch, and scratch back to zeros. */
+static void
+flush_scratch (guint64 *bins,
+               guint32 *scratch)
+{
   for (guint k = 0; k < LT_HISTOGRAM_BINS; k++)
-    bins[k] += (guint64) even[k] + odd[k];
+    bins[k] += (guint64) scratch[k] + scratch[LT_HISTOGRAM_BINS + k];
+  memset (scratch, 0, 2 * LT_HISTOGRAM_BINS * sizeof *scratch);
+}
+
+static void
+count_split (guint64     *bins,
+             const float *values,
+             gsize        n)
+{
+  g_autofree guint32 *scratch = g_new0 (guint32, 2 * LT_HISTOGRAM_BINS);
+
+  count_pairs (scratch, values, n);
+  flush_scratch (bins, scratch);
 }
 
 static void
@@ -123,25 +143,24 @@ count (guint64     *bins,
     }
 }
 
-void
-lt_tensor_stats_add (LtTensorStats *stats,
-                     const float   *values,
-                     gsize          n)
+/* After the values are in the bins: takes the non-finite counts out of
+ * them and sets count, min and max.  lo and hi are the min and max of the
+ * non-NaN values (and of the earlier ones). */
+static void
+finish_add (LtTensorStats *stats,
+            const float   *values,
+            gsize          n,
+            float          lo,
+            float          hi)
 {
   guint64 nonfinite = 0;
-  float   lo = stats->min, hi = stats->max;
 
-  if (n == 0)
-    return;
-  ensure_bins (stats);
-  count (stats->bins, values, n);
   /* NaN and ±inf were counted in their exponent-255 bins: move them out. */
   for (guint i = NONFINITE_BASE; i < HALF; i++)
     {
       nonfinite += stats->bins[i] + stats->bins[i + HALF];
       stats->bins[i] = stats->bins[i + HALF] = 0;
     }
-  min_max (values, n, &lo, &hi);
   if (nonfinite > 0)
     {
       lo = stats->min;
@@ -152,6 +171,21 @@ lt_tensor_stats_add (LtTensorStats *stats,
   stats->max = hi;
   stats->count += n - nonfinite;
   stats->n_nonfinite += nonfinite;
+}
+
+void
+lt_tensor_stats_add (LtTensorStats *stats,
+                     const float   *values,
+                     gsize          n)
+{
+  float lo = stats->min, hi = stats->max;
+
+  if (n == 0)
+    return;
+  ensure_bins (stats);
+  count (stats->bins, values, n);
+  min_max (values, n, &lo, &hi);
+  finish_add (stats, values, n, lo, hi);
 }
 
 static gboolean
@@ -248,6 +282,7 @@ struct LtStatsWorkers
 {
   GThreadPool *pool;
   guint        n_parts; /* the caller's share and one per pool thread */
+  guint32    **scratch; /* per part, 2 * LT_HISTOGRAM_BINS zeros between calls */
   GMutex       lock;
   GCond        done;
   guint        pending; /* parts pushed and not finished */
@@ -258,8 +293,16 @@ typedef struct
   LtStatsWorkers *workers;
   const float    *values;
   gsize           n;
-  LtTensorStats   part;
+  guint32        *scratch;
+  float           lo, hi;
 } stats_job;
+
+static void
+count_part (stats_job *job)
+{
+  count_pairs (job->scratch, job->values, job->n);
+  min_max (job->values, job->n, &job->lo, &job->hi);
+}
 
 static void
 run_job (gpointer data,
@@ -268,7 +311,7 @@ run_job (gpointer data,
   stats_job *job = data;
 
   (void) user_data;
-  lt_tensor_stats_add (&job->part, job->values, job->n);
+  count_part (job);
   g_mutex_lock (&job->workers->lock);
   if (--job->workers->pending == 0)
     g_cond_signal (&job->workers->done);
@@ -285,6 +328,9 @@ lt_stats_workers_new (guint n_threads)
   workers = g_new0 (LtStatsWorkers, 1);
   workers->pool = g_thread_pool_new (run_job, NULL, (gint) n_threads - 1, TRUE, NULL);
   workers->n_parts = n_threads;
+  workers->scratch = g_new0 (guint32 *, n_threads);
+  for (guint k = 0; k < n_threads; k++)
+    workers->scratch[k] = g_new0 (guint32, 2 * LT_HISTOGRAM_BINS);
   g_mutex_init (&workers->lock);
   g_cond_init (&workers->done);
   return workers;
@@ -296,6 +342,9 @@ lt_stats_workers_free (LtStatsWorkers *workers)
   if (workers == NULL)
     return;
   g_thread_pool_free (workers->pool, FALSE, TRUE);
+  for (guint k = 0; k < workers->n_parts; k++)
+    g_free (workers->scratch[k]);
+  g_free (workers->scratch);
   g_mutex_clear (&workers->lock);
   g_cond_clear (&workers->done);
   g_free (workers);
@@ -309,25 +358,25 @@ lt_tensor_stats_add_parallel (LtTensorStats  *stats,
 {
   g_autofree stats_job *jobs = NULL;
   gsize                 chunk;
+  float                 lo = stats->min, hi = stats->max;
 
-  if (workers == NULL || n < PARALLEL_MIN)
+  if (workers == NULL || n < PARALLEL_MIN || n / workers->n_parts >= SPLIT_CHUNK)
     {
       lt_tensor_stats_add (stats, values, n);
       return;
     }
+  ensure_bins (stats);
   jobs = g_new0 (stats_job, workers->n_parts);
   chunk = (n + workers->n_parts - 1) / workers->n_parts;
   workers->pending = workers->n_parts - 1;
   for (guint k = 0; k < workers->n_parts; k++)
     {
-      jobs[k].workers = workers;
-      jobs[k].values = values + MIN (n, k * chunk);
-      jobs[k].n = MIN (n, (k + 1) * chunk) - MIN (n, k * chunk);
-      lt_tensor_stats_init (&jobs[k].part);
+      jobs[k] = (stats_job){ workers, values + MIN (n, k * chunk), MIN (n, (k + 1) * chunk) - MIN (n, k * chunk),
+                             workers->scratch[k], INFINITY, -INFINITY };
       if (k > 0)
         g_thread_pool_push (workers->pool, &jobs[k], NULL);
     }
-  lt_tensor_stats_add (&jobs[0].part, jobs[0].values, jobs[0].n);
+  count_part (&jobs[0]);
   g_mutex_lock (&workers->lock);
   while (workers->pending > 0)
     g_cond_wait (&workers->done, &workers->lock);
@@ -335,7 +384,9 @@ lt_tensor_stats_add_parallel (LtTensorStats  *stats,
   /* Integer additions and min/max: the same result in any split. */
   for (guint k = 0; k < workers->n_parts; k++)
     {
-      lt_tensor_stats_merge (stats, &jobs[k].part);
-      lt_tensor_stats_clear (&jobs[k].part);
+      flush_scratch (stats->bins, jobs[k].scratch);
+      lo = MIN (lo, jobs[k].lo);
+      hi = MAX (hi, jobs[k].hi);
     }
+  finish_add (stats, values, n, lo, hi);
 }
