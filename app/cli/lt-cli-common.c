@@ -63,3 +63,13 @@ lt_cli_fail_engine (const lt_error *err)
   fprintf (stderr, "lathe-cli: %s\n", text);
   return LT_CLI_EXIT_FAILED;
 }
+
+void
+lt_cli_print_json (cJSON *root)
+{
+  char *text = cJSON_Print (root);
+
+  printf ("%s\n", text);
+  cJSON_free (text);
+  cJSON_Delete (root);
+}

@@ -2,6 +2,7 @@
  * option parsing with --help and --json, error reporting. */
 #pragma once
 
+#include <cjson/cJSON.h>
 #include <glib.h>
 #include <glib/gi18n.h>
 #include <lt/lt.h>
@@ -33,6 +34,9 @@ GOptionContext *lt_cli_context_new (const char *parameter,
  * LT_CLI_EXIT_FAILED. */
 int lt_cli_fail (const GError *error);
 int lt_cli_fail_engine (const lt_error *err);
+
+/* Prints a --json result on stdout and frees it. */
+void lt_cli_print_json (cJSON *root);
 
 /* Prints a usage error and returns LT_CLI_EXIT_USAGE. */
 int lt_cli_usage (GOptionContext *context,

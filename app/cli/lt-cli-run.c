@@ -1,15 +1,9 @@
 /* lt-cli-run.c — `lathe-cli run MODEL --input-list LIST --output-dir DIR`:
  * inference over the lines of an input list, in qnn-net-run's layout.
  *
- * Each non-empty line of LIST that does not start with '#' is one
- * inference: either one path per graph input in input order, or
- * `name:=path` pairs in any order, separated by spaces.  Inputs with a
- * default value (an initializer of the same name) may be left out and are
- * skipped by positional paths.  Relative paths
- * are relative to LIST's folder.  `.npy` files carry their dtype and shape;
- * other files are raw little-endian elements of the input's dtype and
- * declared shape.  Outputs go to DIR/Result_N/<output>.raw (and .npy with
- * --npy); --debug also writes every intermediate value.
+ * LIST is read by lt-input-list.c.  Outputs go to
+ * DIR/Result_N/<output>.raw (and .npy with --npy); --debug also writes
+ * every intermediate value.
  *
  * Every line is read, every file loaded and checked against the model,
  * and the session reshaped for every distinct input shape before the
@@ -19,6 +13,7 @@
 #include "lt-cli-common.h"
 
 #include "lt-engine-error.h"
+#include "lt-input-list.h"
 #include "lt-tensor-io.h"
 
 #include <cjson/cJSON.h>
@@ -27,23 +22,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Integer inputs up to this many elements are handed to shape inference
- * with their values. */
-#define SHAPE_INPUT_MAX 64
-
-typedef struct
-{
-  guint      line_number;
-  GPtrArray *arrays;   /* LtArray per graph input, in input order */
-} inference;
-
-static void
-inference_free (inference *inf)
-{
-  g_ptr_array_unref (inf->arrays);
-  g_free (inf);
-}
 
 /* A file name for a tensor name: characters other than letters, digits,
  * '.', '-' and '_' become '_' (names like "conv1/out:0" hold slashes). */
@@ -57,244 +35,6 @@ file_stem (const char *name)
   if (stem[0] == '.')
     stem[0] = '_';
   return stem;
-}
-
-static gboolean
-check_array (const char      *path,
-             const lt_value  *input,
-             const LtArray   *array,
-             GError         **error)
-{
-  if (array->dtype != input->dtype)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: input '%s' needs %s, the file holds %s"), path,
-                   input->name, lt_dtype_name (input->dtype), lt_dtype_name (array->dtype));
-      return FALSE;
-    }
-  gboolean same = input->shape.rank < 0 || input->shape.rank == array->rank;
-  for (int32_t d = 0; same && input->shape.rank >= 0 && d < array->rank; d++)
-    same = input->shape.dims[d].size < 0 || input->shape.dims[d].size == array->dims[d];
-  if (!same)
-    {
-      char declared[128];
-      lt_shape_format (&input->shape, declared, sizeof declared);
-      g_autoptr (GString) got = g_string_new (NULL);
-      for (int32_t d = 0; d < array->rank; d++)
-        g_string_append_printf (got, "%s%" G_GINT64_FORMAT, d > 0 ? "x" : "", array->dims[d]);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: input '%s' has shape %s, the file holds %s"),
-                   path, input->name, declared, got->str);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static LtArray *
-load_input (const char     *path,
-            const lt_value *input,
-            GError        **error)
-{
-  g_autoptr (LtArray) array = NULL;
-
-  if (g_str_has_suffix (path, ".npy"))
-    array = lt_npy_load (path, error);
-  else
-    {
-      int64_t dims[LT_MAX_RANK];
-      if (input->shape.rank < 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("%s: input '%s' has no declared shape; give it as .npy"), path, input->name);
-          return NULL;
-        }
-      for (int32_t d = 0; d < input->shape.rank; d++)
-        {
-          dims[d] = input->shape.dims[d].size;
-          if (dims[d] < 0)
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("%s: input '%s' has a dynamic shape; give it as .npy"), path, input->name);
-              return NULL;
-            }
-        }
-      array = lt_raw_load (path, input->dtype, input->shape.rank, dims, error);
-    }
-  if (array == NULL || !check_array (path, input, array, error))
-    return NULL;
-  return g_steal_pointer (&array);
-}
-
-/* Parses and loads one line. */
-static inference *
-parse_line (const lt_graph *graph,
-            const char     *list_dir,
-            const char     *line,
-            guint           line_number,
-            GError        **error)
-{
-  g_auto (GStrv) tokens = g_regex_split_simple ("\\s+", line, 0, 0);
-  uint32_t       n_inputs;
-  const int32_t *input_ids = lt_graph_get_inputs (graph, &n_inputs);
-  g_autofree char **paths = g_new0 (char *, n_inputs + 1);
-  guint          n_positional = 0;
-  inference     *inf;
-
-  for (guint i = 0; tokens[i] != NULL; i++)
-    {
-      const char *token = tokens[i];
-      const char *sep = strstr (token, ":=");
-      if (token[0] == '\0')
-        continue;
-      if (sep == NULL)
-        {
-          /* Positional files fill the inputs without a default value. */
-          while (n_positional < n_inputs && lt_graph_get_value (graph, input_ids[n_positional])->constant != NULL)
-            n_positional++;
-          if (n_positional >= n_inputs)
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %u: more files than the model has inputs"),
-                           line_number);
-              return NULL;
-            }
-          paths[n_positional++] = (char *) token;
-          continue;
-        }
-      g_autofree char *name = g_strndup (token, (gsize) (sep - token));
-      guint            k;
-      for (k = 0; k < n_inputs; k++)
-        if (strcmp (lt_graph_get_value (graph, input_ids[k])->name, name) == 0)
-          break;
-      if (k == n_inputs)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %u: the model has no input '%s'"),
-                       line_number, name);
-          return NULL;
-        }
-      paths[k] = (char *) sep + 2;
-    }
-
-  inf = g_new0 (inference, 1);
-  inf->line_number = line_number;
-  inf->arrays = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_array_free);
-  for (uint32_t k = 0; k < n_inputs; k++)
-    {
-      const lt_value *input = lt_graph_get_value (graph, input_ids[k]);
-      LtArray        *array;
-      if (paths[k] == NULL && input->constant != NULL)
-        {
-          g_ptr_array_add (inf->arrays, NULL); /* runs with its default */
-          continue;
-        }
-      if (paths[k] == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("line %u: no file for input '%s'"), line_number,
-                       input->name);
-          inference_free (inf);
-          return NULL;
-        }
-      g_autofree char *path = g_path_is_absolute (paths[k]) ? g_strdup (paths[k]) : g_build_filename (list_dir, paths[k], NULL);
-      array = load_input (path, input, error);
-      if (array == NULL)
-        {
-          g_prefix_error (error, _("line %u: "), line_number);
-          inference_free (inf);
-          return NULL;
-        }
-      g_ptr_array_add (inf->arrays, array);
-    }
-  return inf;
-}
-
-static GPtrArray *
-read_input_list (const lt_graph *graph,
-                 const char     *list_path,
-                 GError        **error)
-{
-  g_autofree char *text = NULL;
-  g_autofree char *list_dir = g_path_get_dirname (list_path);
-  g_auto (GStrv) lines = NULL;
-  g_autoptr (GPtrArray) inferences = g_ptr_array_new_with_free_func ((GDestroyNotify) inference_free);
-
-  if (!g_file_get_contents (list_path, &text, NULL, error))
-    return NULL;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char      *line = g_strstrip (lines[i]);
-      inference *inf;
-      if (line[0] == '\0' || line[0] == '#')
-        continue;
-      inf = parse_line (graph, list_dir, line, i + 1, error);
-      if (inf == NULL)
-        {
-          g_prefix_error (error, "%s: ", list_path);
-          return NULL;
-        }
-      g_ptr_array_add (inferences, inf);
-    }
-  if (inferences->len == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: no inference in the input list"), list_path);
-      return NULL;
-    }
-  return g_steal_pointer (&inferences);
-}
-
-/* Reshapes for a line's input shapes unless they equal the last ones. */
-static gboolean
-reshape_for (lt_session     *session,
-             const lt_graph *graph,
-             inference      *inf,
-             inference     **last,
-             GError        **error)
-{
-  uint32_t n_inputs;
-  lt_graph_get_inputs (graph, &n_inputs);
-  g_autofree lt_value_type *types = g_new0 (lt_value_type, n_inputs + 1);
-  g_autofree lt_tensor     *views = g_new0 (lt_tensor, n_inputs + 1);
-  gboolean same = *last != NULL;
-  lt_error err;
-
-  for (uint32_t k = 0; k < n_inputs; k++)
-    {
-      const LtArray *a = g_ptr_array_index (inf->arrays, k);
-      const LtArray *b = same ? g_ptr_array_index ((*last)->arrays, k) : NULL;
-      if (a == NULL)
-        {
-          /* UNDEFINED: as declared, with the default value. */
-          same = same && b == NULL;
-          continue;
-        }
-      types[k].dtype = a->dtype;
-      types[k].shape.rank = a->rank;
-      for (int32_t d = 0; d < a->rank; d++)
-        types[k].shape.dims[d] = (lt_dim) { a->dims[d], NULL };
-      same = same && b != NULL && a->rank == b->rank
-             && memcmp (a->dims, b->dims, (size_t) a->rank * sizeof a->dims[0]) == 0;
-      /* Small integer inputs may decide shapes (a target shape, a count):
-       * shape inference gets their values, and other values mean another
-       * reshape. */
-      if (lt_dtype_is_integer (a->dtype) && a->count <= SHAPE_INPUT_MAX)
-        {
-          gsize nbytes = 0;
-          views[k] = (lt_tensor) { .name = "", .dtype = a->dtype, .rank = a->rank, .count = a->count,
-                                   .data = g_bytes_get_data (a->data, &nbytes) };
-          views[k].nbytes = nbytes;
-          memcpy (views[k].dims, a->dims, sizeof views[k].dims);
-          types[k].data = &views[k];
-          same = same && g_bytes_equal (a->data, b->data);
-        }
-    }
-  *last = inf;
-  if (same)
-    return TRUE;
-  lt_error_clear (&err);
-  if (lt_session_reshape (session, types, &err) != LT_OK)
-    {
-      lt_engine_error_propagate (error, &err);
-      g_prefix_error (error, _("line %u: "), inf->line_number);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 typedef struct
@@ -354,7 +94,7 @@ lt_cli_run (int    argc,
   lt_session      *session = NULL;
   lt_error         err;
   debug_writer     writer = { 0 };
-  inference       *last = NULL;
+  LtInputLine     *last = NULL;
   cJSON           *summary = NULL, *results = NULL;
   int              status = LT_CLI_EXIT_FAILED;
   gboolean         progress = isatty (STDERR_FILENO);
@@ -388,7 +128,7 @@ lt_cli_run (int    argc,
   lt_graph_get_inputs (graph, &n_inputs);
   lt_graph_get_outputs (graph, &n_outputs);
 
-  inferences = read_input_list (graph, list_path, &error);
+  inferences = lt_input_list_load (graph, list_path, &error);
   lt_session_options options = { .n_threads = (uint32_t) n_threads, .observer_fn = debug ? debug_observe : NULL,
                                  .observer_data = &writer, .profiling = TRUE };
   if (inferences == NULL)
@@ -400,7 +140,7 @@ lt_cli_run (int    argc,
     }
   /* Validation pass: every distinct shape must reshape. */
   for (guint i = 0; i < inferences->len; i++)
-    if (!reshape_for (session, graph, g_ptr_array_index (inferences, i), &last, &error))
+    if (!lt_input_list_reshape (session, graph, g_ptr_array_index (inferences, i), &last, &error))
       goto out;
 
   summary = cJSON_CreateObject ();
@@ -408,7 +148,7 @@ lt_cli_run (int    argc,
   last = NULL;
   for (guint i = 0; i < inferences->len; i++)
     {
-      inference       *inf = g_ptr_array_index (inferences, i);
+      LtInputLine     *inf = g_ptr_array_index (inferences, i);
       g_autofree char *name = g_strdup_printf ("Result_%u", i);
       g_autofree char *dir = g_build_filename (output_dir, name, NULL);
       gint64           start;
@@ -417,7 +157,7 @@ lt_cli_run (int    argc,
       cJSON_AddItemToArray (results, item);
       if (progress)
         fprintf (stderr, "\r[%u/%u] ", i + 1, inferences->len);
-      if (!reshape_for (session, graph, inf, &last, &error))
+      if (!lt_input_list_reshape (session, graph, inf, &last, &error))
         goto out;
       for (uint32_t k = 0; k < n_inputs; k++)
         {

@@ -1,23 +1,7 @@
 #!/bin/sh
 # test-cli-info.sh — `lathe-cli info` on the demo model (text and JSON),
 # and its failures on a missing and a corrupt file.
-set -u
-
-model="$LATHE_SOURCE_DIR/resources/demo/small-cnn.onnx"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-check () {
-  n=$((n + 1))
-  if "$@"; then
-    echo "ok $n - $description"
-  else
-    echo "not ok $n - $description"
-    failed=1
-  fi
-}
+. "$(dirname "$0")/tap.sh"
 
 echo "1..6"
 

@@ -1,0 +1,392 @@
+/* lt-observer.c — per-tensor count, min, max and fixed-grid histogram.
+ *
+ * Bin index = float32 bits >> (23 - LT_HISTOGRAM_MANTISSA_BITS).  Indices
+ * below half the grid hold +0 and positive values in increasing order;
+ * the upper half holds -0 and negative values, magnitude increasing with
+ * the index.  Exponent 255 (NaN, ±inf) never gets a count.
+ */
+#include "lt-observer.h"
+
+#include <math.h>
+#include <string.h>
+
+#define INDEX_SHIFT    (23 - LT_HISTOGRAM_MANTISSA_BITS)
+#define HALF           (LT_HISTOGRAM_BINS / 2)
+#define NONFINITE_BASE (255u << LT_HISTOGRAM_MANTISSA_BITS) /* first index of exponent 255 in a half */
+
+void
+lt_tensor_stats_init (LtTensorStats *stats)
+{
+  memset (stats, 0, sizeof *stats);
+  stats->min = INFINITY;
+  stats->max = -INFINITY;
+}
+
+void
+lt_tensor_stats_clear (LtTensorStats *stats)
+{
+  g_clear_pointer (&stats->bins, g_free);
+  lt_tensor_stats_init (stats);
+}
+
+static void
+ensure_bins (LtTensorStats *stats)
+{
+  if (stats->bins == NULL)
+    stats->bins = g_new0 (guint64, LT_HISTOGRAM_BINS);
+}
+
+/* Min and max of the non-NaN values, in a loop the compiler vectorizes
+ * (comparisons with NaN are false, so NaNs never win). */
+static void
+min_max (const float *values,
+         gsize        n,
+         float       *min,
+         float       *max)
+{
+  float lo = *min, hi = *max;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      lo = values[i] < lo ? values[i] : lo;
+      hi = values[i] > hi ? values[i] : hi;
+    }
+  *min = lo;
+  *max = hi;
+}
+
+/* The same, leaving ±inf out too: only needed when one showed up. */
+static void
+finite_min_max (const float *values,
+                gsize        n,
+                float       *min,
+                float       *max)
+{
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (values[i]))
+      {
+        *min = MIN (*min, values[i]);
+        *max = MAX (*max, values[i]);
+      }
+}
+
+/* Counts into two interleaved 32-bit histograms then adds them up: equal
+ * neighbours (a ReLU's zeros) would otherwise increment one counter back
+ * to back, each increment waiting on the last store.  Worth its sweep of
+ * the grid only for large tensors. */
+#define SPLIT_MIN   16384
+#define SPLIT_CHUNK (1u << 30) /* keeps each 32-bit counter below 2^30 */
+
+/* Counts n values into `scratch`: two 32-bit histograms, even and odd
+ * positions.  n must stay below 2^31. */
+static void
+count_pairs (guint32     *scratch,
+             const float *values,
+             gsize        n)
+{
+  guint32 *even = scratch, *odd = scratch + LT_HISTOGRAM_BINS;
+  gsize    i = 0;
+
+  for (; i + 1 < n; i += 2)
+    {
+      guint32 a, b;
+      memcpy (&a, &values[i], sizeof a);
+      memcpy (&b, &values[i + 1], sizeof b);
+      even[a >> INDEX_SHIFT]++;
+      odd[b >> INDEX_SHIFT]++;
+    }
+  for (; i < n; i++)
+    {
+      guint32 a;
+      memcpy (&a, &values[i], sizeof a);
+      even[a >> INDEX_SHIFT]++;
+    }
+}
+
+/* bins += scratch, and scratch back to zeros. */
+static void
+flush_scratch (guint64 *bins,
+               guint32 *scratch)
+{
+  for (guint k = 0; k < LT_HISTOGRAM_BINS; k++)
+    bins[k] += (guint64) scratch[k] + scratch[LT_HISTOGRAM_BINS + k];
+  memset (scratch, 0, 2 * LT_HISTOGRAM_BINS * sizeof *scratch);
+}
+
+static void
+count_split (guint64     *bins,
+             const float *values,
+             gsize        n)
+{
+  g_autofree guint32 *scratch = g_new0 (guint32, 2 * LT_HISTOGRAM_BINS);
+
+  count_pairs (scratch, values, n);
+  flush_scratch (bins, scratch);
+}
+
+static void
+count (guint64     *bins,
+       const float *values,
+       gsize        n)
+{
+  if (n >= SPLIT_MIN)
+    {
+      for (gsize start = 0; start < n; start += SPLIT_CHUNK)
+        count_split (bins, values + start, MIN (n - start, SPLIT_CHUNK));
+      return;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 bits;
+      memcpy (&bits, &values[i], sizeof bits);
+      bins[bits >> INDEX_SHIFT]++;
+    }
+}
+
+/* After the values are in the bins: takes the non-finite counts out of
+ * them and sets count, min and max.  lo and hi are the min and max of the
+ * non-NaN values (and of the earlier ones). */
+static void
+finish_add (LtTensorStats *stats,
+            const float   *values,
+            gsize          n,
+            float          lo,
+            float          hi)
+{
+  guint64 nonfinite = 0;
+
+  /* NaN and ±inf were counted in their exponent-255 bins: move them out. */
+  for (guint i = NONFINITE_BASE; i < HALF; i++)
+    {
+      nonfinite += stats->bins[i] + stats->bins[i + HALF];
+      stats->bins[i] = stats->bins[i + HALF] = 0;
+    }
+  if (nonfinite > 0)
+    {
+      lo = stats->min;
+      hi = stats->max;
+      finite_min_max (values, n, &lo, &hi);
+    }
+  stats->min = lo;
+  stats->max = hi;
+  stats->count += n - nonfinite;
+  stats->n_nonfinite += nonfinite;
+}
+
+void
+lt_tensor_stats_add (LtTensorStats *stats,
+                     const float   *values,
+                     gsize          n)
+{
+  float lo = stats->min, hi = stats->max;
+
+  if (n == 0)
+    return;
+  ensure_bins (stats);
+  count (stats->bins, values, n);
+  min_max (values, n, &lo, &hi);
+  finish_add (stats, values, n, lo, hi);
+}
+
+static gboolean
+index_is_finite (guint index)
+{
+  return index < LT_HISTOGRAM_BINS && (index % HALF) < NONFINITE_BASE;
+}
+
+gboolean
+lt_tensor_stats_add_bin (LtTensorStats *stats,
+                         guint          index,
+                         guint64        count)
+{
+  if (!index_is_finite (index))
+    return FALSE;
+  ensure_bins (stats);
+  stats->bins[index] += count;
+  return TRUE;
+}
+
+void
+lt_tensor_stats_merge (LtTensorStats       *into,
+                       const LtTensorStats *from)
+{
+  into->count += from->count;
+  into->n_nonfinite += from->n_nonfinite;
+  into->min = MIN (into->min, from->min);
+  into->max = MAX (into->max, from->max);
+  if (from->bins == NULL)
+    return;
+  ensure_bins (into);
+  for (guint i = 0; i < LT_HISTOGRAM_BINS; i++)
+    into->bins[i] += from->bins[i];
+}
+
+static double
+float_from_bits (guint32 bits)
+{
+  float f;
+  memcpy (&f, &bits, sizeof f);
+  return f;
+}
+
+gboolean
+lt_histogram_bin_range (guint   index,
+                        double *lo,
+                        double *hi)
+{
+  guint32 magnitude = (guint32) (index % HALF);
+  double  a, b;
+
+  if (!index_is_finite (index))
+    return FALSE;
+  a = float_from_bits (magnitude << INDEX_SHIFT);
+  /* The largest magnitude of the bin, not the next bin's start: the last
+   * finite bin would otherwise end at +inf. */
+  b = float_from_bits (((magnitude + 1) << INDEX_SHIFT) - 1);
+  if (index < HALF)
+    {
+      *lo = a;
+      *hi = b;
+    }
+  else
+    {
+      *lo = -b;
+      *hi = -a;
+    }
+  return TRUE;
+}
+
+void
+lt_tensor_stats_foreach_bin (const LtTensorStats *stats,
+                             LtHistogramFunc      fn,
+                             gpointer             user_data)
+{
+  double lo, hi;
+
+  if (stats->bins == NULL)
+    return;
+  for (guint i = LT_HISTOGRAM_BINS; i-- > HALF;)
+    if (stats->bins[i] != 0 && lt_histogram_bin_range (i, &lo, &hi))
+      fn (lo, hi, stats->bins[i], user_data);
+  for (guint i = 0; i < HALF; i++)
+    if (stats->bins[i] != 0 && lt_histogram_bin_range (i, &lo, &hi))
+      fn (lo, hi, stats->bins[i], user_data);
+}
+
+/* ---- splitting large tensors over threads ------------------------------ */
+
+/* Below this many values a tensor is counted on the calling thread. */
+#define PARALLEL_MIN (1u << 18)
+
+struct LtStatsWorkers
+{
+  GThreadPool *pool;
+  guint        n_parts; /* the caller's share and one per pool thread */
+  guint32    **scratch; /* per part, 2 * LT_HISTOGRAM_BINS zeros between calls */
+  GMutex       lock;
+  GCond        done;
+  guint        pending; /* parts pushed and not finished */
+};
+
+typedef struct
+{
+  LtStatsWorkers *workers;
+  const float    *values;
+  gsize           n;
+  guint32        *scratch;
+  float           lo, hi;
+} stats_job;
+
+static void
+count_part (stats_job *job)
+{
+  count_pairs (job->scratch, job->values, job->n);
+  min_max (job->values, job->n, &job->lo, &job->hi);
+}
+
+static void
+run_job (gpointer data,
+         gpointer user_data)
+{
+  stats_job *job = data;
+
+  (void) user_data;
+  count_part (job);
+  g_mutex_lock (&job->workers->lock);
+  if (--job->workers->pending == 0)
+    g_cond_signal (&job->workers->done);
+  g_mutex_unlock (&job->workers->lock);
+}
+
+LtStatsWorkers *
+lt_stats_workers_new (guint n_threads)
+{
+  LtStatsWorkers *workers;
+
+  if (n_threads <= 1)
+    return NULL;
+  workers = g_new0 (LtStatsWorkers, 1);
+  workers->pool = g_thread_pool_new (run_job, NULL, (gint) n_threads - 1, TRUE, NULL);
+  workers->n_parts = n_threads;
+  workers->scratch = g_new0 (guint32 *, n_threads);
+  for (guint k = 0; k < n_threads; k++)
+    workers->scratch[k] = g_new0 (guint32, 2 * LT_HISTOGRAM_BINS);
+  g_mutex_init (&workers->lock);
+  g_cond_init (&workers->done);
+  return workers;
+}
+
+void
+lt_stats_workers_free (LtStatsWorkers *workers)
+{
+  if (workers == NULL)
+    return;
+  g_thread_pool_free (workers->pool, FALSE, TRUE);
+  for (guint k = 0; k < workers->n_parts; k++)
+    g_free (workers->scratch[k]);
+  g_free (workers->scratch);
+  g_mutex_clear (&workers->lock);
+  g_cond_clear (&workers->done);
+  g_free (workers);
+}
+
+void
+lt_tensor_stats_add_parallel (LtTensorStats  *stats,
+                              const float    *values,
+                              gsize           n,
+                              LtStatsWorkers *workers)
+{
+  g_autofree stats_job *jobs = NULL;
+  gsize                 chunk;
+  float                 lo = stats->min, hi = stats->max;
+
+  if (workers == NULL || n < PARALLEL_MIN || n / workers->n_parts >= SPLIT_CHUNK)
+    {
+      lt_tensor_stats_add (stats, values, n);
+      return;
+    }
+  ensure_bins (stats);
+  jobs = g_new0 (stats_job, workers->n_parts);
+  chunk = (n + workers->n_parts - 1) / workers->n_parts;
+  workers->pending = workers->n_parts - 1;
+  for (guint k = 0; k < workers->n_parts; k++)
+    {
+      jobs[k] = (stats_job){ workers, values + MIN (n, k * chunk), MIN (n, (k + 1) * chunk) - MIN (n, k * chunk),
+                             workers->scratch[k], INFINITY, -INFINITY };
+      if (k > 0)
+        g_thread_pool_push (workers->pool, &jobs[k], NULL);
+    }
+  count_part (&jobs[0]);
+  g_mutex_lock (&workers->lock);
+  while (workers->pending > 0)
+    g_cond_wait (&workers->done, &workers->lock);
+  g_mutex_unlock (&workers->lock);
+  /* Integer additions and min/max: the same result in any split. */
+  for (guint k = 0; k < workers->n_parts; k++)
+    {
+      flush_scratch (stats->bins, jobs[k].scratch);
+      lo = MIN (lo, jobs[k].lo);
+      hi = MAX (hi, jobs[k].hi);
+    }
+  finish_add (stats, values, n, lo, hi);
+}

@@ -1,0 +1,315 @@
+/* lt-cli-calibrate.c — `lathe-cli calibrate MODEL --data PATH`: run a
+ * dataset (or one shard of it) through the model with observers on every
+ * activation, then write the statistics (--stats-out) and/or the encodings
+ * a method gives (-o).  `--from-stats F` skips the run and encodes merged
+ * statistics instead.  Refused samples are named on stderr and listed in
+ * the statistics; they never enter them. */
+#include "lt-cli-common.h"
+
+#include "lt-calib-encode.h"
+#include "lt-calibrate.h"
+#include "lt-encodings-io.h"
+#include "lt-engine-error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+typedef struct
+{
+  char    *data;
+  char    *from_stats;
+  char    *method;
+  double   percentile;
+  char    *shard;
+  char    *output;
+  char    *stats_out;
+  char    *format;
+  gint     act_bitwidth;
+  gint     weight_bitwidth;
+  gboolean act_symmetric;
+  gboolean weight_symmetric;
+  gboolean per_channel;
+  char    *mean;
+  char    *std;
+  double   scale;
+  gboolean bgr;
+  char    *layout;
+  gint     resize;
+  gint     threads;
+  gboolean json;
+} calibrate_args;
+
+static void
+calibrate_args_clear (calibrate_args *args)
+{
+  g_free (args->data);
+  g_free (args->from_stats);
+  g_free (args->method);
+  g_free (args->shard);
+  g_free (args->output);
+  g_free (args->stats_out);
+  g_free (args->format);
+  g_free (args->mean);
+  g_free (args->std);
+  g_free (args->layout);
+}
+
+/* "a,b,c" (or one value for all three) into three doubles. */
+static gboolean
+parse_triple (const char *text,
+              double      out[3])
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  guint n = g_strv_length (parts);
+
+  if (n != 1 && n != 3)
+    return FALSE;
+  for (guint i = 0; i < 3; i++)
+    {
+      char *end;
+      out[i] = g_ascii_strtod (parts[n == 1 ? 0 : i], &end);
+      if (end == parts[n == 1 ? 0 : i] || *end != '\0')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_shard (const char *text,
+             guint      *k,
+             guint      *n)
+{
+  guint64 a, b;
+  char   *end;
+
+  a = g_ascii_strtoull (text, &end, 10);
+  if (end == text || *end != '/')
+    return FALSE;
+  text = end + 1;
+  b = g_ascii_strtoull (text, &end, 10);
+  if (end == text || *end != '\0' || a < 1 || b < 1 || a > b || b > G_MAXUINT)
+    return FALSE;
+  *k = (guint) a;
+  *n = (guint) b;
+  return TRUE;
+}
+
+/* Checks the options that need no file; NULL when all is well. */
+static const char *
+check_args (calibrate_args       *args,
+            LtCalibEncodeOptions *encode,
+            LtImageOptions       *image,
+            LtCalibrateOptions   *run,
+            LtEncodingsFormat    *format)
+{
+  if ((args->data == NULL) == (args->from_stats == NULL))
+    return _ ("give either --data or --from-stats");
+  if (args->output == NULL && args->stats_out == NULL)
+    return _ ("give -o for encodings, --stats-out for statistics, or both");
+  if (args->from_stats != NULL && (args->shard != NULL || args->stats_out != NULL))
+    return _ ("--shard and --stats-out need --data");
+  if (!lt_calib_method_from_string (args->method != NULL ? args->method : "minmax", &encode->activations.method))
+    return _ ("--method must be minmax, percentile, mse or entropy");
+  if (args->percentile <= 50 || args->percentile > 100)
+    return _ ("--percentile must be above 50 and at most 100");
+  if (args->act_bitwidth != 8 && args->act_bitwidth != 16)
+    return _ ("--act-bitwidth must be 8 or 16");
+  if (args->weight_bitwidth != 4 && args->weight_bitwidth != 8 && args->weight_bitwidth != 16)
+    return _ ("--weight-bitwidth must be 4, 8 or 16");
+  if (!lt_encodings_format_from_string (args->format != NULL ? args->format : "0.6.1", format))
+    return _ ("--format must be 0.6.1, 1.0.0 or 2.0.0");
+  if (args->shard != NULL && !parse_shard (args->shard, &run->shard, &run->shard_count))
+    return _ ("--shard must be k/N with 1 <= k <= N");
+  if (args->threads < 0)
+    return _ ("--threads must not be negative");
+  if ((args->mean != NULL && !parse_triple (args->mean, image->mean)) || (args->std != NULL && !parse_triple (args->std, image->std)))
+    return _ ("--mean and --std take one number or three, separated by commas");
+  for (guint c = 0; c < 3; c++)
+    if (image->std[c] == 0)
+      return _ ("--std must not be 0");
+  if (args->layout != NULL && g_strcmp0 (args->layout, "nchw") != 0 && g_strcmp0 (args->layout, "nhwc") != 0)
+    return _ ("--layout must be nchw or nhwc");
+  if (args->resize < 0)
+    return _ ("--resize must not be negative");
+  encode->activations.percentile = args->percentile;
+  encode->activations.bitwidth = (guint) args->act_bitwidth;
+  encode->activations.symmetric = args->act_symmetric;
+  encode->weight_bitwidth = (guint) args->weight_bitwidth;
+  encode->weight_symmetric = args->weight_symmetric;
+  encode->per_channel = args->per_channel;
+  encode->bias_bitwidth = 32;
+  image->scale = args->scale;
+  image->bgr = args->bgr;
+  image->layout = args->layout == NULL                    ? LT_IMAGE_LAYOUT_AUTO
+                  : g_strcmp0 (args->layout, "nchw") == 0 ? LT_IMAGE_LAYOUT_NCHW
+                                                          : LT_IMAGE_LAYOUT_NHWC;
+  image->resize = (guint) args->resize;
+  run->n_threads = (guint) args->threads;
+  return NULL;
+}
+
+/* "calibrating: 12/40" on stderr when it is a terminal, rewritten in place. */
+static void
+show_progress (guint    done,
+               guint    total,
+               gpointer user_data)
+{
+  (void) user_data;
+  g_printerr (_ ("\rcalibrating: %u/%u samples"), done, total);
+  if (done == total)
+    g_printerr ("\n");
+}
+
+static LtCalibStats *
+collect (lt_model                 *model,
+         const char               *model_sha256,
+         const calibrate_args     *args,
+         const LtImageOptions     *image,
+         const LtCalibrateOptions *run,
+         GError                  **error)
+{
+  g_autoptr (LtDataset) dataset = lt_dataset_open (args->data, lt_model_get_graph (model), image, error);
+  LtCalibrateOptions with_progress = *run;
+  LtCalibStats      *stats;
+
+  if (dataset == NULL)
+    return NULL;
+  if (isatty (STDERR_FILENO) && !args->json)
+    with_progress.progress = show_progress;
+  stats = lt_calibrate_collect (model, model_sha256, dataset, &with_progress, error);
+  if (stats == NULL)
+    return NULL;
+  for (guint i = 0; i < stats->rejected->len; i++)
+    {
+      const LtRejectedSample *r = g_ptr_array_index (stats->rejected, i);
+      g_printerr (_ ("lathe-cli: sample %s refused: %s\n"), r->sample, r->reason);
+    }
+  return stats;
+}
+
+static void
+print_summary (const LtCalibStats   *stats,
+               const LtEncodingSet  *set,
+               const calibrate_args *args)
+{
+  guint n_act = set != NULL ? g_hash_table_size (set->by_name[LT_ENCODING_SECTION_ACTIVATION]) : 0;
+  guint n_param = set != NULL ? g_hash_table_size (set->by_name[LT_ENCODING_SECTION_PARAM]) : 0;
+
+  if (args->json)
+    {
+      cJSON *root = cJSON_CreateObject ();
+      cJSON_AddNumberToObject (root, "samples_used", stats->n_samples_used);
+      cJSON_AddNumberToObject (root, "samples_refused", stats->rejected->len);
+      cJSON_AddNumberToObject (root, "activation_encodings", n_act);
+      cJSON_AddNumberToObject (root, "param_encodings", n_param);
+      if (args->output)
+        cJSON_AddStringToObject (root, "encodings", args->output);
+      if (args->stats_out)
+        cJSON_AddStringToObject (root, "stats", args->stats_out);
+      lt_cli_print_json (root);
+      return;
+    }
+  printf (_ ("%u samples used, %u refused\n"), stats->n_samples_used, stats->rejected->len);
+  if (set != NULL)
+    printf (_ ("%u activation and %u parameter encodings written to %s\n"), n_act, n_param, args->output);
+  if (args->stats_out != NULL)
+    printf (_ ("statistics written to %s\n"), args->stats_out);
+}
+
+int
+lt_cli_calibrate (int    argc,
+                  char **argv)
+{
+  calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8, .scale = 1.0 / 255.0 };
+  const GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data, N_ ("A folder of images or .npy files, or an input list"), N_ ("PATH") },
+    { "from-stats", 0, 0, G_OPTION_ARG_FILENAME, &args.from_stats, N_ ("Encode these statistics instead of running the model"), N_ ("FILE") },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &args.method, N_ ("minmax (default), percentile, mse or entropy"), N_ ("M") },
+    { "percentile", 0, 0, G_OPTION_ARG_DOUBLE, &args.percentile, N_ ("Percentile kept by --method percentile (default 99.99)"), N_ ("P") },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &args.shard, N_ ("Only samples i with i % N == k - 1"), N_ ("k/N") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args.output, N_ ("Write the encodings here"), N_ ("FILE") },
+    { "stats-out", 0, 0, G_OPTION_ARG_FILENAME, &args.stats_out, N_ ("Write the statistics here"), N_ ("FILE") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &args.format, N_ ("Encodings layout: 0.6.1 (default), 1.0.0 or 2.0.0"), N_ ("V") },
+    { "act-bitwidth", 0, 0, G_OPTION_ARG_INT, &args.act_bitwidth, N_ ("Activation bits: 8 (default) or 16"), N_ ("BW") },
+    { "weight-bitwidth", 0, 0, G_OPTION_ARG_INT, &args.weight_bitwidth, N_ ("Weight bits: 4, 8 (default) or 16"), N_ ("BW") },
+    { "act-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.act_symmetric, N_ ("Symmetric activation encodings"), NULL },
+    { "weight-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.weight_symmetric, N_ ("Symmetric weight encodings"), NULL },
+    { "per-channel", 0, 0, G_OPTION_ARG_NONE, &args.per_channel, N_ ("Weights per output channel"), NULL },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &args.scale, N_ ("Images: multiply 0-255 values by this first (default 1/255)"), N_ ("S") },
+    { "mean", 0, 0, G_OPTION_ARG_STRING, &args.mean, N_ ("Images: subtract per channel (R,G,B order of the model)"), N_ ("A,B,C") },
+    { "std", 0, 0, G_OPTION_ARG_STRING, &args.std, N_ ("Images: then divide per channel"), N_ ("A,B,C") },
+    { "bgr", 0, 0, G_OPTION_ARG_NONE, &args.bgr, N_ ("Images: the model takes blue, green, red"), NULL },
+    { "layout", 0, 0, G_OPTION_ARG_STRING, &args.layout, N_ ("Images: nchw or nhwc (default: from the input's shape)"), N_ ("L") },
+    { "resize", 0, 0, G_OPTION_ARG_INT, &args.resize, N_ ("Images: shorter side to this, then centre crop"), N_ ("N") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &args.threads, N_ ("Threads kernels may use (default: one per CPU)"), N_ ("N") },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LtCalibStats) stats = NULL;
+  g_autoptr (LtEncodingSet) set = NULL;
+  g_autofree char     *sha = NULL;
+  LtCalibEncodeOptions encode = { 0 };
+  LtImageOptions       image;
+  LtCalibrateOptions   run = { .shard = 1, .shard_count = 1 };
+  LtEncodingsFormat    format;
+  const char          *usage;
+  lt_model            *model = NULL;
+  lt_error             err;
+  int                  status = LT_CLI_EXIT_FAILED;
+
+  lt_image_options_init (&image);
+  context = lt_cli_context_new (_ ("MODEL"), _ ("Calibrate a model on a dataset and write encodings or statistics."), &args.json);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!lt_cli_parse (context, &argc, &argv))
+    {
+      calibrate_args_clear (&args);
+      return LT_CLI_EXIT_USAGE;
+    }
+  usage = argc != 2 ? _ ("expected one MODEL") : check_args (&args, &encode, &image, &run, &format);
+  if (usage != NULL)
+    {
+      calibrate_args_clear (&args);
+      return lt_cli_usage (context, usage);
+    }
+
+  lt_error_clear (&err);
+  if (lt_model_load (argv[1], NULL, &model, &err) != LT_OK)
+    {
+      calibrate_args_clear (&args);
+      return lt_cli_fail_engine (&err);
+    }
+  sha = lt_calib_file_sha256 (argv[1], &error);
+  if (sha == NULL)
+    goto out;
+  if (args.data != NULL)
+    stats = collect (model, sha, &args, &image, &run, &error);
+  else if ((stats = lt_calib_stats_read_file (args.from_stats, &error)) != NULL && g_strcmp0 (stats->model_sha256, sha) != 0)
+    g_set_error (&error, LT_CALIB_ERROR, LT_CALIB_ERROR_MISMATCH, _ ("%s: the statistics come from another model than %s"),
+                 args.from_stats, argv[1]);
+  if (error != NULL)
+    goto out;
+  if (args.from_stats != NULL && stats->shards->len < stats->shard_count)
+    g_printerr (_ ("lathe-cli: warning: %s covers %u of %u shards\n"), args.from_stats, stats->shards->len,
+                stats->shard_count);
+  if (args.stats_out != NULL && !lt_calib_stats_write_file (stats, args.stats_out, &error))
+    goto out;
+  if (args.output != NULL)
+    {
+      set = lt_calib_encode (lt_model_get_graph (model), stats, &encode);
+      for (guint i = 0; i < set->warnings->len; i++)
+        g_printerr (_ ("lathe-cli: warning: %s\n"), (const char *) g_ptr_array_index (set->warnings, i));
+      if (!lt_encodings_write_file (set, format, args.output, NULL, &error))
+        goto out;
+    }
+  print_summary (stats, set, &args);
+  status = LT_CLI_EXIT_OK;
+
+out:
+  lt_model_unref (model);
+  calibrate_args_clear (&args);
+  if (error != NULL)
+    return lt_cli_fail (error);
+  return status;
+}
