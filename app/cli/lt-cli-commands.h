@@ -14,7 +14,8 @@
   X ("convert-encodings", lt_cli_convert_encodings, N_("Convert a quantization encodings file to 0.6.1, 1.0.0 or 2.0.0")) \
   X ("project", lt_cli_project, N_("Create a project file, show it, print its edit log, undo and redo")) \
   X ("conformance", lt_cli_conformance, N_("Run ONNX backend test folders and report per op")) \
-  X ("run", lt_cli_run, N_("Run a model on an input list and write its outputs (qnn-net-run layout)"))
+  X ("run", lt_cli_run, N_("Run a model on an input list and write its outputs (qnn-net-run layout)")) \
+  X ("export-qdq", lt_cli_export_qdq, N_("Write a model with QuantizeLinear/DequantizeLinear nodes from an encodings file"))
 /* clang-format on */
 
 #define LT_CLI_DECLARE(name, func, summary) int func (int argc, char **argv);
