@@ -83,7 +83,8 @@ bias_encoding (const lt_value *v)
     m = MAX (m, fabs (((const float *) t->data)[i]));
   enc->bitwidth = 32;
   enc->is_symmetric = enc->signed_storage = TRUE;
-  enc->scale[0] = (float) (m / 2147483647.0);
+  /* Headroom, as real bias scales (input scale × weight scale) have. */
+  enc->scale[0] = (float) (m / 1073741824.0);
   enc->offset[0] = G_MININT32;
   return enc;
 }
@@ -449,14 +450,14 @@ static LtArray *
 demo_input (void)
 {
   LtArray *a = g_new0 (LtArray, 1);
-  float   *x = g_new (float, 3 * 224 * 224);
+  float   *x = g_new (float, 3 * 56 * 56);
 
-  for (guint i = 0; i < 3 * 224 * 224; i++)
+  for (guint i = 0; i < 3 * 56 * 56; i++)
     x[i] = (float) ((i * 7919) % 256) / 255.0f;
   a->dtype = LT_DTYPE_F32;
   a->rank = 4;
-  a->dims[0] = 1, a->dims[1] = 3, a->dims[2] = 224, a->dims[3] = 224;
-  a->count = 3 * 224 * 224;
+  a->dims[0] = 1, a->dims[1] = 3, a->dims[2] = 56, a->dims[3] = 56;
+  a->count = 3 * 56 * 56;
   a->data = g_bytes_new_take (x, a->count * sizeof (float));
   return a;
 }
