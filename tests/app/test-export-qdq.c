@@ -614,6 +614,36 @@ test_export_replaces_symlink (void)
   lt_model_unref (load_model (link));
 }
 
+/* 16-bit activations use ONNX Runtime's com.microsoft Q/DQ, the model's
+ * own opset untouched. */
+static void
+test_export_sixteen_bit (void)
+{
+  g_autofree char *model_path = demo_path ();
+  g_autofree char *out = g_build_filename (tmp_dir, "u16-qdq.onnx", NULL);
+  lt_model        *model = load_model (model_path);
+  float            scale = 0.0005f;
+  int64_t          zp = 0;
+  lt_qdq_encoding  relu = { "relu1", LT_DTYPE_U16, 1, 0, &scale, &zp };
+  const lt_graph  *graph;
+  const lt_node   *q;
+  lt_error         err;
+  lt_model        *qdq;
+
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_onnx_export_qdq (model, &relu, 1, out, &err), ==, LT_OK);
+  lt_model_unref (model);
+  qdq = load_model (out);
+  graph = lt_model_get_graph (qdq);
+  q = lt_graph_get_node (graph, lt_graph_get_value (graph, lt_graph_find_value (graph, "relu1"))->consumers[0]);
+  g_assert_cmpstr (q->op_type, ==, "QuantizeLinear");
+  g_assert_cmpstr (q->domain, ==, "com.microsoft");
+  g_assert_cmpint (q->opset, ==, 1);
+  g_assert_cmpint (constant_input (graph, q, 2)->dtype, ==, LT_DTYPE_U16);
+  g_assert_cmpint (lt_graph_get_node (graph, lt_graph_get_value (graph, lt_graph_find_value (graph, "conv1"))->producer)->opset, ==, 13);
+  lt_model_unref (qdq);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -627,6 +657,7 @@ main (int    argc,
   g_test_add_func ("/export-qdq/digits-accuracy", test_export_digits_accuracy);
   g_test_add_func ("/export-qdq/bad-encodings", test_export_bad_encodings);
   g_test_add_func ("/export-qdq/replaces-symlink", test_export_replaces_symlink);
+  g_test_add_func ("/export-qdq/sixteen-bit", test_export_sixteen_bit);
   status = g_test_run ();
   test_remove_tree (tmp_dir);
   g_free (tmp_dir);
