@@ -36,7 +36,7 @@
 
 typedef struct name_set
 {
-  char  **slots; /* borrowed strings, NULL = empty */
+  char  **slots; /* owned copies, NULL = empty */
   size_t  cap;   /* a power of two */
   size_t  count;
 } name_set;
@@ -63,12 +63,25 @@ name_set_contains (const name_set *set,
   return false;
 }
 
-/* Adds `s` (borrowed: it must outlive the set); false when out of memory. */
-static bool
-name_set_add (name_set *set,
-              char     *s)
+static void
+name_set_insert (name_set *set,
+                 char     *owned)
 {
-  size_t i;
+  size_t i = (size_t) name_hash (owned) & (set->cap - 1);
+
+  while (set->slots[i])
+    i = (i + 1) & (set->cap - 1);
+  set->slots[i] = owned;
+  set->count++;
+}
+
+/* Adds a copy of `s` (the graph's strings change under renames); false
+ * when out of memory. */
+static bool
+name_set_add (name_set   *set,
+              const char *s)
+{
+  char *copy;
 
   if (s == NULL || name_set_contains (set, s))
     return true;
@@ -78,18 +91,25 @@ name_set_add (name_set *set,
 
       if (!bigger.slots)
         return false;
-      for (i = 0; i < set->cap; i++)
+      for (size_t i = 0; i < set->cap; i++)
         if (set->slots[i])
-          name_set_add (&bigger, set->slots[i]);
+          name_set_insert (&bigger, set->slots[i]);
       free (set->slots);
       *set = bigger;
     }
-  i = (size_t) name_hash (s) & (set->cap - 1);
-  while (set->slots[i])
-    i = (i + 1) & (set->cap - 1);
-  set->slots[i] = s;
-  set->count++;
+  copy = strdup (s);
+  if (!copy)
+    return false;
+  name_set_insert (set, copy);
   return true;
+}
+
+static void
+name_set_clear (name_set *set)
+{
+  for (size_t i = 0; i < set->cap; i++)
+    free (set->slots[i]);
+  free (set->slots);
 }
 
 /* ---- the export context ------------------------------------------------- */
@@ -100,9 +120,6 @@ typedef struct export_ctx
   Onnx__GraphProto *gp;
   const lt_graph   *graph; /* the loaded model's main graph */
   name_set          names;
-  char            **owned; /* generated names, freed with the context */
-  size_t            n_owned;
-  bool              oom;
   lt_error         *err;
 } export_ctx;
 
@@ -136,18 +153,14 @@ fresh_name (export_ctx *ctx,
 {
   size_t len = strlen (base) + strlen (suffix) + 24;
   char  *s = malloc (len);
-  char  *kept;
 
   if (!s)
     return NULL;
   snprintf (s, len, "%s%s", base, suffix);
   for (unsigned k = 1; name_set_contains (&ctx->names, s); k++)
     snprintf (s, len, "%s%s_%u", base, suffix, k);
-  /* The set borrows its strings; keep a copy that lives as long as it. */
-  kept = strdup (s);
-  if (!kept || !push ((void ***) &ctx->owned, &ctx->n_owned, kept) || !name_set_add (&ctx->names, kept))
+  if (!name_set_add (&ctx->names, s))
     {
-      free (kept);
       free (s);
       return NULL;
     }
@@ -896,10 +909,8 @@ export_qdq (const lt_model        *model,
 
 out:
   free (packed);
-  free (ctx.names.slots);
-  for (size_t i = 0; i < ctx.n_owned; i++)
-    free (ctx.owned[i]);
-  free (ctx.owned);
+  if (ctx.names.slots)
+    name_set_clear (&ctx.names);
   if (ctx.mp)
     onnx__model_proto__free_unpacked (ctx.mp, NULL);
   return st;
