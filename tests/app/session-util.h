@@ -1,6 +1,6 @@
 /* session-util.h — running a whole batch through an engine session in the
- * app tests: one f32 input reshaped to the batch's shape, output 0 copied
- * out, with an optional observer. */
+ * app tests (one f32 input reshaped to the batch's shape, output 0 copied
+ * out, with an optional observer), and reading its top-1 classes. */
 #pragma once
 
 #include "lt-tensor-io.h"
@@ -41,4 +41,24 @@ test_run_f32 (lt_model      *model,
   *count = out->count;
   lt_session_free (session);
   return copy;
+}
+
+/* The class with the largest logit in a row of `n`. */
+static inline guint
+test_argmax (const float *row,
+             guint        n)
+{
+  guint best = 0;
+
+  for (guint k = 1; k < n; k++)
+    if (row[k] > row[best])
+      best = k;
+  return best;
+}
+
+/* A file of the digits accuracy model (tests/data/digits). */
+static inline char *
+test_digits_path (const char *name)
+{
+  return g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "tests", "data", "digits", name, NULL);
 }

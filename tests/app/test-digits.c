@@ -6,16 +6,10 @@
 
 #include <math.h>
 
-static char *
-data_path (const char *name)
-{
-  return g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "tests", "data", "digits", name, NULL);
-}
-
 static LtArray *
 load_npy (const char *name)
 {
-  g_autofree char *path = data_path (name);
+  g_autofree char *path = test_digits_path (name);
   g_autoptr (GError) error = NULL;
   LtArray *array = lt_npy_load (path, &error);
 
@@ -23,22 +17,10 @@ load_npy (const char *name)
   return array;
 }
 
-static guint
-argmax (const float *row,
-        guint        n)
-{
-  guint best = 0;
-
-  for (guint k = 1; k < n; k++)
-    if (row[k] > row[best])
-      best = k;
-  return best;
-}
-
 static void
 test_digits_f32_matches_torch (void)
 {
-  g_autofree char *model_path = data_path ("digits-cnn.onnx");
+  g_autofree char *model_path = test_digits_path ("digits-cnn.onnx");
   g_autoptr (LtArray) images = load_npy ("heldout-images.npy");
   g_autoptr (LtArray) labels = load_npy ("heldout-labels.npy");
   g_autoptr (LtArray) torch_pred = load_npy ("torch-predictions.npy");
@@ -73,7 +55,7 @@ test_digits_f32_matches_torch (void)
   expected = g_bytes_get_data (torch_logits->data, NULL);
   for (uint64_t i = 0; i < n; i++)
     {
-      guint top1 = argmax (logits + i * 10, 10);
+      guint top1 = test_argmax (logits + i * 10, 10);
 
       if ((int64_t) top1 != pred[i])
         g_error ("sample %" G_GUINT64_FORMAT ": the engine says %u, PyTorch %" G_GINT64_FORMAT, i, top1, pred[i]);

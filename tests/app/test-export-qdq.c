@@ -494,12 +494,6 @@ test_export_demo (void)
   lt_model_unref (model);
 }
 
-static char *
-digits_path (const char *name)
-{
-  return g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "tests", "data", "digits", name, NULL);
-}
-
 static double
 top1_percent (const float   *logits,
               const LtArray *labels)
@@ -508,24 +502,17 @@ top1_percent (const float   *logits,
   guint          correct = 0;
 
   for (uint64_t i = 0; i < labels->count; i++)
-    {
-      guint best = 0;
-
-      for (guint k = 1; k < 10; k++)
-        if (logits[i * 10 + k] > logits[i * 10 + best])
-          best = k;
-      correct += (int64_t) best == label[i];
-    }
+    correct += (int64_t) test_argmax (logits + i * 10, 10) == label[i];
   return 100.0 * correct / (double) labels->count;
 }
 
 static void
 test_export_digits_accuracy (void)
 {
-  g_autofree char *model_path = digits_path ("digits-cnn.onnx");
-  g_autofree char *train_path = digits_path ("train-images.npy");
-  g_autofree char *held_path = digits_path ("heldout-images.npy");
-  g_autofree char *labels_path = digits_path ("heldout-labels.npy");
+  g_autofree char *model_path = test_digits_path ("digits-cnn.onnx");
+  g_autofree char *train_path = test_digits_path ("train-images.npy");
+  g_autofree char *held_path = test_digits_path ("heldout-images.npy");
+  g_autofree char *labels_path = test_digits_path ("heldout-labels.npy");
   g_autoptr (LtArray) train = lt_npy_load (train_path, NULL);
   g_autoptr (LtArray) held = lt_npy_load (held_path, NULL);
   g_autoptr (LtArray) labels = lt_npy_load (labels_path, NULL);
