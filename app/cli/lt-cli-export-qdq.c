@@ -66,9 +66,9 @@ lt_cli_export_qdq (int    argc,
   lt_error         err;
   lt_status        status;
   GOptionEntry     entries[] = {
-    { "encodings", 0, 0, G_OPTION_ARG_FILENAME, &encodings_path, N_ ("Encodings file (0.4, 0.6.1, 1.0.0 or 2.0.0)"), N_ ("FILE") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("Where to write the QDQ model"), N_ ("OUT") },
-    { NULL }
+        { "encodings", 0, 0, G_OPTION_ARG_FILENAME, &encodings_path, N_ ("Encodings file (0.4, 0.6.1, 1.0.0 or 2.0.0)"), N_ ("FILE") },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("Where to write the QDQ model"), N_ ("OUT") },
+        { NULL }
   };
 
   context = lt_cli_context_new (_ ("MODEL"), _ ("Write a model with QuantizeLinear/DequantizeLinear nodes from encodings."), &json);

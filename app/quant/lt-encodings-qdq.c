@@ -25,10 +25,14 @@ storage_dtype (guint    bitwidth,
 {
   switch (bitwidth)
     {
-    case 8:  return is_signed ? LT_DTYPE_I8 : LT_DTYPE_U8;
-    case 16: return is_signed ? LT_DTYPE_I16 : LT_DTYPE_U16;
-    case 32: return LT_DTYPE_I32;
-    default: return LT_DTYPE_UNDEFINED;
+    case 8:
+      return is_signed ? LT_DTYPE_I8 : LT_DTYPE_U8;
+    case 16:
+      return is_signed ? LT_DTYPE_I16 : LT_DTYPE_U16;
+    case 32:
+      return LT_DTYPE_I32;
+    default:
+      return LT_DTYPE_UNDEFINED;
     }
 }
 

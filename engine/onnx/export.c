@@ -36,9 +36,9 @@
 
 typedef struct name_set
 {
-  char  **slots; /* owned copies, NULL = empty */
-  size_t  cap;   /* a power of two */
-  size_t  count;
+  char **slots; /* owned copies, NULL = empty */
+  size_t cap;   /* a power of two */
+  size_t count;
 } name_set;
 
 static uint64_t
@@ -131,9 +131,9 @@ no_memory (export_ctx *ctx)
 
 /* Appends `item` to a protobuf-c repeated field. */
 static bool
-push (void  ***array,
-      size_t  *n,
-      void    *item)
+push (void ***array,
+      size_t *n,
+      void   *item)
 {
   void **grown = realloc (*array, (*n + 1) * sizeof (void *));
 
@@ -289,12 +289,28 @@ qdq_dtype_range (lt_dtype dtype,
 {
   switch (dtype)
     {
-    case LT_DTYPE_U8:  *lo = 0;         *hi = 255;       return true;
-    case LT_DTYPE_I8:  *lo = -128;      *hi = 127;       return true;
-    case LT_DTYPE_U16: *lo = 0;         *hi = 65535;     return true;
-    case LT_DTYPE_I16: *lo = -32768;    *hi = 32767;     return true;
-    case LT_DTYPE_I32: *lo = INT32_MIN; *hi = INT32_MAX; return true;
-    default: return false;
+    case LT_DTYPE_U8:
+      *lo = 0;
+      *hi = 255;
+      return true;
+    case LT_DTYPE_I8:
+      *lo = -128;
+      *hi = 127;
+      return true;
+    case LT_DTYPE_U16:
+      *lo = 0;
+      *hi = 65535;
+      return true;
+    case LT_DTYPE_I16:
+      *lo = -32768;
+      *hi = 32767;
+      return true;
+    case LT_DTYPE_I32:
+      *lo = INT32_MIN;
+      *hi = INT32_MAX;
+      return true;
+    default:
+      return false;
     }
 }
 
@@ -329,8 +345,7 @@ check_encoding (export_ctx            *ctx,
       if (!(enc->scale[c] > 0.0f) || !isfinite (enc->scale[c]))
         return lt_error_set (ctx->err, LT_ERR_INVALID_ARGUMENT, enc->name,
                              "scale %g (channel %u) is not a positive finite number", (double) enc->scale[c], c);
-      if (enc->zero_point[c] < lo || enc->zero_point[c] > hi
-          || (enc->dtype == LT_DTYPE_I32 && enc->zero_point[c] != 0))
+      if (enc->zero_point[c] < lo || enc->zero_point[c] > hi || (enc->dtype == LT_DTYPE_I32 && enc->zero_point[c] != 0))
         return lt_error_set (ctx->err, LT_ERR_INVALID_ARGUMENT, enc->name,
                              "zero point %lld (channel %u) does not fit %s", (long long) enc->zero_point[c], c,
                              enc->dtype == LT_DTYPE_I32 ? "int32 (it must be 0)" : lt_dtype_name (enc->dtype));
@@ -430,9 +445,10 @@ quantize_constant (const lt_tensor       *t,
       inner *= (uint64_t) t->dims[d];
   for (uint64_t i = 0; i < t->count; i++)
     {
-      size_t c = enc->n_channels > 1 ? (size_t) ((i / inner) % (uint64_t) t->dims[axis]) : 0;
-      double q = nearbyint (lt_tensor_get_as_double (t, i) / (double) enc->scale[c]) + (double) enc->zero_point[c];
-      int64_t v = q < (double) lo ? lo : q > (double) hi ? hi : (int64_t) q;
+      size_t  c = enc->n_channels > 1 ? (size_t) ((i / inner) % (uint64_t) t->dims[axis]) : 0;
+      double  q = nearbyint (lt_tensor_get_as_double (t, i) / (double) enc->scale[c]) + (double) enc->zero_point[c];
+      int64_t v = q < (double) lo ? lo : q > (double) hi ? hi
+                                                         : (int64_t) q;
 
       for (size_t b = 0; b < esize; b++)
         out[i * esize + b] = (uint8_t) ((uint64_t) v >> (8 * b));
@@ -612,8 +628,7 @@ export_activation (export_ctx            *ctx,
   if (!q)
     scale_name = zp_name = NULL; /* freed with the failed node */
   q_name = dq_name = dq_node = NULL;
-  if (!q || !dq || !q->output[0] || !dq->input[1] || (zp_name && !dq->input[2])
-      || !push ((void ***) out, n_out, q))
+  if (!q || !dq || !q->output[0] || !dq->input[1] || (zp_name && !dq->input[2]) || !push ((void ***) out, n_out, q))
     goto fail_nodes;
   q = NULL;
   if (!push ((void ***) out, n_out, dq))
@@ -874,8 +889,7 @@ export_qdq (const lt_model        *model,
 
   ctx.err = err;
   ctx.graph = lt_model_get_graph (model);
-  if ((st = read_file (src, &file, &file_len, err)) != LT_OK
-      || (st = lt_onnx_prescan (file, file_len, &limits, &scan, err)) != LT_OK)
+  if ((st = read_file (src, &file, &file_len, err)) != LT_OK || (st = lt_onnx_prescan (file, file_len, &limits, &scan, err)) != LT_OK)
     goto out_file;
   free (scan.stripped);
   ctx.mp = onnx__model_proto__unpack (NULL, file_len, file);

@@ -313,8 +313,8 @@ check_structure (const lt_graph      *qdq,
                  const lt_graph      *orig,
                  const LtEncodingSet *set)
 {
-  guint n_q = 0, n_dq = 0, n_params = 0;
-  uint32_t n_out_q = 0, n_out_o = 0;
+  guint          n_q = 0, n_dq = 0, n_params = 0;
+  uint32_t       n_out_q = 0, n_out_o = 0;
   const int32_t *out_q = lt_graph_get_outputs (qdq, &n_out_q);
   const int32_t *out_o = lt_graph_get_outputs (orig, &n_out_o);
 
@@ -407,8 +407,7 @@ observe_step (void            *user_data,
   const lt_node  *node = lt_graph_get_node (graph, v->producer);
 
   /* Weight DQs read constants; check_weight covers them. */
-  if (strcmp (node->op_type, "QuantizeLinear") == 0
-      || (strcmp (node->op_type, "DequantizeLinear") == 0 && !lt_graph_get_value (graph, node->inputs[0])->constant))
+  if (strcmp (node->op_type, "QuantizeLinear") == 0 || (strcmp (node->op_type, "DequantizeLinear") == 0 && !lt_graph_get_value (graph, node->inputs[0])->constant))
     check_step (check, node, value);
   g_hash_table_insert (check->values, GINT_TO_POINTER (value_id), g_bytes_new (value->data, value->nbytes));
 }
@@ -421,10 +420,10 @@ run_checked (lt_model      *qdq,
              guint          n_activations,
              uint64_t      *count)
 {
-  RunCheck  check = { lt_model_get_graph (qdq), g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_bytes_unref) };
-  uint32_t  n_inputs = 0;
-  int32_t   input_id = lt_graph_get_inputs (check.graph, &n_inputs)[0];
-  float    *out;
+  RunCheck check = { lt_model_get_graph (qdq), g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_bytes_unref) };
+  uint32_t n_inputs = 0;
+  int32_t  input_id = lt_graph_get_inputs (check.graph, &n_inputs)[0];
+  float   *out;
 
   g_hash_table_insert (check.values, GINT_TO_POINTER (input_id), g_bytes_ref (input->data));
   out = test_run_f32 (qdq, input, observe_step, &check, count);
@@ -473,10 +472,10 @@ test_export_demo (void)
 {
   g_autofree char *model_path = demo_path ();
   g_autoptr (LtArray) input = demo_input ();
-  lt_model        *model = load_model (model_path);
+  lt_model *model = load_model (model_path);
   g_autoptr (LtEncodingSet) set = make_encodings (model, input);
-  g_autofree char *qdq_path = export_with (model_path, set, "demo");
-  lt_model        *qdq = load_model (qdq_path);
+  g_autofree char  *qdq_path = export_with (model_path, set, "demo");
+  lt_model         *qdq = load_model (qdq_path);
   g_autofree float *want = NULL, *got = NULL;
   uint64_t          n_want = 0, n_got = 0;
   double            worst = 0.0;
@@ -516,13 +515,13 @@ test_export_digits_accuracy (void)
   g_autoptr (LtArray) train = lt_npy_load (train_path, NULL);
   g_autoptr (LtArray) held = lt_npy_load (held_path, NULL);
   g_autoptr (LtArray) labels = lt_npy_load (labels_path, NULL);
-  lt_model        *model = load_model (model_path);
+  lt_model *model = load_model (model_path);
   g_autoptr (LtEncodingSet) set = NULL;
-  g_autofree char *qdq_path = NULL;
+  g_autofree char  *qdq_path = NULL;
   g_autofree float *f32 = NULL, *int8 = NULL;
-  lt_model        *qdq;
-  uint64_t         n = 0;
-  double           a_f32, a_int8;
+  lt_model         *qdq;
+  uint64_t          n = 0;
+  double            a_f32, a_int8;
 
   g_assert_nonnull (train);
   g_assert_nonnull (held);
@@ -553,7 +552,7 @@ test_export_bad_encodings (void)
   int64_t          zps[3] = { 0, 0, 0 };
   lt_qdq_encoding  unknown = { "no_such_tensor", LT_DTYPE_U8, 1, 0, scales, zps };
   lt_qdq_encoding  channels = { "conv1.weight", LT_DTYPE_I8, 3, 0, scales, zps };
-  lt_qdq_encoding  zp_range = { "relu1", LT_DTYPE_U8, 1, 0, scales, (int64_t[]) { 256 } };
+  lt_qdq_encoding  zp_range = { "relu1", LT_DTYPE_U8, 1, 0, scales, (int64_t[]){ 256 } };
   lt_error         err;
 
   lt_error_clear (&err);
