@@ -909,7 +909,10 @@ export_qdq (const lt_model        *model,
       goto out;
     }
   if ((st = insert_qdq (&ctx, encodings, n_encodings)) != LT_OK)
-    goto out;
+    {
+      lt_error_set_file (err, src);
+      goto out;
+    }
   packed_len = onnx__model_proto__get_packed_size (ctx.mp);
   packed = malloc (packed_len ? packed_len : 1);
   if (!packed)

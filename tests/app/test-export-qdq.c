@@ -558,6 +558,7 @@ test_export_bad_encodings (void)
   lt_error_clear (&err);
   g_assert_cmpint (lt_onnx_export_qdq (model, &unknown, 1, out, &err), ==, LT_ERR_INVALID_ARGUMENT);
   g_assert_cmpstr (err.subject, ==, "no_such_tensor");
+  g_assert_cmpstr (err.file, ==, model_path);
   g_assert_cmpint (lt_onnx_export_qdq (model, &channels, 1, out, &err), ==, LT_ERR_INVALID_ARGUMENT);
   g_assert_cmpstr (err.subject, ==, "conv1.weight");
   g_assert_nonnull (strstr (err.message, "32"));
