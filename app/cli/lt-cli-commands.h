@@ -16,7 +16,8 @@
   X ("conformance", lt_cli_conformance, N_("Run ONNX backend test folders and report per op")) \
   X ("run", lt_cli_run, N_("Run a model on an input list and write its outputs (qnn-net-run layout)")) \
   X ("calibrate", lt_cli_calibrate, N_("Calibrate a model on a dataset: statistics and encodings")) \
-  X ("stats", lt_cli_stats, N_("Merge calibration statistics of shards (stats merge)"))
+  X ("stats", lt_cli_stats, N_("Merge calibration statistics of shards (stats merge)")) \
+  X ("export-qdq", lt_cli_export_qdq, N_("Write a model with QuantizeLinear/DequantizeLinear nodes from an encodings file"))
 /* clang-format on */
 
 #define LT_CLI_DECLARE(name, func, summary) int func (int argc, char **argv);

@@ -5,6 +5,7 @@
 #include "lt/graph.h"
 #include "lt/log.h"
 #include "lt/model.h"
+#include "lt/onnx-export.h"
 #include "lt/ops.h"
 #include "lt/shape.h"
 #include "lt/session.h"

@@ -1,0 +1,61 @@
+/* lt/onnx-export.h — writing a QDQ model: the model's own ONNX file with
+ * QuantizeLinear/DequantizeLinear nodes inserted from encodings, so that
+ * ONNX Runtime (and its QNN execution provider) runs it quantized.
+ *
+ * The export re-reads the model's file and modifies its ModelProto: every
+ * field the file had, including fields this engine does not know, is kept.
+ * For each encoding:
+ *  - naming an initializer (a weight or bias): the initializer is replaced
+ *    by its quantized values (`<name>_quantized`, round half to even,
+ *    saturated), a scale and a zero point, and a DequantizeLinear whose
+ *    output carries the original name;
+ *  - naming any other value (a graph input or a node output): a
+ *    QuantizeLinear → DequantizeLinear pair follows it and every node that
+ *    read the value reads the DequantizeLinear's output.  A graph output
+ *    keeps its name: the producer's output is renamed instead.
+ * 8-bit and int32 nodes use the ONNX domain; 16-bit ones use the
+ * `com.microsoft` domain (ONNX Runtime's contrib ops, which its QNN
+ * execution provider maps to 16-bit HTP tensors) so that the model's opset
+ * stays what it was.  Per-channel encodings need ONNX opset 13 or newer.
+ * Only the main graph is changed; subgraphs keep reading float values.
+ */
+#pragma once
+
+#include "lt/dtype.h"
+#include "lt/model.h"
+#include "lt/status.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lt_qdq_encoding
+{
+  const char    *name;       /* tensor name in the main graph, verbatim */
+  lt_dtype       dtype;      /* LT_DTYPE_U8, I8, U16, I16 or I32 */
+  uint32_t       n_channels; /* 1: per tensor; more: per channel along `axis` */
+  int32_t        axis;       /* channel axis when n_channels > 1; may be negative */
+  const float   *scale;      /* n_channels positive finite scales */
+  const int64_t *zero_point; /* n_channels, in dtype's range (0 for I32) */
+} lt_qdq_encoding;
+
+/* Writes `model`'s file with Q/DQ nodes for `encodings` (none may name the
+ * same tensor twice) to `path`, atomically: a temporary file in the
+ * target's folder renamed over it, so a failure leaves no file and a
+ * symbolic link at `path` is replaced, not followed.  Nothing is kept after
+ * return.  Errors name the tensor: LT_ERR_INVALID_ARGUMENT (unknown name,
+ * bad dtype, scale, zero point, channel count or axis), LT_ERR_UNSUPPORTED
+ * (per channel below opset 13, a weight in external data or not numeric),
+ * LT_ERR_IO / LT_ERR_PARSE naming the file. */
+lt_status lt_onnx_export_qdq (const lt_model        *model,
+                              const lt_qdq_encoding *encodings,
+                              size_t                 n_encodings,
+                              const char            *path,
+                              lt_error              *err);
+
+#ifdef __cplusplus
+}
+#endif
