@@ -1,0 +1,19 @@
+#!/bin/sh
+# compare-dot.sh — crossings of Graphviz dot on the benchmark graphs, next to
+# Lathe's (bench-layout).  dot's count is the final one its mincross phase
+# prints with -v; edge routing is switched off (-Gsplines=false) because it
+# does not change the crossings and takes most of dot's time on these graphs.
+# Usage: bench/layout/compare-dot.sh BUILD_DIR [GRAPH.dot…]
+build=${1:?build directory}
+shift
+[ $# -gt 0 ] || set -- "$(dirname "$0")"/graphs/*.dot
+"$build/bench/layout/bench-layout" "$@"
+echo
+printf '%-24s %10s %10s\n' graph "dot s" "dot cross"
+for g in "$@"; do
+  start=$(date +%s.%N)
+  cross=$(timeout 1800 dot -v -Gsplines=false -Tplain "$g" 2>&1 >/dev/null |
+          sed -n 's/^mincross G: \([0-9]*\) crossings.*/\1/p' | tail -1)
+  end=$(date +%s.%N)
+  printf '%-24s %10.1f %10s\n' "$(basename "$g")" "$(echo "$end - $start" | bc)" "${cross:-timeout}"
+done
