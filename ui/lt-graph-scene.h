@@ -39,6 +39,9 @@ typedef struct
   int32_t  value;         /* the value it carries */
   uint32_t first_point;   /* into LtGraphScene.points (pairs of floats) */
   uint32_t n_points;
+  /* Edges leaving one box share a trunk (see lt-graph-layout.h): the longest
+   * draws it, the others only from this point on (0 for the longest). */
+  uint32_t first_drawn;
 } LtSceneEdge;
 
 typedef struct

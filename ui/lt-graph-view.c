@@ -213,15 +213,17 @@ item_visible (const Viewport    *vp,
          item->x <= vp->x + vp->width / vp->zoom && item->y <= vp->y + vp->height / vp->zoom;
 }
 
+/* Whether the part of the points between first and last (inclusive) may
+ * show in the viewport. */
 static gboolean
-edge_visible (const LtGraphScene *scene,
-              const Viewport     *vp,
-              const LtSceneEdge  *edge)
+points_visible (const Viewport *vp,
+                const float    *p,
+                guint           first,
+                guint           last)
 {
-  const float *p = scene->points + 2 * edge->first_point;
-  float        x0 = p[0], x1 = p[0], y0 = p[1], y1 = p[1];
+  float x0 = p[2 * first], x1 = x0, y0 = p[2 * first + 1], y1 = y0;
 
-  for (guint i = 1; i < edge->n_points; i++)
+  for (guint i = first + 1; i <= last; i++)
     {
       x0 = MIN (x0, p[2 * i]);
       x1 = MAX (x1, p[2 * i]);
@@ -232,36 +234,57 @@ edge_visible (const LtGraphScene *scene,
          y0 <= vp->y + vp->height / vp->zoom;
 }
 
-/* A polyline, or a Catmull-Rom spline through its points drawn as Béziers. */
+static gboolean
+edge_visible (const LtGraphScene *scene,
+              const Viewport     *vp,
+              const LtSceneEdge  *edge)
+{
+  return points_visible (vp, scene->points + 2 * edge->first_point, edge->first_drawn, edge->n_points - 1);
+}
+
+/* A polyline, or a Catmull-Rom spline through its points drawn as Béziers,
+ * from point `first`; segments outside the viewport are left out, so a
+ * route crossing the whole graph costs only what shows. */
 static void
 path_edge (cairo_t           *cr,
            const Viewport    *vp,
            const float       *p,
+           guint              first,
            guint              n,
            gboolean           splines)
 {
-  double sx[3], sy[3];
+  gboolean pen_down = FALSE;
 
-  to_screen (vp, p[0], p[1], &sx[0], &sy[0]);
-  cairo_move_to (cr, sx[0], sy[0]);
-  for (guint i = 1; i < n; i++)
+  for (guint i = first + 1; i < n; i++)
     {
-      to_screen (vp, p[2 * i], p[2 * i + 1], &sx[1], &sy[1]);
+      guint  before = i >= 2 ? i - 2 : 0;
+      guint  after = MIN (i + 1, n - 1);
+      double ax, ay, bx, by;
+
+      /* a spline segment stays within the hull of its four control points */
+      if (!points_visible (vp, p, splines ? MAX (before, first) : i - 1, splines ? after : i))
+        {
+          pen_down = FALSE;
+          continue;
+        }
+      to_screen (vp, p[2 * (i - 1)], p[2 * (i - 1) + 1], &ax, &ay);
+      to_screen (vp, p[2 * i], p[2 * i + 1], &bx, &by);
+      if (!pen_down)
+        cairo_move_to (cr, ax, ay);
+      pen_down = TRUE;
       if (!splines || n == 2)
-        cairo_line_to (cr, sx[1], sy[1]);
+        cairo_line_to (cr, bx, by);
       else
         {
           double px, py, nx, ny;
 
-          to_screen (vp, p[2 * (i >= 2 ? i - 2 : 0)], p[2 * (i >= 2 ? i - 2 : 0) + 1], &px, &py);
-          to_screen (vp, p[2 * MIN (i + 1, n - 1)], p[2 * MIN (i + 1, n - 1) + 1], &nx, &ny);
+          to_screen (vp, p[2 * before], p[2 * before + 1], &px, &py);
+          to_screen (vp, p[2 * after], p[2 * after + 1], &nx, &ny);
           cairo_curve_to (cr,
-                          sx[0] + (sx[1] - px) / 6, sy[0] + (sy[1] - py) / 6,
-                          sx[1] - (nx - sx[0]) / 6, sy[1] - (ny - sy[0]) / 6,
-                          sx[1], sy[1]);
+                          ax + (bx - px) / 6, ay + (by - py) / 6,
+                          bx - (nx - ax) / 6, by - (ny - ay) / 6,
+                          bx, by);
         }
-      sx[0] = sx[1];
-      sy[0] = sy[1];
     }
 }
 
@@ -296,7 +319,7 @@ draw_edges (LtGraphView    *self,
           if (edge->n_points < 2 || edge_touches_selection (self, edge) != (pass == 1) ||
               !edge_visible (scene, vp, edge))
             continue;
-          path_edge (cr, vp, p, edge->n_points, self->splines);
+          path_edge (cr, vp, p, edge->first_drawn, edge->n_points, self->splines);
           if (vp->zoom >= TEXT_MIN_ZOOM)
             {
               /* arrow head at the target, pointing along the last segment */
