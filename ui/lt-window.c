@@ -118,6 +118,7 @@ update_status_line (LtWindow *self)
   uint64_t         parameters = 0;
   g_autofree char *name = NULL;
   g_autofree char *count = NULL;
+  g_autofree char *opset = NULL;
   g_autofree char *text = NULL;
   uint32_t         n_nodes;
 
@@ -139,9 +140,10 @@ update_status_line (LtWindow *self)
     }
   name = g_path_get_basename (lt_model_get_path (self->model));
   count = g_format_size_full (parameters, G_FORMAT_SIZE_ONLY_VALUE);
-  text = g_strdup_printf (ngettext ("%s · %u node · %s parameters · opset %" G_GINT64_FORMAT,
-                                    "%s · %u nodes · %s parameters · opset %" G_GINT64_FORMAT, n_nodes),
-                          name, n_nodes, count, lt_model_get_opset_version (self->model, ""));
+  opset = g_strdup_printf ("%" G_GINT64_FORMAT, lt_model_get_opset_version (self->model, ""));
+  text = g_strdup_printf (ngettext ("%s · %u node · %s parameters · opset %s",
+                                    "%s · %u nodes · %s parameters · opset %s", n_nodes),
+                          name, n_nodes, count, opset);
   gtk_label_set_label (self->status_line, text);
   adw_window_title_set_title (self->title, name);
   adw_window_title_set_subtitle (self->title, lt_graph_get_name (graph));

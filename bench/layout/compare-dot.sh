@@ -12,7 +12,7 @@ echo
 printf '%-24s %10s %10s\n' graph "dot s" "dot cross"
 for g in "$@"; do
   start=$(date +%s.%N)
-  cross=$(timeout 1800 dot -v -Gsplines=false -Tplain "$g" 2>&1 >/dev/null |
+  cross=$(timeout 900 dot -v -Gsplines=false -Tplain "$g" 2>&1 >/dev/null |
           sed -n 's/^mincross G: \([0-9]*\) crossings.*/\1/p' | tail -1)
   end=$(date +%s.%N)
   printf '%-24s %10.1f %10s\n' "$(basename "$g")" "$(echo "$end - $start" | bc)" "${cross:-timeout}"
