@@ -48,6 +48,7 @@ struct _LtGraphView
   gboolean       busy;
   double         progress;
   gboolean       splines;
+  gboolean       fit_pending;  /* zoom to fit once the widget has a size */
   LtGraphOverlay overlay;
 
   /* Gesture state */
@@ -719,6 +720,24 @@ draw_legend (LtGraphView *self,
 }
 
 static void
+lt_graph_view_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  LtGraphView *self = LT_GRAPH_VIEW (widget);
+
+  (void) height;
+  (void) baseline;
+  if (self->fit_pending && self->scene != NULL && width > 0)
+    {
+      self->fit_pending = FALSE;
+      lt_graph_view_zoom_to_fit (self);
+      g_array_set_size (self->history, 0);
+    }
+}
+
+static void
 lt_graph_view_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
@@ -1107,8 +1126,13 @@ layout_done (GObject      *source,
   self->hovered = -1;
   g_array_set_size (self->selection, 0);
   g_array_set_size (self->history, 0);
-  lt_graph_view_zoom_to_fit (self);
-  g_array_set_size (self->history, 0);
+  self->fit_pending = TRUE;
+  if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    {
+      lt_graph_view_zoom_to_fit (self);
+      g_array_set_size (self->history, 0);
+      self->fit_pending = FALSE;
+    }
   update_accessible_description (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ITEM]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -1572,6 +1596,7 @@ lt_graph_view_class_init (LtGraphViewClass *klass)
   object_class->get_property = lt_graph_view_get_property;
   object_class->set_property = lt_graph_view_set_property;
   widget_class->snapshot = lt_graph_view_snapshot;
+  widget_class->size_allocate = lt_graph_view_size_allocate;
 
   properties[PROP_ZOOM] =
     g_param_spec_double ("zoom", NULL, NULL, MIN_ZOOM, MAX_ZOOM, 1.0,

@@ -110,6 +110,19 @@ stop_loading (LtWindow *self)
   g_clear_object (&self->load_cancellable);
 }
 
+/* 950, 12.3 k, 4.5 M, 1.2 G */
+static char *
+format_count (uint64_t n)
+{
+  if (n < 1000)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  if (n < 1000000)
+    return g_strdup_printf ("%.1f k", n / 1e3);
+  if (n < 1000000000)
+    return g_strdup_printf ("%.1f M", n / 1e6);
+  return g_strdup_printf ("%.1f G", n / 1e9);
+}
+
 /* "name · 12 nodes · 1.2 M parameters · opset 17" */
 static void
 update_status_line (LtWindow *self)
@@ -139,7 +152,7 @@ update_status_line (LtWindow *self)
         parameters += value->constant->count;
     }
   name = g_path_get_basename (lt_model_get_path (self->model));
-  count = g_format_size_full (parameters, G_FORMAT_SIZE_ONLY_VALUE);
+  count = format_count (parameters);
   opset = g_strdup_printf ("%" G_GINT64_FORMAT, lt_model_get_opset_version (self->model, ""));
   text = g_strdup_printf (ngettext ("%s · %u node · %s parameters · opset %s",
                                     "%s · %u nodes · %s parameters · opset %s", n_nodes),
