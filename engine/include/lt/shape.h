@@ -39,9 +39,15 @@ void                lt_shape_inference_free (lt_shape_inference *si); /* accepts
  * whose output cannot be inferred (unknown op, unknown input shape) is an
  * error; otherwise its outputs stay unknown (or as declared in the file) and
  * inference goes on.  A contradiction (shapes that cannot broadcast, a
- * Reshape to the wrong element count, a bad attribute) is always an error,
- * LT_ERR_SHAPE, naming the node and the shapes.  May be run again with other
- * inputs. */
+ * Reshape to the wrong element count) is always an error, LT_ERR_SHAPE, with
+ * err->subject the node (lt_node_describe) and the message naming the
+ * shapes; a bad attribute (a duplicate Transpose perm, an axis out of range,
+ * a group that does not divide the channels) or a wrong number of inputs or
+ * outputs is LT_ERR_INVALID_MODEL naming the node.  Graph inputs with an
+ * initializer and no type from the caller take the initializer's contents.
+ * A caller's input type with an invalid rank, or data whose type or dims
+ * differ from it, is LT_ERR_INVALID_ARGUMENT naming the input.  May be run
+ * again with other inputs. */
 lt_status lt_shape_inference_run (lt_shape_inference  *si,
                                   const lt_value_type *inputs,
                                   bool                 strict,
@@ -50,6 +56,12 @@ lt_status lt_shape_inference_run (lt_shape_inference  *si,
 /* The result for a value id; valid until the next run or free. */
 const lt_value_type *lt_shape_inference_get (const lt_shape_inference *si,
                                              int32_t                   value_id);
+
+/* Whether the result for a value was computed by inference (true) or is
+ * what the file declares or the caller gave (false: graph inputs,
+ * constants, and outputs of nodes whose shapes could not be inferred). */
+bool lt_shape_inference_is_inferred (const lt_shape_inference *si,
+                                     int32_t                   value_id);
 
 #ifdef __cplusplus
 }
