@@ -160,6 +160,14 @@ lt_graph_scene_new (lt_model      *model,
   lt_error         err;
 
   scene->model = lt_model_ref (model);
+  scene->shapes = lt_shape_inference_new (lt_model_get_graph (model));
+  if (scene->shapes != NULL && lt_shape_inference_run (scene->shapes, NULL, false, &err) != LT_OK)
+    {
+      /* A contradiction in the model: show the declared types; the error
+       * itself is reported where the model is checked. */
+      g_debug ("shape inference: %s", err.message);
+      g_clear_pointer (&scene->shapes, lt_shape_inference_free);
+    }
   collect_items (scene, items, edges);
   layout = lt_graph_layout_new (items->len);
   if (layout == NULL)
@@ -223,6 +231,7 @@ lt_graph_scene_free (LtGraphScene *scene)
 {
   if (scene == NULL)
     return;
+  lt_shape_inference_free (scene->shapes);
   lt_model_unref (scene->model);
   g_free (scene->items);
   g_free (scene->item_of_node);
@@ -244,6 +253,37 @@ lt_graph_scene_item_at (const LtGraphScene *scene,
         return (int32_t) i;
     }
   return -1;
+}
+
+void
+lt_graph_scene_get_value_type (const LtGraphScene *scene,
+                               int32_t             value,
+                               lt_dtype           *dtype,
+                               const lt_shape    **shape)
+{
+  if (scene->shapes != NULL)
+    {
+      const lt_value_type *type = lt_shape_inference_get (scene->shapes, value);
+
+      *dtype = type->dtype;
+      *shape = &type->shape;
+      return;
+    }
+  *dtype = lt_graph_get_value (lt_model_get_graph (scene->model), value)->dtype;
+  *shape = &lt_graph_get_value (lt_model_get_graph (scene->model), value)->shape;
+}
+
+char *
+lt_graph_scene_format_value_type (const LtGraphScene *scene,
+                                  int32_t             value)
+{
+  const lt_shape *shape;
+  lt_dtype        dtype;
+  char            text[128];
+
+  lt_graph_scene_get_value_type (scene, value, &dtype, &shape);
+  lt_shape_format (shape, text, sizeof text);
+  return g_strdup_printf ("%s %s", lt_dtype_name (dtype), text);
 }
 
 char *

@@ -54,6 +54,7 @@ typedef struct
   LtSceneEdge *edges;
   float       *points;
   float        width, height;
+  lt_shape_inference *shapes;  /* inferred types, or NULL when inference failed */
 } LtGraphScene;
 
 /* Lays out the main graph of `model` (may take a while: call from a worker
@@ -71,6 +72,18 @@ void lt_graph_scene_free (LtGraphScene *scene);
 int32_t lt_graph_scene_item_at (const LtGraphScene *scene,
                                 float               x,
                                 float               y);
+
+/* The dtype and shape of a value: inferred when inference succeeded (it
+ * runs with the declared input types, not strictly, so values it cannot
+ * infer keep what the file declares), declared otherwise. */
+void lt_graph_scene_get_value_type (const LtGraphScene *scene,
+                                    int32_t             value,
+                                    lt_dtype           *dtype,
+                                    const lt_shape    **shape);
+
+/* "float 1x3x224x224", newly allocated. */
+char *lt_graph_scene_format_value_type (const LtGraphScene *scene,
+                                        int32_t             value);
 
 /* A label for an item: the node's name (or "<op> #<id>"), or the value's. */
 char *lt_graph_scene_dup_item_name (const LtGraphScene *scene,

@@ -22,7 +22,7 @@
 #define MAX_ZOOM          8.0
 #define ZOOM_STEP         1.25
 #define TEXT_MIN_ZOOM     0.35  /* below this, boxes only */
-#define LABEL_MIN_ZOOM    0.9   /* edge shape labels from here */
+#define LABEL_MIN_ZOOM    0.7   /* edge shape labels from here */
 #define MINIMAP_SIZE      180.f
 #define MINIMAP_MARGIN    12.f
 #define HISTORY_MAX       64
@@ -376,7 +376,6 @@ draw_edge_labels (LtGraphView    *self,
                   PangoLayout    *layout)
 {
   const LtGraphScene *scene = self->scene;
-  const lt_graph     *graph = lt_model_get_graph (scene->model);
   GdkRGBA             fg = foreground (self);
   int                 last_value = -1;
 
@@ -384,16 +383,19 @@ draw_edge_labels (LtGraphView    *self,
   for (guint e = 0; e < scene->n_edges; e++)
     {
       const LtSceneEdge *edge = &scene->edges[e];
-      const lt_value    *value = lt_graph_get_value (graph, edge->value);
       const float       *p = scene->points + 2 * edge->first_point;
+      const lt_shape    *type_shape;
+      lt_dtype           dtype;
       char               shape[96];
       double             sx, sy;
 
-      if (edge->value == last_value || edge->n_points < 2 || value->shape.rank < 0 ||
-          !edge_visible (scene, vp, edge))
+      if (edge->value == last_value || edge->n_points < 2 || !edge_visible (scene, vp, edge))
+        continue;
+      lt_graph_scene_get_value_type (scene, edge->value, &dtype, &type_shape);
+      if (type_shape->rank < 0)
         continue;
       last_value = edge->value;
-      lt_shape_format (&value->shape, shape, sizeof shape);
+      lt_shape_format (type_shape, shape, sizeof shape);
       to_screen (vp, p[0] + 4, p[1] + 2, &sx, &sy);
       append_text (snapshot, layout, shape, sx, sy, 160, vp->zoom * 0.75, &fg);
     }
@@ -519,12 +521,12 @@ draw_hover_card (LtGraphView    *self,
     }
   for (guint o = 0; o < node->n_outputs; o++)
     {
-      char shape[96];
+      g_autofree char *type = NULL;
 
       if (node->outputs[o] < 0)
         continue;
-      lt_shape_format (&lt_graph_get_value (graph, node->outputs[o])->shape, shape, sizeof shape);
-      g_string_append_printf (text, "→ %s %s\n", lt_dtype_name (lt_graph_get_value (graph, node->outputs[o])->dtype), shape);
+      type = lt_graph_scene_format_value_type (self->scene, node->outputs[o]);
+      g_string_append_printf (text, "→ %s\n", type);
     }
   if (text->len == 0)
     return;

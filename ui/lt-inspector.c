@@ -193,27 +193,17 @@ format_attr (const lt_attr *attr)
   return g_string_free (s, FALSE);
 }
 
-static char *
-format_value_type (const lt_value *value)
-{
-  char shape[128];
-
-  lt_shape_format (&value->shape, shape, sizeof shape);
-  return g_strdup_printf ("%s %s", lt_dtype_name (value->dtype), shape);
-}
-
 static void
-add_initializer (LtInspector    *self,
-                 GtkWidget      *section,
-                 const lt_value *value)
+add_initializer (const LtGraphScene *scene,
+                 GtkWidget          *section,
+                 int32_t             id)
 {
+  const lt_value  *value = lt_graph_get_value (lt_model_get_graph (scene->model), id);
   const lt_tensor *t = value->constant;
   TensorStats     *stats = g_new (TensorStats, 1);
   GtkWidget       *area;
-  g_autofree char *type = format_value_type (value);
+  g_autofree char *type = lt_graph_scene_format_value_type (scene, id);
   g_autofree char *summary = NULL;
-
-  (void) self;
   compute_stats (t, stats);
   add_row (section, value->name, type);
   if (stats->read == 0)
@@ -241,10 +231,11 @@ clear_sections (LtInspector *self)
 }
 
 static void
-show_node (LtInspector    *self,
-           const lt_graph *graph,
-           int32_t         id)
+show_node (LtInspector        *self,
+           const LtGraphScene *scene,
+           int32_t             id)
 {
+  const lt_graph *graph = lt_model_get_graph (scene->model);
   const lt_node *node = lt_graph_get_node (graph, id);
   GtkWidget     *section;
   GtkWidget     *weights = NULL;
@@ -279,10 +270,10 @@ show_node (LtInspector    *self,
         {
           if (weights == NULL)
             weights = add_section (self, _("Initializers"));
-          add_initializer (self, weights, value);
+          add_initializer (scene, weights, node->inputs[i]);
           continue;
         }
-      type = format_value_type (value);
+      type = lt_graph_scene_format_value_type (scene, node->inputs[i]);
       add_row (section, value->name, type);
     }
   section = add_section (self, _("Outputs"));
@@ -292,7 +283,7 @@ show_node (LtInspector    *self,
 
       if (node->outputs[i] < 0)
         continue;
-      type = format_value_type (lt_graph_get_value (graph, node->outputs[i]));
+      type = lt_graph_scene_format_value_type (scene, node->outputs[i]);
       add_row (section, lt_graph_get_value (graph, node->outputs[i])->name, type);
     }
   if (weights != NULL)
@@ -300,12 +291,13 @@ show_node (LtInspector    *self,
 }
 
 static void
-show_tensor (LtInspector    *self,
-             const lt_graph *graph,
-             int32_t         id)
+show_tensor (LtInspector        *self,
+             const LtGraphScene *scene,
+             int32_t             id)
 {
+  const lt_graph  *graph = lt_model_get_graph (scene->model);
   const lt_value  *value = lt_graph_get_value (graph, id);
-  g_autofree char *type = format_value_type (value);
+  g_autofree char *type = lt_graph_scene_format_value_type (scene, id);
   GtkWidget       *section;
   char             buf[256];
 
@@ -339,9 +331,9 @@ lt_inspector_show_item (LtInspector        *self,
     }
   self->model = lt_model_ref (scene->model);
   if (scene->items[item].kind == LT_SCENE_ITEM_NODE)
-    show_node (self, lt_model_get_graph (scene->model), scene->items[item].id);
+    show_node (self, scene, scene->items[item].id);
   else
-    show_tensor (self, lt_model_get_graph (scene->model), scene->items[item].id);
+    show_tensor (self, scene, scene->items[item].id);
 }
 
 const char *
