@@ -263,6 +263,67 @@ test_export_png (void)
 }
 
 static void
+test_demo_from_start_page (void)
+{
+  LtWindow *window = lt_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_null (lt_window_get_model (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-demo", NULL);
+  SPIN_UNTIL (lt_window_get_model (window) != NULL && !lt_window_get_busy (window));
+  g_assert_cmpuint (lt_graph_get_n_nodes (lt_model_get_graph (lt_window_get_model (window))), ==, 7);
+  destroy_window (window);
+}
+
+/* Whether some pixel of a PNG has the latency ramp's top colour,
+ * ramp_colour (1) = (0.9, 0, 0.2). */
+static gboolean
+has_ramp_top_colour (const char *png)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (png, &error);
+
+  g_assert_no_error (error);
+  for (int y = 0; y < gdk_pixbuf_get_height (pixbuf); y++)
+    for (int x = 0; x < gdk_pixbuf_get_width (pixbuf); x++)
+      {
+        const guchar *p = gdk_pixbuf_get_pixels (pixbuf) + y * gdk_pixbuf_get_rowstride (pixbuf) +
+                          x * gdk_pixbuf_get_n_channels (pixbuf);
+
+        if (p[0] > 220 && p[0] < 240 && p[1] < 10 && p[2] > 40 && p[2] < 62)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* Latency overlay: the slowest node is drawn in the ramp's top colour,
+ * which the operator colours never use. */
+static void
+test_overlay_colours_nodes (void)
+{
+  g_autofree char *path = demo_path ();
+  LtWindow        *window = open_window (path);
+  LtGraphView     *view = lt_window_get_graph_view (window);
+  g_autofree char *dir = g_dir_make_tmp ("lathe-overlay-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "overlay.png", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (png);
+  g_autoptr (GError) error = NULL;
+  double           latency[7] = { 1, 2, 3, 4, 5, 6, 7 };
+
+  g_assert_true (lt_graph_view_export (view, file, LT_GRAPH_EXPORT_PNG, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (has_ramp_top_colour (png));
+  lt_graph_view_set_overlay (view, LT_GRAPH_OVERLAY_LATENCY, latency, G_N_ELEMENTS (latency), NULL);
+  g_assert_cmpint (lt_graph_view_get_overlay (view), ==, LT_GRAPH_OVERLAY_LATENCY);
+  g_assert_true (lt_graph_view_export (view, file, LT_GRAPH_EXPORT_PNG, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (has_ramp_top_colour (png));
+  g_unlink (png);
+  g_rmdir (dir);
+  destroy_window (window);
+}
+
+static void
 test_corrupt_file_keeps_state (void)
 {
   g_autofree char *path = demo_path ();
@@ -374,6 +435,8 @@ main (int    argc,
   g_test_add_func ("/window/search", test_search);
   g_test_add_func ("/window/zoom-and-undo", test_zoom_and_undo);
   g_test_add_func ("/window/export-png", test_export_png);
+  g_test_add_func ("/window/demo-from-start-page", test_demo_from_start_page);
+  g_test_add_func ("/window/overlay-colours-nodes", test_overlay_colours_nodes);
   g_test_add_func ("/window/corrupt-file-keeps-state", test_corrupt_file_keeps_state);
   g_test_add_func ("/window/open-conformance-model", test_open_conformance_model);
   return g_test_run ();
