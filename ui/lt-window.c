@@ -226,6 +226,16 @@ lt_window_open_file (LtWindow *self,
       adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Only local files can be opened")));
       return;
     }
+  if (g_str_has_suffix (path, ".lathe"))
+    {
+      g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                                      _("This version of the studio opens ONNX models only; "
+                                                        "use lathe-cli for project files."));
+
+      show_load_error (self, path, error);
+      g_free (path);
+      return;
+    }
   stop_loading (self);
   self->load_cancellable = g_cancellable_new ();
   self->pulse_source = g_timeout_add (100, pulse_progress, self);
