@@ -648,7 +648,9 @@ draw_legend (LtGraphView *self,
   gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (x, y, w + 24.f, h + 24.f));
   if (self->overlay == LT_GRAPH_OVERLAY_BACKEND)
     {
-      int line = h / (int) MAX (1u, g_strv_length (self->overlay_labels ? self->overlay_labels : (char *[]) { NULL }) + 1);
+      /* the title line, then one line per category with a swatch */
+      guint n_labels = self->overlay_labels != NULL ? g_strv_length (self->overlay_labels) : 0;
+      int   line = h / (int) (n_labels + 1);
 
       for (guint i = 0; self->overlay_labels != NULL && self->overlay_labels[i] != NULL; i++)
         gtk_snapshot_append_color (snapshot, &category_colours[i % G_N_ELEMENTS (category_colours)],
