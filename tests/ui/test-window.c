@@ -244,20 +244,18 @@ test_export_png (void)
   g_assert_cmpuint (g_hash_table_size (colours), >, 20);
 
   /* the whole graph, as SVG */
-  g_clear_object (&file);
-  g_free (png);
-  png = g_build_filename (dir, "graph.svg", NULL);
-  file = g_file_new_for_path (png);
-  g_assert_true (lt_graph_view_export (view, file, LT_GRAPH_EXPORT_SVG, TRUE, &error));
-  g_assert_no_error (error);
   {
+    g_autofree char *svg_path = g_build_filename (dir, "graph.svg", NULL);
+    g_autoptr (GFile) svg_file = g_file_new_for_path (svg_path);
     g_autofree char *svg = NULL;
 
-    g_assert_true (g_file_get_contents (png, &svg, NULL, NULL));
+    g_assert_true (lt_graph_view_export (view, svg_file, LT_GRAPH_EXPORT_SVG, TRUE, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
     g_assert_nonnull (strstr (svg, "<svg"));
+    g_unlink (svg_path);
   }
   g_unlink (png);
-  g_unlink (g_build_filename (dir, "graph.png", NULL));
   g_rmdir (dir);
   destroy_window (window);
 }
