@@ -1,28 +1,29 @@
-/* lt-window.c — the main window: loads a model in a worker thread and shows
- * its name and size. */
+/* lt-window.c — the main window: start page, graph, inspector, search and
+ * status line
+ *
+ * A model loads in a GTask thread and is laid out in another (LtGraphView);
+ * the window shows progress with a Cancel button and never blocks.  A model
+ * that fails to load leaves the window as it was and explains why in a
+ * dialog.  Invariants: `model` is the model shown (or NULL on the start
+ * page); `load_cancellable` belongs to the load in flight, if any.
+ */
 #include "config.h"
 
 #include "lt-window.h"
+#include "lt-window-private.h"
 
 #include "lt-engine-error.h"
+#include "lt-graph-view.h"
+#include "lt-inspector.h"
 
 #include <glib/gi18n.h>
-#include <lt/lt.h>
 
-struct _LtWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* Template widgets */
-  AdwWindowTitle *title;
-  AdwStatusPage  *status_page;
-
-  /* Owned */
-  lt_model     *model;
-  GCancellable *cancellable;
-};
+#define MAX_SEARCH_RESULTS 200
+#define MAX_RECENT         6
 
 G_DEFINE_FINAL_TYPE (LtWindow, lt_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* ---- loading ------------------------------------------------------------- */
 
 static void
 load_model_thread (GTask        *task,
@@ -40,6 +41,7 @@ load_model_thread (GTask        *task,
   if (lt_model_load (path, NULL, &model, &err) != LT_OK)
     {
       GError *error = NULL;
+
       lt_engine_error_propagate (&error, &err);
       g_task_return_error (task, error);
       return;
@@ -47,24 +49,103 @@ load_model_thread (GTask        *task,
   g_task_return_pointer (task, model, (GDestroyNotify) lt_model_unref);
 }
 
-static void
-show_model (LtWindow   *self,
-            const char *path)
+void
+lt_window_update_progress (LtWindow *self)
 {
-  const lt_graph  *graph = lt_model_get_graph (self->model);
-  g_autofree char *basename = g_path_get_basename (path);
-  g_autoptr (GHashTable) ops = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *description = NULL;
-  uint32_t         n_nodes = lt_graph_get_n_nodes (graph);
+  gboolean loading = self->load_cancellable != NULL;
+  gboolean busy = loading || lt_graph_view_get_busy (self->graph_view);
 
-  for (uint32_t i = 0; i < n_nodes; i++)
-    g_hash_table_add (ops, (gpointer) lt_graph_get_node (graph, (int32_t) i)->op_type);
-  description = g_strdup_printf (ngettext ("%u node, %u distinct op", "%u nodes, %u distinct ops", n_nodes),
-                                 n_nodes, g_hash_table_size (ops));
-  adw_window_title_set_title (self->title, basename);
-  adw_window_title_set_subtitle (self->title, description);
-  adw_status_page_set_title (self->status_page, basename);
-  adw_status_page_set_description (self->status_page, description);
+  gtk_widget_set_visible (self->progress_box, busy);
+  gtk_label_set_label (self->progress_label, loading ? _("Opening the model…") : _("Laying out the graph…"));
+  if (!loading)
+    gtk_progress_bar_set_fraction (self->progress_bar, lt_graph_view_get_progress (self->graph_view));
+  if (busy)
+    gtk_stack_set_visible_child_name (self->stack, "graph");
+  else if (self->model == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "start");
+}
+
+static gboolean
+pulse_progress (gpointer user_data)
+{
+  LtWindow *self = user_data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+lt_window_stop_loading (LtWindow *self)
+{
+  g_clear_handle_id (&self->pulse_source, g_source_remove);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+}
+
+/* 950, 12.3 k, 4.5 M, 1.2 G */
+static char *
+format_count (uint64_t n)
+{
+  if (n < 1000)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  if (n < 1000000)
+    return g_strdup_printf ("%.1f k", n / 1e3);
+  if (n < 1000000000)
+    return g_strdup_printf ("%.1f M", n / 1e6);
+  return g_strdup_printf ("%.1f G", n / 1e9);
+}
+
+/* "name · 12 nodes · 1.2 M parameters · opset 17" */
+void
+lt_window_update_status_line (LtWindow *self)
+{
+  const lt_graph  *graph;
+  uint64_t         parameters = 0;
+  g_autofree char *name = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *opset = NULL;
+  g_autofree char *text = NULL;
+  uint32_t         n_nodes;
+
+  if (self->model == NULL)
+    {
+      gtk_label_set_label (self->status_line, _("No model"));
+      adw_window_title_set_title (self->title, _("Lathe"));
+      adw_window_title_set_subtitle (self->title, NULL);
+      return;
+    }
+  graph = lt_model_get_graph (self->model);
+  n_nodes = lt_graph_get_n_nodes (graph);
+  for (uint32_t v = 0; v < lt_graph_get_n_values (graph); v++)
+    {
+      const lt_value *value = lt_graph_get_value (graph, (int32_t) v);
+
+      if (value->constant != NULL)
+        parameters += value->constant->count;
+    }
+  name = g_path_get_basename (lt_model_get_path (self->model));
+  count = format_count (parameters);
+  opset = g_strdup_printf ("%" G_GINT64_FORMAT, lt_model_get_opset_version (self->model, ""));
+  text = g_strdup_printf (ngettext ("%s · %u node · %s parameters · opset %s",
+                                    "%s · %u nodes · %s parameters · opset %s", n_nodes),
+                          name, n_nodes, count, opset);
+  gtk_label_set_label (self->status_line, text);
+  adw_window_title_set_title (self->title, name);
+  adw_window_title_set_subtitle (self->title, lt_graph_get_name (graph));
+}
+
+static void
+show_load_error (LtWindow     *self,
+                 const char   *path,
+                 const GError *error)
+{
+  g_autofree char *basename = g_path_get_basename (path);
+  GtkWidget       *dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, error->message);
+
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Could not open “%s”"), basename);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -72,22 +153,36 @@ load_model_done (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  LtWindow *self = LT_WINDOW (source);
+  LtWindow   *self = LT_WINDOW (source);
   g_autoptr (GError) error = NULL;
-  lt_model *model = g_task_propagate_pointer (G_TASK (result), &error);
+  lt_model   *model = g_task_propagate_pointer (G_TASK (result), &error);
+  const char *path = g_task_get_task_data (G_TASK (result));
 
   (void) user_data;
+  if (g_task_get_cancellable (G_TASK (result)) != self->load_cancellable)
+    {
+      lt_model_unref (model); /* cancelled or superseded */
+      return;
+    }
+  lt_window_stop_loading (self);
   if (model == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      adw_status_page_set_title (self->status_page, _("The model could not be opened"));
-      adw_status_page_set_description (self->status_page, error->message);
+      show_load_error (self, path, error);
+      lt_window_update_progress (self);
       return;
     }
   lt_model_unref (self->model);
   self->model = model;
-  show_model (self, g_task_get_task_data (G_TASK (result)));
+  lt_inspector_show_item (self->inspector, NULL, -1);
+  lt_graph_view_set_model (self->graph_view, model);
+  lt_window_update_status_line (self);
+  lt_window_update_progress (self);
+  {
+    g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+
+    if (uri != NULL)
+      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  }
 }
 
 void
@@ -95,18 +190,253 @@ lt_window_open_file (LtWindow *self,
                      GFile    *file)
 {
   g_autoptr (GTask) task = NULL;
-  char *path = g_file_get_path (file);
+  char *path;
 
   g_return_if_fail (LT_IS_WINDOW (self));
+  path = g_file_get_path (file);
   if (path == NULL)
-    return;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  adw_status_page_set_title (self->status_page, _("Opening…"));
-  task = g_task_new (self, self->cancellable, load_model_done, NULL);
+    {
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Only local files can be opened")));
+      return;
+    }
+  if (g_str_has_suffix (path, ".lathe"))
+    {
+      g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                                      _("This version of the studio opens ONNX models only; "
+                                                        "use lathe-cli for project files."));
+
+      show_load_error (self, path, error);
+      g_free (path);
+      return;
+    }
+  lt_window_stop_loading (self);
+  self->load_cancellable = g_cancellable_new ();
+  self->pulse_source = g_timeout_add (100, pulse_progress, self);
+  task = g_task_new (self, self->load_cancellable, load_model_done, NULL);
   g_task_set_task_data (task, path, g_free);
   g_task_run_in_thread (task, load_model_thread);
+  lt_window_update_progress (self);
+}
+
+lt_model *
+lt_window_get_model (LtWindow *self)
+{
+  g_return_val_if_fail (LT_IS_WINDOW (self), NULL);
+  return self->model;
+}
+
+gboolean
+lt_window_get_busy (LtWindow *self)
+{
+  g_return_val_if_fail (LT_IS_WINDOW (self), FALSE);
+  return self->load_cancellable != NULL || lt_graph_view_get_busy (self->graph_view);
+}
+
+LtGraphView *
+lt_window_get_graph_view (LtWindow *self)
+{
+  g_return_val_if_fail (LT_IS_WINDOW (self), NULL);
+  return self->graph_view;
+}
+
+LtInspector *
+lt_window_get_inspector (LtWindow *self)
+{
+  g_return_val_if_fail (LT_IS_WINDOW (self), NULL);
+  return self->inspector;
+}
+
+/* ---- search -------------------------------------------------------------- */
+
+static gboolean
+item_matches (const LtGraphScene *scene,
+              guint               item,
+              const char         *needle)
+{
+  const lt_graph    *graph = lt_model_get_graph (scene->model);
+  const LtSceneItem *it = &scene->items[item];
+  g_autofree char   *name = lt_graph_scene_dup_item_name (scene, item);
+  g_autofree char   *folded = g_utf8_casefold (name, -1);
+
+  if (strstr (folded, needle) != NULL)
+    return TRUE;
+  if (it->kind == LT_SCENE_ITEM_NODE)
+    {
+      const lt_node   *node = lt_graph_get_node (graph, it->id);
+      g_autofree char *op = g_utf8_casefold (node->op_type, -1);
+
+      if (strstr (op, needle) != NULL)
+        return TRUE;
+      for (guint o = 0; o < node->n_outputs; o++)
+        {
+          g_autofree char *tensor = NULL;
+
+          if (node->outputs[o] < 0)
+            continue;
+          tensor = g_utf8_casefold (lt_graph_get_value (graph, node->outputs[o])->name, -1);
+          if (strstr (tensor, needle) != NULL)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+on_search_changed (LtWindow *self)
+{
+  const LtGraphScene *scene = lt_graph_view_get_scene (self->graph_view);
+  const char         *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char    *needle = g_utf8_casefold (text, -1);
+  GtkWidget          *child;
+  guint               found = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->search_results))) != NULL)
+    gtk_list_box_remove (self->search_results, child);
+  if (scene == NULL || text[0] == '\0')
+    {
+      gtk_stack_set_visible_child_name (self->sidebar, "inspector");
+      return;
+    }
+  for (guint i = 0; i < scene->n_items && found < MAX_SEARCH_RESULTS; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *label = NULL;
+      GtkWidget       *row;
+
+      if (!item_matches (scene, i, needle))
+        continue;
+      name = lt_graph_scene_dup_item_name (scene, i);
+      if (scene->items[i].kind == LT_SCENE_ITEM_NODE)
+        label = g_strdup_printf ("%s · %s",
+                                 lt_graph_get_node (lt_model_get_graph (scene->model), scene->items[i].id)->op_type,
+                                 name);
+      else
+        label = g_strdup_printf (scene->items[i].kind == LT_SCENE_ITEM_INPUT ? _("Input · %s") : _("Output · %s"), name);
+      row = gtk_label_new (label);
+      gtk_label_set_xalign (GTK_LABEL (row), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (row), PANGO_ELLIPSIZE_MIDDLE);
+      g_object_set_data (G_OBJECT (row), "item", GUINT_TO_POINTER (i));
+      gtk_list_box_append (self->search_results, row);
+      found++;
+    }
+  if (found == 0)
+    {
+      GtkWidget *row = gtk_label_new (_("No matches"));
+
+      gtk_widget_add_css_class (row, "dim-label");
+      gtk_list_box_append (self->search_results, row);
+      gtk_list_box_row_set_activatable (gtk_list_box_get_row_at_index (self->search_results, 0), FALSE);
+    }
+  gtk_stack_set_visible_child_name (self->sidebar, "search");
+}
+
+static void
+on_search_result_activated (LtWindow      *self,
+                            GtkListBoxRow *row)
+{
+  GtkWidget *label = gtk_list_box_row_get_child (row);
+
+  if (g_object_get_data (G_OBJECT (label), "item") == NULL &&
+      gtk_list_box_row_get_index (row) == 0 && !gtk_list_box_row_get_activatable (row))
+    return;
+  lt_graph_view_set_selected_item (self->graph_view, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (label), "item")));
+  gtk_widget_grab_focus (GTK_WIDGET (self->graph_view));
+}
+
+static void
+on_search_activate (LtWindow *self)
+{
+  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->search_results, 0);
+
+  if (first != NULL && gtk_list_box_row_get_activatable (first))
+    on_search_result_activated (self, first);
+}
+
+static void
+on_search_mode (LtWindow *self)
+{
+  if (!gtk_search_bar_get_search_mode (self->search_bar))
+    gtk_stack_set_visible_child_name (self->sidebar, "inspector");
+}
+
+/* ---- recent files and drop ------------------------------------------------ */
+
+static void
+fill_recent_list (LtWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  guint  shown = 0;
+
+  for (GList *l = items; l != NULL && shown < MAX_RECENT; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char    *uri = gtk_recent_info_get_uri (info);
+      GtkWidget     *row;
+
+      if (!g_str_has_suffix (uri, ".onnx") || !gtk_recent_info_exists (info))
+        continue;
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gtk_recent_info_get_display_name (info));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "uri", g_strdup (uri), g_free);
+      gtk_list_box_append (self->recent_list, row);
+      shown++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_list), shown > 0);
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+static void
+on_recent_activated (LtWindow      *self,
+                     GtkListBoxRow *row)
+{
+  g_autoptr (GFile) file = g_file_new_for_uri (g_object_get_data (G_OBJECT (row), "uri"));
+
+  lt_window_open_file (self, file);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         LtWindow      *self)
+{
+  GSList *files;
+
+  (void) target;
+  (void) x;
+  (void) y;
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  if (files == NULL)
+    return FALSE;
+  lt_window_open_file (self, files->data);
+  g_slist_free (files);
+  return TRUE;
+}
+
+/* ---- GObject --------------------------------------------------------------- */
+
+static void
+on_view_busy (LtWindow *self)
+{
+  lt_window_update_progress (self);
+}
+
+static void
+on_view_selection (LtWindow *self)
+{
+  lt_inspector_show_item (self->inspector, lt_graph_view_get_scene (self->graph_view),
+                          lt_graph_view_get_selected_item (self->graph_view));
+  gtk_stack_set_visible_child_name (self->sidebar, "inspector");
+}
+
+static void
+on_spline_setting (LtWindow *self)
+{
+  lt_graph_view_set_spline_edges (self->graph_view, g_settings_get_boolean (self->settings, "spline-edges"));
 }
 
 static void
@@ -114,8 +444,16 @@ lt_window_dispose (GObject *object)
 {
   LtWindow *self = LT_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  lt_window_stop_loading (self);
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      g_settings_set (self->settings, "window-size", "(ii)", width, height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+    }
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->model, lt_model_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), LT_TYPE_WINDOW);
   G_OBJECT_CLASS (lt_window_parent_class)->dispose (object);
@@ -131,13 +469,69 @@ lt_window_class_init (LtWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lathestudio/Lathe/ui/lt-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LtWindow, title);
-  gtk_widget_class_bind_template_child (widget_class, LtWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, find_button);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, graph_view);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, search_results);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, status_line);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_result_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_recent_activated);
+
+  lt_window_class_add_actions (widget_class);
+
+  g_type_ensure (LT_TYPE_GRAPH_VIEW);
+  g_type_ensure (LT_TYPE_INSPECTOR);
 }
 
 static void
 lt_window_init (LtWindow *self)
 {
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+  GtkDropTarget         *drop;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_object_bind_property (self->find_button, "active", self->search_bar, "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_swapped (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (on_search_mode), self);
+  g_signal_connect_swapped (self->graph_view, "notify::busy", G_CALLBACK (on_view_busy), self);
+  g_signal_connect_swapped (self->graph_view, "notify::progress", G_CALLBACK (on_view_busy), self);
+  g_signal_connect_swapped (self->graph_view, "notify::selected-item", G_CALLBACK (on_view_selection), self);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  /* Settings are optional so an uninstalled build runs without the schema. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "io.github.lathestudio.Lathe", TRUE);
+  if (schema != NULL)
+    {
+      int width, height;
+
+      self->settings = g_settings_new_full (schema, NULL, NULL);
+      g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
+      gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      g_signal_connect_swapped (self->settings, "changed::spline-edges", G_CALLBACK (on_spline_setting), self);
+      on_spline_setting (self);
+    }
+  fill_recent_list (self);
+  gtk_stack_set_visible_child_name (self->stack, "start");
 }
 
 LtWindow *
