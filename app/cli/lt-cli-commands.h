@@ -12,7 +12,9 @@
   X ("info", lt_cli_info, N_("Show a model's inputs, outputs, ops, parameters and MACs")) \
   X ("lint-encodings", lt_cli_lint_encodings, N_("Check a quantization encodings file against a model")) \
   X ("convert-encodings", lt_cli_convert_encodings, N_("Convert a quantization encodings file to 0.6.1, 1.0.0 or 2.0.0")) \
-  X ("project", lt_cli_project, N_("Create a project file, show it, print its edit log, undo and redo"))
+  X ("project", lt_cli_project, N_("Create a project file, show it, print its edit log, undo and redo")) \
+  X ("conformance", lt_cli_conformance, N_("Run ONNX backend test folders and report per op")) \
+  X ("run", lt_cli_run, N_("Run a model on an input list and write its outputs (qnn-net-run layout)"))
 /* clang-format on */
 
 #define LT_CLI_DECLARE(name, func, summary) int func (int argc, char **argv);

@@ -12,6 +12,7 @@
 
 #include "checked.h"
 #include "external-data.h"
+#include "import-tensor.h"
 #include "log.h"
 #include "model-private.h"
 #include "onnx/onnx.pb-c.h"
@@ -359,6 +360,19 @@ convert_tensor (import_ctx              *ctx,
     return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "the tensor has %llu elements but no data",
                          (unsigned long long) t->count);
   return tensor_from_typed (ctx, graph, tp, subject, t, nbytes);
+}
+
+lt_status
+lt_onnx_tensor_from_proto (const Onnx__TensorProto *proto,
+                           lt_graph                *owner,
+                           lt_tensor               *t,
+                           lt_error                *err)
+{
+  import_ctx ctx = { .err = err };
+
+  if (proto->has_data_location && proto->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
+    return lt_error_set (err, LT_ERR_UNSUPPORTED, proto->name, "a lone tensor cannot use external data");
+  return convert_tensor (&ctx, owner, proto, t);
 }
 
 /* ---- types ------------------------------------------------------------- */

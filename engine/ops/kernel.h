@@ -8,8 +8,9 @@
  *
  * Tensor data is owned by the session (its arena, the model's constants, or
  * the caller's bound buffers); kernels never keep pointers to it across
- * calls.  Constant data from a model may be unaligned: read it with memcpy
- * or pack it in prepare.
+ * calls.  Every tensor's data is aligned at least for its dtype: the
+ * session gives constants that sit unaligned in a model file an aligned
+ * copy, so kernels may read all inputs with typed loads.
  */
 #pragma once
 
@@ -60,6 +61,13 @@ typedef struct lt_kernel_call
   void                   *scratch;   /* at least the scratch_bytes prepare asked for */
   lt_threadpool          *pool;      /* may be NULL */
   lt_error               *err;
+  /* Per input, its constant data as a tensor, or NULL for a computed or
+   * omitted input; the array itself may be NULL (then look constants up
+   * in the graph).  A session sets it, and it may differ from the graph:
+   * a BatchNormalization folded into a Conv gives the Conv session-owned
+   * weights and bias.  Kernels that pack constants read them from here
+   * (or from inputs[i].data, which equals constants[i]->data in prepare). */
+  const lt_tensor *const *constants;
 } lt_kernel_call;
 
 typedef struct lt_kernel

@@ -7,6 +7,8 @@
 #include "lt/model.h"
 #include "lt/ops.h"
 #include "lt/shape.h"
+#include "lt/session.h"
 #include "lt/status.h"
 #include "lt/tensor.h"
+#include "lt/tensor-file.h"
 #include "version.h"

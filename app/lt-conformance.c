@@ -1,0 +1,340 @@
+/* lt-conformance.c — loads a test folder's model and tensors, runs every
+ * data set through a session, and compares the outputs. */
+#include "lt-conformance.h"
+
+#include <glib/gi18n.h>
+#include <lt/lt.h>
+#include <math.h>
+#include <string.h>
+
+/* Looser tolerances, only where an op's definition allows results that
+ * differ more than rounding from ONNX's reference implementation. */
+typedef struct
+{
+  const char *op;
+  double      rtol;
+  double      atol;
+  const char *reason;
+} tolerance_entry;
+
+static const tolerance_entry tolerances[] = {
+  { "Gelu", 1e-3, 1e-6,
+    "approximate='tanh' is itself an approximation; implementations may evaluate tanh differently" },
+};
+
+void
+lt_conformance_tolerance (const GPtrArray *ops,
+                          double          *rtol,
+                          double          *atol)
+{
+  *rtol = 1e-3;
+  *atol = 1e-7;
+  for (guint i = 0; i < ops->len; i++)
+    for (gsize k = 0; k < G_N_ELEMENTS (tolerances); k++)
+      if (strcmp (g_ptr_array_index (ops, i), tolerances[k].op) == 0)
+        {
+          *rtol = MAX (*rtol, tolerances[k].rtol);
+          *atol = MAX (*atol, tolerances[k].atol);
+        }
+}
+
+void
+lt_conformance_case_free (LtConformanceCase *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->name);
+  g_free (c->path);
+  g_clear_pointer (&c->ops, g_ptr_array_unref);
+  g_free (c->reason);
+  g_free (c);
+}
+
+static char *
+format_engine_error (const lt_error *err)
+{
+  char text[LT_ERROR_MESSAGE_MAX + 2 * LT_ERROR_NAME_MAX + 8];
+  lt_error_format (err, text, sizeof text);
+  return g_strdup (text);
+}
+
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static GPtrArray *
+collect_ops (const lt_graph *graph)
+{
+  GPtrArray *ops = g_ptr_array_new_with_free_func (g_free);
+
+  for (uint32_t n = 0; n < lt_graph_get_n_nodes (graph); n++)
+    {
+      const lt_node *node = lt_graph_get_node (graph, (int32_t) n);
+      char          *name = node->domain[0] != '\0' && strcmp (node->domain, "ai.onnx") != 0
+                              ? g_strdup_printf ("%s.%s", node->domain, node->op_type)
+                              : g_strdup (node->op_type);
+      gboolean       seen = FALSE;
+      for (guint i = 0; i < ops->len && !seen; i++)
+        seen = strcmp (g_ptr_array_index (ops, i), name) == 0;
+      if (seen)
+        g_free (name);
+      else
+        g_ptr_array_add (ops, name);
+    }
+  g_ptr_array_sort (ops, compare_strings);
+  return ops;
+}
+
+static gboolean
+same_shape (const lt_tensor *a,
+            const lt_tensor *b)
+{
+  if (a->rank != b->rank)
+    return FALSE;
+  for (int32_t d = 0; d < a->rank; d++)
+    if (a->dims[d] != b->dims[d])
+      return FALSE;
+  return TRUE;
+}
+
+static void
+format_dims (const lt_tensor *t,
+             GString         *out)
+{
+  g_string_append_c (out, '[');
+  for (int32_t d = 0; d < t->rank; d++)
+    g_string_append_printf (out, "%s%" G_GINT64_FORMAT, d > 0 ? "," : "", t->dims[d]);
+  g_string_append_c (out, ']');
+}
+
+/* NULL when `actual` matches `expected`, else why not. */
+static char *
+compare_tensors (const lt_tensor *actual,
+                 const lt_tensor *expected,
+                 double           rtol,
+                 double           atol)
+{
+  if (actual->dtype != expected->dtype)
+    return g_strdup_printf (_("output '%s' is %s, expected %s"), expected->name, lt_dtype_name (actual->dtype),
+                            lt_dtype_name (expected->dtype));
+  if (!same_shape (actual, expected))
+    {
+      GString *text = g_string_new (NULL);
+      g_string_printf (text, _("output '%s' has shape "), expected->name);
+      format_dims (actual, text);
+      g_string_append (text, _(", expected "));
+      format_dims (expected, text);
+      return g_string_free (text, FALSE);
+    }
+  if (expected->dtype == LT_DTYPE_STRING)
+    {
+      const lt_bytes *a = actual->data, *e = expected->data;
+      for (uint64_t i = 0; i < expected->count; i++)
+        if (a[i].len != e[i].len || memcmp (a[i].data, e[i].data, e[i].len) != 0)
+          return g_strdup_printf (_("output '%s' differs at element %llu"), expected->name, (unsigned long long) i);
+      return NULL;
+    }
+  if (!lt_dtype_is_float (expected->dtype))
+    {
+      if (expected->nbytes > 0 && memcmp (actual->data, expected->data, expected->nbytes) != 0)
+        for (uint64_t i = 0; i < expected->count; i++)
+          if (lt_tensor_get_as_double (actual, i) != lt_tensor_get_as_double (expected, i))
+            return g_strdup_printf (_("output '%s' element %llu is %g, expected %g"), expected->name,
+                                    (unsigned long long) i, lt_tensor_get_as_double (actual, i), lt_tensor_get_as_double (expected, i));
+      return NULL;
+    }
+  for (uint64_t i = 0; i < expected->count; i++)
+    {
+      double a = lt_tensor_get_as_double (actual, i);
+      double e = lt_tensor_get_as_double (expected, i);
+      if (isnan (a) && isnan (e))
+        continue;
+      if (isinf (e) && a == e)
+        continue;
+      if (!(fabs (a - e) <= atol + rtol * fabs (e)))
+        return g_strdup_printf (_("output '%s' element %llu is %.9g, expected %.9g (rtol %g, atol %g)"),
+                                expected->name, (unsigned long long) i, a, e, rtol, atol);
+    }
+  return NULL;
+}
+
+/* Loads `prefix_K.pb` for K = 0, 1, … until one is missing. */
+static GPtrArray *
+load_tensors (const char *set_dir,
+              const char *prefix,
+              char      **reason)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_tensor_file_free);
+
+  for (guint k = 0;; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s_%u.pb", prefix, k);
+      g_autofree char *path = g_build_filename (set_dir, name, NULL);
+      lt_tensor_file  *file = NULL;
+      lt_error         err;
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        break;
+      lt_error_clear (&err);
+      if (lt_tensor_file_load (path, &file, &err) != LT_OK)
+        {
+          *reason = format_engine_error (&err);
+          g_ptr_array_unref (files);
+          return NULL;
+        }
+      g_ptr_array_add (files, file);
+    }
+  return files;
+}
+
+/* Sequence, map and optional inputs or outputs (which the importer leaves
+ * without a dtype) are beyond what sessions run. */
+static char *
+check_tensor_io (const lt_graph *graph)
+{
+  uint32_t       n_inputs, n_outputs;
+  const int32_t *input_ids = lt_graph_get_inputs (graph, &n_inputs);
+  const int32_t *output_ids = lt_graph_get_outputs (graph, &n_outputs);
+
+  for (uint32_t k = 0; k < n_inputs + n_outputs; k++)
+    {
+      const lt_value *v = lt_graph_get_value (graph, k < n_inputs ? input_ids[k] : output_ids[k - n_inputs]);
+      if (v->dtype == LT_DTYPE_UNDEFINED)
+        return g_strdup_printf (_("'%s' is not a tensor; sequence, map and optional values are not supported"), v->name);
+    }
+  return NULL;
+}
+
+/* Runs one data set; NULL on success, else the reason. */
+static char *
+run_data_set (lt_session     *session,
+              const lt_graph *graph,
+              const char     *set_dir,
+              double          rtol,
+              double          atol)
+{
+  g_autoptr (GPtrArray) inputs = NULL;
+  g_autoptr (GPtrArray) outputs = NULL;
+  g_autofree lt_value_type *types = NULL;
+  g_autofree lt_tensor     *views = NULL;
+  char          *reason = NULL;
+  uint32_t       n_inputs, n_outputs;
+  const int32_t *input_ids = lt_graph_get_inputs (graph, &n_inputs);
+  lt_error       err;
+
+  lt_graph_get_outputs (graph, &n_outputs);
+  reason = check_tensor_io (graph);
+  if (reason != NULL)
+    return reason;
+  inputs = load_tensors (set_dir, "input", &reason);
+  if (inputs == NULL)
+    return reason;
+  outputs = load_tensors (set_dir, "output", &reason);
+  if (outputs == NULL)
+    return reason;
+  if (inputs->len > n_inputs)
+    return g_strdup_printf (_("%u input files for %u graph inputs"), inputs->len, n_inputs);
+  if (outputs->len != n_outputs)
+    return g_strdup_printf (_("%u output files for %u graph outputs"), outputs->len, n_outputs);
+
+  /* Input files fill the graph inputs in order; the rest keep their
+   * declared types (and their initializer values). */
+  types = g_new0 (lt_value_type, n_inputs + 1);
+  views = g_new0 (lt_tensor, n_inputs + 1);
+  for (guint k = 0; k < inputs->len; k++)
+    {
+      const lt_tensor *t = &views[k];
+      views[k] = *lt_tensor_file_get (g_ptr_array_index (inputs, k));
+      /* ONNX's test data stores bfloat16 tensors as uint16 (numpy has no
+       * bfloat16): take the bits for what the model declares. */
+      if (views[k].dtype == LT_DTYPE_U16 && lt_graph_get_value (graph, input_ids[k])->dtype == LT_DTYPE_BF16)
+        views[k].dtype = LT_DTYPE_BF16;
+      types[k].dtype = t->dtype;
+      types[k].shape.rank = t->rank;
+      for (int32_t d = 0; d < t->rank; d++)
+        types[k].shape.dims[d] = (lt_dim) { t->dims[d], NULL };
+      types[k].data = t;
+    }
+  for (guint k = inputs->len; k < n_inputs; k++)
+    if (lt_graph_get_value (graph, input_ids[k])->constant == NULL)
+      return g_strdup_printf (_("no file for input '%s'"), lt_graph_get_value (graph, input_ids[k])->name);
+
+  lt_error_clear (&err);
+  if (lt_session_reshape (session, types, &err) != LT_OK)
+    return format_engine_error (&err);
+  for (guint k = 0; k < inputs->len; k++)
+    {
+      const lt_tensor *t = &views[k];
+      if (lt_session_bind_input (session, k, t->data, t->nbytes, &err) != LT_OK)
+        return format_engine_error (&err);
+    }
+  if (lt_session_run (session, &err) != LT_OK)
+    return format_engine_error (&err);
+  for (guint k = 0; k < n_outputs; k++)
+    {
+      const lt_tensor *actual = lt_session_get_output (session, k);
+      lt_tensor        expected = *lt_tensor_file_get (g_ptr_array_index (outputs, k));
+      if (expected.dtype == LT_DTYPE_U16 && actual->dtype == LT_DTYPE_BF16)
+        expected.dtype = LT_DTYPE_BF16;
+      reason = compare_tensors (actual, &expected, rtol, atol);
+      if (reason != NULL)
+        return reason;
+    }
+  return NULL;
+}
+
+LtConformanceCase *
+lt_conformance_case_run (const char *dir,
+                         guint       n_threads)
+{
+  LtConformanceCase *c = g_new0 (LtConformanceCase, 1);
+  g_autofree char   *base = g_path_get_basename (dir);
+  g_autofree char   *parent_dir = g_path_get_dirname (dir);
+  g_autofree char   *parent = g_path_get_basename (parent_dir);
+  g_autofree char   *model_path = g_build_filename (dir, "model.onnx", NULL);
+  lt_session_options options = { .n_threads = n_threads };
+  lt_model          *model = NULL;
+  lt_session        *session = NULL;
+  lt_error           err;
+  double             rtol, atol;
+  guint              n_sets = 0;
+
+  c->name = g_build_filename (parent, base, NULL);
+  c->path = g_strdup (dir);
+  lt_error_clear (&err);
+  if (lt_model_load (model_path, NULL, &model, &err) != LT_OK)
+    {
+      c->ops = g_ptr_array_new_with_free_func (g_free);
+      c->reason = format_engine_error (&err);
+      return c;
+    }
+  c->ops = collect_ops (lt_model_get_graph (model));
+  lt_conformance_tolerance (c->ops, &rtol, &atol);
+  if (lt_session_new (model, &options, &session, &err) != LT_OK)
+    c->reason = format_engine_error (&err);
+
+  for (guint n = 0; c->reason == NULL; n++)
+    {
+      g_autofree char *set_name = g_strdup_printf ("test_data_set_%u", n);
+      g_autofree char *set_dir = g_build_filename (dir, set_name, NULL);
+      if (!g_file_test (set_dir, G_FILE_TEST_IS_DIR))
+        break;
+      c->reason = run_data_set (session, lt_model_get_graph (model), set_dir, rtol, atol);
+      if (c->reason != NULL)
+        {
+          char *with_set = g_strdup_printf ("%s: %s", set_name, c->reason);
+          g_free (c->reason);
+          c->reason = with_set;
+        }
+      n_sets++;
+    }
+  if (c->reason == NULL && n_sets == 0)
+    c->reason = g_strdup (_("no test_data_set_N folder"));
+  c->passed = c->reason == NULL;
+  lt_session_free (session);
+  lt_model_unref (model);
+  return c;
+}

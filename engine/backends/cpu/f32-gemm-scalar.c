@@ -1,0 +1,32 @@
+/* f32-gemm-scalar.c — the portable GEMM microkernel, plain C11.
+ *
+ * Used on CPUs without AVX2/FMA and when the ISA is capped to scalar; the
+ * 4×4 tile, fully unrolled, keeps its 16 accumulators in registers on any
+ * 64-bit target.
+ */
+#include "f32-gemm.h"
+
+void
+lt_f32_gemm_ukernel_4x4__scalar (size_t       kc,
+                                 const float *a,
+                                 const float *b,
+                                 float       *c,
+                                 size_t       ldc,
+                                 bool         accumulate)
+{
+  float acc[4][4] = { { 0.0f } };
+
+  for (size_t p = 0; p < kc; p++)
+    {
+#pragma GCC unroll 4
+      for (int r = 0; r < 4; r++)
+#pragma GCC unroll 4
+        for (int col = 0; col < 4; col++)
+          acc[r][col] += a[r] * b[col];
+      a += 4;
+      b += 4;
+    }
+  for (int r = 0; r < 4; r++)
+    for (int col = 0; col < 4; col++)
+      c[r * ldc + col] = accumulate ? c[r * ldc + col] + acc[r][col] : acc[r][col];
+}

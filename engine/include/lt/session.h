@@ -1,0 +1,123 @@
+/* lt/session.h — running a model
+ *
+ * Life cycle: lt_session_new → lt_session_reshape (shape inference with the
+ * input types given, kernel selection, kernel preparation, constant
+ * folding of BatchNormalization into a preceding Conv, memory plan) →
+ * lt_session_bind_input for each input → lt_session_run (any number of
+ * times) → lt_session_free.  Reshape may be called again with other input
+ * shapes; bindings are then cleared.
+ *
+ * Static shapes only: every value's shape must be known after shape
+ * inference.  Inputs whose contents decide output shapes (a Reshape's
+ * target shape fed as a graph input, a Range's limits) are passed to
+ * reshape with their data; a shape that still depends on values computed
+ * by the graph makes reshape fail with LT_ERR_UNSUPPORTED naming the value.
+ *
+ * `run` allocates nothing: all values live in one arena sized by the plan
+ * (values whose lifetimes do not overlap share bytes; elementwise ops write
+ * in place over an input that dies there), graph inputs are read from the
+ * caller's bound buffers, constants from the model.
+ *
+ * A session is used by one thread at a time; it holds a reference to its
+ * model.
+ */
+#pragma once
+
+#include "lt/model.h"
+#include "lt/shape.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lt_session lt_session;
+
+/* Polled between nodes; returning true stops the run with
+ * LT_ERR_CANCELLED. */
+typedef bool (*lt_abort_fn) (void *user_data);
+
+/* Called after each node for each value it produced.  `value` is a view
+ * of the session's memory, valid only during the call. */
+typedef void (*lt_observer_fn) (void            *user_data,
+                                const lt_graph  *graph,
+                                int32_t          value_id,
+                                const lt_tensor *value);
+
+typedef struct lt_session_options
+{
+  uint32_t       n_threads;      /* threads kernels may use; 0 = one per CPU */
+  lt_abort_fn    abort_fn;       /* may be NULL */
+  void          *abort_data;
+  lt_observer_fn observer_fn;    /* may be NULL */
+  void          *observer_data;
+  bool           profiling;      /* time every node */
+} lt_session_options;
+
+/* A session over a model's main graph.  `options` may be NULL (one thread
+ * per CPU, no callbacks); it is copied.  Does not reshape yet. */
+lt_status lt_session_new (lt_model                 *model,
+                          const lt_session_options *options,
+                          lt_session              **out,
+                          lt_error                 *err);
+
+void lt_session_free (lt_session *session); /* accepts NULL */
+
+/* Prepares the session for inputs of these types: one entry per graph
+ * input (lt_graph_get_inputs order), or NULL for the declared types.  An
+ * entry may carry data (its contents, when they decide shapes); the data is
+ * read during the call only.  Errors: LT_ERR_SHAPE (inputs that contradict
+ * the graph), LT_ERR_UNSUPPORTED naming the node no kernel can run or the
+ * value whose shape stays unknown, LT_ERR_INVALID_MODEL from a kernel's
+ * attribute check. */
+lt_status lt_session_reshape (lt_session          *session,
+                              const lt_value_type *inputs,
+                              lt_error            *err);
+
+/* The type an input (by position) was reshaped to. */
+const lt_value_type *lt_session_get_input_type (const lt_session *session,
+                                                uint32_t          index);
+
+/* Points input `index` at `data` (nbytes must equal the reshaped size;
+ * data aligned for the input's dtype, as malloc'd memory is).  The buffer
+ * is borrowed: it must stay valid and unchanged until the last run that
+ * uses it. */
+lt_status lt_session_bind_input (lt_session *session,
+                                 uint32_t    index,
+                                 const void *data,
+                                 size_t      nbytes,
+                                 lt_error   *err);
+
+/* Runs every node in order.  Fails with LT_ERR_INVALID_ARGUMENT when an
+ * input is unbound, LT_ERR_CANCELLED when the abort callback asked, or the
+ * error of the failing kernel (naming the node). */
+lt_status lt_session_run (lt_session *session,
+                          lt_error   *err);
+
+/* Output `index` (lt_graph_get_outputs order) after a run: a view of the
+ * session's memory, valid until the next reshape, run or free.  NULL when
+ * out of range. */
+const lt_tensor *lt_session_get_output (const lt_session *session,
+                                        uint32_t          index);
+
+/* Bytes of the arena of computed values (the plan's peak). */
+uint64_t lt_session_get_arena_bytes (const lt_session *session);
+
+/* Sum of the sizes of the values in the arena, as if none shared memory;
+ * compare with lt_session_get_arena_bytes to see what planning saved. */
+uint64_t lt_session_get_unplanned_bytes (const lt_session *session);
+
+/* The kernel chosen for a node, or NULL for a node that does not run
+ * (folded away). */
+const char *lt_session_get_kernel_name (const lt_session *session,
+                                        int32_t           node_id);
+
+/* Nanoseconds the node took in the last run (0 without profiling). */
+uint64_t lt_session_get_node_ns (const lt_session *session,
+                                 int32_t           node_id);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,532 @@
+/* test-session.c — sessions end to end on small graphs built in code:
+ * results, in-place reuse, no allocation in run (malloc and friends are
+ * wrapped at link time for this test), observer, abort, profiling,
+ * BatchNormalization folding, and the errors of reshape, bind and run. */
+#include "lt/lt.h"
+#include "model-private.h"
+
+#include <glib.h>
+#include <stdlib.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <string.h>
+
+/* ---- allocation counting (see -Wl,--wrap in tests/engine/meson.build) ---- */
+
+static atomic_int alloc_count;
+void *__real_malloc (size_t size);
+void *__real_calloc (size_t n, size_t size);
+void *__real_realloc (void *p, size_t size);
+void *__real_aligned_alloc (size_t alignment, size_t size);
+void *__wrap_malloc (size_t size);
+void *__wrap_calloc (size_t n, size_t size);
+void *__wrap_realloc (void *p, size_t size);
+void *__wrap_aligned_alloc (size_t alignment, size_t size);
+
+void *
+__wrap_malloc (size_t size)
+{
+  atomic_fetch_add (&alloc_count, 1);
+  return __real_malloc (size);
+}
+
+void *
+__wrap_calloc (size_t n,
+               size_t size)
+{
+  atomic_fetch_add (&alloc_count, 1);
+  return __real_calloc (n, size);
+}
+
+void *
+__wrap_realloc (void  *p,
+                size_t size)
+{
+  atomic_fetch_add (&alloc_count, 1);
+  return __real_realloc (p, size);
+}
+
+void *
+__wrap_aligned_alloc (size_t alignment,
+                      size_t size)
+{
+  atomic_fetch_add (&alloc_count, 1);
+  return __real_aligned_alloc (alignment, size);
+}
+
+/* ---- graph building ---------------------------------------------------- */
+
+static lt_graph *
+new_graph (void)
+{
+  return lt_graph_new (NULL);
+}
+
+static void
+add_input (lt_graph   *g,
+           const char *name,
+           int32_t     rank,
+           const int64_t *dims)
+{
+  lt_shape shape;
+  lt_shape_set (&shape, rank, dims);
+  g_assert_cmpint (lt_graph_add_input (g, name, LT_DTYPE_F32, &shape, NULL, NULL), ==, LT_OK);
+}
+
+static void
+add_constant (lt_graph    *g,
+              const char  *name,
+              int32_t      rank,
+              const int64_t *dims,
+              const float *values)
+{
+  lt_tensor t = { .name = name, .dtype = LT_DTYPE_F32, .rank = rank, .count = 1 };
+  for (int32_t d = 0; d < rank; d++)
+    {
+      t.dims[d] = dims[d];
+      t.count *= (uint64_t) dims[d];
+    }
+  float *copy = lt_graph_alloc (g, t.count * sizeof *copy);
+  memcpy (copy, values, t.count * sizeof *copy);
+  t.data = copy;
+  t.nbytes = t.count * sizeof *copy;
+  g_assert_cmpint (lt_graph_add_constant (g, &t, NULL, NULL), ==, LT_OK);
+}
+
+static void
+add_node (lt_graph      *g,
+          const char    *name,
+          const char    *op,
+          const char    *in0,
+          const char    *in1,
+          const char    *out,
+          uint32_t       n_attrs,
+          const lt_attr *attrs)
+{
+  const char  *inputs[2] = { in0, in1 };
+  const char  *outputs[1] = { out };
+  lt_node_desc desc = { .name = name, .op_type = op, .opset = 17, .n_inputs = in1 ? 2 : 1, .inputs = inputs,
+                        .n_outputs = 1, .outputs = outputs, .n_attrs = n_attrs, .attrs = attrs };
+  g_assert_cmpint (lt_graph_add_node (g, &desc, NULL, NULL), ==, LT_OK);
+}
+
+static lt_model *
+finish (lt_graph   *g,
+        const char *output)
+{
+  lt_model *model = lt_model_new ("test.onnx");
+  g_assert_cmpint (lt_graph_add_output (g, output, NULL), ==, LT_OK);
+  g_assert_cmpint (lt_graph_finalize (g, NULL), ==, LT_OK);
+  model->graph = g;
+  return model;
+}
+
+/* x[2,3] → Relu → Neg → Abs → Add(c) → y: every step after the first may
+ * run in place. */
+static lt_model *
+chain_model (void)
+{
+  const int64_t dims[2] = { 2, 3 };
+  const float   c[6] = { 10, 20, 30, 40, 50, 60 };
+  lt_graph     *g = new_graph ();
+
+  add_input (g, "x", 2, dims);
+  add_constant (g, "c", 2, dims, c);
+  add_node (g, "relu", "Relu", "x", NULL, "a", 0, NULL);
+  add_node (g, "neg", "Neg", "a", NULL, "b", 0, NULL);
+  add_node (g, "abs", "Abs", "b", NULL, "d", 0, NULL);
+  add_node (g, "add", "Add", "d", "c", "y", 0, NULL);
+  return finish (g, "y");
+}
+
+static const float chain_x[6] = { -1, 2, -3, 4, -5, 6 };
+static const float chain_y[6] = { 10, 22, 30, 44, 50, 66 };
+
+static lt_session *
+new_session (lt_model                 *model,
+             const lt_session_options *options)
+{
+  lt_session *session = NULL;
+  lt_error    err;
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_new (model, options, &session, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_OK);
+  return session;
+}
+
+static void
+test_chain (void)
+{
+  lt_model        *model = chain_model ();
+  lt_session_options options = { .n_threads = 1 };
+  lt_session      *session = new_session (model, &options);
+  lt_error         err;
+  const lt_tensor *y;
+
+  g_assert_cmpint (lt_session_bind_input (session, 0, chain_x, sizeof chain_x, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  y = lt_session_get_output (session, 0);
+  g_assert_cmpint (y->dtype, ==, LT_DTYPE_F32);
+  g_assert_cmpint (y->rank, ==, 2);
+  g_assert_cmpmem (y->data, y->nbytes, chain_y, sizeof chain_y);
+  /* a, b and d each die into the next node, which writes in place: one
+   * 64-byte-aligned buffer holds all four values. */
+  g_assert_cmpuint (lt_session_get_unplanned_bytes (session), ==, 4 * 24);
+  g_assert_cmpuint (lt_session_get_arena_bytes (session), ==, 64);
+  g_assert_cmpstr (lt_session_get_kernel_name (session, lt_graph_find_node (lt_model_get_graph (model), "neg")), !=, NULL);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+static void
+test_run_allocates_nothing (void)
+{
+  lt_model          *model = chain_model ();
+  lt_session_options options = { .n_threads = 4, .profiling = true };
+  lt_session        *session = new_session (model, &options);
+  lt_error           err;
+  int                before;
+
+  g_assert_cmpint (lt_session_bind_input (session, 0, chain_x, sizeof chain_x, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  before = atomic_load (&alloc_count);
+  for (int i = 0; i < 10; i++)
+    g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  g_assert_cmpint (atomic_load (&alloc_count), ==, before);
+  /* The wrapper does count: reshape allocates. */
+  g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_OK);
+  g_assert_cmpint (atomic_load (&alloc_count), >, before);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+typedef struct
+{
+  int  calls;
+  int  stop_after;
+  char last[32];
+} hook_state;
+
+static void
+observe (void            *user_data,
+         const lt_graph  *graph,
+         int32_t          value_id,
+         const lt_tensor *value)
+{
+  hook_state *state = user_data;
+  g_assert_cmpstr (lt_graph_get_value (graph, value_id)->name, ==, value->name);
+  g_assert_cmpuint (value->count, ==, 6);
+  g_strlcpy (state->last, value->name, sizeof state->last);
+  state->calls++;
+}
+
+static bool
+should_abort (void *user_data)
+{
+  hook_state *state = user_data;
+  return state->calls >= state->stop_after;
+}
+
+static void
+test_hooks (void)
+{
+  lt_model          *model = chain_model ();
+  hook_state         state = { .stop_after = 1000 };
+  lt_session_options options = { .n_threads = 1, .observer_fn = observe, .observer_data = &state,
+                                 .abort_fn = should_abort, .abort_data = &state, .profiling = true };
+  lt_session        *session = new_session (model, &options);
+  const lt_graph    *graph = lt_model_get_graph (model);
+  lt_error           err;
+  uint64_t           total_ns = 0;
+
+  g_assert_cmpint (lt_session_bind_input (session, 0, chain_x, sizeof chain_x, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  g_assert_cmpint (state.calls, ==, 4);
+  g_assert_cmpstr (state.last, ==, "y");
+  for (uint32_t n = 0; n < lt_graph_get_n_nodes (graph); n++)
+    total_ns += lt_session_get_node_ns (session, (int32_t) n);
+  g_assert_cmpuint (total_ns, >, 0);
+
+  state.calls = 0;
+  state.stop_after = 2;
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_ERR_CANCELLED);
+  g_assert_cmpint (state.calls, ==, 2);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+static void
+test_errors (void)
+{
+  const int64_t      dims[2] = { 2, 3 };
+  lt_graph          *g = new_graph ();
+  lt_model          *model;
+  lt_session        *session = NULL;
+  lt_session_options options = { .n_threads = 1 };
+  lt_error           err;
+
+  add_input (g, "x", 2, dims);
+  add_node (g, "mystery", "FooBar", "x", NULL, "y", 0, NULL);
+  model = finish (g, "y");
+  g_assert_cmpint (lt_session_new (model, &options, &session, NULL), ==, LT_OK);
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_ERR_UNSUPPORTED);
+  g_assert_cmpstr (err.subject, ==, "mystery");
+  g_assert_nonnull (strstr (err.message, "FooBar"));
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_ERR_INVALID_ARGUMENT);
+  lt_session_free (session);
+  lt_model_unref (model);
+
+  model = chain_model ();
+  session = new_session (model, &options);
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_ERR_INVALID_ARGUMENT);
+  g_assert_cmpstr (err.subject, ==, "x");
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_bind_input (session, 0, chain_x, 5, &err), ==, LT_ERR_SHAPE);
+  g_assert_cmpstr (err.subject, ==, "x");
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* Reshape with other input shapes: a symbolic batch dim. */
+static void
+test_reshape_again (void)
+{
+  const int64_t      dims[2] = { -1, 3 };
+  const float        c[3] = { 1, 2, 3 };
+  const int64_t      cdims[1] = { 3 };
+  lt_graph          *g = new_graph ();
+  lt_model          *model;
+  lt_session        *session = NULL;
+  lt_session_options options = { .n_threads = 2 };
+  lt_error           err;
+  const float        x[12] = { 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3 };
+
+  add_input (g, "x", 2, dims);
+  add_constant (g, "c", 1, cdims, c);
+  add_node (g, "mul", "Mul", "x", "c", "y", 0, NULL);
+  model = finish (g, "y");
+  g_assert_cmpint (lt_session_new (model, &options, &session, NULL), ==, LT_OK);
+  for (int64_t batch = 1; batch <= 4; batch++)
+    {
+      lt_value_type type = { .dtype = LT_DTYPE_F32 };
+      type.shape.rank = 2;
+      type.shape.dims[0] = (lt_dim) { batch, NULL };
+      type.shape.dims[1] = (lt_dim) { 3, NULL };
+      lt_error_clear (&err);
+      g_assert_cmpint (lt_session_reshape (session, &type, &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_bind_input (session, 0, x, (size_t) batch * 3 * sizeof (float), &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+      const lt_tensor *y = lt_session_get_output (session, 0);
+      g_assert_cmpint (y->dims[0], ==, batch);
+      const float *v = y->data;
+      g_assert_cmpfloat (v[batch * 3 - 1], ==, (float) (batch - 1) * 3);
+    }
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* Conv(1x1, 2 channels) → BatchNormalization: folded, same numbers. */
+static void
+test_batchnorm_folding (void)
+{
+  const int64_t      xdims[4] = { 1, 1, 2, 2 };
+  const int64_t      wdims[4] = { 2, 1, 1, 1 };
+  const int64_t      cdims[1] = { 2 };
+  const float        w[2] = { 2, -1 }, b[2] = { 1, 0.5f };
+  const float        scale[2] = { 3, 0.5f }, beta[2] = { 0.25f, -1 }, mean[2] = { 1, 2 }, var[2] = { 4, 0.25f };
+  const float        x[4] = { 1, 2, 3, 4 };
+  const int64_t      ks[2] = { 1, 1 };
+  lt_attr            conv_attrs[1] = { { .name = "kernel_shape", .type = LT_ATTR_INTS, .count = 2, .v.ints = ks } };
+  lt_graph          *g = new_graph ();
+  lt_model          *model;
+  lt_session_options options = { .n_threads = 1 };
+  lt_session        *session;
+  lt_error           err;
+  const char        *conv_in[3] = { "x", "w", "b" };
+  const char        *bn_in[5] = { "c", "scale", "beta", "mean", "var" };
+  const char        *conv_out[1] = { "c" };
+  const char        *bn_out[1] = { "y" };
+
+  add_input (g, "x", 4, xdims);
+  add_constant (g, "w", 4, wdims, w);
+  add_constant (g, "b", 1, cdims, b);
+  add_constant (g, "scale", 1, cdims, scale);
+  add_constant (g, "beta", 1, cdims, beta);
+  add_constant (g, "mean", 1, cdims, mean);
+  add_constant (g, "var", 1, cdims, var);
+  lt_node_desc conv = { .name = "conv", .op_type = "Conv", .opset = 17, .n_inputs = 3, .inputs = conv_in,
+                        .n_outputs = 1, .outputs = conv_out, .n_attrs = 1, .attrs = conv_attrs };
+  lt_node_desc bn = { .name = "bn", .op_type = "BatchNormalization", .opset = 15, .n_inputs = 5, .inputs = bn_in,
+                      .n_outputs = 1, .outputs = bn_out };
+  g_assert_cmpint (lt_graph_add_node (g, &conv, NULL, NULL), ==, LT_OK);
+  g_assert_cmpint (lt_graph_add_node (g, &bn, NULL, NULL), ==, LT_OK);
+  model = finish (g, "y");
+  session = new_session (model, &options);
+  g_assert_null (lt_session_get_kernel_name (session, lt_graph_find_node (g, "bn")));
+  g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  const float *y = lt_session_get_output (session, 0)->data;
+  for (int c = 0; c < 2; c++)
+    for (int i = 0; i < 4; i++)
+      {
+        double conv_value = x[i] * w[c] + b[c];
+        double expected = (conv_value - mean[c]) / sqrt (var[c] + 1e-5) * scale[c] + beta[c];
+        g_assert_cmpfloat_with_epsilon (y[c * 4 + i], expected, 1e-5);
+      }
+  /* The model keeps its own weights. */
+  const lt_value *wv = lt_graph_get_value (g, lt_graph_find_value (g, "w"));
+  g_assert_cmpfloat (((const float *) wv->constant->data)[0], ==, 2);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* Large enough for kernels to split the work across 4 threads: a
+ * broadcasting Sub, then Relu, checked element by element. */
+static void
+test_parallel_kernels (void)
+{
+  const int64_t      dims[2] = { 64, 300 };
+  const int64_t      cdims[1] = { 300 };
+  g_autofree float  *x = g_new (float, 64 * 300);
+  g_autofree float  *c = g_new (float, 300);
+  lt_graph          *g = new_graph ();
+  lt_model          *model;
+  lt_session_options options = { .n_threads = 4 };
+  lt_session        *session;
+  lt_error           err;
+
+  for (int i = 0; i < 64 * 300; i++)
+    x[i] = (float) (i % 97) - 40.0f;
+  for (int i = 0; i < 300; i++)
+    c[i] = (float) (i % 13);
+  add_input (g, "x", 2, dims);
+  add_constant (g, "c", 1, cdims, c);
+  add_node (g, "sub", "Sub", "x", "c", "d", 0, NULL);
+  add_node (g, "relu", "Relu", "d", NULL, "y", 0, NULL);
+  model = finish (g, "y");
+  session = new_session (model, &options);
+  g_assert_cmpint (lt_session_bind_input (session, 0, x, 64 * 300 * sizeof (float), &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  const float *y = lt_session_get_output (session, 0)->data;
+  for (int i = 0; i < 64 * 300; i++)
+    g_assert_cmpfloat (y[i], ==, fmaxf (x[i] - c[i % 300], 0.0f));
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* Random graphs of elementwise ops over [n] floats, checked against a
+ * direct evaluation: if the memory plan let two live values share bytes
+ * (or an in-place write clobbered a value still needed), some output
+ * would differ.  Add, Mul and Sub of floats computed in double and rounded
+ * once equal the float operations, so results must match exactly. */
+static void
+test_random_graphs (void)
+{
+  static const char *const ops[] = { "Relu", "Neg", "Abs", "Add", "Mul", "Sub", "Max" };
+  GRand   *rand = g_rand_new_with_seed (4242);
+  uint64_t arena_total = 0, unplanned_total = 0;
+
+  for (int round = 0; round < 200; round++)
+    {
+      int           n_nodes = g_rand_int_range (rand, 1, 40);
+      int64_t       n = g_rand_int_range (rand, 1, 9);
+      int           n_values = 2 + n_nodes;
+      float        *values = g_new0 (float, (gsize) n_values * 8);
+      char        **names = g_new0 (char *, n_values + 1);
+      gboolean     *is_output = g_new0 (gboolean, n_values);
+      lt_graph     *g = new_graph ();
+      lt_model     *model = lt_model_new ("random.onnx");
+      lt_session_options options = { .n_threads = (uint32_t) g_rand_int_range (rand, 1, 4) };
+      lt_session   *session = NULL;
+      lt_error      err;
+
+      for (int v = 0; v < n_values; v++)
+        names[v] = g_strdup_printf ("v%d", v);
+      for (int v = 0; v < 2; v++)
+        {
+          add_input (g, names[v], 1, &n);
+          for (int64_t i = 0; i < n; i++)
+            values[v * 8 + i] = (float) g_rand_int_range (rand, -50, 50) / 4.0f;
+        }
+      for (int k = 0; k < n_nodes; k++)
+        {
+          int         out = 2 + k;
+          const char *op = ops[g_rand_int_range (rand, 0, G_N_ELEMENTS (ops))];
+          /* Mostly recent inputs, sometimes far back: varied lifetimes. */
+          int         a = g_rand_int_range (rand, 0, 4) > 0 ? MAX (0, out - g_rand_int_range (rand, 1, 3)) : g_rand_int_range (rand, 0, out);
+          int         b = g_rand_int_range (rand, 0, out);
+          gboolean    unary = strcmp (op, "Relu") == 0 || strcmp (op, "Neg") == 0 || strcmp (op, "Abs") == 0;
+          g_autofree char *node_name = g_strdup_printf ("n%d", k);
+
+          add_node (g, node_name, op, names[a], unary ? NULL : names[b], names[out], 0, NULL);
+          for (int64_t i = 0; i < n; i++)
+            {
+              float x = values[a * 8 + i], y = values[b * 8 + i];
+              values[out * 8 + i] = strcmp (op, "Relu") == 0 ? (x > 0 ? x : 0)
+                               : strcmp (op, "Neg") == 0 ? -x
+                               : strcmp (op, "Abs") == 0 ? fabsf (x)
+                               : strcmp (op, "Add") == 0 ? x + y
+                               : strcmp (op, "Mul") == 0 ? x * y
+                               : strcmp (op, "Sub") == 0 ? x - y
+                                                         : fmaxf (x, y);
+            }
+        }
+      is_output[n_values - 1] = TRUE;
+      for (int v = 2; v < n_values - 1; v++)
+        is_output[v] = g_rand_int_range (rand, 0, 5) == 0;
+      for (int v = 2; v < n_values; v++)
+        if (is_output[v])
+          g_assert_cmpint (lt_graph_add_output (g, names[v], NULL), ==, LT_OK);
+      g_assert_cmpint (lt_graph_finalize (g, NULL), ==, LT_OK);
+      model->graph = g;
+
+      lt_error_clear (&err);
+      g_assert_cmpint (lt_session_new (model, &options, &session, &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_OK);
+      for (uint32_t v = 0; v < 2; v++)
+        g_assert_cmpint (lt_session_bind_input (session, v, &values[v * 8], (size_t) n * sizeof (float), &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+      uint32_t       n_outputs;
+      const int32_t *outputs = lt_graph_get_outputs (g, &n_outputs);
+      for (uint32_t o = 0; o < n_outputs; o++)
+        {
+          int          v = atoi (lt_graph_get_value (g, outputs[o])->name + 1);
+          const float *y = lt_session_get_output (session, o)->data;
+          /* Equal as floats: kernels may differ in the sign of a zero
+           * (Relu of -0), and long Mul chains may overflow into NaN. */
+          for (int64_t i = 0; i < n; i++)
+            if (!(y[i] == values[v * 8 + i] || (isnan (y[i]) && isnan (values[v * 8 + i]))))
+              g_error ("graph %d, output v%d[%d] is %g, expected %g", round, v, (int) i, y[i], values[v * 8 + i]);
+        }
+      arena_total += lt_session_get_arena_bytes (session);
+      unplanned_total += lt_session_get_unplanned_bytes (session);
+      lt_session_free (session);
+      lt_model_unref (model);
+      g_strfreev (names);
+      g_free (values);
+      g_free (is_output);
+    }
+  /* Sharing happened (values are 64-byte aligned, so compare loosely). */
+  g_assert_cmpuint (arena_total, <, unplanned_total * 64 / 4);
+  g_rand_free (rand);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/session/chain", test_chain);
+  g_test_add_func ("/session/run-allocates-nothing", test_run_allocates_nothing);
+  g_test_add_func ("/session/hooks", test_hooks);
+  g_test_add_func ("/session/errors", test_errors);
+  g_test_add_func ("/session/reshape-again", test_reshape_again);
+  g_test_add_func ("/session/batchnorm-folding", test_batchnorm_folding);
+  g_test_add_func ("/session/random-graphs", test_random_graphs);
+  g_test_add_func ("/session/parallel-kernels", test_parallel_kernels);
+  return g_test_run ();
+}
