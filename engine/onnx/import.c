@@ -372,7 +372,7 @@ lt_onnx_tensor_from_proto (const Onnx__TensorProto *proto,
 
   if (proto->has_data_location && proto->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
     return lt_error_set (err, LT_ERR_UNSUPPORTED, proto->name, "a lone tensor cannot use external data");
-  return convert_tensor (&ctx, owner, proto, t);
+  return convert_tensor (&ctx, owner, proto, "the tensor", t);
 }
 
 /* ---- types ------------------------------------------------------------- */
