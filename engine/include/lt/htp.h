@@ -1,0 +1,96 @@
+/* lt/htp.h — the NPU (htp) backend: integer-only kernels
+ *
+ * An emulation on the CPU of a fixed-point accelerator, so that a model's
+ * quantized numbers can be seen on the desktop.  Every kernel reads
+ * quantized tensors and writes quantized tensors; no float touches the data
+ * path (floats are only used once per call to turn scale ratios into
+ * fixed-point multipliers, see docs/engine.md "The NPU (htp) backend").
+ *
+ * Tensors:
+ *   activations  LT_DTYPE_U8 or LT_DTYPE_U16, one encoding per tensor;
+ *   weights      LT_DTYPE_I8 holding 8-bit or 4-bit values (bitwidth 4:
+ *                one value per byte, in [-8, 7]), per tensor or per output
+ *                channel;
+ *   bias         LT_DTYPE_I32 with scale = in_scale * w_scale[c] and offset
+ *                0 (its encoding is not read, that scale is implied).
+ * Accumulation is exact (int64) and saturates to int32 before
+ * requantization; outputs round half away from zero and saturate to their
+ * encoding's range.
+ *
+ * Ownership: kernels borrow every tensor and encoding for the call only.
+ * Failures: LT_ERR_SHAPE or LT_ERR_UNSUPPORTED naming the tensor, before
+ * any output is written.
+ */
+#pragma once
+
+#include "lt/quant.h"
+#include "lt/status.h"
+#include "lt/tensor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lt_htp_tensor
+{
+  const char              *name;  /* for errors; may be NULL */
+  lt_dtype                 dtype;
+  int32_t                  rank;
+  int64_t                  dims[LT_MAX_RANK];
+  void                    *data;
+  const lt_quant_encoding *enc;   /* NULL only for a bias */
+} lt_htp_tensor;
+
+/* 2-D convolution, NCHW, weights [M, C/group, KH, KW]; group == C == M is a
+ * depthwise convolution. */
+typedef struct lt_htp_conv_params
+{
+  int64_t strides[2];
+  int64_t dilations[2];
+  int64_t pads[4];    /* top, left, bottom, right */
+  int64_t group;
+} lt_htp_conv_params;
+
+/* y = conv (x, w) + bias; bias may be NULL.  y's dims must be the
+ * convolution's output dims. */
+lt_status lt_htp_conv (const lt_htp_tensor      *x,
+                       const lt_htp_tensor      *w,
+                       const lt_htp_tensor      *bias,
+                       const lt_htp_conv_params *params,
+                       lt_htp_tensor            *y,
+                       lt_error                 *err);
+
+/* y = a × b + bias for Gemm and MatMul: a is [..., M, K] (leading dims
+ * folded into M), b is [K, N] ([N, K] when trans_b) with an encoding per
+ * tensor or per column n, bias [N] or NULL, y is [..., M, N]. */
+lt_status lt_htp_matmul (const lt_htp_tensor *a,
+                         const lt_htp_tensor *b,
+                         const lt_htp_tensor *bias,
+                         bool                 trans_b,
+                         lt_htp_tensor       *y,
+                         lt_error            *err);
+
+typedef enum lt_htp_binary_op
+{
+  LT_HTP_ADD,
+  LT_HTP_MUL,
+} lt_htp_binary_op;
+
+/* Elementwise a + b or a × b on activations of the same shape as y. */
+lt_status lt_htp_binary (lt_htp_binary_op     op,
+                         const lt_htp_tensor *a,
+                         const lt_htp_tensor *b,
+                         lt_htp_tensor       *y,
+                         lt_error            *err);
+
+/* y = clamp (x, lo, hi) re-expressed in y's encoding: Relu is lo = 0,
+ * hi = +inf; Clip passes its bounds. */
+lt_status lt_htp_clip (const lt_htp_tensor *x,
+                       float                lo,
+                       float                hi,
+                       lt_htp_tensor       *y,
+                       lt_error            *err);
+
+#ifdef __cplusplus
+}
+#endif
