@@ -91,6 +91,54 @@ lt_status lt_htp_clip (const lt_htp_tensor *x,
                        lt_htp_tensor       *y,
                        lt_error            *err);
 
+/* Movement ops: data moves unchanged, values are re-expressed in y's
+ * encoding (y = requant (x + x_offset, x_scale/y_scale) − y_offset, an
+ * exact copy when the encodings are equal).  Reshape (and Flatten,
+ * Squeeze, Unsqueeze) is lt_htp_requantize on tensors of equal counts. */
+lt_status lt_htp_requantize (const lt_htp_tensor *x,
+                             lt_htp_tensor       *y,
+                             lt_error            *err);
+
+/* y = transpose (x, perm), perm of x's rank. */
+lt_status lt_htp_transpose (const lt_htp_tensor *x,
+                            const int64_t       *perm,
+                            lt_htp_tensor       *y,
+                            lt_error            *err);
+
+/* y[i] = x[starts + i · steps] per axis (ONNX Slice once its starts and
+ * steps are resolved: starts[d] in [0, dims[d]), steps[d] != 0, y's dims the
+ * element counts).  Split is one slice per output. */
+lt_status lt_htp_slice (const lt_htp_tensor *x,
+                        const int64_t       *starts,
+                        const int64_t       *steps,
+                        lt_htp_tensor       *y,
+                        lt_error            *err);
+
+/* y = concat (inputs, axis); every input is re-expressed in y's encoding. */
+lt_status lt_htp_concat (const lt_htp_tensor *const *inputs,
+                         uint32_t                    n_inputs,
+                         int32_t                     axis,
+                         lt_htp_tensor              *y,
+                         lt_error                   *err);
+
+/* 2-D pooling, NCHW. */
+typedef struct lt_htp_pool_params
+{
+  bool    is_max;             /* MaxPool, else AveragePool */
+  bool    count_include_pad;  /* AveragePool: divide by the full window */
+  int64_t kernel[2];
+  int64_t strides[2];
+  int64_t pads[4];            /* top, left, bottom, right */
+} lt_htp_pool_params;
+
+/* MaxPool takes the integer maximum (requantization is monotonic) then
+ * re-expresses it; AveragePool sums (x + x_offset) exactly and requantizes
+ * by x_scale / (y_scale · count) for the window's count. */
+lt_status lt_htp_pool (const lt_htp_tensor      *x,
+                       const lt_htp_pool_params *params,
+                       lt_htp_tensor            *y,
+                       lt_error                 *err);
+
 #ifdef __cplusplus
 }
 #endif
