@@ -139,6 +139,39 @@ lt_status lt_htp_pool (const lt_htp_tensor      *x,
                        lt_htp_tensor            *y,
                        lt_error                 *err);
 
+/* Table lookups for activation functions: the table maps every input code
+ * to the output code, each entry quantize_y (f (dequantize_x (q))) computed
+ * in double at build time, so the run is one load per element.  An 8-bit
+ * input has a 256-entry table, a 16-bit input a full 65536-entry one (no
+ * interpolation: every code is exact to half an output step). */
+typedef enum lt_htp_lut_fn
+{
+  LT_HTP_LUT_SIGMOID,
+  LT_HTP_LUT_TANH,
+  LT_HTP_LUT_HARD_SWISH,
+  LT_HTP_LUT_GELU,      /* the exact erf form */
+} lt_htp_lut_fn;
+
+typedef struct lt_htp_lut lt_htp_lut;
+
+/* Builds the table of `fn` from x's dtype and encoding to y's; y's
+ * encoding is copied, x's is not kept.  Returns an owned table. */
+lt_status lt_htp_lut_new (lt_htp_lut_fn        fn,
+                          const lt_htp_tensor *x,
+                          const lt_htp_tensor *y,
+                          lt_htp_lut         **out,
+                          lt_error            *err);
+
+/* y[i] = table[x[i]]; x and y must have the dtypes the table was built
+ * for and equal counts.  Allocates nothing. */
+lt_status lt_htp_lut_apply (const lt_htp_lut    *lut,
+                            const lt_htp_tensor *x,
+                            lt_htp_tensor       *y,
+                            lt_error            *err);
+
+/* Accepts NULL. */
+void lt_htp_lut_free (lt_htp_lut *lut);
+
 #ifdef __cplusplus
 }
 #endif
