@@ -185,6 +185,14 @@ void
 assert_within_bound (const qt    *y,
                      const float *ref)
 {
+  assert_within_bound_plus (y, ref, 0);
+}
+
+void
+assert_within_bound_plus (const qt    *y,
+                          const float *ref,
+                          double       extra)
+{
   double lo = y->offset[0] * (double) y->scale[0];
   double hi = ((y->enc.bitwidth == 8 ? 255 : 65535) + y->offset[0]) * (double) y->scale[0];
 
@@ -192,7 +200,7 @@ assert_within_bound (const qt    *y,
     {
       double want = CLAMP ((double) ref[i], lo, hi);
       double got = (qt_get (y, i) + y->offset[0]) * (double) y->scale[0];
-      double bound = 0.5005 * y->scale[0] + 0x1p-14 * fabs (ref[i]);
+      double bound = 0.5005 * y->scale[0] + 0x1p-14 * fabs (ref[i]) + extra;
       if (fabs (got - want) > bound)
         g_error ("element %zu: integer %g, f32 reference %g (clamped %g), bound %g", i, got, (double) ref[i], want, bound);
     }

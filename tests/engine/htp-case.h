@@ -74,6 +74,12 @@ void qt_output_for (qt            *q,
 void assert_within_bound (const qt    *y,
                           const float *ref);
 
+/* The same with `extra` added to the bound, for kernels with intermediate
+ * fixed-point roundings (each test derives its own). */
+void assert_within_bound_plus (const qt    *y,
+                               const float *ref,
+                               double       extra);
+
 /* Runs the case's reference kernel, clears the case, returns its output. */
 float *run_reference (ref_case *c);
 

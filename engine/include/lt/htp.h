@@ -172,6 +172,30 @@ lt_status lt_htp_lut_apply (const lt_htp_lut    *lut,
 /* Accepts NULL. */
 void lt_htp_lut_free (lt_htp_lut *lut);
 
+/* Softmax over the last axis in 16-bit fixed point, integer only:
+ *   d_i   = max_j q_j − q_i                      (exact, >= 0)
+ *   e_i   = EXP[d_i] = round (2^15 · exp (−d_i · x_scale))   (a table of
+ *           2^bits(x) uint16 entries built once; e of the maximum = 2^15)
+ *   r     = round (2^47 / Σ e_j)                 (integer reciprocal)
+ *   p_i   = round_half_away (e_i · r / 2^31)     (probability in Q16)
+ *   y_i   = requant (p_i, 1 / (2^16 · y_scale)) − y_offset
+ * An owned object holds the exp table; it is built from x's encoding. */
+typedef struct lt_htp_softmax lt_htp_softmax;
+
+lt_status lt_htp_softmax_new (const lt_htp_tensor *x,
+                              const lt_htp_tensor *y,
+                              lt_htp_softmax     **out,
+                              lt_error            *err);
+
+/* Runs on x and y of the encodings it was built for.  Allocates nothing. */
+lt_status lt_htp_softmax_apply (const lt_htp_softmax *softmax,
+                                const lt_htp_tensor  *x,
+                                lt_htp_tensor        *y,
+                                lt_error             *err);
+
+/* Accepts NULL. */
+void lt_htp_softmax_free (lt_htp_softmax *softmax);
+
 #ifdef __cplusplus
 }
 #endif
