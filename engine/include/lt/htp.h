@@ -23,6 +23,7 @@
  */
 #pragma once
 
+#include "lt/graph.h"
 #include "lt/quant.h"
 #include "lt/status.h"
 #include "lt/tensor.h"
@@ -195,6 +196,20 @@ lt_status lt_htp_softmax_apply (const lt_htp_softmax *softmax,
 
 /* Accepts NULL. */
 void lt_htp_softmax_free (lt_htp_softmax *softmax);
+
+/* The capability table: whether node `node_id` of a finalized graph, whose
+ * values carry their types (declared, or set from shape inference with
+ * lt_graph_set_value_type), can run on the NPU when its inputs are quantized to
+ * `types` (one per node input: U8/U16 for activations, I8 for weights, I32
+ * for a bias, UNDEFINED for an omitted input; NULL means "8-bit
+ * activations, 8-bit weights, 32-bit bias" by position).  Returns true, or
+ * false with a sentence for the user in `why` (op, dtype or shape limit),
+ * e.g. "Resize is not supported on the NPU yet".  Does not keep pointers. */
+bool lt_htp_check_node (const lt_graph *graph,
+                        int32_t         node_id,
+                        const lt_dtype *types,
+                        char           *why,
+                        size_t          why_size);
 
 #ifdef __cplusplus
 }
