@@ -121,6 +121,7 @@ qt_weights (qt            *q,
 {
   int64_t inner = 1, lim = (int64_t) 1 << (bits - 1);
 
+  g_assert_cmpint (channels, <=, MAX_CHANNELS);
   qt_shape (q, LT_DTYPE_I8, rank, dims);
   q->enc.bitwidth = bits;
   q->enc.is_signed = true;
@@ -144,7 +145,7 @@ void
 qt_bias (qt       *q,
          GRand    *rand,
          int64_t   n,
-         const qt *in,
+         double    in_scale,
          const qt *w)
 {
   qt_shape (q, LT_DTYPE_I32, 1, &n);
@@ -153,7 +154,7 @@ qt_bias (qt       *q,
     {
       int64_t v = g_rand_int_range (rand, -4000, 4000);
       qt_set (q, c, v);
-      q->real[c] = (float) (v * (double) in->scale[0] * w->scale[w->enc.count > 1 ? c : 0]);
+      q->real[c] = (float) (v * in_scale * w->scale[w->enc.count > 1 ? c : 0]);
     }
 }
 

@@ -19,7 +19,7 @@
 
 #include <lt/htp.h>
 
-#define MAX_CHANNELS 64
+#define MAX_CHANNELS 256
 
 /* A quantized tensor with its encoding and its dequantized f32 copy. */
 typedef struct qt
@@ -59,7 +59,7 @@ void qt_weights (qt            *q,
 void qt_bias (qt       *q,
               GRand    *rand,
               int64_t   n,
-              const qt *in,
+              double    in_scale,
               const qt *w);
 
 /* An output encoding covering `shrink` times the reference's range. */

@@ -37,7 +37,7 @@ test_conv_random (void)
       qt_activation (&x, rand, random_activation_dtype (rand), 4, xd, -g_rand_double_range (rand, 0, 2), g_rand_double_range (rand, 0.5, 4));
       qt_weights (&w, rand, g_rand_boolean (rand) ? 8 : 4, 4, wd, 0, per_channel ? M : 1);
       if (with_bias)
-        qt_bias (&b, rand, M, &x, &w);
+        qt_bias (&b, rand, M, x.scale[0], &w);
 
       ref_case_init (&c, "Conv", 11);
       ref_case_attr_ints (&c, "strides", 2, p.strides);
@@ -89,7 +89,7 @@ test_matmul_random (void)
       qt_activation (&a, rand, random_activation_dtype (rand), rank, ad, -g_rand_double_range (rand, 0, 3), g_rand_double_range (rand, 0.5, 3));
       qt_weights (&w, rand, g_rand_boolean (rand) ? 8 : 4, 2, bd, gemm ? 0 : 1, g_rand_boolean (rand) ? N : 1);
       if (gemm)
-        qt_bias (&b, rand, N, &a, &w);
+        qt_bias (&b, rand, N, a.scale[0], &w);
 
       ref_case_init (&c, gemm ? "Gemm" : "MatMul", 13);
       if (gemm)

@@ -44,6 +44,7 @@ static const op_row op_table[] = {
   { LT_OP_Slice, { ROLE_ACTIVATION, ROLE_PARAM, ROLE_PARAM } },
   { LT_OP_Split, { ROLE_ACTIVATION, ROLE_PARAM } },
   { LT_OP_Softmax, { ROLE_ACTIVATION } },
+  { LT_OP_LayerNormalization, { ROLE_ACTIVATION, ROLE_WEIGHTS, ROLE_BIAS } },
   { LT_OP_Sigmoid, { ROLE_ACTIVATION } },
   { LT_OP_Tanh, { ROLE_ACTIVATION } },
   { LT_OP_HardSwish, { ROLE_ACTIVATION } },
@@ -168,6 +169,15 @@ check_op_limits (const lt_graph *graph,
           return refuse (why, size, "Softmax over more than 65536 elements is not supported on the NPU");
       }
       break;
+    case LT_OP_LayerNormalization:
+      {
+        int64_t axis = lt_node_get_attr_int (node, "axis", -1);
+        if (x->shape.rank < 1 || (axis != -1 && axis != x->shape.rank - 1))
+          return refuse (why, size, "LayerNormalization on the NPU normalizes over the last axis only");
+        if (x->shape.dims[x->shape.rank - 1].size > 65536)
+          return refuse (why, size, "LayerNormalization over more than 65536 elements is not supported on the NPU");
+      }
+      break;
     case LT_OP_Gelu:
       if (strcmp (lt_node_get_attr_string (node, "approximate", "none"), "none") != 0)
         return refuse (why, size, "Gelu with the tanh approximation is not supported on the NPU");
@@ -213,7 +223,7 @@ lt_htp_check_node (const lt_graph *graph,
         {
         case ROLE_WEIGHTS:
           if (!v->constant)
-            return refuse (why, why_size, "%s's second input '%s' must be constant weights on the NPU, not a computed tensor", node->op_type, v->name);
+            return refuse (why, why_size, "%s input '%s' must be constant weights on the NPU, not a computed tensor", node->op_type, v->name);
           if (planned[i] != LT_DTYPE_I8 && planned[i] != LT_DTYPE_I4)
             return refuse (why, why_size, "%s weights '%s' must be 8-bit or 4-bit integers on the NPU, not %s", node->op_type, v->name, lt_dtype_name (planned[i]));
           break;

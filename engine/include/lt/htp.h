@@ -197,6 +197,22 @@ lt_status lt_htp_softmax_apply (const lt_htp_softmax *softmax,
 /* Accepts NULL. */
 void lt_htp_softmax_free (lt_htp_softmax *softmax);
 
+/* LayerNormalization over the last axis (length C), integer only:
+ *   v_i   = q_i + x_offset;  μ = round (16 · Σ v / C)   (Q4)
+ *   d_i   = 16 · v_i − μ;    var = round (Σ d² / C) + eps / x_scale² · 256
+ *   σ     = isqrt (var · 2^16)                            (Q12, integer sqrt)
+ *   n_i   = round (d_i · round (2^48 / σ) / 2^28)         (normalized, Q12)
+ *   acc_i = n_i · (gamma_q[i] + gamma_offset) + beta_q[i]
+ *   y_i   = requant (acc_i, 2^-12 · gamma_scale[i] / y_scale) − y_offset
+ * gamma is int8 weights [C] (per tensor or per element), beta is int32 [C]
+ * in scale 2^-12 · gamma_scale[i] (or NULL).  Rows of at most 65536. */
+lt_status lt_htp_layer_norm (const lt_htp_tensor *x,
+                             const lt_htp_tensor *gamma,
+                             const lt_htp_tensor *beta,
+                             float                epsilon,
+                             lt_htp_tensor       *y,
+                             lt_error            *err);
+
 /* The capability table: whether node `node_id` of a finalized graph, whose
  * values carry their types (declared, or set from shape inference with
  * lt_graph_set_value_type), can run on the NPU when its inputs are quantized to
