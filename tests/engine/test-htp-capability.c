@@ -146,7 +146,13 @@ test_other_ops (void)
   expect (&gc, NULL, NULL);
   lt_graph_free (gc.graph);
   build (&gc, "Resize", 19, 4, x, 0, NULL, false, 4, x, 1, &cubic);
-  expect (&gc, NULL, "Resize is not supported on the NPU");
+  expect (&gc, NULL, "Resize in cubic mode is not supported on the NPU");
+  lt_graph_free (gc.graph);
+  build (&gc, "Resize", 19, 4, x, 0, NULL, false, 4, x, 0, NULL);
+  expect (&gc, NULL, NULL);
+  lt_graph_free (gc.graph);
+  build (&gc, "Einsum", 12, 4, x, 0, NULL, false, 4, x, 0, NULL);
+  expect (&gc, NULL, "Einsum is not supported on the NPU yet");
   lt_graph_free (gc.graph);
 }
 

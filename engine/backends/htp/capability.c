@@ -22,7 +22,7 @@ typedef enum input_role
 typedef struct op_row
 {
   lt_op      op;
-  input_role roles[3]; /* inputs past the third are activations (Concat) */
+  input_role roles[3]; /* inputs past the third take the third's role */
 } op_row;
 
 static const op_row op_table[] = {
@@ -45,6 +45,7 @@ static const op_row op_table[] = {
   { LT_OP_Split, { ROLE_ACTIVATION, ROLE_PARAM } },
   { LT_OP_Softmax, { ROLE_ACTIVATION } },
   { LT_OP_LayerNormalization, { ROLE_ACTIVATION, ROLE_WEIGHTS, ROLE_BIAS } },
+  { LT_OP_Resize, { ROLE_ACTIVATION, ROLE_PARAM, ROLE_PARAM } },
   { LT_OP_Sigmoid, { ROLE_ACTIVATION } },
   { LT_OP_Tanh, { ROLE_ACTIVATION } },
   { LT_OP_HardSwish, { ROLE_ACTIVATION } },
@@ -87,7 +88,7 @@ static input_role
 role_of (const op_row *row,
          uint32_t      i)
 {
-  return i < 3 ? row->roles[i] : ROLE_ACTIVATION;
+  return row->roles[i < 3 ? i : 2];
 }
 
 static lt_dtype
@@ -176,6 +177,22 @@ check_op_limits (const lt_graph *graph,
           return refuse (why, size, "LayerNormalization on the NPU normalizes over the last axis only");
         if (x->shape.dims[x->shape.rank - 1].size > 65536)
           return refuse (why, size, "LayerNormalization over more than 65536 elements is not supported on the NPU");
+      }
+      break;
+    case LT_OP_Resize:
+      {
+        const char *mode = lt_node_get_attr_string (node, "mode", "nearest");
+        const char *coords = lt_node_get_attr_string (node, "coordinate_transformation_mode", "half_pixel");
+        const char *nearest = lt_node_get_attr_string (node, "nearest_mode", "round_prefer_floor");
+        if (strcmp (mode, "nearest") != 0 && strcmp (mode, "linear") != 0)
+          return refuse (why, size, "Resize in %s mode is not supported on the NPU (nearest and linear are)", mode);
+        if (strcmp (coords, "half_pixel") != 0 && strcmp (coords, "asymmetric") != 0 && strcmp (coords, "align_corners") != 0)
+          return refuse (why, size, "Resize with %s coordinates is not supported on the NPU", coords);
+        if (!strcmp (mode, "nearest") && strcmp (nearest, "floor") != 0 && strcmp (nearest, "round_prefer_floor") != 0)
+          return refuse (why, size, "Resize rounding nearest with %s is not supported on the NPU", nearest);
+        if (x->shape.rank != 4 || y->shape.rank != 4 || x->shape.dims[0].size != y->shape.dims[0].size
+            || x->shape.dims[1].size != y->shape.dims[1].size)
+          return refuse (why, size, "Resize on the NPU scales the height and width of a 4-D tensor only");
       }
       break;
     case LT_OP_Gelu:

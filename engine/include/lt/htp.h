@@ -213,6 +213,30 @@ lt_status lt_htp_layer_norm (const lt_htp_tensor *x,
                              lt_htp_tensor       *y,
                              lt_error            *err);
 
+/* Resize of the two last axes of a 4-D NCHW tensor. */
+typedef enum lt_htp_resize_mode
+{
+  LT_HTP_RESIZE_NEAREST_FLOOR,             /* mode "nearest", nearest_mode "floor" */
+  LT_HTP_RESIZE_NEAREST_ROUND_PREFER_FLOOR, /* mode "nearest", the default nearest_mode */
+  LT_HTP_RESIZE_LINEAR,                     /* mode "linear" (bilinear) */
+} lt_htp_resize_mode;
+
+typedef enum lt_htp_resize_coords
+{
+  LT_HTP_COORDS_HALF_PIXEL,
+  LT_HTP_COORDS_ASYMMETRIC,
+  LT_HTP_COORDS_ALIGN_CORNERS,
+} lt_htp_resize_coords;
+
+/* Source coordinates come from the sizes alone, in Q16 (integer
+ * arithmetic, rounded); bilinear weights are Q16, the weighted sum is
+ * rounded to Q8 and requantized by x_scale / (2^8 · y_scale). */
+lt_status lt_htp_resize (const lt_htp_tensor  *x,
+                         lt_htp_resize_mode    mode,
+                         lt_htp_resize_coords  coords,
+                         lt_htp_tensor        *y,
+                         lt_error             *err);
+
 /* The capability table: whether node `node_id` of a finalized graph, whose
  * values carry their types (declared, or set from shape inference with
  * lt_graph_set_value_type), can run on the NPU when its inputs are quantized to
