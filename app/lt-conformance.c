@@ -8,7 +8,9 @@
 #include <string.h>
 
 /* Looser tolerances, only where an op's definition allows results that
- * differ more than rounding from ONNX's reference implementation. */
+ * differ more than rounding from ONNX's reference implementation: one
+ * entry per op with the reason.  None is needed today (every case that
+ * runs passes at the defaults); the list ends with a NULL op. */
 typedef struct
 {
   const char *op;
@@ -18,8 +20,7 @@ typedef struct
 } tolerance_entry;
 
 static const tolerance_entry tolerances[] = {
-  { "Gelu", 1e-3, 1e-6,
-    "approximate='tanh' is itself an approximation; implementations may evaluate tanh differently" },
+  { NULL, 0, 0, NULL },
 };
 
 void
@@ -30,11 +31,11 @@ lt_conformance_tolerance (const GPtrArray *ops,
   *rtol = 1e-3;
   *atol = 1e-7;
   for (guint i = 0; i < ops->len; i++)
-    for (gsize k = 0; k < G_N_ELEMENTS (tolerances); k++)
-      if (strcmp (g_ptr_array_index (ops, i), tolerances[k].op) == 0)
+    for (const tolerance_entry *t = tolerances; t->op != NULL; t++)
+      if (strcmp (g_ptr_array_index (ops, i), t->op) == 0)
         {
-          *rtol = MAX (*rtol, tolerances[k].rtol);
-          *atol = MAX (*atol, tolerances[k].atol);
+          *rtol = MAX (*rtol, t->rtol);
+          *atol = MAX (*atol, t->atol);
         }
 }
 

@@ -201,7 +201,8 @@ lt_raw_load (const char    *path,
   for (int32_t d = 0; d < rank; d++)
     {
       array->dims[d] = dims[d];
-      array->count *= (uint64_t) dims[d];
+      if (dims[d] < 0 || !g_uint64_checked_mul (&array->count, array->count, (guint64) dims[d]))
+        return fail (error, path, _("the input's shape is too large")), NULL;
     }
   if (!lt_dtype_storage_size (dtype, array->count, &nbytes) || nbytes != length)
     {

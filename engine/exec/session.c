@@ -420,7 +420,13 @@ select_kernel (lt_session *session,
       if (status != LT_OK)
         {
           if (err != NULL && err->subject[0] == '\0')
-            lt_error_set (err, status, name, "%s", err->message);
+            {
+              /* Name the node; the message is copied first, as the
+               * error is rewritten in place. */
+              char message[LT_ERROR_MESSAGE_MAX];
+              memcpy (message, err->message, sizeof message);
+              lt_error_set (err, status, name, "%s", message);
+            }
           return status;
         }
       if (scratch > session->scratch_bytes)
