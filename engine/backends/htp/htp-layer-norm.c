@@ -32,14 +32,6 @@ isqrt64 (uint64_t v)
   return r;
 }
 
-/* num / den rounded half away from zero, den > 0. */
-static int64_t
-divide_rounded (int64_t num,
-                int64_t den)
-{
-  return (2 * num + (num >= 0 ? den : -den)) / (2 * den);
-}
-
 lt_status
 lt_htp_layer_norm (const lt_htp_tensor *x,
                    const lt_htp_tensor *gamma,
@@ -86,13 +78,13 @@ lt_htp_layer_norm (const lt_htp_tensor *x,
 
       for (int64_t i = 0; i < C; i++)
         sum += lt_htp_load (x, base + i) + xo;
-      mean_q4 = divide_rounded (16 * sum, C);
+      mean_q4 = lt_requant_divide_rounded (16 * sum, C);
       for (int64_t i = 0; i < C; i++)
         {
           int64_t d = 16 * (lt_htp_load (x, base + i) + xo) - mean_q4;
           sq += d * d;
         }
-      uint64_t var_q8 = (uint64_t) (divide_rounded (sq, C) + eps_q8);
+      uint64_t var_q8 = (uint64_t) (lt_requant_divide_rounded (sq, C) + eps_q8);
       uint64_t sigma_q12 = isqrt64 (var_q8 << 16);
       int64_t  inv = (int64_t) ((((uint64_t) 1 << 48) + (sigma_q12 ? sigma_q12 : 1) / 2) / (sigma_q12 ? sigma_q12 : 1));
 

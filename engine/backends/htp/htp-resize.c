@@ -18,13 +18,6 @@ typedef struct axis_sample
   int64_t frac;    /* weight of hi, Q16 */
 } axis_sample;
 
-static int64_t
-divide_rounded (int64_t num,
-                int64_t den)
-{
-  return (2 * num + (num >= 0 ? den : -den)) / (2 * den);
-}
-
 static axis_sample
 sample_axis (int64_t              o,
              int64_t              in,
@@ -39,13 +32,13 @@ sample_axis (int64_t              o,
   switch (coords)
     {
     case LT_HTP_COORDS_HALF_PIXEL:
-      src = divide_rounded ((2 * o + 1) * in * one, 2 * out) - one / 2;
+      src = lt_requant_divide_rounded ((2 * o + 1) * in * one, 2 * out) - one / 2;
       break;
     case LT_HTP_COORDS_ASYMMETRIC:
-      src = divide_rounded (o * in * one, out);
+      src = lt_requant_divide_rounded (o * in * one, out);
       break;
     default:
-      src = out > 1 ? divide_rounded (o * (in - 1) * one, out - 1) : 0;
+      src = out > 1 ? lt_requant_divide_rounded (o * (in - 1) * one, out - 1) : 0;
       break;
     }
   src = lt_requant_clamp (src, 0, (in - 1) * one);

@@ -41,6 +41,14 @@ lt_status lt_requant_from_ratio (double      ratio,
 int64_t lt_requant_round_shift (int64_t v,
                                 int32_t shift);
 
+/* num / den rounded half away from zero, for den > 0 and |num| < 2^62. */
+static inline int64_t
+lt_requant_divide_rounded (int64_t num,
+                           int64_t den)
+{
+  return (2 * num + (num >= 0 ? den : -den)) / (2 * den);
+}
+
 /* Applies the requantization to an accumulator (see the header comment). */
 int32_t lt_requant_apply (lt_requant rq,
                           int64_t    acc);
