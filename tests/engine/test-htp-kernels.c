@@ -1,8 +1,16 @@
 /* test-htp-kernels.c — the htp backend's integer Conv, Gemm/MatMul, Add,
  * Mul and Clip/Relu against the f32 reference kernels on the dequantized
  * data (bound in htp-case.h), on fixed-seed random shapes, plus a
- * hand-computed case and the error paths. */
+ * hand-computed case and the error paths.
+ *
+ * Bit-exact: the f32 reference Conv and Gemm, fed the centered integers
+ * (q + offset) as floats, sum in double and so return the exact integer
+ * accumulator while it stays below 2^24 (8-bit activations and small
+ * windows here); requantizing that accumulator must give the integer
+ * kernel's codes exactly. */
 #include "htp-case.h"
+
+#include "backends/htp/requant.h"
 
 #include <math.h>
 #include <string.h>
@@ -193,6 +201,129 @@ test_clip_random (void)
   g_rand_free (rand);
 }
 
+/* Replaces a tensor's dequantized copy by its centered integers. */
+static void
+center (qt *q)
+{
+  int64_t inner = 1;
+
+  for (int32_t i = q->enc.axis + 1; i < q->t.rank; i++)
+    inner *= q->t.dims[i];
+  for (size_t i = 0; i < qt_count (q); i++)
+    {
+      int64_t c = q->enc.count > 1 ? (int64_t) (i / inner) % q->t.dims[q->enc.axis] : 0;
+      q->real[i] = (float) (qt_get (q, i) + q->offset[c]);
+    }
+}
+
+/* y's codes against requant (acc[i]) − y_offset with channel (i / inner) % channels. */
+static void
+assert_bit_exact (const qt    *y,
+                  const float *acc,
+                  const qt    *x,
+                  const qt    *w,
+                  int64_t      inner,
+                  int64_t      channels)
+{
+  for (size_t i = 0; i < qt_count (y); i++)
+    {
+      int64_t    c = (int64_t) (i / inner) % channels;
+      lt_requant rq;
+      int64_t    want;
+
+      g_assert_cmpfloat (fabs (acc[i]), <, 0x1p24);
+      g_assert_cmpint (lt_requant_from_ratio ((double) x->scale[0] * w->scale[w->enc.count > 1 ? c : 0] / y->scale[0], &rq, "t", NULL), ==, LT_OK);
+      want = CLAMP (lt_requant_apply (rq, (int64_t) acc[i]) - y->offset[0], 0, y->enc.bitwidth == 8 ? 255 : 65535);
+      g_assert_cmpint (qt_get (y, i), ==, want);
+    }
+}
+
+static void
+test_conv_bit_exact (void)
+{
+  GRand *rand = g_rand_new_with_seed (4242);
+
+  for (int iter = 0; iter < 30; iter++)
+    {
+      int64_t            group = iter % 2 ? 3 : 1, M = 3 * g_rand_int_range (rand, 1, 3);
+      int64_t            xd[4] = { 1, 3, g_rand_int_range (rand, 4, 8), g_rand_int_range (rand, 4, 8) };
+      int64_t            wd[4] = { M, 3 / group, g_rand_int_range (rand, 1, 4), g_rand_int_range (rand, 1, 4) };
+      lt_htp_conv_params p = { { g_rand_int_range (rand, 1, 3), 1 }, { 1, g_rand_int_range (rand, 1, 3) }, { 1, 0, 0, 1 }, group };
+      int64_t            yd[4] = { 1, M, 0, 0 };
+      qt                 x, w, b, y;
+      ref_case           c;
+      float             *acc;
+
+      for (int i = 0; i < 2; i++)
+        yd[2 + i] = (xd[2 + i] + p.pads[i] + p.pads[2 + i] - p.dilations[i] * (wd[2 + i] - 1) - 1) / p.strides[i] + 1;
+      qt_activation (&x, rand, LT_DTYPE_U8, 4, xd, -1, 1);
+      qt_weights (&w, rand, 8, 4, wd, 0, M);
+      qt_bias (&b, rand, M, 1.0, &w);
+      center (&x);
+      center (&w);
+      for (int64_t m = 0; m < M; m++)
+        b.real[m] = (float) qt_get (&b, m);
+      ref_case_init (&c, "Conv", 11);
+      ref_case_attr_ints (&c, "strides", 2, p.strides);
+      ref_case_attr_ints (&c, "dilations", 2, p.dilations);
+      ref_case_attr_ints (&c, "pads", 4, p.pads);
+      ref_case_attr_int (&c, "group", group);
+      ref_case_input (&c, LT_DTYPE_F32, 4, xd, x.real);
+      ref_case_input (&c, LT_DTYPE_F32, 4, wd, w.real);
+      ref_case_input (&c, LT_DTYPE_F32, 1, &M, b.real);
+      ref_case_output (&c, LT_DTYPE_F32, 4, yd);
+      acc = run_reference (&c);
+      qt_activation (&y, NULL, random_activation_dtype (rand), 4, yd, -2, 2);
+      g_assert_cmpint (lt_htp_conv (&x.t, &w.t, &b.t, &p, &y.t, NULL), ==, LT_OK);
+      assert_bit_exact (&y, acc, &x, &w, yd[2] * yd[3], M);
+      g_free (acc);
+      qt_clear (&x);
+      qt_clear (&w);
+      qt_clear (&b);
+      qt_clear (&y);
+    }
+  g_rand_free (rand);
+}
+
+static void
+test_gemm_bit_exact (void)
+{
+  GRand *rand = g_rand_new_with_seed (4343);
+
+  for (int iter = 0; iter < 30; iter++)
+    {
+      int64_t  M = g_rand_int_range (rand, 1, 6), K = g_rand_int_range (rand, 1, 60), N = g_rand_int_range (rand, 1, 9);
+      int64_t  ad[2] = { M, K }, bd[2] = { N, K }, yd[2] = { M, N };
+      qt       a, w, b, y;
+      ref_case c;
+      float   *acc;
+
+      qt_activation (&a, rand, LT_DTYPE_U8, 2, ad, -1, 1);
+      qt_weights (&w, rand, iter % 2 ? 4 : 8, 2, bd, 0, N);
+      qt_bias (&b, rand, N, 1.0, &w);
+      center (&a);
+      center (&w);
+      for (int64_t n = 0; n < N; n++)
+        b.real[n] = (float) qt_get (&b, n);
+      ref_case_init (&c, "Gemm", 13);
+      ref_case_attr_int (&c, "transB", 1);
+      ref_case_input (&c, LT_DTYPE_F32, 2, ad, a.real);
+      ref_case_input (&c, LT_DTYPE_F32, 2, bd, w.real);
+      ref_case_input (&c, LT_DTYPE_F32, 1, &N, b.real);
+      ref_case_output (&c, LT_DTYPE_F32, 2, yd);
+      acc = run_reference (&c);
+      qt_activation (&y, NULL, random_activation_dtype (rand), 2, yd, -3, 3);
+      g_assert_cmpint (lt_htp_matmul (&a.t, &w.t, &b.t, true, &y.t, NULL), ==, LT_OK);
+      assert_bit_exact (&y, acc, &a, &w, 1, N);
+      g_free (acc);
+      qt_clear (&a);
+      qt_clear (&w);
+      qt_clear (&b);
+      qt_clear (&y);
+    }
+  g_rand_free (rand);
+}
+
 /* 1×1 conv, worked by hand: x = (10, 20) · 0.5 = (5, 10), w = 3 · 0.25 =
  * 0.75, bias 4 in scale 0.125 = 0.5: y = 4.25, 8; y_scale 0.5, offset −2
  * gives q = 8.5 + 2 → 11 (half away from zero) and 16 + 2 = 18. */
@@ -262,6 +393,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/htp/conv/by-hand", test_conv_by_hand);
   g_test_add_func ("/htp/conv/random", test_conv_random);
+  g_test_add_func ("/htp/conv/bit-exact", test_conv_bit_exact);
+  g_test_add_func ("/htp/gemm/bit-exact", test_gemm_bit_exact);
   g_test_add_func ("/htp/matmul/random", test_matmul_random);
   g_test_add_func ("/htp/binary/random", test_binary_random);
   g_test_add_func ("/htp/clip/random", test_clip_random);
