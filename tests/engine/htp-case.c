@@ -10,7 +10,8 @@ qt_shape (qt            *q,
           int32_t        rank,
           const int64_t *dims)
 {
-  size_t bytes = dtype == LT_DTYPE_U8 || dtype == LT_DTYPE_I8 ? 1 : dtype == LT_DTYPE_U16 ? 2 : 4;
+  size_t bytes = dtype == LT_DTYPE_U8 || dtype == LT_DTYPE_I8 ? 1 : dtype == LT_DTYPE_U16 ? 2
+                                                                                          : 4;
   size_t n = 1;
 
   memset (q, 0, sizeof *q);
@@ -223,4 +224,3 @@ random_activation_dtype (GRand *rand)
 {
   return g_rand_boolean (rand) ? LT_DTYPE_U8 : LT_DTYPE_U16;
 }
-

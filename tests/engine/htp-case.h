@@ -31,8 +31,8 @@ typedef struct qt
   float            *real;
 } qt;
 
-size_t qt_count (const qt *q);
-void   qt_clear (qt *q);
+size_t  qt_count (const qt *q);
+void    qt_clear (qt *q);
 int64_t qt_get (const qt *q,
                 size_t    i);
 

@@ -9,14 +9,52 @@
 /* Ratios that stress the split: powers of two, values next to them, the
  * extremes of the accepted range, and a few ordinary scale ratios. */
 static const double edge_ratios[] = {
-  0x1p-32, 0x1.8p-32, 0x1p-20, 1e-6, 0.0007843, 0.00392157, 0.1, 0.25, 0.5,
-  0.49999999999, 0.50000000001, 0.75, 0.9999999999, 1.0, 1.0000000001, 1.5,
-  2.0, 3.0, 255.0, 65535.0, 0x1p20, 0x1.fffffffcp30, 0x1p30,
+  0x1p-32,
+  0x1.8p-32,
+  0x1p-20,
+  1e-6,
+  0.0007843,
+  0.00392157,
+  0.1,
+  0.25,
+  0.5,
+  0.49999999999,
+  0.50000000001,
+  0.75,
+  0.9999999999,
+  1.0,
+  1.0000000001,
+  1.5,
+  2.0,
+  3.0,
+  255.0,
+  65535.0,
+  0x1p20,
+  0x1.fffffffcp30,
+  0x1p30,
 };
 
 static const int64_t edge_accs[] = {
-  0, 1, -1, 2, -2, 3, -3, 127, -128, 255, 32767, -32768, 65535, 1 << 20,
-  -(1 << 20), 0x3fffffff, -0x40000000, INT32_MAX, INT32_MIN, INT32_MAX - 1,
+  0,
+  1,
+  -1,
+  2,
+  -2,
+  3,
+  -3,
+  127,
+  -128,
+  255,
+  32767,
+  -32768,
+  65535,
+  1 << 20,
+  -(1 << 20),
+  0x3fffffff,
+  -0x40000000,
+  INT32_MAX,
+  INT32_MIN,
+  INT32_MAX - 1,
   INT32_MIN + 1,
 };
 
@@ -153,10 +191,10 @@ test_apply_ties (void)
   g_assert_cmpint (lt_requant_apply (rq, -3), ==, -2);
   g_assert_cmpint (lt_requant_apply (rq, 4), ==, 2);
   g_assert_cmpint (lt_requant_from_ratio (0.25, &rq, "t", NULL), ==, LT_OK);
-  g_assert_cmpint (lt_requant_apply (rq, 5), ==, 1);  /* 1.25 */
-  g_assert_cmpint (lt_requant_apply (rq, 6), ==, 2);  /* 1.5 */
+  g_assert_cmpint (lt_requant_apply (rq, 5), ==, 1); /* 1.25 */
+  g_assert_cmpint (lt_requant_apply (rq, 6), ==, 2); /* 1.5 */
   g_assert_cmpint (lt_requant_apply (rq, -6), ==, -2);
-  g_assert_cmpint (lt_requant_apply (rq, 7), ==, 2);  /* 1.75 */
+  g_assert_cmpint (lt_requant_apply (rq, 7), ==, 2); /* 1.75 */
 }
 
 /* Accumulators beyond int32 saturate first; results beyond int32 too. */
@@ -179,7 +217,7 @@ test_round_shift (void)
 {
   g_assert_cmpint (lt_requant_round_shift (0, 5), ==, 0);
   g_assert_cmpint (lt_requant_round_shift (7, 0), ==, 7);
-  g_assert_cmpint (lt_requant_round_shift (8, 4), ==, 1);  /* 0.5 */
+  g_assert_cmpint (lt_requant_round_shift (8, 4), ==, 1); /* 0.5 */
   g_assert_cmpint (lt_requant_round_shift (-8, 4), ==, -1);
   g_assert_cmpint (lt_requant_round_shift (7, 4), ==, 0);
   g_assert_cmpint (lt_requant_round_shift (-7, 4), ==, 0);

@@ -14,9 +14,9 @@
 typedef enum input_role
 {
   ROLE_ACTIVATION,
-  ROLE_WEIGHTS,  /* constant, int8/int4 */
-  ROLE_BIAS,     /* constant, int32 */
-  ROLE_PARAM,    /* shape, axes, bounds: read at prepare, not quantized */
+  ROLE_WEIGHTS, /* constant, int8/int4 */
+  ROLE_BIAS,    /* constant, int32 */
+  ROLE_PARAM,   /* shape, axes, bounds: read at prepare, not quantized */
 } input_role;
 
 typedef struct op_row
@@ -94,7 +94,8 @@ role_of (const op_row *row,
 static lt_dtype
 default_type (input_role role)
 {
-  return role == ROLE_WEIGHTS ? LT_DTYPE_I8 : role == ROLE_BIAS ? LT_DTYPE_I32 : LT_DTYPE_U8;
+  return role == ROLE_WEIGHTS ? LT_DTYPE_I8 : role == ROLE_BIAS ? LT_DTYPE_I32
+                                                                : LT_DTYPE_U8;
 }
 
 static bool
@@ -190,8 +191,7 @@ check_op_limits (const lt_graph *graph,
           return refuse (why, size, "Resize with %s coordinates is not supported on the NPU", coords);
         if (!strcmp (mode, "nearest") && strcmp (nearest, "floor") != 0 && strcmp (nearest, "round_prefer_floor") != 0)
           return refuse (why, size, "Resize rounding nearest with %s is not supported on the NPU", nearest);
-        if (x->shape.rank != 4 || y->shape.rank != 4 || x->shape.dims[0].size != y->shape.dims[0].size
-            || x->shape.dims[1].size != y->shape.dims[1].size)
+        if (x->shape.rank != 4 || y->shape.rank != 4 || x->shape.dims[0].size != y->shape.dims[0].size || x->shape.dims[1].size != y->shape.dims[1].size)
           return refuse (why, size, "Resize on the NPU scales the height and width of a 4-D tensor only");
       }
       break;

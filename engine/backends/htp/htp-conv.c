@@ -48,11 +48,7 @@ lt_htp_conv (const lt_htp_tensor      *x,
 {
   lt_status st;
 
-  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK
-      || (st = lt_htp_check_activation (y, "output", err)) != LT_OK
-      || (st = check_geometry (x, w, p, y, err)) != LT_OK
-      || (st = lt_htp_check_weights (w, 0, w->dims[0], err)) != LT_OK
-      || (st = lt_htp_check_bias (bias, w->dims[0], err)) != LT_OK)
+  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK || (st = check_geometry (x, w, p, y, err)) != LT_OK || (st = lt_htp_check_weights (w, 0, w->dims[0], err)) != LT_OK || (st = lt_htp_check_bias (bias, w->dims[0], err)) != LT_OK)
     return st;
 
   const int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3];

@@ -41,11 +41,7 @@ lt_htp_binary (lt_htp_binary_op     op,
   lt_status  st;
   lt_requant rq_a, rq_b;
 
-  if ((st = lt_htp_check_activation (a, "first input", err)) != LT_OK
-      || (st = lt_htp_check_activation (b, "second input", err)) != LT_OK
-      || (st = lt_htp_check_activation (y, "output", err)) != LT_OK
-      || (st = check_same_shape (a, y, err)) != LT_OK
-      || (st = check_same_shape (b, y, err)) != LT_OK)
+  if ((st = lt_htp_check_activation (a, "first input", err)) != LT_OK || (st = lt_htp_check_activation (b, "second input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK || (st = check_same_shape (a, y, err)) != LT_OK || (st = check_same_shape (b, y, err)) != LT_OK)
     return st;
 
   const double  as = lt_htp_scale (a->enc, 0), bs = lt_htp_scale (b->enc, 0), ys = lt_htp_scale (y->enc, 0);
@@ -55,16 +51,14 @@ lt_htp_binary (lt_htp_binary_op     op,
 
   if (op == LT_HTP_ADD)
     {
-      if ((st = lt_requant_from_ratio (as / ys, &rq_a, label, err)) != LT_OK
-          || (st = lt_requant_from_ratio (bs / ys, &rq_b, label, err)) != LT_OK)
+      if ((st = lt_requant_from_ratio (as / ys, &rq_a, label, err)) != LT_OK || (st = lt_requant_from_ratio (bs / ys, &rq_b, label, err)) != LT_OK)
         return st;
       if (rq_a.shift < ADD_FRACTION_BITS || rq_b.shift < ADD_FRACTION_BITS)
         return lt_error_set (err, LT_ERR_UNSUPPORTED, label,
                              "Add on the NPU needs each input's scale below 2^15 times the output's");
       for (int64_t i = 0; i < n; i++)
         {
-          int64_t t = lt_requant_round_shift ((lt_htp_load (a, i) + ao) * rq_a.multiplier, rq_a.shift - ADD_FRACTION_BITS)
-                      + lt_requant_round_shift ((lt_htp_load (b, i) + bo) * rq_b.multiplier, rq_b.shift - ADD_FRACTION_BITS);
+          int64_t t = lt_requant_round_shift ((lt_htp_load (a, i) + ao) * rq_a.multiplier, rq_a.shift - ADD_FRACTION_BITS) + lt_requant_round_shift ((lt_htp_load (b, i) + bo) * rq_b.multiplier, rq_b.shift - ADD_FRACTION_BITS);
           lt_htp_store (y, i, lt_requant_round_shift (t, ADD_FRACTION_BITS) - yo);
         }
       return LT_OK;
@@ -90,9 +84,7 @@ lt_htp_clip (const lt_htp_tensor *x,
   lt_status  st;
   lt_requant rq;
 
-  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK
-      || (st = lt_htp_check_activation (y, "output", err)) != LT_OK
-      || (st = check_same_shape (x, y, err)) != LT_OK)
+  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK || (st = check_same_shape (x, y, err)) != LT_OK)
     return st;
   if (!(lo <= hi))
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, lt_htp_tensor_label (y, "output"),

@@ -43,8 +43,7 @@ lt_htp_layer_norm (const lt_htp_tensor *x,
   lt_status   st;
   const char *label = lt_htp_tensor_label (y, "output");
 
-  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK
-      || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
+  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
     return st;
   if (x->rank < 1 || lt_htp_tensor_count (x) != lt_htp_tensor_count (y))
     return lt_error_set (err, LT_ERR_SHAPE, label, "a layer norm keeps its input's shape");
@@ -55,8 +54,7 @@ lt_htp_layer_norm (const lt_htp_tensor *x,
                          "LayerNormalization over %lld elements is not supported on the NPU (1 to %d)", (long long) C, MAX_ROW);
   if (gamma->rank != 1 || gamma->dims[0] != C)
     return lt_error_set (err, LT_ERR_SHAPE, lt_htp_tensor_label (gamma, "scale"), "the scale must have %lld elements", (long long) C);
-  if ((st = lt_htp_check_weights (gamma, 0, C, err)) != LT_OK
-      || (st = lt_htp_check_bias (beta, C, err)) != LT_OK)
+  if ((st = lt_htp_check_weights (gamma, 0, C, err)) != LT_OK || (st = lt_htp_check_bias (beta, C, err)) != LT_OK)
     return st;
   /* The normalized value is in Q12: its "input scale" is 2^-12. */
   const float             q12_scale = 0x1p-12f;

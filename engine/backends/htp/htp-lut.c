@@ -11,7 +11,7 @@ struct lt_htp_lut
 {
   lt_dtype x_dtype;
   lt_dtype y_dtype;
-  size_t   size;   /* 256 or 65536 */
+  size_t   size;    /* 256 or 65536 */
   uint16_t table[]; /* output codes (8-bit outputs fit too) */
 };
 
@@ -45,8 +45,7 @@ lt_htp_lut_new (lt_htp_lut_fn        fn,
   size_t      size;
 
   *out = NULL;
-  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK
-      || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
+  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
     return st;
   size = x->dtype == LT_DTYPE_U8 ? 256 : 65536;
   lut = malloc (sizeof *lut + size * sizeof lut->table[0]);

@@ -17,8 +17,7 @@ lt_htp_matmul (const lt_htp_tensor *a,
 {
   lt_status st;
 
-  if ((st = lt_htp_check_activation (a, "input", err)) != LT_OK
-      || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
+  if ((st = lt_htp_check_activation (a, "input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
     return st;
   if (a->rank < 2 || b->rank != 2 || y->rank != a->rank)
     return lt_error_set (err, LT_ERR_UNSUPPORTED, lt_htp_tensor_label (b, "weights"),
@@ -37,8 +36,7 @@ lt_htp_matmul (const lt_htp_tensor *a,
       return lt_error_set (err, LT_ERR_SHAPE, lt_htp_tensor_label (y, "output"), "output dim %d differs from the input's", i);
   if (y->dims[y->rank - 1] != N)
     return lt_error_set (err, LT_ERR_SHAPE, lt_htp_tensor_label (y, "output"), "the output's last dim must be %lld", (long long) N);
-  if ((st = lt_htp_check_weights (b, n_axis, N, err)) != LT_OK
-      || (st = lt_htp_check_bias (bias, N, err)) != LT_OK)
+  if ((st = lt_htp_check_weights (b, n_axis, N, err)) != LT_OK || (st = lt_htp_check_bias (bias, N, err)) != LT_OK)
     return st;
 
   if ((st = lt_htp_check_channel_ratios (a->enc, b->enc, N, y->enc, lt_htp_tensor_label (b, "weights"), err)) != LT_OK)

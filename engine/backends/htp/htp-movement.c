@@ -39,8 +39,7 @@ prepare_requant (const lt_htp_tensor *x,
 {
   lt_status st;
 
-  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK
-      || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
+  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
     return st;
   return lt_requant_from_ratio (lt_htp_scale (x->enc, 0) / lt_htp_scale (y->enc, 0), rq,
                                 lt_htp_tensor_label (y, "output"), err);
@@ -52,8 +51,8 @@ walk (const strided_walk  *w,
       lt_requant           rq,
       lt_htp_tensor       *y)
 {
-  int64_t idx[LT_MAX_RANK] = { 0 };
-  int64_t n = 1, src = w->src_base, dst = w->dst_base;
+  int64_t       idx[LT_MAX_RANK] = { 0 };
+  int64_t       n = 1, src = w->src_base, dst = w->dst_base;
   const int64_t xo = lt_htp_offset (x->enc, 0), yo = lt_htp_offset (y->enc, 0);
 
   for (int32_t d = 0; d < w->rank; d++)

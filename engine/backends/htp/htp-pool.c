@@ -19,17 +19,14 @@ check_pool (const lt_htp_tensor      *x,
   lt_status   st;
   lt_requant  rq;
 
-  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK
-      || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
+  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
     return st;
   if (x->rank != 4 || y->rank != 4)
     return lt_error_set (err, LT_ERR_UNSUPPORTED, yl, "only 2-D pooling (4-D NCHW tensors) runs on the NPU");
   if (y->dims[0] != x->dims[0] || y->dims[1] != x->dims[1])
     return lt_error_set (err, LT_ERR_SHAPE, yl, "pooling keeps the batch and channel dims");
   for (int i = 0; i < 2; i++)
-    if (p->kernel[i] < 1 || p->strides[i] < 1 || p->pads[i] < 0 || p->pads[2 + i] < 0
-        || p->pads[i] >= p->kernel[i] || p->pads[2 + i] >= p->kernel[i]
-        || (y->dims[2 + i] - 1) * p->strides[i] - p->pads[i] >= x->dims[2 + i])
+    if (p->kernel[i] < 1 || p->strides[i] < 1 || p->pads[i] < 0 || p->pads[2 + i] < 0 || p->pads[i] >= p->kernel[i] || p->pads[2 + i] >= p->kernel[i] || (y->dims[2 + i] - 1) * p->strides[i] - p->pads[i] >= x->dims[2 + i])
       return lt_error_set (err, LT_ERR_SHAPE, yl, "the pooling window does not fit the input along axis %d", 2 + i);
   /* The smallest ratio (largest count) may vanish to 0; the largest must fit. */
   return lt_requant_from_ratio (lt_htp_scale (x->enc, 0) / lt_htp_scale (y->enc, 0), &rq, yl, err);
@@ -77,8 +74,7 @@ lt_htp_pool (const lt_htp_tensor      *x,
           else
             {
               /* The padded window as ONNX counts it: clipped to the padded input. */
-              int64_t    full = (lt_requant_clamp (h0 + p->kernel[0], h0, H + p->pads[2]) - h0)
-                             * (lt_requant_clamp (w0 + p->kernel[1], w0, W + p->pads[3]) - w0);
+              int64_t    full = (lt_requant_clamp (h0 + p->kernel[0], h0, H + p->pads[2]) - h0) * (lt_requant_clamp (w0 + p->kernel[1], w0, W + p->pads[3]) - w0);
               lt_requant rq;
               lt_requant_from_ratio (x_over_y / (double) (p->count_include_pad ? full : valid), &rq, NULL, NULL);
               lt_htp_store (y, out, lt_requant_apply (rq, sum) - yo);

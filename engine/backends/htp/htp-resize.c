@@ -14,8 +14,8 @@
 
 typedef struct axis_sample
 {
-  int64_t lo, hi;  /* neighbours */
-  int64_t frac;    /* weight of hi, Q16 */
+  int64_t lo, hi; /* neighbours */
+  int64_t frac;   /* weight of hi, Q16 */
 } axis_sample;
 
 static axis_sample
@@ -56,18 +56,17 @@ sample_axis (int64_t              o,
 }
 
 lt_status
-lt_htp_resize (const lt_htp_tensor  *x,
-               lt_htp_resize_mode    mode,
-               lt_htp_resize_coords  coords,
-               lt_htp_tensor        *y,
-               lt_error             *err)
+lt_htp_resize (const lt_htp_tensor *x,
+               lt_htp_resize_mode   mode,
+               lt_htp_resize_coords coords,
+               lt_htp_tensor       *y,
+               lt_error            *err)
 {
   lt_status   st;
   lt_requant  rq;
   const char *label = lt_htp_tensor_label (y, "output");
 
-  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK
-      || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
+  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK)
     return st;
   if (x->rank != 4 || y->rank != 4 || x->dims[0] != y->dims[0] || x->dims[1] != y->dims[1])
     return lt_error_set (err, LT_ERR_UNSUPPORTED, label, "Resize on the NPU scales the last two axes of a 4-D tensor only");
@@ -89,10 +88,8 @@ lt_htp_resize (const lt_htp_tensor  *x,
           for (int64_t nc = 0; nc < NC; nc++)
             {
               const int64_t base = nc * H * W;
-              int64_t       top = (lt_htp_load (x, base + sh.lo * W + sw.lo) + xo) * (one - sw.frac)
-                            + (lt_htp_load (x, base + sh.lo * W + sw.hi) + xo) * sw.frac;
-              int64_t       bottom = (lt_htp_load (x, base + sh.hi * W + sw.lo) + xo) * (one - sw.frac)
-                               + (lt_htp_load (x, base + sh.hi * W + sw.hi) + xo) * sw.frac;
+              int64_t       top = (lt_htp_load (x, base + sh.lo * W + sw.lo) + xo) * (one - sw.frac) + (lt_htp_load (x, base + sh.lo * W + sw.hi) + xo) * sw.frac;
+              int64_t       bottom = (lt_htp_load (x, base + sh.hi * W + sw.lo) + xo) * (one - sw.frac) + (lt_htp_load (x, base + sh.hi * W + sw.hi) + xo) * sw.frac;
               int64_t       q8 = lt_requant_round_shift (top * (one - sh.frac) + bottom * sh.frac, 2 * COORD_BITS - 8);
               lt_htp_store (y, (nc * OH + oh) * OW + ow, lt_requant_apply (rq, q8) - yo);
             }

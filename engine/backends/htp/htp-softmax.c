@@ -8,15 +8,15 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define EXP_ONE_BITS   15 /* e = 2^15 · exp (…) */
+#define EXP_ONE_BITS    15 /* e = 2^15 · exp (…) */
 #define RECIPROCAL_BITS 47 /* r = 2^47 / Σ e */
-#define PROB_BITS      16 /* p in Q16 */
-#define MAX_ROW        65536
+#define PROB_BITS       16 /* p in Q16 */
+#define MAX_ROW         65536
 
 struct lt_htp_softmax
 {
   lt_dtype   x_dtype;
-  lt_requant to_y;     /* Q16 probability → y's code */
+  lt_requant to_y; /* Q16 probability → y's code */
   int64_t    y_offset;
   size_t     size;
   uint16_t   exp_table[];
@@ -34,10 +34,7 @@ lt_htp_softmax_new (const lt_htp_tensor *x,
   lt_requant      to_y;
 
   *out = NULL;
-  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK
-      || (st = lt_htp_check_activation (y, "output", err)) != LT_OK
-      || (st = lt_requant_from_ratio (1.0 / (lt_htp_scale (y->enc, 0) * (1 << PROB_BITS)), &to_y,
-                                      lt_htp_tensor_label (y, "output"), err)) != LT_OK)
+  if ((st = lt_htp_check_activation (x, "input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK || (st = lt_requant_from_ratio (1.0 / (lt_htp_scale (y->enc, 0) * (1 << PROB_BITS)), &to_y, lt_htp_tensor_label (y, "output"), err)) != LT_OK)
     return st;
   size = x->dtype == LT_DTYPE_U8 ? 256 : 65536;
   sm = malloc (sizeof *sm + size * sizeof sm->exp_table[0]);
@@ -62,8 +59,7 @@ lt_htp_softmax_apply (const lt_htp_softmax *sm,
   const char *label = lt_htp_tensor_label (y, "output");
   int64_t     n = lt_htp_tensor_count (x), row;
 
-  if (x->dtype != sm->x_dtype || !x->data || !y->data || !y->enc
-      || (y->dtype != LT_DTYPE_U8 && y->dtype != LT_DTYPE_U16))
+  if (x->dtype != sm->x_dtype || !x->data || !y->data || !y->enc || (y->dtype != LT_DTYPE_U8 && y->dtype != LT_DTYPE_U16))
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, label, "the tensors are not those the softmax was built for");
   if (x->rank < 1 || n != lt_htp_tensor_count (y) || x->dims[x->rank - 1] != y->dims[y->rank - 1])
     return lt_error_set (err, LT_ERR_SHAPE, label, "a softmax keeps its input's shape");

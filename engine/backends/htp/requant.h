@@ -59,5 +59,6 @@ lt_requant_clamp (int64_t v,
                   int64_t lo,
                   int64_t hi)
 {
-  return v < lo ? lo : v > hi ? hi : v;
+  return v < lo ? lo : v > hi ? hi
+                              : v;
 }
