@@ -87,8 +87,9 @@ check_dimensions (const char           *path,
     return refuse (error, path, _ ("gdk-pixbuf cannot read the image's header"));
   if (width <= 0 || height <= 0 || (guint64) width * (guint64) height > options->max_pixels)
     {
-      g_autofree char *why = g_strdup_printf (_ ("the header claims %d×%d pixels, more than the limit of %" G_GUINT64_FORMAT),
-                                              width, height, options->max_pixels);
+      g_autofree char *limit = g_strdup_printf ("%" G_GUINT64_FORMAT, options->max_pixels);
+      g_autofree char *why = g_strdup_printf (_ ("the header claims %d×%d pixels, more than the limit of %s"),
+                                              width, height, limit);
       return refuse (error, path, why);
     }
   return TRUE;

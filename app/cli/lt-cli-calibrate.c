@@ -156,7 +156,8 @@ show_progress (guint    done,
                gpointer user_data)
 {
   (void) user_data;
-  g_printerr (_ ("\rcalibrating: %u/%u samples"), done, total);
+  g_printerr ("\r");
+  g_printerr (_ ("calibrating: %u/%u samples"), done, total);
   if (done == total)
     g_printerr ("\n");
 }

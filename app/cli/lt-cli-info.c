@@ -214,7 +214,7 @@ print_summary (const LtModelSummary *s)
                                                            lt_model_get_producer_version (s->model)));
   g_autofree char *nodes = g_strdup_printf ("%u", s->n_nodes);
   g_autofree char *size = g_format_size (s->parameter_bytes);
-  g_autofree char *params = g_strdup_printf (_ ("%" G_GUINT64_FORMAT " (%s)"), s->n_parameters, size);
+  g_autofree char *params = g_strdup_printf ("%" G_GUINT64_FORMAT " (%s)", s->n_parameters, size);
   g_autofree char *macs = NULL;
   gboolean         any_unknown = FALSE;
 
@@ -229,9 +229,13 @@ print_summary (const LtModelSummary *s)
   if (s->n_macs_unknown == 0)
     macs = g_strdup_printf ("%" G_GUINT64_FORMAT, s->macs_known);
   else
-    macs = g_strdup_printf (_ ("unknown: %" G_GUINT64_FORMAT " in the nodes of known size, %u nodes depend on "
-                               "symbolic or unknown dims"),
-                            s->macs_known, s->n_macs_unknown);
+    {
+      g_autofree char *known = g_strdup_printf ("%" G_GUINT64_FORMAT, s->macs_known);
+      /* Translators: the first %s is a number of multiply-accumulates */
+      macs = g_strdup_printf (_ ("unknown: %s in the nodes of known size, %u nodes depend on "
+                                 "symbolic or unknown dims"),
+                              known, s->n_macs_unknown);
+    }
 
   print_row ("", labels[0], width, lt_model_get_path (s->model));
   print_row ("", labels[1], width, ir);
