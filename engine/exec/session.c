@@ -17,6 +17,7 @@
 #include "checked.h"
 #include "exec/fold.h"
 #include "exec/planner.h"
+#include "exec/session-private.h"
 #include "exec/threadpool.h"
 #include "ops/kernel.h"
 
@@ -97,24 +98,25 @@ fail_no_memory (lt_error *err)
   return lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "out of memory preparing a session");
 }
 
-lt_status
-lt_session_new (lt_model                 *model,
-                const lt_session_options *options,
-                lt_session              **out,
-                lt_error                 *err)
+/* A session on `graph`, holding a reference to `model` when there is one
+ * (a subgraph's session borrows its graph from the enclosing model). */
+static lt_status
+session_new (lt_model                 *model,
+             const lt_graph           *graph,
+             const lt_session_options *options,
+             lt_session              **out,
+             lt_error                 *err)
 {
   lt_session *session;
   lt_status   status;
 
-  if (model == NULL || out == NULL)
-    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "lt_session_new needs a model");
   session = calloc (1, sizeof *session);
   if (session == NULL)
     return fail_no_memory (err);
   if (options != NULL)
     session->options = *options;
-  session->model = lt_model_ref (model);
-  session->graph = lt_model_get_graph (model);
+  session->model = model != NULL ? lt_model_ref (model) : NULL;
+  session->graph = graph;
   session->inference = lt_shape_inference_new (session->graph);
   if (session->inference == NULL)
     {
@@ -129,6 +131,26 @@ lt_session_new (lt_model                 *model,
     }
   *out = session;
   return LT_OK;
+}
+
+lt_status
+lt_session_new (lt_model                 *model,
+                const lt_session_options *options,
+                lt_session              **out,
+                lt_error                 *err)
+{
+  if (model == NULL || out == NULL)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "lt_session_new needs a model");
+  return session_new (model, lt_model_get_graph (model), options, out, err);
+}
+
+lt_status
+lt_session_new_for_subgraph (const lt_graph           *graph,
+                             const lt_session_options *options,
+                             lt_session              **out,
+                             lt_error                 *err)
+{
+  return session_new (NULL, graph, options, out, err);
 }
 
 static void

@@ -8,8 +8,11 @@
  * supported.  Output shapes were set by the session from shape inference;
  * the kernels recompute only what they need to address elements.
  */
+#include "ops/ref-cast-string.h"
 #include "ops/ref-common.h"
 
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 static size_t
@@ -359,6 +362,13 @@ cast_run (const lt_kernel_call *call)
   lt_kernel_tensor       *out = &call->outputs[0];
   bool                    exact_int = !lt_dtype_is_float (in->dtype) && !lt_dtype_is_float (out->dtype);
 
+  if (out->dtype == LT_DTYPE_STRING)
+    {
+      lt_ref_cast_to_string (in, out, call->state);
+      return LT_OK;
+    }
+  if (in->dtype == LT_DTYPE_STRING)
+    return lt_ref_cast_from_string (call, in, out);
   for (uint64_t k = 0; k < out->count; k++)
     if (exact_int)
       lt_ref_set_i64 (out->dtype, out->data, k, lt_ref_get_i64 (in->dtype, in->data, k));
@@ -367,14 +377,39 @@ cast_run (const lt_kernel_call *call)
   return LT_OK;
 }
 
-/* Cast between numeric and bool dtypes; strings and 8-bit floats are not
- * supported. */
+/* A Cast to STRING keeps its text in a buffer allocated here. */
+static lt_status
+cast_prepare (const lt_kernel_call *call,
+              void                **state,
+              size_t               *scratch_bytes)
+{
+  size_t bytes;
+
+  *state = NULL;
+  *scratch_bytes = 0;
+  if (call->outputs[0].dtype != LT_DTYPE_STRING)
+    return LT_OK;
+  if (!lt_ref_cast_string_buffer_size (call->outputs[0].count, &bytes))
+    return lt_ref_fail (call, LT_ERR_LIMIT, "too many strings (%" PRIu64 ")", call->outputs[0].count);
+  *state = malloc (bytes > 0 ? bytes : 1);
+  if (*state == NULL)
+    return lt_ref_fail (call, LT_ERR_NO_MEMORY, "no memory for %zu bytes of strings", bytes);
+  return LT_OK;
+}
+
+/* Cast between numeric and bool dtypes, and between STRING and numbers;
+ * 8-bit floats are not supported. */
 static bool
 cast_supports (const lt_kernel_call *call)
 {
   lt_dtype from = call->inputs[0].dtype, to = call->outputs[0].dtype;
   bool     from_ok = from == LT_DTYPE_BOOL || from == LT_DTYPE_F16 || from == LT_DTYPE_BF16 || from == LT_DTYPE_F32 || from == LT_DTYPE_F64 || (lt_dtype_is_integer (from) && lt_ref_elem_size (from) > 0);
   bool     to_ok = to == LT_DTYPE_BOOL || to == LT_DTYPE_F16 || to == LT_DTYPE_BF16 || to == LT_DTYPE_F32 || to == LT_DTYPE_F64 || (lt_dtype_is_integer (to) && lt_ref_elem_size (to) > 0);
+
+  if (from == LT_DTYPE_STRING)
+    return lt_ref_cast_string_dtype_ok (to);
+  if (to == LT_DTYPE_STRING)
+    return lt_ref_cast_string_dtype_ok (from);
   return from_ok && to_ok;
 }
 
@@ -397,5 +432,12 @@ DATA_KERNEL (shape, NULL)
 DATA_KERNEL (size, NULL)
 DATA_KERNEL (constant, NULL)
 DATA_KERNEL (constant_of_shape, NULL)
-DATA_KERNEL (cast, cast_supports)
 /* clang-format on */
+
+const lt_kernel lt_ref_cast_kernel = {
+  .name = "lt_ref_cast",
+  .supports = cast_supports,
+  .prepare = cast_prepare,
+  .run = cast_run,
+  .release = free,
+};

@@ -58,6 +58,7 @@
   X (HardSigmoid, hard_sigmoid) \
   X (HardSwish, hard_swish) \
   X (Identity, identity) \
+  X (If, if) \
   X (InstanceNormalization, instance_normalization) \
   X (LRN, lrn) \
   X (LSTM, lstm) \

@@ -515,6 +515,169 @@ test_random_graphs (void)
   g_rand_free (rand);
 }
 
+/* x[5] → Cast(STRING) → s → Cast(FLOAT) → y: floats print as their
+ * shortest round-trip text with ONNX's spellings of the specials, read
+ * back exactly, and running again allocates nothing (the text lives in the
+ * kernel's prepared buffer). */
+static void
+test_cast_string (void)
+{
+  const int64_t      dims[1] = { 5 };
+  const float        x[5] = { 0.1f, -2.5f, 0.039187793f, INFINITY, NAN };
+  const char *const  want[5] = { "0.1", "-2.5", "0.039187793", "INF", "NaN" };
+  lt_attr            to_string[1] = { { .name = "to", .type = LT_ATTR_INT, .count = 1, .v.i = LT_DTYPE_STRING } };
+  lt_attr            to_float[1] = { { .name = "to", .type = LT_ATTR_INT, .count = 1, .v.i = LT_DTYPE_F32 } };
+  lt_session_options options = { .n_threads = 1 };
+  lt_graph          *g = new_graph ();
+  lt_model          *model;
+  lt_session        *session;
+  lt_error           err;
+  int                before;
+
+  add_input (g, "x", 1, dims);
+  add_node (g, "to_string", "Cast", "x", NULL, "s", 1, to_string);
+  add_node (g, "to_float", "Cast", "s", NULL, "y", 1, to_float);
+  g_assert_cmpint (lt_graph_add_output (g, "s", NULL), ==, LT_OK);
+  model = finish (g, "y");
+  session = new_session (model, &options);
+  g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  before = atomic_load (&alloc_count);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  g_assert_cmpint (atomic_load (&alloc_count), ==, before);
+
+  const lt_tensor *s = lt_session_get_output (session, 0);
+  const lt_tensor *y = lt_session_get_output (session, 1);
+  const lt_bytes  *strings = s->data;
+  g_assert_cmpint (s->dtype, ==, LT_DTYPE_STRING);
+  for (int i = 0; i < 5; i++)
+    {
+      g_assert_cmpmem (strings[i].data, strings[i].len, want[i], strlen (want[i]));
+      if (isnan (x[i]))
+        g_assert_true (isnan (((const float *) y->data)[i]));
+      else
+        g_assert_cmpfloat (((const float *) y->data)[i], ==, x[i]);
+    }
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* A string that is not a number fails the run, naming the node and the
+ * string. */
+static void
+test_cast_bad_string (void)
+{
+  const int64_t      dims[1] = { 3 };
+  const lt_bytes     text[3] = { { "1e3", 3 }, { "-inf", 4 }, { "1.5x", 4 } };
+  lt_attr            to_float[1] = { { .name = "to", .type = LT_ATTR_INT, .count = 1, .v.i = LT_DTYPE_F32 } };
+  lt_session_options options = { .n_threads = 1 };
+  lt_graph          *g = new_graph ();
+  lt_shape           shape;
+  lt_model          *model;
+  lt_session        *session;
+  lt_error           err;
+
+  lt_shape_set (&shape, 1, dims);
+  g_assert_cmpint (lt_graph_add_input (g, "s", LT_DTYPE_STRING, &shape, NULL, NULL), ==, LT_OK);
+  add_node (g, "parse", "Cast", "s", NULL, "y", 1, to_float);
+  model = finish (g, "y");
+  session = new_session (model, &options);
+  g_assert_cmpint (lt_session_bind_input (session, 0, text, sizeof text, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_ERR_RUNTIME);
+  g_assert_nonnull (strstr (err.message, "'1.5x'"));
+  g_assert_cmpstr (err.subject, ==, "parse");
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* A branch of an If: y = op (c) for a constant c[3], or y = op (x) when
+ * `outer` names a value of the enclosing graph to read instead. */
+static lt_graph *
+if_branch (lt_graph    *parent,
+           const char  *op,
+           const float *c,
+           const char  *outer)
+{
+  const int64_t dims[1] = { 3 };
+  lt_graph     *body = lt_graph_new (parent);
+
+  if (outer == NULL)
+    add_constant (body, "c", 1, dims, c);
+  add_node (body, op, op, outer != NULL ? outer : "c", NULL, "out", 0, NULL);
+  g_assert_cmpint (lt_graph_add_output (body, "out", NULL), ==, LT_OK);
+  return body;
+}
+
+/* cond → If (then: Neg (c), else: Abs (c)) → y[3]. */
+static lt_model *
+if_model (const char *then_outer)
+{
+  const int64_t dims[1] = { 3 };
+  const float   c[3] = { -1, 2, -3 };
+  lt_graph     *g = new_graph ();
+  lt_shape      scalar, shape;
+  lt_attr       branches[2];
+
+  lt_shape_set (&scalar, 0, NULL);
+  lt_shape_set (&shape, 1, dims);
+  g_assert_cmpint (lt_graph_add_input (g, "cond", LT_DTYPE_BOOL, &scalar, NULL, NULL), ==, LT_OK);
+  add_input (g, "x", 1, dims);
+  branches[0] = (lt_attr) { .name = "then_branch", .type = LT_ATTR_GRAPH, .count = 1,
+                            .v.g = if_branch (g, "Neg", c, then_outer) };
+  branches[1] = (lt_attr) { .name = "else_branch", .type = LT_ATTR_GRAPH, .count = 1,
+                            .v.g = if_branch (g, "Abs", c, NULL) };
+  add_node (g, "if", "If", "cond", NULL, "y", 2, branches);
+  g_assert_cmpint (lt_graph_declare_value (g, "y", LT_DTYPE_F32, &shape, NULL), ==, LT_OK);
+  return finish (g, "y");
+}
+
+/* The condition picks the branch on every run; runs allocate nothing. */
+static void
+test_if (void)
+{
+  lt_model          *model = if_model (NULL);
+  lt_session_options options = { .n_threads = 1 };
+  lt_session        *session = new_session (model, &options);
+  const float        x[3] = { 0 }, then_y[3] = { 1, -2, 3 }, else_y[3] = { 1, 2, 3 };
+  const bool         yes = true, no = false;
+  lt_error           err;
+  int                before;
+
+  g_assert_cmpint (lt_session_bind_input (session, 1, x, sizeof x, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_bind_input (session, 0, &yes, sizeof yes, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof then_y, then_y, sizeof then_y);
+  before = atomic_load (&alloc_count);
+  g_assert_cmpint (lt_session_bind_input (session, 0, &no, sizeof no, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof else_y, else_y, sizeof else_y);
+  g_assert_cmpint (lt_session_bind_input (session, 0, &yes, sizeof yes, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof then_y, then_y, sizeof then_y);
+  g_assert_cmpint (atomic_load (&alloc_count), ==, before);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* A branch reading a value of the enclosing graph is refused at reshape,
+ * naming the If and the value. */
+static void
+test_if_outer_value (void)
+{
+  lt_model          *model = if_model ("x");
+  lt_session_options options = { .n_threads = 1 };
+  lt_session        *session = NULL;
+  lt_error           err;
+
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_new (model, &options, &session, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_ERR_UNSUPPORTED);
+  g_assert_nonnull (strstr (err.message, "'x'"));
+  g_assert_nonnull (strstr (err.subject, "if"));
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -527,6 +690,10 @@ main (int    argc,
   g_test_add_func ("/session/reshape-again", test_reshape_again);
   g_test_add_func ("/session/batchnorm-folding", test_batchnorm_folding);
   g_test_add_func ("/session/random-graphs", test_random_graphs);
+  g_test_add_func ("/session/cast-string", test_cast_string);
+  g_test_add_func ("/session/cast-bad-string", test_cast_bad_string);
+  g_test_add_func ("/session/if", test_if);
+  g_test_add_func ("/session/if-outer-value", test_if_outer_value);
   g_test_add_func ("/session/parallel-kernels", test_parallel_kernels);
   return g_test_run ();
 }

@@ -16,7 +16,11 @@
  * `run` allocates nothing: all values live in one arena sized by the plan
  * (values whose lifetimes do not overlap share bytes; elementwise ops write
  * in place over an input that dies there), graph inputs are read from the
- * caller's bound buffers, constants from the model.
+ * caller's bound buffers, constants from the model.  An If's branches are
+ * sessions of their subgraphs, created and reshaped at the parent's
+ * reshape, so an If allocates nothing in run either; its branches must not
+ * read values of the enclosing graph (refused at reshape).  Loop is not
+ * run.
  *
  * A session is used by one thread at a time; it holds a reference to its
  * model.

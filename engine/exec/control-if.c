@@ -1,0 +1,134 @@
+/* control-if.c — the If kernel: each branch runs in a session of its
+ * subgraph.
+ *
+ * Both branch sessions are created and reshaped in prepare, so run only
+ * runs the chosen one and copies its outputs into the If's: run allocates
+ * nothing.  A branch must produce outputs of exactly the dtypes and shapes
+ * the If's outputs have (known at the parent's reshape).  Branches that
+ * read values of the enclosing graph (LT_VALUE_OUTER) are not supported
+ * yet and are refused at prepare, naming the node and the value.
+ */
+#include "exec/session-private.h"
+#include "ops/ref-common.h"
+
+#include <stdlib.h>
+
+static const char *const branch_attrs[2] = { "else_branch", "then_branch" };
+
+typedef struct if_state
+{
+  lt_session *branches[2]; /* indexed by the condition: else, then */
+} if_state;
+
+static void
+if_release (void *state)
+{
+  if_state *s = state;
+
+  if (s == NULL)
+    return;
+  lt_session_free (s->branches[0]);
+  lt_session_free (s->branches[1]);
+  free (s);
+}
+
+static bool
+if_supports (const lt_kernel_call *call)
+{
+  return call->n_inputs == 1 && call->inputs[0].dtype == LT_DTYPE_BOOL && call->inputs[0].count == 1;
+}
+
+/* Whether the branch output matches the If output it is copied to. */
+static bool
+same_type (const lt_tensor        *branch_out,
+           const lt_kernel_tensor *out)
+{
+  if (branch_out->dtype != out->dtype || branch_out->rank != out->rank)
+    return false;
+  for (int32_t d = 0; d < out->rank; d++)
+    if (branch_out->dims[d] != out->dims[d])
+      return false;
+  return true;
+}
+
+static lt_status
+prepare_branch (const lt_kernel_call *call,
+                const char           *attr_name,
+                lt_session          **branch)
+{
+  const lt_attr     *attr = lt_node_get_attr (call->node, attr_name);
+  lt_session_options options = { .n_threads = 1 };
+  uint32_t           n_outputs;
+
+  if (attr == NULL || attr->type != LT_ATTR_GRAPH)
+    return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "If without a graph attribute '%s'", attr_name);
+  for (uint32_t v = 0; v < lt_graph_get_n_values (attr->v.g); v++)
+    {
+      const lt_value *value = lt_graph_get_value (attr->v.g, (int32_t) v);
+      if (value->kind == LT_VALUE_OUTER)
+        return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s reads '%s' of the enclosing graph; If branches that "
+                            "read outer values are not supported", attr_name, value->name);
+    }
+  lt_graph_get_outputs (attr->v.g, &n_outputs);
+  if (n_outputs != call->n_outputs)
+    return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "%s has %u outputs, the If has %u", attr_name, n_outputs,
+                        call->n_outputs);
+  lt_status status = lt_session_new_for_subgraph (attr->v.g, &options, branch, call->err);
+  if (status == LT_OK)
+    status = lt_session_reshape (*branch, NULL, call->err);
+  return status;
+}
+
+static lt_status
+if_prepare (const lt_kernel_call *call,
+            void                **state,
+            size_t               *scratch_bytes)
+{
+  if_state *s = calloc (1, sizeof *s);
+
+  *scratch_bytes = 0;
+  *state = s;
+  if (s == NULL)
+    return lt_ref_fail (call, LT_ERR_NO_MEMORY, "no memory for the If branches");
+  for (int b = 0; b < 2; b++)
+    {
+      lt_status status = prepare_branch (call, branch_attrs[b], &s->branches[b]);
+      if (status != LT_OK)
+        {
+          if_release (s);
+          *state = NULL;
+          return status;
+        }
+    }
+  return LT_OK;
+}
+
+static lt_status
+if_run (const lt_kernel_call *call)
+{
+  const if_state *s = call->state;
+  int             taken = *(const uint8_t *) call->inputs[0].data != 0;
+  lt_session     *branch = s->branches[taken];
+  lt_status       status = lt_session_run (branch, call->err);
+
+  if (status != LT_OK)
+    return status;
+  for (uint32_t o = 0; o < call->n_outputs; o++)
+    {
+      const lt_tensor *branch_out = lt_session_get_output (branch, o);
+      if (!same_type (branch_out, &call->outputs[o]))
+        return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s output %u ('%s') differs in dtype or shape from the "
+                            "If's output %u", branch_attrs[taken], o, branch_out->name, o);
+      if (branch_out->nbytes > 0)
+        memcpy (call->outputs[o].data, branch_out->data, branch_out->nbytes);
+    }
+  return LT_OK;
+}
+
+const lt_kernel lt_ref_if_kernel = {
+  .name = "lt_ref_if",
+  .supports = if_supports,
+  .prepare = if_prepare,
+  .run = if_run,
+  .release = if_release,
+};
