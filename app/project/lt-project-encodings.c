@@ -41,10 +41,13 @@ row_from_encoding (const LtEncoding *encoding,
               error);
       return NULL;
     }
+  /* A float override has no grid, but a project row needs one value:
+   * scale 1, offset 0, dropped again on the way back. */
   row = lt_project_encoding_new (encoding->name,
                                  encoding->section == LT_ENCODING_SECTION_PARAM ? LT_PROJECT_SECTION_PARAM
                                                                                 : LT_PROJECT_SECTION_ACTIVATION,
-                                 encoding->n_values);
+                                 MAX (encoding->n_values, 1));
+  row->scale[0] = 1;
   row->is_float = encoding->dtype == LT_ENCODING_DTYPE_FLOAT;
   row->bitwidth = encoding->bitwidth;
   row->granularity = encoding->granularity == LT_ENCODING_PER_TENSOR    ? LT_PROJECT_GRANULARITY_PER_TENSOR
@@ -90,7 +93,7 @@ encoding_from_row (const LtProjectEncoding *row)
   LtEncoding *encoding = lt_encoding_new (row->tensor,
                                           row->section == LT_PROJECT_SECTION_PARAM ? LT_ENCODING_SECTION_PARAM
                                                                                    : LT_ENCODING_SECTION_ACTIVATION,
-                                          row->n_values);
+                                          row->is_float ? 0 : row->n_values);
 
   encoding->dtype = row->is_float ? LT_ENCODING_DTYPE_FLOAT : LT_ENCODING_DTYPE_INT;
   encoding->bitwidth = row->bitwidth;
@@ -100,13 +103,12 @@ encoding_from_row (const LtProjectEncoding *row)
   encoding->axis = row->granularity == LT_PROJECT_GRANULARITY_PER_TENSOR ? LT_ENCODING_AXIS_UNKNOWN : row->axis;
   encoding->block_size = row->block_size;
   encoding->is_symmetric = row->symmetric;
-  for (guint i = 0; i < row->n_values; i++)
+  for (guint i = 0; i < encoding->n_values; i++)
     {
       encoding->scale[i] = row->scale[i];
       encoding->offset[i] = row->offset[i];
     }
-  if (!row->is_float)
-    lt_encoding_derive_min_max (encoding);
+  lt_encoding_derive_min_max (encoding);
   return encoding;
 }
 

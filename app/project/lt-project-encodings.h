@@ -12,7 +12,9 @@
  * column for comes back derived or unknown: min/max are derived from scale
  * and offset (has_min_max FALSE), signed_storage is FALSE, and a per-block
  * encoding's n_blocks, block_axis and rank are unknown (lt_encodings_resolve
- * fills them from the model).  What a row cannot hold at all is refused,
+ * fills them from the model).  A float override (no values in a set) is
+ * stored with one placeholder value, since a row needs one, and comes back
+ * with none.  What a row cannot hold at all is refused,
  * naming the tensor: LPBQ, a 2.0.0 entry whose section no model has
  * decided, an axis counted from the end, an offset beyond 32 bits.
  */
