@@ -67,6 +67,7 @@ lt_cli_export_qdq (int    argc,
   g_autofree char *project_path = NULL;
   g_autofree char *source = NULL;
   g_autoptr (LtProject) project = NULL;
+  g_autoptr (LtCliModelFile) model_file = NULL; /* read again by the export */
   gboolean         json = FALSE;
   lt_model        *model = NULL;
   lt_error         err;
@@ -87,7 +88,8 @@ lt_cli_export_qdq (int    argc,
   if ((encodings_path == NULL && project_path == NULL) || output == NULL)
     return lt_cli_usage (context, _ ("--encodings (or --project) and -o are required"));
 
-  if (!lt_cli_open_model_or_project (project_path ? NULL : argv[1], project_path, FALSE, &model, &project, &error))
+  if (!lt_cli_open_model_file_or_project (project_path ? NULL : argv[1], project_path, FALSE, &model, &model_file,
+                                          &project, &error))
     return lt_cli_fail (error);
   set = lt_cli_read_encodings (encodings_path, project, &source, &error);
   if (set == NULL)

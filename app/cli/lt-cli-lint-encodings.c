@@ -5,7 +5,6 @@
 #include "lt-cli-common.h"
 #include "lt-cli-encodings-input.h"
 #include "lt-cli-model-input.h"
-#include "lt-engine-error.h"
 #include "lt-encodings-io.h"
 #include "lt-encodings-lint.h"
 

@@ -3,10 +3,11 @@
 # calibrate --project (one edit, the run recorded) → lint-encodings and
 # export-qdq from the project → undo (no encodings) → redo; import and
 # export of encodings files; a changed model file, a read-only and a locked
-# project are refused with the project's error and leave it unchanged.
+# project are refused with the project's error and leave it unchanged; an
+# embedded project's model serves export-qdq.
 . "$(dirname "$0")/tap.sh"
 
-echo "1..7"
+echo "1..8"
 
 mkdir "$tmp/data"
 "$PYTHON" - "$tmp/data" <<'PY'
@@ -119,5 +120,15 @@ changed_model_ok () {
   [ "$(n_edits)" = "$before" ]
 }
 check changed_model_ok
+
+description="an embedded project exports QDQ too; its extracted model is removed afterwards"
+embedded_ok () {
+  mkdir "$tmp/scratch"
+  "$LATHE_CLI" project new "$model" -o "$tmp/embedded.lathe" --embed >/dev/null || return 1
+  cli project import-encodings "$tmp/embedded.lathe" "$tmp/cal.json" || return 1
+  TMPDIR="$tmp/scratch" cli export-qdq --project "$tmp/embedded.lathe" -o "$tmp/embedded.onnx" || return 1
+  [ -s "$tmp/embedded.onnx" ] && [ -z "$(ls -A "$tmp/scratch")" ]
+}
+check embedded_ok
 
 exit $failed
