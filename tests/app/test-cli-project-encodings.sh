@@ -50,8 +50,12 @@ calibrate_ok () {
 }
 check calibrate_ok
 
-description="lint-encodings and export-qdq take the project's encodings"
+description="run takes the project's model; lint-encodings and export-qdq its encodings"
 use_ok () {
+  echo "$tmp/data/sample0.npy" >"$tmp/list.txt"
+  "$LATHE_CLI" run "$tmp/model.onnx" --input-list "$tmp/list.txt" --output-dir "$tmp/run-model" >/dev/null || return 1
+  cli run --project "$tmp/p.lathe" --input-list "$tmp/list.txt" --output-dir "$tmp/run-project" || return 1
+  diff -r "$tmp/run-model" "$tmp/run-project" && [ -n "$(ls "$tmp/run-project/Result_0")" ] || return 1
   cli lint-encodings --project "$tmp/p.lathe" --json || return 1
   "$LATHE_CLI" export-qdq "$tmp/model.onnx" --encodings "$tmp/from-project.json" -o "$tmp/from-file.onnx" \
     >/dev/null || return 1
@@ -99,8 +103,8 @@ description="a read-only or locked project refuses calibrate and import-encoding
 refused_ok () {
   before=$(n_edits)
   chmod a-w "$tmp/p.lathe"
-  ! cli calibrate --project "$tmp/p.lathe" --data "$tmp/data" && grep -q 'p.lathe' "$tmp/err" || return 1
-  ! cli project import-encodings "$tmp/p.lathe" "$tmp/cal.json" && grep -q 'p.lathe' "$tmp/err" || return 1
+  ! cli calibrate --project "$tmp/p.lathe" --data "$tmp/data" && grep -q 'p.lathe.*read-only' "$tmp/err" || return 1
+  ! cli project import-encodings "$tmp/p.lathe" "$tmp/cal.json" && grep -q 'p.lathe.*read-only' "$tmp/err" || return 1
   chmod u+w "$tmp/p.lathe"
   ! flock "$tmp/p.lathe.lock" "$LATHE_CLI" calibrate --project "$tmp/p.lathe" --data "$tmp/data" 2>"$tmp/err" >/dev/null &&
     grep -q 'another running instance' "$tmp/err" || return 1
