@@ -85,7 +85,7 @@ lt_cli_lint_encodings (int    argc,
     return LT_CLI_EXIT_USAGE;
   if (project_path ? argc > 2 : argc != 3)
     return lt_cli_usage (context, _ ("expected a MODEL and an encodings FILE, or --project FILE.lathe [FILE]"));
-  file = project_path ? argv[1] : argv[2]; /* argv[argc] is NULL */
+  file = project_path ? (argc == 2 ? argv[1] : NULL) : argv[2];
 
   if (!lt_cli_open_model_or_project (project_path ? NULL : argv[1], project_path, FALSE, &model, &project, &error))
     return lt_cli_fail (error);
