@@ -2,14 +2,19 @@
  * dataset (or one shard of it) through the model with observers on every
  * activation, then write the statistics (--stats-out) and/or the encodings
  * a method gives (-o).  `--from-stats F` skips the run and encodes merged
- * statistics instead.  Refused samples are named on stderr and listed in
+ * statistics instead.  With `--project F` instead of MODEL, the run and its
+ * statistics are recorded in the project and the encodings written into it
+ * as one undoable edit (-o and --stats-out still work alongside).  Refused samples are named on stderr and listed in
  * the statistics; they never enter them. */
 #include "lt-cli-common.h"
+#include "lt-cli-model-input.h"
 
 #include "lt-calib-encode.h"
 #include "lt-calibrate.h"
 #include "lt-encodings-io.h"
 #include "lt-engine-error.h"
+#include "lt-project-calib.h"
+#include "lt-project-encodings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@ typedef struct
 {
   char    *data;
   char    *from_stats;
+  char    *project;
   char    *method;
   double   percentile;
   char    *shard;
@@ -45,6 +51,7 @@ calibrate_args_clear (calibrate_args *args)
 {
   g_free (args->data);
   g_free (args->from_stats);
+  g_free (args->project);
   g_free (args->method);
   g_free (args->shard);
   g_free (args->output);
@@ -105,8 +112,8 @@ check_args (calibrate_args       *args,
 {
   if ((args->data == NULL) == (args->from_stats == NULL))
     return _ ("give either --data or --from-stats");
-  if (args->output == NULL && args->stats_out == NULL)
-    return _ ("give -o for encodings, --stats-out for statistics, or both");
+  if (args->output == NULL && args->stats_out == NULL && args->project == NULL)
+    return _ ("give -o for encodings, --stats-out for statistics, --project, or any of them together");
   if (args->from_stats != NULL && (args->shard != NULL || args->stats_out != NULL))
     return _ ("--shard and --stats-out need --data");
   if (!lt_calib_method_from_string (args->method != NULL ? args->method : "minmax", &encode->activations.method))
@@ -208,14 +215,48 @@ print_summary (const LtCalibStats   *stats,
         cJSON_AddStringToObject (root, "encodings", args->output);
       if (args->stats_out)
         cJSON_AddStringToObject (root, "stats", args->stats_out);
+      if (args->project)
+        cJSON_AddStringToObject (root, "project", args->project);
       lt_cli_print_json (root);
       return;
     }
   printf (_ ("%u samples used, %u refused\n"), stats->n_samples_used, stats->rejected->len);
-  if (set != NULL)
+  if (set != NULL && args->output != NULL)
     printf (_ ("%u activation and %u parameter encodings written to %s\n"), n_act, n_param, args->output);
+  if (set != NULL && args->project != NULL)
+    printf (_ ("%u activation and %u parameter encodings stored in %s as one edit\n"), n_act, n_param, args->project);
   if (args->stats_out != NULL)
     printf (_ ("statistics written to %s\n"), args->stats_out);
+}
+
+/* The run, its statistics and its encodings into the project: the run is
+ * a measurement, the encodings one edit named "calibrate". */
+static gboolean
+store_in_project (LtProject                  *project,
+                  const LtCalibStats         *stats,
+                  const LtEncodingSet        *set,
+                  const calibrate_args       *args,
+                  const LtCalibEncodeOptions *encode,
+                  GError                    **error)
+{
+  cJSON   *options = cJSON_CreateObject ();
+  char    *options_text;
+  gboolean ok;
+
+  cJSON_AddNumberToObject (options, "act_bitwidth", encode->activations.bitwidth);
+  cJSON_AddNumberToObject (options, "weight_bitwidth", encode->weight_bitwidth);
+  cJSON_AddBoolToObject (options, "act_symmetric", encode->activations.symmetric);
+  cJSON_AddBoolToObject (options, "weight_symmetric", encode->weight_symmetric);
+  cJSON_AddBoolToObject (options, "per_channel", encode->per_channel);
+  cJSON_AddNumberToObject (options, "percentile", encode->activations.percentile);
+  cJSON_AddNumberToObject (options, "samples_used", stats->n_samples_used);
+  options_text = cJSON_PrintUnformatted (options);
+  cJSON_Delete (options);
+  ok = lt_project_record_calibration (project, stats, args->data != NULL ? args->data : args->from_stats,
+                                      args->method != NULL ? args->method : "minmax", options_text, NULL, error) &&
+       lt_project_store_encoding_set (project, "calibrate", set, args->project, error);
+  cJSON_free (options_text);
+  return ok;
 }
 
 int
@@ -225,6 +266,7 @@ lt_cli_calibrate (int    argc,
   calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8, .scale = 1.0 / 255.0 };
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data, N_ ("A folder of images or .npy files, or an input list"), N_ ("PATH") },
+    { "project", 0, 0, G_OPTION_ARG_FILENAME, &args.project, N_ ("Take the model from a project and store the run and encodings in it"), N_ ("FILE.lathe") },
     { "from-stats", 0, 0, G_OPTION_ARG_FILENAME, &args.from_stats, N_ ("Encode these statistics instead of running the model"), N_ ("FILE") },
     { "method", 0, 0, G_OPTION_ARG_STRING, &args.method, N_ ("minmax (default), percentile, mse or entropy"), N_ ("M") },
     { "percentile", 0, 0, G_OPTION_ARG_DOUBLE, &args.percentile, N_ ("Percentile kept by --method percentile (default 99.99)"), N_ ("P") },
@@ -251,13 +293,13 @@ lt_cli_calibrate (int    argc,
   g_autoptr (LtCalibStats) stats = NULL;
   g_autoptr (LtEncodingSet) set = NULL;
   g_autofree char     *sha = NULL;
+  g_autoptr (LtProject) project = NULL;
   LtCalibEncodeOptions encode = { 0 };
   LtImageOptions       image;
   LtCalibrateOptions   run = { .shard = 1, .shard_count = 1 };
   LtEncodingsFormat    format;
   const char          *usage;
   lt_model            *model = NULL;
-  lt_error             err;
   int                  status = LT_CLI_EXIT_FAILED;
 
   lt_image_options_init (&image);
@@ -268,27 +310,33 @@ lt_cli_calibrate (int    argc,
       calibrate_args_clear (&args);
       return LT_CLI_EXIT_USAGE;
     }
-  usage = argc != 2 ? _ ("expected one MODEL") : check_args (&args, &encode, &image, &run, &format);
+  usage = argc != (args.project ? 1 : 2) ? _ ("expected one MODEL or --project FILE.lathe") : check_args (&args, &encode, &image, &run, &format);
   if (usage != NULL)
     {
       calibrate_args_clear (&args);
       return lt_cli_usage (context, usage);
     }
 
-  lt_error_clear (&err);
-  if (lt_model_load (argv[1], NULL, &model, &err) != LT_OK)
+  if (!lt_cli_open_model_or_project (args.project ? NULL : argv[1], args.project, TRUE, &model, &project, &error))
     {
       calibrate_args_clear (&args);
-      return lt_cli_fail_engine (&err);
+      return lt_cli_fail (error);
     }
-  sha = lt_calib_file_sha256 (argv[1], &error);
+  if (project)
+    {
+      g_autoptr (LtProjectModel) info = lt_project_get_model (project, &error);
+
+      sha = info ? g_strdup (info->sha256) : NULL;
+    }
+  else
+    sha = lt_calib_file_sha256 (argv[1], &error);
   if (sha == NULL)
     goto out;
   if (args.data != NULL)
     stats = collect (model, sha, &args, &image, &run, &error);
   else if ((stats = lt_calib_stats_read_file (args.from_stats, &error)) != NULL && g_strcmp0 (stats->model_sha256, sha) != 0)
     g_set_error (&error, LT_CALIB_ERROR, LT_CALIB_ERROR_MISMATCH, _ ("%s: the statistics come from another model than %s"),
-                 args.from_stats, argv[1]);
+                 args.from_stats, args.project != NULL ? args.project : argv[1]);
   if (error != NULL)
     goto out;
   if (args.from_stats != NULL && stats->shards->len < stats->shard_count)
@@ -296,12 +344,14 @@ lt_cli_calibrate (int    argc,
                 stats->shard_count);
   if (args.stats_out != NULL && !lt_calib_stats_write_file (stats, args.stats_out, &error))
     goto out;
-  if (args.output != NULL)
+  if (args.output != NULL || project != NULL)
     {
       set = lt_calib_encode (lt_model_get_graph (model), stats, &encode);
       for (guint i = 0; i < set->warnings->len; i++)
         g_printerr (_ ("lathe-cli: warning: %s\n"), (const char *) g_ptr_array_index (set->warnings, i));
-      if (!lt_encodings_write_file (set, format, args.output, NULL, &error))
+      if (args.output != NULL && !lt_encodings_write_file (set, format, args.output, NULL, &error))
+        goto out;
+      if (project != NULL && !store_in_project (project, stats, set, &args, &encode, &error))
         goto out;
     }
   print_summary (stats, set, &args);

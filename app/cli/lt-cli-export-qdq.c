@@ -1,9 +1,12 @@
 /* lt-cli-export-qdq.c — `lathe-cli export-qdq MODEL --encodings FILE -o
- * OUT`: write MODEL with QuantizeLinear/DequantizeLinear nodes from an
- * encodings file, for ONNX Runtime and its QNN execution provider.  The
+ * OUT` (or `--project F [--encodings FILE]`, the project's encodings by
+ * default): write the model with QuantizeLinear/DequantizeLinear nodes
+ * from encodings, for ONNX Runtime and its QNN execution provider.  The
  * encodings are linted against the model first; any error stops the export
  * before a file is written. */
 #include "lt-cli-common.h"
+#include "lt-cli-encodings-input.h"
+#include "lt-cli-model-input.h"
 #include "lt-encodings-io.h"
 #include "lt-encodings-lint.h"
 #include "lt-encodings-qdq.h"
@@ -61,6 +64,10 @@ lt_cli_export_qdq (int    argc,
   g_autoptr (GError) error = NULL;
   g_autofree char *encodings_path = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *project_path = NULL;
+  g_autofree char *source = NULL;
+  g_autoptr (LtProject) project = NULL;
+  g_autoptr (LtCliModelFile) model_file = NULL; /* read again by the export */
   gboolean         json = FALSE;
   lt_model        *model = NULL;
   lt_error         err;
@@ -73,17 +80,18 @@ lt_cli_export_qdq (int    argc,
 
   context = lt_cli_context_new (_ ("MODEL"), _ ("Write a model with QuantizeLinear/DequantizeLinear nodes from encodings."), &json);
   g_option_context_add_main_entries (context, entries, NULL);
+  lt_cli_add_project_option (context, &project_path);
   if (!lt_cli_parse (context, &argc, &argv))
     return LT_CLI_EXIT_USAGE;
-  if (argc != 2)
-    return lt_cli_usage (context, _ ("expected one MODEL"));
-  if (encodings_path == NULL || output == NULL)
-    return lt_cli_usage (context, _ ("--encodings and -o are required"));
+  if (argc != (project_path ? 1 : 2))
+    return lt_cli_usage (context, _ ("expected one MODEL or --project FILE.lathe"));
+  if ((encodings_path == NULL && project_path == NULL) || output == NULL)
+    return lt_cli_usage (context, _ ("--encodings (or --project) and -o are required"));
 
-  lt_error_clear (&err);
-  if (lt_model_load (argv[1], NULL, &model, &err) != LT_OK)
-    return lt_cli_fail_engine (&err);
-  set = lt_encodings_read_file (encodings_path, &error);
+  if (!lt_cli_open_model_file_or_project (project_path ? NULL : argv[1], project_path, FALSE, &model, &model_file,
+                                          &project, &error))
+    return lt_cli_fail (error);
+  set = lt_cli_read_encodings (encodings_path, project, &source, &error);
   if (set == NULL)
     {
       lt_model_unref (model);
@@ -92,16 +100,17 @@ lt_cli_export_qdq (int    argc,
   if (report_lint_errors (set, lt_model_get_graph (model)) > 0)
     {
       lt_model_unref (model);
-      g_printerr (_ ("lathe-cli: %s does not fit %s; nothing was written\n"), encodings_path, argv[1]);
+      g_printerr (_ ("lathe-cli: %s does not fit %s; nothing was written\n"), source, project_path ? project_path : argv[1]);
       return LT_CLI_EXIT_FAILED;
     }
   plan = lt_qdq_plan_new (set, lt_model_get_graph (model), &error);
   if (plan == NULL)
     {
       lt_model_unref (model);
-      g_prefix_error (&error, "%s: ", encodings_path);
+      g_prefix_error (&error, "%s: ", source);
       return lt_cli_fail (error);
     }
+  lt_error_clear (&err);
   status = lt_onnx_export_qdq (model, (const lt_qdq_encoding *) (void *) plan->encodings->data,
                                plan->encodings->len, output, &err);
   lt_model_unref (model);

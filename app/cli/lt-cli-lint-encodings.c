@@ -1,8 +1,10 @@
-/* lt-cli-lint-encodings.c — `lathe-cli lint-encodings MODEL FILE`: check an
- * encodings file against the model it is meant for.  Exit 1 when any
+/* lt-cli-lint-encodings.c — `lathe-cli lint-encodings MODEL FILE` or
+ * `--project F [FILE]`: check an encodings file (by default the project's
+ * encodings) against the model it is meant for.  Exit 1 when any
  * finding is an error (or the file cannot be read), 0 otherwise. */
 #include "lt-cli-common.h"
-#include "lt-engine-error.h"
+#include "lt-cli-encodings-input.h"
+#include "lt-cli-model-input.h"
 #include "lt-encodings-io.h"
 #include "lt-encodings-lint.h"
 
@@ -69,21 +71,25 @@ lt_cli_lint_encodings (int    argc,
   g_autoptr (LtEncodingSet) set = NULL;
   g_autoptr (GPtrArray) findings = NULL;
   g_autoptr (GError) error = NULL;
-  gboolean  json = FALSE;
-  lt_model *model = NULL;
-  lt_error  err;
-  guint     n_errors = 0;
+  g_autoptr (LtProject) project = NULL;
+  g_autofree char *project_path = NULL;
+  g_autofree char *source = NULL;
+  const char      *file;
+  gboolean         json = FALSE;
+  lt_model        *model = NULL;
+  guint            n_errors = 0;
 
   context = lt_cli_context_new (_ ("MODEL FILE"), _ ("Check a quantization encodings file against a model."), &json);
+  lt_cli_add_project_option (context, &project_path);
   if (!lt_cli_parse (context, &argc, &argv))
     return LT_CLI_EXIT_USAGE;
-  if (argc != 3)
-    return lt_cli_usage (context, _ ("expected a MODEL and an encodings FILE"));
+  if (project_path ? argc > 2 : argc != 3)
+    return lt_cli_usage (context, _ ("expected a MODEL and an encodings FILE, or --project FILE.lathe [FILE]"));
+  file = project_path ? (argc == 2 ? argv[1] : NULL) : argv[2];
 
-  lt_error_clear (&err);
-  if (lt_model_load (argv[1], NULL, &model, &err) != LT_OK)
-    return lt_cli_fail_engine (&err);
-  set = lt_encodings_read_file (argv[2], &error);
+  if (!lt_cli_open_model_or_project (project_path ? NULL : argv[1], project_path, FALSE, &model, &project, &error))
+    return lt_cli_fail (error);
+  set = lt_cli_read_encodings (file, project, &source, &error);
   if (set == NULL)
     {
       lt_model_unref (model);
@@ -94,7 +100,7 @@ lt_cli_lint_encodings (int    argc,
   for (guint i = 0; i < findings->len; i++)
     n_errors += ((LtLintFinding *) g_ptr_array_index (findings, i))->severity == LT_LINT_ERROR;
   if (json)
-    print_json (argv[2], set, findings);
+    print_json (source, set, findings);
   else
     print_text (set, findings);
   return n_errors > 0 ? LT_CLI_EXIT_FAILED : LT_CLI_EXIT_OK;

@@ -1,7 +1,8 @@
 /* lt-cli-model-input.c — a command's model, from a file or from a project.
  *
  * An embedded model is written to a private temporary folder, loaded and
- * removed again (the engine keeps its mapping); a recorded model path is
+ * removed again (the engine keeps its mapping), unless the command reads the
+ * file again (LtCliModelFile); a recorded model path is
  * used only when the file still has the SHA-256 the project recorded, so a
  * project never silently runs on a different model.
  */
@@ -39,21 +40,42 @@ load (const char *path,
   return TRUE;
 }
 
+void
+lt_cli_model_file_free (LtCliModelFile *file)
+{
+  if (!file)
+    return;
+  if (file->extracted)
+    {
+      g_autofree char *dir = g_path_get_dirname (file->path);
+
+      g_unlink (file->path);
+      g_rmdir (dir);
+    }
+  g_free (file->path);
+  g_free (file);
+}
+
+/* The embedded model, extracted; kept in *file when `file` is not NULL,
+ * else removed once loaded. */
 static gboolean
-load_embedded (LtProject *project,
-               lt_model **model,
-               GError   **error)
+load_embedded (LtProject       *project,
+               lt_model       **model,
+               LtCliModelFile **file,
+               GError         **error)
 {
   g_autofree char *dir = g_dir_make_tmp ("lathe-model-XXXXXX", error);
-  g_autofree char *path = NULL;
-  gboolean         ok;
+  g_autoptr (LtCliModelFile) extracted = NULL;
+  gboolean ok;
 
   if (!dir)
     return FALSE;
-  path = g_build_filename (dir, "model.onnx", NULL);
-  ok = lt_project_extract_model (project, path, error) && load (path, model, error);
-  g_unlink (path);
-  g_rmdir (dir);
+  extracted = g_new0 (LtCliModelFile, 1);
+  extracted->path = g_build_filename (dir, "model.onnx", NULL);
+  extracted->extracted = TRUE;
+  ok = lt_project_extract_model (project, extracted->path, error) && load (extracted->path, model, error);
+  if (ok && file)
+    *file = g_steal_pointer (&extracted);
   return ok;
 }
 
@@ -91,6 +113,18 @@ lt_cli_open_model_or_project (const char *model_path,
                               LtProject **project,
                               GError    **error)
 {
+  return lt_cli_open_model_file_or_project (model_path, project_path, writable, model, NULL, project, error);
+}
+
+gboolean
+lt_cli_open_model_file_or_project (const char      *model_path,
+                                   const char      *project_path,
+                                   gboolean         writable,
+                                   lt_model       **model,
+                                   LtCliModelFile **file,
+                                   LtProject      **project,
+                                   GError         **error)
+{
   g_autoptr (LtProject) opened = NULL;
   g_autoptr (LtProjectModel) info = NULL;
 
@@ -101,7 +135,16 @@ lt_cli_open_model_or_project (const char *model_path,
       return FALSE;
     }
   if (model_path)
-    return load (model_path, model, error);
+    {
+      if (!load (model_path, model, error))
+        return FALSE;
+      if (file)
+        {
+          *file = g_new0 (LtCliModelFile, 1);
+          (*file)->path = g_strdup (model_path);
+        }
+      return TRUE;
+    }
 
   opened = lt_project_open (project_path, writable ? LT_PROJECT_OPEN_DEFAULT : LT_PROJECT_OPEN_READ_ONLY, error);
   if (!opened)
@@ -109,8 +152,13 @@ lt_cli_open_model_or_project (const char *model_path,
   info = lt_project_get_model (opened, error);
   if (!info)
     return FALSE;
-  if (!(info->embedded ? load_embedded (opened, model, error) : load_recorded (opened, info, model, error)))
+  if (!(info->embedded ? load_embedded (opened, model, file, error) : load_recorded (opened, info, model, error)))
     return FALSE;
+  if (file && !info->embedded)
+    {
+      *file = g_new0 (LtCliModelFile, 1);
+      (*file)->path = g_strdup (info->path);
+    }
   if (project)
     *project = g_steal_pointer (&opened);
   return TRUE;

@@ -24,4 +24,26 @@ gboolean lt_cli_open_model_or_project (const char *model_path,
                                        LtProject **project,
                                        GError    **error);
 
+/* The model's file, for a command that reads it again after loading
+ * (export-qdq copies the original's bytes): MODEL, the recorded file, or the
+ * embedded model extracted into a private folder that lt_cli_model_file_free
+ * removes. */
+typedef struct
+{
+  char    *path;
+  gboolean extracted;
+} LtCliModelFile;
+
+void lt_cli_model_file_free (LtCliModelFile *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LtCliModelFile, lt_cli_model_file_free)
+
+/* lt_cli_open_model_or_project, and the model's file in *file (owned). */
+gboolean lt_cli_open_model_file_or_project (const char      *model_path,
+                                            const char      *project_path,
+                                            gboolean         writable,
+                                            lt_model       **model,
+                                            LtCliModelFile **file,
+                                            LtProject      **project,
+                                            GError         **error);
+
 G_END_DECLS

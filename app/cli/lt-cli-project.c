@@ -1,7 +1,9 @@
 /* lt-cli-project.c — `lathe-cli project new|show|log|undo|redo`: make a
  * project file, show what it holds, print its edit log (the audit trail),
- * and walk undo and redo.  All through LtProject; no SQL here. */
+ * and walk undo and redo; import-encodings and export-encodings are in
+ * lt-cli-project-encodings.c.  All through LtProject; no SQL here. */
 #include "lt-cli-common.h"
+#include "lt-cli-project-encodings.h"
 #include "lt-project.h"
 
 #include <cjson/cJSON.h>
@@ -349,6 +351,8 @@ static const struct
   { "log", project_log, N_("Print the edit log (who changed what, and when)") },
   { "undo", project_undo, N_("Undo the latest edit") },
   { "redo", project_redo, N_("Redo the latest undone edit") },
+  { "import-encodings", lt_cli_project_import_encodings, N_("Store an encodings file in the project (one edit)") },
+  { "export-encodings", lt_cli_project_export_encodings, N_("Write the project's encodings to a file") },
 };
 
 static int
@@ -357,7 +361,7 @@ usage (FILE *out,
 {
   fprintf (out, "%s\n\n", _("Usage: lathe-cli project SUBCOMMAND [OPTION…] ARGUMENT"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    fprintf (out, "  %-8s %s\n", subcommands[i].name, _(subcommands[i].summary));
+    fprintf (out, "  %-16s %s\n", subcommands[i].name, _(subcommands[i].summary));
   return status;
 }
 

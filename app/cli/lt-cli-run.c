@@ -11,6 +11,7 @@
  * leaves no output behind.
  */
 #include "lt-cli-common.h"
+#include "lt-cli-model-input.h"
 
 #include "lt-engine-error.h"
 #include "lt-input-list.h"
@@ -88,6 +89,7 @@ lt_cli_run (int    argc,
   g_autoptr (GPtrArray) inferences = NULL;
   g_autofree char *list_path = NULL;
   g_autofree char *output_dir = NULL;
+  g_autofree char *project_path = NULL;
   gboolean         json = FALSE, npy = FALSE, debug = FALSE;
   gint             n_threads = 0;
   lt_model        *model = NULL;
@@ -109,10 +111,11 @@ lt_cli_run (int    argc,
 
   context = lt_cli_context_new (_("MODEL"), _("Run a model on the inputs of an input list and write its outputs."), &json);
   g_option_context_add_main_entries (context, entries, NULL);
+  lt_cli_add_project_option (context, &project_path);
   if (!lt_cli_parse (context, &argc, &argv))
     return LT_CLI_EXIT_USAGE;
-  if (argc != 2)
-    return lt_cli_usage (context, _("expected one MODEL"));
+  if (argc != (project_path ? 1 : 2))
+    return lt_cli_usage (context, _("expected one MODEL or --project FILE.lathe"));
   if (list_path == NULL)
     return lt_cli_usage (context, _("--input-list is required"));
   if (n_threads < 0)
@@ -120,9 +123,8 @@ lt_cli_run (int    argc,
   if (output_dir == NULL)
     output_dir = g_strdup ("output");
 
-  lt_error_clear (&err);
-  if (lt_model_load (argv[1], NULL, &model, &err) != LT_OK)
-    return lt_cli_fail_engine (&err);
+  if (!lt_cli_open_model_or_project (project_path ? NULL : argv[1], project_path, FALSE, &model, NULL, &error))
+    return lt_cli_fail (error);
   const lt_graph *graph = lt_model_get_graph (model);
   uint32_t        n_inputs, n_outputs;
   lt_graph_get_inputs (graph, &n_inputs);
