@@ -46,7 +46,10 @@ calibrate_ok () {
   cli project log "$tmp/p.lathe" && grep -q 'calibrate: image: none → 8-bit int' "$tmp/out" || return 1
   cli project show "$tmp/p.lathe" && grep -q '^Calibration runs: 1$' "$tmp/out" || return 1
   cli project export-encodings "$tmp/p.lathe" --format 0.6.1 -o "$tmp/from-project.json" &&
-    same_encodings "$tmp/cal.json" "$tmp/from-project.json"
+    same_encodings "$tmp/cal.json" "$tmp/from-project.json" || return 1
+  # convert-encodings reads the same encodings from the project
+  cli convert-encodings --project "$tmp/p.lathe" --to 0.6.1 -o "$tmp/converted.json" &&
+    same_encodings "$tmp/cal.json" "$tmp/converted.json"
 }
 check calibrate_ok
 
