@@ -48,6 +48,13 @@ void lt_threadpool_parallel_for (lt_threadpool *pool,
                                  lt_parallel_fn fn,
                                  void          *context);
 
+/* Bounds an activation fused into a node clamps its output 0 to. */
+typedef struct lt_kernel_clamp
+{
+  float min; /* -INFINITY for no lower bound */
+  float max; /* +INFINITY for no upper bound */
+} lt_kernel_clamp;
+
 typedef struct lt_kernel_call
 {
   const lt_graph         *graph;
@@ -68,6 +75,10 @@ typedef struct lt_kernel_call
    * weights and bias.  Kernels that pack constants read them from here
    * (or from inputs[i].data, which equals constants[i]->data in prepare). */
   const lt_tensor *const *constants;
+  /* An activation fused into this node (see exec/fuse-activation.h), or
+   * NULL.  A kernel with `applies_clamp` clamps outputs[0] itself; for any
+   * other kernel the session clamps it after `run`. */
+  const lt_kernel_clamp *clamp;
 } lt_kernel_call;
 
 typedef struct lt_kernel
@@ -96,6 +107,9 @@ typedef struct lt_kernel
 
   /* Output 0 may use input 0's memory (elementwise ops). */
   bool in_place;
+
+  /* Honours call->clamp (f32 output 0). */
+  bool applies_clamp;
 } lt_kernel;
 
 /* A NULL-terminated list of candidates for an op, best first. */

@@ -5,12 +5,14 @@
  * the output columns whose input column is inside the image (ranges found
  * once in prepare), so inner loops have no bounds checks and vectorize.
  * A 3-wide kernel row adds its three taps in one pass where all are inside.
- * Any stride, dilation and pads.
+ * Any stride, dilation and pads.  A fused activation clamps each finished
+ * output row while it is still in cache.
  */
 #include "conv-geometry.h"
 #include "cpu-kernel-util.h"
 #include "ops/ref-common.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +106,7 @@ depthwise_prepare (const lt_kernel_call *call,
 typedef struct depthwise_job
 {
   const depthwise_state *self;
+  const lt_kernel_clamp *clamp; /* or NULL */
   const float           *x;
   const float           *bias;
   float                 *y;
@@ -190,6 +193,9 @@ depthwise_planes (void    *context,
               if (iy >= 0 && iy < g->in_h)
                 add_kernel_row (g, x + iy * g->in_w, w + ky * g->kernel_w, lo, hi, out);
             }
+          if (job->clamp != NULL)
+            for (int64_t ox = 0; ox < g->out_w; ox++)
+              out[ox] = fminf (fmaxf (out[ox], job->clamp->min), job->clamp->max);
         }
     }
 }
@@ -200,6 +206,7 @@ depthwise_run (const lt_kernel_call *call)
   const depthwise_state *self = call->state;
   depthwise_job          job = {
              self,
+             call->clamp,
              call->inputs[0].data,
     call->n_inputs > 2 ? call->inputs[2].data : NULL,
              call->outputs[0].data,
@@ -217,4 +224,5 @@ const lt_kernel lt_f32_conv_depthwise = {
   .prepare = depthwise_prepare,
   .run = depthwise_run,
   .release = depthwise_release,
+  .applies_clamp = true,
 };
