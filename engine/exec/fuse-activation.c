@@ -9,7 +9,6 @@
 
 #include "lt/ops.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 typedef struct fused_activation
@@ -24,49 +23,6 @@ struct lt_activation_plan
   bool             *removed;
   fused_activation *fused;
 };
-
-/* A Clip bound given as input `index`: true with *bound set when it is
- * omitted (keeping the default) or a constant f32 scalar; false when it is
- * computed, so the Clip cannot be fused. */
-static bool
-constant_bound (const lt_graph *graph,
-                const lt_node  *clip,
-                uint32_t        index,
-                float          *bound)
-{
-  if (index >= clip->n_inputs || clip->inputs[index] < 0)
-    return true;
-  const lt_value *value = lt_graph_get_value (graph, clip->inputs[index]);
-  if (value->kind != LT_VALUE_CONSTANT || value->constant == NULL || value->constant->dtype != LT_DTYPE_F32
-      || value->constant->count != 1 || value->constant->data == NULL)
-    return false;
-  *bound = *(const float *) value->constant->data;
-  return true;
-}
-
-/* The bounds of a Relu or Clip node, or false for anything else. */
-static bool
-activation_bounds (const lt_graph  *graph,
-                   const lt_node   *node,
-                   lt_kernel_clamp *clamp)
-{
-  clamp->min = -INFINITY;
-  clamp->max = INFINITY;
-  if (node->op == LT_OP_Relu)
-    {
-      clamp->min = 0.0f;
-      return true;
-    }
-  if (node->op != LT_OP_Clip)
-    return false;
-  if (node->opset < 11)
-    {
-      clamp->min = lt_node_get_attr_float (node, "min", -INFINITY);
-      clamp->max = lt_node_get_attr_float (node, "max", INFINITY);
-      return true;
-    }
-  return constant_bound (graph, node, 1, &clamp->min) && constant_bound (graph, node, 2, &clamp->max);
-}
 
 /* The node whose kernel computes `value`: its producer, or for a value a
  * folded BatchNormalization makes, the Conv that absorbed it; -1 if none. */
@@ -121,7 +77,7 @@ lt_activation_plan_new (const lt_graph           *graph,
       lt_kernel_clamp clamp;
 
       if (activation->n_inputs < 1 || activation->inputs[0] < 0 || activation->n_outputs != 1
-          || activation->outputs[0] < 0 || !activation_bounds (graph, activation, &clamp))
+          || activation->outputs[0] < 0 || !lt_kernel_clamp_from_node (graph, activation, &clamp))
         continue;
       const lt_value *x = lt_graph_get_value (graph, activation->inputs[0]);
       if (lt_shape_inference_get (inference, activation->inputs[0])->dtype != LT_DTYPE_F32 || x->n_consumers != 1 || x->is_output)

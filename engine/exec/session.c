@@ -21,7 +21,6 @@
 #include "exec/threadpool.h"
 #include "ops/kernel.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -724,17 +723,6 @@ now_ns (void)
   return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 
-/* The fused activation of a step whose kernel leaves it to the session. */
-static void
-clamp_output (const lt_kernel_tensor *output,
-              const lt_kernel_clamp  *clamp)
-{
-  float *data = output->data;
-
-  for (uint64_t i = 0; i < output->count; i++)
-    data[i] = fminf (fmaxf (data[i], clamp->min), clamp->max);
-}
-
 lt_status
 lt_session_run (lt_session *session,
                 lt_error   *err)
@@ -787,7 +775,8 @@ lt_session_run (lt_session *session,
         start = now_ns ();
       status = step->kernel->run (&call);
       if (status == LT_OK && step->fuses_activation && !step->kernel->applies_clamp)
-        clamp_output (&step->outputs[0], &step->clamp);
+        lt_f32_clamp (step->outputs[0].data, step->outputs[0].data, step->outputs[0].count, step->clamp.min,
+                      step->clamp.max);
       if (options->profiling)
         step->ns = now_ns () - start;
       if (status != LT_OK)

@@ -55,6 +55,21 @@ typedef struct lt_kernel_clamp
   float max; /* +INFINITY for no upper bound */
 } lt_kernel_clamp;
 
+/* The bounds of a Relu ([0, +inf)) or Clip node (attributes before opset
+ * 11, constant scalar inputs from it; an omitted bound is unbounded).
+ * False for any other op, or a Clip whose bounds are computed. */
+bool lt_kernel_clamp_from_node (const lt_graph  *graph,
+                                const lt_node   *node,
+                                lt_kernel_clamp *clamp);
+
+/* y[i] = x[i] clamped to [min, max], i < n; a NaN stays NaN.  x may be y.
+ * Vectorized (backends/cpu/f32-activation.c). */
+void lt_f32_clamp (const float *x,
+                   float       *y,
+                   uint64_t     n,
+                   float        min,
+                   float        max);
+
 typedef struct lt_kernel_call
 {
   const lt_graph         *graph;
