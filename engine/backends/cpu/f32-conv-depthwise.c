@@ -7,7 +7,8 @@
  * A 3-wide kernel row adds its three taps in one pass where all are inside.
  * Any stride, dilation and pads.  A 3×3 kernel with dilation 1 and a row
  * stride of 1 or 2 instead hands each row's inner columns to a vectorized
- * row function when the CPU has one (f32-conv-depthwise.h) and computes
+ * row function (AVX-512 or AVX2, f32-conv-depthwise.h) when the CPU has
+ * one and LATHE_CPU_ISA allows it, and computes
  * only the border columns here.  A fused activation clamps each finished
  * output row while it is still in cache.
  */
@@ -85,6 +86,10 @@ pick_row_3x3 (const lt_conv_geometry *g)
 #ifdef LT_HAVE_AVX512_KERNELS
   if (lt_cpu_isa_get () >= LT_CPU_ISA_AVX512)
     return lt_f32_dw3x3_row__avx512;
+#endif
+#ifdef LT_HAVE_AVX2_KERNELS
+  if (lt_cpu_isa_get () >= LT_CPU_ISA_AVX2)
+    return lt_f32_dw3x3_row__avx2;
 #endif
   return NULL;
 }

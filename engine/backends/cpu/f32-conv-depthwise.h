@@ -22,6 +22,15 @@ typedef void (*lt_f32_dw3x3_row_fn) (const float *const rows[3],
                                      int64_t            hi,
                                      float             *out);
 
+void lt_f32_dw3x3_row__avx2 (const float *const rows[3],
+                             const float       *w,
+                             float              bias,
+                             int64_t            stride,
+                             int64_t            pad,
+                             int64_t            lo,
+                             int64_t            hi,
+                             float             *out);
+
 void lt_f32_dw3x3_row__avx512 (const float *const rows[3],
                                const float       *w,
                                float              bias,
