@@ -533,7 +533,8 @@ activation_model (const char *activation,
   const int64_t xdims[4] = { 1, FUSE_C, FUSE_H, FUSE_W };
   const int64_t wdims[4] = { FUSE_C, FUSE_C / group, 3, 3 };
   const int64_t bdims[1] = { FUSE_C };
-  const int64_t ks[2] = { 3, 3 }, pads[4] = { 1, 1, 1, 1 };
+  /* The graph keeps pointers to attribute arrays: they must outlive it. */
+  static const int64_t ks[2] = { 3, 3 }, pads[4] = { 1, 1, 1, 1 };
   const float   low = 0, high = 6;
   lt_attr       attrs[3] = { { .name = "kernel_shape", .type = LT_ATTR_INTS, .count = 2, .v.ints = ks },
                              { .name = "pads", .type = LT_ATTR_INTS, .count = 4, .v.ints = pads },
