@@ -16,6 +16,7 @@
 
 #include "checked.h"
 #include "exec/fold.h"
+#include "exec/fuse-activation.h"
 #include "exec/planner.h"
 #include "exec/session-private.h"
 #include "exec/threadpool.h"
@@ -61,6 +62,8 @@ typedef struct exec_step
   lt_kernel_tensor *outputs;
   lt_tensor        *constant_views; /* per input; filled for constant inputs */
   const lt_tensor **constants;      /* per input: &constant_views[i] or NULL */
+  bool              fuses_activation;
+  lt_kernel_clamp   clamp;          /* when fuses_activation */
   uint64_t          ns;
 } exec_step;
 
@@ -80,6 +83,7 @@ struct lt_session
   exec_step     *steps;
   int32_t       *step_of_node; /* -1 for a node that does not run */
   lt_fold_plan  *folds;
+  lt_activation_plan *activations;
   void          *arena;
   uint64_t       arena_bytes;
   uint64_t       unplanned_bytes;
@@ -178,6 +182,8 @@ reset_plan (lt_session *session)
   session->n_owned = 0;
   lt_fold_plan_free (session->folds);
   session->folds = NULL;
+  lt_activation_plan_free (session->activations);
+  session->activations = NULL;
   free (session->slots);
   session->slots = NULL;
   free (session->step_of_node);
@@ -352,6 +358,7 @@ build_step (lt_session *session,
     step->input_ids[i] = i < node->n_inputs ? node->inputs[i] : -1;
   memcpy (step->output_ids, node->outputs, node->n_outputs * sizeof *step->output_ids);
   lt_fold_apply (session->folds, node_id, &step->n_inputs, step->input_ids, step->output_ids);
+  step->fuses_activation = lt_activation_apply (session->activations, node_id, step->output_ids, &step->clamp);
   return LT_OK;
 }
 
@@ -392,6 +399,7 @@ select_kernel (lt_session *session,
     .pool = session->pool,
     .err = err,
     .constants = step->constants,
+    .clamp = step->fuses_activation ? &step->clamp : NULL,
   };
 
   for (uint32_t i = 0; i < step->n_inputs; i++)
@@ -598,6 +606,10 @@ lt_session_reshape (lt_session          *session,
   if (status != LT_OK)
     return status;
   status = lt_fold_plan_new (graph, lt_graph_get_n_values (graph), &session->folds, err);
+  /* An observer is shown every value a kernel makes, so with one the
+   * pre-activation values stay. */
+  if (status == LT_OK && session->options.observer_fn == NULL)
+    status = lt_activation_plan_new (graph, session->inference, session->folds, &session->activations, err);
   if (status == LT_OK)
     status = prepare_slots (session, err);
   if (status != LT_OK)
@@ -626,7 +638,7 @@ lt_session_reshape (lt_session          *session,
       exec_step *step;
 
       session->step_of_node[node_id] = -1;
-      if (lt_fold_is_removed (session->folds, node_id))
+      if (lt_fold_is_removed (session->folds, node_id) || lt_activation_is_removed (session->activations, node_id))
         continue;
       step = &session->steps[session->n_steps++];
       status = build_step (session, step, node_id, err);
@@ -769,6 +781,7 @@ lt_session_run (lt_session *session,
         .pool = session->pool,
         .err = err,
         .constants = step->constants,
+        .clamp = step->fuses_activation ? &step->clamp : NULL,
       };
 
       if (options->abort_fn != NULL && options->abort_fn (options->abort_data))
@@ -783,6 +796,9 @@ lt_session_run (lt_session *session,
       if (options->profiling)
         start = now_ns ();
       status = step->kernel->run (&call);
+      if (status == LT_OK && step->fuses_activation && !step->kernel->applies_clamp)
+        lt_f32_clamp (step->outputs[0].data, step->outputs[0].data, step->outputs[0].count, step->clamp.min,
+                      step->clamp.max);
       if (options->profiling)
         step->ns = now_ns () - start;
       if (status != LT_OK)

@@ -48,6 +48,28 @@ void lt_threadpool_parallel_for (lt_threadpool *pool,
                                  lt_parallel_fn fn,
                                  void          *context);
 
+/* Bounds an activation fused into a node clamps its output 0 to. */
+typedef struct lt_kernel_clamp
+{
+  float min; /* -INFINITY for no lower bound */
+  float max; /* +INFINITY for no upper bound */
+} lt_kernel_clamp;
+
+/* The bounds of a Relu ([0, +inf)) or Clip node (attributes before opset
+ * 11, constant scalar inputs from it; an omitted bound is unbounded).
+ * False for any other op, or a Clip whose bounds are computed. */
+bool lt_kernel_clamp_from_node (const lt_graph  *graph,
+                                const lt_node   *node,
+                                lt_kernel_clamp *clamp);
+
+/* y[i] = x[i] clamped to [min, max], i < n; a NaN stays NaN.  x may be y.
+ * Vectorized (backends/cpu/f32-activation.c). */
+void lt_f32_clamp (const float *x,
+                   float       *y,
+                   uint64_t     n,
+                   float        min,
+                   float        max);
+
 typedef struct lt_kernel_call
 {
   const lt_graph         *graph;
@@ -68,6 +90,10 @@ typedef struct lt_kernel_call
    * weights and bias.  Kernels that pack constants read them from here
    * (or from inputs[i].data, which equals constants[i]->data in prepare). */
   const lt_tensor *const *constants;
+  /* An activation fused into this node (see exec/fuse-activation.h), or
+   * NULL.  A kernel with `applies_clamp` clamps outputs[0] itself; for any
+   * other kernel the session clamps it after `run`. */
+  const lt_kernel_clamp *clamp;
 } lt_kernel_call;
 
 typedef struct lt_kernel
@@ -96,6 +122,9 @@ typedef struct lt_kernel
 
   /* Output 0 may use input 0's memory (elementwise ops). */
   bool in_place;
+
+  /* Honours call->clamp (f32 output 0). */
+  bool applies_clamp;
 } lt_kernel;
 
 /* A NULL-terminated list of candidates for an op, best first. */

@@ -2,70 +2,25 @@
  * allowed.
  *
  * Both are a clamp to [lo, hi]: Relu is [0, +inf), Clip reads its bounds
- * from constant min/max inputs (opset ≥ 11) or attributes (older opsets);
- * a Clip whose bounds are computed at run time is left to the reference
- * kernel.  Work is split in chunks over the pool.
+ * from constant min/max inputs (opset ≥ 11) or attributes (older opsets),
+ * see lt_kernel_clamp_from_node; a Clip whose bounds are computed at run
+ * time is left to the reference kernel.  Work is split in chunks over the
+ * pool.  lt_f32_clamp, the loop itself, also serves activations fused into
+ * other kernels.
  */
 #include "cpu-kernel-util.h"
 #include "ops/ref-common.h"
 
-#include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define CHUNK 16384 /* elements per parallel work item */
-
-typedef struct clamp_bounds
-{
-  float lo;
-  float hi;
-} clamp_bounds;
-
-/* A constant scalar f32 input, or `fallback` when the input is omitted;
- * false when present but not a constant scalar. */
-static bool
-constant_scalar (const lt_kernel_call *call,
-                 uint32_t              index,
-                 float                 fallback,
-                 float                *out)
-{
-  const lt_tensor *constant;
-
-  *out = fallback;
-  if (index >= call->node->n_inputs || call->node->inputs[index] < 0)
-    return true;
-  constant = lt_kernel_call_get_constant (call, index);
-  if (constant == NULL || constant->dtype != LT_DTYPE_F32 || constant->count != 1)
-    return false;
-  memcpy (out, constant->data, sizeof *out);
-  return true;
-}
-
-static bool
-read_bounds (const lt_kernel_call *call,
-             clamp_bounds         *bounds)
-{
-  if (call->node->op == LT_OP_Relu)
-    {
-      bounds->lo = 0.0f;
-      bounds->hi = INFINITY;
-      return true;
-    }
-  if (call->node->opset < 11)
-    {
-      bounds->lo = lt_node_get_attr_float (call->node, "min", -INFINITY);
-      bounds->hi = lt_node_get_attr_float (call->node, "max", INFINITY);
-      return true;
-    }
-  return constant_scalar (call, 1, -INFINITY, &bounds->lo) && constant_scalar (call, 2, INFINITY, &bounds->hi);
-}
 
 static bool
 clamp_supports (const lt_kernel_call *call)
 {
-  clamp_bounds bounds;
+  lt_kernel_clamp bounds;
 
-  return call->inputs[0].dtype == LT_DTYPE_F32 && read_bounds (call, &bounds);
+  return call->inputs[0].dtype == LT_DTYPE_F32 && lt_kernel_clamp_from_node (call->graph, call->node, &bounds);
 }
 
 static lt_status
@@ -73,11 +28,11 @@ clamp_prepare (const lt_kernel_call *call,
                void                **state,
                size_t               *scratch_bytes)
 {
-  clamp_bounds *bounds = malloc (sizeof *bounds);
+  lt_kernel_clamp *bounds = malloc (sizeof *bounds);
 
   if (bounds == NULL)
     return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory");
-  read_bounds (call, bounds);
+  lt_kernel_clamp_from_node (call->graph, call->node, bounds);
   *scratch_bytes = 0;
   *state = bounds;
   return LT_OK;
@@ -98,22 +53,31 @@ clamp_chunks (void    *context,
 {
   const clamp_job *job = context;
   uint64_t         first = begin * CHUNK, last = end * CHUNK < job->count ? end * CHUNK : job->count;
-  float            lo = job->lo, hi = job->hi;
 
-  for (uint64_t i = first; i < last; i++)
+  lt_f32_clamp (job->x + first, job->y + first, last - first, job->lo, job->hi);
+}
+
+void
+lt_f32_clamp (const float *x,
+              float       *y,
+              uint64_t     n,
+              float        min,
+              float        max)
+{
+  for (uint64_t i = 0; i < n; i++)
     {
-      float v = job->x[i];
+      float v = x[i];
 
-      v = v < lo ? lo : v;
-      job->y[i] = v > hi ? hi : v;
+      v = v < min ? min : v;
+      y[i] = v > max ? max : v;
     }
 }
 
 static lt_status
 clamp_run (const lt_kernel_call *call)
 {
-  const clamp_bounds *bounds = call->state;
-  clamp_job           job = { call->inputs[0].data, call->outputs[0].data, call->outputs[0].count, bounds->lo, bounds->hi };
+  const lt_kernel_clamp *bounds = call->state;
+  clamp_job              job = { call->inputs[0].data, call->outputs[0].data, call->outputs[0].count, bounds->min, bounds->max };
 
   lt_threadpool_parallel_for (call->pool, (job.count + CHUNK - 1) / CHUNK, 1, clamp_chunks, &job);
   return LT_OK;

@@ -214,6 +214,11 @@ conv_gemm_run (const lt_kernel_call *call)
   lt_f32_gemm_epilogue    epilogue = lt_f32_gemm_epilogue_identity ();
 
   epilogue.bias_row_stride = 1;
+  if (call->clamp != NULL)
+    {
+      epilogue.min = call->clamp->min;
+      epilogue.max = call->clamp->max;
+    }
   for (int64_t image = 0; image < g->batch; image++)
     for (int64_t group = 0; group < g->group; group++)
       {
@@ -237,4 +242,5 @@ const lt_kernel lt_f32_conv_gemm = {
   .prepare = conv_gemm_prepare,
   .run = conv_gemm_run,
   .release = conv_gemm_release,
+  .applies_clamp = true,
 };

@@ -136,6 +136,11 @@ gemm_op_run (const lt_kernel_call *call)
                           self->trans_b, packed_b, call->pool);
     }
   epilogue.alpha = self->alpha;
+  if (call->clamp != NULL)
+    {
+      epilogue.min = call->clamp->min;
+      epilogue.max = call->clamp->max;
+    }
   if (call->n_inputs > 2 && call->inputs[2].dtype == LT_DTYPE_F32 && self->beta != 0.0f)
     {
       epilogue.bias = call->inputs[2].data;
@@ -155,4 +160,5 @@ const lt_kernel lt_f32_gemm_op = {
   .prepare = gemm_op_prepare,
   .run = gemm_op_run,
   .release = gemm_op_release,
+  .applies_clamp = true,
 };
