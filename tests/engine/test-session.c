@@ -707,10 +707,6 @@ test_cast_string (void)
   lt_attr            to_string[1] = { { .name = "to", .type = LT_ATTR_INT, .count = 1, .v.i = LT_DTYPE_STRING } };
   lt_attr            to_float[1] = { { .name = "to", .type = LT_ATTR_INT, .count = 1, .v.i = LT_DTYPE_F32 } };
   lt_session_options options = { .n_threads = 1 };
-  g_test_add_func ("/session/fuse/conv-relu", test_fuse_conv_relu);
-  g_test_add_func ("/session/fuse/conv-clip", test_fuse_conv_clip);
-  g_test_add_func ("/session/fuse/shared-output-not-fused", test_fuse_refused_for_shared_output);
-  g_test_add_func ("/session/fuse/matmul-relu", test_fuse_matmul_relu);
   lt_graph          *g = new_graph ();
   lt_model          *model;
   lt_session        *session;
@@ -877,6 +873,10 @@ main (int    argc,
   g_test_add_func ("/session/cast-bad-string", test_cast_bad_string);
   g_test_add_func ("/session/if", test_if);
   g_test_add_func ("/session/if-outer-value", test_if_outer_value);
+  g_test_add_func ("/session/fuse/conv-relu", test_fuse_conv_relu);
+  g_test_add_func ("/session/fuse/conv-clip", test_fuse_conv_clip);
+  g_test_add_func ("/session/fuse/shared-output-not-fused", test_fuse_refused_for_shared_output);
+  g_test_add_func ("/session/fuse/matmul-relu", test_fuse_matmul_relu);
   g_test_add_func ("/session/parallel-kernels", test_parallel_kernels);
   return g_test_run ();
 }
