@@ -173,8 +173,8 @@ lt_npy_load (const char *path,
   offset += header_len;
   if (!lt_dtype_storage_size (array->dtype, array->count, &nbytes) || nbytes != length - offset)
     {
-      g_autofree char *why = g_strdup_printf (_("the .npy data holds %" G_GSIZE_FORMAT " bytes, its header says %llu elements of %s"),
-                                              length - offset, (unsigned long long) array->count, lt_dtype_name (array->dtype));
+      g_autofree char *why = g_strdup_printf (_("the .npy data holds %llu bytes, its header says %llu elements of %s"),
+                                              (unsigned long long) (length - offset), (unsigned long long) array->count, lt_dtype_name (array->dtype));
       return fail (error, path, why), NULL;
     }
   array->data = g_bytes_new (contents + offset, nbytes);
@@ -206,8 +206,9 @@ lt_raw_load (const char    *path,
     }
   if (!lt_dtype_storage_size (dtype, array->count, &nbytes) || nbytes != length)
     {
-      g_autofree char *why = g_strdup_printf (_("the .raw file holds %" G_GSIZE_FORMAT " bytes, %llu elements of %s need %" G_GSIZE_FORMAT),
-                                              length, (unsigned long long) array->count, lt_dtype_name (dtype), nbytes);
+      g_autofree char *why = g_strdup_printf (_("the .raw file holds %llu bytes, %llu elements of %s need %llu"),
+                                              (unsigned long long) length, (unsigned long long) array->count,
+                                              lt_dtype_name (dtype), (unsigned long long) nbytes);
       return fail (error, path, why), NULL;
     }
   array->data = g_bytes_new (contents, nbytes);
