@@ -65,7 +65,7 @@ weight_encoding (const lt_value *v)
       double m = 0.0;
 
       for (uint64_t i = c * per; i < (c + 1) * per; i++)
-        m = MAX (m, fabs (((const float *) t->data)[i]));
+        m = MAX (m, fabs (lt_tensor_get_as_double (t, i)));
       enc->scale[c] = (float) MAX (m / 127.0, 1e-6);
       enc->offset[c] = -128;
     }
@@ -80,7 +80,7 @@ bias_encoding (const lt_value *v)
   double           m = 1e-3;
 
   for (uint64_t i = 0; i < t->count; i++)
-    m = MAX (m, fabs (((const float *) t->data)[i]));
+    m = MAX (m, fabs (lt_tensor_get_as_double (t, i)));
   enc->bitwidth = 32;
   enc->is_symmetric = enc->signed_storage = TRUE;
   /* Headroom, as real bias scales (input scale × weight scale) have. */
@@ -233,7 +233,7 @@ check_parameters (const lt_graph   *graph,
   g_assert_cmpint (scale->dtype, ==, LT_DTYPE_F32);
   g_assert_cmpuint (scale->count, ==, enc->n_values);
   for (guint c = 0; c < enc->n_values; c++)
-    g_assert_cmpfloat (((const float *) scale->data)[c], ==, enc->scale[c]);
+    g_assert_cmpfloat (lt_tensor_get_as_double (scale, c), ==, enc->scale[c]);
   if (enc->n_values > 1)
     g_assert_cmpint (lt_node_get_attr_int (node, "axis", 1), ==, enc->axis);
   if (node->n_inputs > 2 && node->inputs[2] >= 0)
@@ -272,7 +272,7 @@ check_weight (const lt_graph   *qdq,
       double zp = (double) (-enc->offset[enc->n_values > 1 ? i / per : 0] - ((gint64) 1 << (enc->bitwidth - 1)));
       double back = (lt_tensor_get_as_double (q, i) - zp) * scale;
 
-      g_assert_cmpfloat (fabs (back - ((const float *) w->data)[i]), <=, 0.5 * scale * (1 + 1e-6));
+      g_assert_cmpfloat (fabs (back - lt_tensor_get_as_double (w, i)), <=, 0.5 * scale * (1 + 1e-6));
     }
 }
 
@@ -370,7 +370,7 @@ check_step (RunCheck        *check,
 {
   const lt_tensor *scale = constant_input (check->graph, node, 1);
   const lt_tensor *zp = constant_input (check->graph, node, 2);
-  double           s = ((const float *) scale->data)[0];
+  double           s = lt_tensor_get_as_double (scale, 0);
   double           z = lt_tensor_get_as_double (zp, 0);
 
   g_assert_cmpuint (scale->count, ==, 1);
