@@ -67,7 +67,7 @@ lt_cli_export_qdq (int    argc,
   g_autofree char *project_path = NULL;
   g_autofree char *source = NULL;
   g_autoptr (LtProject) project = NULL;
-  g_autoptr (LtCliModelFile) model_file = NULL; /* read again by the export */
+  g_autoptr (LtProjectModelFile) model_file = NULL; /* read again by the export */
   gboolean         json = FALSE;
   lt_model        *model = NULL;
   lt_error         err;

@@ -1,6 +1,7 @@
 /* lt-cli-model-input.h — how a lathe-cli command gets its model: a MODEL
- * argument, or `--project FILE.lathe` (the project's embedded model, or the
- * model file it records, checked against its SHA-256). */
+ * argument, or `--project FILE.lathe` (lt_project_load_model: the project's
+ * embedded model, or the model file it records, checked against its
+ * SHA-256). */
 #pragma once
 
 #include "lt-cli-common.h"
@@ -24,26 +25,16 @@ gboolean lt_cli_open_model_or_project (const char *model_path,
                                        LtProject **project,
                                        GError    **error);
 
-/* The model's file, for a command that reads it again after loading
- * (export-qdq copies the original's bytes): MODEL, the recorded file, or the
- * embedded model extracted into a private folder that lt_cli_model_file_free
- * removes. */
-typedef struct
-{
-  char    *path;
-  gboolean extracted;
-} LtCliModelFile;
-
-void lt_cli_model_file_free (LtCliModelFile *file);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LtCliModelFile, lt_cli_model_file_free)
-
-/* lt_cli_open_model_or_project, and the model's file in *file (owned). */
-gboolean lt_cli_open_model_file_or_project (const char      *model_path,
-                                            const char      *project_path,
-                                            gboolean         writable,
-                                            lt_model       **model,
-                                            LtCliModelFile **file,
-                                            LtProject      **project,
-                                            GError         **error);
+/* lt_cli_open_model_or_project, and in *file (owned) the model's file, for
+ * a command that reads it again after loading (export-qdq copies the
+ * original's bytes): MODEL, the recorded file, or the embedded model
+ * extracted into a private folder that lt_project_model_file_free removes. */
+gboolean lt_cli_open_model_file_or_project (const char          *model_path,
+                                            const char          *project_path,
+                                            gboolean             writable,
+                                            lt_model           **model,
+                                            LtProjectModelFile **file,
+                                            LtProject          **project,
+                                            GError             **error);
 
 G_END_DECLS

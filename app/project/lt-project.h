@@ -14,6 +14,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <lt/lt.h>
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,7 @@ typedef enum
   LT_PROJECT_ERROR_INVALID,           /* an argument or stored value is malformed */
   LT_PROJECT_ERROR_NOTHING_TO_UNDO,
   LT_PROJECT_ERROR_NOTHING_TO_REDO,
+  LT_PROJECT_ERROR_MODEL_CHANGED,     /* the recorded model file's SHA-256 differs */
 } LtProjectError;
 
 GQuark lt_project_error_quark (void);
@@ -231,6 +233,30 @@ LtProjectModel *lt_project_get_model (LtProject *self,
 gboolean lt_project_extract_model (LtProject  *self,
                                    const char *dest_path,
                                    GError    **error);
+
+/* The file a model was loaded from: the recorded model file, or the
+ * embedded bytes extracted into a private temporary folder (`extracted`),
+ * which lt_project_model_file_free removes with its folder. */
+typedef struct
+{
+  char    *path;
+  gboolean extracted;
+} LtProjectModelFile;
+
+void lt_project_model_file_free (LtProjectModelFile *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LtProjectModelFile, lt_project_model_file_free)
+
+/* Loads the project's model: the embedded copy, or the recorded file once
+ * it is checked to still have the recorded SHA-256 (MODEL_CHANGED, naming
+ * both files, when not).  The engine's errors name the model file;
+ * G_IO_ERROR_CANCELLED when `cancellable` (may be NULL) is cancelled during
+ * the hash or the load.  When `file` is not NULL, *file receives the file
+ * the model came from (owned).  May run in a worker thread while no other
+ * thread uses the project. */
+lt_model *lt_project_load_model (LtProject           *self,
+                                 GCancellable        *cancellable,
+                                 LtProjectModelFile **file,
+                                 GError             **error);
 
 /* Encodings.  Setting one or a batch is one edit; an `encoding` of a tensor
  * and section that already has one replaces it. `kind` names the edit in the

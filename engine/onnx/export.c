@@ -881,7 +881,7 @@ export_qdq (const lt_model        *model,
 {
   const char       *src = lt_model_get_path (model);
   export_ctx        ctx = { 0 };
-  lt_prescan_limits limits = { 100, 16, 1000000, 16u << 20, 1ull << 30, 0 };
+  lt_prescan_limits limits = { 100, 16, 1000000, 16u << 20, 1ull << 30, 0, NULL, NULL };
   lt_prescan_result scan = { 0 };
   uint8_t          *file = NULL, *packed = NULL;
   size_t            file_len = 0, packed_len;

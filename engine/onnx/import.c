@@ -41,6 +41,8 @@
 #define LT_UNPACK_COST_BASE     (64ull << 20)
 #define LT_UNPACK_COST_PER_BYTE 16ull
 #define LT_UNPACK_COST_MAX      (1ull << 30)
+/* Initializers and nodes converted between two polls of the abort callback. */
+#define LT_IMPORT_POLL_EVERY    256u
 
 typedef struct import_ctx
 {
@@ -50,12 +52,34 @@ typedef struct import_ctx
   lt_external_files *external;
   lt_error          *err;
   uint32_t           max_graph_depth;
+  lt_abort_fn        abort_fn; /* may be NULL */
+  void              *abort_data;
+  uint32_t           since_poll; /* items converted since the last poll */
 } import_ctx;
 
 static lt_status
 no_memory (import_ctx *ctx)
 {
   return lt_error_set (ctx->err, LT_ERR_NO_MEMORY, NULL, "out of memory while importing the model");
+}
+
+/* Asks the abort callback now. */
+static lt_status
+poll_abort (import_ctx *ctx)
+{
+  ctx->since_poll = 0;
+  if (ctx->abort_fn && ctx->abort_fn (ctx->abort_data))
+    return lt_error_set (ctx->err, LT_ERR_CANCELLED, NULL, "the load was cancelled");
+  return LT_OK;
+}
+
+/* Counts one converted item and asks every LT_IMPORT_POLL_EVERY items. */
+static lt_status
+count_item (import_ctx *ctx)
+{
+  if (++ctx->since_poll < LT_IMPORT_POLL_EVERY)
+    return LT_OK;
+  return poll_abort (ctx);
 }
 
 /* The subject of an error about something the file may leave unnamed: its
@@ -732,7 +756,7 @@ convert_graph (import_ctx              *ctx,
       const char *name = gp->initializer[i]->name;
       const char *subject = describe (name, "initializer", i, graph_name, buf, sizeof buf);
       lt_tensor   t;
-      if ((st = convert_tensor (ctx, graph, gp->initializer[i], subject, &t)) != LT_OK)
+      if ((st = count_item (ctx)) != LT_OK || (st = convert_tensor (ctx, graph, gp->initializer[i], subject, &t)) != LT_OK)
         return st;
       if (name == NULL || name[0] == '\0')
         return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "the initializer has an empty name");
@@ -747,7 +771,7 @@ convert_graph (import_ctx              *ctx,
                            "sparse initializers are not supported");
     }
   for (size_t i = 0; i < gp->n_node; i++)
-    if ((st = convert_node (ctx, graph, gp->node[i], i, depth, mp)) != LT_OK)
+    if ((st = count_item (ctx)) != LT_OK || (st = convert_node (ctx, graph, gp->node[i], i, depth, mp)) != LT_OK)
       return st;
   for (size_t i = 0; i < gp->n_output; i++)
     {
@@ -856,7 +880,7 @@ convert_model (import_ctx             *ctx,
       model->n_metadata++;
     }
 
-  if ((st = convert_graph (ctx, mp->graph, model->graph, 1, mp)) != LT_OK)
+  if ((st = convert_graph (ctx, mp->graph, model->graph, 1, mp)) != LT_OK || (st = poll_abort (ctx)) != LT_OK)
     return st;
   return lt_graph_finalize (model->graph, ctx->err);
 }
@@ -870,7 +894,7 @@ load_model (const char            *path,
             lt_model             **out,
             lt_error              *err)
 {
-  lt_load_options    opts = { 16, 1000000, (2ull << 30) - 1 };
+  lt_load_options    opts = { .max_graph_depth = 16, .max_nodes = 1000000, .max_file_bytes = (2ull << 30) - 1 };
   lt_prescan_limits  limits;
   lt_prescan_result  scan;
   import_ctx         ctx = { 0 };
@@ -890,6 +914,8 @@ load_model (const char            *path,
         opts.max_nodes = options->max_nodes;
       if (options->max_file_bytes)
         opts.max_file_bytes = options->max_file_bytes;
+      opts.abort_fn = options->abort_fn;
+      opts.abort_data = options->abort_data;
     }
 
   fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -939,6 +965,8 @@ load_model (const char            *path,
   ctx.file_len = (size_t) st.st_size;
   ctx.err = err;
   ctx.max_graph_depth = opts.max_graph_depth;
+  ctx.abort_fn = opts.abort_fn;
+  ctx.abort_data = opts.abort_data;
 
   limits.max_message_depth = LT_MAX_MESSAGE_DEPTH;
   limits.max_graph_depth = opts.max_graph_depth;
@@ -948,8 +976,16 @@ load_model (const char            *path,
   if (limits.max_unpack_cost > LT_UNPACK_COST_MAX)
     limits.max_unpack_cost = LT_UNPACK_COST_MAX;
   limits.strip_threshold = LT_STRIP_THRESHOLD;
+  limits.abort_fn = opts.abort_fn;
+  limits.abort_data = opts.abort_data;
   if (lt_onnx_prescan (ctx.file, ctx.file_len, &limits, &scan, err) != LT_OK)
     goto fail;
+  /* Unpacking cannot be interrupted: ask once more before it starts. */
+  if (poll_abort (&ctx) != LT_OK)
+    {
+      free (scan.stripped);
+      goto fail;
+    }
   /* The headers are read; what is left to fault in is mostly weights.  With
    * this hint the kernel may read them into huge page cache folios and map
    * many pages per fault, which makes reading the weights several times
@@ -964,7 +1000,9 @@ load_model (const char            *path,
       lt_error_set (err, LT_ERR_PARSE, NULL, "not a valid ONNX model (the protobuf does not decode as a ModelProto)");
       goto fail;
     }
-  status = convert_model (&ctx, mp);
+  status = poll_abort (&ctx);
+  if (status == LT_OK)
+    status = convert_model (&ctx, mp);
   onnx__model_proto__free_unpacked (mp, NULL);
   if (status != LT_OK)
     goto fail;

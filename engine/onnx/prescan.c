@@ -485,6 +485,9 @@ walk (walker *w)
             uint32_t graph_depth = f->graph_depth + (child->child == M_GRAPH);
             if (++messages > w->limits->max_messages)
               return fail (w, LT_ERR_LIMIT, field_start, (uint32_t) field, "the model holds more messages than the limit");
+            if (messages % LT_PRESCAN_POLL_EVERY == 0 && w->limits->abort_fn &&
+                w->limits->abort_fn (w->limits->abort_data))
+              return lt_error_set (w->err, LT_ERR_CANCELLED, NULL, "the load was cancelled");
             if (child->child == M_NODE && f->type == M_GRAPH && ++w->n_nodes > w->limits->max_nodes)
               return fail (w, LT_ERR_LIMIT, field_start, (uint32_t) field, "the model holds more nodes than the limit");
             if (w->depth >= w->limits->max_message_depth)

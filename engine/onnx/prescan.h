@@ -39,7 +39,11 @@ typedef struct lt_prescan_limits
   uint32_t max_messages;
   uint64_t max_unpack_cost;   /* bytes protobuf-c may allocate beyond the bytes it copies */
   size_t   strip_threshold;   /* raw_data at least this long is stripped; 0 = never */
+  lt_abort_fn abort_fn;       /* may be NULL; polled every LT_PRESCAN_POLL_EVERY messages */
+  void       *abort_data;
 } lt_prescan_limits;
+
+#define LT_PRESCAN_POLL_EVERY 4096u
 
 typedef struct lt_prescan_result
 {
@@ -50,7 +54,8 @@ typedef struct lt_prescan_result
 } lt_prescan_result;
 
 /* Scans `buf` as a ModelProto.  On failure the error names the message type,
- * field and byte offset; *out holds nothing to free. */
+ * field and byte offset (LT_ERR_CANCELLED when the abort callback asked);
+ * *out holds nothing to free. */
 lt_status lt_onnx_prescan (const uint8_t           *buf,
                            size_t                   len,
                            const lt_prescan_limits *limits,

@@ -10,6 +10,7 @@
 #include "lt/graph.h"
 #include "lt/status.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -30,17 +31,26 @@ typedef struct lt_metadata_prop
   const char *value;
 } lt_metadata_prop;
 
+/* Polled during long work (loading, running); returning true stops it with
+ * LT_ERR_CANCELLED.  May be called from the thread doing the work only. */
+typedef bool (*lt_abort_fn) (void *user_data);
+
 /* Limits applied while loading; zero fields take the defaults below. */
 typedef struct lt_load_options
 {
-  uint32_t max_graph_depth;   /* nested subgraphs; default 16 */
-  uint32_t max_nodes;         /* per model, all graphs; default 1,000,000 */
-  uint64_t max_file_bytes;    /* default 2 GiB - 1 (protobuf's own limit) */
+  uint32_t    max_graph_depth; /* nested subgraphs; default 16 */
+  uint32_t    max_nodes;       /* per model, all graphs; default 1,000,000 */
+  uint64_t    max_file_bytes;  /* default 2 GiB - 1 (protobuf's own limit) */
+  lt_abort_fn abort_fn;        /* may be NULL; polled every few thousand
+                                * messages of the pre-scan and every few
+                                * hundred tensors or nodes of the import */
+  void       *abort_data;
 } lt_load_options;
 
 /* Loads an ONNX model.  Returns LT_OK and an owned model in *out, or an error
- * naming the file and the field, node or tensor (and *out untouched).  Does
- * not keep a pointer to `path` or `options` after return. */
+ * naming the file and the field, node or tensor (and *out untouched);
+ * LT_ERR_CANCELLED when the abort callback asked, with everything freed.
+ * Does not keep a pointer to `path` or `options` after return. */
 lt_status lt_model_load (const char            *path,
                          const lt_load_options *options,
                          lt_model             **out,

@@ -39,10 +39,6 @@ extern "C" {
 
 typedef struct lt_session lt_session;
 
-/* Polled between nodes; returning true stops the run with
- * LT_ERR_CANCELLED. */
-typedef bool (*lt_abort_fn) (void *user_data);
-
 /* Called after each node for each value it produced.  `value` is a view
  * of the session's memory, valid only during the call. */
 typedef void (*lt_observer_fn) (void            *user_data,
@@ -53,7 +49,7 @@ typedef void (*lt_observer_fn) (void            *user_data,
 typedef struct lt_session_options
 {
   uint32_t       n_threads;      /* threads kernels may use; 0 = one per CPU */
-  lt_abort_fn    abort_fn;       /* may be NULL */
+  lt_abort_fn    abort_fn;       /* may be NULL; polled between nodes */
   void          *abort_data;
   lt_observer_fn observer_fn;    /* may be NULL */
   void          *observer_data;
