@@ -1,5 +1,11 @@
 /* lt-window-actions.c — LtWindow's actions: open, open the demo, find,
- * close, cancel, zoom and undo, export, overlays, and their keys. */
+ * close, cancel, zoom, undo and redo, export, overlays, and their keys.
+ *
+ * Undo (Ctrl+Z) and Redo (Shift+Ctrl+Z) act on the document: the project's
+ * edit log when a project is open.  Zoom and scroll are not edits; Alt+Left
+ * goes back to the previous view at any time, and Ctrl+Z does too when a
+ * bare model is shown, since there is nothing else to undo then.
+ */
 #include "config.h"
 
 #include "lt-window-private.h"
@@ -28,14 +34,23 @@ open_action (GtkWidget  *widget,
   LtWindow             *self = LT_WINDOW (widget);
   GtkFileChooserNative *dialog;
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) models = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) projects = gtk_file_filter_new ();
 
   (void) action_name;
   (void) parameter;
-  dialog = gtk_file_chooser_native_new (_("Open a Model"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+  dialog = gtk_file_chooser_native_new (_("Open a Model or Project"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
                                         _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("ONNX models"));
+  gtk_file_filter_set_name (filter, _("ONNX models and Lathe projects"));
   gtk_file_filter_add_pattern (filter, "*.onnx");
+  gtk_file_filter_add_pattern (filter, "*.lathe");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_file_filter_set_name (models, _("ONNX models"));
+  gtk_file_filter_add_pattern (models, "*.onnx");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), models);
+  gtk_file_filter_set_name (projects, _("Lathe projects"));
+  gtk_file_filter_add_pattern (projects, "*.lathe");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), projects);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect (dialog, "response", G_CALLBACK (open_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
@@ -89,11 +104,9 @@ cancel_action (GtkWidget  *widget,
   (void) parameter;
   lt_window_stop_loading (self);
   lt_graph_view_cancel_layout (self->graph_view);
-  if (lt_graph_view_get_scene (self->graph_view) == NULL)
-    {
-      g_clear_pointer (&self->model, lt_model_unref);
-      lt_window_update_status_line (self);
-    }
+  /* a model whose layout was cancelled is not shown: back to the start */
+  if (self->model != NULL && lt_graph_view_get_scene (self->graph_view) == NULL)
+    lt_window_set_document (self, NULL, NULL);
   lt_window_update_progress (self);
 }
 
@@ -115,6 +128,27 @@ zoom_action (GtkWidget  *widget,
     lt_graph_view_zoom_to_fit (view);
   else
     lt_graph_view_undo_view_change (view);
+}
+
+static void
+undo_redo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  LtWindow *self = LT_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  gboolean  undo = g_str_equal (action_name, "win.undo");
+
+  (void) parameter;
+  if (self->project == NULL)
+    {
+      if (undo)
+        lt_graph_view_undo_view_change (self->graph_view);
+      return;
+    }
+  /* the project's `changed` signal updates the window */
+  if (!(undo ? lt_project_undo (self->project, &error) : lt_project_redo (self->project, &error)))
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
 }
 
 static void
@@ -193,6 +227,8 @@ lt_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "graph.zoom-reset", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "graph.zoom-fit", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "graph.undo-view", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_redo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_redo_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
@@ -203,5 +239,8 @@ lt_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "graph.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "graph.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "graph.zoom-reset", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "graph.undo-view", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "graph.undo-view", NULL);
 }

@@ -1,18 +1,15 @@
-/* lt-window.c — the main window: start page, graph, inspector, search and
- * status line
+/* lt-window.c — the main window: start page, graph, inspector, search,
+ * recent files and drop (loading and the status line are in
+ * lt-window-load.c, actions in lt-window-actions.c)
  *
  * A model loads in a GTask thread and is laid out in another (LtGraphView);
- * the window shows progress with a Cancel button and never blocks.  A model
- * that fails to load leaves the window as it was and explains why in a
- * dialog.  Invariants: `model` is the model shown (or NULL on the start
- * page); `load_cancellable` belongs to the load in flight, if any.
+ * the window shows progress with a Cancel button and never blocks.
  */
 #include "config.h"
 
 #include "lt-window.h"
 #include "lt-window-private.h"
 
-#include "lt-engine-error.h"
 #include "lt-graph-view.h"
 #include "lt-inspector.h"
 
@@ -23,206 +20,18 @@
 
 G_DEFINE_FINAL_TYPE (LtWindow, lt_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* ---- loading ------------------------------------------------------------- */
-
-static void
-load_model_thread (GTask        *task,
-                   gpointer      source,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  const char *path = task_data;
-  lt_model   *model = NULL;
-  lt_error    err;
-
-  (void) source;
-  (void) cancellable;
-  lt_error_clear (&err);
-  if (lt_model_load (path, NULL, &model, &err) != LT_OK)
-    {
-      GError *error = NULL;
-
-      lt_engine_error_propagate (&error, &err);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, model, (GDestroyNotify) lt_model_unref);
-}
-
-void
-lt_window_update_progress (LtWindow *self)
-{
-  gboolean loading = self->load_cancellable != NULL;
-  gboolean busy = loading || lt_graph_view_get_busy (self->graph_view);
-
-  gtk_widget_set_visible (self->progress_box, busy);
-  gtk_label_set_label (self->progress_label, loading ? _("Opening the model…") : _("Laying out the graph…"));
-  if (!loading)
-    gtk_progress_bar_set_fraction (self->progress_bar, lt_graph_view_get_progress (self->graph_view));
-  if (busy)
-    gtk_stack_set_visible_child_name (self->stack, "graph");
-  else if (self->model == NULL)
-    gtk_stack_set_visible_child_name (self->stack, "start");
-}
-
-static gboolean
-pulse_progress (gpointer user_data)
-{
-  LtWindow *self = user_data;
-
-  gtk_progress_bar_pulse (self->progress_bar);
-  return G_SOURCE_CONTINUE;
-}
-
-void
-lt_window_stop_loading (LtWindow *self)
-{
-  g_clear_handle_id (&self->pulse_source, g_source_remove);
-  if (self->load_cancellable != NULL)
-    g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-}
-
-/* 950, 12.3 k, 4.5 M, 1.2 G */
-static char *
-format_count (uint64_t n)
-{
-  if (n < 1000)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  if (n < 1000000)
-    return g_strdup_printf ("%.1f k", n / 1e3);
-  if (n < 1000000000)
-    return g_strdup_printf ("%.1f M", n / 1e6);
-  return g_strdup_printf ("%.1f G", n / 1e9);
-}
-
-/* "name · 12 nodes · 1.2 M parameters · opset 17" */
-void
-lt_window_update_status_line (LtWindow *self)
-{
-  const lt_graph  *graph;
-  uint64_t         parameters = 0;
-  g_autofree char *name = NULL;
-  g_autofree char *count = NULL;
-  g_autofree char *opset = NULL;
-  g_autofree char *text = NULL;
-  uint32_t         n_nodes;
-
-  if (self->model == NULL)
-    {
-      gtk_label_set_label (self->status_line, _("No model"));
-      adw_window_title_set_title (self->title, _("Lathe"));
-      adw_window_title_set_subtitle (self->title, NULL);
-      return;
-    }
-  graph = lt_model_get_graph (self->model);
-  n_nodes = lt_graph_get_n_nodes (graph);
-  for (uint32_t v = 0; v < lt_graph_get_n_values (graph); v++)
-    {
-      const lt_value *value = lt_graph_get_value (graph, (int32_t) v);
-
-      if (value->constant != NULL)
-        parameters += value->constant->count;
-    }
-  name = g_path_get_basename (lt_model_get_path (self->model));
-  count = format_count (parameters);
-  opset = g_strdup_printf ("%" G_GINT64_FORMAT, lt_model_get_opset_version (self->model, ""));
-  text = g_strdup_printf (ngettext ("%s · %u node · %s parameters · opset %s",
-                                    "%s · %u nodes · %s parameters · opset %s", n_nodes),
-                          name, n_nodes, count, opset);
-  gtk_label_set_label (self->status_line, text);
-  adw_window_title_set_title (self->title, name);
-  adw_window_title_set_subtitle (self->title, lt_graph_get_name (graph));
-}
-
-static void
-show_load_error (LtWindow     *self,
-                 const char   *path,
-                 const GError *error)
-{
-  g_autofree char *basename = g_path_get_basename (path);
-  GtkWidget       *dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, error->message);
-
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Could not open “%s”"), basename);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-load_model_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  LtWindow   *self = LT_WINDOW (source);
-  g_autoptr (GError) error = NULL;
-  lt_model   *model = g_task_propagate_pointer (G_TASK (result), &error);
-  const char *path = g_task_get_task_data (G_TASK (result));
-
-  (void) user_data;
-  if (g_task_get_cancellable (G_TASK (result)) != self->load_cancellable)
-    {
-      lt_model_unref (model); /* cancelled or superseded */
-      return;
-    }
-  lt_window_stop_loading (self);
-  if (model == NULL)
-    {
-      show_load_error (self, path, error);
-      lt_window_update_progress (self);
-      return;
-    }
-  lt_model_unref (self->model);
-  self->model = model;
-  lt_inspector_show_item (self->inspector, NULL, -1);
-  lt_graph_view_set_model (self->graph_view, model);
-  lt_window_update_status_line (self);
-  lt_window_update_progress (self);
-  {
-    g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-
-    if (uri != NULL)
-      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-  }
-}
-
-void
-lt_window_open_file (LtWindow *self,
-                     GFile    *file)
-{
-  g_autoptr (GTask) task = NULL;
-  char *path;
-
-  g_return_if_fail (LT_IS_WINDOW (self));
-  path = g_file_get_path (file);
-  if (path == NULL)
-    {
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Only local files can be opened")));
-      return;
-    }
-  if (g_str_has_suffix (path, ".lathe"))
-    {
-      g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                                      _("This version of the studio opens ONNX models only; "
-                                                        "use lathe-cli for project files."));
-
-      show_load_error (self, path, error);
-      g_free (path);
-      return;
-    }
-  lt_window_stop_loading (self);
-  self->load_cancellable = g_cancellable_new ();
-  self->pulse_source = g_timeout_add (100, pulse_progress, self);
-  task = g_task_new (self, self->load_cancellable, load_model_done, NULL);
-  g_task_set_task_data (task, path, g_free);
-  g_task_run_in_thread (task, load_model_thread);
-  lt_window_update_progress (self);
-}
-
 lt_model *
 lt_window_get_model (LtWindow *self)
 {
   g_return_val_if_fail (LT_IS_WINDOW (self), NULL);
   return self->model;
+}
+
+LtProject *
+lt_window_get_project (LtWindow *self)
+{
+  g_return_val_if_fail (LT_IS_WINDOW (self), NULL);
+  return self->project;
 }
 
 gboolean
@@ -373,7 +182,7 @@ fill_recent_list (LtWindow *self)
       const char    *uri = gtk_recent_info_get_uri (info);
       GtkWidget     *row;
 
-      if (!g_str_has_suffix (uri, ".onnx") || !gtk_recent_info_exists (info))
+      if (!(g_str_has_suffix (uri, ".onnx") || g_str_has_suffix (uri, ".lathe")) || !gtk_recent_info_exists (info))
         continue;
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gtk_recent_info_get_display_name (info));
@@ -454,6 +263,9 @@ lt_window_dispose (GObject *object)
       g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
     }
   g_clear_object (&self->settings);
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
+  g_clear_object (&self->project);
   g_clear_pointer (&self->model, lt_model_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), LT_TYPE_WINDOW);
   G_OBJECT_CLASS (lt_window_parent_class)->dispose (object);
@@ -469,6 +281,7 @@ lt_window_class_init (LtWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lathestudio/Lathe/ui/lt-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LtWindow, title);
+  gtk_widget_class_bind_template_child (widget_class, LtWindow, edit_buttons);
   gtk_widget_class_bind_template_child (widget_class, LtWindow, find_button);
   gtk_widget_class_bind_template_child (widget_class, LtWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, LtWindow, search_entry);
@@ -531,6 +344,7 @@ lt_window_init (LtWindow *self)
       on_spline_setting (self);
     }
   fill_recent_list (self);
+  lt_window_update_edit_actions (self);
   gtk_stack_set_visible_child_name (self->stack, "start");
 }
 
