@@ -2,16 +2,20 @@
  *
  * Opens the demo model and a conformance model, selects, searches, zooms
  * and undoes, moves the selection with the keyboard, exports a PNG and
- * checks its pixels, opens a corrupt file and checks the error dialog, and
- * builds and destroys each widget.
+ * checks its pixels, opens a corrupt file and checks the error dialog,
+ * opens projects (undo and redo of their edits; locked, foreign, future and
+ * changed-model projects refused with the previous state kept), cancels the
+ * load of a large model, and builds and destroys each widget.
  */
 #include "config.h"
 
+#include "chain-model.h"
 #include "lt-graph-view.h"
 #include "lt-inspector.h"
 #include "lt-window.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 /* Runs the main loop until `done` holds or 30 s pass. */
 #define SPIN_UNTIL(done)                                                \
@@ -321,20 +325,12 @@ test_overlay_colours_nodes (void)
   destroy_window (window);
 }
 
-static void
-test_corrupt_file_keeps_state (void)
+/* The message dialog that a failed open presents, waited for. */
+static AdwMessageDialog *
+wait_for_dialog (void)
 {
-  g_autofree char *path = demo_path ();
-  LtWindow        *window = open_window (path);
-  lt_model        *before = lt_window_get_model (window);
-  g_autofree char *dir = g_dir_make_tmp ("lathe-corrupt-XXXXXX", NULL);
-  g_autofree char *bad = g_build_filename (dir, "broken.onnx", NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (bad);
   AdwMessageDialog *dialog = NULL;
 
-  g_assert_true (g_file_set_contents (bad, "\x0a\xff\xff\xff\x0f garbage", -1, NULL));
-  lt_window_open_file (window, file);
-  SPIN_UNTIL (!lt_window_get_busy (window));
   for (guint i = 0; i < 100 && dialog == NULL; i++)
     {
       GListModel *toplevels = gtk_window_get_toplevels (); /* borrowed */
@@ -349,6 +345,24 @@ test_corrupt_file_keeps_state (void)
       g_main_context_iteration (NULL, FALSE);
     }
   g_assert_nonnull (dialog);
+  return dialog;
+}
+
+static void
+test_corrupt_file_keeps_state (void)
+{
+  g_autofree char *path = demo_path ();
+  LtWindow        *window = open_window (path);
+  lt_model        *before = lt_window_get_model (window);
+  g_autofree char *dir = g_dir_make_tmp ("lathe-corrupt-XXXXXX", NULL);
+  g_autofree char *bad = g_build_filename (dir, "broken.onnx", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (bad);
+  AdwMessageDialog *dialog;
+
+  g_assert_true (g_file_set_contents (bad, "\x0a\xff\xff\xff\x0f garbage", -1, NULL));
+  lt_window_open_file (window, file);
+  SPIN_UNTIL (!lt_window_get_busy (window));
+  dialog = wait_for_dialog ();
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "broken.onnx"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "broken.onnx"));
   g_assert_true (lt_window_get_model (window) == before);
@@ -356,6 +370,264 @@ test_corrupt_file_keeps_state (void)
   g_unlink (bad);
   g_rmdir (dir);
   destroy_window (window);
+}
+
+
+/* ---- projects ------------------------------------------------------------ */
+
+static void
+remove_dir (const char *dir)
+{
+  GDir       *listing = g_dir_open (dir, 0, NULL);
+  const char *entry;
+
+  g_assert_nonnull (listing);
+  while ((entry = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir, entry, NULL);
+
+      g_unlink (child);
+    }
+  g_dir_close (listing);
+  g_rmdir (dir);
+}
+
+/* Makes `name` in `dir`: a project for a copy of the demo model named after
+ * it (embedded or recorded), holding one edit, an encoding of "image". */
+static char *
+make_project (const char *dir,
+              const char *name,
+              gboolean    embed)
+{
+  g_autofree char *demo = demo_path ();
+  g_autofree char *model = g_strconcat (dir, G_DIR_SEPARATOR_S, name, ".onnx", NULL);
+  char            *path = g_build_filename (dir, name, NULL);
+  g_autofree char *bytes = NULL;
+  g_autoptr (LtProject) project = NULL;
+  g_autoptr (LtProjectEncoding) encoding = lt_project_encoding_new ("image", LT_PROJECT_SECTION_ACTIVATION, 1);
+  g_autoptr (GError) error = NULL;
+  gsize            length;
+
+  g_assert_true (g_file_get_contents (demo, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (model, bytes, (gssize) length, NULL));
+  project = lt_project_create (path, model, embed, &error);
+  g_assert_no_error (error);
+  encoding->bitwidth = 8;
+  encoding->axis = -1;
+  encoding->scale[0] = 0.05f;
+  encoding->offset[0] = -128;
+  g_assert_true (lt_project_set_encoding (project, encoding, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_image_encoding (LtProject *project)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LtProjectEncoding) encoding = lt_project_get_encoding (project, "image", LT_PROJECT_SECTION_ACTIVATION, &error);
+
+  g_assert_no_error (error);
+  return encoding != NULL;
+}
+
+/* Ctrl+Z and Shift+Ctrl+Z walk the project's edit log and leave the view
+ * alone; Alt+Left still undoes a view change; an edit made elsewhere
+ * through the project updates the buttons (the `changed` signal). */
+static void
+test_project_undo_redo (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lathe-project-XXXXXX", NULL);
+  g_autofree char *path = make_project (dir, "edits.lathe", TRUE);
+  LtWindow        *window = open_window (path);
+  LtProject       *project = lt_window_get_project (window);
+  LtGraphView     *view = lt_window_get_graph_view (window);
+  GtkWidget       *undo = find_action_button (GTK_WIDGET (window), "win.undo");
+  GtkWidget       *redo = find_action_button (GTK_WIDGET (window), "win.redo");
+  AdwWindowTitle  *title = ADW_WINDOW_TITLE (find_descendant (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE));
+  g_autoptr (GError) error = NULL;
+  double           zoom;
+
+  g_assert_nonnull (project);
+  g_assert_cmpuint (lt_graph_get_n_nodes (lt_model_get_graph (lt_window_get_model (window))), ==, 7);
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "edits.lathe");
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "edits.lathe.onnx");
+  g_assert_true (gtk_widget_is_visible (undo));
+  g_assert_true (gtk_widget_get_sensitive (undo));
+  g_assert_false (gtk_widget_get_sensitive (redo));
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "graph.zoom-in", NULL);
+  zoom = lt_graph_view_get_zoom (view);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_false (has_image_encoding (project));
+  g_assert_cmpfloat (lt_graph_view_get_zoom (view), ==, zoom);
+  g_assert_false (gtk_widget_get_sensitive (undo));
+  g_assert_true (gtk_widget_get_sensitive (redo));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL);
+  g_assert_true (has_image_encoding (project));
+  g_assert_true (gtk_widget_get_sensitive (undo));
+  g_assert_false (gtk_widget_get_sensitive (redo));
+
+  /* an edit made through the project: Redo's history is dropped */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_true (gtk_widget_get_sensitive (redo));
+  g_assert_true (lt_project_set_backend_config (project, "{}", &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_get_sensitive (undo));
+  g_assert_false (gtk_widget_get_sensitive (redo));
+
+  /* the view's own history */
+  gtk_widget_activate_action (GTK_WIDGET (window), "graph.undo-view", NULL);
+  g_assert_cmpfloat (lt_graph_view_get_zoom (view), <, zoom);
+
+  destroy_window (window);
+  remove_dir (dir);
+}
+
+static void
+set_pragma (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Opens `path` in `window`, which shows `before`: a dialog must name
+ * `name` (and `also` in its body when not NULL) and the window keep its
+ * model.  Returns the dialog, for the caller to check and close. */
+static AdwMessageDialog *
+expect_refused (LtWindow   *window,
+                const char *path,
+                const char *name,
+                const char *also)
+{
+  lt_model         *before = lt_window_get_model (window);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AdwMessageDialog *dialog;
+
+  lt_window_open_file (window, file);
+  SPIN_UNTIL (!lt_window_get_busy (window));
+  dialog = wait_for_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), name));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), name));
+  if (also != NULL)
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), also));
+  g_assert_true (lt_window_get_model (window) == before);
+  g_assert_null (lt_window_get_project (window));
+  return dialog;
+}
+
+static void
+test_project_refused_keeps_state (void)
+{
+  g_autofree char  *demo = demo_path ();
+  g_autofree char  *dir = g_dir_make_tmp ("lathe-refused-XXXXXX", NULL);
+  g_autofree char  *locked = make_project (dir, "locked.lathe", TRUE);
+  g_autofree char  *foreign = make_project (dir, "foreign.lathe", TRUE);
+  g_autofree char  *future = make_project (dir, "future.lathe", TRUE);
+  g_autofree char  *changed = make_project (dir, "changed.lathe", FALSE);
+  g_autofree char  *changed_model = g_strconcat (changed, ".onnx", NULL);
+  g_autofree char  *sql = g_strdup_printf ("PRAGMA user_version = %d", LT_PROJECT_SCHEMA_VERSION + 1);
+  g_autoptr (LtProject) holder = NULL;
+  g_autoptr (GError) error = NULL;
+  LtWindow         *window = open_window (demo);
+  AdwMessageDialog *dialog;
+  FILE             *model;
+
+  set_pragma (foreign, "PRAGMA application_id = 1234");
+  set_pragma (future, sql);
+  model = fopen (changed_model, "ab");
+  g_assert_nonnull (model);
+  fputc (0, model);
+  fclose (model);
+
+  dialog = expect_refused (window, foreign, "foreign.lathe", "another application");
+  g_assert_false (adw_message_dialog_has_response (dialog, "read-only"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dialog = expect_refused (window, future, "future.lathe", "newer version");
+  g_assert_true (adw_message_dialog_has_response (dialog, "read-only"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dialog = expect_refused (window, changed, "changed.lathe", "changed.lathe.onnx");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* held by another instance: refused, then viewed read-only on request */
+  holder = lt_project_open (locked, LT_PROJECT_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  dialog = expect_refused (window, locked, "locked.lathe", "another running instance");
+  g_assert_true (adw_message_dialog_has_response (dialog, "read-only"));
+  adw_message_dialog_response (dialog, "read-only");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  SPIN_UNTIL (lt_window_get_project (window) != NULL && !lt_window_get_busy (window));
+  g_assert_true (lt_project_is_read_only (lt_window_get_project (window)));
+  g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (window), "win.undo")));
+
+  destroy_window (window);
+  g_clear_object (&holder);
+  remove_dir (dir);
+}
+
+/* ---- cancelling a load ---------------------------------------------------- */
+
+/* Cancel stops the engine inside the load: the load thread (which holds a
+ * reference to the window through its GTask) ends long before a whole load
+ * of the same model would have. */
+static void
+test_cancel_large_load (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lathe-cancel-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "chain.onnx", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  lt_model        *model = NULL;
+  lt_error         err;
+  LtWindow        *window;
+  GtkWidget       *weak;
+  gint64           start, full, cancelled;
+
+  chain_model_write (path, 100000);
+  lt_error_clear (&err);
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (lt_model_load (path, NULL, &model, &err), ==, LT_OK);
+  full = g_get_monotonic_time () - start;
+  lt_model_unref (model);
+
+  window = lt_window_new (NULL);
+  weak = GTK_WIDGET (window);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &weak);
+  gtk_window_present (GTK_WINDOW (window));
+  lt_window_open_file (window, file);
+  g_assert_true (lt_window_get_busy (window));
+  start = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
+  g_assert_false (lt_window_get_busy (window));
+  g_assert_null (lt_window_get_model (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  SPIN_UNTIL (weak == NULL);
+  cancelled = g_get_monotonic_time () - start;
+  g_test_message ("whole load %.0f ms, cancelled load ended after %.0f ms", full / 1e3, cancelled / 1e3);
+  g_assert_cmpint (cancelled, <, full / 2);
+
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -437,5 +709,8 @@ main (int    argc,
   g_test_add_func ("/window/overlay-colours-nodes", test_overlay_colours_nodes);
   g_test_add_func ("/window/corrupt-file-keeps-state", test_corrupt_file_keeps_state);
   g_test_add_func ("/window/open-conformance-model", test_open_conformance_model);
+  g_test_add_func ("/window/project-undo-redo", test_project_undo_redo);
+  g_test_add_func ("/window/project-refused-keeps-state", test_project_refused_keeps_state);
+  g_test_add_func ("/window/cancel-large-load", test_cancel_large_load);
   return g_test_run ();
 }
