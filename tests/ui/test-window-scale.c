@@ -11,16 +11,7 @@
  * the light style and lighter in the dark one (AdwStyleManager forced).
  */
 #include "lt-window.h"
-
-#define SPIN_UNTIL(done)                                                \
-  G_STMT_START                                                          \
-  {                                                                     \
-    gint64 spin_deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
-    while (!(done) && g_get_monotonic_time () < spin_deadline)          \
-      g_main_context_iteration (NULL, TRUE);                            \
-    g_assert_true (done);                                               \
-  }                                                                     \
-  G_STMT_END
+#include "ui-test-util.h"
 
 /* Box edges (border and rounded corners) left out of the count, in
  * logical pixels. */
@@ -41,13 +32,6 @@ typedef struct
   guint64 fill;     /* fill pixels */
   double  fill_luma;
 } InkCount;
-
-static gboolean
-tick (gpointer data)
-{
-  (void) data;
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 count_paint (GdkFrameClock *clock,
@@ -265,7 +249,7 @@ main (int    argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  g_timeout_add (50, tick, NULL);
+  g_timeout_add (50, ui_test_tick, NULL);
   g_test_add_func ("/window-scale/demo-at-200-percent", test_demo_at_200_percent);
   return g_test_run ();
 }

@@ -10,30 +10,13 @@
 #include "config.h"
 
 #include "chain-model.h"
+#include "ui-test-util.h"
 #include "lt-graph-view.h"
 #include "lt-inspector.h"
 #include "lt-window.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
-
-/* Runs the main loop until `done` holds or 30 s pass. */
-#define SPIN_UNTIL(done)                                                \
-  G_STMT_START                                                          \
-  {                                                                     \
-    gint64 spin_deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
-    while (!(done) && g_get_monotonic_time () < spin_deadline)          \
-      g_main_context_iteration (NULL, TRUE);                            \
-    g_assert_true (done);                                               \
-  }                                                                     \
-  G_STMT_END
-
-static gboolean
-tick (gpointer data)
-{
-  (void) data;
-  return G_SOURCE_CONTINUE;
-}
 
 static LtWindow *
 open_window (const char *path)
@@ -348,30 +331,45 @@ wait_for_dialog (void)
   return dialog;
 }
 
+/* Opens `path` in `window`: a dialog must name `name` in its heading and
+ * body (and `also` in its body when not NULL), and the window keep its
+ * model.  Returns the dialog, for the caller to check and close. */
+static AdwMessageDialog *
+expect_refused (LtWindow   *window,
+                const char *path,
+                const char *name,
+                const char *also)
+{
+  lt_model         *before = lt_window_get_model (window);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  AdwMessageDialog *dialog;
+
+  lt_window_open_file (window, file);
+  SPIN_UNTIL (!lt_window_get_busy (window));
+  dialog = wait_for_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), name));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), name));
+  if (also != NULL)
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), also));
+  g_assert_true (lt_window_get_model (window) == before);
+  g_assert_null (lt_window_get_project (window));
+  return dialog;
+}
+
 static void
 test_corrupt_file_keeps_state (void)
 {
   g_autofree char *path = demo_path ();
   LtWindow        *window = open_window (path);
-  lt_model        *before = lt_window_get_model (window);
   g_autofree char *dir = g_dir_make_tmp ("lathe-corrupt-XXXXXX", NULL);
   g_autofree char *bad = g_build_filename (dir, "broken.onnx", NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (bad);
-  AdwMessageDialog *dialog;
 
   g_assert_true (g_file_set_contents (bad, "\x0a\xff\xff\xff\x0f garbage", -1, NULL));
-  lt_window_open_file (window, file);
-  SPIN_UNTIL (!lt_window_get_busy (window));
-  dialog = wait_for_dialog ();
-  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "broken.onnx"));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "broken.onnx"));
-  g_assert_true (lt_window_get_model (window) == before);
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (expect_refused (window, bad, "broken.onnx", NULL)));
   g_unlink (bad);
   g_rmdir (dir);
   destroy_window (window);
 }
-
 
 /* ---- projects ------------------------------------------------------------ */
 
@@ -510,31 +508,6 @@ set_pragma (const char *path,
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
-}
-
-/* Opens `path` in `window`, which shows `before`: a dialog must name
- * `name` (and `also` in its body when not NULL) and the window keep its
- * model.  Returns the dialog, for the caller to check and close. */
-static AdwMessageDialog *
-expect_refused (LtWindow   *window,
-                const char *path,
-                const char *name,
-                const char *also)
-{
-  lt_model         *before = lt_window_get_model (window);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  AdwMessageDialog *dialog;
-
-  lt_window_open_file (window, file);
-  SPIN_UNTIL (!lt_window_get_busy (window));
-  dialog = wait_for_dialog ();
-  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), name));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), name));
-  if (also != NULL)
-    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), also));
-  g_assert_true (lt_window_get_model (window) == before);
-  g_assert_null (lt_window_get_project (window));
-  return dialog;
 }
 
 static void
@@ -697,7 +670,7 @@ main (int    argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  g_timeout_add (50, tick, NULL);
+  g_timeout_add (50, ui_test_tick, NULL);
   g_test_add_func ("/window/widgets-construct-and-destroy", test_widgets_construct_and_destroy);
   g_test_add_func ("/window/zoom-notifies-once", test_zoom_notifies_once);
   g_test_add_func ("/window/open-demo-and-inspect", test_open_demo_and_inspect);
