@@ -344,5 +344,14 @@ lt_window_open_file (LtWindow *self,
       adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Only local files can be opened")));
       return;
     }
+  /* the window holds the project's lock: opening it again would be refused
+   * as if another instance had it */
+  if (self->project != NULL)
+    {
+      g_autoptr (GFile) shown = g_file_new_for_path (lt_project_get_path (self->project));
+
+      if (g_file_equal (file, shown))
+        return;
+    }
   open_path (self, path, FALSE);
 }

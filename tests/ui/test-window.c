@@ -463,6 +463,14 @@ test_project_undo_redo (void)
   double           zoom;
 
   g_assert_nonnull (project);
+  /* opened again: the same project stays, not refused as locked */
+  {
+    g_autoptr (GFile) again = g_file_new_for_path (path);
+
+    lt_window_open_file (window, again);
+    g_assert_false (lt_window_get_busy (window));
+    g_assert_true (lt_window_get_project (window) == project);
+  }
   g_assert_cmpuint (lt_graph_get_n_nodes (lt_model_get_graph (lt_window_get_model (window))), ==, 7);
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "edits.lathe");
   g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "edits.lathe.onnx");
