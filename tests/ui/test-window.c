@@ -192,6 +192,12 @@ test_zoom_and_undo (void)
   g_assert_cmpfloat_with_epsilon (x, x2, 1e-6);
   g_assert_cmpfloat_with_epsilon (y, y2, 1e-6);
   g_assert_false (lt_graph_view_undo_view_change (view));
+
+  /* with a bare model, Ctrl+Z (win.undo) goes back to the previous view */
+  gtk_widget_activate_action (GTK_WIDGET (window), "graph.zoom-in", NULL);
+  g_assert_cmpfloat (lt_graph_view_get_zoom (view), >, zoom);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_cmpfloat_with_epsilon (lt_graph_view_get_zoom (view), zoom, 1e-9);
   destroy_window (window);
 }
 
