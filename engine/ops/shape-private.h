@@ -179,6 +179,10 @@ lt_status lt_shape_compare (lt_shape_ctx *ctx);
 lt_status lt_shape_where (lt_shape_ctx *ctx);
 lt_status lt_shape_prelu (lt_shape_ctx *ctx);
 
+/* shape-control.c */
+lt_status lt_shape_if (lt_shape_ctx *ctx);
+lt_status lt_shape_loop (lt_shape_ctx *ctx);
+
 /* shape-conv.c */
 lt_status lt_shape_conv (lt_shape_ctx *ctx);
 lt_status lt_shape_conv_transpose (lt_shape_ctx *ctx);

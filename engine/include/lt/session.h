@@ -102,7 +102,8 @@ lt_status lt_session_run (lt_session *session,
 
 /* Output `index` (lt_graph_get_outputs order) after a run: a view of the
  * session's memory, valid until the next reshape, run or free.  NULL when
- * out of range. */
+ * out of range.  Between a reshape and the first run, its planned type
+ * (the data not computed yet). */
 const lt_tensor *lt_session_get_output (const lt_session *session,
                                         uint32_t          index);
 
