@@ -19,7 +19,7 @@
  *  - when a body shape depends on the iteration number (a Slice at
  *    [i, i+1)), the body is reshaped with i = 0 and shape inference is run
  *    again for every other iteration up to the trip count known at reshape
- *    (at most LOOP_CHECKED_MAX), each required to give the same shapes;
+ *    (at most LT_LOOP_CHECKED_MAX), each required to give the same shapes;
  *    a run that goes past the iterations checked fails;
  *  - a scan output's first dimension, as the Loop's output type has it
  *    (the trip count, or what the file declares), is the number of rows
@@ -29,14 +29,11 @@
  */
 #include "exec/session-private.h"
 #include "ops/ref-common.h"
+#include "ops/shape-private.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Most iterations whose body shapes are checked at reshape when they
- * depend on the iteration number. */
-#define LOOP_CHECKED_MAX 4096
 
 /* Alignment of the carried-value buffers (as the session's arena). */
 #define LOOP_ALIGN 64
@@ -144,7 +141,7 @@ reshape_body (const lt_kernel_call *call,
       s->checked = INT64_MAX;
       return LT_OK;
     }
-  if (status != LT_ERR_UNSUPPORTED || trips < 1 || trips > LOOP_CHECKED_MAX)
+  if (status != LT_ERR_UNSUPPORTED || trips < 1 || trips > LT_LOOP_CHECKED_MAX)
     {
       if (call->err != NULL)
         *call->err = first;

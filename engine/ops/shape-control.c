@@ -4,8 +4,10 @@
  * Each subgraph is inferred in an inference of its own, with the types this
  * graph's inference found for the values it reads from here (its outer
  * values) and, for a Loop body, the types of the iteration number, the
- * condition and the initial carried values.  What the subgraph cannot say
- * is left unset, so the driver keeps the type the file declares.
+ * condition and the initial carried values; a body whose shapes depend
+ * on the iteration number, once per iteration (see LT_LOOP_CHECKED_MAX),
+ * its output types merged.  What the subgraph cannot say is left unset or
+ * taken from what the file declares.
  *
  * A Loop's scan output gets as first dimension the trip count when its
  * contents are known, else the one the file declares: an upper bound of
@@ -164,20 +166,84 @@ scan_rows (lt_shape_ctx *ctx)
   return lt_dim_unknown ();
 }
 
+/* Whether a type is fully known. */
+static bool
+is_complete (const lt_value_type *type)
+{
+  uint64_t count;
+  return type->dtype != LT_DTYPE_UNDEFINED && lt_shape_count (&type->shape, &count);
+}
+
+/* The types of the body's outputs (n of them, after the condition) into
+ * `out`: from one inference with the iteration number unknown, or, when
+ * that leaves some unknown and the trip count is known (at most
+ * LT_LOOP_CHECKED_MAX), merged over an inference per iteration number. */
+static lt_status
+infer_body_outputs (lt_shape_ctx   *ctx,
+                    const lt_graph *body,
+                    lt_value_type  *inputs,
+                    uint32_t        n,
+                    lt_value_type  *out)
+{
+  int64_t             iteration = 0;
+  lt_tensor           iteration_data = { .name = "", .dtype = LT_DTYPE_I64, .count = 1, .data = &iteration,
+                                         .nbytes = sizeof iteration };
+  lt_dim              trips = scan_rows (ctx);
+  bool                complete = true;
+  lt_status           status;
+  lt_shape_inference *si = infer_subgraph (ctx, body, inputs, &status);
+
+  for (uint32_t o = 0; si != NULL && o < n; o++)
+    {
+      const lt_value_type *t = subgraph_output (si, body, 1 + o);
+      lt_shape_set_unknown (&out[o].shape);
+      out[o].dtype = LT_DTYPE_UNDEFINED;
+      if (t != NULL)
+        out[o] = (lt_value_type) { .dtype = t->dtype, .shape = t->shape };
+      complete = complete && is_complete (&out[o]);
+    }
+  lt_shape_inference_free (si);
+  if (status != LT_OK || complete || trips.size < 1 || trips.size > LT_LOOP_CHECKED_MAX)
+    return status;
+  inputs[0].data = &iteration_data;
+  for (iteration = 0; status == LT_OK && iteration < trips.size; iteration++)
+    {
+      si = infer_subgraph (ctx, body, inputs, &status);
+      for (uint32_t o = 0; si != NULL && o < n; o++)
+        {
+          const lt_value_type *t = subgraph_output (si, body, 1 + o);
+          if (t == NULL)
+            lt_shape_set_unknown (&out[o].shape);
+          else if (iteration == 0)
+            out[o] = (lt_value_type) { .dtype = t->dtype, .shape = t->shape };
+          else
+            merge_types (&out[o], t, &out[o]);
+        }
+      lt_shape_inference_free (si);
+    }
+  inputs[0].data = NULL;
+  return status;
+}
+
 lt_status
 lt_shape_loop (lt_shape_ctx *ctx)
 {
-  const lt_graph     *body = graph_attr (ctx->node, "body");
-  uint32_t            n_carried = ctx->node->n_inputs >= 2 ? ctx->node->n_inputs - 2 : 0;
-  lt_value_type      *inputs;
-  lt_shape_inference *si;
-  lt_status           status;
+  const lt_graph *body = graph_attr (ctx->node, "body");
+  uint32_t        n_carried = ctx->node->n_inputs >= 2 ? ctx->node->n_inputs - 2 : 0;
+  uint32_t        n_outputs = ctx->node->n_outputs;
+  lt_value_type  *inputs, *body_out;
+  lt_status       status;
 
   if (body == NULL)
     return lt_shape_fail_attr (ctx, "needs a graph attribute body");
   inputs = calloc (n_carried + 3, sizeof *inputs);
-  if (inputs == NULL)
-    return LT_ERR_UNSUPPORTED;
+  body_out = calloc (n_outputs + 1, sizeof *body_out);
+  if (inputs == NULL || body_out == NULL)
+    {
+      free (inputs);
+      free (body_out);
+      return LT_ERR_UNSUPPORTED;
+    }
   inputs[0] = (lt_value_type) { .dtype = LT_DTYPE_I64, .shape = { .rank = 0 } };
   inputs[1] = (lt_value_type) { .dtype = LT_DTYPE_BOOL, .shape = { .rank = 0 } };
   for (uint32_t j = 0; j < n_carried; j++)
@@ -188,14 +254,12 @@ lt_shape_loop (lt_shape_ctx *ctx)
       else
         lt_shape_set_unknown (&inputs[2 + j].shape);
     }
-  si = infer_subgraph (ctx, body, inputs, &status);
-  for (uint32_t o = 0; si != NULL && o < ctx->node->n_outputs; o++)
+  status = infer_body_outputs (ctx, body, inputs, n_outputs, body_out);
+  for (uint32_t o = 0; status == LT_OK && o < n_outputs; o++)
     {
-      const lt_value_type *t = subgraph_output (si, body, 1 + o);
+      const lt_value_type *t = &body_out[o];
       lt_value_type        out;
 
-      if (t == NULL)
-        break;
       if (o < n_carried)
         merge_types (&inputs[2 + o], t, &out);
       else if (t->shape.rank >= 0 && t->shape.rank < LT_MAX_RANK && t->dtype != LT_DTYPE_UNDEFINED)
@@ -210,7 +274,7 @@ lt_shape_loop (lt_shape_ctx *ctx)
         continue;
       set_output (ctx, o, &out);
     }
-  lt_shape_inference_free (si);
   free (inputs);
+  free (body_out);
   return status;
 }

@@ -179,7 +179,12 @@ lt_status lt_shape_compare (lt_shape_ctx *ctx);
 lt_status lt_shape_where (lt_shape_ctx *ctx);
 lt_status lt_shape_prelu (lt_shape_ctx *ctx);
 
-/* shape-control.c */
+/* shape-control.c.  A Loop body whose shapes depend on the iteration
+ * number is inferred once per iteration up to the trip count known before
+ * running, when it is at most LT_LOOP_CHECKED_MAX (sessions check the
+ * same iterations, exec/control-loop.c). */
+#define LT_LOOP_CHECKED_MAX 4096
+
 lt_status lt_shape_if (lt_shape_ctx *ctx);
 lt_status lt_shape_loop (lt_shape_ctx *ctx);
 
