@@ -61,6 +61,23 @@ lt_node_capture_offset (const lt_node  *node,
   return offset;
 }
 
+bool
+lt_value_is_captured (const lt_graph *graph,
+                      int32_t         id)
+{
+  const char     *name = lt_graph_get_value (graph, id)->name;
+  const lt_graph *sub;
+
+  for (uint32_t n = 0; n < lt_graph_get_n_nodes (graph); n++)
+    for (uint32_t k = 0; (sub = lt_node_get_subgraph (lt_graph_get_node (graph, (int32_t) n), k)) != NULL; k++)
+      {
+        int32_t inner = lt_graph_find_value (sub, name);
+        if (inner >= 0 && lt_graph_get_value (sub, inner)->kind == LT_VALUE_OUTER)
+          return true;
+      }
+  return false;
+}
+
 void
 lt_capture_get_types (const lt_kernel_call *call,
                       const lt_graph       *sub,

@@ -59,7 +59,7 @@ prepare_branch (const lt_kernel_call *call,
                 lt_session          **branch)
 {
   const lt_attr     *attr = lt_node_get_attr (call->node, attr_name);
-  lt_session_options options = { .n_threads = 1 };
+  lt_session_options options = { .n_threads = 1, .abort_fn = call->abort_fn, .abort_data = call->abort_data };
   uint32_t           n_outputs;
   lt_value_type     *outer;
   lt_status          status;

@@ -19,7 +19,8 @@
  *  - when a body shape depends on the iteration number (a Slice at
  *    [i, i+1)), the body is reshaped with i = 0 and shape inference is run
  *    again for every other iteration up to the trip count known at reshape
- *    (at most LT_LOOP_CHECKED_MAX), each required to give the same shapes;
+ *    (lt_loop_body_checks_iterations says when), each required to give
+ *    the same shapes;
  *    a run that goes past the iterations checked fails;
  *  - a scan output's first dimension, as the Loop's output type has it
  *    (the trip count, or what the file declares), is the number of rows
@@ -52,6 +53,8 @@ typedef struct loop_state
   size_t         *carried_bytes;
   size_t         *scan_row_bytes; /* bytes of one iteration's row of scan output k */
   bool           *scan_resizable; /* no node reads scan output k */
+  bool          (*abort_fn) (void *user_data); /* the session's, polled each iteration */
+  void           *abort_data;
 } loop_state;
 
 static void
@@ -141,7 +144,7 @@ reshape_body (const lt_kernel_call *call,
       s->checked = INT64_MAX;
       return LT_OK;
     }
-  if (status != LT_ERR_UNSUPPORTED || trips < 1 || trips > LT_LOOP_CHECKED_MAX)
+  if (status != LT_ERR_UNSUPPORTED || !lt_loop_body_checks_iterations (s->body_graph, trips))
     {
       if (call->err != NULL)
         *call->err = first;
@@ -232,7 +235,7 @@ prepare_body (const lt_kernel_call *call,
               loop_state           *s)
 {
   const lt_attr     *attr = lt_node_get_attr (call->node, "body");
-  lt_session_options options = { .n_threads = 1 };
+  lt_session_options options = { .n_threads = 1, .abort_fn = call->abort_fn, .abort_data = call->abort_data };
   uint32_t           n_body_inputs, n_body_outputs;
   lt_value_type     *inputs, *outer;
   lt_status          status;
@@ -240,6 +243,8 @@ prepare_body (const lt_kernel_call *call,
   if (attr == NULL || attr->type != LT_ATTR_GRAPH)
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "Loop without a graph attribute 'body'");
   s->body_graph = attr->v.g;
+  s->abort_fn = call->abort_fn;
+  s->abort_data = call->abort_data;
   s->n_carried = call->node->n_inputs - 2;
   lt_graph_get_inputs (s->body_graph, &n_body_inputs);
   lt_graph_get_outputs (s->body_graph, &n_body_outputs);
@@ -393,6 +398,8 @@ loop_run (const lt_kernel_call *call)
         return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "the loop runs more than the %lld iterations whose body "
                             "shapes were checked at reshape (give the trip count's data to reshape)",
                             (long long) s->checked);
+      if (s->abort_fn != NULL && s->abort_fn (s->abort_data))
+        return lt_error_set (call->err, LT_ERR_CANCELLED, NULL, "run cancelled");
       status = run_iteration (call, s, iteration);
     }
   if (status != LT_OK)

@@ -55,6 +55,12 @@ uint32_t lt_subgraph_count_outer (const lt_graph *graph);
 const lt_graph *lt_node_get_subgraph (const lt_node *node,
                                       uint32_t       index);
 
+/* Whether a subgraph of some node of `graph` reads value `id` (which
+ * n_consumers does not count): such a value must be computed even when
+ * its one explicit consumer is folded or fused away. */
+bool lt_value_is_captured (const lt_graph *graph,
+                           int32_t         id);
+
 /* The number of captures the session appends to a node's inputs. */
 uint32_t lt_node_count_captures (const lt_node *node);
 

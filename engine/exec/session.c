@@ -419,6 +419,8 @@ select_kernel_knowing (lt_session       *session,
     .constants = step->constants,
     .clamp = step->fuses_activation ? &step->clamp : NULL,
     .known = known,
+    .abort_fn = session->options.abort_fn,
+    .abort_data = session->options.abort_data,
   };
 
   for (uint32_t i = 0; i < step->n_inputs; i++)

@@ -100,6 +100,10 @@ typedef struct lt_kernel_call
    * ratio or a Loop's trip count may be).  A kernel that relies on such
    * contents checks in run that the data it gets agrees. */
   const lt_tensor *const *known;
+  /* In prepare: the session's abort callback (may be NULL), for kernels
+   * that run sessions of their own (If, Loop) to poll. */
+  bool (*abort_fn) (void *user_data);
+  void *abort_data;
 } lt_kernel_call;
 
 typedef struct lt_kernel

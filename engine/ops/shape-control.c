@@ -166,6 +166,22 @@ scan_rows (lt_shape_ctx *ctx)
   return lt_dim_unknown ();
 }
 
+bool
+lt_loop_body_checks_iterations (const lt_graph *body,
+                                int64_t         trips)
+{
+  if (trips < 1 || trips > LT_LOOP_CHECKED_MAX)
+    return false;
+  for (uint32_t n = 0; n < lt_graph_get_n_nodes (body); n++)
+    {
+      const lt_node *node = lt_graph_get_node (body, (int32_t) n);
+      for (uint32_t a = 0; a < node->n_attrs; a++)
+        if (node->attrs[a].type == LT_ATTR_GRAPH || node->attrs[a].type == LT_ATTR_GRAPHS)
+          return false;
+    }
+  return true;
+}
+
 /* Whether a type is fully known. */
 static bool
 is_complete (const lt_value_type *type)
@@ -176,8 +192,9 @@ is_complete (const lt_value_type *type)
 
 /* The types of the body's outputs (n of them, after the condition) into
  * `out`: from one inference with the iteration number unknown, or, when
- * that leaves some unknown and the trip count is known (at most
- * LT_LOOP_CHECKED_MAX), merged over an inference per iteration number. */
+ * that leaves some unknown and the trip count is known (see
+ * lt_loop_body_checks_iterations), merged over an inference per iteration
+ * number. */
 static lt_status
 infer_body_outputs (lt_shape_ctx   *ctx,
                     const lt_graph *body,
@@ -203,7 +220,7 @@ infer_body_outputs (lt_shape_ctx   *ctx,
       complete = complete && is_complete (&out[o]);
     }
   lt_shape_inference_free (si);
-  if (status != LT_OK || complete || trips.size < 1 || trips.size > LT_LOOP_CHECKED_MAX)
+  if (status != LT_OK || complete || !lt_loop_body_checks_iterations (body, trips.size))
     return status;
   inputs[0].data = &iteration_data;
   for (iteration = 0; status == LT_OK && iteration < trips.size; iteration++)

@@ -2,7 +2,7 @@
  * branches and bodies reading values of the enclosing graph, loop-carried
  * values, scan outputs, early exit by the condition, a zero trip count,
  * body shapes that depend on the iteration number, the errors of shapes
- * that cannot be planned, and no allocation in run (malloc and friends
+ * that cannot be planned, cancellation, and no allocation in run (malloc and friends
  * are wrapped at link time, see alloc-count.h). */
 #include "lt/lt.h"
 #include "model-private.h"
@@ -214,6 +214,41 @@ test_if_outer_value (void)
   run_ok (session);
   assert_output (session, 0, 3, then_y, 3);
   g_assert_cmpint (lt_test_alloc_count (), ==, before);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* x[1,2] → m = MatMul (x, w) → r = Relu (m); If (then: Identity (m)) → y.
+ * The Relu would be fused into the MatMul (which then writes r only), but
+ * the branch reads m, so m must still be computed. */
+static void
+test_if_reads_fusable_value (void)
+{
+  const int64_t x_dims[2] = { 1, 2 }, w_dims[2] = { 2, 2 };
+  const float   w[4] = { 1, -1, -1, 1 }, x[2] = { 3, 5 }, m[2] = { -2, 2 }, r[2] = { 0, 2 };
+  const bool    yes = true;
+  lt_graph     *g = lt_graph_new (NULL);
+  lt_attr       branches[2];
+  lt_model     *model;
+  lt_session   *session;
+
+  add_input (g, "cond", LT_DTYPE_BOOL, 0, NULL);
+  add_input (g, "x", LT_DTYPE_F32, 2, x_dims);
+  add_constant (g, "w", LT_DTYPE_F32, 2, w_dims, w, sizeof w);
+  add_node (g, "MatMul", 17, NAMES ("x", "w"), NAMES ("m"), 0, NULL);
+  add_node (g, "Relu", 17, NAMES ("m"), NAMES ("r"), 0, NULL);
+  branches[0] = graph_attr ("then_branch", if_branch (g, "Identity", "m", NULL));
+  branches[1] = graph_attr ("else_branch", if_branch (g, "Identity", "m", NULL));
+  add_node (g, "If", 17, NAMES ("cond"), NAMES ("y"), 2, branches);
+  add_outputs (g, NAMES ("y", "r"));
+  model = finish (g);
+  session = new_session (model);
+  g_assert_cmpint (lt_session_reshape (session, NULL, NULL), ==, LT_OK);
+  bind (session, 0, &yes, sizeof yes);
+  bind (session, 1, x, sizeof x);
+  run_ok (session);
+  assert_output (session, 0, 1, m, 2);
+  assert_output (session, 1, 1, r, 2);
   lt_session_free (session);
   lt_model_unref (model);
 }
@@ -452,15 +487,60 @@ test_loop_carried_shape_change (void)
   lt_model_unref (model);
 }
 
+static bool
+abort_after_100 (void *user_data)
+{
+  int *polls = user_data;
+  return ++*polls > 100;
+}
+
+/* A loop with neither trip count nor a condition that changes runs until
+ * the session's abort callback stops it. */
+static void
+test_loop_abort (void)
+{
+  const int64_t      one[1] = { 1 };
+  lt_graph          *g = lt_graph_new (NULL);
+  lt_graph          *body = lt_graph_new (g);
+  lt_attr            attr = graph_attr ("body", body);
+  int                polls = 0;
+  lt_session_options options = { .n_threads = 1, .abort_fn = abort_after_100, .abort_data = &polls };
+  const float        v0[1] = { 0 };
+  lt_model          *model;
+  lt_session        *session = NULL;
+  lt_error           err;
+
+  add_input (g, "v0", LT_DTYPE_F32, 1, one);
+  add_input (body, "i", LT_DTYPE_I64, 0, NULL);
+  add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
+  add_input (body, "v_in", LT_DTYPE_F32, 1, one);
+  add_node (body, "Identity", 16, NAMES ("cond_in"), NAMES ("cond_out"), 0, NULL);
+  add_node (body, "Neg", 16, NAMES ("v_in"), NAMES ("v_out"), 0, NULL);
+  add_outputs (body, NAMES ("cond_out", "v_out"));
+  add_node (g, "Loop", 16, NAMES ("", "", "v0"), NAMES ("v"), 1, &attr);
+  add_outputs (g, NAMES ("v"));
+  model = finish (g);
+  g_assert_cmpint (lt_session_new (model, &options, &session, NULL), ==, LT_OK);
+  g_assert_cmpint (lt_session_reshape (session, NULL, NULL), ==, LT_OK);
+  bind (session, 0, v0, sizeof v0);
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_ERR_CANCELLED);
+  g_assert_cmpint (polls, ==, 101);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/control-flow/if-outer-value", test_if_outer_value);
+  g_test_add_func ("/control-flow/if-reads-fusable-value", test_if_reads_fusable_value);
   g_test_add_func ("/control-flow/loop-accumulate", test_loop_accumulate);
   g_test_add_func ("/control-flow/loop-trip-count-bounds", test_loop_trip_count_bounds);
   g_test_add_func ("/control-flow/loop-iteration-shapes", test_loop_iteration_shapes);
   g_test_add_func ("/control-flow/loop-carried-shape-change", test_loop_carried_shape_change);
+  g_test_add_func ("/control-flow/loop-abort", test_loop_abort);
   return g_test_run ();
 }
