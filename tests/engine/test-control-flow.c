@@ -7,46 +7,12 @@
 #include "lt/lt.h"
 #include "model-private.h"
 #include "alloc-count.h"
+#include "graph-build.h"
 
 #include <glib.h>
 #include <string.h>
 
 /* ---- graph building ---------------------------------------------------- */
-
-static void
-add_input (lt_graph      *g,
-           const char    *name,
-           lt_dtype       dtype,
-           int32_t        rank,
-           const int64_t *dims)
-{
-  lt_shape shape;
-  lt_shape_set (&shape, rank, dims);
-  g_assert_cmpint (lt_graph_add_input (g, name, dtype, &shape, NULL, NULL), ==, LT_OK);
-}
-
-/* A constant of `count` elements of `dtype` (rank 0 when dims is NULL). */
-static void
-add_constant (lt_graph      *g,
-              const char    *name,
-              lt_dtype       dtype,
-              int32_t        rank,
-              const int64_t *dims,
-              const void    *values,
-              size_t         nbytes)
-{
-  lt_tensor t = { .name = name, .dtype = dtype, .rank = rank, .count = 1, .nbytes = nbytes };
-  void     *copy = lt_graph_alloc (g, nbytes);
-
-  for (int32_t d = 0; d < rank; d++)
-    {
-      t.dims[d] = dims[d];
-      t.count *= (uint64_t) dims[d];
-    }
-  memcpy (copy, values, nbytes);
-  t.data = copy;
-  g_assert_cmpint (lt_graph_add_constant (g, &t, NULL, NULL), ==, LT_OK);
-}
 
 static uint32_t
 count_names (const char *const *names)
@@ -160,7 +126,7 @@ if_branch (lt_graph    *parent,
   lt_graph     *branch = lt_graph_new (parent);
 
   if (constant != NULL)
-    add_constant (branch, in, LT_DTYPE_F32, 1, dims, constant, 3 * sizeof *constant);
+    lt_test_add_constant (branch, in, LT_DTYPE_F32, 1, dims, constant, 3 * sizeof *constant);
   add_node (branch, op, 17, NAMES (in), NAMES ("out"), 0, NULL);
   add_outputs (branch, NAMES ("out"));
   return branch;
@@ -178,8 +144,8 @@ if_model (void)
   lt_graph     *g = lt_graph_new (NULL);
   lt_attr       branches[2];
 
-  add_input (g, "cond", LT_DTYPE_BOOL, 0, NULL);
-  add_input (g, "x", LT_DTYPE_F32, 1, dims);
+  lt_test_add_input (g, "cond", LT_DTYPE_BOOL, 0, NULL);
+  lt_test_add_input (g, "x", LT_DTYPE_F32, 1, dims);
   add_node (g, "Abs", 17, NAMES ("x"), NAMES ("a"), 0, NULL);
   add_node (g, "Neg", 17, NAMES ("x"), NAMES ("b"), 0, NULL);
   branches[0] = graph_attr ("then_branch", if_branch (g, "Neg", "a", NULL));
@@ -232,9 +198,9 @@ test_if_reads_fusable_value (void)
   lt_model     *model;
   lt_session   *session;
 
-  add_input (g, "cond", LT_DTYPE_BOOL, 0, NULL);
-  add_input (g, "x", LT_DTYPE_F32, 2, x_dims);
-  add_constant (g, "w", LT_DTYPE_F32, 2, w_dims, w, sizeof w);
+  lt_test_add_input (g, "cond", LT_DTYPE_BOOL, 0, NULL);
+  lt_test_add_input (g, "x", LT_DTYPE_F32, 2, x_dims);
+  lt_test_add_constant (g, "w", LT_DTYPE_F32, 2, w_dims, w, sizeof w);
   add_node (g, "MatMul", 17, NAMES ("x", "w"), NAMES ("m"), 0, NULL);
   add_node (g, "Relu", 17, NAMES ("m"), NAMES ("r"), 0, NULL);
   branches[0] = graph_attr ("then_branch", if_branch (g, "Identity", "m", NULL));
@@ -272,16 +238,16 @@ accumulate_model (void)
   lt_graph     *body = lt_graph_new (g);
   lt_attr       attr = graph_attr ("body", body);
 
-  add_input (g, "M", LT_DTYPE_I64, 0, NULL);
-  add_input (g, "cond", LT_DTYPE_BOOL, 0, NULL);
-  add_input (g, "acc0", LT_DTYPE_F32, 1, two);
-  add_input (g, "neg_step", LT_DTYPE_F32, 1, two);
-  add_input (g, "last", LT_DTYPE_I64, 0, NULL);
+  lt_test_add_input (g, "M", LT_DTYPE_I64, 0, NULL);
+  lt_test_add_input (g, "cond", LT_DTYPE_BOOL, 0, NULL);
+  lt_test_add_input (g, "acc0", LT_DTYPE_F32, 1, two);
+  lt_test_add_input (g, "neg_step", LT_DTYPE_F32, 1, two);
+  lt_test_add_input (g, "last", LT_DTYPE_I64, 0, NULL);
   add_node (g, "Neg", 16, NAMES ("neg_step"), NAMES ("step"), 0, NULL);
 
-  add_input (body, "i", LT_DTYPE_I64, 0, NULL);
-  add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
-  add_input (body, "acc_in", LT_DTYPE_F32, 1, two);
+  lt_test_add_input (body, "i", LT_DTYPE_I64, 0, NULL);
+  lt_test_add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
+  lt_test_add_input (body, "acc_in", LT_DTYPE_F32, 1, two);
   add_node (body, "Add", 16, NAMES ("acc_in", "step"), NAMES ("acc_out"), 0, NULL);
   add_node (body, "Identity", 16, NAMES ("acc_out"), NAMES ("row"), 0, NULL);
   add_node (body, "Less", 16, NAMES ("i", "last"), NAMES ("cond_out"), 0, NULL);
@@ -410,13 +376,13 @@ slice_model (bool growing)
   lt_graph     *body = lt_graph_new (g);
   lt_attr       attr = graph_attr ("body", body);
 
-  add_input (g, "M", LT_DTYPE_I64, 0, NULL);
-  add_constant (g, "x", LT_DTYPE_F32, 1, four, x, sizeof x);
-  add_input (body, "i", LT_DTYPE_I64, 0, NULL);
-  add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
-  add_constant (body, "one", LT_DTYPE_I64, 0, NULL, &one, sizeof one);
-  add_constant (body, "zero", LT_DTYPE_I64, 1, one_dim, zero, sizeof zero);
-  add_constant (body, "axes", LT_DTYPE_I64, 1, one_dim, axes, sizeof axes);
+  lt_test_add_input (g, "M", LT_DTYPE_I64, 0, NULL);
+  lt_test_add_constant (g, "x", LT_DTYPE_F32, 1, four, x, sizeof x);
+  lt_test_add_input (body, "i", LT_DTYPE_I64, 0, NULL);
+  lt_test_add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
+  lt_test_add_constant (body, "one", LT_DTYPE_I64, 0, NULL, &one, sizeof one);
+  lt_test_add_constant (body, "zero", LT_DTYPE_I64, 1, one_dim, zero, sizeof zero);
+  lt_test_add_constant (body, "axes", LT_DTYPE_I64, 1, one_dim, axes, sizeof axes);
   add_node (body, "Identity", 13, NAMES ("cond_in"), NAMES ("cond_out"), 0, NULL);
   add_node (body, "Add", 13, NAMES ("i", "one"), NAMES ("end"), 0, NULL);
   add_node (body, "Unsqueeze", 13, NAMES ("i", "axes"), NAMES ("starts"), 0, NULL);
@@ -468,11 +434,11 @@ test_loop_carried_shape_change (void)
   lt_session   *session;
   lt_error      err;
 
-  add_input (g, "M", LT_DTYPE_I64, 0, NULL);
-  add_input (g, "acc0", LT_DTYPE_F32, 1, two);
-  add_input (body, "i", LT_DTYPE_I64, 0, NULL);
-  add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
-  add_input (body, "acc_in", LT_DTYPE_F32, 1, two);
+  lt_test_add_input (g, "M", LT_DTYPE_I64, 0, NULL);
+  lt_test_add_input (g, "acc0", LT_DTYPE_F32, 1, two);
+  lt_test_add_input (body, "i", LT_DTYPE_I64, 0, NULL);
+  lt_test_add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
+  lt_test_add_input (body, "acc_in", LT_DTYPE_F32, 1, two);
   add_node (body, "Identity", 16, NAMES ("cond_in"), NAMES ("cond_out"), 0, NULL);
   add_node (body, "Concat", 16, NAMES ("acc_in", "acc_in"), NAMES ("acc_out"), 1, &axis);
   add_outputs (body, NAMES ("cond_out", "acc_out"));
@@ -510,10 +476,10 @@ test_loop_abort (void)
   lt_session        *session = NULL;
   lt_error           err;
 
-  add_input (g, "v0", LT_DTYPE_F32, 1, one);
-  add_input (body, "i", LT_DTYPE_I64, 0, NULL);
-  add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
-  add_input (body, "v_in", LT_DTYPE_F32, 1, one);
+  lt_test_add_input (g, "v0", LT_DTYPE_F32, 1, one);
+  lt_test_add_input (body, "i", LT_DTYPE_I64, 0, NULL);
+  lt_test_add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
+  lt_test_add_input (body, "v_in", LT_DTYPE_F32, 1, one);
   add_node (body, "Identity", 16, NAMES ("cond_in"), NAMES ("cond_out"), 0, NULL);
   add_node (body, "Neg", 16, NAMES ("v_in"), NAMES ("v_out"), 0, NULL);
   add_outputs (body, NAMES ("cond_out", "v_out"));

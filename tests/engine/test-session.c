@@ -5,6 +5,7 @@
 #include "lt/lt.h"
 #include "model-private.h"
 #include "alloc-count.h"
+#include "graph-build.h"
 
 #include <glib.h>
 #include <stdlib.h>
@@ -20,34 +21,25 @@ new_graph (void)
 }
 
 static void
-add_input (lt_graph   *g,
-           const char *name,
-           int32_t     rank,
+add_input (lt_graph      *g,
+           const char    *name,
+           int32_t        rank,
            const int64_t *dims)
 {
-  lt_shape shape;
-  lt_shape_set (&shape, rank, dims);
-  g_assert_cmpint (lt_graph_add_input (g, name, LT_DTYPE_F32, &shape, NULL, NULL), ==, LT_OK);
+  lt_test_add_input (g, name, LT_DTYPE_F32, rank, dims);
 }
 
 static void
-add_constant (lt_graph    *g,
-              const char  *name,
-              int32_t      rank,
+add_constant (lt_graph      *g,
+              const char    *name,
+              int32_t        rank,
               const int64_t *dims,
-              const float *values)
+              const float   *values)
 {
-  lt_tensor t = { .name = name, .dtype = LT_DTYPE_F32, .rank = rank, .count = 1 };
+  uint64_t count = 1;
   for (int32_t d = 0; d < rank; d++)
-    {
-      t.dims[d] = dims[d];
-      t.count *= (uint64_t) dims[d];
-    }
-  float *copy = lt_graph_alloc (g, t.count * sizeof *copy);
-  memcpy (copy, values, t.count * sizeof *copy);
-  t.data = copy;
-  t.nbytes = t.count * sizeof *copy;
-  g_assert_cmpint (lt_graph_add_constant (g, &t, NULL, NULL), ==, LT_OK);
+    count *= (uint64_t) dims[d];
+  lt_test_add_constant (g, name, LT_DTYPE_F32, rank, dims, values, count * sizeof *values);
 }
 
 static void
