@@ -52,7 +52,7 @@ typedef struct loop_state
   size_t         *carried_offset;
   size_t         *carried_bytes;
   size_t         *scan_row_bytes; /* bytes of one iteration's row of scan output k */
-  bool           *scan_resizable; /* no node reads scan output k */
+  bool           *scan_resizable; /* no node or subgraph reads scan output k */
   bool          (*abort_fn) (void *user_data); /* the session's, polled each iteration */
   void           *abort_data;
 } loop_state;
@@ -207,7 +207,8 @@ check_body_types (const lt_kernel_call *call,
         return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "scan output '%s' does not stack the body's '%s' along a "
                             "first axis", lt_graph_get_value (call->graph, value_id)->name, row->name);
       s->scan_row_bytes[k] = row->nbytes;
-      s->scan_resizable[k] = lt_graph_get_value (call->graph, value_id)->n_consumers == 0;
+      s->scan_resizable[k] = lt_graph_get_value (call->graph, value_id)->n_consumers == 0
+                             && !lt_value_is_captured (call->graph, value_id);
     }
   s->carried = total > 0 ? aligned_alloc (LOOP_ALIGN, total) : NULL;
   if (total > 0 && s->carried == NULL)
@@ -350,7 +351,8 @@ run_iteration (const lt_kernel_call *call,
       if (row->nbytes != s->scan_row_bytes[k])
         return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "the body's '%s' changed shape in iteration %lld",
                             row->name, (long long) iteration);
-      copy_value ((char *) scan->data + (size_t) iteration * s->scan_row_bytes[k], row->data, row->nbytes);
+      if (row->nbytes > 0)
+        memcpy ((char *) scan->data + (size_t) iteration * row->nbytes, row->data, row->nbytes);
     }
   return LT_OK;
 }

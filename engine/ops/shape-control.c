@@ -20,9 +20,9 @@
 
 /* Infers `sub` with these input types (may be NULL) and the outer types
  * taken from this graph's inference.  Returns the inference (to free), or
- * NULL when it failed, with *status set (LT_ERR_UNSUPPORTED for no memory
- * or a subgraph that cannot be inferred; other errors are the
- * subgraph's). */
+ * NULL with *status LT_ERR_UNSUPPORTED when it failed: a contradiction in
+ * a subgraph (maybe a branch never taken with these shapes) leaves the
+ * node's outputs as declared; a session running the subgraph reports it. */
 static lt_shape_inference *
 infer_subgraph (lt_shape_ctx        *ctx,
                 const lt_graph      *sub,
@@ -33,6 +33,7 @@ infer_subgraph (lt_shape_ctx        *ctx,
   lt_value_type      *outer = calloc (n_values + 1, sizeof *outer);
   lt_shape_inference *si = lt_shape_inference_new (sub);
   uint32_t            n_outer = 0;
+  lt_error            err;
 
   *status = LT_ERR_UNSUPPORTED;
   if (outer == NULL || si == NULL)
@@ -49,7 +50,7 @@ infer_subgraph (lt_shape_ctx        *ctx,
       /* the subgraph resolved the name through this graph */
       outer[n_outer++] = *lt_shape_inference_get (ctx->si, lt_graph_find_value (ctx->graph, value->name));
     }
-  *status = lt_shape_inference_run_subgraph (si, inputs, outer, false, ctx->err);
+  *status = lt_shape_inference_run_subgraph (si, inputs, outer, false, &err) == LT_OK ? LT_OK : LT_ERR_UNSUPPORTED;
   free (outer);
   if (*status != LT_OK)
     {
