@@ -1,7 +1,9 @@
 /* session.c — create, reshape, plan, bind and run a graph on the CPU
  *
  * Every value of the graph has a slot saying where its bytes are: a model
- * constant, a caller's bound buffer, or an offset in the arena.  Reshape
+ * constant, a caller's bound buffer, an offset in the arena, or, in the
+ * session of a subgraph, the enclosing session's memory for a value read
+ * from there (bound by the If or Loop kernel that owns the subgraph).  Reshape
  * builds the steps (one per node that runs, in topological order), picks
  * and prepares a kernel for each, and plans the arena; run only walks the
  * steps, so it allocates nothing.
