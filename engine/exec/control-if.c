@@ -4,14 +4,16 @@
  * Both branch sessions are created and reshaped in prepare, so run only
  * runs the chosen one and copies its outputs into the If's: run allocates
  * nothing.  A branch must produce outputs of exactly the dtypes and shapes
- * the If's outputs have (known at the parent's reshape).  Branches that
- * read values of the enclosing graph (LT_VALUE_OUTER) are not supported
- * yet and are refused at prepare, naming the node and the value.
+ * the If's outputs have (known at the parent's reshape).  Values a branch
+ * reads from the enclosing graph come as the kernel's extra inputs
+ * (session-private.h): their types go to the branch's reshape, their
+ * data is bound before the branch runs.
  */
 #include "exec/session-private.h"
 #include "ops/ref-common.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const branch_attrs[2] = { "else_branch", "then_branch" };
 
@@ -35,7 +37,7 @@ if_release (void *state)
 static bool
 if_supports (const lt_kernel_call *call)
 {
-  return call->n_inputs == 1 && call->inputs[0].dtype == LT_DTYPE_BOOL && call->inputs[0].count == 1;
+  return call->node->n_inputs == 1 && call->inputs[0].dtype == LT_DTYPE_BOOL && call->inputs[0].count == 1;
 }
 
 /* Whether the branch output matches the If output it is copied to. */
@@ -57,25 +59,25 @@ prepare_branch (const lt_kernel_call *call,
                 lt_session          **branch)
 {
   const lt_attr     *attr = lt_node_get_attr (call->node, attr_name);
-  lt_session_options options = { .n_threads = 1 };
+  lt_session_options options = { .n_threads = 1, .abort_fn = call->abort_fn, .abort_data = call->abort_data };
   uint32_t           n_outputs;
+  lt_value_type     *outer;
+  lt_status          status;
 
   if (attr == NULL || attr->type != LT_ATTR_GRAPH)
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "If without a graph attribute '%s'", attr_name);
-  for (uint32_t v = 0; v < lt_graph_get_n_values (attr->v.g); v++)
-    {
-      const lt_value *value = lt_graph_get_value (attr->v.g, (int32_t) v);
-      if (value->kind == LT_VALUE_OUTER)
-        return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s reads '%s' of the enclosing graph; If branches that "
-                            "read outer values are not supported", attr_name, value->name);
-    }
   lt_graph_get_outputs (attr->v.g, &n_outputs);
   if (n_outputs != call->n_outputs)
     return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "%s has %u outputs, the If has %u", attr_name, n_outputs,
                         call->n_outputs);
-  lt_status status = lt_session_new_for_subgraph (attr->v.g, &options, branch, call->err);
+  outer = calloc (lt_subgraph_count_outer (attr->v.g) + 1, sizeof *outer);
+  if (outer == NULL)
+    return lt_ref_fail (call, LT_ERR_NO_MEMORY, "no memory for the If branches");
+  lt_capture_get_types (call, attr->v.g, outer);
+  status = lt_session_new_for_subgraph (attr->v.g, &options, branch, call->err);
   if (status == LT_OK)
-    status = lt_session_reshape (*branch, NULL, call->err);
+    status = lt_session_reshape_subgraph (*branch, NULL, outer, call->err);
+  free (outer);
   return status;
 }
 
@@ -109,8 +111,10 @@ if_run (const lt_kernel_call *call)
   const if_state *s = call->state;
   int             taken = *(const uint8_t *) call->inputs[0].data != 0;
   lt_session     *branch = s->branches[taken];
-  lt_status       status = lt_session_run (branch, call->err);
+  lt_status       status;
 
+  lt_capture_bind (call, lt_node_get_attr (call->node, branch_attrs[taken])->v.g, branch);
+  status = lt_session_run (branch, call->err);
   if (status != LT_OK)
     return status;
   for (uint32_t o = 0; o < call->n_outputs; o++)

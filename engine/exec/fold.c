@@ -2,6 +2,7 @@
  * weights and bias (see fold.h).  Model constants are read with memcpy:
  * their data may be unaligned. */
 #include "exec/fold.h"
+#include "exec/session-private.h"
 
 #include "lt/ops.h"
 
@@ -63,7 +64,7 @@ is_foldable (const lt_graph *graph,
     if (bn->outputs[o] >= 0)
       return false;
   const lt_value *x = lt_graph_get_value (graph, bn->inputs[0]);
-  if (x->producer < 0 || x->n_consumers != 1 || x->is_output)
+  if (x->producer < 0 || x->n_consumers != 1 || x->is_output || lt_value_is_captured (graph, bn->inputs[0]))
     return false;
   const lt_node *conv = lt_graph_get_node (graph, x->producer);
   if (conv->op != LT_OP_Conv || conv->n_outputs != 1)

@@ -6,6 +6,7 @@
  * arrays are indexed by node id.
  */
 #include "exec/fuse-activation.h"
+#include "exec/session-private.h"
 
 #include "lt/ops.h"
 
@@ -80,7 +81,8 @@ lt_activation_plan_new (const lt_graph           *graph,
           || activation->outputs[0] < 0 || !lt_kernel_clamp_from_node (graph, activation, &clamp))
         continue;
       const lt_value *x = lt_graph_get_value (graph, activation->inputs[0]);
-      if (lt_shape_inference_get (inference, activation->inputs[0])->dtype != LT_DTYPE_F32 || x->n_consumers != 1 || x->is_output)
+      if (lt_shape_inference_get (inference, activation->inputs[0])->dtype != LT_DTYPE_F32 || x->n_consumers != 1 || x->is_output
+          || lt_value_is_captured (graph, activation->inputs[0]))
         continue;
       int32_t producer = computing_node (graph, folds, x);
       if (producer < 0 || !can_absorb (lt_graph_get_node (graph, producer)) || plan->fused[producer].output >= 0)

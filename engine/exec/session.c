@@ -1,7 +1,9 @@
 /* session.c — create, reshape, plan, bind and run a graph on the CPU
  *
  * Every value of the graph has a slot saying where its bytes are: a model
- * constant, a caller's bound buffer, or an offset in the arena.  Reshape
+ * constant, a caller's bound buffer, an offset in the arena, or, in the
+ * session of a subgraph, the enclosing session's memory for a value read
+ * from there (bound by the If or Loop kernel that owns the subgraph).  Reshape
  * builds the steps (one per node that runs, in topological order), picks
  * and prepares a kernel for each, and plans the arena; run only walks the
  * steps, so it allocates nothing.
@@ -34,6 +36,7 @@ typedef enum slot_kind
   SLOT_UNUSED,   /* not read or written by any step */
   SLOT_CONSTANT, /* model or session-owned constant data */
   SLOT_INPUT,    /* a graph input: the caller's bound buffer */
+  SLOT_OUTER,    /* a subgraph's outer value: bound by the owning kernel */
   SLOT_ARENA,    /* computed: an offset in the arena */
 } slot_kind;
 
@@ -93,6 +96,8 @@ struct lt_session
   uint32_t       n_owned;
   lt_value_type *input_types;
   bool          *input_bound;
+  uint32_t       n_outer;     /* LT_VALUE_OUTER values of a subgraph */
+  int32_t       *outer_ids;   /* their value ids, in id order */
   lt_tensor     *outputs;
 };
 
@@ -196,6 +201,9 @@ reset_plan (lt_session *session)
   session->input_types = NULL;
   free (session->input_bound);
   session->input_bound = NULL;
+  free (session->outer_ids);
+  session->outer_ids = NULL;
+  session->n_outer = 0;
   free (session->outputs);
   session->outputs = NULL;
   session->arena_bytes = session->unplanned_bytes = 0;
@@ -339,12 +347,15 @@ build_step (lt_session *session,
             int32_t     node_id,
             lt_error   *err)
 {
-  const lt_node *node = lt_graph_get_node (session->graph, node_id);
+  const lt_node  *node = lt_graph_get_node (session->graph, node_id);
+  uint32_t        n_captures = lt_node_count_captures (node);
+  const lt_graph *sub;
 
   step->node_id = node_id;
   step->n_inputs = node->n_inputs;
   step->n_outputs = node->n_outputs;
   lt_fold_apply (session->folds, node_id, &step->n_inputs, NULL, NULL);
+  step->n_inputs += n_captures;
   step->input_ids = calloc (step->n_inputs + 1, sizeof *step->input_ids);
   step->inputs = calloc (step->n_inputs + 1, sizeof *step->inputs);
   step->output_ids = calloc (step->n_outputs + 1, sizeof *step->output_ids);
@@ -358,6 +369,12 @@ build_step (lt_session *session,
     step->input_ids[i] = i < node->n_inputs ? node->inputs[i] : -1;
   memcpy (step->output_ids, node->outputs, node->n_outputs * sizeof *step->output_ids);
   lt_fold_apply (session->folds, node_id, &step->n_inputs, step->input_ids, step->output_ids);
+  /* A subgraph's outer value is resolved through this graph, so a value
+   * of that name exists here. */
+  for (uint32_t k = 0, c = node->n_inputs; (sub = lt_node_get_subgraph (node, k)) != NULL; k++)
+    for (uint32_t v = 0; v < lt_graph_get_n_values (sub); v++)
+      if (lt_graph_get_value (sub, (int32_t) v)->kind == LT_VALUE_OUTER)
+        step->input_ids[c++] = lt_graph_find_value (session->graph, lt_graph_get_value (sub, (int32_t) v)->name);
   step->fuses_activation = lt_activation_apply (session->activations, node_id, step->output_ids, &step->clamp);
   return LT_OK;
 }
@@ -380,10 +397,13 @@ check_op_has_kernels (lt_session *session,
                        node->op_type);
 }
 
+/* Picks and prepares the step's kernel; `known` (one entry per input) is
+ * filled with what reshape knows of the inputs' contents. */
 static lt_status
-select_kernel (lt_session *session,
-               exec_step  *step,
-               lt_error   *err)
+select_kernel_knowing (lt_session       *session,
+                       exec_step        *step,
+                       const lt_tensor **known,
+                       lt_error         *err)
 {
   const lt_node *node = lt_graph_get_node (session->graph, step->node_id);
   lt_kernel_list candidates = node->op == LT_OP_UNKNOWN ? NULL : lt_cpu_kernels_for ((lt_op) node->op);
@@ -400,6 +420,9 @@ select_kernel (lt_session *session,
     .err = err,
     .constants = step->constants,
     .clamp = step->fuses_activation ? &step->clamp : NULL,
+    .known = known,
+    .abort_fn = session->options.abort_fn,
+    .abort_data = session->options.abort_data,
   };
 
   for (uint32_t i = 0; i < step->n_inputs; i++)
@@ -418,10 +441,13 @@ select_kernel (lt_session *session,
       if (session->slots[id].kind != SLOT_CONSTANT)
         {
           step->inputs[i].data = NULL;
+          if (id < (int32_t) lt_graph_get_n_values (session->graph))
+            known[i] = lt_shape_inference_get (session->inference, id)->data;
           continue;
         }
       slot_to_tensor (session, id, &step->constant_views[i]);
       step->constants[i] = &step->constant_views[i];
+      known[i] = step->constants[i];
     }
 
   for (uint32_t k = 0; candidates != NULL && candidates[k] != NULL; k++)
@@ -463,6 +489,21 @@ select_kernel (lt_session *session,
         session->scratch_bytes = scratch;
     }
   return LT_OK;
+}
+
+static lt_status
+select_kernel (lt_session *session,
+               exec_step  *step,
+               lt_error   *err)
+{
+  const lt_tensor **known = calloc (step->n_inputs + 1, sizeof *known);
+  lt_status         status;
+
+  if (known == NULL)
+    return fail_no_memory (err);
+  status = select_kernel_knowing (session, step, known, err);
+  free (known);
+  return status;
 }
 
 /* Usage records from the steps: a computed value lives from the step that
@@ -559,17 +600,23 @@ prepare_slots (lt_session *session,
 
   session->n_slots = n_values + lt_fold_plan_get_n_extra (session->folds);
   session->slots = calloc (session->n_slots + 1, sizeof *session->slots);
-  if (session->slots == NULL)
+  session->outer_ids = calloc (lt_subgraph_count_outer (session->graph) + 1, sizeof *session->outer_ids);
+  if (session->slots == NULL || session->outer_ids == NULL)
     return fail_no_memory (err);
   for (uint32_t v = 0; v < n_values; v++)
     {
       const lt_value *value = lt_graph_get_value (session->graph, (int32_t) v);
+      status = LT_OK;
       if (value->kind == LT_VALUE_CONSTANT)
+        status = place_constant (session, &session->slots[v], value->constant, err);
+      else if (value->kind == LT_VALUE_OUTER)
         {
-          status = place_constant (session, &session->slots[v], value->constant, err);
-          if (status != LT_OK)
-            return status;
+          session->outer_ids[session->n_outer++] = (int32_t) v;
+          status = type_slot (session, (int32_t) v, err);
+          session->slots[v].kind = SLOT_OUTER;
         }
+      if (status != LT_OK)
+        return status;
     }
   for (uint32_t i = 0; i < n_inputs; i++)
     {
@@ -588,10 +635,11 @@ prepare_slots (lt_session *session,
   return LT_OK;
 }
 
-lt_status
-lt_session_reshape (lt_session          *session,
-                    const lt_value_type *inputs,
-                    lt_error            *err)
+static lt_status
+session_reshape (lt_session          *session,
+                 const lt_value_type *inputs,
+                 const lt_value_type *outer,
+                 lt_error            *err)
 {
   const lt_graph *graph = session->graph;
   uint32_t        n_nodes = lt_graph_get_n_nodes (graph);
@@ -602,7 +650,7 @@ lt_session_reshape (lt_session          *session,
   lt_status       status;
 
   reset_plan (session);
-  status = lt_shape_inference_run (session->inference, inputs, false, err);
+  status = lt_shape_inference_run_subgraph (session->inference, inputs, outer, false, err);
   if (status != LT_OK)
     return status;
   status = lt_fold_plan_new (graph, lt_graph_get_n_values (graph), &session->folds, err);
@@ -688,12 +736,68 @@ lt_session_reshape (lt_session          *session,
           session->input_bound[i] = true;
         }
     }
+  /* Until a run, outputs show their planned types. */
+  for (uint32_t i = 0; i < n_outputs; i++)
+    slot_to_tensor (session, output_ids[i], &session->outputs[i]);
   session->reshaped = true;
   return LT_OK;
 
 fail:
   reset_plan (session);
   return status;
+}
+
+lt_status
+lt_session_reshape (lt_session          *session,
+                    const lt_value_type *inputs,
+                    lt_error            *err)
+{
+  return session_reshape (session, inputs, NULL, err);
+}
+
+lt_status
+lt_session_reshape_subgraph (lt_session          *session,
+                             const lt_value_type *inputs,
+                             const lt_value_type *outer,
+                             lt_error            *err)
+{
+  return session_reshape (session, inputs, outer, err);
+}
+
+lt_status
+lt_session_check_types (lt_session          *session,
+                        const lt_value_type *inputs,
+                        const lt_value_type *outer,
+                        lt_error            *err)
+{
+  uint32_t  n_values = lt_graph_get_n_values (session->graph);
+  lt_status status = lt_shape_inference_run_subgraph (session->inference, inputs, outer, false, err);
+
+  for (uint32_t v = 0; status == LT_OK && v < n_values; v++)
+    {
+      const value_slot     *slot = &session->slots[v];
+      const lt_value_type  *type = lt_shape_inference_get (session->inference, (int32_t) v);
+      const char           *name = lt_graph_get_value (session->graph, (int32_t) v)->name;
+      bool                  same = type->dtype == slot->dtype && type->shape.rank == slot->rank;
+
+      if (slot->kind != SLOT_ARENA)
+        continue;
+      for (int32_t d = 0; same && d < slot->rank; d++)
+        same = type->shape.dims[d].size == slot->dims[d];
+      if (!same)
+        status = lt_error_set (err, LT_ERR_UNSUPPORTED, name,
+                               "the shape of value '%s' changes from one run of the subgraph to the next", name);
+    }
+  return status;
+}
+
+void
+lt_session_bind_outer (lt_session *session,
+                       uint32_t    index,
+                       const void *data)
+{
+  if (index < session->n_outer)
+    session->slots[session->outer_ids[index]].data = (void *) data;
 }
 
 const lt_value_type *
@@ -735,6 +839,26 @@ lt_session_bind_input (lt_session *session,
   slot->data = (void *) data;
   session->input_bound[index] = true;
   return LT_OK;
+}
+
+/* A view of a value a step wrote, with the shape the last run gave it
+ * (which may be smaller than planned, see lt_kernel.resizes_outputs). */
+static void
+step_output_view (const lt_session *session,
+                  const exec_step  *step,
+                  uint32_t          index,
+                  lt_tensor        *view)
+{
+  const lt_kernel_tensor *out = &step->outputs[index];
+
+  slot_to_tensor (session, step->output_ids[index], view);
+  if (!step->kernel->resizes_outputs || out->count == view->count)
+    return;
+  memcpy (view->dims, out->dims, sizeof view->dims);
+  view->count = out->count;
+  lt_dtype_storage_size (view->dtype, view->count, &view->nbytes);
+  if (view->count == 0)
+    view->data = NULL;
 }
 
 static uint64_t
@@ -791,7 +915,11 @@ lt_session_run (lt_session *session,
           step->inputs[i].data = step->inputs[i].count > 0 ? session->slots[step->input_ids[i]].data : NULL;
       for (uint32_t o = 0; o < step->n_outputs; o++)
         if (step->output_ids[o] >= 0)
-          step->outputs[o].data = step->outputs[o].count > 0 ? session->slots[step->output_ids[o]].data : NULL;
+          {
+            if (step->kernel->resizes_outputs)
+              slot_to_kernel_tensor (&session->slots[step->output_ids[o]], &step->outputs[o]);
+            step->outputs[o].data = step->outputs[o].count > 0 ? session->slots[step->output_ids[o]].data : NULL;
+          }
 
       if (options->profiling)
         start = now_ns ();
@@ -809,12 +937,19 @@ lt_session_run (lt_session *session,
           if (step->output_ids[o] >= 0)
             {
               lt_tensor view;
-              slot_to_tensor (session, step->output_ids[o], &view);
+              step_output_view (session, step, o, &view);
               options->observer_fn (options->observer_data, session->graph, step->output_ids[o], &view);
             }
     }
   for (uint32_t i = 0; i < n_outputs; i++)
-    slot_to_tensor (session, output_ids[i], &session->outputs[i]);
+    {
+      int32_t producer = lt_graph_get_value (session->graph, output_ids[i])->producer;
+      int32_t s = producer >= 0 ? session->step_of_node[producer] : -1;
+      slot_to_tensor (session, output_ids[i], &session->outputs[i]);
+      for (uint32_t o = 0; s >= 0 && o < session->steps[s].n_outputs; o++)
+        if (session->steps[s].output_ids[o] == output_ids[i])
+          step_output_view (session, &session->steps[s], o, &session->outputs[i]);
+    }
   return LT_OK;
 }
 

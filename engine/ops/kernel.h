@@ -94,6 +94,16 @@ typedef struct lt_kernel_call
    * NULL.  A kernel with `applies_clamp` clamps outputs[0] itself; for any
    * other kernel the session clamps it after `run`. */
   const lt_kernel_clamp *clamp;
+  /* In supports and prepare only (NULL in run): per input, its contents
+   * as known at reshape, or NULL: constants, and small tensors whose data
+   * shape inference propagated (from data given to reshape, as a Dropout's
+   * ratio or a Loop's trip count may be).  A kernel that relies on such
+   * contents checks in run that the data it gets agrees. */
+  const lt_tensor *const *known;
+  /* In prepare: the session's abort callback (may be NULL), for kernels
+   * that run sessions of their own (If, Loop) to poll. */
+  bool (*abort_fn) (void *user_data);
+  void *abort_data;
 } lt_kernel_call;
 
 typedef struct lt_kernel
@@ -125,6 +135,13 @@ typedef struct lt_kernel
 
   /* Honours call->clamp (f32 output 0). */
   bool applies_clamp;
+
+  /* `run` may lower the first dimension (and count) of outputs whose
+   * shapes are only an upper bound before running (a Loop's scan outputs):
+   * the session gives the planned shapes back before each run and shows
+   * the run's shapes to the observer and in graph outputs.  Such a kernel
+   * lowers only outputs no other node reads. */
+  bool resizes_outputs;
 } lt_kernel;
 
 /* A NULL-terminated list of candidates for an op, best first. */

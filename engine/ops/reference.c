@@ -68,6 +68,7 @@
   X (LessOrEqual, less_or_equal) \
   X (Log, log) \
   X (LogSoftmax, log_softmax) \
+  X (Loop, loop) \
   X (MatMul, matmul) \
   X (MatMulInteger, matmul_integer) \
   X (Max, max) \

@@ -8,7 +8,62 @@
  */
 #include "shape-private.h"
 
+#include <math.h>
 #include <string.h>
+
+/* The unary ops whose propagated contents follow their input's: small
+ * computations on shapes and trip counts (Range's expansion takes
+ * Ceil and Relu of a float). */
+static bool
+unary_propagates (lt_op op)
+{
+  return op == LT_OP_Identity || op == LT_OP_Neg || op == LT_OP_Abs || op == LT_OP_Relu || op == LT_OP_Ceil
+         || op == LT_OP_Floor || op == LT_OP_Round;
+}
+
+/* Applies a unary op of unary_propagates to one element.  A symbolic dim
+ * is a non-negative integer, so it stays itself except under Neg. */
+static void
+apply_unary (lt_op   op,
+             bool    is_float,
+             lt_sym *s)
+{
+  if (!s->known)
+    {
+      if (op == LT_OP_Neg)
+        s->param = NULL;
+      return;
+    }
+  switch (op)
+    {
+    case LT_OP_Neg:
+      s->i = (int64_t) (0 - (uint64_t) s->i);
+      s->f = -s->f;
+      return;
+    case LT_OP_Abs:
+      if (is_float ? s->f < 0 : s->i < 0)
+        apply_unary (LT_OP_Neg, is_float, s);
+      return;
+    case LT_OP_Relu:
+      if (is_float ? s->f < 0 : s->i < 0)
+        {
+          s->i = 0;
+          s->f = 0;
+        }
+      return;
+    case LT_OP_Ceil:
+    case LT_OP_Floor:
+    case LT_OP_Round:
+      if (is_float)
+        {
+          s->f = op == LT_OP_Ceil ? ceil (s->f) : op == LT_OP_Floor ? floor (s->f) : nearbyint (s->f);
+          s->i = lt_double_to_i64 (s->f);
+        }
+      return;
+    default:
+      return;
+    }
+}
 
 lt_status
 lt_shape_same_as_input (lt_shape_ctx *ctx)
@@ -25,19 +80,13 @@ lt_shape_same_as_input (lt_shape_ctx *ctx)
     }
   lt_shape_set_output (ctx, 0, x->dtype, &x->shape);
   data = lt_shape_input_data (ctx, 0, &count);
-  if ((ctx->node->op == LT_OP_Identity || ctx->node->op == LT_OP_Neg) && data)
+  if (data && unary_propagates ((lt_op) ctx->node->op))
     {
       lt_sym *out = lt_shape_output_data (ctx, 0, count);
       if (out)
         memcpy (out, data, count * sizeof *out);
-      for (uint32_t k = 0; out && ctx->node->op == LT_OP_Neg && k < count; k++)
-        if (out[k].known)
-          {
-            out[k].i = (int64_t) (0 - (uint64_t) out[k].i);
-            out[k].f = -out[k].f;
-          }
-        else
-          out[k].param = NULL; /* -N is not N */
+      for (uint32_t k = 0; out && k < count; k++)
+        apply_unary ((lt_op) ctx->node->op, lt_dtype_is_float (x->dtype), &out[k]);
     }
   return LT_OK;
 }

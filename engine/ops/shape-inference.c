@@ -335,19 +335,32 @@ slot_set_declared (value_slot     *slot,
 
 static void
 init_slots (lt_shape_inference  *si,
-            const lt_value_type *inputs)
+            const lt_value_type *inputs,
+            const lt_value_type *outer)
 {
   const int32_t *in_ids;
   uint32_t       n_in;
+  uint32_t       n_outer = 0;
 
   for (uint32_t id = 0; id < si->n_slots; id++)
     {
       const lt_value *v = lt_graph_get_value (si->graph, (int32_t) id);
+      value_slot     *slot = &si->slots[id];
 
       if (v->kind == LT_VALUE_CONSTANT && v->constant)
-        slot_set_from_tensor (&si->slots[id], v->constant);
+        slot_set_from_tensor (slot, v->constant);
       else
-        slot_set_declared (&si->slots[id], v);
+        slot_set_declared (slot, v);
+      if (v->kind != LT_VALUE_OUTER || outer == NULL)
+        continue;
+      if (outer[n_outer].dtype != LT_DTYPE_UNDEFINED)
+        {
+          slot->type.dtype = outer[n_outer].dtype;
+          slot->type.shape = outer[n_outer].shape;
+          if (outer[n_outer].data)
+            slot_set_from_tensor (slot, outer[n_outer].data);
+        }
+      n_outer++;
     }
 
   in_ids = lt_graph_get_inputs (si->graph, &n_in);
@@ -517,6 +530,16 @@ lt_shape_inference_run (lt_shape_inference  *si,
                         bool                 strict,
                         lt_error            *err)
 {
+  return lt_shape_inference_run_subgraph (si, inputs, NULL, strict, err);
+}
+
+lt_status
+lt_shape_inference_run_subgraph (lt_shape_inference  *si,
+                                 const lt_value_type *inputs,
+                                 const lt_value_type *outer,
+                                 bool                 strict,
+                                 lt_error            *err)
+{
   const int32_t *order = lt_graph_get_order (si->graph);
   uint32_t       n_nodes = lt_graph_get_n_nodes (si->graph);
   lt_status      st;
@@ -524,7 +547,7 @@ lt_shape_inference_run (lt_shape_inference  *si,
   if (inputs && (st = check_inputs (si, inputs, err)) != LT_OK)
     return st;
   release_slots (si);
-  init_slots (si, inputs);
+  init_slots (si, inputs, outer);
   for (uint32_t k = 0; k < n_nodes; k++)
     if ((st = run_node (si, order[k], strict, err)) != LT_OK)
       return st;

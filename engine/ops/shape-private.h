@@ -179,6 +179,18 @@ lt_status lt_shape_compare (lt_shape_ctx *ctx);
 lt_status lt_shape_where (lt_shape_ctx *ctx);
 lt_status lt_shape_prelu (lt_shape_ctx *ctx);
 
+/* shape-control.c.  A Loop body whose shapes depend on the iteration
+ * number is inferred once per iteration up to the trip count known before
+ * running, when it is at most LT_LOOP_CHECKED_MAX and the body has no
+ * subgraphs of its own (so nested loops cannot multiply the work);
+ * sessions check the same iterations (exec/control-loop.c). */
+#define LT_LOOP_CHECKED_MAX 4096
+bool lt_loop_body_checks_iterations (const lt_graph *body,
+                                     int64_t         trips);
+
+lt_status lt_shape_if (lt_shape_ctx *ctx);
+lt_status lt_shape_loop (lt_shape_ctx *ctx);
+
 /* shape-conv.c */
 lt_status lt_shape_conv (lt_shape_ctx *ctx);
 lt_status lt_shape_conv_transpose (lt_shape_ctx *ctx);

@@ -1,8 +1,7 @@
 /* shape-table.c — the shape function of each op, indexed by lt_op.
  *
  * A missing entry means "cannot infer": the driver then keeps the types the
- * file declares (or fails in strict mode).  If and Loop (ops with
- * subgraphs) have none yet.
+ * file declares (or fails in strict mode).
  */
 #include "shape-private.h"
 
@@ -48,6 +47,8 @@ static const lt_shape_fn shape_fns[LT_OP_COUNT] = {
   [LT_OP_Softmax] = lt_shape_softmax,
   [LT_OP_LogSoftmax] = lt_shape_softmax,
   [LT_OP_Dropout] = lt_shape_dropout,
+  [LT_OP_If] = lt_shape_if,
+  [LT_OP_Loop] = lt_shape_loop,
   [LT_OP_Cast] = lt_shape_cast,
 
   /* broadcasting */

@@ -4,55 +4,13 @@
  * BatchNormalization folding, activation fusion, and the errors of reshape, bind and run. */
 #include "lt/lt.h"
 #include "model-private.h"
+#include "alloc-count.h"
+#include "graph-build.h"
 
 #include <glib.h>
 #include <stdlib.h>
 #include <math.h>
-#include <stdatomic.h>
 #include <string.h>
-
-/* ---- allocation counting (see -Wl,--wrap in tests/engine/meson.build) ---- */
-
-static atomic_int alloc_count;
-void *__real_malloc (size_t size);
-void *__real_calloc (size_t n, size_t size);
-void *__real_realloc (void *p, size_t size);
-void *__real_aligned_alloc (size_t alignment, size_t size);
-void *__wrap_malloc (size_t size);
-void *__wrap_calloc (size_t n, size_t size);
-void *__wrap_realloc (void *p, size_t size);
-void *__wrap_aligned_alloc (size_t alignment, size_t size);
-
-void *
-__wrap_malloc (size_t size)
-{
-  atomic_fetch_add (&alloc_count, 1);
-  return __real_malloc (size);
-}
-
-void *
-__wrap_calloc (size_t n,
-               size_t size)
-{
-  atomic_fetch_add (&alloc_count, 1);
-  return __real_calloc (n, size);
-}
-
-void *
-__wrap_realloc (void  *p,
-                size_t size)
-{
-  atomic_fetch_add (&alloc_count, 1);
-  return __real_realloc (p, size);
-}
-
-void *
-__wrap_aligned_alloc (size_t alignment,
-                      size_t size)
-{
-  atomic_fetch_add (&alloc_count, 1);
-  return __real_aligned_alloc (alignment, size);
-}
 
 /* ---- graph building ---------------------------------------------------- */
 
@@ -63,34 +21,25 @@ new_graph (void)
 }
 
 static void
-add_input (lt_graph   *g,
-           const char *name,
-           int32_t     rank,
+add_input (lt_graph      *g,
+           const char    *name,
+           int32_t        rank,
            const int64_t *dims)
 {
-  lt_shape shape;
-  lt_shape_set (&shape, rank, dims);
-  g_assert_cmpint (lt_graph_add_input (g, name, LT_DTYPE_F32, &shape, NULL, NULL), ==, LT_OK);
+  lt_test_add_input (g, name, LT_DTYPE_F32, rank, dims);
 }
 
 static void
-add_constant (lt_graph    *g,
-              const char  *name,
-              int32_t      rank,
+add_constant (lt_graph      *g,
+              const char    *name,
+              int32_t        rank,
               const int64_t *dims,
-              const float *values)
+              const float   *values)
 {
-  lt_tensor t = { .name = name, .dtype = LT_DTYPE_F32, .rank = rank, .count = 1 };
+  uint64_t count = 1;
   for (int32_t d = 0; d < rank; d++)
-    {
-      t.dims[d] = dims[d];
-      t.count *= (uint64_t) dims[d];
-    }
-  float *copy = lt_graph_alloc (g, t.count * sizeof *copy);
-  memcpy (copy, values, t.count * sizeof *copy);
-  t.data = copy;
-  t.nbytes = t.count * sizeof *copy;
-  g_assert_cmpint (lt_graph_add_constant (g, &t, NULL, NULL), ==, LT_OK);
+    count *= (uint64_t) dims[d];
+  lt_test_add_constant (g, name, LT_DTYPE_F32, rank, dims, values, count * sizeof *values);
 }
 
 static void
@@ -189,13 +138,13 @@ test_run_allocates_nothing (void)
 
   g_assert_cmpint (lt_session_bind_input (session, 0, chain_x, sizeof chain_x, &err), ==, LT_OK);
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  before = atomic_load (&alloc_count);
+  before = lt_test_alloc_count ();
   for (int i = 0; i < 10; i++)
     g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  g_assert_cmpint (atomic_load (&alloc_count), ==, before);
+  g_assert_cmpint (lt_test_alloc_count (), ==, before);
   /* The wrapper does count: reshape allocates. */
   g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_OK);
-  g_assert_cmpint (atomic_load (&alloc_count), >, before);
+  g_assert_cmpint (lt_test_alloc_count (), >, before);
   lt_session_free (session);
   lt_model_unref (model);
 }
@@ -721,9 +670,9 @@ test_cast_string (void)
   session = new_session (model, &options);
   g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  before = atomic_load (&alloc_count);
+  before = lt_test_alloc_count ();
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  g_assert_cmpint (atomic_load (&alloc_count), ==, before);
+  g_assert_cmpint (lt_test_alloc_count (), ==, before);
 
   const lt_tensor *s = lt_session_get_output (session, 0);
   const lt_tensor *y = lt_session_get_output (session, 1);
@@ -769,94 +718,6 @@ test_cast_bad_string (void)
   lt_model_unref (model);
 }
 
-/* A branch of an If: y = op (c) for a constant c[3], or y = op (x) when
- * `outer` names a value of the enclosing graph to read instead. */
-static lt_graph *
-if_branch (lt_graph    *parent,
-           const char  *op,
-           const float *c,
-           const char  *outer)
-{
-  const int64_t dims[1] = { 3 };
-  lt_graph     *body = lt_graph_new (parent);
-
-  if (outer == NULL)
-    add_constant (body, "c", 1, dims, c);
-  add_node (body, op, op, outer != NULL ? outer : "c", NULL, "out", 0, NULL);
-  g_assert_cmpint (lt_graph_add_output (body, "out", NULL), ==, LT_OK);
-  return body;
-}
-
-/* cond → If (then: Neg (c), else: Abs (c)) → y[3]. */
-static lt_model *
-if_model (const char *then_outer)
-{
-  const int64_t dims[1] = { 3 };
-  const float   c[3] = { -1, 2, -3 };
-  lt_graph     *g = new_graph ();
-  lt_shape      scalar, shape;
-  lt_attr       branches[2];
-
-  lt_shape_set (&scalar, 0, NULL);
-  lt_shape_set (&shape, 1, dims);
-  g_assert_cmpint (lt_graph_add_input (g, "cond", LT_DTYPE_BOOL, &scalar, NULL, NULL), ==, LT_OK);
-  add_input (g, "x", 1, dims);
-  branches[0] = (lt_attr) { .name = "then_branch", .type = LT_ATTR_GRAPH, .count = 1,
-                            .v.g = if_branch (g, "Neg", c, then_outer) };
-  branches[1] = (lt_attr) { .name = "else_branch", .type = LT_ATTR_GRAPH, .count = 1,
-                            .v.g = if_branch (g, "Abs", c, NULL) };
-  add_node (g, "if", "If", "cond", NULL, "y", 2, branches);
-  g_assert_cmpint (lt_graph_declare_value (g, "y", LT_DTYPE_F32, &shape, NULL), ==, LT_OK);
-  return finish (g, "y");
-}
-
-/* The condition picks the branch on every run; runs allocate nothing. */
-static void
-test_if (void)
-{
-  lt_model          *model = if_model (NULL);
-  lt_session_options options = { .n_threads = 1 };
-  lt_session        *session = new_session (model, &options);
-  const float        x[3] = { 0 }, then_y[3] = { 1, -2, 3 }, else_y[3] = { 1, 2, 3 };
-  const bool         yes = true, no = false;
-  lt_error           err;
-  int                before;
-
-  g_assert_cmpint (lt_session_bind_input (session, 1, x, sizeof x, &err), ==, LT_OK);
-  g_assert_cmpint (lt_session_bind_input (session, 0, &yes, sizeof yes, &err), ==, LT_OK);
-  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof then_y, then_y, sizeof then_y);
-  before = atomic_load (&alloc_count);
-  g_assert_cmpint (lt_session_bind_input (session, 0, &no, sizeof no, &err), ==, LT_OK);
-  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof else_y, else_y, sizeof else_y);
-  g_assert_cmpint (lt_session_bind_input (session, 0, &yes, sizeof yes, &err), ==, LT_OK);
-  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof then_y, then_y, sizeof then_y);
-  g_assert_cmpint (atomic_load (&alloc_count), ==, before);
-  lt_session_free (session);
-  lt_model_unref (model);
-}
-
-/* A branch reading a value of the enclosing graph is refused at reshape,
- * naming the If and the value. */
-static void
-test_if_outer_value (void)
-{
-  lt_model          *model = if_model ("x");
-  lt_session_options options = { .n_threads = 1 };
-  lt_session        *session = NULL;
-  lt_error           err;
-
-  lt_error_clear (&err);
-  g_assert_cmpint (lt_session_new (model, &options, &session, &err), ==, LT_OK);
-  g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_ERR_UNSUPPORTED);
-  g_assert_nonnull (strstr (err.message, "'x'"));
-  g_assert_nonnull (strstr (err.subject, "if"));
-  lt_session_free (session);
-  lt_model_unref (model);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -871,8 +732,6 @@ main (int    argc,
   g_test_add_func ("/session/random-graphs", test_random_graphs);
   g_test_add_func ("/session/cast-string", test_cast_string);
   g_test_add_func ("/session/cast-bad-string", test_cast_bad_string);
-  g_test_add_func ("/session/if", test_if);
-  g_test_add_func ("/session/if-outer-value", test_if_outer_value);
   g_test_add_func ("/session/fuse/conv-relu", test_fuse_conv_relu);
   g_test_add_func ("/session/fuse/conv-clip", test_fuse_conv_clip);
   g_test_add_func ("/session/fuse/shared-output-not-fused", test_fuse_refused_for_shared_output);

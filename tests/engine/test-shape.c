@@ -777,6 +777,95 @@ test_generators_and_input_data (void)
   builder_clear (&b);
 }
 
+/* Unary ops on propagated floats (Range's expansion computes a trip count
+ * as Relu (Ceil ((limit - start) / delta))). */
+static void
+test_unary_data (void)
+{
+  builder     b;
+  const float c[2] = { -1.5f, 2.2f };
+
+  builder_init (&b, 17);
+  add_floats (&b, "c", 2, c);
+  add_node (&b, "ceil", "Ceil", "c", "up", 0, NULL);
+  add_node (&b, "relu", "Relu", "up", "pos", 0, NULL);
+  add_node (&b, "cast", "Cast", "pos", "dims", 1, (lt_attr[]){ attr_int ("to", LT_DTYPE_I64) });
+  add_node (&b, "fill", "ConstantOfShape", "dims", "filled", 0, NULL);
+  add_node (&b, "neg", "Neg", "c", "flipped", 0, NULL);
+  add_node (&b, "floor", "Floor", "flipped", "down", 0, NULL);
+  add_node (&b, "abs", "Abs", "down", "size", 0, NULL);
+  add_node (&b, "cast2", "Cast", "size", "dims2", 1, (lt_attr[]){ attr_int ("to", LT_DTYPE_I64) });
+  add_node (&b, "fill2", "ConstantOfShape", "dims2", "filled2", 0, NULL);
+  g_assert_cmpint (infer (&b), ==, LT_OK);
+  g_assert_cmpstr (shape_of (&b, "filled"), ==, "0x3");
+  g_assert_cmpstr (shape_of (&b, "filled2"), ==, "1x3");
+  builder_clear (&b);
+}
+
+/* A subgraph of b's graph, built with the same helpers. */
+static builder
+sub_builder (builder *b)
+{
+  builder sub = { .g = lt_graph_new (b->g), .opset = b->opset };
+  lt_error_clear (&sub.err);
+  return sub;
+}
+
+static lt_attr
+attr_graph (const char *name,
+            lt_graph   *graph)
+{
+  return (lt_attr){ .name = name, .type = LT_ATTR_GRAPH, .count = 1, .v.g = graph };
+}
+
+/* If: each branch inferred with the enclosing graph's types of what it
+ * reads, the outputs merged; Loop: carried outputs keep their initial
+ * types, scan outputs stack the body's along the trip count. */
+static void
+test_if_loop (void)
+{
+  builder b, then_b, else_b, body;
+
+  builder_init (&b, 17);
+  add_input (&b, "cond", LT_DTYPE_BOOL, "scalar");
+  add_input (&b, "x", LT_DTYPE_F32, "Nx3");
+  add_input (&b, "w", LT_DTYPE_F32, "4x3");
+  add_input (&b, "v", LT_DTYPE_F32, "2x3");
+  then_b = sub_builder (&b);
+  add_node (&then_b, "then_abs", "Abs", "x", "then_out", 0, NULL);
+  add_node (&then_b, "then_v", "Identity", "v", "then_wide", 0, NULL);
+  else_b = sub_builder (&b);
+  add_node (&else_b, "else_neg", "Neg", "x", "else_out", 0, NULL);
+  add_node (&else_b, "else_w", "Identity", "w", "else_wide", 0, NULL);
+  g_assert_cmpint (lt_graph_add_output (then_b.g, "then_out", NULL), ==, LT_OK);
+  g_assert_cmpint (lt_graph_add_output (then_b.g, "then_wide", NULL), ==, LT_OK);
+  g_assert_cmpint (lt_graph_add_output (else_b.g, "else_out", NULL), ==, LT_OK);
+  g_assert_cmpint (lt_graph_add_output (else_b.g, "else_wide", NULL), ==, LT_OK);
+  add_node (&b, "if", "If", "cond", "y,mixed", 2,
+            (lt_attr[]){ attr_graph ("then_branch", then_b.g), attr_graph ("else_branch", else_b.g) });
+
+  body = sub_builder (&b);
+  add_input (&body, "i", LT_DTYPE_I64, "scalar");
+  add_input (&body, "cond_in", LT_DTYPE_BOOL, "scalar");
+  add_input (&body, "acc_in", LT_DTYPE_F32, "");
+  add_node (&body, "keep", "Identity", "cond_in", "cond_out", 0, NULL);
+  add_node (&body, "add", "Add", "acc_in,w", "acc_out", 0, NULL);
+  add_node (&body, "row", "Identity", "acc_out", "row", 0, NULL);
+  g_assert_cmpint (lt_graph_add_output (body.g, "cond_out", NULL), ==, LT_OK);
+  g_assert_cmpint (lt_graph_add_output (body.g, "acc_out", NULL), ==, LT_OK);
+  g_assert_cmpint (lt_graph_add_output (body.g, "row", NULL), ==, LT_OK);
+  add_node (&b, "m", "Constant", "", "M", 1, (lt_attr[]){ attr_int ("value_int", 5) });
+  add_node (&b, "loop", "Loop", "M,,w", "acc,rows", 1, (lt_attr[]){ attr_graph ("body", body.g) });
+
+  g_assert_cmpint (infer (&b), ==, LT_OK);
+  g_assert_cmpstr (shape_of (&b, "y"), ==, "Nx3");
+  g_assert_cmpstr (shape_of (&b, "mixed"), ==, "?x3");
+  g_assert_cmpstr (shape_of (&b, "acc"), ==, "4x3");
+  g_assert_cmpstr (shape_of (&b, "rows"), ==, "5x4x3");
+  g_assert_cmpint (result (&b, "rows")->dtype, ==, LT_DTYPE_F32);
+  builder_clear (&b);
+}
+
 static void
 test_strict_and_unknown_ops (void)
 {
@@ -914,6 +1003,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/shape/broadcast", test_broadcast);
+  g_test_add_func ("/shape/unary-data", test_unary_data);
+  g_test_add_func ("/shape/if-loop", test_if_loop);
   g_test_add_func ("/shape/broadcast-error", test_broadcast_error);
   g_test_add_func ("/shape/cast-where-softmax", test_cast_where_softmax);
   g_test_add_func ("/shape/conv", test_conv);

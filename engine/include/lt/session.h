@@ -16,11 +16,18 @@
  * `run` allocates nothing: all values live in one arena sized by the plan
  * (values whose lifetimes do not overlap share bytes; elementwise ops write
  * in place over an input that dies there), graph inputs are read from the
- * caller's bound buffers, constants from the model.  An If's branches are
- * sessions of their subgraphs, created and reshaped at the parent's
- * reshape, so an If allocates nothing in run either; its branches must not
- * read values of the enclosing graph (refused at reshape).  Loop is not
- * run.
+ * caller's bound buffers, constants from the model.  An If's branches and
+ * a Loop's body are sessions of their subgraphs, created and reshaped at
+ * the parent's reshape (with the types of the values they read from the
+ * enclosing graph), so If and Loop allocate nothing in run either.
+ *
+ * Loop: carried values keep one shape across iterations.  A scan output
+ * is sized for the trip count known at reshape (give its data to reshape)
+ * or the file's declared first dimension; a loop that stops earlier by
+ * its condition gives a graph output with fewer rows (the output's dims
+ * say how many), one that runs longer fails.  A body whose shapes depend
+ * on the iteration number is checked at reshape for every iteration up to
+ * that trip count (4096 at most).
  *
  * A session is used by one thread at a time; it holds a reference to its
  * model.
@@ -98,7 +105,8 @@ lt_status lt_session_run (lt_session *session,
 
 /* Output `index` (lt_graph_get_outputs order) after a run: a view of the
  * session's memory, valid until the next reshape, run or free.  NULL when
- * out of range. */
+ * out of range.  Between a reshape and the first run, its planned type
+ * (the data not computed yet). */
 const lt_tensor *lt_session_get_output (const lt_session *session,
                                         uint32_t          index);
 

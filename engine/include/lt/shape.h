@@ -53,6 +53,18 @@ lt_status lt_shape_inference_run (lt_shape_inference  *si,
                                   bool                 strict,
                                   lt_error            *err);
 
+/* Like lt_shape_inference_run, on a subgraph (the body of an If or Loop)
+ * with what the enclosing graph knows about the values it reads from there:
+ * `outer` has one entry per value of kind LT_VALUE_OUTER, in value id
+ * order, or is NULL; an entry with dtype UNDEFINED keeps the declared type.
+ * Data pointers in `outer`, as in `inputs`, must stay valid while the
+ * results are read. */
+lt_status lt_shape_inference_run_subgraph (lt_shape_inference  *si,
+                                           const lt_value_type *inputs,
+                                           const lt_value_type *outer,
+                                           bool                 strict,
+                                           lt_error            *err);
+
 /* The result for a value id; valid until the next run or free. */
 const lt_value_type *lt_shape_inference_get (const lt_shape_inference *si,
                                              int32_t                   value_id);
