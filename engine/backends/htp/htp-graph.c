@@ -289,6 +289,9 @@ input_type (const lt_htp_session *session,
   lt_htp_input_role (node, i, &role);
   if (role == LT_HTP_ROLE_ACTIVATION && !runs_as_constant (value))
     {
+      if (!session->values[id].enc)
+        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "the tensor has no encoding (it is input %u of %s)",
+                             i, label);
       *type = encoding_dtype (session->values[id].enc);
       return LT_OK;
     }
@@ -512,14 +515,15 @@ prepare (lt_htp_session                 *session,
   if (!session->values || !session->steps || !session->bound)
     return lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "no memory for the session");
 
+  /* Inputs with an encoding are data; others are parameters (a shape, a
+   * bound) given with their contents at reshape, or refused by the first
+   * node that reads them as data. */
   for (uint32_t k = 0; k < n_inputs; k++)
     {
       const lt_value *value = lt_graph_get_value (session->graph, input_ids[k]);
 
-      if (runs_as_constant (value))
+      if (runs_as_constant (value) || !session->unsigned_encs[input_ids[k]])
         continue;
-      if (!session->unsigned_encs[input_ids[k]])
-        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "the input has no encoding");
       if ((st = set_activation (session, input_ids[k], session->unsigned_encs[input_ids[k]], err)) != LT_OK)
         return st;
     }
@@ -537,7 +541,7 @@ prepare (lt_htp_session                 *session,
     return st;
   /* Every kernel once on the zeroed arena: what it refuses, it refuses now. */
   for (uint32_t s = 0; s < session->n_steps; s++)
-    if ((st = lt_htp_step_run (&session->steps[s], err)) != LT_OK)
+    if ((st = lt_htp_step_build_tables (&session->steps[s], err)) != LT_OK || (st = lt_htp_step_run (&session->steps[s], err)) != LT_OK)
       return st;
   return LT_OK;
 }
@@ -586,7 +590,8 @@ lt_htp_session_bind_input (lt_htp_session *session,
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "the model has no input %u", index);
   name = lt_graph_get_value (session->graph, input_ids[index])->name;
   if (!session->values[input_ids[index]].data)
-    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "the input has a constant value the NPU runs with");
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name,
+                         "the input is not data the NPU runs on (a constant, or a parameter given at reshape)");
   if (nbytes != tensor_count (&session->values[input_ids[index]]) * sizeof (float))
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "%zu bytes given, the input takes float32 of its shape", nbytes);
   session->bound[index] = data;

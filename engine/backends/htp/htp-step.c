@@ -223,9 +223,42 @@ prepare_slice (const lt_htp_step_context *ctx,
   return LT_OK;
 }
 
+/* The kernel places source pixels by the ratio of output to input sizes;
+ * ONNX places them by the scales when scales are given, which differs
+ * unless each scale is that ratio (a downscale by 0.6 of 4 pixels gives 2,
+ * not 2.4). */
+static bool
+scales_are_size_ratios (const lt_htp_step_context *ctx,
+                        const lt_node             *node,
+                        const lt_htp_step         *step)
+{
+  uint32_t             input = node->opset >= 11 ? 2 : 1;
+  const lt_value_type *type;
+  const lt_tensor     *scales;
+
+  if (input >= node->n_inputs || node->inputs[input] < 0)
+    return true;
+  type = lt_shape_inference_get (ctx->si, node->inputs[input]);
+  scales = type && type->data ? type->data : lt_graph_get_value (ctx->graph, node->inputs[input])->constant;
+  if (scales && scales->count == 0)
+    return true; /* sizes decide */
+  if (!scales || scales->count != 4)
+    return false;
+  for (uint64_t d = 2; d < 4; d++)
+    {
+      double ratio = (double) step->outputs[0]->dims[d] / (double) step->inputs[0]->dims[d];
+      if (fabs (lt_tensor_get_as_double (scales, d) - ratio) > 1e-6 * ratio)
+        return false;
+    }
+  return true;
+}
+
 static lt_status
-prepare_resize (const lt_node *node,
-                lt_htp_step   *step)
+prepare_resize (const lt_htp_step_context *ctx,
+                const lt_node             *node,
+                const char                *label,
+                lt_htp_step               *step,
+                lt_error                  *err)
 {
   const char *mode = lt_node_get_attr_string (node, "mode", "nearest");
   const char *coords = lt_node_get_attr_string (node, "coordinate_transformation_mode", "half_pixel");
@@ -238,6 +271,9 @@ prepare_resize (const lt_node *node,
   step->p.resize.coords = !strcmp (coords, "asymmetric")      ? LT_HTP_COORDS_ASYMMETRIC
                           : !strcmp (coords, "align_corners") ? LT_HTP_COORDS_ALIGN_CORNERS
                                                               : LT_HTP_COORDS_HALF_PIXEL;
+  if (!scales_are_size_ratios (ctx, node, step))
+    return lt_error_set (err, LT_ERR_UNSUPPORTED, label,
+                         "Resize cannot run on the NPU: its scales are not the ratios of output to input sizes, which the NPU resizes by");
   return LT_OK;
 }
 
@@ -337,16 +373,17 @@ prepare_op (const lt_htp_step_context *ctx,
     case LT_OP_HardSwish:
     case LT_OP_Gelu:
       step->kind = LT_HTP_STEP_LUT;
-      return lt_htp_lut_new (lut_fn (node->op), step->inputs[0], step->outputs[0], &step->lut, err);
+      step->p.lut_fn = lut_fn (node->op);
+      return LT_OK;
     case LT_OP_Softmax:
       step->kind = LT_HTP_STEP_SOFTMAX;
-      return lt_htp_softmax_new (step->inputs[0], step->outputs[0], &step->softmax, err);
+      return LT_OK;
     case LT_OP_LayerNormalization:
       step->kind = LT_HTP_STEP_LAYER_NORM;
       return prepare_layer_norm (ctx, node, label, step, err);
     case LT_OP_Resize:
       step->kind = LT_HTP_STEP_RESIZE;
-      return prepare_resize (node, step);
+      return prepare_resize (ctx, node, label, step, err);
     default:
       return lt_error_set (err, LT_ERR_UNSUPPORTED, label, "%s is not supported on the NPU yet", node->op_type);
     }
@@ -397,6 +434,17 @@ lt_htp_step_prepare (const lt_htp_step_context *ctx,
   if (step->concat_inputs)
     step->inputs[0] = step->concat_inputs[0];
   return prepare_op (ctx, node, label, step, err);
+}
+
+lt_status
+lt_htp_step_build_tables (lt_htp_step *step,
+                          lt_error    *err)
+{
+  if (step->kind == LT_HTP_STEP_LUT)
+    return lt_htp_lut_new (step->p.lut_fn, step->inputs[0], step->outputs[0], &step->lut, err);
+  if (step->kind == LT_HTP_STEP_SOFTMAX)
+    return lt_htp_softmax_new (step->inputs[0], step->outputs[0], &step->softmax, err);
+  return LT_OK;
 }
 
 static lt_status

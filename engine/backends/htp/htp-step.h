@@ -4,7 +4,7 @@
  * computed value an lt_htp_tensor; preparing a step reads the node's
  * attributes and constant parameters, quantizes its constant operands
  * (weights, biases, constant activations) into memory the step owns and
- * builds its tables, so that running it is one kernel call that allocates
+ * (after memory is planned) builds its tables, so that running it is one kernel call that allocates
  * nothing.  A step's tensors point into the session's value table, whose
  * data pointers the session sets once memory is planned. */
 #pragma once
@@ -75,7 +75,8 @@ typedef struct lt_htp_step
       int64_t starts[LT_MAX_RANK], steps[LT_MAX_RANK];
     } slice;
     int32_t axis; /* Concat, Split */
-    float   epsilon;
+    float         epsilon;
+    lt_htp_lut_fn lut_fn;
     struct
     {
       lt_htp_resize_mode   mode;
@@ -94,6 +95,11 @@ lt_status lt_htp_step_prepare (const lt_htp_step_context *ctx,
                                int32_t                    node_id,
                                lt_htp_step               *step,
                                lt_error                  *err);
+
+/* Builds the step's lookup or Softmax table, once the value table's data
+ * pointers are set (the builders check their tensors whole). */
+lt_status lt_htp_step_build_tables (lt_htp_step *step,
+                                    lt_error    *err);
 
 /* One kernel call (Split: one per output).  Allocates nothing. */
 lt_status lt_htp_step_run (const lt_htp_step *step,

@@ -31,6 +31,10 @@
  * (LT_ERR_INVALID_ARGUMENT naming the tensor).  Encodings are copied: the
  * caller's arrays need not outlive the call.
  *
+ * Graph inputs with an encoding are data, bound and quantized at each run;
+ * a graph input without one can only be a parameter (a Reshape's shape, a
+ * Clip bound) whose contents the caller gives with its type at reshape.
+ *
  * Refusals at reshape: the first node (in execution order) the NPU cannot
  * run is LT_ERR_UNSUPPORTED with err->subject the node and a message
  * naming its op and the reason (from lt_htp_check_node); shapes must be
@@ -97,8 +101,8 @@ lt_status lt_htp_session_reshape (lt_htp_session                 *session,
                                   uint32_t                        n_encodings,
                                   lt_error                       *err);
 
-/* Points input `index` at float32 `data` of the reshaped size (nbytes
- * must match).  Borrowed until the last run that uses it. */
+/* Points input `index` (a data input) at float32 `data` of the reshaped
+ * size (nbytes must match).  Borrowed until the last run that uses it. */
 lt_status lt_htp_session_bind_input (lt_htp_session *session,
                                      uint32_t        index,
                                      const void     *data,
