@@ -11,8 +11,8 @@
 
 struct LtCliRunSession
 {
-  lt_model       *model;     /* borrowed */
-  lt_session     *cpu;       /* exactly one of cpu and htp */
+  lt_model       *model; /* borrowed */
+  lt_session     *cpu;   /* exactly one of cpu and htp */
   lt_htp_session *htp;
   LtHtpEncodings *encodings; /* htp: the per-value encodings */
 };

@@ -62,10 +62,7 @@ test_run_htp (lt_model            *model,
   g_assert_no_error (error);
   lt_error_clear (&err);
   lt_shape_set (&type.shape, input->rank, input->dims);
-  if (lt_htp_session_new (model, NULL, &session, &err) != LT_OK
-      || lt_htp_session_reshape (session, &type, encodings->by_value, encodings->n_values, &err) != LT_OK
-      || lt_htp_session_bind_input (session, 0, data, nbytes, &err) != LT_OK
-      || lt_htp_session_run (session, &err) != LT_OK)
+  if (lt_htp_session_new (model, NULL, &session, &err) != LT_OK || lt_htp_session_reshape (session, &type, encodings->by_value, encodings->n_values, &err) != LT_OK || lt_htp_session_bind_input (session, 0, data, nbytes, &err) != LT_OK || lt_htp_session_run (session, &err) != LT_OK)
     g_error ("htp session: %s (%s)", err.message, err.subject);
   out = lt_htp_session_get_output (session, 0);
   g_assert_nonnull (out);

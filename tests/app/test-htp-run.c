@@ -89,7 +89,7 @@ check_against_qdq (lt_model            *model,
 static LtCalibEncodeOptions
 int8_options (void)
 {
-  return (LtCalibEncodeOptions) {
+  return (LtCalibEncodeOptions){
     .activations = { .method = LT_CALIB_METHOD_PERCENTILE, .percentile = 99.99, .bitwidth = 8 },
     .weight_bitwidth = 8,
     .weight_symmetric = TRUE,
@@ -231,17 +231,17 @@ reshape_batch (lt_htp_session                 *session,
 static void
 test_missing_encoding (void)
 {
-  const char *names[] = { "/Relu_output_0", "conv2.weight" };
+  const char    *names[] = { "/Relu_output_0", "conv2.weight" };
   digits_fixture f;
 
   digits_setup (&f);
   for (guint k = 0; k < G_N_ELEMENTS (names); k++)
     {
-      const lt_graph           *graph = lt_model_get_graph (f.model);
-      int32_t                   id = lt_graph_find_value (graph, names[k]);
+      const lt_graph                      *graph = lt_model_get_graph (f.model);
+      int32_t                              id = lt_graph_find_value (graph, names[k]);
       g_autofree const lt_quant_encoding **encodings = g_memdup2 (f.encodings->by_value, f.encodings->n_values * sizeof (gpointer));
-      lt_htp_session           *session = NULL;
-      lt_error                  err;
+      lt_htp_session                      *session = NULL;
+      lt_error                             err;
 
       g_assert_cmpint (id, >=, 0);
       g_assert_nonnull (encodings[id]);
@@ -265,17 +265,17 @@ test_missing_encoding (void)
 static void
 test_unsupported_op (void)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("LATHE_ONNX_TESTDATA"), "node", "test_exp", "model.onnx", NULL);
-  lt_model        *model = load_model (path);
-  const lt_graph  *graph = lt_model_get_graph (model);
-  uint32_t         n_values = lt_graph_get_n_values (graph);
+  g_autofree char                     *path = g_build_filename (g_getenv ("LATHE_ONNX_TESTDATA"), "node", "test_exp", "model.onnx", NULL);
+  lt_model                            *model = load_model (path);
+  const lt_graph                      *graph = lt_model_get_graph (model);
+  uint32_t                             n_values = lt_graph_get_n_values (graph);
   g_autofree const lt_quant_encoding **encodings = g_new0 (const lt_quant_encoding *, n_values);
-  const float       scale = 0.05f;
-  const int32_t     offset = -128;
-  lt_quant_encoding enc = { 8, false, 0, 1, &scale, &offset };
-  lt_htp_session   *session = NULL;
-  lt_error          err;
-  char              name[64];
+  const float                          scale = 0.05f;
+  const int32_t                        offset = -128;
+  lt_quant_encoding                    enc = { 8, false, 0, 1, &scale, &offset };
+  lt_htp_session                      *session = NULL;
+  lt_error                             err;
+  char                                 name[64];
 
   for (uint32_t v = 0; v < n_values; v++)
     encodings[v] = &enc;
@@ -294,7 +294,7 @@ test_unsupported_op (void)
 typedef struct
 {
   const lt_graph *graph;
-  GHashTable     *seen;   /* value names observed */
+  GHashTable     *seen; /* value names observed */
   guint           calls;
   guint           abort_after; /* polls before asking to stop; 0: never */
   guint           polls;
@@ -332,13 +332,13 @@ test_observer_and_abort (void)
 {
   g_autofree char *heldout = test_digits_path ("heldout-images.npy");
   g_autoptr (LtArray) images = load_npy (heldout);
-  digits_fixture          f;
-  watch                   w = { 0 };
-  lt_htp_session_options  options = { watch_abort, &w, watch_observe, &w };
-  lt_htp_session         *session = NULL;
-  lt_error                err;
-  gsize                   nbytes;
-  const void             *data = g_bytes_get_data (images->data, &nbytes);
+  digits_fixture         f;
+  watch                  w = { 0 };
+  lt_htp_session_options options = { watch_abort, &w, watch_observe, &w };
+  lt_htp_session        *session = NULL;
+  lt_error               err;
+  gsize                  nbytes;
+  const void            *data = g_bytes_get_data (images->data, &nbytes);
 
   digits_setup (&f);
   w.graph = lt_model_get_graph (f.model);
@@ -355,8 +355,7 @@ test_observer_and_abort (void)
   g_assert_true (g_hash_table_contains (w.seen, "/pool/MaxPool_output_0"));
   g_assert_true (g_hash_table_contains (w.seen, "logits"));
   /* MaxPool and Flatten share their input's encoding. */
-  g_assert_true (lt_htp_session_get_encoding (session, lt_graph_find_value (w.graph, "/Flatten_output_0"))->scale[0]
-                 == lt_htp_session_get_encoding (session, lt_graph_find_value (w.graph, "/Relu_1_output_0"))->scale[0]);
+  g_assert_true (lt_htp_session_get_encoding (session, lt_graph_find_value (w.graph, "/Flatten_output_0"))->scale[0] == lt_htp_session_get_encoding (session, lt_graph_find_value (w.graph, "/Relu_1_output_0"))->scale[0]);
   g_assert_null (lt_htp_session_get_encoding (session, lt_graph_find_value (w.graph, "conv1.weight")));
 
   w.calls = 0;

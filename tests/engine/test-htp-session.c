@@ -76,7 +76,7 @@ encode_range (range_encoding *r,
   hi = MAX (hi, lo + 1e-3);
   r->scale = (float) ((hi - lo) / steps);
   r->offset = (int32_t) nearbyint (lo / r->scale);
-  r->enc = (lt_quant_encoding) { bits, false, 0, 1, &r->scale, &r->offset };
+  r->enc = (lt_quant_encoding){ bits, false, 0, 1, &r->scale, &r->offset };
 }
 
 static void
@@ -211,15 +211,15 @@ static lt_status
 run_case (node_case *c,
           lt_error  *err)
 {
-  const lt_graph           *graph = lt_model_get_graph (c->model);
-  uint32_t                  n;
-  const int32_t            *inputs = lt_graph_get_inputs (graph, &n);
-  const int32_t            *outputs = lt_graph_get_outputs (graph, &n);
-  uint32_t                  n_values = lt_graph_get_n_values (graph);
+  const lt_graph                      *graph = lt_model_get_graph (c->model);
+  uint32_t                             n;
+  const int32_t                       *inputs = lt_graph_get_inputs (graph, &n);
+  const int32_t                       *outputs = lt_graph_get_outputs (graph, &n);
+  uint32_t                             n_values = lt_graph_get_n_values (graph);
   g_autofree const lt_quant_encoding **encodings = g_new0 (const lt_quant_encoding *, n_values);
-  lt_htp_session           *session = NULL;
-  lt_status                 st;
-  int                       before;
+  lt_htp_session                      *session = NULL;
+  lt_status                            st;
+  int                                  before;
 
   for (uint32_t k = 0; k < c->n_inputs; k++)
     if (c->fake_quant[k])

@@ -14,7 +14,7 @@
 
 typedef struct op_row
 {
-  lt_op          op;
+  lt_op       op;
   lt_htp_role roles[3]; /* inputs past the third take the third's role */
 } op_row;
 
@@ -90,7 +90,7 @@ static lt_dtype
 default_type (lt_htp_role role)
 {
   return role == LT_HTP_ROLE_WEIGHTS ? LT_DTYPE_I8 : role == LT_HTP_ROLE_BIAS ? LT_DTYPE_I32
-                                                                : LT_DTYPE_U8;
+                                                                              : LT_DTYPE_U8;
 }
 
 static bool

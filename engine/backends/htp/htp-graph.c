@@ -42,10 +42,10 @@ struct lt_htp_session
   uint32_t               n_steps;
   uint8_t               *arena;
   uint64_t               arena_bytes;
-  const void           **bound;         /* per graph input: the caller's float32 data */
-  lt_tensor             *outputs;       /* per graph output: dequantized views */
-  float                 *output_data;   /* the outputs' floats, one block */
-  float                 *scratch;       /* the observer's dequantized value */
+  const void           **bound;       /* per graph input: the caller's float32 data */
+  lt_tensor             *outputs;     /* per graph output: dequantized views */
+  float                 *output_data; /* the outputs' floats, one block */
+  float                 *scratch;     /* the observer's dequantized value */
 };
 
 lt_status

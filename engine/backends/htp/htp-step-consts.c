@@ -143,7 +143,8 @@ lt_htp_const_bias (const lt_htp_step_context *ctx,
   for (int64_t c = 0; c < channels; c++)
     {
       double q = nearbyint (lt_tensor_get_as_double (t, (uint64_t) c) / (in_scale * (double) w_enc->scale[w_enc->count > 1 ? c : 0]));
-      ((int32_t *) b->data)[c] = !(q >= INT32_MIN) ? INT32_MIN : q > INT32_MAX ? INT32_MAX : (int32_t) q;
+      ((int32_t *) b->data)[c] = !(q >= INT32_MIN) ? INT32_MIN : q > INT32_MAX ? INT32_MAX
+                                                                               : (int32_t) q;
     }
   *out = b;
   return LT_OK;

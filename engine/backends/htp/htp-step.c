@@ -194,9 +194,7 @@ prepare_slice (const lt_htp_step_context *ctx,
   int64_t              starts[LT_MAX_RANK], axes[LT_MAX_RANK], steps[LT_MAX_RANK];
   uint32_t             n_starts, n_axes, n_steps;
 
-  if (!lt_htp_param_ints (ctx, node, 1, "starts", starts, LT_MAX_RANK, &n_starts)
-      || !lt_htp_param_ints (ctx, node, 3, "axes", axes, LT_MAX_RANK, &n_axes)
-      || !lt_htp_param_ints (ctx, node, 4, NULL, steps, LT_MAX_RANK, &n_steps))
+  if (!lt_htp_param_ints (ctx, node, 1, "starts", starts, LT_MAX_RANK, &n_starts) || !lt_htp_param_ints (ctx, node, 3, "axes", axes, LT_MAX_RANK, &n_axes) || !lt_htp_param_ints (ctx, node, 4, NULL, steps, LT_MAX_RANK, &n_steps))
     return lt_error_set (err, LT_ERR_UNSUPPORTED, label, "Slice on the NPU needs constant starts, axes and steps");
   if ((n_axes && n_axes != n_starts) || (n_steps && n_steps != n_starts))
     return lt_error_set (err, LT_ERR_INVALID_MODEL, label, "starts, axes and steps differ in length");
@@ -265,7 +263,7 @@ prepare_resize (const lt_htp_step_context *ctx,
   const char *nearest = lt_node_get_attr_string (node, "nearest_mode", "round_prefer_floor");
 
   /* The capability table accepted only these spellings. */
-  step->p.resize.mode = !strcmp (mode, "linear")      ? LT_HTP_RESIZE_LINEAR
+  step->p.resize.mode = !strcmp (mode, "linear")     ? LT_HTP_RESIZE_LINEAR
                         : !strcmp (nearest, "floor") ? LT_HTP_RESIZE_NEAREST_FLOOR
                                                      : LT_HTP_RESIZE_NEAREST_ROUND_PREFER_FLOOR;
   step->p.resize.coords = !strcmp (coords, "asymmetric")      ? LT_HTP_COORDS_ASYMMETRIC

@@ -48,17 +48,17 @@ typedef struct lt_htp_step_context
 
 typedef struct lt_htp_step
 {
-  int32_t              node_id;
-  lt_htp_step_kind     kind;
-  uint32_t             n_inputs;  /* activation operands, in node order */
-  const lt_htp_tensor *inputs[2];
+  int32_t               node_id;
+  lt_htp_step_kind      kind;
+  uint32_t              n_inputs; /* activation operands, in node order */
+  const lt_htp_tensor  *inputs[2];
   const lt_htp_tensor **concat_inputs; /* Concat: n_inputs entries, owned */
-  uint32_t             n_outputs;
-  lt_htp_tensor      **outputs;  /* owned array of pointers into the value table */
-  const lt_htp_tensor *weights;  /* Conv, MatMul, LayerNormalization: step-owned */
-  const lt_htp_tensor *bias;     /* or NULL */
-  lt_htp_tensor        consts[LT_HTP_STEP_MAX_CONSTS]; /* quantized constants, data owned */
-  lt_quant_encoding    const_encs[LT_HTP_STEP_MAX_CONSTS];
+  uint32_t              n_outputs;
+  lt_htp_tensor       **outputs;                        /* owned array of pointers into the value table */
+  const lt_htp_tensor  *weights;                        /* Conv, MatMul, LayerNormalization: step-owned */
+  const lt_htp_tensor  *bias;                           /* or NULL */
+  lt_htp_tensor         consts[LT_HTP_STEP_MAX_CONSTS]; /* quantized constants, data owned */
+  lt_quant_encoding     const_encs[LT_HTP_STEP_MAX_CONSTS];
   union
   {
     lt_htp_conv_params conv;
@@ -74,7 +74,7 @@ typedef struct lt_htp_step
     {
       int64_t starts[LT_MAX_RANK], steps[LT_MAX_RANK];
     } slice;
-    int32_t axis; /* Concat, Split */
+    int32_t       axis; /* Concat, Split */
     float         epsilon;
     lt_htp_lut_fn lut_fn;
     struct
