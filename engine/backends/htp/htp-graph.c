@@ -82,7 +82,7 @@ unprepare (lt_htp_session *session)
 {
   for (uint32_t i = 0; i < session->n_steps; i++)
     lt_htp_step_clear (&session->steps[i]);
-  for (uint32_t v = 0; session->signed_encs && v < session->n_values; v++)
+  for (uint32_t v = 0; session->signed_encs && session->unsigned_encs && v < session->n_values; v++)
     {
       free (session->signed_encs[v]);
       free (session->unsigned_encs[v]);
