@@ -46,6 +46,7 @@ static const char *const node_tests[] = {
   "node/test_concat_2d_axis_0",
   "node/test_transpose_default",
   "node/test_flatten_axis1",
+  "node/test_identity",
   "node/test_reshape_reordered_all_dims",
   "node/test_squeeze",
   "node/test_unsqueeze_axis_0",

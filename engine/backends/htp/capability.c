@@ -33,6 +33,7 @@ static const op_row op_table[] = {
   { LT_OP_Concat, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_ACTIVATION } },
   { LT_OP_Reshape, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM } },
   { LT_OP_Flatten, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Identity, { LT_HTP_ROLE_ACTIVATION } },
   { LT_OP_Squeeze, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM } },
   { LT_OP_Unsqueeze, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM } },
   { LT_OP_Transpose, { LT_HTP_ROLE_ACTIVATION } },

@@ -260,6 +260,7 @@ moves_data_only (int32_t op)
     {
     case LT_OP_Reshape:
     case LT_OP_Flatten:
+    case LT_OP_Identity:
     case LT_OP_Squeeze:
     case LT_OP_Unsqueeze:
     case LT_OP_Transpose:
