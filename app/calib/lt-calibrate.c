@@ -42,16 +42,14 @@ observe (void            *user_data,
   lt_tensor_stats_add_parallel (stats_for (obs, graph, value_id), value->data, value->count, obs->workers);
 }
 
-/* Loads, reshapes for and binds sample i; FALSE with *error set when the
- * sample is refused. */
-static gboolean
-prepare_sample (LtDataset      *dataset,
-                guint           index,
-                lt_session     *session,
-                const lt_graph *graph,
-                LtInputLine   **sample,
-                LtInputLine   **last,
-                GError        **error)
+gboolean
+lt_calibrate_bind_sample (LtDataset      *dataset,
+                          guint           index,
+                          lt_session     *session,
+                          const lt_graph *graph,
+                          LtInputLine   **sample,
+                          LtInputLine   **last,
+                          GError        **error)
 {
   lt_error err;
 
@@ -115,7 +113,7 @@ lt_calibrate_collect (lt_model                 *model,
       if (options->progress != NULL)
         options->progress (n_assigned, total, options->progress_data);
       n_assigned++;
-      if (!prepare_sample (dataset, i, session, graph, &sample, &last, &refused))
+      if (!lt_calibrate_bind_sample (dataset, i, session, graph, &sample, &last, &refused))
         {
           lt_calib_stats_reject (stats, name, refused->message);
           lt_input_line_free (sample);
