@@ -16,11 +16,13 @@
 #include "lt-calib-encode.h"
 #include "lt-calibrate.h"
 #include "lt-equalize.h"
+#include "lt-input-specs.h"
 #include "lt-encodings-io.h"
 #include "lt-engine-error.h"
 #include "lt-project-calib.h"
 #include "lt-project-encodings.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -47,12 +49,16 @@ typedef struct
   gboolean bgr;
   char    *layout;
   gint     resize;
+  char    *input_specs;
   gint     threads;
   gboolean cle;
   gboolean bias_correction;
   char    *model_out;
   gboolean json;
 } calibrate_args;
+
+/* --resize's value while it is not given (any other negative is refused). */
+#define RESIZE_NOT_GIVEN (-1)
 
 /* What the post-training techniques did, for the summary. */
 typedef struct
@@ -76,6 +82,7 @@ calibrate_args_clear (calibrate_args *args)
   g_free (args->std);
   g_free (args->layout);
   g_free (args->model_out);
+  g_free (args->input_specs);
 }
 
 /* "a,b,c" (or one value for all three) into three doubles. */
@@ -122,10 +129,11 @@ parse_shard (const char *text,
 static const char *
 check_args (calibrate_args       *args,
             LtCalibEncodeOptions *encode,
-            LtImageOptions       *image,
             LtCalibrateOptions   *run,
             LtEncodingsFormat    *format)
 {
+  double mean[3], std[3] = { 1, 1, 1 };
+
   if ((args->data == NULL) == (args->from_stats == NULL))
     return _ ("give either --data or --from-stats");
   if (args->output == NULL && args->stats_out == NULL && args->project == NULL)
@@ -150,14 +158,16 @@ check_args (calibrate_args       *args,
     return _ ("--cle and --bias-correction need MODEL and --data");
   if (args->threads < 0)
     return _ ("--threads must not be negative");
-  if ((args->mean != NULL && !parse_triple (args->mean, image->mean)) || (args->std != NULL && !parse_triple (args->std, image->std)))
+  if ((args->mean != NULL && !parse_triple (args->mean, mean)) || (args->std != NULL && !parse_triple (args->std, std)))
     return _ ("--mean and --std take one number or three, separated by commas");
   for (guint c = 0; c < 3; c++)
-    if (image->std[c] == 0)
+    if (std[c] == 0)
       return _ ("--std must not be 0");
+  if (args->scale == 0 || isinf (args->scale))
+    return _ ("--scale must be a number other than 0");
   if (args->layout != NULL && g_strcmp0 (args->layout, "nchw") != 0 && g_strcmp0 (args->layout, "nhwc") != 0)
     return _ ("--layout must be nchw or nhwc");
-  if (args->resize < 0)
+  if (args->resize < 0 && args->resize != RESIZE_NOT_GIVEN)
     return _ ("--resize must not be negative");
   encode->activations.percentile = args->percentile;
   encode->activations.bitwidth = (guint) args->act_bitwidth;
@@ -166,14 +176,38 @@ check_args (calibrate_args       *args,
   encode->weight_symmetric = args->weight_symmetric;
   encode->per_channel = args->per_channel;
   encode->bias_bitwidth = 32;
-  image->scale = args->scale;
-  image->bgr = args->bgr;
-  image->layout = args->layout == NULL                    ? LT_IMAGE_LAYOUT_AUTO
-                  : g_strcmp0 (args->layout, "nchw") == 0 ? LT_IMAGE_LAYOUT_NCHW
-                                                          : LT_IMAGE_LAYOUT_NHWC;
-  image->resize = (guint) args->resize;
   run->n_threads = (guint) args->threads;
   return NULL;
+}
+
+/* The image options: defaults, then --input-specs, then the options given
+ * on the command line (checked by check_args). */
+static gboolean
+image_options (const calibrate_args *args,
+               const lt_graph       *graph,
+               LtImageOptions       *image,
+               GError              **error)
+{
+  lt_image_options_init (image);
+  if (args->input_specs != NULL)
+    {
+      g_autoptr (LtInputSpecs) specs = lt_input_specs_read_file (args->input_specs, error);
+      if (specs == NULL || !lt_input_specs_apply (specs, graph, image, error))
+        return FALSE;
+    }
+  if (!isnan (args->scale))
+    image->scale = args->scale;
+  if (args->mean != NULL)
+    parse_triple (args->mean, image->mean);
+  if (args->std != NULL)
+    parse_triple (args->std, image->std);
+  if (args->bgr)
+    image->bgr = TRUE;
+  if (args->layout != NULL)
+    image->layout = g_strcmp0 (args->layout, "nchw") == 0 ? LT_IMAGE_LAYOUT_NCHW : LT_IMAGE_LAYOUT_NHWC;
+  if (args->resize != RESIZE_NOT_GIVEN)
+    image->resize = (guint) args->resize;
+  return TRUE;
 }
 
 /* "calibrating: 12/40" on stderr when it is a terminal, rewritten in place. */
@@ -365,7 +399,7 @@ int
 lt_cli_calibrate (int    argc,
                   char **argv)
 {
-  calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8, .scale = 1.0 / 255.0 };
+  calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8, .scale = NAN, .resize = RESIZE_NOT_GIVEN };
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data, N_ ("A folder of images or .npy files, or an input list"), N_ ("PATH") },
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &args.project, N_ ("Take the model from a project and store the run and encodings in it"), N_ ("FILE.lathe") },
@@ -387,6 +421,7 @@ lt_cli_calibrate (int    argc,
     { "bgr", 0, 0, G_OPTION_ARG_NONE, &args.bgr, N_ ("Images: the model takes blue, green, red"), NULL },
     { "layout", 0, 0, G_OPTION_ARG_STRING, &args.layout, N_ ("Images: nchw or nhwc (default: from the input's shape)"), N_ ("L") },
     { "resize", 0, 0, G_OPTION_ARG_INT, &args.resize, N_ ("Images: shorter side to this, then centre crop"), N_ ("N") },
+    { "input-specs", 0, 0, G_OPTION_ARG_FILENAME, &args.input_specs, N_ ("Images: preprocessing per input from this input_specs.json (the options above override it)"), N_ ("FILE") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &args.threads, N_ ("Threads kernels may use (default: one per CPU)"), N_ ("N") },
     { "cle", 0, 0, G_OPTION_ARG_NONE, &args.cle, N_ ("Cross-layer equalization of the weights first"), NULL },
     { "bias-correction", 0, 0, G_OPTION_ARG_NONE, &args.bias_correction, N_ ("Correct biases for the weight quantization error, on the data"), NULL },
@@ -408,7 +443,6 @@ lt_cli_calibrate (int    argc,
   lt_model            *model = NULL;
   int                  status = LT_CLI_EXIT_FAILED;
 
-  lt_image_options_init (&image);
   context = lt_cli_context_new (_ ("MODEL"), _ ("Calibrate a model on a dataset and write encodings or statistics."), &args.json);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!lt_cli_parse (context, &argc, &argv))
@@ -416,7 +450,7 @@ lt_cli_calibrate (int    argc,
       calibrate_args_clear (&args);
       return LT_CLI_EXIT_USAGE;
     }
-  usage = argc != (args.project ? 1 : 2) ? _ ("expected one MODEL or --project FILE.lathe") : check_args (&args, &encode, &image, &run, &format);
+  usage = argc != (args.project ? 1 : 2) ? _ ("expected one MODEL or --project FILE.lathe") : check_args (&args, &encode, &run, &format);
   if (usage != NULL)
     {
       calibrate_args_clear (&args);
@@ -436,7 +470,7 @@ lt_cli_calibrate (int    argc,
     }
   else
     sha = lt_calib_file_sha256 (argv[1], &error);
-  if (sha == NULL)
+  if (sha == NULL || !image_options (&args, lt_model_get_graph (model), &image, &error))
     goto out;
   if (args.cle && !equalize (&model, &args, &counts, &error))
     goto out;

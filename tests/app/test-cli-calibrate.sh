@@ -86,7 +86,11 @@ usage_ok () {
   cal --data "$tmp/data" --cle -o "$tmp/x.json"
   [ $? -eq 2 ] || return 1
   cal --from-stats "$tmp/merged.json" --bias-correction --model-out "$tmp/m.onnx" -o "$tmp/x.json"
-  [ $? -eq 2 ] && [ ! -e "$tmp/m.onnx" ]
+  [ $? -eq 2 ] && [ ! -e "$tmp/m.onnx" ] || return 1
+  # An input_specs.json with an unknown field fails naming the file and field.
+  echo '{"image": {"colour": "bgr"}}' >"$tmp/specs.json"
+  cal --data "$tmp/data" --input-specs "$tmp/specs.json" -o "$tmp/x.json"
+  [ $? -eq 1 ] && grep -q "specs.json: image: colour" "$tmp/err" && [ ! -e "$tmp/x.json" ]
 }
 check usage_ok
 
