@@ -75,7 +75,7 @@ finite_min_max (const float *values,
  * to back, each increment waiting on the last store.  Worth its sweep of
  * the grid only for large tensors. */
 #define SPLIT_MIN   16384
-#define SPLIT_CHUNK (1u << 30) /* keeps each 32-bit counter below 2^30 */
+#define SPLIT_CHUNK (1u << 30) /* keeps each 32-bit counter, and their sum over parts, below 2^30 */
 
 /* Counts n values into `scratch`: two 32-bit histograms, even and odd
  * positions.  n must stay below 2^31. */
@@ -103,16 +103,6 @@ count_pairs (guint32     *scratch,
     }
 }
 
-/* bins += scratch, and scratch back to zeros. */
-static void
-flush_scratch (guint64 *bins,
-               guint32 *scratch)
-{
-  for (guint k = 0; k < LT_HISTOGRAM_BINS; k++)
-    bins[k] += (guint64) scratch[k] + scratch[LT_HISTOGRAM_BINS + k];
-  memset (scratch, 0, 2 * LT_HISTOGRAM_BINS * sizeof *scratch);
-}
-
 static void
 count_split (guint64     *bins,
              const float *values,
@@ -121,7 +111,8 @@ count_split (guint64     *bins,
   g_autofree guint32 *scratch = g_new0 (guint32, 2 * LT_HISTOGRAM_BINS);
 
   count_pairs (scratch, values, n);
-  flush_scratch (bins, scratch);
+  for (guint k = 0; k < LT_HISTOGRAM_BINS; k++)
+    bins[k] += (guint64) scratch[k] + scratch[LT_HISTOGRAM_BINS + k];
 }
 
 static void
@@ -280,12 +271,17 @@ lt_tensor_stats_foreach_bin (const LtTensorStats *stats,
 
 struct LtStatsWorkers
 {
-  GThreadPool *pool;
+  GThreadPool *pool;    /* NULL with one thread */
   guint        n_parts; /* the caller's share and one per pool thread */
   guint32    **scratch; /* per part, 2 * LT_HISTOGRAM_BINS zeros between calls */
   GMutex       lock;
   GCond        done;
   guint        pending; /* parts pushed and not finished */
+  /* The last call's own histogram, for lt_tensor_stats_add_clamped. */
+  guint32     *last;      /* LT_HISTOGRAM_BINS counts */
+  gboolean     last_kept; /* `last` holds the last call's values, all finite */
+  gsize        last_n;
+  float        last_lo, last_hi;
 };
 
 typedef struct
@@ -321,16 +317,16 @@ run_job (gpointer data,
 LtStatsWorkers *
 lt_stats_workers_new (guint n_threads)
 {
-  LtStatsWorkers *workers;
+  LtStatsWorkers *workers = g_new0 (LtStatsWorkers, 1);
 
-  if (n_threads <= 1)
-    return NULL;
-  workers = g_new0 (LtStatsWorkers, 1);
-  workers->pool = g_thread_pool_new (run_job, NULL, (gint) n_threads - 1, TRUE, NULL);
+  n_threads = MAX (n_threads, 1);
+  if (n_threads > 1)
+    workers->pool = g_thread_pool_new (run_job, NULL, (gint) n_threads - 1, TRUE, NULL);
   workers->n_parts = n_threads;
   workers->scratch = g_new0 (guint32 *, n_threads);
   for (guint k = 0; k < n_threads; k++)
     workers->scratch[k] = g_new0 (guint32, 2 * LT_HISTOGRAM_BINS);
+  workers->last = g_new0 (guint32, LT_HISTOGRAM_BINS);
   g_mutex_init (&workers->lock);
   g_cond_init (&workers->done);
   return workers;
@@ -341,35 +337,35 @@ lt_stats_workers_free (LtStatsWorkers *workers)
 {
   if (workers == NULL)
     return;
-  g_thread_pool_free (workers->pool, FALSE, TRUE);
+  if (workers->pool != NULL)
+    g_thread_pool_free (workers->pool, FALSE, TRUE);
   for (guint k = 0; k < workers->n_parts; k++)
     g_free (workers->scratch[k]);
   g_free (workers->scratch);
+  g_free (workers->last);
   g_mutex_clear (&workers->lock);
   g_cond_clear (&workers->done);
   g_free (workers);
 }
 
-void
-lt_tensor_stats_add_parallel (LtTensorStats  *stats,
-                              const float    *values,
-                              gsize           n,
-                              LtStatsWorkers *workers)
+/* Counts `values` into the scratch histograms, split over `n_parts` parts
+ * (the caller's and n_parts - 1 pool threads), then adds them up into
+ * stats->bins and workers->last.  *lo and *hi get the call's own min and
+ * max of the non-NaN values. */
+static void
+count_in_parts (LtStatsWorkers *workers,
+                LtTensorStats  *stats,
+                const float    *values,
+                gsize           n,
+                guint           n_parts,
+                float          *lo,
+                float          *hi)
 {
-  g_autofree stats_job *jobs = NULL;
-  gsize                 chunk;
-  float                 lo = stats->min, hi = stats->max;
+  stats_job *jobs = g_newa (stats_job, n_parts);
+  gsize      chunk = (n + n_parts - 1) / n_parts;
 
-  if (workers == NULL || n < PARALLEL_MIN || n / workers->n_parts >= SPLIT_CHUNK)
-    {
-      lt_tensor_stats_add (stats, values, n);
-      return;
-    }
-  ensure_bins (stats);
-  jobs = g_new0 (stats_job, workers->n_parts);
-  chunk = (n + workers->n_parts - 1) / workers->n_parts;
-  workers->pending = workers->n_parts - 1;
-  for (guint k = 0; k < workers->n_parts; k++)
+  workers->pending = n_parts - 1;
+  for (guint k = 0; k < n_parts; k++)
     {
       jobs[k] = (stats_job){ workers, values + MIN (n, k * chunk), MIN (n, (k + 1) * chunk) - MIN (n, k * chunk),
                              workers->scratch[k], INFINITY, -INFINITY };
@@ -382,11 +378,104 @@ lt_tensor_stats_add_parallel (LtTensorStats  *stats,
     g_cond_wait (&workers->done, &workers->lock);
   g_mutex_unlock (&workers->lock);
   /* Integer additions and min/max: the same result in any split. */
-  for (guint k = 0; k < workers->n_parts; k++)
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (guint b = 0; b < LT_HISTOGRAM_BINS; b++)
     {
-      flush_scratch (stats->bins, jobs[k].scratch);
-      lo = MIN (lo, jobs[k].lo);
-      hi = MAX (hi, jobs[k].hi);
+      guint32 c = 0;
+      for (guint k = 0; k < n_parts; k++)
+        c += jobs[k].scratch[b] + jobs[k].scratch[LT_HISTOGRAM_BINS + b];
+      workers->last[b] = c;
+      stats->bins[b] += c;
     }
-  finish_add (stats, values, n, lo, hi);
+  for (guint k = 0; k < n_parts; k++)
+    {
+      memset (jobs[k].scratch, 0, 2 * LT_HISTOGRAM_BINS * sizeof (guint32));
+      *lo = MIN (*lo, jobs[k].lo);
+      *hi = MAX (*hi, jobs[k].hi);
+    }
+}
+
+void
+lt_tensor_stats_add_parallel (LtTensorStats  *stats,
+                              const float    *values,
+                              gsize           n,
+                              LtStatsWorkers *workers)
+{
+  guint   n_parts;
+  guint64 nonfinite_before = stats->n_nonfinite;
+  float   lo, hi;
+
+  if (workers != NULL)
+    workers->last_kept = FALSE;
+  /* Small tensors: the scratch sweeps would cost more than they save;
+   * huge ones: each part's 32-bit counters must stay below 2^31. */
+  if (workers == NULL || n < SPLIT_MIN || n >= SPLIT_CHUNK)
+    {
+      lt_tensor_stats_add (stats, values, n);
+      return;
+    }
+  n_parts = workers->pool != NULL && n >= PARALLEL_MIN ? workers->n_parts : 1;
+  ensure_bins (stats);
+  count_in_parts (workers, stats, values, n, n_parts, &lo, &hi);
+  finish_add (stats, values, n, MIN (stats->min, lo), MAX (stats->max, hi));
+  workers->last_kept = stats->n_nonfinite == nonfinite_before;
+  workers->last_n = n;
+  workers->last_lo = lo;
+  workers->last_hi = hi;
+}
+
+/* ---- statistics of clamped values from their input's histogram ---------- */
+
+static guint
+bin_of (float value)
+{
+  guint32 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+  return bits >> INDEX_SHIFT;
+}
+
+static float
+clamp_value (float x,
+             float lo,
+             float hi)
+{
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+gboolean
+lt_tensor_stats_add_clamped (LtTensorStats  *stats,
+                             LtStatsWorkers *workers,
+                             gsize           n,
+                             float           lo,
+                             float           hi)
+{
+  guint lo_bin = bin_of (lo), hi_bin = bin_of (hi);
+
+  if (workers == NULL || !workers->last_kept || workers->last_n != n || !(lo <= hi) || isnan (lo) || isnan (hi))
+    return FALSE;
+  ensure_bins (stats);
+  for (guint k = 0; k < LT_HISTOGRAM_BINS; k++)
+    {
+      double a, b;
+      guint  target = k;
+
+      if (workers->last[k] == 0 || !lt_histogram_bin_range (k, &a, &b))
+        continue;
+      /* A bin whose every value clamps to a bound moves to that bound's
+       * bin; one that holds the bound keeps its clamped values anyway. */
+      if (b <= lo && k != lo_bin)
+        target = lo_bin;
+      else if (a >= hi && k != hi_bin)
+        target = hi_bin;
+      stats->bins[target] += workers->last[k];
+    }
+  stats->min = MIN (stats->min, clamp_value (workers->last_lo, lo, hi));
+  stats->max = MAX (stats->max, clamp_value (workers->last_hi, lo, hi));
+  stats->count += n;
+  /* The clamped values' histogram is not kept: clamping them again goes
+   * through their input's. */
+  workers->last_kept = FALSE;
+  return TRUE;
 }

@@ -89,6 +89,54 @@ test_parallel_exact (void)
   lt_stats_workers_free (workers);
 }
 
+/* Statistics of clamped values taken from their input's histogram equal
+ * counting the clamped values (Relu's bounds, a Clip's, bounds inside a
+ * bin), and the histogram is not kept across a NaN. */
+static void
+test_clamped_exact (void)
+{
+  const guint       n = 300007;
+  g_autofree float *values = normal_values (n, 5);
+  g_autofree float *clamped = g_new (float, n);
+  LtStatsWorkers   *workers = lt_stats_workers_new (2);
+  const float       bounds[][2] = { { 0, INFINITY }, { 0, 6 }, { -0.3f, 0.71f }, { -1e-41f, 1e-41f }, { 2.5f, 2.5f } };
+
+  values[0] = 0.0f;
+  values[1] = -1e-42f; /* a denormal below 0 */
+  values[2] = 5e-39f;
+  for (guint b = 0; b < G_N_ELEMENTS (bounds); b++)
+    {
+      LtTensorStats input, derived, counted;
+      float         lo = bounds[b][0], hi = bounds[b][1];
+
+      lt_tensor_stats_init (&input);
+      lt_tensor_stats_init (&derived);
+      lt_tensor_stats_init (&counted);
+      for (guint i = 0; i < n; i++)
+        clamped[i] = values[i] < lo ? lo : values[i] > hi ? hi : values[i];
+      lt_tensor_stats_add_parallel (&input, values, n, workers);
+      g_assert_true (lt_tensor_stats_add_clamped (&derived, workers, n, lo, hi));
+      lt_tensor_stats_add (&counted, clamped, n);
+      assert_stats_equal (&derived, &counted);
+      /* Used once: a second clamp needs the input counted again. */
+      g_assert_false (lt_tensor_stats_add_clamped (&derived, workers, n, lo, hi));
+      lt_tensor_stats_clear (&input);
+      lt_tensor_stats_clear (&derived);
+      lt_tensor_stats_clear (&counted);
+    }
+  {
+    LtTensorStats input, derived;
+    values[7] = NAN;
+    lt_tensor_stats_init (&input);
+    lt_tensor_stats_init (&derived);
+    lt_tensor_stats_add_parallel (&input, values, n, workers);
+    g_assert_false (lt_tensor_stats_add_clamped (&derived, workers, n, 0, INFINITY));
+    g_assert_cmpuint (derived.count, ==, 0);
+    lt_tensor_stats_clear (&input);
+  }
+  lt_stats_workers_free (workers);
+}
+
 /* Each value lies in the range of the bin it was counted in. */
 static void
 test_bin_ranges (void)
@@ -538,6 +586,7 @@ main (int    argc,
   g_test_add_func ("/calib/histogram/merge-exact", test_merge_exact);
   g_test_add_func ("/calib/histogram/bin-ranges", test_bin_ranges);
   g_test_add_func ("/calib/histogram/parallel-exact", test_parallel_exact);
+  g_test_add_func ("/calib/histogram/clamped-exact", test_clamped_exact);
   g_test_add_func ("/calib/method/min-max", test_min_max);
   g_test_add_func ("/calib/method/percentile", test_percentile);
   g_test_add_func ("/calib/method/clip-outlier", test_clip_outlier);
