@@ -9,6 +9,9 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __SSE__
+#include <xmmintrin.h>
+#endif
 
 #define INDEX_SHIFT    (23 - LT_HISTOGRAM_MANTISSA_BITS)
 #define HALF           (LT_HISTOGRAM_BINS / 2)
@@ -36,8 +39,11 @@ ensure_bins (LtTensorStats *stats)
     stats->bins = g_new0 (guint64, LT_HISTOGRAM_BINS);
 }
 
-/* Min and max of the non-NaN values, in a loop the compiler vectorizes
- * (comparisons with NaN are false, so NaNs never win). */
+/* Min and max of the non-NaN values and of the earlier *min and *max
+ * (comparisons with NaN are false, so NaNs never win).  Compilers do not
+ * vectorize a float min/max reduction at -O2, and a scalar one waits on
+ * each comparison's latency: with SSE, minps/maxps on two accumulators
+ * each (they return their second operand, the accumulator, for a NaN). */
 static void
 min_max (const float *values,
          gsize        n,
@@ -45,8 +51,28 @@ min_max (const float *values,
          float       *max)
 {
   float lo = *min, hi = *max;
+  gsize i = 0;
 
-  for (gsize i = 0; i < n; i++)
+#ifdef __SSE__
+  __m128 lo0 = _mm_set1_ps (lo), lo1 = lo0, hi0 = _mm_set1_ps (hi), hi1 = hi0;
+  float  lanes[4];
+
+  for (; i + 8 <= n; i += 8)
+    {
+      __m128 x0 = _mm_loadu_ps (values + i), x1 = _mm_loadu_ps (values + i + 4);
+      lo0 = _mm_min_ps (x0, lo0);
+      lo1 = _mm_min_ps (x1, lo1);
+      hi0 = _mm_max_ps (x0, hi0);
+      hi1 = _mm_max_ps (x1, hi1);
+    }
+  _mm_storeu_ps (lanes, _mm_min_ps (lo0, lo1));
+  for (guint j = 0; j < 4; j++)
+    lo = MIN (lo, lanes[j]);
+  _mm_storeu_ps (lanes, _mm_max_ps (hi0, hi1));
+  for (guint j = 0; j < 4; j++)
+    hi = MAX (hi, lanes[j]);
+#endif
+  for (; i < n; i++)
     {
       lo = values[i] < lo ? values[i] : lo;
       hi = values[i] > hi ? values[i] : hi;
@@ -266,6 +292,16 @@ lt_tensor_stats_foreach_bin (const LtTensorStats *stats,
 
 /* ---- splitting large tensors over threads ------------------------------ */
 
+static guint
+bin_of (float value)
+{
+  guint32 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+  return bits >> INDEX_SHIFT;
+}
+
+
 /* Below this many values a tensor is counted on the calling thread. */
 #define PARALLEL_MIN (1u << 18)
 
@@ -278,7 +314,8 @@ struct LtStatsWorkers
   GCond        done;
   guint        pending; /* parts pushed and not finished */
   /* The last call's own histogram, for lt_tensor_stats_add_clamped. */
-  guint32     *last;      /* LT_HISTOGRAM_BINS counts */
+  guint32     *last;      /* LT_HISTOGRAM_BINS counts, valid in magnitude bins [0, last_end[half]) of each half */
+  guint        last_end[2];
   gboolean     last_kept; /* `last` holds the last call's values, all finite */
   gsize        last_n;
   float        last_lo, last_hi;
@@ -348,10 +385,41 @@ lt_stats_workers_free (LtStatsWorkers *workers)
   g_free (workers);
 }
 
+/* Bins [first, end) into stats->bins and workers->last, and the parts'
+ * scratch back to zeros there. */
+static void
+flush_parts (LtStatsWorkers  *workers,
+             LtTensorStats   *stats,
+             const stats_job *jobs,
+             guint            n_parts,
+             guint            first,
+             guint            end)
+{
+  guint32 *restrict last = workers->last;
+  guint64 *restrict bins = stats->bins;
+
+  if (end <= first)
+    return;
+  /* Plain loops over distinct arrays, which the compiler vectorizes. */
+  memset (last + first, 0, (end - first) * sizeof *last);
+  for (guint k = 0; k < n_parts; k++)
+    {
+      guint32 *restrict even = jobs[k].scratch, *restrict odd = jobs[k].scratch + LT_HISTOGRAM_BINS;
+      for (guint b = first; b < end; b++)
+        last[b] += even[b] + odd[b];
+      memset (even + first, 0, (end - first) * sizeof *even);
+      memset (odd + first, 0, (end - first) * sizeof *odd);
+    }
+  for (guint b = first; b < end; b++)
+    bins[b] += last[b];
+}
+
 /* Counts `values` into the scratch histograms, split over `n_parts` parts
  * (the caller's and n_parts - 1 pool threads), then adds them up into
- * stats->bins and workers->last.  *lo and *hi get the call's own min and
- * max of the non-NaN values. */
+ * stats->bins and workers->last.  Only the bins up to the largest
+ * magnitude, and those of NaN and ±inf, can have counts: the sweep skips
+ * the rest of the grid.  *lo and *hi get the call's own min and max of the
+ * non-NaN values. */
 static void
 count_in_parts (LtStatsWorkers *workers,
                 LtTensorStats  *stats,
@@ -380,19 +448,20 @@ count_in_parts (LtStatsWorkers *workers,
   /* Integer additions and min/max: the same result in any split. */
   *lo = INFINITY;
   *hi = -INFINITY;
-  for (guint b = 0; b < LT_HISTOGRAM_BINS; b++)
-    {
-      guint32 c = 0;
-      for (guint k = 0; k < n_parts; k++)
-        c += jobs[k].scratch[b] + jobs[k].scratch[LT_HISTOGRAM_BINS + b];
-      workers->last[b] = c;
-      stats->bins[b] += c;
-    }
   for (guint k = 0; k < n_parts; k++)
     {
-      memset (jobs[k].scratch, 0, 2 * LT_HISTOGRAM_BINS * sizeof (guint32));
       *lo = MIN (*lo, jobs[k].lo);
       *hi = MAX (*hi, jobs[k].hi);
+    }
+  /* Positive values up to the max, negative ones up to the min's
+   * magnitude (±0 counted on either side); ±inf's bins are the first
+   * non-finite ones. */
+  workers->last_end[0] = *hi >= 0 ? MIN (bin_of (fabsf (*hi)) + 1, NONFINITE_BASE) : 0;
+  workers->last_end[1] = *lo <= 0 ? MIN (bin_of (fabsf (*lo)) + 1, NONFINITE_BASE) : 0;
+  for (guint half = 0; half < 2; half++)
+    {
+      flush_parts (workers, stats, jobs, n_parts, half * HALF, half * HALF + workers->last_end[half]);
+      flush_parts (workers, stats, jobs, n_parts, half * HALF + NONFINITE_BASE, (half + 1) * HALF);
     }
 }
 
@@ -427,15 +496,6 @@ lt_tensor_stats_add_parallel (LtTensorStats  *stats,
 
 /* ---- statistics of clamped values from their input's histogram ---------- */
 
-static guint
-bin_of (float value)
-{
-  guint32 bits;
-
-  memcpy (&bits, &value, sizeof bits);
-  return bits >> INDEX_SHIFT;
-}
-
 static float
 clamp_value (float x,
              float lo,
@@ -456,21 +516,22 @@ lt_tensor_stats_add_clamped (LtTensorStats  *stats,
   if (workers == NULL || !workers->last_kept || workers->last_n != n || !(lo <= hi) || isnan (lo) || isnan (hi))
     return FALSE;
   ensure_bins (stats);
-  for (guint k = 0; k < LT_HISTOGRAM_BINS; k++)
-    {
-      double a, b;
-      guint  target = k;
+  for (guint half = 0; half < LT_HISTOGRAM_BINS; half += HALF)
+    for (guint k = half; k < half + workers->last_end[half / HALF]; k++)
+      {
+        double a, b;
+        guint  target = k;
 
-      if (workers->last[k] == 0 || !lt_histogram_bin_range (k, &a, &b))
-        continue;
-      /* A bin whose every value clamps to a bound moves to that bound's
-       * bin; one that holds the bound keeps its clamped values anyway. */
-      if (b <= lo && k != lo_bin)
-        target = lo_bin;
-      else if (a >= hi && k != hi_bin)
-        target = hi_bin;
-      stats->bins[target] += workers->last[k];
-    }
+        if (workers->last[k] == 0 || !lt_histogram_bin_range (k, &a, &b))
+          continue;
+        /* A bin whose every value clamps to a bound moves to that bound's
+         * bin; one that holds the bound keeps its clamped values anyway. */
+        if (b <= lo && k != lo_bin)
+          target = lo_bin;
+        else if (a >= hi && k != hi_bin)
+          target = hi_bin;
+        stats->bins[target] += workers->last[k];
+      }
   stats->min = MIN (stats->min, clamp_value (workers->last_lo, lo, hi));
   stats->max = MAX (stats->max, clamp_value (workers->last_hi, lo, hi));
   stats->count += n;
