@@ -9,8 +9,8 @@
 
 #include <math.h>
 #include <string.h>
-#ifdef __SSE__
-#include <xmmintrin.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
 #endif
 
 #define INDEX_SHIFT    (23 - LT_HISTOGRAM_MANTISSA_BITS)
@@ -39,23 +39,27 @@ ensure_bins (LtTensorStats *stats)
     stats->bins = g_new0 (guint64, LT_HISTOGRAM_BINS);
 }
 
-/* Min and max of the non-NaN values and of the earlier *min and *max
- * (comparisons with NaN are false, so NaNs never win).  Compilers do not
- * vectorize a float min/max reduction at -O2, and a scalar one waits on
- * each comparison's latency: with SSE, minps/maxps on two accumulators
- * each (they return their second operand, the accumulator, for a NaN). */
+/* Min, max and smallest magnitude of the non-NaN values (comparisons
+ * with NaN are false, so NaNs never win), starting from *min, *max and
+ * *min_abs.  Compilers do not vectorize a float min/max reduction at -O2,
+ * and a scalar one waits on each comparison's latency: with SSE,
+ * minps/maxps on two accumulators each (they return their second operand,
+ * the accumulator, for a NaN). */
 static void
-min_max (const float *values,
-         gsize        n,
-         float       *min,
-         float       *max)
+value_range (const float *values,
+             gsize        n,
+             float       *min,
+             float       *max,
+             float       *min_abs)
 {
-  float lo = *min, hi = *max;
+  float lo = *min, hi = *max, small = *min_abs;
   gsize i = 0;
 
-#ifdef __SSE__
-  __m128 lo0 = _mm_set1_ps (lo), lo1 = lo0, hi0 = _mm_set1_ps (hi), hi1 = hi0;
-  float  lanes[4];
+#ifdef __SSE2__
+  const __m128 magnitude = _mm_castsi128_ps (_mm_set1_epi32 (0x7fffffff));
+  __m128       lo0 = _mm_set1_ps (lo), lo1 = lo0, hi0 = _mm_set1_ps (hi), hi1 = hi0;
+  __m128       small0 = _mm_set1_ps (small), small1 = small0;
+  float        lanes[4];
 
   for (; i + 8 <= n; i += 8)
     {
@@ -64,6 +68,8 @@ min_max (const float *values,
       lo1 = _mm_min_ps (x1, lo1);
       hi0 = _mm_max_ps (x0, hi0);
       hi1 = _mm_max_ps (x1, hi1);
+      small0 = _mm_min_ps (_mm_and_ps (x0, magnitude), small0);
+      small1 = _mm_min_ps (_mm_and_ps (x1, magnitude), small1);
     }
   _mm_storeu_ps (lanes, _mm_min_ps (lo0, lo1));
   for (guint j = 0; j < 4; j++)
@@ -71,14 +77,31 @@ min_max (const float *values,
   _mm_storeu_ps (lanes, _mm_max_ps (hi0, hi1));
   for (guint j = 0; j < 4; j++)
     hi = MAX (hi, lanes[j]);
+  _mm_storeu_ps (lanes, _mm_min_ps (small0, small1));
+  for (guint j = 0; j < 4; j++)
+    small = MIN (small, lanes[j]);
 #endif
   for (; i < n; i++)
     {
       lo = values[i] < lo ? values[i] : lo;
       hi = values[i] > hi ? values[i] : hi;
+      small = fabsf (values[i]) < small ? fabsf (values[i]) : small;
     }
   *min = lo;
   *max = hi;
+  *min_abs = small;
+}
+
+/* Min and max of the non-NaN values and of the earlier *min and *max. */
+static void
+min_max (const float *values,
+         gsize        n,
+         float       *min,
+         float       *max)
+{
+  float min_abs = INFINITY;
+
+  value_range (values, n, min, max, &min_abs);
 }
 
 /* The same, leaving ±inf out too: only needed when one showed up. */
@@ -314,7 +337,8 @@ struct LtStatsWorkers
   GCond        done;
   guint        pending; /* parts pushed and not finished */
   /* The last call's own histogram, for lt_tensor_stats_add_clamped. */
-  guint32     *last;      /* LT_HISTOGRAM_BINS counts, valid in magnitude bins [0, last_end[half]) of each half */
+  guint32     *last;      /* LT_HISTOGRAM_BINS counts, valid in magnitude bins [last_first, last_end[half]) of each half */
+  guint        last_first;
   guint        last_end[2];
   gboolean     last_kept; /* `last` holds the last call's values, all finite */
   gsize        last_n;
@@ -328,13 +352,14 @@ typedef struct
   gsize           n;
   guint32        *scratch;
   float           lo, hi;
+  float           min_abs; /* smallest magnitude, NaNs left out */
 } stats_job;
 
 static void
 count_part (stats_job *job)
 {
   count_pairs (job->scratch, job->values, job->n);
-  min_max (job->values, job->n, &job->lo, &job->hi);
+  value_range (job->values, job->n, &job->lo, &job->hi, &job->min_abs);
 }
 
 static void
@@ -436,7 +461,7 @@ count_in_parts (LtStatsWorkers *workers,
   for (guint k = 0; k < n_parts; k++)
     {
       jobs[k] = (stats_job){ workers, values + MIN (n, k * chunk), MIN (n, (k + 1) * chunk) - MIN (n, k * chunk),
-                             workers->scratch[k], INFINITY, -INFINITY };
+                             workers->scratch[k], INFINITY, -INFINITY, INFINITY };
       if (k > 0)
         g_thread_pool_push (workers->pool, &jobs[k], NULL);
     }
@@ -446,21 +471,24 @@ count_in_parts (LtStatsWorkers *workers,
     g_cond_wait (&workers->done, &workers->lock);
   g_mutex_unlock (&workers->lock);
   /* Integer additions and min/max: the same result in any split. */
+  float min_abs = INFINITY;
   *lo = INFINITY;
   *hi = -INFINITY;
   for (guint k = 0; k < n_parts; k++)
     {
       *lo = MIN (*lo, jobs[k].lo);
       *hi = MAX (*hi, jobs[k].hi);
+      min_abs = MIN (min_abs, jobs[k].min_abs);
     }
-  /* Positive values up to the max, negative ones up to the min's
-   * magnitude (±0 counted on either side); ±inf's bins are the first
-   * non-finite ones. */
+  /* Magnitudes from the smallest one up to the max for positive values,
+   * up to the min's for negative ones (±0 counted on either side); ±inf's
+   * bins are the first non-finite ones. */
+  workers->last_first = min_abs < INFINITY ? bin_of (min_abs) : 0;
   workers->last_end[0] = *hi >= 0 ? MIN (bin_of (fabsf (*hi)) + 1, NONFINITE_BASE) : 0;
   workers->last_end[1] = *lo <= 0 ? MIN (bin_of (fabsf (*lo)) + 1, NONFINITE_BASE) : 0;
   for (guint half = 0; half < 2; half++)
     {
-      flush_parts (workers, stats, jobs, n_parts, half * HALF, half * HALF + workers->last_end[half]);
+      flush_parts (workers, stats, jobs, n_parts, half * HALF + workers->last_first, half * HALF + workers->last_end[half]);
       flush_parts (workers, stats, jobs, n_parts, half * HALF + NONFINITE_BASE, (half + 1) * HALF);
     }
 }
@@ -517,7 +545,7 @@ lt_tensor_stats_add_clamped (LtTensorStats  *stats,
     return FALSE;
   ensure_bins (stats);
   for (guint half = 0; half < LT_HISTOGRAM_BINS; half += HALF)
-    for (guint k = half; k < half + workers->last_end[half / HALF]; k++)
+    for (guint k = half + workers->last_first; k < half + workers->last_end[half / HALF]; k++)
       {
         double a, b;
         guint  target = k;
