@@ -70,10 +70,10 @@ lt_channel_means (lt_model          *model,
                   guint             *n_channels,
                   GError           **error)
 {
-  const lt_graph *graph = lt_model_get_graph (model);
-  guint           n_values = lt_graph_get_n_values (graph);
-  g_autofree gint *slot_of_value = g_new (gint, n_values);
-  means_observer   obs = { slot_of_value, g_new0 (double *, n), n_channels, g_new0 (guint64, n) };
+  const lt_graph    *graph = lt_model_get_graph (model);
+  guint              n_values = lt_graph_get_n_values (graph);
+  g_autofree gint   *slot_of_value = g_new (gint, n_values);
+  means_observer     obs = { slot_of_value, g_new0 (double *, n), n_channels, g_new0 (guint64, n) };
   lt_session_options options = { .n_threads = n_threads, .observer_fn = observe_means, .observer_data = &obs };
   lt_session        *session = NULL;
   LtInputLine       *held = NULL, *last = NULL;
@@ -255,7 +255,7 @@ static GArray *
 find_layers (const lt_graph *graph,
              GPtrArray      *skipped)
 {
-  GArray          *layers = g_array_new (FALSE, FALSE, sizeof (layer));
+  GArray           *layers = g_array_new (FALSE, FALSE, sizeof (layer));
   g_autofree guint *depth_of_value = g_new0 (guint, lt_graph_get_n_values (graph));
 
   /* Node ids are in topological order. */
@@ -310,8 +310,8 @@ scratch_path (const lt_model *model,
   return path;
 }
 
-/* Means of the outputs of `layers` at `depth` in the model `quantized`
- * describes, written to `path` first. */
+/* lt_channel_means of the values `names` in `model` with the edits
+ * `quantized` applied, written to `path` first. */
 static gboolean
 quantized_means (lt_model            *model,
                  const LtWeightEdits *quantized,

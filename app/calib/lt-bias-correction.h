@@ -57,13 +57,13 @@ void lt_fake_quantize_weights (const lt_graph             *graph,
  * (axis 1; one channel for a tensor of rank < 2): means[k] gets an array
  * of n_channels[k] doubles (free each with g_free).  Refused samples are
  * left out; none used is LT_CALIB_ERROR_NO_DATA. */
-gboolean lt_channel_means (lt_model           *model,
-                           LtDataset          *dataset,
-                           const char *const  *names,
-                           guint               n,
-                           guint               n_threads,
-                           double            **means,
-                           guint              *n_channels,
-                           GError            **error);
+gboolean lt_channel_means (lt_model          *model,
+                           LtDataset         *dataset,
+                           const char *const *names,
+                           guint              n,
+                           guint              n_threads,
+                           double           **means,
+                           guint             *n_channels,
+                           GError           **error);
 
 G_END_DECLS

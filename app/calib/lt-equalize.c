@@ -12,8 +12,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#define MAX_ROUNDS      32
-#define SETTLED_CHANGE  1e-6 /* a round whose scales all lie this close to 1 ends the rounds */
+#define MAX_ROUNDS     32
+#define SETTLED_CHANGE 1e-6 /* a round whose scales all lie this close to 1 ends the rounds */
 
 typedef struct
 {
@@ -25,16 +25,16 @@ typedef struct
 
 typedef struct
 {
-  int32_t node_id;
-  gboolean is_conv;
+  int32_t         node_id;
+  gboolean        is_conv;
   const lt_value *weight_value;
   const lt_value *bias_value; /* or NULL */
-  float   *weights; /* edited copy, taken once the layer is in a pair */
-  float   *bias;    /* edited copy, or NULL */
-  gsize    n_out;
-  gsize    n_in;
+  float          *weights;    /* edited copy, taken once the layer is in a pair */
+  float          *bias;       /* edited copy, or NULL */
+  gsize           n_out;
+  gsize           n_in;
   /* Conv */
-  gsize    in_per_group, out_per_group, kernel;
+  gsize in_per_group, out_per_group, kernel;
   /* Gemm */
   gsize    rows, cols; /* of the weight array */
   gboolean trans_b;
@@ -115,10 +115,10 @@ layer_init (layer          *l,
             const lt_graph *graph,
             int32_t         id)
 {
-  const lt_node  *node = lt_graph_get_node (graph, id);
-  const lt_value *w = own_constant (graph, node, 1);
-  const lt_value *b = own_constant (graph, node, 2);
-  gboolean        has_bias = node->n_inputs > 2 && node->inputs[2] >= 0;
+  const lt_node   *node = lt_graph_get_node (graph, id);
+  const lt_value  *w = own_constant (graph, node, 1);
+  const lt_value  *b = own_constant (graph, node, 2);
+  gboolean         has_bias = node->n_inputs > 2 && node->inputs[2] >= 0;
   const lt_tensor *t;
 
   if ((node->op != LT_OP_Conv && node->op != LT_OP_Gemm) || w == NULL || (has_bias && b == NULL))

@@ -41,12 +41,12 @@ lt_input_specs_free (LtInputSpecs *specs)
 }
 
 static gboolean G_GNUC_PRINTF (5, 6)
-fail (GError    **error,
-      const char *path,
-      const char *input,
-      const char *field,
-      const char *format,
-      ...)
+    fail (GError    **error,
+          const char *path,
+          const char *input,
+          const char *field,
+          const char *format,
+          ...)
 {
   g_autofree char *why = NULL;
   va_list          args;
@@ -268,7 +268,7 @@ check_against (const char        *path,
     {
       gboolean nchw = spec->image.layout == LT_IMAGE_LAYOUT_NCHW ||
                       (spec->image.layout == LT_IMAGE_LAYOUT_AUTO && shape->dims[1].size == 3);
-      gint64   h = shape->dims[nchw ? 2 : 1].size, w = shape->dims[nchw ? 3 : 2].size;
+      gint64 h = shape->dims[nchw ? 2 : 1].size, w = shape->dims[nchw ? 3 : 2].size;
       if ((h >= 0 && h != spec->crop[0]) || (w >= 0 && w != spec->crop[1]))
         return fail (error, path, spec->name, "crop", _ ("must be the input's height and width, %lld×%lld"),
                      (long long) h, (long long) w);

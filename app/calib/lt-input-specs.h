@@ -18,11 +18,11 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char          *name;      /* the input */
-  LtImageOptions image;     /* defaults, then what the file gives */
-  guint          rank;      /* of `shape`; 0 when the file gives none */
+  char          *name;  /* the input */
+  LtImageOptions image; /* defaults, then what the file gives */
+  guint          rank;  /* of `shape`; 0 when the file gives none */
   gint64         shape[LT_MAX_RANK];
-  guint          crop[2];   /* height, width; 0 when not given */
+  guint          crop[2]; /* height, width; 0 when not given */
 } LtInputSpec;
 
 typedef struct LtInputSpecs LtInputSpecs;

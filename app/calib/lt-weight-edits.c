@@ -12,11 +12,11 @@
 
 typedef struct
 {
-  char    *name;    /* the initializer, or the new bias */
-  char    *bias_of; /* the Conv/Gemm's first output for a new bias, else NULL */
-  int32_t  node_id; /* the node a new bias belongs to, else -1 */
-  float   *values;
-  guint64  count;
+  char   *name;    /* the initializer, or the new bias */
+  char   *bias_of; /* the Conv/Gemm's first output for a new bias, else NULL */
+  int32_t node_id; /* the node a new bias belongs to, else -1 */
+  float  *values;
+  guint64 count;
 } edit;
 
 struct LtWeightEdits

@@ -172,7 +172,7 @@ write_atomically (const char    *path,
 }
 
 lt_status
-lt_onnx_proto_load (const lt_model     *model,
+lt_onnx_proto_load (const lt_model    *model,
                     Onnx__ModelProto **out,
                     lt_error          *err)
 {

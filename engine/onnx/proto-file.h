@@ -23,7 +23,7 @@
 /* Reads `model`'s file again, pre-scans it with the import's limits and
  * unpacks it into *out (free with onnx__model_proto__free_unpacked).  The
  * ModelProto has a graph.  Errors name the model's file. */
-lt_status lt_onnx_proto_load (const lt_model     *model,
+lt_status lt_onnx_proto_load (const lt_model    *model,
                               Onnx__ModelProto **out,
                               lt_error          *err);
 

@@ -40,10 +40,10 @@ copy_into (const char *src,
            const char *dir)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char  *data = NULL;
-  g_autofree char  *base = g_path_get_basename (src);
-  char             *dst = g_build_filename (dir, base, NULL);
-  gsize             len;
+  g_autofree char *data = NULL;
+  g_autofree char *base = g_path_get_basename (src);
+  char            *dst = g_build_filename (dir, base, NULL);
+  gsize            len;
 
   g_assert_true (g_file_get_contents (src, &data, &len, &error));
   g_assert_true (g_file_set_contents (dst, data, (gssize) len, &error));
@@ -146,8 +146,8 @@ test_cle_keeps_function_demo (void)
 }
 
 static const float *
-constant_of (const lt_model *model,
-             const char     *name,
+constant_of (const lt_model   *model,
+             const char       *name,
              const lt_tensor **tensor)
 {
   const lt_graph *graph = lt_model_get_graph (model);
@@ -317,9 +317,9 @@ digits_dataset (const char     *dir,
 /* Mean over channels of |E[y_q] − E[y_fp]| for the model's output, with
  * every Conv/Gemm weight quantized per tensor at 4 bits. */
 static double
-mean_output_shift (lt_model  *reference,
-                   lt_model  *model,
-                   LtDataset *dataset,
+mean_output_shift (lt_model   *reference,
+                   lt_model   *model,
+                   LtDataset  *dataset,
                    const char *dir)
 {
   const lt_graph      *graph = lt_model_get_graph (model);
@@ -353,13 +353,13 @@ mean_output_shift (lt_model  *reference,
 static void
 test_bias_correction_reduces_shift (void)
 {
-  g_autofree char *src = test_digits_path ("digits-cnn.onnx");
-  g_autofree char *dir = scratch_dir ();
-  g_autofree char *path = copy_into (src, dir);
-  g_autofree char *out = g_build_filename (dir, "corrected.onnx", NULL);
-  lt_model        *model = load_model (path);
-  LtDataset       *dataset = digits_dataset (dir, lt_model_get_graph (model), "train");
-  LtDataset       *heldout = digits_dataset (dir, lt_model_get_graph (model), "heldout");
+  g_autofree char     *src = test_digits_path ("digits-cnn.onnx");
+  g_autofree char     *dir = scratch_dir ();
+  g_autofree char     *path = copy_into (src, dir);
+  g_autofree char     *out = g_build_filename (dir, "corrected.onnx", NULL);
+  lt_model            *model = load_model (path);
+  LtDataset           *dataset = digits_dataset (dir, lt_model_get_graph (model), "train");
+  LtDataset           *heldout = digits_dataset (dir, lt_model_get_graph (model), "heldout");
   LtCalibEncodeOptions encode = { .weight_bitwidth = 4, .bias_bitwidth = 32 };
   g_autoptr (LtWeightEdits) edits = lt_weight_edits_new (lt_model_get_graph (model));
   g_autoptr (GError) error = NULL;
@@ -420,10 +420,10 @@ random_dataset (const char     *dir,
 {
   g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
   g_autoptr (GError) error = NULL;
-  LtDataset *dataset;
-  uint32_t   n_inputs;
+  LtDataset      *dataset;
+  uint32_t        n_inputs;
   const lt_value *input = lt_graph_get_value (graph, lt_graph_get_inputs (graph, &n_inputs)[0]);
-  lt_tensor  t = { .name = input->name, .dtype = LT_DTYPE_F32, .rank = input->shape.rank, .count = 1 };
+  lt_tensor       t = { .name = input->name, .dtype = LT_DTYPE_F32, .rank = input->shape.rank, .count = 1 };
   g_autoptr (GRand) rand = g_rand_new_with_seed (11);
 
   g_assert_cmpint (g_mkdir (data_dir, 0755), ==, 0);
@@ -449,12 +449,12 @@ random_dataset (const char     *dir,
 static void
 test_bias_added_where_missing (void)
 {
-  g_autofree char *src = layer_chain_path ();
-  g_autofree char *dir = scratch_dir ();
-  g_autofree char *path = copy_into (src, dir);
-  g_autofree char *out = g_build_filename (dir, "corrected.onnx", NULL);
-  lt_model        *model = load_model (path);
-  LtDataset       *dataset = random_dataset (dir, lt_model_get_graph (model), 4);
+  g_autofree char     *src = layer_chain_path ();
+  g_autofree char     *dir = scratch_dir ();
+  g_autofree char     *path = copy_into (src, dir);
+  g_autofree char     *out = g_build_filename (dir, "corrected.onnx", NULL);
+  lt_model            *model = load_model (path);
+  LtDataset           *dataset = random_dataset (dir, lt_model_get_graph (model), 4);
   LtCalibEncodeOptions encode = { .weight_bitwidth = 4, .bias_bitwidth = 32 };
   g_autoptr (LtWeightEdits) edits = lt_weight_edits_new (lt_model_get_graph (model));
   g_autoptr (GError) error = NULL;
