@@ -1,7 +1,7 @@
 /* test-calib.c — calibration: histogram merges are exact, each method on
  * data with a known answer, the statistics file round trip and merge
- * refusals, and every kind of bad sample refused by name and kept out of
- * the statistics. */
+ * refusals, every kind of bad sample refused by name and kept out of
+ * the statistics, and a run's statistics equal counting every value. */
 #include "lt-calib-encode.h"
 #include "lt-calibrate.h"
 #include "test-util.h"
@@ -135,6 +135,73 @@ test_clamped_exact (void)
     lt_tensor_stats_clear (&input);
   }
   lt_stats_workers_free (workers);
+}
+
+static void
+count_every_value (void            *user_data,
+                   const lt_graph  *graph,
+                   int32_t          value_id,
+                   const lt_tensor *value)
+{
+  LtCalibStats *stats = user_data;
+
+  if (value->dtype == LT_DTYPE_F32)
+    lt_tensor_stats_add (lt_calib_stats_ensure (stats, lt_graph_get_value (graph, value_id)->name), value->data,
+                         value->count);
+}
+
+/* lt_calibrate_collect (Relu and Clip outputs from their inputs'
+ * histograms, large tensors split over threads) gives what counting every
+ * value a node makes gives. */
+static void
+test_collect_equals_counting (void)
+{
+  g_autofree char *model_path = g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "tests", "app", "layer-chain.onnx", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("lathe-calib-XXXXXX", NULL);
+  g_autofree char *sample = g_build_filename (dir, "x.npy", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LtDataset) dataset = NULL;
+  g_autoptr (LtCalibStats) collected = NULL;
+  g_autoptr (LtCalibStats) counted = lt_calib_stats_new ("", 1, 1, 1);
+  g_autofree float *values = normal_values (3 * 64 * 64, 17);
+  lt_tensor         t = { .name = "x", .dtype = LT_DTYPE_F32, .rank = 4, .dims = { 1, 3, 64, 64 }, .count = 3 * 64 * 64 };
+  LtCalibrateOptions options = { .shard = 1, .shard_count = 1, .n_threads = 2 };
+  lt_session_options session_options = { .n_threads = 1, .observer_fn = count_every_value };
+  lt_session        *session = NULL;
+  lt_model          *model = NULL;
+  const lt_graph    *graph;
+  guint              n_compared = 0;
+
+  g_assert_cmpint (lt_model_load (model_path, NULL, &model, NULL), ==, LT_OK);
+  graph = lt_model_get_graph (model);
+  for (guint i = 0; i < t.count; i++)
+    values[i] = 4 * values[i];
+  t.data = values;
+  t.nbytes = t.count * sizeof (float);
+  g_assert_true (lt_npy_save (sample, &t, &error));
+  dataset = lt_dataset_open (dir, graph, NULL, &error);
+  g_assert_no_error (error);
+  collected = lt_calibrate_collect (model, "", dataset, &options, &error);
+  g_assert_no_error (error);
+  session_options.observer_data = counted;
+  g_assert_cmpint (lt_session_new (model, &session_options, &session, NULL), ==, LT_OK);
+  g_assert_cmpint (lt_session_reshape (session, NULL, NULL), ==, LT_OK);
+  g_assert_cmpint (lt_session_bind_input (session, 0, values, t.nbytes, NULL), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, NULL), ==, LT_OK);
+  for (int32_t id = 0; id < (int32_t) lt_graph_get_n_nodes (graph); id++)
+    {
+      const char          *name = lt_graph_get_value (graph, lt_graph_get_node (graph, id)->outputs[0])->name;
+      const LtTensorStats *a = lt_calib_stats_lookup (collected, name), *b = lt_calib_stats_lookup (counted, name);
+      g_assert_nonnull (a);
+      g_assert_nonnull (b);
+      assert_stats_equal (a, b);
+      n_compared++;
+    }
+  g_assert_cmpuint (n_compared, ==, 11);
+  lt_session_free (session);
+  lt_model_unref (model);
+  g_unlink (sample);
+  g_rmdir (dir);
 }
 
 /* Each value lies in the range of the bin it was counted in. */
@@ -587,6 +654,7 @@ main (int    argc,
   g_test_add_func ("/calib/histogram/bin-ranges", test_bin_ranges);
   g_test_add_func ("/calib/histogram/parallel-exact", test_parallel_exact);
   g_test_add_func ("/calib/histogram/clamped-exact", test_clamped_exact);
+  g_test_add_func ("/calib/collect/equals-counting", test_collect_equals_counting);
   g_test_add_func ("/calib/method/min-max", test_min_max);
   g_test_add_func ("/calib/method/percentile", test_percentile);
   g_test_add_func ("/calib/method/clip-outlier", test_clip_outlier);
