@@ -163,8 +163,8 @@ test_collect_equals_counting (void)
   g_autoptr (LtDataset) dataset = NULL;
   g_autoptr (LtCalibStats) collected = NULL;
   g_autoptr (LtCalibStats) counted = lt_calib_stats_new ("", 1, 1, 1);
-  g_autofree float *values = normal_values (3 * 64 * 64, 17);
-  lt_tensor         t = { .name = "x", .dtype = LT_DTYPE_F32, .rank = 4, .dims = { 1, 3, 64, 64 }, .count = 3 * 64 * 64 };
+  g_autofree float  *values = normal_values (3 * 64 * 64, 17);
+  lt_tensor          t = { .name = "x", .dtype = LT_DTYPE_F32, .rank = 4, .dims = { 1, 3, 64, 64 }, .count = 3 * 64 * 64 };
   LtCalibrateOptions options = { .shard = 1, .shard_count = 1, .n_threads = 2 };
   lt_session_options session_options = { .n_threads = 1, .observer_fn = count_every_value };
   lt_session        *session = NULL;
