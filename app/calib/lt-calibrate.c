@@ -1,7 +1,11 @@
 /* lt-calibrate.c — streaming a dataset through a session into statistics.
  *
  * The observer maps value ids to their statistics once (the first time a
- * value is seen) so the per-node cost is the histogram update itself.
+ * value is seen) so the per-node cost is the histogram update itself.  A
+ * Relu's or Clip's output right after its input was counted is not counted
+ * again: its statistics are its input's histogram, clamped
+ * (lt_tensor_stats_add_clamped), which halves the counting in Conv → Relu
+ * chains (the session runs the Relu apart when observed).
  * Graph inputs are observed from the bound arrays, since no node produces
  * them.  A sample enters the statistics only after it loaded, passed its
  * checks and reshaped; a kernel failing halfway through a sample stops the
@@ -11,14 +15,77 @@
 
 #include "lt-engine-error.h"
 
+#include <float.h>
 #include <glib/gi18n.h>
+#include <math.h>
+
+/* A value that is its input clamped to [lo, hi] (Relu, Clip with
+ * constant bounds). */
+typedef struct
+{
+  int32_t input; /* value id, or -1 when the value is not a clamp */
+  float   lo, hi;
+} clamp_of;
 
 typedef struct
 {
   LtCalibStats   *stats;
-  LtTensorStats **by_value; /* value id → stats, filled on first sight */
-  LtStatsWorkers *workers;  /* count large tensors on the session's thread count */
+  LtTensorStats **by_value;   /* value id → stats, filled on first sight */
+  LtStatsWorkers *workers;    /* count large tensors on the session's thread count */
+  clamp_of       *clamps;     /* per value id */
+  int32_t         last_value; /* the value the workers counted last, or -1 */
 } observer;
+
+/* The bound a Clip's input `index` (or, before opset 11, attribute
+ * `name`) gives; FALSE when it is not a known constant. */
+static gboolean
+clip_bound (const lt_graph *graph,
+            const lt_node  *node,
+            guint           index,
+            const char     *name,
+            float           absent,
+            float          *out)
+{
+  const lt_value *v;
+
+  *out = absent;
+  if (node->opset < 11)
+    {
+      *out = lt_node_get_attr_float (node, name, absent);
+      return TRUE;
+    }
+  if (node->n_inputs <= index || node->inputs[index] < 0)
+    return TRUE;
+  v = lt_graph_get_value (graph, node->inputs[index]);
+  if (v->constant == NULL || v->constant->dtype != LT_DTYPE_F32 || v->constant->count != 1)
+    return FALSE;
+  *out = (float) lt_tensor_get_as_double (v->constant, 0);
+  return TRUE;
+}
+
+/* Which values are clamps of their input, so that their statistics come
+ * from the input's histogram instead of a second count. */
+static clamp_of *
+find_clamps (const lt_graph *graph)
+{
+  clamp_of *clamps = g_new (clamp_of, lt_graph_get_n_values (graph));
+
+  for (uint32_t v = 0; v < lt_graph_get_n_values (graph); v++)
+    clamps[v].input = -1;
+  for (int32_t id = 0; id < (int32_t) lt_graph_get_n_nodes (graph); id++)
+    {
+      const lt_node *node = lt_graph_get_node (graph, id);
+      clamp_of       c = { node->n_inputs > 0 ? node->inputs[0] : -1, 0, INFINITY };
+
+      if (node->n_outputs != 1 || node->outputs[0] < 0 || c.input < 0)
+        continue;
+      if (node->op == LT_OP_Relu ||
+          (node->op == LT_OP_Clip && clip_bound (graph, node, 1, "min", -FLT_MAX, &c.lo) &&
+           clip_bound (graph, node, 2, "max", FLT_MAX, &c.hi)))
+        clamps[node->outputs[0]] = c;
+    }
+  return clamps;
+}
 
 static LtTensorStats *
 stats_for (observer       *obs,
@@ -38,20 +105,28 @@ observe (void            *user_data,
 {
   if (value->dtype != LT_DTYPE_F32 || value->count == 0)
     return;
-  observer *obs = user_data;
-  lt_tensor_stats_add_parallel (stats_for (obs, graph, value_id), value->data, value->count, obs->workers);
+  observer       *obs = user_data;
+  const clamp_of *clamp = &obs->clamps[value_id];
+  LtTensorStats  *stats = stats_for (obs, graph, value_id);
+
+  if (clamp->input >= 0 && clamp->input == obs->last_value &&
+      lt_tensor_stats_add_clamped (stats, obs->workers, value->count, clamp->lo, clamp->hi))
+    {
+      obs->last_value = -1;
+      return;
+    }
+  lt_tensor_stats_add_parallel (stats, value->data, value->count, obs->workers);
+  obs->last_value = value_id;
 }
 
-/* Loads, reshapes for and binds sample i; FALSE with *error set when the
- * sample is refused. */
-static gboolean
-prepare_sample (LtDataset      *dataset,
-                guint           index,
-                lt_session     *session,
-                const lt_graph *graph,
-                LtInputLine   **sample,
-                LtInputLine   **last,
-                GError        **error)
+gboolean
+lt_calibrate_bind_sample (LtDataset      *dataset,
+                          guint           index,
+                          lt_session     *session,
+                          const lt_graph *graph,
+                          LtInputLine   **sample,
+                          LtInputLine   **last,
+                          GError        **error)
 {
   lt_error err;
 
@@ -87,7 +162,8 @@ lt_calibrate_collect (lt_model                 *model,
   guint           n_samples = lt_dataset_get_n_samples (dataset);
   g_autoptr (LtCalibStats) stats = lt_calib_stats_new (model_sha256, n_samples, options->shard, options->shard_count);
   g_autofree LtTensorStats **by_value = g_new0 (LtTensorStats *, lt_graph_get_n_values (graph));
-  observer                   obs = { stats, by_value, NULL };
+  g_autofree clamp_of       *clamps = find_clamps (graph);
+  observer                   obs = { stats, by_value, NULL, clamps, -1 };
   lt_session_options         session_options = { .n_threads = options->n_threads, .observer_fn = observe, .observer_data = &obs };
   lt_session                *session = NULL;
   g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_input_line_free);
@@ -115,7 +191,7 @@ lt_calibrate_collect (lt_model                 *model,
       if (options->progress != NULL)
         options->progress (n_assigned, total, options->progress_data);
       n_assigned++;
-      if (!prepare_sample (dataset, i, session, graph, &sample, &last, &refused))
+      if (!lt_calibrate_bind_sample (dataset, i, session, graph, &sample, &last, &refused))
         {
           lt_calib_stats_reject (stats, name, refused->message);
           lt_input_line_free (sample);

@@ -41,4 +41,17 @@ LtCalibStats *lt_calibrate_collect (lt_model                 *model,
                                     const LtCalibrateOptions *options,
                                     GError                  **error);
 
+/* Loads sample `index`, reshapes `session` (of `graph`) for it unless
+ * `*last`, the sample it was last reshaped for, has the same shapes, and
+ * binds its arrays.  *sample is the loaded sample (free it once the run is
+ * over; keep the one *last points to alive until the next call).  FALSE
+ * with *error set when the sample is refused. */
+gboolean lt_calibrate_bind_sample (LtDataset      *dataset,
+                                   guint           index,
+                                   lt_session     *session,
+                                   const lt_graph *graph,
+                                   LtInputLine   **sample,
+                                   LtInputLine   **last,
+                                   GError        **error);
+
 G_END_DECLS

@@ -9,6 +9,9 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define INDEX_SHIFT    (23 - LT_HISTOGRAM_MANTISSA_BITS)
 #define HALF           (LT_HISTOGRAM_BINS / 2)
@@ -36,23 +39,69 @@ ensure_bins (LtTensorStats *stats)
     stats->bins = g_new0 (guint64, LT_HISTOGRAM_BINS);
 }
 
-/* Min and max of the non-NaN values, in a loop the compiler vectorizes
- * (comparisons with NaN are false, so NaNs never win). */
+/* Min, max and smallest magnitude of the non-NaN values (comparisons
+ * with NaN are false, so NaNs never win), starting from *min, *max and
+ * *min_abs.  Compilers do not vectorize a float min/max reduction at -O2,
+ * and a scalar one waits on each comparison's latency: with SSE,
+ * minps/maxps on two accumulators each (they return their second operand,
+ * the accumulator, for a NaN). */
+static void
+value_range (const float *values,
+             gsize        n,
+             float       *min,
+             float       *max,
+             float       *min_abs)
+{
+  float lo = *min, hi = *max, small = *min_abs;
+  gsize i = 0;
+
+#ifdef __SSE2__
+  const __m128 magnitude = _mm_castsi128_ps (_mm_set1_epi32 (0x7fffffff));
+  __m128       lo0 = _mm_set1_ps (lo), lo1 = lo0, hi0 = _mm_set1_ps (hi), hi1 = hi0;
+  __m128       small0 = _mm_set1_ps (small), small1 = small0;
+  float        lanes[4];
+
+  for (; i + 8 <= n; i += 8)
+    {
+      __m128 x0 = _mm_loadu_ps (values + i), x1 = _mm_loadu_ps (values + i + 4);
+      lo0 = _mm_min_ps (x0, lo0);
+      lo1 = _mm_min_ps (x1, lo1);
+      hi0 = _mm_max_ps (x0, hi0);
+      hi1 = _mm_max_ps (x1, hi1);
+      small0 = _mm_min_ps (_mm_and_ps (x0, magnitude), small0);
+      small1 = _mm_min_ps (_mm_and_ps (x1, magnitude), small1);
+    }
+  _mm_storeu_ps (lanes, _mm_min_ps (lo0, lo1));
+  for (guint j = 0; j < 4; j++)
+    lo = MIN (lo, lanes[j]);
+  _mm_storeu_ps (lanes, _mm_max_ps (hi0, hi1));
+  for (guint j = 0; j < 4; j++)
+    hi = MAX (hi, lanes[j]);
+  _mm_storeu_ps (lanes, _mm_min_ps (small0, small1));
+  for (guint j = 0; j < 4; j++)
+    small = MIN (small, lanes[j]);
+#endif
+  for (; i < n; i++)
+    {
+      lo = values[i] < lo ? values[i] : lo;
+      hi = values[i] > hi ? values[i] : hi;
+      small = fabsf (values[i]) < small ? fabsf (values[i]) : small;
+    }
+  *min = lo;
+  *max = hi;
+  *min_abs = small;
+}
+
+/* Min and max of the non-NaN values and of the earlier *min and *max. */
 static void
 min_max (const float *values,
          gsize        n,
          float       *min,
          float       *max)
 {
-  float lo = *min, hi = *max;
+  float min_abs = INFINITY;
 
-  for (gsize i = 0; i < n; i++)
-    {
-      lo = values[i] < lo ? values[i] : lo;
-      hi = values[i] > hi ? values[i] : hi;
-    }
-  *min = lo;
-  *max = hi;
+  value_range (values, n, min, max, &min_abs);
 }
 
 /* The same, leaving ±inf out too: only needed when one showed up. */
@@ -75,7 +124,7 @@ finite_min_max (const float *values,
  * to back, each increment waiting on the last store.  Worth its sweep of
  * the grid only for large tensors. */
 #define SPLIT_MIN   16384
-#define SPLIT_CHUNK (1u << 30) /* keeps each 32-bit counter below 2^30 */
+#define SPLIT_CHUNK (1u << 30) /* keeps each 32-bit counter, and their sum over parts, below 2^30 */
 
 /* Counts n values into `scratch`: two 32-bit histograms, even and odd
  * positions.  n must stay below 2^31. */
@@ -103,16 +152,6 @@ count_pairs (guint32     *scratch,
     }
 }
 
-/* bins += scratch, and scratch back to zeros. */
-static void
-flush_scratch (guint64 *bins,
-               guint32 *scratch)
-{
-  for (guint k = 0; k < LT_HISTOGRAM_BINS; k++)
-    bins[k] += (guint64) scratch[k] + scratch[LT_HISTOGRAM_BINS + k];
-  memset (scratch, 0, 2 * LT_HISTOGRAM_BINS * sizeof *scratch);
-}
-
 static void
 count_split (guint64     *bins,
              const float *values,
@@ -121,7 +160,8 @@ count_split (guint64     *bins,
   g_autofree guint32 *scratch = g_new0 (guint32, 2 * LT_HISTOGRAM_BINS);
 
   count_pairs (scratch, values, n);
-  flush_scratch (bins, scratch);
+  for (guint k = 0; k < LT_HISTOGRAM_BINS; k++)
+    bins[k] += (guint64) scratch[k] + scratch[LT_HISTOGRAM_BINS + k];
 }
 
 static void
@@ -275,17 +315,34 @@ lt_tensor_stats_foreach_bin (const LtTensorStats *stats,
 
 /* ---- splitting large tensors over threads ------------------------------ */
 
+static guint
+bin_of (float value)
+{
+  guint32 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+  return bits >> INDEX_SHIFT;
+}
+
+
 /* Below this many values a tensor is counted on the calling thread. */
 #define PARALLEL_MIN (1u << 18)
 
 struct LtStatsWorkers
 {
-  GThreadPool *pool;
+  GThreadPool *pool;    /* NULL with one thread */
   guint        n_parts; /* the caller's share and one per pool thread */
   guint32    **scratch; /* per part, 2 * LT_HISTOGRAM_BINS zeros between calls */
   GMutex       lock;
   GCond        done;
   guint        pending; /* parts pushed and not finished */
+  /* The last call's own histogram, for lt_tensor_stats_add_clamped. */
+  guint32     *last;      /* LT_HISTOGRAM_BINS counts, valid in magnitude bins [last_first, last_end[half]) of each half */
+  guint        last_first;
+  guint        last_end[2];
+  gboolean     last_kept; /* `last` holds the last call's values, all finite */
+  gsize        last_n;
+  float        last_lo, last_hi;
 };
 
 typedef struct
@@ -295,13 +352,14 @@ typedef struct
   gsize           n;
   guint32        *scratch;
   float           lo, hi;
+  float           min_abs; /* smallest magnitude, NaNs left out */
 } stats_job;
 
 static void
 count_part (stats_job *job)
 {
   count_pairs (job->scratch, job->values, job->n);
-  min_max (job->values, job->n, &job->lo, &job->hi);
+  value_range (job->values, job->n, &job->lo, &job->hi, &job->min_abs);
 }
 
 static void
@@ -321,16 +379,16 @@ run_job (gpointer data,
 LtStatsWorkers *
 lt_stats_workers_new (guint n_threads)
 {
-  LtStatsWorkers *workers;
+  LtStatsWorkers *workers = g_new0 (LtStatsWorkers, 1);
 
-  if (n_threads <= 1)
-    return NULL;
-  workers = g_new0 (LtStatsWorkers, 1);
-  workers->pool = g_thread_pool_new (run_job, NULL, (gint) n_threads - 1, TRUE, NULL);
+  n_threads = MAX (n_threads, 1);
+  if (n_threads > 1)
+    workers->pool = g_thread_pool_new (run_job, NULL, (gint) n_threads - 1, TRUE, NULL);
   workers->n_parts = n_threads;
   workers->scratch = g_new0 (guint32 *, n_threads);
   for (guint k = 0; k < n_threads; k++)
     workers->scratch[k] = g_new0 (guint32, 2 * LT_HISTOGRAM_BINS);
+  workers->last = g_new0 (guint32, LT_HISTOGRAM_BINS);
   g_mutex_init (&workers->lock);
   g_cond_init (&workers->done);
   return workers;
@@ -341,38 +399,69 @@ lt_stats_workers_free (LtStatsWorkers *workers)
 {
   if (workers == NULL)
     return;
-  g_thread_pool_free (workers->pool, FALSE, TRUE);
+  if (workers->pool != NULL)
+    g_thread_pool_free (workers->pool, FALSE, TRUE);
   for (guint k = 0; k < workers->n_parts; k++)
     g_free (workers->scratch[k]);
   g_free (workers->scratch);
+  g_free (workers->last);
   g_mutex_clear (&workers->lock);
   g_cond_clear (&workers->done);
   g_free (workers);
 }
 
-void
-lt_tensor_stats_add_parallel (LtTensorStats  *stats,
-                              const float    *values,
-                              gsize           n,
-                              LtStatsWorkers *workers)
+/* Bins [first, end) into stats->bins and workers->last, and the parts'
+ * scratch back to zeros there. */
+static void
+flush_parts (LtStatsWorkers  *workers,
+             LtTensorStats   *stats,
+             const stats_job *jobs,
+             guint            n_parts,
+             guint            first,
+             guint            end)
 {
-  g_autofree stats_job *jobs = NULL;
-  gsize                 chunk;
-  float                 lo = stats->min, hi = stats->max;
+  guint32 *restrict last = workers->last;
+  guint64 *restrict bins = stats->bins;
 
-  if (workers == NULL || n < PARALLEL_MIN || n / workers->n_parts >= SPLIT_CHUNK)
+  if (end <= first)
+    return;
+  /* Plain loops over distinct arrays, which the compiler vectorizes. */
+  memset (last + first, 0, (end - first) * sizeof *last);
+  for (guint k = 0; k < n_parts; k++)
     {
-      lt_tensor_stats_add (stats, values, n);
-      return;
+      guint32 *restrict even = jobs[k].scratch, *restrict odd = jobs[k].scratch + LT_HISTOGRAM_BINS;
+      for (guint b = first; b < end; b++)
+        last[b] += even[b] + odd[b];
+      memset (even + first, 0, (end - first) * sizeof *even);
+      memset (odd + first, 0, (end - first) * sizeof *odd);
     }
-  ensure_bins (stats);
-  jobs = g_new0 (stats_job, workers->n_parts);
-  chunk = (n + workers->n_parts - 1) / workers->n_parts;
-  workers->pending = workers->n_parts - 1;
-  for (guint k = 0; k < workers->n_parts; k++)
+  for (guint b = first; b < end; b++)
+    bins[b] += last[b];
+}
+
+/* Counts `values` into the scratch histograms, split over `n_parts` parts
+ * (the caller's and n_parts - 1 pool threads), then adds them up into
+ * stats->bins and workers->last.  Only the bins up to the largest
+ * magnitude, and those of NaN and ±inf, can have counts: the sweep skips
+ * the rest of the grid.  *lo and *hi get the call's own min and max of the
+ * non-NaN values. */
+static void
+count_in_parts (LtStatsWorkers *workers,
+                LtTensorStats  *stats,
+                const float    *values,
+                gsize           n,
+                guint           n_parts,
+                float          *lo,
+                float          *hi)
+{
+  stats_job *jobs = g_newa (stats_job, n_parts);
+  gsize      chunk = (n + n_parts - 1) / n_parts;
+
+  workers->pending = n_parts - 1;
+  for (guint k = 0; k < n_parts; k++)
     {
       jobs[k] = (stats_job){ workers, values + MIN (n, k * chunk), MIN (n, (k + 1) * chunk) - MIN (n, k * chunk),
-                             workers->scratch[k], INFINITY, -INFINITY };
+                             workers->scratch[k], INFINITY, -INFINITY, INFINITY };
       if (k > 0)
         g_thread_pool_push (workers->pool, &jobs[k], NULL);
     }
@@ -382,11 +471,100 @@ lt_tensor_stats_add_parallel (LtTensorStats  *stats,
     g_cond_wait (&workers->done, &workers->lock);
   g_mutex_unlock (&workers->lock);
   /* Integer additions and min/max: the same result in any split. */
-  for (guint k = 0; k < workers->n_parts; k++)
+  float min_abs = INFINITY;
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (guint k = 0; k < n_parts; k++)
     {
-      flush_scratch (stats->bins, jobs[k].scratch);
-      lo = MIN (lo, jobs[k].lo);
-      hi = MAX (hi, jobs[k].hi);
+      *lo = MIN (*lo, jobs[k].lo);
+      *hi = MAX (*hi, jobs[k].hi);
+      min_abs = MIN (min_abs, jobs[k].min_abs);
     }
-  finish_add (stats, values, n, lo, hi);
+  /* Magnitudes from the smallest one up to the max for positive values,
+   * up to the min's for negative ones (±0 counted on either side); ±inf's
+   * bins are the first non-finite ones. */
+  workers->last_first = min_abs < INFINITY ? bin_of (min_abs) : 0;
+  workers->last_end[0] = *hi >= 0 ? MIN (bin_of (fabsf (*hi)) + 1, NONFINITE_BASE) : 0;
+  workers->last_end[1] = *lo <= 0 ? MIN (bin_of (fabsf (*lo)) + 1, NONFINITE_BASE) : 0;
+  for (guint half = 0; half < 2; half++)
+    {
+      flush_parts (workers, stats, jobs, n_parts, half * HALF + workers->last_first, half * HALF + workers->last_end[half]);
+      flush_parts (workers, stats, jobs, n_parts, half * HALF + NONFINITE_BASE, (half + 1) * HALF);
+    }
+}
+
+void
+lt_tensor_stats_add_parallel (LtTensorStats  *stats,
+                              const float    *values,
+                              gsize           n,
+                              LtStatsWorkers *workers)
+{
+  guint   n_parts;
+  guint64 nonfinite_before = stats->n_nonfinite;
+  float   lo, hi;
+
+  if (workers != NULL)
+    workers->last_kept = FALSE;
+  /* Small tensors: the scratch sweeps would cost more than they save;
+   * huge ones: each part's 32-bit counters must stay below 2^31. */
+  if (workers == NULL || n < SPLIT_MIN || n >= SPLIT_CHUNK)
+    {
+      lt_tensor_stats_add (stats, values, n);
+      return;
+    }
+  n_parts = workers->pool != NULL && n >= PARALLEL_MIN ? workers->n_parts : 1;
+  ensure_bins (stats);
+  count_in_parts (workers, stats, values, n, n_parts, &lo, &hi);
+  finish_add (stats, values, n, MIN (stats->min, lo), MAX (stats->max, hi));
+  workers->last_kept = stats->n_nonfinite == nonfinite_before;
+  workers->last_n = n;
+  workers->last_lo = lo;
+  workers->last_hi = hi;
+}
+
+/* ---- statistics of clamped values from their input's histogram ---------- */
+
+static float
+clamp_value (float x,
+             float lo,
+             float hi)
+{
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+gboolean
+lt_tensor_stats_add_clamped (LtTensorStats  *stats,
+                             LtStatsWorkers *workers,
+                             gsize           n,
+                             float           lo,
+                             float           hi)
+{
+  guint lo_bin = bin_of (lo), hi_bin = bin_of (hi);
+
+  if (workers == NULL || !workers->last_kept || workers->last_n != n || !(lo <= hi) || isnan (lo) || isnan (hi))
+    return FALSE;
+  ensure_bins (stats);
+  for (guint half = 0; half < LT_HISTOGRAM_BINS; half += HALF)
+    for (guint k = half + workers->last_first; k < half + workers->last_end[half / HALF]; k++)
+      {
+        double a, b;
+        guint  target = k;
+
+        if (workers->last[k] == 0 || !lt_histogram_bin_range (k, &a, &b))
+          continue;
+        /* A bin whose every value clamps to a bound moves to that bound's
+         * bin; one that holds the bound keeps its clamped values anyway. */
+        if (b <= lo && k != lo_bin)
+          target = lo_bin;
+        else if (a >= hi && k != hi_bin)
+          target = hi_bin;
+        stats->bins[target] += workers->last[k];
+      }
+  stats->min = MIN (stats->min, clamp_value (workers->last_lo, lo, hi));
+  stats->max = MAX (stats->max, clamp_value (workers->last_hi, lo, hi));
+  stats->count += n;
+  /* The clamped values' histogram is not kept: clamping them again goes
+   * through their input's. */
+  workers->last_kept = FALSE;
+  return TRUE;
 }

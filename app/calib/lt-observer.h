@@ -64,8 +64,9 @@ void lt_tensor_stats_foreach_bin (const LtTensorStats *stats,
                                   LtHistogramFunc      fn,
                                   gpointer             user_data);
 
-/* Threads that count parts of large tensors at once; NULL (count on the
- * calling thread) for n_threads <= 1.  One caller at a time. */
+/* Threads that count parts of large tensors at once (none besides the
+ * caller for n_threads <= 1), and the histogram of the last large tensor
+ * counted.  One caller at a time. */
 typedef struct LtStatsWorkers LtStatsWorkers;
 
 LtStatsWorkers *lt_stats_workers_new (guint n_threads);
@@ -77,5 +78,19 @@ void lt_tensor_stats_add_parallel (LtTensorStats  *stats,
                                    const float    *values,
                                    gsize           n,
                                    LtStatsWorkers *workers);
+
+/* Adds min (max (x, lo), hi) for each of the n values x that the last
+ * lt_tensor_stats_add_parallel on `workers` added (a Relu's or Clip's
+ * output from its input's statistics), from that call's histogram and
+ * without reading the values: the same counts, min and max as adding the
+ * clamped values, except that a -0.0 a kernel might write counts as +0.0.
+ * FALSE, adding nothing, when that call's histogram was not kept (a small
+ * tensor, NaN or ±inf among the values, another count of n, or a clamped
+ * add since): the caller adds the values themselves then. */
+gboolean lt_tensor_stats_add_clamped (LtTensorStats  *stats,
+                                      LtStatsWorkers *workers,
+                                      gsize           n,
+                                      float           lo,
+                                      float           hi);
 
 G_END_DECLS

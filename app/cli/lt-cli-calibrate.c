@@ -5,17 +5,24 @@
  * statistics instead.  With `--project F` instead of MODEL, the run and its
  * statistics are recorded in the project and the encodings written into it
  * as one undoable edit (-o and --stats-out still work alongside).  Refused samples are named on stderr and listed in
- * the statistics; they never enter them. */
+ * the statistics; they never enter them.  --cle and --bias-correction
+ * change the model's weights and biases first (cross-layer equalization,
+ * then empirical bias correction on the same data) and write it to
+ * --model-out; statistics and encodings are then those of that model. */
 #include "lt-cli-common.h"
 #include "lt-cli-model-input.h"
 
+#include "lt-bias-correction.h"
 #include "lt-calib-encode.h"
 #include "lt-calibrate.h"
+#include "lt-equalize.h"
+#include "lt-input-specs.h"
 #include "lt-encodings-io.h"
 #include "lt-engine-error.h"
 #include "lt-project-calib.h"
 #include "lt-project-encodings.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -42,9 +49,23 @@ typedef struct
   gboolean bgr;
   char    *layout;
   gint     resize;
+  char    *input_specs;
   gint     threads;
+  gboolean cle;
+  gboolean bias_correction;
+  char    *model_out;
   gboolean json;
 } calibrate_args;
+
+/* --resize's value while it is not given (any other negative is refused). */
+#define RESIZE_NOT_GIVEN (-1)
+
+/* What the post-training techniques did, for the summary. */
+typedef struct
+{
+  guint equalized_pairs;
+  guint corrected_biases;
+} technique_counts;
 
 static void
 calibrate_args_clear (calibrate_args *args)
@@ -60,6 +81,8 @@ calibrate_args_clear (calibrate_args *args)
   g_free (args->mean);
   g_free (args->std);
   g_free (args->layout);
+  g_free (args->model_out);
+  g_free (args->input_specs);
 }
 
 /* "a,b,c" (or one value for all three) into three doubles. */
@@ -106,10 +129,11 @@ parse_shard (const char *text,
 static const char *
 check_args (calibrate_args       *args,
             LtCalibEncodeOptions *encode,
-            LtImageOptions       *image,
             LtCalibrateOptions   *run,
             LtEncodingsFormat    *format)
 {
+  double mean[3], std[3] = { 1, 1, 1 };
+
   if ((args->data == NULL) == (args->from_stats == NULL))
     return _ ("give either --data or --from-stats");
   if (args->output == NULL && args->stats_out == NULL && args->project == NULL)
@@ -128,16 +152,22 @@ check_args (calibrate_args       *args,
     return _ ("--format must be 0.6.1, 1.0.0 or 2.0.0");
   if (args->shard != NULL && !parse_shard (args->shard, &run->shard, &run->shard_count))
     return _ ("--shard must be k/N with 1 <= k <= N");
+  if ((args->cle || args->bias_correction) != (args->model_out != NULL))
+    return _ ("--cle and --bias-correction write the model they change: give --model-out with them, and only then");
+  if ((args->cle || args->bias_correction) && (args->data == NULL || args->project != NULL))
+    return _ ("--cle and --bias-correction need MODEL and --data");
   if (args->threads < 0)
     return _ ("--threads must not be negative");
-  if ((args->mean != NULL && !parse_triple (args->mean, image->mean)) || (args->std != NULL && !parse_triple (args->std, image->std)))
+  if ((args->mean != NULL && !parse_triple (args->mean, mean)) || (args->std != NULL && !parse_triple (args->std, std)))
     return _ ("--mean and --std take one number or three, separated by commas");
   for (guint c = 0; c < 3; c++)
-    if (image->std[c] == 0)
+    if (std[c] == 0)
       return _ ("--std must not be 0");
+  if (args->scale == 0 || isinf (args->scale))
+    return _ ("--scale must be a number other than 0");
   if (args->layout != NULL && g_strcmp0 (args->layout, "nchw") != 0 && g_strcmp0 (args->layout, "nhwc") != 0)
     return _ ("--layout must be nchw or nhwc");
-  if (args->resize < 0)
+  if (args->resize < 0 && args->resize != RESIZE_NOT_GIVEN)
     return _ ("--resize must not be negative");
   encode->activations.percentile = args->percentile;
   encode->activations.bitwidth = (guint) args->act_bitwidth;
@@ -146,14 +176,38 @@ check_args (calibrate_args       *args,
   encode->weight_symmetric = args->weight_symmetric;
   encode->per_channel = args->per_channel;
   encode->bias_bitwidth = 32;
-  image->scale = args->scale;
-  image->bgr = args->bgr;
-  image->layout = args->layout == NULL                    ? LT_IMAGE_LAYOUT_AUTO
-                  : g_strcmp0 (args->layout, "nchw") == 0 ? LT_IMAGE_LAYOUT_NCHW
-                                                          : LT_IMAGE_LAYOUT_NHWC;
-  image->resize = (guint) args->resize;
   run->n_threads = (guint) args->threads;
   return NULL;
+}
+
+/* The image options: defaults, then --input-specs, then the options given
+ * on the command line (checked by check_args). */
+static gboolean
+image_options (const calibrate_args *args,
+               const lt_graph       *graph,
+               LtImageOptions       *image,
+               GError              **error)
+{
+  lt_image_options_init (image);
+  if (args->input_specs != NULL)
+    {
+      g_autoptr (LtInputSpecs) specs = lt_input_specs_read_file (args->input_specs, error);
+      if (specs == NULL || !lt_input_specs_apply (specs, graph, image, error))
+        return FALSE;
+    }
+  if (!isnan (args->scale))
+    image->scale = args->scale;
+  if (args->mean != NULL)
+    parse_triple (args->mean, image->mean);
+  if (args->std != NULL)
+    parse_triple (args->std, image->std);
+  if (args->bgr)
+    image->bgr = TRUE;
+  if (args->layout != NULL)
+    image->layout = g_strcmp0 (args->layout, "nchw") == 0 ? LT_IMAGE_LAYOUT_NCHW : LT_IMAGE_LAYOUT_NHWC;
+  if (args->resize != RESIZE_NOT_GIVEN)
+    image->resize = (guint) args->resize;
+  return TRUE;
 }
 
 /* "calibrating: 12/40" on stderr when it is a terminal, rewritten in place. */
@@ -196,10 +250,80 @@ collect (lt_model                 *model,
   return stats;
 }
 
+/* *model is replaced by the model at `path`. */
+static gboolean
+reload (lt_model  **model,
+        const char *path,
+        GError    **error)
+{
+  lt_model *loaded = NULL;
+  lt_error  err;
+
+  lt_error_clear (&err);
+  if (lt_model_load (path, NULL, &loaded, &err) != LT_OK)
+    {
+      lt_engine_error_propagate (error, &err);
+      return FALSE;
+    }
+  lt_model_unref (*model);
+  *model = loaded;
+  return TRUE;
+}
+
 static void
-print_summary (const LtCalibStats   *stats,
-               const LtEncodingSet  *set,
-               const calibrate_args *args)
+print_notes (GPtrArray *notes)
+{
+  for (guint i = 0; i < notes->len; i++)
+    g_printerr (_ ("lathe-cli: note: %s\n"), (const char *) g_ptr_array_index (notes, i));
+}
+
+static gboolean
+equalize (lt_model           **model,
+          const calibrate_args *args,
+          technique_counts     *counts,
+          GError              **error)
+{
+  g_autoptr (LtWeightEdits) edits = lt_weight_edits_new (lt_model_get_graph (*model));
+  LtEqualizeReport report;
+  gboolean         ok;
+
+  lt_equalize (lt_model_get_graph (*model), edits, &report);
+  print_notes (report.skipped);
+  counts->equalized_pairs = report.n_pairs;
+  lt_equalize_report_clear (&report);
+  ok = lt_weight_edits_write (edits, *model, args->model_out, error) && reload (model, args->model_out, error);
+  return ok;
+}
+
+static gboolean
+correct_biases (lt_model                  **model,
+                const calibrate_args       *args,
+                const LtImageOptions       *image,
+                const LtCalibEncodeOptions *encode,
+                const LtCalibrateOptions   *run,
+                technique_counts           *counts,
+                GError                    **error)
+{
+  g_autoptr (LtWeightEdits) edits = lt_weight_edits_new (lt_model_get_graph (*model));
+  LtBiasCorrectionReport report;
+  LtDataset             *dataset = lt_dataset_open (args->data, lt_model_get_graph (*model), image, error);
+  gboolean               ok;
+
+  if (dataset == NULL)
+    return FALSE;
+  ok = lt_bias_correct (*model, dataset, encode, run->n_threads, edits, &report, error);
+  lt_dataset_free (dataset);
+  print_notes (report.skipped);
+  counts->corrected_biases = report.n_layers;
+  lt_bias_correction_report_clear (&report);
+  return ok && lt_weight_edits_write (edits, *model, args->model_out, error) && reload (model, args->model_out, error);
+}
+
+static void
+print_summary (const LtCalibStats     *stats,
+               const LtEncodingSet    *set,
+               const calibrate_args   *args,
+               const technique_counts *counts)
 {
   guint n_act = set != NULL ? g_hash_table_size (set->by_name[LT_ENCODING_SECTION_ACTIVATION]) : 0;
   guint n_param = set != NULL ? g_hash_table_size (set->by_name[LT_ENCODING_SECTION_PARAM]) : 0;
@@ -217,9 +341,21 @@ print_summary (const LtCalibStats   *stats,
         cJSON_AddStringToObject (root, "stats", args->stats_out);
       if (args->project)
         cJSON_AddStringToObject (root, "project", args->project);
+      if (args->model_out)
+        {
+          cJSON_AddStringToObject (root, "model", args->model_out);
+          cJSON_AddNumberToObject (root, "equalized_pairs", counts->equalized_pairs);
+          cJSON_AddNumberToObject (root, "corrected_biases", counts->corrected_biases);
+        }
       lt_cli_print_json (root);
       return;
     }
+  if (args->cle)
+    printf (_ ("cross-layer equalization: %u layer pairs equalized\n"), counts->equalized_pairs);
+  if (args->bias_correction)
+    printf (_ ("bias correction: %u biases corrected\n"), counts->corrected_biases);
+  if (args->model_out)
+    printf (_ ("model written to %s\n"), args->model_out);
   printf (_ ("%u samples used, %u refused\n"), stats->n_samples_used, stats->rejected->len);
   if (set != NULL && args->output != NULL)
     printf (_ ("%u activation and %u parameter encodings written to %s\n"), n_act, n_param, args->output);
@@ -263,7 +399,7 @@ int
 lt_cli_calibrate (int    argc,
                   char **argv)
 {
-  calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8, .scale = 1.0 / 255.0 };
+  calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8, .scale = NAN, .resize = RESIZE_NOT_GIVEN };
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data, N_ ("A folder of images or .npy files, or an input list"), N_ ("PATH") },
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &args.project, N_ ("Take the model from a project and store the run and encodings in it"), N_ ("FILE.lathe") },
@@ -285,7 +421,11 @@ lt_cli_calibrate (int    argc,
     { "bgr", 0, 0, G_OPTION_ARG_NONE, &args.bgr, N_ ("Images: the model takes blue, green, red"), NULL },
     { "layout", 0, 0, G_OPTION_ARG_STRING, &args.layout, N_ ("Images: nchw or nhwc (default: from the input's shape)"), N_ ("L") },
     { "resize", 0, 0, G_OPTION_ARG_INT, &args.resize, N_ ("Images: shorter side to this, then centre crop"), N_ ("N") },
+    { "input-specs", 0, 0, G_OPTION_ARG_FILENAME, &args.input_specs, N_ ("Images: preprocessing per input from this input_specs.json (the options above override it)"), N_ ("FILE") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &args.threads, N_ ("Threads kernels may use (default: one per CPU)"), N_ ("N") },
+    { "cle", 0, 0, G_OPTION_ARG_NONE, &args.cle, N_ ("Cross-layer equalization of the weights first"), NULL },
+    { "bias-correction", 0, 0, G_OPTION_ARG_NONE, &args.bias_correction, N_ ("Correct biases for the weight quantization error, on the data"), NULL },
+    { "model-out", 0, 0, G_OPTION_ARG_FILENAME, &args.model_out, N_ ("Write the model --cle or --bias-correction changed here"), N_ ("FILE") },
     { NULL },
   };
   g_autoptr (GOptionContext) context = NULL;
@@ -298,11 +438,11 @@ lt_cli_calibrate (int    argc,
   LtImageOptions       image;
   LtCalibrateOptions   run = { .shard = 1, .shard_count = 1 };
   LtEncodingsFormat    format;
+  technique_counts     counts = { 0 };
   const char          *usage;
   lt_model            *model = NULL;
   int                  status = LT_CLI_EXIT_FAILED;
 
-  lt_image_options_init (&image);
   context = lt_cli_context_new (_ ("MODEL"), _ ("Calibrate a model on a dataset and write encodings or statistics."), &args.json);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!lt_cli_parse (context, &argc, &argv))
@@ -310,7 +450,7 @@ lt_cli_calibrate (int    argc,
       calibrate_args_clear (&args);
       return LT_CLI_EXIT_USAGE;
     }
-  usage = argc != (args.project ? 1 : 2) ? _ ("expected one MODEL or --project FILE.lathe") : check_args (&args, &encode, &image, &run, &format);
+  usage = argc != (args.project ? 1 : 2) ? _ ("expected one MODEL or --project FILE.lathe") : check_args (&args, &encode, &run, &format);
   if (usage != NULL)
     {
       calibrate_args_clear (&args);
@@ -330,8 +470,18 @@ lt_cli_calibrate (int    argc,
     }
   else
     sha = lt_calib_file_sha256 (argv[1], &error);
-  if (sha == NULL)
+  if (sha == NULL || !image_options (&args, lt_model_get_graph (model), &image, &error))
     goto out;
+  if (args.cle && !equalize (&model, &args, &counts, &error))
+    goto out;
+  if (args.bias_correction && !correct_biases (&model, &args, &image, &encode, &run, &counts, &error))
+    goto out;
+  if (args.model_out != NULL)
+    {
+      g_free (sha);
+      if ((sha = lt_calib_file_sha256 (args.model_out, &error)) == NULL)
+        goto out;
+    }
   if (args.data != NULL)
     stats = collect (model, sha, &args, &image, &run, &error);
   else if ((stats = lt_calib_stats_read_file (args.from_stats, &error)) != NULL && g_strcmp0 (stats->model_sha256, sha) != 0)
@@ -354,7 +504,7 @@ lt_cli_calibrate (int    argc,
       if (project != NULL && !store_in_project (project, stats, set, &args, &encode, &error))
         goto out;
     }
-  print_summary (stats, set, &args);
+  print_summary (stats, set, &args, &counts);
   status = LT_CLI_EXIT_OK;
 
 out:

@@ -17,18 +17,13 @@
 #include "lt/onnx-export.h"
 #include "lt/graph.h"
 
-#include "onnx/onnx.pb-c.h"
-#include "prescan.h"
+#include "proto-file.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define ONNX_DOMAIN_MS "com.microsoft"
 
@@ -129,21 +124,6 @@ no_memory (export_ctx *ctx)
   return lt_error_set (ctx->err, LT_ERR_NO_MEMORY, NULL, "out of memory");
 }
 
-/* Appends `item` to a protobuf-c repeated field. */
-static bool
-push (void ***array,
-      size_t *n,
-      void   *item)
-{
-  void **grown = realloc (*array, (*n + 1) * sizeof (void *));
-
-  if (!grown)
-    return false;
-  grown[(*n)++] = item;
-  *array = grown;
-  return true;
-}
-
 /* A name not yet in the graph, `base` + `suffix` [+ counter], malloc'd and
  * registered; NULL when out of memory. */
 static char *
@@ -192,39 +172,6 @@ collect_names (export_ctx *ctx)
 }
 
 /* ---- building protos ---------------------------------------------------- */
-
-/* A tensor initializer of `n` elements of `dtype` (rank 1 when `per_channel`,
- * else a scalar) holding `bytes`, which it takes. */
-static Onnx__TensorProto *
-new_initializer (char          *name,
-                 lt_dtype       dtype,
-                 const int64_t *dims,
-                 size_t         rank,
-                 uint8_t       *bytes,
-                 size_t         nbytes)
-{
-  Onnx__TensorProto *tp = malloc (sizeof *tp);
-  int64_t           *d = rank ? malloc (rank * sizeof *d) : NULL;
-
-  if (!tp || (rank && !d))
-    {
-      free (tp);
-      free (d);
-      return NULL;
-    }
-  onnx__tensor_proto__init (tp);
-  if (rank)
-    memcpy (d, dims, rank * sizeof *d);
-  tp->name = name;
-  tp->dims = d;
-  tp->n_dims = rank;
-  tp->has_data_type = true;
-  tp->data_type = (int32_t) dtype;
-  tp->has_raw_data = true;
-  tp->raw_data.data = bytes;
-  tp->raw_data.len = nbytes;
-  return tp;
-}
 
 static Onnx__NodeProto *
 new_node (const char *op_type,
@@ -397,16 +344,16 @@ add_scale_zero_point (export_ctx            *ctx,
       for (size_t b = 0; b < esize; b++)
         zps[c * esize + b] = (uint8_t) ((uint64_t) z >> (8 * b));
     }
-  st = new_initializer (strdup (*scale_name), LT_DTYPE_F32, &dim, n > 1, (uint8_t *) scales, n * sizeof (float));
+  st = lt_onnx_proto_new_initializer (strdup (*scale_name), LT_DTYPE_F32, &dim, n > 1, (uint8_t *) scales, n * sizeof (float));
   scales = NULL;
-  if (!st || !st->name || !push ((void ***) &ctx->gp->initializer, &ctx->gp->n_initializer, st))
+  if (!st || !st->name || !lt_onnx_proto_push ((void ***) &ctx->gp->initializer, &ctx->gp->n_initializer, st))
     goto fail;
   st = NULL;
   if (*zp_name)
     {
-      zt = new_initializer (strdup (*zp_name), enc->dtype, &dim, n > 1, zps, n * esize);
+      zt = lt_onnx_proto_new_initializer (strdup (*zp_name), enc->dtype, &dim, n > 1, zps, n * esize);
       zps = NULL;
-      if (!zt || !zt->name || !push ((void ***) &ctx->gp->initializer, &ctx->gp->n_initializer, zt))
+      if (!zt || !zt->name || !lt_onnx_proto_push ((void ***) &ctx->gp->initializer, &ctx->gp->n_initializer, zt))
         goto fail;
     }
   free (zps);
@@ -457,16 +404,6 @@ quantize_constant (const lt_tensor       *t,
   return out;
 }
 
-static ssize_t
-find_initializer (const Onnx__GraphProto *gp,
-                  const char             *name)
-{
-  for (size_t i = 0; i < gp->n_initializer; i++)
-    if (gp->initializer[i]->name && strcmp (gp->initializer[i]->name, name) == 0)
-      return (ssize_t) i;
-  return -1;
-}
-
 /* Replaces initializer `index` by its quantized form and a DequantizeLinear
  * (appended to `head`, the nodes that go first). */
 static lt_status
@@ -503,7 +440,7 @@ export_weight (export_ctx            *ctx,
   q_name = fresh_name (ctx, enc->name, "_quantized");
   node_name = fresh_name (ctx, enc->name, "_DequantizeLinear");
   bytes = quantize_constant (t, enc, &nbytes);
-  qt = q_name && bytes ? new_initializer (strdup (q_name), enc->dtype, t->dims, (size_t) t->rank, bytes, nbytes) : NULL;
+  qt = q_name && bytes ? lt_onnx_proto_new_initializer (strdup (q_name), enc->dtype, t->dims, (size_t) t->rank, bytes, nbytes) : NULL;
   if (!qt || !qt->name)
     {
       free (bytes);
@@ -532,7 +469,7 @@ export_weight (export_ctx            *ctx,
         gp->n_input--;
         break;
       }
-  if (!push ((void ***) head, n_head, dq))
+  if (!lt_onnx_proto_push ((void ***) head, n_head, dq))
     {
       onnx__node_proto__free_unpacked (dq, NULL);
       return no_memory (ctx);
@@ -628,10 +565,10 @@ export_activation (export_ctx            *ctx,
   if (!q)
     scale_name = zp_name = NULL; /* freed with the failed node */
   q_name = dq_name = dq_node = NULL;
-  if (!q || !dq || !q->output[0] || !dq->input[1] || (zp_name && !dq->input[2]) || !push ((void ***) out, n_out, q))
+  if (!q || !dq || !q->output[0] || !dq->input[1] || (zp_name && !dq->input[2]) || !lt_onnx_proto_push ((void ***) out, n_out, q))
     goto fail_nodes;
   q = NULL;
-  if (!push ((void ***) out, n_out, dq))
+  if (!lt_onnx_proto_push ((void ***) out, n_out, dq))
     goto fail_nodes;
   return LT_OK;
 
@@ -688,7 +625,7 @@ ensure_ms_opset (Onnx__ModelProto *mp)
   op->domain = strdup (ONNX_DOMAIN_MS);
   op->has_version = true;
   op->version = 1;
-  if (!op->domain || !push ((void ***) &mp->opset_import, &mp->n_opset_import, op))
+  if (!op->domain || !lt_onnx_proto_push ((void ***) &mp->opset_import, &mp->n_opset_import, op))
     {
       onnx__operator_set_id_proto__free_unpacked (op, NULL);
       return false;
@@ -719,7 +656,7 @@ insert_qdq (export_ctx            *ctx,
       if (!name_set_contains (&ctx->names, enc->name) || lt_graph_find_value (ctx->graph, enc->name) < 0)
         return lt_error_set (ctx->err, LT_ERR_INVALID_ARGUMENT, enc->name, "no tensor of this name in the main graph");
       sixteen = sixteen || is_sixteen_bit (enc->dtype);
-      init = find_initializer (gp, enc->name);
+      init = lt_onnx_proto_find_initializer (gp, enc->name);
       if (init >= 0)
         st = export_weight (ctx, enc, (size_t) init, &nodes, &n_nodes);
       else if (is_graph_input (gp, enc->name))
@@ -730,7 +667,7 @@ insert_qdq (export_ctx            *ctx,
   for (size_t i = 0; i < gp->n_node && st == LT_OK; i++)
     {
       Onnx__NodeProto *node = gp->node[i];
-      if (!push ((void ***) &nodes, &n_nodes, node))
+      if (!lt_onnx_proto_push ((void ***) &nodes, &n_nodes, node))
         {
           st = no_memory (ctx);
           break;
@@ -740,7 +677,7 @@ insert_qdq (export_ctx            *ctx,
         {
           const lt_qdq_encoding *enc = node->output[j][0] ? find_encoding (encodings, n_encodings, node->output[j]) : NULL;
 
-          if (enc && find_initializer (gp, enc->name) < 0)
+          if (enc && lt_onnx_proto_find_initializer (gp, enc->name) < 0)
             st = export_activation (ctx, enc, node, &nodes, &n_nodes);
         }
     }
@@ -768,110 +705,6 @@ insert_qdq (export_ctx            *ctx,
   return LT_OK;
 }
 
-/* ---- files -------------------------------------------------------------- */
-
-static lt_status
-read_file (const char *path,
-           uint8_t   **out,
-           size_t     *len,
-           lt_error   *err)
-{
-  int         fd = open (path, O_RDONLY | O_CLOEXEC);
-  struct stat st;
-  uint8_t    *buf;
-  size_t      done = 0;
-
-  if (fd < 0)
-    return lt_error_set (err, LT_ERR_IO, NULL, "cannot open the model again: %s", strerror (errno));
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size <= 0)
-    {
-      close (fd);
-      return lt_error_set (err, LT_ERR_IO, NULL, "the model is no longer a readable regular file");
-    }
-  buf = malloc ((size_t) st.st_size);
-  if (!buf)
-    {
-      close (fd);
-      return lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "out of memory");
-    }
-  while (done < (size_t) st.st_size)
-    {
-      ssize_t n = read (fd, buf + done, (size_t) st.st_size - done);
-
-      if (n <= 0)
-        {
-          if (n < 0 && errno == EINTR)
-            continue;
-          close (fd);
-          free (buf);
-          return lt_error_set (err, LT_ERR_IO, NULL, "cannot read the model again: %s",
-                               n < 0 ? strerror (errno) : "it became shorter");
-        }
-      done += (size_t) n;
-    }
-  close (fd);
-  *out = buf;
-  *len = done;
-  return LT_OK;
-}
-
-/* Writes `len` bytes to `path` through a temporary file in its folder. */
-static lt_status
-write_atomically (const char    *path,
-                  const uint8_t *data,
-                  size_t         len,
-                  lt_error      *err)
-{
-  const char *slash = strrchr (path, '/');
-  size_t      dir_len = slash ? (size_t) (slash - path) + 1 : 0;
-  size_t      tmp_len = strlen (path) + 16;
-  char       *tmp = malloc (tmp_len);
-  size_t      done = 0;
-  int         fd;
-
-  if (!tmp)
-    return lt_error_set (err, LT_ERR_NO_MEMORY, NULL, "out of memory");
-  snprintf (tmp, tmp_len, "%.*s.%s.XXXXXX", (int) dir_len, path, path + dir_len);
-  fd = mkstemp (tmp);
-  if (fd < 0)
-    {
-      lt_error_set (err, LT_ERR_IO, NULL, "cannot create a file in the target folder: %s", strerror (errno));
-      free (tmp);
-      return err ? err->code : LT_ERR_IO;
-    }
-  while (done < len)
-    {
-      ssize_t n = write (fd, data + done, len - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      done += (size_t) n;
-    }
-  if (done < len || fchmod (fd, 0644) != 0 || fsync (fd) != 0 || close (fd) != 0)
-    {
-      int saved = errno;
-
-      if (done < len)
-        close (fd);
-      unlink (tmp);
-      free (tmp);
-      return lt_error_set (err, LT_ERR_IO, NULL, "cannot write the file: %s", strerror (saved));
-    }
-  /* rename replaces a symbolic link at `path` rather than writing through it. */
-  if (rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      unlink (tmp);
-      free (tmp);
-      return lt_error_set (err, LT_ERR_IO, NULL, "cannot replace the file: %s", strerror (saved));
-    }
-  free (tmp);
-  return LT_OK;
-}
-
 static lt_status
 export_qdq (const lt_model        *model,
             const lt_qdq_encoding *encodings,
@@ -879,62 +712,25 @@ export_qdq (const lt_model        *model,
             const char            *path,
             lt_error              *err)
 {
-  const char       *src = lt_model_get_path (model);
-  export_ctx        ctx = { 0 };
-  lt_prescan_limits limits = { 100, 16, 1000000, 16u << 20, 1ull << 30, 0, NULL, NULL };
-  lt_prescan_result scan = { 0 };
-  uint8_t          *file = NULL, *packed = NULL;
-  size_t            file_len = 0, packed_len;
-  lt_status         st;
+  export_ctx ctx = { 0 };
+  lt_status  st;
 
   ctx.err = err;
   ctx.graph = lt_model_get_graph (model);
-  if ((st = read_file (src, &file, &file_len, err)) != LT_OK || (st = lt_onnx_prescan (file, file_len, &limits, &scan, err)) != LT_OK)
-    goto out_file;
-  free (scan.stripped);
-  ctx.mp = onnx__model_proto__unpack (NULL, file_len, file);
-  free (file);
-  file = NULL;
-  if (!ctx.mp || !ctx.mp->graph)
-    {
-      st = lt_error_set (err, LT_ERR_PARSE, NULL, "the model's file no longer decodes as an ONNX model");
-      goto out_file;
-    }
+  if ((st = lt_onnx_proto_load (model, &ctx.mp, err)) != LT_OK)
+    return st;
   ctx.gp = ctx.mp->graph;
   ctx.names.cap = 64;
   ctx.names.slots = calloc (ctx.names.cap, sizeof (char *));
   if (!ctx.names.slots || !collect_names (&ctx))
-    {
-      st = no_memory (&ctx);
-      goto out;
-    }
-  if ((st = insert_qdq (&ctx, encodings, n_encodings)) != LT_OK)
-    {
-      lt_error_set_file (err, src);
-      goto out;
-    }
-  packed_len = onnx__model_proto__get_packed_size (ctx.mp);
-  packed = malloc (packed_len ? packed_len : 1);
-  if (!packed)
-    {
-      st = no_memory (&ctx);
-      goto out;
-    }
-  onnx__model_proto__pack (ctx.mp, packed);
-  if ((st = write_atomically (path, packed, packed_len, err)) != LT_OK)
-    lt_error_set_file (err, path);
-
-out:
-  free (packed);
+    st = no_memory (&ctx);
+  else if ((st = insert_qdq (&ctx, encodings, n_encodings)) != LT_OK)
+    lt_error_set_file (err, lt_model_get_path (model));
+  else
+    st = lt_onnx_proto_save (ctx.mp, path, err);
   if (ctx.names.slots)
     name_set_clear (&ctx.names);
-  if (ctx.mp)
-    onnx__model_proto__free_unpacked (ctx.mp, NULL);
-  return st;
-
-out_file:
-  free (file);
-  lt_error_set_file (err, src);
+  onnx__model_proto__free_unpacked (ctx.mp, NULL);
   return st;
 }
 

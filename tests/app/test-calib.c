@@ -1,7 +1,7 @@
 /* test-calib.c — calibration: histogram merges are exact, each method on
  * data with a known answer, the statistics file round trip and merge
- * refusals, and every kind of bad sample refused by name and kept out of
- * the statistics. */
+ * refusals, every kind of bad sample refused by name and kept out of
+ * the statistics, and a run's statistics equal counting every value. */
 #include "lt-calib-encode.h"
 #include "lt-calibrate.h"
 #include "test-util.h"
@@ -87,6 +87,121 @@ test_parallel_exact (void)
   lt_tensor_stats_clear (&serial);
   lt_tensor_stats_clear (&parallel);
   lt_stats_workers_free (workers);
+}
+
+/* Statistics of clamped values taken from their input's histogram equal
+ * counting the clamped values (Relu's bounds, a Clip's, bounds inside a
+ * bin), and the histogram is not kept across a NaN. */
+static void
+test_clamped_exact (void)
+{
+  const guint       n = 300007;
+  g_autofree float *values = normal_values (n, 5);
+  g_autofree float *clamped = g_new (float, n);
+  LtStatsWorkers   *workers = lt_stats_workers_new (2);
+  const float       bounds[][2] = { { 0, INFINITY }, { 0, 6 }, { -0.3f, 0.71f }, { -1e-41f, 1e-41f }, { 2.5f, 2.5f } };
+
+  values[0] = 0.0f;
+  values[1] = -1e-42f; /* a denormal below 0 */
+  values[2] = 5e-39f;
+  for (guint b = 0; b < G_N_ELEMENTS (bounds); b++)
+    {
+      LtTensorStats input, derived, counted;
+      float         lo = bounds[b][0], hi = bounds[b][1];
+
+      lt_tensor_stats_init (&input);
+      lt_tensor_stats_init (&derived);
+      lt_tensor_stats_init (&counted);
+      for (guint i = 0; i < n; i++)
+        clamped[i] = values[i] < lo ? lo : values[i] > hi ? hi : values[i];
+      lt_tensor_stats_add_parallel (&input, values, n, workers);
+      g_assert_true (lt_tensor_stats_add_clamped (&derived, workers, n, lo, hi));
+      lt_tensor_stats_add (&counted, clamped, n);
+      assert_stats_equal (&derived, &counted);
+      /* Used once: a second clamp needs the input counted again. */
+      g_assert_false (lt_tensor_stats_add_clamped (&derived, workers, n, lo, hi));
+      lt_tensor_stats_clear (&input);
+      lt_tensor_stats_clear (&derived);
+      lt_tensor_stats_clear (&counted);
+    }
+  {
+    LtTensorStats input, derived;
+    values[7] = NAN;
+    lt_tensor_stats_init (&input);
+    lt_tensor_stats_init (&derived);
+    lt_tensor_stats_add_parallel (&input, values, n, workers);
+    g_assert_false (lt_tensor_stats_add_clamped (&derived, workers, n, 0, INFINITY));
+    g_assert_cmpuint (derived.count, ==, 0);
+    lt_tensor_stats_clear (&input);
+  }
+  lt_stats_workers_free (workers);
+}
+
+static void
+count_every_value (void            *user_data,
+                   const lt_graph  *graph,
+                   int32_t          value_id,
+                   const lt_tensor *value)
+{
+  LtCalibStats *stats = user_data;
+
+  if (value->dtype == LT_DTYPE_F32)
+    lt_tensor_stats_add (lt_calib_stats_ensure (stats, lt_graph_get_value (graph, value_id)->name), value->data,
+                         value->count);
+}
+
+/* lt_calibrate_collect (Relu and Clip outputs from their inputs'
+ * histograms, large tensors split over threads) gives what counting every
+ * value a node makes gives. */
+static void
+test_collect_equals_counting (void)
+{
+  g_autofree char *model_path = g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "tests", "app", "layer-chain.onnx", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("lathe-calib-XXXXXX", NULL);
+  g_autofree char *sample = g_build_filename (dir, "x.npy", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LtDataset) dataset = NULL;
+  g_autoptr (LtCalibStats) collected = NULL;
+  g_autoptr (LtCalibStats) counted = lt_calib_stats_new ("", 1, 1, 1);
+  g_autofree float  *values = normal_values (3 * 64 * 64, 17);
+  lt_tensor          t = { .name = "x", .dtype = LT_DTYPE_F32, .rank = 4, .dims = { 1, 3, 64, 64 }, .count = 3 * 64 * 64 };
+  LtCalibrateOptions options = { .shard = 1, .shard_count = 1, .n_threads = 2 };
+  lt_session_options session_options = { .n_threads = 1, .observer_fn = count_every_value };
+  lt_session        *session = NULL;
+  lt_model          *model = NULL;
+  const lt_graph    *graph;
+  guint              n_compared = 0;
+
+  g_assert_cmpint (lt_model_load (model_path, NULL, &model, NULL), ==, LT_OK);
+  graph = lt_model_get_graph (model);
+  for (guint i = 0; i < t.count; i++)
+    values[i] = 4 * values[i];
+  t.data = values;
+  t.nbytes = t.count * sizeof (float);
+  g_assert_true (lt_npy_save (sample, &t, &error));
+  dataset = lt_dataset_open (dir, graph, NULL, &error);
+  g_assert_no_error (error);
+  collected = lt_calibrate_collect (model, "", dataset, &options, &error);
+  g_assert_no_error (error);
+  session_options.observer_data = counted;
+  g_assert_cmpint (lt_session_new (model, &session_options, &session, NULL), ==, LT_OK);
+  g_assert_cmpint (lt_session_reshape (session, NULL, NULL), ==, LT_OK);
+  g_assert_cmpint (lt_session_bind_input (session, 0, values, t.nbytes, NULL), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, NULL), ==, LT_OK);
+  for (int32_t id = 0; id < (int32_t) lt_graph_get_n_nodes (graph); id++)
+    {
+      const char          *name = lt_graph_get_value (graph, lt_graph_get_node (graph, id)->outputs[0])->name;
+      const LtTensorStats *a = lt_calib_stats_lookup (collected, name), *b = lt_calib_stats_lookup (counted, name);
+      g_assert_nonnull (a);
+      g_assert_nonnull (b);
+      assert_stats_equal (a, b);
+      n_compared++;
+    }
+  g_assert_cmpuint (n_compared, ==, 11);
+  lt_session_free (session);
+  lt_model_unref (model);
+  g_unlink (sample);
+  g_rmdir (dir);
 }
 
 /* Each value lies in the range of the bin it was counted in. */
@@ -538,6 +653,8 @@ main (int    argc,
   g_test_add_func ("/calib/histogram/merge-exact", test_merge_exact);
   g_test_add_func ("/calib/histogram/bin-ranges", test_bin_ranges);
   g_test_add_func ("/calib/histogram/parallel-exact", test_parallel_exact);
+  g_test_add_func ("/calib/histogram/clamped-exact", test_clamped_exact);
+  g_test_add_func ("/calib/collect/equals-counting", test_collect_equals_counting);
   g_test_add_func ("/calib/method/min-max", test_min_max);
   g_test_add_func ("/calib/method/percentile", test_percentile);
   g_test_add_func ("/calib/method/clip-outlier", test_clip_outlier);

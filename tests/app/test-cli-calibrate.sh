@@ -3,10 +3,11 @@
 # model with generated .npy samples: three shards merged give the same
 # encodings file byte for byte as one run (for two methods); an input list
 # gives what the folder gives; a bad sample is named and kept out; merges
-# and command lines that cannot be right are refused.
+# and command lines that cannot be right are refused; --cle and
+# --bias-correction write a model whose encodings the run gives.
 . "$(dirname "$0")/tap.sh"
 
-echo "1..6"
+echo "1..7"
 
 mkdir "$tmp/data"
 "$PYTHON" - "$tmp/data" <<'PY'
@@ -81,8 +82,28 @@ usage_ok () {
   cal --data "$tmp/data"
   [ $? -eq 2 ] || return 1
   cal --data "$tmp/data" --weight-bitwidth 3 -o "$tmp/x.json"
-  [ $? -eq 2 ]
+  [ $? -eq 2 ] || return 1
+  cal --data "$tmp/data" --cle -o "$tmp/x.json"
+  [ $? -eq 2 ] || return 1
+  cal --from-stats "$tmp/merged.json" --bias-correction --model-out "$tmp/m.onnx" -o "$tmp/x.json"
+  [ $? -eq 2 ] && [ ! -e "$tmp/m.onnx" ] || return 1
+  # An input_specs.json with an unknown field fails naming the file and field.
+  echo '{"image": {"colour": "bgr"}}' >"$tmp/specs.json"
+  cal --data "$tmp/data" --input-specs "$tmp/specs.json" -o "$tmp/x.json"
+  [ $? -eq 1 ] && grep -q "specs.json: image: colour" "$tmp/err" && [ ! -e "$tmp/x.json" ]
 }
 check usage_ok
+
+description="--cle --bias-correction write the changed model; the encodings are the written model's"
+techniques_ok () {
+  cal --data "$tmp/data" --cle --bias-correction --json -o "$tmp/eq.json" --model-out "$tmp/eq.onnx" || return 1
+  grep -q '"equalized_pairs":[[:space:]]*1' "$tmp/out" || return 1
+  grep -q '"corrected_biases":[[:space:]]*3' "$tmp/out" || return 1
+  "$LATHE_CLI" lint-encodings "$tmp/eq.onnx" "$tmp/eq.json" >/dev/null || return 1
+  # The weights changed, so their encodings differ from the original model's.
+  cal --data "$tmp/data" -o "$tmp/plain.json" || return 1
+  ! cmp -s "$tmp/eq.json" "$tmp/plain.json"
+}
+check techniques_ok
 
 exit $failed

@@ -1,4 +1,6 @@
-/* lt/onnx-export.h — writing a QDQ model: the model's own ONNX file with
+/* lt/onnx-export.h — writing a modified copy of the model's ONNX file.
+ *
+ * lt_onnx_export_qdq writes a QDQ model: the model's own ONNX file with
  * QuantizeLinear/DequantizeLinear nodes inserted from encodings, so that
  * ONNX Runtime (and its QNN execution provider) runs it quantized.
  *
@@ -55,6 +57,32 @@ lt_status lt_onnx_export_qdq (const lt_model        *model,
                               size_t                 n_encodings,
                               const char            *path,
                               lt_error              *err);
+
+/* New float32 data for one initializer of the main graph. */
+typedef struct lt_initializer_values
+{
+  const char  *name;    /* the initializer, verbatim (a new one's name with bias_of) */
+  const float *values;  /* `count` values, in the initializer's element order */
+  uint64_t     count;
+  const char  *bias_of; /* NULL: replace `name`'s data, keeping its dtype (F32) and shape; else the
+                         * first output of a Conv or Gemm node that has no third input: a new 1-D
+                         * initializer `name` of `count` values becomes that input (its bias) */
+} lt_initializer_values;
+
+/* Writes `model`'s file with the given initializers' data replaced or
+ * added (none may name the same initializer twice) to `path`, atomically
+ * as lt_onnx_export_qdq does; everything else in the file is kept.  A
+ * replaced initializer's data is written inline as raw data, even when it
+ * was in external data.  Nothing is kept after return.  Errors name the
+ * initializer or node: LT_ERR_INVALID_ARGUMENT (no such F32 initializer, a
+ * count that differs from its shape's, a new name already taken, no such
+ * Conv/Gemm node or one that has a bias), LT_ERR_IO / LT_ERR_PARSE naming
+ * the file. */
+lt_status lt_onnx_export_values (const lt_model              *model,
+                                 const lt_initializer_values *values,
+                                 size_t                       n_values,
+                                 const char                  *path,
+                                 lt_error                    *err);
 
 #ifdef __cplusplus
 }
