@@ -4,6 +4,7 @@
  * BatchNormalization folding, activation fusion, and the errors of reshape, bind and run. */
 #include "lt/lt.h"
 #include "model-private.h"
+#include "backends/cpu/cpu-isa.h"
 
 #include <glib.h>
 #include <stdlib.h>
@@ -636,18 +637,29 @@ check_activation_fusion (const char *activation,
   lt_model_unref (model);
 }
 
+/* On every ISA path: the depthwise rows clamp inside their vector loop. */
 static void
 test_fuse_conv_relu (void)
 {
-  check_activation_fusion ("Relu", 1, false);
-  check_activation_fusion ("Relu", FUSE_C, false);
+  for (int isa = LT_CPU_ISA_SCALAR; isa <= LT_CPU_ISA_MAX; isa++)
+    {
+      lt_cpu_isa_set_limit ((lt_cpu_isa) isa);
+      check_activation_fusion ("Relu", 1, false);
+      check_activation_fusion ("Relu", FUSE_C, false);
+    }
+  lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
 }
 
 static void
 test_fuse_conv_clip (void)
 {
-  check_activation_fusion ("Clip", 1, false);
-  check_activation_fusion ("Clip", FUSE_C, false);
+  for (int isa = LT_CPU_ISA_SCALAR; isa <= LT_CPU_ISA_MAX; isa++)
+    {
+      lt_cpu_isa_set_limit ((lt_cpu_isa) isa);
+      check_activation_fusion ("Clip", 1, false);
+      check_activation_fusion ("Clip", FUSE_C, false);
+    }
+  lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
 }
 
 static void

@@ -3,8 +3,9 @@
  *
  * Compiled with -mavx2 -mfma in its own static library and only called
  * after lt_cpu_isa_get said the CPU has them.  Eight output columns per
- * step; the last, shorter step uses masked loads (which never touch the
- * masked-out elements) and a masked store.  Stride 2 loads 16 consecutive
+ * step; loads are masked to the taps inside the input row (masked-out
+ * elements are never touched) and the store to the step's columns, so
+ * border columns need no separate code.  Stride 2 loads 16 consecutive
  * inputs and splits them into even and odd columns.
  */
 #include "f32-conv-depthwise.h"
@@ -39,32 +40,48 @@ odd_columns (__m256 lo,
   return _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (mixed), _MM_SHUFFLE (3, 1, 2, 0)));
 }
 
+/* The lanes of an 8-wide load from input column `first` that lie inside
+ * the row [0, in_w) and below `limit`. */
+static inline __m256i
+inside_lanes (int64_t first,
+              int64_t in_w,
+              int64_t limit)
+{
+  int64_t end = in_w - first < limit ? in_w - first : limit;
+
+  return _mm256_andnot_si256 (first_lanes (-first), first_lanes (end));
+}
+
+/* Lane j of tap kx reads input column first + kx + j. */
 static inline __m256
-stride1_taps (const float *in,
+stride1_taps (const float *row,
+              int64_t      first,
+              int64_t      in_w,
               const float *w,
               int64_t      n,
               __m256       acc)
 {
-  __m256i mask = first_lanes (n);
-
-  acc = _mm256_fmadd_ps (_mm256_set1_ps (w[0]), _mm256_maskload_ps (in, mask), acc);
-  acc = _mm256_fmadd_ps (_mm256_set1_ps (w[1]), _mm256_maskload_ps (in + 1, mask), acc);
-  return _mm256_fmadd_ps (_mm256_set1_ps (w[2]), _mm256_maskload_ps (in + 2, mask), acc);
+  for (int kx = 0; kx < 3; kx++)
+    acc = _mm256_fmadd_ps (_mm256_set1_ps (w[kx]),
+                           _mm256_maskload_ps (row + first + kx, inside_lanes (first + kx, in_w, n)), acc);
+  return acc;
 }
 
-/* Output j of the step reads in[2j], in[2j + 1], in[2j + 2]; n outputs
- * need in[0 .. 2n]. */
+/* Output j of the step reads input columns first + 2j, + 1 and + 2; n
+ * outputs need columns first .. first + 2n. */
 static inline __m256
-stride2_taps (const float *in,
+stride2_taps (const float *row,
+              int64_t      first,
+              int64_t      in_w,
               const float *w,
               int64_t      n,
               __m256       acc)
 {
   int64_t needed = 2 * n + 1;
-  __m256  lo = _mm256_maskload_ps (in, first_lanes (needed));
-  __m256  hi = _mm256_maskload_ps (in + 8, first_lanes (needed - 8));
-  __m256  lo2 = _mm256_maskload_ps (in + 2, first_lanes (needed - 2));
-  __m256  hi2 = _mm256_maskload_ps (in + 10, first_lanes (needed - 10));
+  __m256  lo = _mm256_maskload_ps (row + first, inside_lanes (first, in_w, needed));
+  __m256  hi = _mm256_maskload_ps (row + first + 8, inside_lanes (first + 8, in_w, needed - 8));
+  __m256  lo2 = _mm256_maskload_ps (row + first + 2, inside_lanes (first + 2, in_w, needed - 2));
+  __m256  hi2 = _mm256_maskload_ps (row + first + 10, inside_lanes (first + 10, in_w, needed - 10));
 
   acc = _mm256_fmadd_ps (_mm256_set1_ps (w[0]), even_columns (lo, hi), acc);
   acc = _mm256_fmadd_ps (_mm256_set1_ps (w[1]), odd_columns (lo, hi), acc);
@@ -77,21 +94,25 @@ lt_f32_dw3x3_row__avx2 (const float *const rows[3],
                         float              bias,
                         int64_t            stride,
                         int64_t            pad,
-                        int64_t            lo,
-                        int64_t            hi,
+                        int64_t            in_w,
+                        int64_t            out_w,
+                        float              min,
+                        float              max,
                         float             *out)
 {
-  for (int64_t ox = lo; ox < hi; ox += 8)
+  __m256 lower = _mm256_set1_ps (min), upper = _mm256_set1_ps (max);
+
+  for (int64_t ox = 0; ox < out_w; ox += 8)
     {
-      int64_t n = hi - ox < 8 ? hi - ox : 8;
+      int64_t n = out_w - ox < 8 ? out_w - ox : 8;
       __m256  acc = _mm256_set1_ps (bias);
 
       for (int ky = 0; ky < 3; ky++)
         if (rows[ky] != NULL)
-          {
-            const float *in = rows[ky] + ox * stride - pad;
-            acc = stride == 1 ? stride1_taps (in, w + 3 * ky, n, acc) : stride2_taps (in, w + 3 * ky, n, acc);
-          }
+          acc = stride == 1 ? stride1_taps (rows[ky], ox - pad, in_w, w + 3 * ky, n, acc)
+                            : stride2_taps (rows[ky], 2 * ox - pad, in_w, w + 3 * ky, n, acc);
+      /* max/min return their second operand when one is NaN: NaN stays */
+      acc = _mm256_min_ps (upper, _mm256_max_ps (lower, acc));
       _mm256_maskstore_ps (out + ox, first_lanes (n), acc);
     }
 }
