@@ -11,6 +11,7 @@
 #include "f32-conv-depthwise.h"
 
 #include <immintrin.h>
+#include <stdbool.h>
 
 /* A mask of the first n lanes, n clamped to [0, 8]. */
 static inline __m256i
@@ -52,36 +53,34 @@ inside_lanes (int64_t first,
   return _mm256_andnot_si256 (first_lanes (-first), first_lanes (end));
 }
 
-/* Lane j of tap kx reads input column first + kx + j. */
+/* The three taps are three shifted loads of the row, from column `first`
+ * on, each with its mask. */
 static inline __m256
-stride1_taps (const float *row,
-              int64_t      first,
-              int64_t      in_w,
-              const float *w,
-              int64_t      n,
-              __m256       acc)
+stride1_taps (const float   *row,
+              int64_t        first,
+              const __m256i *masks,
+              const float   *w,
+              __m256         acc)
 {
   for (int kx = 0; kx < 3; kx++)
-    acc = _mm256_fmadd_ps (_mm256_set1_ps (w[kx]),
-                           _mm256_maskload_ps (row + first + kx, inside_lanes (first + kx, in_w, n)), acc);
+    acc = _mm256_fmadd_ps (_mm256_set1_ps (w[kx]), _mm256_maskload_ps (row + first + kx, masks[kx]), acc);
   return acc;
 }
 
-/* Output j of the step reads input columns first + 2j, + 1 and + 2; n
- * outputs need columns first .. first + 2n. */
+/* Output j of the step reads input columns first + 2j, + 1 and + 2: loads
+ * of columns first, first + 8, first + 2 and first + 10 split into even
+ * and odd columns. */
 static inline __m256
-stride2_taps (const float *row,
-              int64_t      first,
-              int64_t      in_w,
-              const float *w,
-              int64_t      n,
-              __m256       acc)
+stride2_taps (const float   *row,
+              int64_t        first,
+              const __m256i *masks,
+              const float   *w,
+              __m256         acc)
 {
-  int64_t needed = 2 * n + 1;
-  __m256  lo = _mm256_maskload_ps (row + first, inside_lanes (first, in_w, needed));
-  __m256  hi = _mm256_maskload_ps (row + first + 8, inside_lanes (first + 8, in_w, needed - 8));
-  __m256  lo2 = _mm256_maskload_ps (row + first + 2, inside_lanes (first + 2, in_w, needed - 2));
-  __m256  hi2 = _mm256_maskload_ps (row + first + 10, inside_lanes (first + 10, in_w, needed - 10));
+  __m256 lo = _mm256_maskload_ps (row + first, masks[0]);
+  __m256 hi = _mm256_maskload_ps (row + first + 8, masks[1]);
+  __m256 lo2 = _mm256_maskload_ps (row + first + 2, masks[2]);
+  __m256 hi2 = _mm256_maskload_ps (row + first + 10, masks[3]);
 
   acc = _mm256_fmadd_ps (_mm256_set1_ps (w[0]), even_columns (lo, hi), acc);
   acc = _mm256_fmadd_ps (_mm256_set1_ps (w[1]), odd_columns (lo, hi), acc);
@@ -105,12 +104,28 @@ lt_f32_dw3x3_row__avx2 (const float *const rows[3],
   for (int64_t ox = 0; ox < out_w; ox += 8)
     {
       int64_t n = out_w - ox < 8 ? out_w - ox : 8;
+      int64_t first = stride * ox - pad;
       __m256  acc = _mm256_set1_ps (bias);
+      __m256i masks[4];
 
+      /* The same masks serve the three kernel rows.  Away from the
+       * borders (every tap inside: the common case) they only cut the
+       * step's length. */
+      bool inside = first >= 0 && first + stride * (n - 1) + 3 <= in_w;
+
+      if (stride == 1)
+        for (int kx = 0; kx < 3; kx++)
+          masks[kx] = inside ? first_lanes (n) : inside_lanes (first + kx, in_w, n);
+      else
+        for (int i = 0; i < 4; i++)
+          {
+            int64_t offset = (i & 1) * 8 + (i >> 1) * 2; /* 0, 8, 2, 10 */
+            masks[i] = inside ? first_lanes (2 * n + 1 - offset) : inside_lanes (first + offset, in_w, 2 * n + 1 - offset);
+          }
       for (int ky = 0; ky < 3; ky++)
         if (rows[ky] != NULL)
-          acc = stride == 1 ? stride1_taps (rows[ky], ox - pad, in_w, w + 3 * ky, n, acc)
-                            : stride2_taps (rows[ky], 2 * ox - pad, in_w, w + 3 * ky, n, acc);
+          acc = stride == 1 ? stride1_taps (rows[ky], first, masks, w + 3 * ky, acc)
+                            : stride2_taps (rows[ky], first, masks, w + 3 * ky, acc);
       /* max/min return their second operand when one is NaN: NaN stays */
       acc = _mm256_min_ps (upper, _mm256_max_ps (lower, acc));
       _mm256_maskstore_ps (out + ox, first_lanes (n), acc);

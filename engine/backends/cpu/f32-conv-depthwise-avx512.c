@@ -11,14 +11,15 @@
 #include "f32-conv-depthwise.h"
 
 #include <immintrin.h>
+#include <stdbool.h>
 
 /* A mask of the first n lanes, n clamped to [0, 16]. */
 static inline __mmask16
 first_lanes (int64_t n)
 {
-  if (n <= 0)
-    return 0;
-  return n >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << n) - 1);
+  int64_t count = n < 0 ? 0 : n > 16 ? 16 : n;
+
+  return (__mmask16) ((1u << count) - 1);
 }
 
 /* The lanes of a 16-wide load from input column `first` that lie inside
@@ -33,39 +34,36 @@ inside_lanes (int64_t first,
   return first_lanes (end) & (__mmask16) ~first_lanes (-first);
 }
 
-/* Stride 1: the three taps are three shifted loads of the row; lane j of
- * tap kx reads input column first + kx + j. */
+/* Stride 1: the three taps are three shifted loads of the row, from
+ * column `first` on, each with its mask. */
 static inline __m512
-stride1_taps (const float *row,
-              int64_t      first,
-              int64_t      in_w,
-              const float *w,
-              int64_t      n,
-              __m512       acc)
+stride1_taps (const float     *row,
+              int64_t          first,
+              const __mmask16 *masks,
+              const float     *w,
+              __m512           acc)
 {
   for (int kx = 0; kx < 3; kx++)
-    acc = _mm512_fmadd_ps (_mm512_set1_ps (w[kx]),
-                           _mm512_maskz_loadu_ps (inside_lanes (first + kx, in_w, n), row + first + kx), acc);
+    acc = _mm512_fmadd_ps (_mm512_set1_ps (w[kx]), _mm512_maskz_loadu_ps (masks[kx], row + first + kx), acc);
   return acc;
 }
 
 /* Stride 2: output j of the step reads input columns first + 2j, + 1 and
- * + 2; n outputs need columns first .. first + 2n. */
+ * + 2: loads of columns first, first + 16, first + 2 and first + 18 split
+ * into even and odd columns. */
 static inline __m512
-stride2_taps (const float *row,
-              int64_t      first,
-              int64_t      in_w,
-              const float *w,
-              int64_t      n,
-              __m512       acc)
+stride2_taps (const float     *row,
+              int64_t          first,
+              const __mmask16 *masks,
+              const float     *w,
+              __m512           acc)
 {
   const __m512i even = _mm512_set_epi32 (30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512i odd = _mm512_set_epi32 (31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
-  int64_t       needed = 2 * n + 1;
-  __m512        lo = _mm512_maskz_loadu_ps (inside_lanes (first, in_w, needed), row + first);
-  __m512        hi = _mm512_maskz_loadu_ps (inside_lanes (first + 16, in_w, needed - 16), row + first + 16);
-  __m512        lo2 = _mm512_maskz_loadu_ps (inside_lanes (first + 2, in_w, needed - 2), row + first + 2);
-  __m512        hi2 = _mm512_maskz_loadu_ps (inside_lanes (first + 18, in_w, needed - 18), row + first + 18);
+  __m512        lo = _mm512_maskz_loadu_ps (masks[0], row + first);
+  __m512        hi = _mm512_maskz_loadu_ps (masks[1], row + first + 16);
+  __m512        lo2 = _mm512_maskz_loadu_ps (masks[2], row + first + 2);
+  __m512        hi2 = _mm512_maskz_loadu_ps (masks[3], row + first + 18);
 
   acc = _mm512_fmadd_ps (_mm512_set1_ps (w[0]), _mm512_permutex2var_ps (lo, even, hi), acc);
   acc = _mm512_fmadd_ps (_mm512_set1_ps (w[1]), _mm512_permutex2var_ps (lo, odd, hi), acc);
@@ -88,13 +86,29 @@ lt_f32_dw3x3_row__avx512 (const float *const rows[3],
 
   for (int64_t ox = 0; ox < out_w; ox += 16)
     {
-      int64_t n = out_w - ox < 16 ? out_w - ox : 16;
-      __m512  acc = _mm512_set1_ps (bias);
+      int64_t   n = out_w - ox < 16 ? out_w - ox : 16;
+      int64_t   first = stride * ox - pad;
+      __m512    acc = _mm512_set1_ps (bias);
+      __mmask16 masks[4];
 
+      /* The same masks serve the three kernel rows.  Away from the
+       * borders (every tap inside: the common case) they only cut the
+       * step's length. */
+      bool inside = first >= 0 && first + stride * (n - 1) + 3 <= in_w;
+
+      if (stride == 1)
+        for (int kx = 0; kx < 3; kx++)
+          masks[kx] = inside ? first_lanes (n) : inside_lanes (first + kx, in_w, n);
+      else
+        for (int i = 0; i < 4; i++)
+          {
+            int64_t offset = (i & 1) * 16 + (i >> 1) * 2; /* 0, 16, 2, 18 */
+            masks[i] = inside ? first_lanes (2 * n + 1 - offset) : inside_lanes (first + offset, in_w, 2 * n + 1 - offset);
+          }
       for (int ky = 0; ky < 3; ky++)
         if (rows[ky] != NULL)
-          acc = stride == 1 ? stride1_taps (rows[ky], ox - pad, in_w, w + 3 * ky, n, acc)
-                            : stride2_taps (rows[ky], 2 * ox - pad, in_w, w + 3 * ky, n, acc);
+          acc = stride == 1 ? stride1_taps (rows[ky], first, masks, w + 3 * ky, acc)
+                            : stride2_taps (rows[ky], first, masks, w + 3 * ky, acc);
       /* max/min return their second operand when one is NaN: NaN stays */
       acc = _mm512_min_ps (upper, _mm512_max_ps (lower, acc));
       _mm512_mask_storeu_ps (out + ox, first_lanes (n), acc);

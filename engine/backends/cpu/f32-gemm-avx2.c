@@ -3,14 +3,16 @@
  * Compiled with -mavx2 -mfma in its own static library and only called
  * after lt_cpu_isa_get said the CPU has both.  Twelve ymm accumulators
  * (6 rows × 2 vectors), two B vectors and one broadcast of A per step fill
- * 15 of the 16 registers.
+ * 15 of the 16 registers.  Edge tiles load and store through lane masks.
  */
 #include "f32-gemm.h"
 
 #include <immintrin.h>
 
 void
-lt_f32_gemm_ukernel_6x16__avx2 (size_t       kc,
+lt_f32_gemm_ukernel_6x16__avx2 (size_t       mc,
+                                size_t       nc,
+                                size_t       kc,
                                 const float *a,
                                 const float *b,
                                 float       *c,
@@ -62,17 +64,34 @@ lt_f32_gemm_ukernel_6x16__avx2 (size_t       kc,
       { c50, c51 },
     };
 
-    for (int r = 0; r < 6; r++)
+    const __m256i lanes = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+    /* columns [0, 8) and [8, 16) that are inside C */
+    __m256i mask0 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) nc), lanes);
+    __m256i mask1 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) nc - 8), lanes);
+
+    for (size_t r = 0; r < mc; r++)
       {
         float *row = c + r * ldc;
 
+        /* masked stores are slow on some CPUs: only at the right edge */
+        if (nc == 16)
+          {
+            if (accumulate)
+              {
+                rows[r][0] = _mm256_add_ps (rows[r][0], _mm256_loadu_ps (row));
+                rows[r][1] = _mm256_add_ps (rows[r][1], _mm256_loadu_ps (row + 8));
+              }
+            _mm256_storeu_ps (row, rows[r][0]);
+            _mm256_storeu_ps (row + 8, rows[r][1]);
+            continue;
+          }
         if (accumulate)
           {
-            rows[r][0] = _mm256_add_ps (rows[r][0], _mm256_loadu_ps (row));
-            rows[r][1] = _mm256_add_ps (rows[r][1], _mm256_loadu_ps (row + 8));
+            rows[r][0] = _mm256_add_ps (rows[r][0], _mm256_maskload_ps (row, mask0));
+            rows[r][1] = _mm256_add_ps (rows[r][1], _mm256_maskload_ps (row + 8, mask1));
           }
-        _mm256_storeu_ps (row, rows[r][0]);
-        _mm256_storeu_ps (row + 8, rows[r][1]);
+        _mm256_maskstore_ps (row, mask0, rows[r][0]);
+        _mm256_maskstore_ps (row + 8, mask1, rows[r][1]);
       }
   }
 }

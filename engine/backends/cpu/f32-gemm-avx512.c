@@ -3,14 +3,16 @@
  * Compiled with -mavx512f in its own static library and only called after
  * lt_cpu_isa_get said the CPU has AVX-512F.  Sixteen zmm accumulators
  * (8 rows × 2 vectors), two B vectors per step, and A broadcast straight
- * from memory into the FMAs.
+ * from memory into the FMAs.  Edge tiles store through lane masks.
  */
 #include "f32-gemm.h"
 
 #include <immintrin.h>
 
 void
-lt_f32_gemm_ukernel_8x32__avx512 (size_t       kc,
+lt_f32_gemm_ukernel_8x32__avx512 (size_t       mc,
+                                  size_t       nc,
+                                  size_t       kc,
                                   const float *a,
                                   const float *b,
                                   float       *c,
@@ -39,17 +41,23 @@ lt_f32_gemm_ukernel_8x32__avx512 (size_t       kc,
       a += 8;
       b += 32;
     }
+  /* columns [0, 16) and [16, 32) that are inside C */
+  __mmask16 mask0 = nc >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << nc) - 1);
+  __mmask16 mask1 = nc >= 32 ? (__mmask16) 0xffff : nc <= 16 ? 0 : (__mmask16) ((1u << (nc - 16)) - 1);
+
 #pragma GCC unroll 8
-  for (int r = 0; r < 8; r++)
+  for (size_t r = 0; r < 8; r++)
     {
       float *row = c + r * ldc;
 
+      if (r >= mc)
+        break;
       if (accumulate)
         {
-          acc[r][0] = _mm512_add_ps (acc[r][0], _mm512_loadu_ps (row));
-          acc[r][1] = _mm512_add_ps (acc[r][1], _mm512_loadu_ps (row + 16));
+          acc[r][0] = _mm512_add_ps (acc[r][0], _mm512_maskz_loadu_ps (mask0, row));
+          acc[r][1] = _mm512_add_ps (acc[r][1], _mm512_maskz_loadu_ps (mask1, row + 16));
         }
-      _mm512_storeu_ps (row, acc[r][0]);
-      _mm512_storeu_ps (row + 16, acc[r][1]);
+      _mm512_mask_storeu_ps (row, mask0, acc[r][0]);
+      _mm512_mask_storeu_ps (row + 16, mask1, acc[r][1]);
     }
 }

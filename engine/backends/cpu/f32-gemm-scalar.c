@@ -7,7 +7,9 @@
 #include "f32-gemm.h"
 
 void
-lt_f32_gemm_ukernel_4x4__scalar (size_t       kc,
+lt_f32_gemm_ukernel_4x4__scalar (size_t       mc,
+                                 size_t       nc,
+                                 size_t       kc,
                                  const float *a,
                                  const float *b,
                                  float       *c,
@@ -26,7 +28,7 @@ lt_f32_gemm_ukernel_4x4__scalar (size_t       kc,
       a += 4;
       b += 4;
     }
-  for (int r = 0; r < 4; r++)
-    for (int col = 0; col < 4; col++)
+  for (size_t r = 0; r < mc; r++)
+    for (size_t col = 0; col < nc; col++)
       c[r * ldc + col] = accumulate ? c[r * ldc + col] + acc[r][col] : acc[r][col];
 }

@@ -9,8 +9,8 @@
  * every mr×nr tile of its block, B's kc×nr micro-panel staying in L1 while
  * A's MC×KC block stays in L2.  The first k step stores, later ones
  * accumulate, and the epilogue runs on a tile right after its last step
- * while it is still in cache.  Tiles that stick out of C are computed into
- * a local buffer and copied, so microkernels only ever see full tiles.
+ * while it is still in cache.  Tiles that stick out of C are cut by the
+ * microkernel itself (it is told how many rows and columns are inside).
  */
 #include "f32-gemm.h"
 #include "exec/threadpool.h"
@@ -22,7 +22,6 @@
 #define KC_STEP         256
 #define MC_PANELS       16 /* MC = 16 · mr */
 #define NC_PANELS       8  /* NC = 8 · nr */
-#define MAX_TILE_FLOATS (LT_F32_GEMM_MAX_MR * LT_F32_GEMM_MAX_NR)
 
 static const lt_f32_gemm_ukernel scalar_ukernel = {
   "lt_f32_gemm_ukernel_4x4__scalar",
@@ -301,19 +300,7 @@ compute_tile (const gemm_job *job,
   bool                       first_step = k0 == 0;
   bool                       last_step = k0 + kc >= job->k;
 
-  if (rows == mr && cols == nr)
-    uk->fn (kc, a, b, c, job->ldc, !first_step);
-  else
-    {
-      float tile[MAX_TILE_FLOATS];
-
-      if (!first_step)
-        for (size_t r = 0; r < rows; r++)
-          memcpy (tile + r * nr, c + r * job->ldc, cols * sizeof (float));
-      uk->fn (kc, a, b, tile, nr, !first_step);
-      for (size_t r = 0; r < rows; r++)
-        memcpy (c + r * job->ldc, tile + r * nr, cols * sizeof (float));
-    }
+  uk->fn (rows, cols, kc, a, b, c, job->ldc, !first_step);
   if (last_step && !job->plain_epilogue)
     apply_epilogue (job->epilogue, c, job->ldc, i0, j0, rows, cols);
 }
@@ -380,7 +367,7 @@ run_gemm (gemm_job      *job,
   size_t                     threads = lt_threadpool_get_n_threads (pool);
   size_t                     m_blocks;
 
-  assert (ukernel->mr * ukernel->nr <= MAX_TILE_FLOATS);
+  assert (ukernel->mr <= LT_F32_GEMM_MAX_MR && ukernel->nr <= LT_F32_GEMM_MAX_NR);
   if (job->m == 0 || job->n == 0)
     return;
   job->plain_epilogue = job->epilogue == NULL || epilogue_is_identity (job->epilogue);

@@ -27,9 +27,13 @@
 #include <stddef.h>
 
 /* Computes one mr×nr tile of C from kc steps of a packed A panel and a
- * packed B panel: C = acc, or C += acc when `accumulate`.  Row stride of C
- * is ldc floats. */
-typedef void (*lt_f32_gemm_ukernel_fn) (size_t       kc,
+ * packed B panel: C = acc, or C += acc when `accumulate`, for the first mc
+ * rows and nc columns of the tile only (1 ≤ mc ≤ mr, 1 ≤ nc ≤ nr): no
+ * other element of C is read or written, so edge tiles need no copy.  Row
+ * stride of C is ldc floats. */
+typedef void (*lt_f32_gemm_ukernel_fn) (size_t       mc,
+                                        size_t       nc,
+                                        size_t       kc,
                                         const float *a,
                                         const float *b,
                                         float       *c,
@@ -48,21 +52,27 @@ typedef struct lt_f32_gemm_ukernel
   lt_f32_gemm_ukernel_fn fn;
 } lt_f32_gemm_ukernel;
 
-void lt_f32_gemm_ukernel_4x4__scalar (size_t       kc,
+void lt_f32_gemm_ukernel_4x4__scalar (size_t       mc,
+                                      size_t       nc,
+                                      size_t       kc,
                                       const float *a,
                                       const float *b,
                                       float       *c,
                                       size_t       ldc,
                                       bool         accumulate);
 
-void lt_f32_gemm_ukernel_6x16__avx2 (size_t       kc,
+void lt_f32_gemm_ukernel_6x16__avx2 (size_t       mc,
+                                     size_t       nc,
+                                     size_t       kc,
                                      const float *a,
                                      const float *b,
                                      float       *c,
                                      size_t       ldc,
                                      bool         accumulate);
 
-void lt_f32_gemm_ukernel_8x32__avx512 (size_t       kc,
+void lt_f32_gemm_ukernel_8x32__avx512 (size_t       mc,
+                                       size_t       nc,
+                                       size_t       kc,
                                        const float *a,
                                        const float *b,
                                        float       *c,
