@@ -2,7 +2,9 @@
  *
  * Random shapes (fixed seed) with odd sizes that leave partial tiles, k
  * across the blocking step, both transposes, every epilogue part (alpha,
- * row/column/full bias, clamp), with and without a thread pool, on each
+ * row/column/full bias, clamp), B packed or read in place, with and
+ * without a thread pool, each edge tile checked to write nothing outside
+ * C, on each
  * microkernel this CPU can run (scalar always, AVX2 and AVX-512 where
  * present).
  */
@@ -61,8 +63,14 @@ check_random_products (const lt_f32_gemm_ukernel *ukernel,
         }
 
       lt_f32_gemm_pack_a (ukernel, m, k, a, trans_a ? m : k, trans_a, packed_a);
-      lt_f32_gemm_pack_b (ukernel, k, n, b, trans_b ? k : n, trans_b, packed_b, pool);
-      lt_f32_gemm_compute (ukernel, m, n, k, packed_a, packed_b, c, ldc, &epilogue, pool);
+      /* half of the untransposed B are read in place instead of packed */
+      if (!trans_b && iteration % 2 == 0)
+        lt_f32_gemm_compute_direct_b (ukernel, m, n, k, packed_a, b, n, c, ldc, &epilogue, pool);
+      else
+        {
+          lt_f32_gemm_pack_b (ukernel, k, n, b, trans_b ? k : n, trans_b, packed_b, pool);
+          lt_f32_gemm_compute (ukernel, m, n, k, packed_a, packed_b, c, ldc, &epilogue, pool);
+        }
 
       for (size_t i = 0; i < (m + 1) * ldc; i++)
         if (i / ldc == m || i % ldc >= n)
@@ -80,8 +88,8 @@ check_random_products (const lt_f32_gemm_ukernel *ukernel,
               want += 0.5 * bias[i * epilogue.bias_row_stride + j * epilogue.bias_col_stride];
             want = fmin (fmax (want, epilogue.min), epilogue.max);
             if (fabs (c[i * ldc + j] - want) > 1e-4 * (1.0 + sqrt ((double) k)))
-              g_error ("%s: %zux%zux%zu (trans %d%d, bias %d): C[%zu][%zu] = %g, want %g", ukernel->name, m, n, k,
-                       trans_a, trans_b, bias_kind, i, j, c[i * ldc + j], want);
+              g_error ("%s: %zux%zux%zu (trans %d%d, bias %d, iteration %d): C[%zu][%zu] = %g, want %g", ukernel->name,
+                       m, n, k, trans_a, trans_b, bias_kind, iteration, i, j, c[i * ldc + j], want);
           }
       g_free (a);
       g_free (b);

@@ -8,8 +8,9 @@
  * A task walks k in steps of KC; for each step it runs the microkernel on
  * every mr×nr tile of its block, B's kc×nr micro-panel staying in L1 while
  * A's MC×KC block stays in L2.  The first k step stores, later ones
- * accumulate, and the epilogue runs on a tile right after its last step
- * while it is still in cache.  Tiles that stick out of C are cut by the
+ * accumulate, and the microkernel applies the epilogue on the last step,
+ * before the tile leaves its registers.  B is either packed or, for a B
+ * that packing would not pay for, read in place (row stride ldb).  Tiles that stick out of C are cut by the
  * microkernel itself (it is told how many rows and columns are inside).
  */
 #include "f32-gemm.h"
@@ -209,60 +210,6 @@ epilogue_is_identity (const lt_f32_gemm_epilogue *epilogue)
          epilogue->min == -INFINITY && epilogue->max == INFINITY;
 }
 
-/* Applies the epilogue to rows × cols elements of C starting at (i0, j0). */
-static void
-apply_epilogue (const lt_f32_gemm_epilogue *epilogue,
-                float                      *c,
-                size_t                      ldc,
-                size_t                      i0,
-                size_t                      j0,
-                size_t                      rows,
-                size_t                      cols)
-{
-  float alpha = epilogue->alpha, scale = epilogue->bias_scale, lo = epilogue->min, hi = epilogue->max;
-
-  for (size_t r = 0; r < rows; r++)
-    {
-      float       *row = c + r * ldc;
-      const float *bias_row = epilogue->bias != NULL ? epilogue->bias + (i0 + r) * epilogue->bias_row_stride : NULL;
-
-      /* Three plain loops (no bias, one bias value for the row, a bias per
-       * column) so that each vectorizes. */
-      if (bias_row == NULL)
-        for (size_t col = 0; col < cols; col++)
-          {
-            float value = alpha * row[col];
-
-            value = value < lo ? lo : value;
-            row[col] = value > hi ? hi : value;
-          }
-      else if (epilogue->bias_col_stride == 0)
-        {
-          float add = scale * bias_row[0];
-
-          for (size_t col = 0; col < cols; col++)
-            {
-              float value = alpha * row[col] + add;
-
-              value = value < lo ? lo : value;
-              row[col] = value > hi ? hi : value;
-            }
-        }
-      else
-        {
-          const float *bias = bias_row + j0;
-
-          for (size_t col = 0; col < cols; col++)
-            {
-              float value = alpha * row[col] + scale * bias[col];
-
-              value = value < lo ? lo : value;
-              row[col] = value > hi ? hi : value;
-            }
-        }
-    }
-}
-
 typedef struct gemm_job
 {
   const lt_f32_gemm_ukernel  *ukernel;
@@ -270,7 +217,9 @@ typedef struct gemm_job
   size_t                      n;
   size_t                      k;
   const float                *packed_a;
-  const float                *packed_b;
+  const float                *packed_b; /* or, when direct_b, B itself: */
+  size_t                      ldb;      /* its row stride */
+  bool                        direct_b;
   float                      *c;
   size_t                      ldc;
   const lt_f32_gemm_epilogue *epilogue;
@@ -295,14 +244,21 @@ compute_tile (const gemm_job *job,
   size_t                     rows = job->m - i0 < mr ? job->m - i0 : mr;
   size_t                     cols = job->n - j0 < nr ? job->n - j0 : nr;
   const float               *a = job->packed_a + i0 * job->k + k0 * mr;
-  const float               *b = job->packed_b + j0 * job->k + k0 * nr;
+  const float               *b = job->direct_b ? job->packed_b + k0 * job->ldb + j0 : job->packed_b + j0 * job->k + k0 * nr;
   float                     *c = job->c + i0 * job->ldc + j0;
   bool                       first_step = k0 == 0;
   bool                       last_step = k0 + kc >= job->k;
+  lt_f32_gemm_epilogue       tile_epilogue;
 
-  uk->fn (rows, cols, kc, a, b, c, job->ldc, !first_step);
   if (last_step && !job->plain_epilogue)
-    apply_epilogue (job->epilogue, c, job->ldc, i0, j0, rows, cols);
+    {
+      /* the same epilogue, its bias moved to the tile's element (0, 0) */
+      tile_epilogue = *job->epilogue;
+      if (tile_epilogue.bias != NULL)
+        tile_epilogue.bias += i0 * tile_epilogue.bias_row_stride + j0 * tile_epilogue.bias_col_stride;
+    }
+  uk->fn (rows, cols, kc, a, b, job->direct_b ? job->ldb : nr, c, job->ldc, !first_step,
+          last_step && !job->plain_epilogue ? &tile_epilogue : NULL);
 }
 
 /* Rows [m0, m0 + MC) × columns [n0, n0 + NC) of C, all of k. */
@@ -399,7 +355,25 @@ lt_f32_gemm_compute (const lt_f32_gemm_ukernel  *ukernel,
                      const lt_f32_gemm_epilogue *epilogue,
                      lt_threadpool              *pool)
 {
-  gemm_job job = { ukernel, m, n, k, packed_a, packed_b, c, ldc, epilogue };
+  gemm_job job = { ukernel, m, n, k, packed_a, packed_b, 0, false, c, ldc, epilogue };
+
+  run_gemm (&job, pool);
+}
+
+void
+lt_f32_gemm_compute_direct_b (const lt_f32_gemm_ukernel  *ukernel,
+                              size_t                      m,
+                              size_t                      n,
+                              size_t                      k,
+                              const float                *packed_a,
+                              const float                *b,
+                              size_t                      ldb,
+                              float                      *c,
+                              size_t                      ldc,
+                              const lt_f32_gemm_epilogue *epilogue,
+                              lt_threadpool              *pool)
+{
+  gemm_job job = { ukernel, m, n, k, packed_a, b, ldb, true, c, ldc, epilogue };
 
   run_gemm (&job, pool);
 }
@@ -418,7 +392,7 @@ lt_f32_gemm_compute_packing_b (const lt_f32_gemm_ukernel  *ukernel,
                                const lt_f32_gemm_epilogue *epilogue,
                                lt_threadpool              *pool)
 {
-  gemm_job job = { ukernel, m, n, k, packed_a, packed_b, c, ldc, epilogue };
+  gemm_job job = { ukernel, m, n, k, packed_a, packed_b, 0, false, c, ldc, epilogue };
 
   job.pack_b = pack_b;
   job.pack_b_context = pack_b_context;
