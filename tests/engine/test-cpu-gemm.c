@@ -4,9 +4,8 @@
  * across the blocking step, both transposes, every epilogue part (alpha,
  * row/column/full bias, clamp), B packed or read in place, with and
  * without a thread pool, each edge tile checked to write nothing outside
- * C, on each
- * microkernel this CPU can run (scalar always, AVX2 and AVX-512 where
- * present).
+ * C, on each microkernel this CPU can run (scalar always, AVX2 and
+ * AVX-512 where present).
  */
 #include "backends/cpu/f32-gemm.h"
 #include "exec/threadpool.h"

@@ -23,6 +23,7 @@
 #define KC_STEP         256
 #define MC_PANELS       16 /* MC = 16 · mr */
 #define NC_PANELS       8  /* NC = 8 · nr */
+#define DIRECT_B_MAX    (512 * 1024) /* bytes of B read in place at most */
 
 static const lt_f32_gemm_ukernel scalar_ukernel = {
   "lt_f32_gemm_ukernel_4x4__scalar",
@@ -358,6 +359,13 @@ lt_f32_gemm_compute (const lt_f32_gemm_ukernel  *ukernel,
   gemm_job job = { ukernel, m, n, k, packed_a, packed_b, 0, false, c, ldc, epilogue };
 
   run_gemm (&job, pool);
+}
+
+bool
+lt_f32_gemm_prefers_direct_b (size_t k,
+                              size_t n)
+{
+  return k * n <= DIRECT_B_MAX / sizeof (float);
 }
 
 void

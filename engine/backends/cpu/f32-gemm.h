@@ -169,6 +169,11 @@ void lt_f32_gemm_compute (const lt_f32_gemm_ukernel  *ukernel,
                           const lt_f32_gemm_epilogue *epilogue,
                           lt_threadpool              *pool);
 
+/* Whether reading a row-major k×n B in place beats packing it: when it is
+ * small enough to stay in the L2 cache across the tiles that reuse it. */
+bool lt_f32_gemm_prefers_direct_b (size_t k,
+                                   size_t n);
+
 /* Like lt_f32_gemm_compute, but reads B (k×n, row-major, rows ldb floats
  * apart) in place instead of a packed copy: for a B that is small or used
  * once, where packing would cost more than it saves. */
