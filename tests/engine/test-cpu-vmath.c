@@ -18,7 +18,7 @@ sweep (float   lo,
   static const float specials[] = { 0.0f, -0.0f, INFINITY, -INFINITY, NAN, 88.72f, 88.73f, 88.76f, 89.0f,
                                     -87.3f, -87.34f, -87.5f, -88.0f, -104.0f, -1e30f, 1e30f, 1e-30f, -1e-30f,
                                     0.4999999f, 0.5f, -0.5f, 3.9f, 4.0f, -6.0f };
-  float *x = g_new (float, n + G_N_ELEMENTS (specials));
+  float             *x = g_new (float, n + G_N_ELEMENTS (specials));
 
   for (size_t i = 0; i < n; i++)
     x[i] = lo + (hi - lo) * (float) i / (float) (n - 1);

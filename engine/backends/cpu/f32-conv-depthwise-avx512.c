@@ -1,4 +1,4 @@
-/* f32-conv-depthwise-avx512.c — the AVX-512F row of a 3×3 depthwise Conv
+/* f32-conv-depthwise-avx512.c — the AVX-512F plane of a 3×3 depthwise Conv
  * (see f32-conv-depthwise.h).
  *
  * Compiled with -mavx512f in its own static library and only called after
@@ -17,7 +17,8 @@
 static inline __mmask16
 first_lanes (int64_t n)
 {
-  int64_t count = n < 0 ? 0 : n > 16 ? 16 : n;
+  int64_t count = n < 0 ? 0 : n > 16 ? 16
+                                     : n;
 
   return (__mmask16) ((1u << count) - 1);
 }
@@ -40,11 +41,11 @@ static inline __m512
 stride1_taps (const float     *row,
               int64_t          first,
               const __mmask16 *masks,
-              const float     *w,
+              const __m512    *w,
               __m512           acc)
 {
   for (int kx = 0; kx < 3; kx++)
-    acc = _mm512_fmadd_ps (_mm512_set1_ps (w[kx]), _mm512_maskz_loadu_ps (masks[kx], row + first + kx), acc);
+    acc = _mm512_fmadd_ps (w[kx], _mm512_maskz_loadu_ps (masks[kx], row + first + kx), acc);
   return acc;
 }
 
@@ -55,7 +56,7 @@ static inline __m512
 stride2_taps (const float     *row,
               int64_t          first,
               const __mmask16 *masks,
-              const float     *w,
+              const __m512    *w,
               __m512           acc)
 {
   const __m512i even = _mm512_set_epi32 (30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
@@ -65,40 +66,40 @@ stride2_taps (const float     *row,
   __m512        lo2 = _mm512_maskz_loadu_ps (masks[2], row + first + 2);
   __m512        hi2 = _mm512_maskz_loadu_ps (masks[3], row + first + 18);
 
-  acc = _mm512_fmadd_ps (_mm512_set1_ps (w[0]), _mm512_permutex2var_ps (lo, even, hi), acc);
-  acc = _mm512_fmadd_ps (_mm512_set1_ps (w[1]), _mm512_permutex2var_ps (lo, odd, hi), acc);
-  return _mm512_fmadd_ps (_mm512_set1_ps (w[2]), _mm512_permutex2var_ps (lo2, even, hi2), acc);
+  acc = _mm512_fmadd_ps (w[0], _mm512_permutex2var_ps (lo, even, hi), acc);
+  acc = _mm512_fmadd_ps (w[1], _mm512_permutex2var_ps (lo, odd, hi), acc);
+  return _mm512_fmadd_ps (w[2], _mm512_permutex2var_ps (lo2, even, hi2), acc);
 }
 
-void
-lt_f32_dw3x3_row__avx512 (const float *const rows[3],
-                          const float       *w,
-                          float              bias,
-                          int64_t            stride,
-                          int64_t            pad,
-                          int64_t            in_w,
-                          int64_t            out_w,
-                          float              min,
-                          float              max,
-                          float             *out)
+/* One output row: the kernel rows are NULL where outside the input. */
+static inline void
+plane_row (const lt_f32_dw3x3_shape *shape,
+           const float *const        rows[3],
+           const __m512             *weights,
+           __m512                    bias,
+           __m512                    lower,
+           __m512                    upper,
+           float                    *out)
 {
-  __m512 lower = _mm512_set1_ps (min), upper = _mm512_set1_ps (max);
+  int64_t stride = shape->stride_w, in_w = shape->in_w, out_w = shape->out_w;
 
   for (int64_t ox = 0; ox < out_w; ox += 16)
     {
       int64_t   n = out_w - ox < 16 ? out_w - ox : 16;
-      int64_t   first = stride * ox - pad;
-      __m512    acc = _mm512_set1_ps (bias);
+      int64_t   first = stride * ox - shape->pad_left;
+      __m512    acc = bias;
       __mmask16 masks[4];
-
       /* The same masks serve the three kernel rows.  Away from the
        * borders (every tap inside: the common case) they only cut the
        * step's length. */
       bool inside = first >= 0 && first + stride * (n - 1) + 3 <= in_w;
 
       if (stride == 1)
-        for (int kx = 0; kx < 3; kx++)
-          masks[kx] = inside ? first_lanes (n) : inside_lanes (first + kx, in_w, n);
+        {
+          for (int kx = 0; kx < 3; kx++)
+            masks[kx] = inside ? first_lanes (n) : inside_lanes (first + kx, in_w, n);
+          masks[3] = masks[2]; /* unused */
+        }
       else
         for (int i = 0; i < 4; i++)
           {
@@ -107,10 +108,35 @@ lt_f32_dw3x3_row__avx512 (const float *const rows[3],
           }
       for (int ky = 0; ky < 3; ky++)
         if (rows[ky] != NULL)
-          acc = stride == 1 ? stride1_taps (rows[ky], first, masks, w + 3 * ky, acc)
-                            : stride2_taps (rows[ky], first, masks, w + 3 * ky, acc);
+          acc = stride == 1 ? stride1_taps (rows[ky], first, masks, weights + 3 * ky, acc)
+                            : stride2_taps (rows[ky], first, masks, weights + 3 * ky, acc);
       /* max/min return their second operand when one is NaN: NaN stays */
       acc = _mm512_min_ps (upper, _mm512_max_ps (lower, acc));
       _mm512_mask_storeu_ps (out + ox, first_lanes (n), acc);
+    }
+}
+
+void
+lt_f32_dw3x3_plane__avx512 (const lt_f32_dw3x3_shape *shape,
+                            const float              *x,
+                            const float              *w,
+                            float                     bias,
+                            float                    *y)
+{
+  __m512 weights[9];
+
+  for (int i = 0; i < 9; i++)
+    weights[i] = _mm512_set1_ps (w[i]);
+  for (int64_t oy = 0; oy < shape->out_h; oy++)
+    {
+      const float *rows[3];
+
+      for (int64_t ky = 0; ky < 3; ky++)
+        {
+          int64_t iy = oy * shape->stride_h - shape->pad_top + ky;
+          rows[ky] = iy >= 0 && iy < shape->in_h ? x + iy * shape->in_w : NULL;
+        }
+      plane_row (shape, rows, weights, _mm512_set1_ps (bias), _mm512_set1_ps (shape->min), _mm512_set1_ps (shape->max),
+                 y + oy * shape->out_w);
     }
 }

@@ -6,8 +6,8 @@
  * once in prepare), so inner loops have no bounds checks and vectorize.
  * A 3-wide kernel row adds its three taps in one pass where all are inside.
  * Any stride, dilation and pads.  A 3×3 kernel with dilation 1 and a row
- * stride of 1 or 2 instead hands each whole row, borders and fused
- * activation included, to a vectorized row function (AVX-512 or AVX2,
+ * stride of 1 or 2 instead hands each whole plane, borders and fused
+ * activation included, to a vectorized function (AVX-512 or AVX2,
  * f32-conv-depthwise.h) when the CPU has one and LATHE_CPU_ISA allows it.
  * Otherwise a fused activation clamps each finished output row while it
  * is still in cache.
@@ -28,7 +28,7 @@ typedef struct depthwise_state
   float           *weights;   /* C × KH × KW, aligned copy of the constant */
   int64_t         *column_lo; /* per kx: output columns whose tap is inside */
   int64_t         *column_hi; /* the input, [lo, hi) */
-  lt_f32_dw3x3_row_fn row_3x3; /* or NULL: every row the generic way */
+  lt_f32_dw3x3_plane_fn plane_3x3; /* or NULL: every row the generic way */
 } depthwise_state;
 
 static bool
@@ -75,20 +75,20 @@ valid_columns (int64_t  offset,
     *hi = *lo;
 }
 
-/* The vectorized 3×3 row for this geometry and CPU, or NULL. */
-static lt_f32_dw3x3_row_fn
-pick_row_3x3 (const lt_conv_geometry *g)
+/* The vectorized 3×3 plane for this geometry and CPU, or NULL. */
+static lt_f32_dw3x3_plane_fn
+pick_plane_3x3 (const lt_conv_geometry *g)
 {
   if (g->kernel_h != 3 || g->kernel_w != 3 || g->dilation_h != 1 || g->dilation_w != 1
       || (g->stride_w != 1 && g->stride_w != 2))
     return NULL;
 #ifdef LT_HAVE_AVX512_KERNELS
   if (lt_cpu_isa_get () >= LT_CPU_ISA_AVX512)
-    return lt_f32_dw3x3_row__avx512;
+    return lt_f32_dw3x3_plane__avx512;
 #endif
 #ifdef LT_HAVE_AVX2_KERNELS
   if (lt_cpu_isa_get () >= LT_CPU_ISA_AVX2)
-    return lt_f32_dw3x3_row__avx2;
+    return lt_f32_dw3x3_plane__avx2;
 #endif
   return NULL;
 }
@@ -123,7 +123,7 @@ depthwise_prepare (const lt_kernel_call *call,
   for (int64_t kx = 0; kx < self->geometry.kernel_w; kx++)
     valid_columns (kx * self->geometry.dilation_w - self->geometry.pad_left, self->geometry.stride_w,
                    self->geometry.in_w, self->geometry.out_w, &self->column_lo[kx], &self->column_hi[kx]);
-  self->row_3x3 = pick_row_3x3 (&self->geometry);
+  self->plane_3x3 = pick_plane_3x3 (&self->geometry);
   *scratch_bytes = 0;
   *state = self;
   return LT_OK;
@@ -211,27 +211,23 @@ generic_row (const depthwise_state *self,
     }
 }
 
-/* One output row of a 3×3 kernel, border columns and clamp included, by
- * the vectorized row. */
+/* One output plane of a 3×3 kernel, border columns and clamp included,
+ * by the vectorized plane function. */
 static void
-row_3x3 (const depthwise_state *self,
-         const float           *x,
-         const float           *w,
-         float                  bias,
-         int64_t                oy,
-         const lt_kernel_clamp *clamp,
-         float                 *out)
+plane_3x3 (const depthwise_state *self,
+           const float           *x,
+           const float           *w,
+           float                  bias,
+           const lt_kernel_clamp *clamp,
+           float                 *y)
 {
   const lt_conv_geometry *g = &self->geometry;
-  const float            *rows[3];
+  lt_f32_dw3x3_shape      shape = {
+    g->in_h, g->in_w, g->out_h, g->out_w, g->stride_h, g->stride_w, g->pad_top, g->pad_left,
+    clamp != NULL ? clamp->min : -INFINITY, clamp != NULL ? clamp->max : INFINITY,
+  };
 
-  for (int64_t ky = 0; ky < 3; ky++)
-    {
-      int64_t iy = oy * g->stride_h - g->pad_top + ky;
-      rows[ky] = iy >= 0 && iy < g->in_h ? x + iy * g->in_w : NULL;
-    }
-  self->row_3x3 (rows, w, bias, g->stride_w, g->pad_left, g->in_w, g->out_w, clamp != NULL ? clamp->min : -INFINITY,
-                 clamp != NULL ? clamp->max : INFINITY, out);
+  self->plane_3x3 (&shape, x, w, bias, y);
 }
 
 static void
@@ -250,18 +246,18 @@ depthwise_planes (void    *context,
       float       *y = job->y + plane * g->out_h * g->out_w;
       float        bias = job->bias != NULL ? job->bias[channel] : 0.0f;
 
+      if (job->self->plane_3x3 != NULL)
+        {
+          plane_3x3 (job->self, x, w, bias, job->clamp, y);
+          continue;
+        }
       for (int64_t oy = 0; oy < g->out_h; oy++)
         {
           float *out = y + oy * g->out_w;
 
-          if (job->self->row_3x3 != NULL)
-            row_3x3 (job->self, x, w, bias, oy, job->clamp, out);
-          else
-            {
-              generic_row (job->self, x, w, bias, oy, out);
-              if (job->clamp != NULL)
-                lt_f32_clamp (out, out, (uint64_t) g->out_w, job->clamp->min, job->clamp->max);
-            }
+          generic_row (job->self, x, w, bias, oy, out);
+          if (job->clamp != NULL)
+            lt_f32_clamp (out, out, (uint64_t) g->out_w, job->clamp->min, job->clamp->max);
         }
     }
 }

@@ -62,7 +62,8 @@ lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
 {
   /* columns [0, 16) and [16, 32) that are inside C */
   __mmask16 mask0 = nc >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << nc) - 1);
-  __mmask16 mask1 = nc >= 32 ? (__mmask16) 0xffff : nc <= 16 ? 0 : (__mmask16) ((1u << (nc - 16)) - 1);
+  __mmask16 mask1 = nc >= 32 ? (__mmask16) 0xffff : nc <= 16 ? 0
+                                                             : (__mmask16) ((1u << (nc - 16)) - 1);
   __m512    acc[8][2];
 
   /* Fully unrolled, so that the accumulators live in registers. */

@@ -30,14 +30,14 @@
 #define CONCAT(a, b)  CONCAT_ (a, b)
 #define ISA_FN(name)  CONCAT (name, LT_VMATH_ISA)
 
-#define EXP_MIN       -87.33654475f /* ln FLT_MIN: below it the result is +0 */
-#define EXP_MAX       88.75f        /* above ln FLT_MAX: the result overflows to +inf */
-#define LOG2E         1.44269504f
-#define LN2_HI        0.693359375f /* 9 significant bits */
-#define LN2_LO        -2.12194440e-4f
-#define ROUND_MAGIC   12582912.0f  /* 1.5 · 2^23 */
-#define ROUND_BITS    0x4B400000u  /* its bits */
-#define VMATH_LANES   16           /* one AVX-512 vector of floats */
+#define EXP_MIN     -87.33654475f /* ln FLT_MIN: below it the result is +0 */
+#define EXP_MAX     88.75f        /* above ln FLT_MAX: the result overflows to +inf */
+#define LOG2E       1.44269504f
+#define LN2_HI      0.693359375f /* 9 significant bits */
+#define LN2_LO      -2.12194440e-4f
+#define ROUND_MAGIC 12582912.0f /* 1.5 · 2^23 */
+#define ROUND_BITS  0x4B400000u /* its bits */
+#define VMATH_LANES 16          /* one AVX-512 vector of floats */
 
 static inline float
 float_from_bits (uint32_t bits)

@@ -37,13 +37,13 @@ typedef struct lt_f32_vmath
 /* The best build for `isa`; never NULL. */
 const lt_f32_vmath *lt_f32_vmath_for (lt_cpu_isa isa);
 
-#define LT_F32_VMATH_DECLARE(isa)                     \
-  float lt_f32_vexp__##isa (size_t       n,           \
-                            const float *x,           \
-                            float        shift,       \
+#define LT_F32_VMATH_DECLARE(isa)               \
+  float lt_f32_vexp__##isa (size_t       n,     \
+                            const float *x,     \
+                            float        shift, \
                             float       *y);          \
-  void  lt_f32_verf__##isa (size_t       n,           \
-                            const float *x,           \
+  void  lt_f32_verf__##isa (size_t       n,     \
+                            const float *x,     \
                             float       *y);
 
 LT_F32_VMATH_DECLARE (generic)
