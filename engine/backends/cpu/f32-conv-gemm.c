@@ -135,17 +135,33 @@ copy_run (const float *in_row,
 
   if (in_row != NULL)
     {
-      /* Outputs i with 0 <= origin + i·stride < width. */
-      lo = origin >= 0 ? 0 : (-origin + stride - 1) / stride;
-      hi = origin >= width ? 0 : (width - origin + stride - 1) / stride;
+      /* Outputs i with 0 <= origin + i·stride < width (without dividing
+       * when stride is 1: this runs once per patch row and panel). */
+      if (stride == 1)
+        {
+          lo = origin >= 0 ? 0 : -origin;
+          hi = width - origin;
+        }
+      else
+        {
+          lo = origin >= 0 ? 0 : (-origin + stride - 1) / stride;
+          hi = origin >= width ? 0 : (width - origin + stride - 1) / stride;
+        }
       hi = hi < (int64_t) length ? hi : (int64_t) length;
+      hi = hi > 0 ? hi : 0;
       lo = lo < hi ? lo : hi;
     }
   for (int64_t i = 0; i < lo; i++)
     out[i] = 0.0f;
-  if (stride == 1 && hi > lo)
-    memcpy (out + lo, in_row + origin + lo, (size_t) (hi - lo) * sizeof (float));
-  else if (stride != 1)
+  /* Plain loops, one per common stride so that each vectorizes: a run is
+   * at most one panel wide, too short for a memcpy call to pay. */
+  if (stride == 1)
+    for (int64_t i = lo; i < hi; i++)
+      out[i] = in_row[origin + i];
+  else if (stride == 2)
+    for (int64_t i = lo; i < hi; i++)
+      out[i] = in_row[origin + 2 * i];
+  else
     for (int64_t i = lo; i < hi; i++)
       out[i] = in_row[origin + i * stride];
   for (int64_t i = hi; i < (int64_t) length; i++)
