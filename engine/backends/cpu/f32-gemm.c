@@ -4,7 +4,8 @@
  * (narrower blocks when that leaves threads idle).  When the caller packs B
  * on the fly (Conv's patches), a task owns a column block instead: it packs
  * those columns of B and computes them for all rows, so the packed block
- * is used while still in cache.
+ * is used while still in cache; when there are too few column blocks for
+ * the threads, B is packed first and the row blocks are split as well.
  * A task walks k in steps of KC; for each step it runs the microkernel on
  * every mr×nr tile of its block, B's kc×nr micro-panel staying in L1 while
  * A's MC×KC block stays in L2.  The first k step stores, later ones
@@ -316,6 +317,23 @@ pack_and_compute_blocks (void    *context,
     }
 }
 
+/* Only packs B's column blocks, for compute_blocks to use afterwards. */
+static void
+pack_blocks (void    *context,
+             uint64_t begin,
+             uint64_t end)
+{
+  const gemm_job *job = context;
+
+  for (uint64_t block = begin; block < end; block++)
+    {
+      size_t n0 = block * job->nc;
+      size_t n1 = n0 + job->nc < job->n ? n0 + job->nc : job->n;
+
+      job->pack_b (job->pack_b_context, n0, n1);
+    }
+}
+
 static void
 run_gemm (gemm_job      *job,
           lt_threadpool *pool)
@@ -338,10 +356,16 @@ run_gemm (gemm_job      *job,
     job->nc -= ukernel->nr;
   m_blocks = (job->m + job->mc - 1) / job->mc;
   job->n_blocks = (job->n + job->nc - 1) / job->nc;
-  if (job->pack_b != NULL)
+  if (job->pack_b != NULL && (threads == 1 || job->n_blocks >= 2 * threads))
     lt_threadpool_parallel_for (pool, job->n_blocks, 1, pack_and_compute_blocks, job);
   else
-    lt_threadpool_parallel_for (pool, m_blocks * job->n_blocks, 1, compute_blocks, job);
+    {
+      /* Too few column blocks to keep every thread busy (a narrow C):
+       * pack all of B first, then split the rows too. */
+      if (job->pack_b != NULL)
+        lt_threadpool_parallel_for (pool, job->n_blocks, 1, pack_blocks, job);
+      lt_threadpool_parallel_for (pool, m_blocks * job->n_blocks, 1, compute_blocks, job);
+    }
 }
 
 void
