@@ -297,6 +297,18 @@ compute_blocks (void    *context,
     compute_block (job, (block / job->n_blocks) * job->mc, (block % job->n_blocks) * job->nc);
 }
 
+/* Packs the columns of B's column block `block`; returns its first column. */
+static size_t
+pack_column_block (const gemm_job *job,
+                   uint64_t        block)
+{
+  size_t n0 = block * job->nc;
+  size_t n1 = n0 + job->nc < job->n ? n0 + job->nc : job->n;
+
+  job->pack_b (job->pack_b_context, n0, n1);
+  return n0;
+}
+
 /* With B packed inside the tasks: one task per column block, which packs
  * its columns and then computes them for every row block. */
 static void
@@ -308,10 +320,8 @@ pack_and_compute_blocks (void    *context,
 
   for (uint64_t block = begin; block < end; block++)
     {
-      size_t n0 = block * job->nc;
-      size_t n1 = n0 + job->nc < job->n ? n0 + job->nc : job->n;
+      size_t n0 = pack_column_block (job, block);
 
-      job->pack_b (job->pack_b_context, n0, n1);
       for (size_t m0 = 0; m0 < job->m; m0 += job->mc)
         compute_block (job, m0, n0);
     }
@@ -323,15 +333,8 @@ pack_blocks (void    *context,
              uint64_t begin,
              uint64_t end)
 {
-  const gemm_job *job = context;
-
   for (uint64_t block = begin; block < end; block++)
-    {
-      size_t n0 = block * job->nc;
-      size_t n1 = n0 + job->nc < job->n ? n0 + job->nc : job->n;
-
-      job->pack_b (job->pack_b_context, n0, n1);
-    }
+    pack_column_block (context, block);
 }
 
 static void
