@@ -138,11 +138,9 @@ test_depthwise_path (void)
   check_random_convs ("lt_f32_conv_depthwise", true);
 }
 
-/* A 1×1 stride-1 conv (the pointwise path) on a non-square image, with
- * more output channels than one GEMM row block holds. */
 /* 3×3 depthwise, pads 0 to 2, stride 1 and 2, at MobileNet-like widths
  * (several 16-column vectors, a shorter last one, and rows narrower than
- * one) on every ISA path: the vectorized rows, border columns included,
+ * one) on every ISA path: the vectorized planes, border columns included,
  * against the reference. */
 static void
 test_depthwise_3x3 (void)
@@ -178,12 +176,15 @@ test_depthwise_3x3 (void)
   g_rand_free (rand);
 }
 
+/* A 1×1 stride-1 conv (the pointwise path) on a non-square image, with
+ * more output channels than one GEMM row block holds. */
 static void
-test_pointwise (void)
+check_pointwise (int64_t height,
+                 int64_t width)
 {
   GRand         *rand = g_rand_new_with_seed (11);
-  int64_t        x_dims[4] = { 2, 24, 7, 13 }, w_dims[4] = { 150, 24, 1, 1 }, y_dims[4] = { 2, 150, 7, 13 };
-  float         *x = fast_random_floats (rand, 2 * 24 * 7 * 13), *w = fast_random_floats (rand, 150 * 24);
+  int64_t        x_dims[4] = { 2, 24, height, width }, w_dims[4] = { 150, 24, 1, 1 }, y_dims[4] = { 2, 150, height, width };
+  float         *x = fast_random_floats (rand, 2 * 24 * height * width), *w = fast_random_floats (rand, 150 * 24);
   lt_threadpool *pool = NULL;
   ref_case       c;
 
@@ -204,6 +205,14 @@ test_pointwise (void)
   g_free (x);
   g_free (w);
   g_rand_free (rand);
+}
+
+/* A small plane (X read in place) and one too large for that (X packed). */
+static void
+test_pointwise (void)
+{
+  check_pointwise (7, 13);
+  check_pointwise (61, 97);
 }
 
 static void
