@@ -153,11 +153,13 @@ copy_run (const float *in_row,
     }
   for (int64_t i = 0; i < lo; i++)
     out[i] = 0.0f;
-  /* Plain loops, one per common stride so that each vectorizes: a run is
-   * at most one panel wide, too short for a memcpy call to pay. */
+  /* Stride 1 is a memcpy (the C library's copy uses the widest vectors
+   * this CPU has); stride 2 has its own loop so that it vectorizes. */
   if (stride == 1)
-    for (int64_t i = lo; i < hi; i++)
-      out[i] = in_row[origin + i];
+    {
+      if (hi > lo)
+        memcpy (out + lo, in_row + origin + lo, (size_t) (hi - lo) * sizeof (float));
+    }
   else if (stride == 2)
     for (int64_t i = lo; i < hi; i++)
       out[i] = in_row[origin + 2 * i];
