@@ -3,13 +3,14 @@
  * Compiled with -mavx512f in its own static library and only called after
  * lt_cpu_isa_get said the CPU has AVX-512F.  Sixteen zmm accumulators
  * (8 rows × 2 vectors), two B vectors per step, and A broadcast straight
- * from memory into the FMAs.  B is read through lane masks (as fast as
- * plain loads here), so an edge tile reads no column of B past nc and
- * stores no column of C past it; the epilogue runs on the registers.
+ * from memory into the FMAs.  An edge tile reads B and C through lane
+ * masks, so it reads no column of B past nc and stores no column of C
+ * past it; the epilogue runs on the registers.
  */
 #include "f32-gemm.h"
 
 #include <immintrin.h>
+#include <stdbool.h>
 
 /* The epilogue on one row's two vectors (columns 0–15 and 16–31). */
 static inline void
@@ -48,6 +49,37 @@ epilogue_row (const lt_f32_gemm_epilogue *epilogue,
   *v1 = _mm512_min_ps (upper, _mm512_max_ps (lower, *v1));
 }
 
+/* kc steps into acc; B through lane masks when `masked` (an edge tile:
+ * the masked loads run slower than plain ones in this loop).  Inlined
+ * twice, with `masked` a constant, so neither copy tests it. */
+static inline __attribute__ ((always_inline)) void
+accumulate_steps (size_t       kc,
+                  const float *a,
+                  const float *b,
+                  size_t       ldb,
+                  bool         masked,
+                  __mmask16    mask0,
+                  __mmask16    mask1,
+                  __m512       acc[8][2])
+{
+  for (size_t p = 0; p < kc; p++)
+    {
+      __m512 b0 = masked ? _mm512_maskz_loadu_ps (mask0, b) : _mm512_loadu_ps (b);
+      __m512 b1 = masked ? _mm512_maskz_loadu_ps (mask1, b + 16) : _mm512_loadu_ps (b + 16);
+
+#pragma GCC unroll 8
+      for (int r = 0; r < 8; r++)
+        {
+          __m512 a_r = _mm512_set1_ps (a[r]);
+
+          acc[r][0] = _mm512_fmadd_ps (a_r, b0, acc[r][0]);
+          acc[r][1] = _mm512_fmadd_ps (a_r, b1, acc[r][1]);
+        }
+      a += 8;
+      b += ldb;
+    }
+}
+
 void
 lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
                                   size_t                      nc,
@@ -70,22 +102,10 @@ lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
 #pragma GCC unroll 8
   for (int r = 0; r < 8; r++)
     acc[r][0] = acc[r][1] = _mm512_setzero_ps ();
-  for (size_t p = 0; p < kc; p++)
-    {
-      __m512 b0 = _mm512_maskz_loadu_ps (mask0, b);
-      __m512 b1 = _mm512_maskz_loadu_ps (mask1, b + 16);
-
-#pragma GCC unroll 8
-      for (int r = 0; r < 8; r++)
-        {
-          __m512 a_r = _mm512_set1_ps (a[r]);
-
-          acc[r][0] = _mm512_fmadd_ps (a_r, b0, acc[r][0]);
-          acc[r][1] = _mm512_fmadd_ps (a_r, b1, acc[r][1]);
-        }
-      a += 8;
-      b += ldb;
-    }
+  if (nc == 32)
+    accumulate_steps (kc, a, b, ldb, false, mask0, mask1, acc);
+  else
+    accumulate_steps (kc, a, b, ldb, true, mask0, mask1, acc);
 #pragma GCC unroll 8
   for (size_t r = 0; r < 8; r++)
     {
@@ -100,6 +120,12 @@ lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
         }
       if (epilogue != NULL)
         epilogue_row (epilogue, r, mask0, mask1, &acc[r][0], &acc[r][1]);
+      if (nc == 32)
+        {
+          _mm512_storeu_ps (row, acc[r][0]);
+          _mm512_storeu_ps (row + 16, acc[r][1]);
+          continue;
+        }
       _mm512_mask_storeu_ps (row, mask0, acc[r][0]);
       _mm512_mask_storeu_ps (row + 16, mask1, acc[r][1]);
     }
