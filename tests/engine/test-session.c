@@ -2,9 +2,9 @@
  * results, in-place reuse, no allocation in run (malloc and friends are
  * wrapped at link time for this test), observer, abort, profiling,
  * BatchNormalization folding, activation fusion, and the errors of reshape, bind and run. */
+#include "backends/cpu/cpu-isa.h"
 #include "lt/lt.h"
 #include "model-private.h"
-#include "backends/cpu/cpu-isa.h"
 
 #include <glib.h>
 #include <stdlib.h>
