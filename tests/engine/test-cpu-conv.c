@@ -138,11 +138,10 @@ test_depthwise_path (void)
   check_random_convs ("lt_f32_conv_depthwise", true);
 }
 
-/* A 1×1 stride-1 conv (the pointwise path) on a non-square image, with
- * more output channels than one GEMM row block holds. */
-/* 3×3 depthwise, pad 1, stride 1 and 2, at MobileNet-like widths (several
- * 16-column vectors, a shorter last one, and rows narrower than one) on
- * every ISA path: the vectorized rows against the reference. */
+/* 3×3 depthwise, pads 0 to 2, stride 1 and 2, at MobileNet-like widths
+ * (several 16-column vectors, a shorter last one, and rows narrower than
+ * one) on every ISA path: the vectorized planes, border columns included,
+ * against the reference. */
 static void
 test_depthwise_3x3 (void)
 {
@@ -152,34 +151,40 @@ test_depthwise_3x3 (void)
   for (int isa = LT_CPU_ISA_SCALAR; isa <= LT_CPU_ISA_MAX; isa++)
     for (size_t i = 0; i < G_N_ELEMENTS (widths); i++)
       for (int64_t stride = 1; stride <= 2; stride++)
-        {
-          conv_shape shape = { .nsp = 2, .batch = 1, .channels = 3, .out_channels = 3, .group = 3,
-                               .in = { widths[i] % 9 + 3, widths[i] }, .kernel = { 3, 3 },
-                               .strides = { stride, stride }, .dilations = { 1, 1 }, .pads = { 1, 1, 1, 1 },
-                               .bias = i % 2 == 0 };
-          ref_case   c;
-          float     *x, *w, *b;
+        for (int64_t pad = 0; pad <= 2; pad++)
+          {
+            conv_shape shape = { .nsp = 2, .batch = 1, .channels = 3, .out_channels = 3, .group = 3,
+                                 .in = { widths[i] % 9 + 3, widths[i] }, .kernel = { 3, 3 },
+                                 .strides = { stride, stride }, .dilations = { 1, 1 }, .pads = { pad, pad, pad, pad },
+                                 .bias = i % 2 == 0 };
+            ref_case   c;
+            float     *x, *w, *b;
 
-          for (int d = 0; d < 2; d++)
-            shape.out[d] = (shape.in[d] + 2 - 3) / stride + 1;
-          build_case (&c, &shape, &x, &w, &b, rand);
-          lt_cpu_isa_set_limit ((lt_cpu_isa) isa);
-          fast_case_compare (&c, LT_OP_Conv, "lt_f32_conv_depthwise", NULL, 1e-4, 1e-4);
-          ref_case_clear (&c);
-          g_free (x);
-          g_free (w);
-          g_free (b);
-        }
+            if (widths[i] + 2 * pad < 3)
+              continue;
+            for (int d = 0; d < 2; d++)
+              shape.out[d] = (shape.in[d] + 2 * pad - 3) / stride + 1;
+            build_case (&c, &shape, &x, &w, &b, rand);
+            lt_cpu_isa_set_limit ((lt_cpu_isa) isa);
+            fast_case_compare (&c, LT_OP_Conv, "lt_f32_conv_depthwise", NULL, 1e-4, 1e-4);
+            ref_case_clear (&c);
+            g_free (x);
+            g_free (w);
+            g_free (b);
+          }
   lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
   g_rand_free (rand);
 }
 
+/* A 1×1 stride-1 conv (the pointwise path) on a non-square image, with
+ * more output channels than one GEMM row block holds. */
 static void
-test_pointwise (void)
+check_pointwise (int64_t height,
+                 int64_t width)
 {
   GRand         *rand = g_rand_new_with_seed (11);
-  int64_t        x_dims[4] = { 2, 24, 7, 13 }, w_dims[4] = { 150, 24, 1, 1 }, y_dims[4] = { 2, 150, 7, 13 };
-  float         *x = fast_random_floats (rand, 2 * 24 * 7 * 13), *w = fast_random_floats (rand, 150 * 24);
+  int64_t        x_dims[4] = { 2, 24, height, width }, w_dims[4] = { 150, 24, 1, 1 }, y_dims[4] = { 2, 150, height, width };
+  float         *x = fast_random_floats (rand, 2 * 24 * height * width), *w = fast_random_floats (rand, 150 * 24);
   lt_threadpool *pool = NULL;
   ref_case       c;
 
@@ -200,6 +205,14 @@ test_pointwise (void)
   g_free (x);
   g_free (w);
   g_rand_free (rand);
+}
+
+/* A small plane (X read in place) and one too large for that (X packed). */
+static void
+test_pointwise (void)
+{
+  check_pointwise (7, 13);
+  check_pointwise (61, 97);
 }
 
 static void

@@ -2,9 +2,10 @@
  *
  * Random shapes (fixed seed) with odd sizes that leave partial tiles, k
  * across the blocking step, both transposes, every epilogue part (alpha,
- * row/column/full bias, clamp), with and without a thread pool, on each
- * microkernel this CPU can run (scalar always, AVX2 and AVX-512 where
- * present).
+ * row/column/full bias, clamp), B packed or read in place, with and
+ * without a thread pool, each edge tile checked to write nothing outside
+ * C, on each microkernel this CPU can run (scalar always, AVX2 and
+ * AVX-512 where present).
  */
 #include "backends/cpu/f32-gemm.h"
 #include "exec/threadpool.h"
@@ -32,7 +33,10 @@ check_random_products (const lt_f32_gemm_ukernel *ukernel,
       bool                 trans_a = g_rand_boolean (rand), trans_b = g_rand_boolean (rand);
       int                  bias_kind = g_rand_int_range (rand, 0, 4); /* none, per row, per column, full */
       float               *a = g_new (float, m *k + 1), *b = g_new (float, k *n + 1);
-      float               *bias = g_new (float, m *n), *c = g_new (float, m *n);
+      /* C has 3 spare columns per row and one spare row, all holding a
+       * sentinel: edge tiles must write only inside the product */
+      size_t               ldc = n + 3;
+      float               *bias = g_new (float, m *n), *c = g_new (float, (m + 1) * ldc);
       float               *packed_a = g_new (float, lt_f32_gemm_packed_a_size (ukernel, m, k) + 1);
       float               *packed_b = g_new (float, lt_f32_gemm_packed_b_size (ukernel, k, n) + 1);
       lt_f32_gemm_epilogue epilogue = lt_f32_gemm_epilogue_identity ();
@@ -43,6 +47,8 @@ check_random_products (const lt_f32_gemm_ukernel *ukernel,
         b[i] = random_float (rand);
       for (size_t i = 0; i < m * n; i++)
         bias[i] = random_float (rand);
+      for (size_t i = 0; i < (m + 1) * ldc; i++)
+        c[i] = 1234.5f;
       epilogue.alpha = g_rand_boolean (rand) ? 1.0f : 0.75f;
       epilogue.bias = bias_kind == 0 ? NULL : bias;
       epilogue.bias_row_stride = bias_kind == 1 ? 1 : bias_kind == 3 ? n
@@ -56,8 +62,18 @@ check_random_products (const lt_f32_gemm_ukernel *ukernel,
         }
 
       lt_f32_gemm_pack_a (ukernel, m, k, a, trans_a ? m : k, trans_a, packed_a);
-      lt_f32_gemm_pack_b (ukernel, k, n, b, trans_b ? k : n, trans_b, packed_b, pool);
-      lt_f32_gemm_compute (ukernel, m, n, k, packed_a, packed_b, c, n, &epilogue, pool);
+      /* half of the untransposed B are read in place instead of packed */
+      if (!trans_b && iteration % 2 == 0)
+        lt_f32_gemm_compute_direct_b (ukernel, m, n, k, packed_a, b, n, c, ldc, &epilogue, pool);
+      else
+        {
+          lt_f32_gemm_pack_b (ukernel, k, n, b, trans_b ? k : n, trans_b, packed_b, pool);
+          lt_f32_gemm_compute (ukernel, m, n, k, packed_a, packed_b, c, ldc, &epilogue, pool);
+        }
+
+      for (size_t i = 0; i < (m + 1) * ldc; i++)
+        if (i / ldc == m || i % ldc >= n)
+          g_assert_cmpfloat (c[i], ==, 1234.5f);
 
       for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < n; j++)
@@ -70,9 +86,9 @@ check_random_products (const lt_f32_gemm_ukernel *ukernel,
             if (epilogue.bias != NULL)
               want += 0.5 * bias[i * epilogue.bias_row_stride + j * epilogue.bias_col_stride];
             want = fmin (fmax (want, epilogue.min), epilogue.max);
-            if (fabs (c[i * n + j] - want) > 1e-4 * (1.0 + sqrt ((double) k)))
-              g_error ("%s: %zux%zux%zu (trans %d%d, bias %d): C[%zu][%zu] = %g, want %g", ukernel->name, m, n, k,
-                       trans_a, trans_b, bias_kind, i, j, c[i * n + j], want);
+            if (fabs (c[i * ldc + j] - want) > 1e-4 * (1.0 + sqrt ((double) k)))
+              g_error ("%s: %zux%zux%zu (trans %d%d, bias %d, iteration %d): C[%zu][%zu] = %g, want %g", ukernel->name,
+                       m, n, k, trans_a, trans_b, bias_kind, iteration, i, j, c[i * ldc + j], want);
           }
       g_free (a);
       g_free (b);

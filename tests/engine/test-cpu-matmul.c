@@ -155,6 +155,37 @@ test_matmul (void)
   g_rand_free (rand);
 }
 
+/* A batched B computed at run time and too large to read in place (over
+ * 512 KiB per batch): packed on each run, on every ISA path. */
+static void
+test_matmul_large_b (void)
+{
+  GRand         *rand = g_rand_new_with_seed (512);
+  int64_t        a_dims[3] = { 2, 5, 300 }, b_dims[3] = { 2, 300, 480 }, y_dims[3] = { 2, 5, 480 };
+  float         *a = fast_random_floats (rand, 2 * 5 * 300), *b = fast_random_floats (rand, 2 * 300 * 480);
+  lt_threadpool *pool = NULL;
+
+  g_assert_cmpint (lt_threadpool_new (2, &pool, NULL), ==, LT_OK);
+  for (int isa = LT_CPU_ISA_SCALAR; isa <= LT_CPU_ISA_MAX; isa++)
+    {
+      ref_case c;
+
+      ref_case_init (&c, "MatMul", 13);
+      ref_case_input (&c, LT_DTYPE_F32, 3, a_dims, a);
+      ref_case_input (&c, LT_DTYPE_F32, 3, b_dims, b);
+      ref_case_output (&c, LT_DTYPE_F32, 3, y_dims);
+      fast_case_build (&c, 0);
+      lt_cpu_isa_set_limit ((lt_cpu_isa) isa);
+      fast_case_compare (&c, LT_OP_MatMul, "lt_f32_matmul", isa % 2 ? pool : NULL, 1e-4, 1e-4);
+      ref_case_clear (&c);
+    }
+  lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
+  lt_threadpool_free (pool);
+  g_free (a);
+  g_free (b);
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -162,5 +193,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cpu/gemm-op/random", test_gemm);
   g_test_add_func ("/cpu/matmul/random", test_matmul);
+  g_test_add_func ("/cpu/matmul/large-b-packed", test_matmul_large_b);
   return g_test_run ();
 }

@@ -2,6 +2,7 @@
  * results, in-place reuse, no allocation in run (malloc and friends are
  * wrapped at link time for this test), observer, abort, profiling,
  * BatchNormalization folding, activation fusion, and the errors of reshape, bind and run. */
+#include "backends/cpu/cpu-isa.h"
 #include "lt/lt.h"
 #include "model-private.h"
 #include "alloc-count.h"
@@ -585,18 +586,29 @@ check_activation_fusion (const char *activation,
   lt_model_unref (model);
 }
 
+/* On every ISA path: the depthwise rows clamp inside their vector loop. */
 static void
 test_fuse_conv_relu (void)
 {
-  check_activation_fusion ("Relu", 1, false);
-  check_activation_fusion ("Relu", FUSE_C, false);
+  for (int isa = LT_CPU_ISA_SCALAR; isa <= LT_CPU_ISA_MAX; isa++)
+    {
+      lt_cpu_isa_set_limit ((lt_cpu_isa) isa);
+      check_activation_fusion ("Relu", 1, false);
+      check_activation_fusion ("Relu", FUSE_C, false);
+    }
+  lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
 }
 
 static void
 test_fuse_conv_clip (void)
 {
-  check_activation_fusion ("Clip", 1, false);
-  check_activation_fusion ("Clip", FUSE_C, false);
+  for (int isa = LT_CPU_ISA_SCALAR; isa <= LT_CPU_ISA_MAX; isa++)
+    {
+      lt_cpu_isa_set_limit ((lt_cpu_isa) isa);
+      check_activation_fusion ("Clip", 1, false);
+      check_activation_fusion ("Clip", FUSE_C, false);
+    }
+  lt_cpu_isa_set_limit (LT_CPU_ISA_MAX);
 }
 
 static void

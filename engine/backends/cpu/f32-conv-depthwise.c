@@ -6,11 +6,11 @@
  * once in prepare), so inner loops have no bounds checks and vectorize.
  * A 3-wide kernel row adds its three taps in one pass where all are inside.
  * Any stride, dilation and pads.  A 3×3 kernel with dilation 1 and a row
- * stride of 1 or 2 instead hands each row's inner columns to a vectorized
- * row function (AVX-512 or AVX2, f32-conv-depthwise.h) when the CPU has
- * one and LATHE_CPU_ISA allows it, and computes
- * only the border columns here.  A fused activation clamps each finished
- * output row while it is still in cache.
+ * stride of 1 or 2 instead hands each whole plane, borders and fused
+ * activation included, to a vectorized function (AVX-512 or AVX2,
+ * f32-conv-depthwise.h) when the CPU has one and LATHE_CPU_ISA allows it.
+ * Otherwise a fused activation clamps each finished output row while it
+ * is still in cache.
  */
 #include "conv-geometry.h"
 #include "cpu-isa.h"
@@ -18,6 +18,7 @@
 #include "f32-conv-depthwise.h"
 #include "ops/ref-common.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +28,7 @@ typedef struct depthwise_state
   float           *weights;   /* C × KH × KW, aligned copy of the constant */
   int64_t         *column_lo; /* per kx: output columns whose tap is inside */
   int64_t         *column_hi; /* the input, [lo, hi) */
-  lt_f32_dw3x3_row_fn row_3x3; /* or NULL: every row the generic way */
-  int64_t          inner_lo;  /* output columns where all taps are inside: */
-  int64_t          inner_hi;  /* [inner_lo, inner_hi) */
+  lt_f32_dw3x3_plane_fn plane_3x3; /* or NULL: every row the generic way */
 } depthwise_state;
 
 static bool
@@ -76,20 +75,20 @@ valid_columns (int64_t  offset,
     *hi = *lo;
 }
 
-/* The vectorized 3×3 row for this geometry and CPU, or NULL. */
-static lt_f32_dw3x3_row_fn
-pick_row_3x3 (const lt_conv_geometry *g)
+/* The vectorized 3×3 plane for this geometry and CPU, or NULL. */
+static lt_f32_dw3x3_plane_fn
+pick_plane_3x3 (const lt_conv_geometry *g)
 {
   if (g->kernel_h != 3 || g->kernel_w != 3 || g->dilation_h != 1 || g->dilation_w != 1
       || (g->stride_w != 1 && g->stride_w != 2))
     return NULL;
 #ifdef LT_HAVE_AVX512_KERNELS
   if (lt_cpu_isa_get () >= LT_CPU_ISA_AVX512)
-    return lt_f32_dw3x3_row__avx512;
+    return lt_f32_dw3x3_plane__avx512;
 #endif
 #ifdef LT_HAVE_AVX2_KERNELS
   if (lt_cpu_isa_get () >= LT_CPU_ISA_AVX2)
-    return lt_f32_dw3x3_row__avx2;
+    return lt_f32_dw3x3_plane__avx2;
 #endif
   return NULL;
 }
@@ -124,16 +123,7 @@ depthwise_prepare (const lt_kernel_call *call,
   for (int64_t kx = 0; kx < self->geometry.kernel_w; kx++)
     valid_columns (kx * self->geometry.dilation_w - self->geometry.pad_left, self->geometry.stride_w,
                    self->geometry.in_w, self->geometry.out_w, &self->column_lo[kx], &self->column_hi[kx]);
-  self->inner_lo = 0;
-  self->inner_hi = self->geometry.out_w;
-  for (int64_t kx = 0; kx < self->geometry.kernel_w; kx++)
-    {
-      self->inner_lo = self->column_lo[kx] > self->inner_lo ? self->column_lo[kx] : self->inner_lo;
-      self->inner_hi = self->column_hi[kx] < self->inner_hi ? self->column_hi[kx] : self->inner_hi;
-    }
-  if (self->inner_hi < self->inner_lo)
-    self->inner_hi = self->inner_lo;
-  self->row_3x3 = pick_row_3x3 (&self->geometry);
+  self->plane_3x3 = pick_plane_3x3 (&self->geometry);
   *scratch_bytes = 0;
   *state = self;
   return LT_OK;
@@ -221,47 +211,23 @@ generic_row (const depthwise_state *self,
     }
 }
 
-/* A border column of a 3×3 kernel: bias plus the taps that are inside. */
-static float
-border_column (const depthwise_state *self,
-               const float *const     rows[3],
-               const float           *w,
-               float                  bias,
-               int64_t                ox)
-{
-  const lt_conv_geometry *g = &self->geometry;
-  float                   sum = bias;
-
-  for (int ky = 0; ky < 3; ky++)
-    for (int kx = 0; rows[ky] != NULL && kx < 3; kx++)
-      if (ox >= self->column_lo[kx] && ox < self->column_hi[kx])
-        sum += w[3 * ky + kx] * rows[ky][ox * g->stride_w + kx - g->pad_left];
-  return sum;
-}
-
-/* One output row of a 3×3 kernel: the inner columns by the vectorized
- * row, the border ones here. */
+/* One output plane of a 3×3 kernel, border columns and clamp included,
+ * by the vectorized plane function. */
 static void
-row_3x3 (const depthwise_state *self,
-         const float           *x,
-         const float           *w,
-         float                  bias,
-         int64_t                oy,
-         float                 *out)
+plane_3x3 (const depthwise_state *self,
+           const float           *x,
+           const float           *w,
+           float                  bias,
+           const lt_kernel_clamp *clamp,
+           float                 *y)
 {
   const lt_conv_geometry *g = &self->geometry;
-  const float            *rows[3];
+  lt_f32_dw3x3_shape      shape = {
+    g->in_h, g->in_w, g->out_h, g->out_w, g->stride_h, g->stride_w, g->pad_top, g->pad_left,
+    clamp != NULL ? clamp->min : -INFINITY, clamp != NULL ? clamp->max : INFINITY,
+  };
 
-  for (int64_t ky = 0; ky < 3; ky++)
-    {
-      int64_t iy = oy * g->stride_h - g->pad_top + ky;
-      rows[ky] = iy >= 0 && iy < g->in_h ? x + iy * g->in_w : NULL;
-    }
-  self->row_3x3 (rows, w, bias, g->stride_w, g->pad_left, self->inner_lo, self->inner_hi, out);
-  for (int64_t ox = 0; ox < self->inner_lo; ox++)
-    out[ox] = border_column (self, rows, w, bias, ox);
-  for (int64_t ox = self->inner_hi; ox < g->out_w; ox++)
-    out[ox] = border_column (self, rows, w, bias, ox);
+  self->plane_3x3 (&shape, x, w, bias, y);
 }
 
 static void
@@ -280,14 +246,16 @@ depthwise_planes (void    *context,
       float       *y = job->y + plane * g->out_h * g->out_w;
       float        bias = job->bias != NULL ? job->bias[channel] : 0.0f;
 
+      if (job->self->plane_3x3 != NULL)
+        {
+          plane_3x3 (job->self, x, w, bias, job->clamp, y);
+          continue;
+        }
       for (int64_t oy = 0; oy < g->out_h; oy++)
         {
           float *out = y + oy * g->out_w;
 
-          if (job->self->row_3x3 != NULL)
-            row_3x3 (job->self, x, w, bias, oy, out);
-          else
-            generic_row (job->self, x, w, bias, oy, out);
+          generic_row (job->self, x, w, bias, oy, out);
           if (job->clamp != NULL)
             lt_f32_clamp (out, out, (uint64_t) g->out_w, job->clamp->min, job->clamp->max);
         }

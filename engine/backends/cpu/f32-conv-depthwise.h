@@ -1,41 +1,42 @@
-/* f32-conv-depthwise.h — the vectorized row of a 3×3 depthwise Conv.
+/* f32-conv-depthwise.h — the vectorized plane of a 3×3 depthwise Conv.
  *
- * The depthwise kernel (f32-conv-depthwise.c) computes the border columns
- * itself and hands the inner columns of each output row — those whose
- * three taps are all inside the input row — to an ISA-specific function
- * chosen at prepare.
+ * The depthwise kernel (f32-conv-depthwise.c) hands each whole output
+ * plane, border columns included, to an ISA-specific function chosen at
+ * prepare; taps that fall outside the input row are masked off in the
+ * loads, rows outside the input are skipped.
  */
 #pragma once
 
 #include <stdint.h>
 
-/* out[ox] = bias + Σ_ky Σ_kx w[3·ky + kx] · rows[ky][ox·stride + kx − pad]
- * for ox in [lo, hi), with dilation 1 and stride 1 or 2.  rows[ky] is NULL
- * for a kernel row outside the input (its taps add nothing).  Reads no
- * input element outside the taps of [lo, hi). */
-typedef void (*lt_f32_dw3x3_row_fn) (const float *const rows[3],
-                                     const float       *w,
-                                     float              bias,
-                                     int64_t            stride,
-                                     int64_t            pad,
-                                     int64_t            lo,
-                                     int64_t            hi,
-                                     float             *out);
+/* The geometry of one plane: dilation 1, stride_w 1 or 2. */
+typedef struct lt_f32_dw3x3_shape
+{
+  int64_t in_h, in_w;
+  int64_t out_h, out_w;
+  int64_t stride_h, stride_w;
+  int64_t pad_top, pad_left;
+  float   min, max; /* the clamp: ±INFINITY for none */
+} lt_f32_dw3x3_shape;
 
-void lt_f32_dw3x3_row__avx2 (const float *const rows[3],
-                             const float       *w,
-                             float              bias,
-                             int64_t            stride,
-                             int64_t            pad,
-                             int64_t            lo,
-                             int64_t            hi,
-                             float             *out);
+/* y[oy][ox] = clamp (bias + Σ_ky Σ_kx w[3·ky + kx] · x[oy·stride_h + ky −
+ * pad_top][ox·stride_w + kx − pad_left], min, max) over the out_h × out_w
+ * plane, where a tap outside the in_h × in_w input adds nothing.  Reads no
+ * element outside x's plane.  A NaN sum stays NaN. */
+typedef void (*lt_f32_dw3x3_plane_fn) (const lt_f32_dw3x3_shape *shape,
+                                       const float              *x,
+                                       const float              *w,
+                                       float                     bias,
+                                       float                    *y);
 
-void lt_f32_dw3x3_row__avx512 (const float *const rows[3],
-                               const float       *w,
-                               float              bias,
-                               int64_t            stride,
-                               int64_t            pad,
-                               int64_t            lo,
-                               int64_t            hi,
-                               float             *out);
+void lt_f32_dw3x3_plane__avx2 (const lt_f32_dw3x3_shape *shape,
+                               const float              *x,
+                               const float              *w,
+                               float                     bias,
+                               float                    *y);
+
+void lt_f32_dw3x3_plane__avx512 (const lt_f32_dw3x3_shape *shape,
+                                 const float              *x,
+                                 const float              *w,
+                                 float                     bias,
+                                 float                    *y);

@@ -6,7 +6,8 @@
  * the GEMM's packed-B layout, column block by column block inside the
  * GEMM's own tasks, so there is no separate im2col matrix and each packed
  * block is used while in cache; a 1×1 stride-1 unpadded conv packs X
- * itself, which already is the B matrix.  The bias is the GEMM epilogue (one value per row).
+ * itself, which already is the B matrix, or on a small plane reads it in
+ * place.  The bias is the GEMM epilogue (one value per row).
  */
 #include "conv-geometry.h"
 #include "cpu-kernel-util.h"
@@ -21,6 +22,7 @@ typedef struct conv_gemm_state
   lt_conv_geometry           geometry;
   const lt_f32_gemm_ukernel *ukernel;
   bool                       pointwise;    /* 1×1, stride 1, no pads: X is B */
+  bool                       direct_b;     /* pointwise, and X read in place */
   size_t                     k;            /* Cg · KH · KW */
   size_t                     group_m;      /* Mg */
   size_t                     packed_group; /* floats of one group's packed weights */
@@ -81,7 +83,10 @@ conv_gemm_prepare (const lt_kernel_call *call,
     lt_f32_gemm_pack_a (self->ukernel, self->group_m, self->k, w_copy + group * self->group_m * self->k, self->k, false,
                         self->packed_weights + group * self->packed_group);
   free (w_copy);
-  *scratch_bytes = lt_f32_gemm_packed_b_size (self->ukernel, self->k, (size_t) (g->out_h * g->out_w)) * sizeof (float);
+  self->direct_b = self->pointwise && lt_f32_gemm_prefers_direct_b (self->k, (size_t) (g->out_h * g->out_w));
+  *scratch_bytes = self->direct_b ? 0
+                                  : lt_f32_gemm_packed_b_size (self->ukernel, self->k, (size_t) (g->out_h * g->out_w)) *
+                                      sizeof (float);
   *state = self;
   return LT_OK;
 }
@@ -130,17 +135,35 @@ copy_run (const float *in_row,
 
   if (in_row != NULL)
     {
-      /* Outputs i with 0 <= origin + i·stride < width. */
-      lo = origin >= 0 ? 0 : (-origin + stride - 1) / stride;
-      hi = origin >= width ? 0 : (width - origin + stride - 1) / stride;
+      /* Outputs i with 0 <= origin + i·stride < width (without dividing
+       * when stride is 1: this runs once per patch row and panel). */
+      if (stride == 1)
+        {
+          lo = origin >= 0 ? 0 : -origin;
+          hi = width - origin;
+        }
+      else
+        {
+          lo = origin >= 0 ? 0 : (-origin + stride - 1) / stride;
+          hi = origin >= width ? 0 : (width - origin + stride - 1) / stride;
+        }
       hi = hi < (int64_t) length ? hi : (int64_t) length;
+      hi = hi > 0 ? hi : 0;
       lo = lo < hi ? lo : hi;
     }
   for (int64_t i = 0; i < lo; i++)
     out[i] = 0.0f;
-  if (stride == 1 && hi > lo)
-    memcpy (out + lo, in_row + origin + lo, (size_t) (hi - lo) * sizeof (float));
-  else if (stride != 1)
+  /* Stride 1 is a memcpy (the C library's copy uses the widest vectors
+   * this CPU has); stride 2 has its own loop so that it vectorizes. */
+  if (stride == 1)
+    {
+      if (hi > lo)
+        memcpy (out + lo, in_row + origin + lo, (size_t) (hi - lo) * sizeof (float));
+    }
+  else if (stride == 2)
+    for (int64_t i = lo; i < hi; i++)
+      out[i] = in_row[origin + 2 * i];
+  else
     for (int64_t i = lo; i < hi; i++)
       out[i] = in_row[origin + i * stride];
   for (int64_t i = hi; i < (int64_t) length; i++)
@@ -227,10 +250,15 @@ conv_gemm_run (const lt_kernel_call *call)
         im2col_job   job = { self, x_group, call->scratch };
 
         epilogue.bias = bias != NULL ? bias + group * self->group_m : NULL;
-        lt_f32_gemm_compute_packing_b (self->ukernel, self->group_m, n, self->k,
-                                       self->packed_weights + group * self->packed_group,
-                                       self->pointwise ? pointwise_pack_columns : im2col_pack_columns, &job,
-                                       call->scratch, y_group, n, &epilogue, call->pool);
+        if (self->direct_b)
+          lt_f32_gemm_compute_direct_b (self->ukernel, self->group_m, n, self->k,
+                                        self->packed_weights + group * self->packed_group, x_group, n, y_group, n,
+                                        &epilogue, call->pool);
+        else
+          lt_f32_gemm_compute_packing_b (self->ukernel, self->group_m, n, self->k,
+                                         self->packed_weights + group * self->packed_group,
+                                         self->pointwise ? pointwise_pack_columns : im2col_pack_columns, &job,
+                                         call->scratch, y_group, n, &epilogue, call->pool);
       }
   return LT_OK;
 }

@@ -3,76 +3,127 @@
  * Compiled with -mavx2 -mfma in its own static library and only called
  * after lt_cpu_isa_get said the CPU has both.  Twelve ymm accumulators
  * (6 rows × 2 vectors), two B vectors and one broadcast of A per step fill
- * 15 of the 16 registers.
+ * 15 of the 16 registers.  Edge tiles (nc < 16) read B and read and write
+ * C through lane masks, which some CPUs run slowly, so full tiles keep
+ * plain loads and stores.  The epilogue runs on the registers.
  */
 #include "f32-gemm.h"
 
 #include <immintrin.h>
 
-void
-lt_f32_gemm_ukernel_6x16__avx2 (size_t       kc,
-                                const float *a,
-                                const float *b,
-                                float       *c,
-                                size_t       ldc,
-                                bool         accumulate)
+/* kc steps into acc; B through masks when `masked`.  Inlined twice, with
+ * `masked` a constant, so each copy has no test in its loop. */
+static inline __attribute__ ((always_inline)) void
+accumulate_steps (size_t       kc,
+                  const float *a,
+                  const float *b,
+                  size_t       ldb,
+                  bool         masked,
+                  __m256i      mask0,
+                  __m256i      mask1,
+                  __m256       acc[6][2])
 {
-  __m256 c00 = _mm256_setzero_ps (), c01 = _mm256_setzero_ps ();
-  __m256 c10 = _mm256_setzero_ps (), c11 = _mm256_setzero_ps ();
-  __m256 c20 = _mm256_setzero_ps (), c21 = _mm256_setzero_ps ();
-  __m256 c30 = _mm256_setzero_ps (), c31 = _mm256_setzero_ps ();
-  __m256 c40 = _mm256_setzero_ps (), c41 = _mm256_setzero_ps ();
-  __m256 c50 = _mm256_setzero_ps (), c51 = _mm256_setzero_ps ();
-
   for (size_t p = 0; p < kc; p++)
     {
-      __m256 b0 = _mm256_loadu_ps (b);
-      __m256 b1 = _mm256_loadu_ps (b + 8);
-      __m256 a_r;
+      __m256 b0 = masked ? _mm256_maskload_ps (b, mask0) : _mm256_loadu_ps (b);
+      __m256 b1 = masked ? _mm256_maskload_ps (b + 8, mask1) : _mm256_loadu_ps (b + 8);
 
-      a_r = _mm256_broadcast_ss (a + 0);
-      c00 = _mm256_fmadd_ps (a_r, b0, c00);
-      c01 = _mm256_fmadd_ps (a_r, b1, c01);
-      a_r = _mm256_broadcast_ss (a + 1);
-      c10 = _mm256_fmadd_ps (a_r, b0, c10);
-      c11 = _mm256_fmadd_ps (a_r, b1, c11);
-      a_r = _mm256_broadcast_ss (a + 2);
-      c20 = _mm256_fmadd_ps (a_r, b0, c20);
-      c21 = _mm256_fmadd_ps (a_r, b1, c21);
-      a_r = _mm256_broadcast_ss (a + 3);
-      c30 = _mm256_fmadd_ps (a_r, b0, c30);
-      c31 = _mm256_fmadd_ps (a_r, b1, c31);
-      a_r = _mm256_broadcast_ss (a + 4);
-      c40 = _mm256_fmadd_ps (a_r, b0, c40);
-      c41 = _mm256_fmadd_ps (a_r, b1, c41);
-      a_r = _mm256_broadcast_ss (a + 5);
-      c50 = _mm256_fmadd_ps (a_r, b0, c50);
-      c51 = _mm256_fmadd_ps (a_r, b1, c51);
+#pragma GCC unroll 6
+      for (int r = 0; r < 6; r++)
+        {
+          __m256 a_r = _mm256_broadcast_ss (a + r);
+
+          acc[r][0] = _mm256_fmadd_ps (a_r, b0, acc[r][0]);
+          acc[r][1] = _mm256_fmadd_ps (a_r, b1, acc[r][1]);
+        }
       a += 6;
-      b += 16;
+      b += ldb;
     }
+}
 
-  {
-    __m256 rows[6][2] = {
-      { c00, c01 },
-      { c10, c11 },
-      { c20, c21 },
-      { c30, c31 },
-      { c40, c41 },
-      { c50, c51 },
-    };
+/* The epilogue on one row's two vectors (columns 0–7 and 8–15). */
+static inline void
+epilogue_row (const lt_f32_gemm_epilogue *epilogue,
+              size_t                      r,
+              __m256i                     mask0,
+              __m256i                     mask1,
+              __m256                     *v0,
+              __m256                     *v1)
+{
+  __m256 alpha = _mm256_set1_ps (epilogue->alpha);
+  __m256 lower = _mm256_set1_ps (epilogue->min), upper = _mm256_set1_ps (epilogue->max);
 
-    for (int r = 0; r < 6; r++)
-      {
-        float *row = c + r * ldc;
+  *v0 = _mm256_mul_ps (*v0, alpha);
+  *v1 = _mm256_mul_ps (*v1, alpha);
+  if (epilogue->bias != NULL)
+    {
+      const float *bias = epilogue->bias + r * epilogue->bias_row_stride;
+      __m256       scale = _mm256_set1_ps (epilogue->bias_scale);
 
-        if (accumulate)
-          {
-            rows[r][0] = _mm256_add_ps (rows[r][0], _mm256_loadu_ps (row));
-            rows[r][1] = _mm256_add_ps (rows[r][1], _mm256_loadu_ps (row + 8));
-          }
-        _mm256_storeu_ps (row, rows[r][0]);
-        _mm256_storeu_ps (row + 8, rows[r][1]);
-      }
-  }
+      if (epilogue->bias_col_stride == 0)
+        {
+          __m256 add = _mm256_set1_ps (epilogue->bias_scale * bias[0]);
+
+          *v0 = _mm256_add_ps (*v0, add);
+          *v1 = _mm256_add_ps (*v1, add);
+        }
+      else
+        {
+          *v0 = _mm256_add_ps (*v0, _mm256_mul_ps (scale, _mm256_maskload_ps (bias, mask0)));
+          *v1 = _mm256_add_ps (*v1, _mm256_mul_ps (scale, _mm256_maskload_ps (bias + 8, mask1)));
+        }
+    }
+  /* max/min return their second operand when one is NaN: NaN stays */
+  *v0 = _mm256_min_ps (upper, _mm256_max_ps (lower, *v0));
+  *v1 = _mm256_min_ps (upper, _mm256_max_ps (lower, *v1));
+}
+
+void
+lt_f32_gemm_ukernel_6x16__avx2 (size_t                      mc,
+                                size_t                      nc,
+                                size_t                      kc,
+                                const float                *a,
+                                const float                *b,
+                                size_t                      ldb,
+                                float                      *c,
+                                size_t                      ldc,
+                                bool                        accumulate,
+                                const lt_f32_gemm_epilogue *epilogue)
+{
+  const __m256i lanes = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+  /* columns [0, 8) and [8, 16) that are inside C */
+  __m256i mask0 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) nc), lanes);
+  __m256i mask1 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) nc - 8), lanes);
+  bool    masked = nc < 16;
+  __m256  acc[6][2];
+
+#pragma GCC unroll 6
+  for (int r = 0; r < 6; r++)
+    acc[r][0] = acc[r][1] = _mm256_setzero_ps ();
+  if (masked)
+    accumulate_steps (kc, a, b, ldb, true, mask0, mask1, acc);
+  else
+    accumulate_steps (kc, a, b, ldb, false, mask0, mask1, acc);
+  for (size_t r = 0; r < mc; r++)
+    {
+      float *row = c + r * ldc;
+
+      if (accumulate)
+        {
+          acc[r][0] = _mm256_add_ps (acc[r][0], masked ? _mm256_maskload_ps (row, mask0) : _mm256_loadu_ps (row));
+          acc[r][1] = _mm256_add_ps (acc[r][1], masked ? _mm256_maskload_ps (row + 8, mask1) : _mm256_loadu_ps (row + 8));
+        }
+      if (epilogue != NULL)
+        epilogue_row (epilogue, r, mask0, mask1, &acc[r][0], &acc[r][1]);
+      if (masked)
+        {
+          _mm256_maskstore_ps (row, mask0, acc[r][0]);
+          _mm256_maskstore_ps (row + 8, mask1, acc[r][1]);
+        }
+      else
+        {
+          _mm256_storeu_ps (row, acc[r][0]);
+          _mm256_storeu_ps (row + 8, acc[r][1]);
+        }
+    }
 }

@@ -2,7 +2,8 @@
  * Y = alpha · A' · B' + beta · C, A' and B' optionally transposed.
  *
  * A constant B (the usual fully-connected weight) is packed once in
- * prepare; otherwise B is packed into scratch on each run, after A.  C is
+ * prepare; otherwise B is read in place when small and untransposed, else
+ * packed into scratch on each run, after A.  C is
  * the epilogue's bias, read in place with broadcast strides, scaled by beta.
  */
 #include "cpu-kernel-util.h"
@@ -119,34 +120,50 @@ gemm_op_prepare (const lt_kernel_call *call,
   return LT_OK;
 }
 
+/* alpha, C as the bias scaled by beta, and a fused activation's bounds. */
+static void
+gemm_op_epilogue (const lt_kernel_call *call,
+                  const gemm_op_state  *self,
+                  lt_f32_gemm_epilogue *epilogue)
+{
+  *epilogue = lt_f32_gemm_epilogue_identity ();
+  epilogue->alpha = self->alpha;
+  if (call->clamp != NULL)
+    {
+      epilogue->min = call->clamp->min;
+      epilogue->max = call->clamp->max;
+    }
+  if (call->n_inputs > 2 && call->inputs[2].dtype == LT_DTYPE_F32 && self->beta != 0.0f)
+    {
+      epilogue->bias = call->inputs[2].data;
+      epilogue->bias_row_stride = self->bias_row_stride;
+      epilogue->bias_col_stride = self->bias_col_stride;
+      epilogue->bias_scale = self->beta;
+    }
+}
+
 static lt_status
 gemm_op_run (const lt_kernel_call *call)
 {
   const gemm_op_state *self = call->state;
   float               *packed_a = call->scratch;
   float               *packed_b = self->packed_b;
-  lt_f32_gemm_epilogue epilogue = lt_f32_gemm_epilogue_identity ();
+  lt_f32_gemm_epilogue epilogue;
 
+  gemm_op_epilogue (call, self, &epilogue);
   lt_f32_gemm_pack_a (self->ukernel, self->m, self->k, call->inputs[0].data, self->trans_a ? self->m : self->k,
                       self->trans_a, packed_a);
+  if (packed_b == NULL && !self->trans_b && lt_f32_gemm_prefers_direct_b (self->k, self->n))
+    {
+      lt_f32_gemm_compute_direct_b (self->ukernel, self->m, self->n, self->k, packed_a, call->inputs[1].data, self->n,
+                                    call->outputs[0].data, self->n, &epilogue, call->pool);
+      return LT_OK;
+    }
   if (packed_b == NULL)
     {
       packed_b = packed_a + lt_f32_gemm_packed_a_size (self->ukernel, self->m, self->k);
       lt_f32_gemm_pack_b (self->ukernel, self->k, self->n, call->inputs[1].data, self->trans_b ? self->k : self->n,
                           self->trans_b, packed_b, call->pool);
-    }
-  epilogue.alpha = self->alpha;
-  if (call->clamp != NULL)
-    {
-      epilogue.min = call->clamp->min;
-      epilogue.max = call->clamp->max;
-    }
-  if (call->n_inputs > 2 && call->inputs[2].dtype == LT_DTYPE_F32 && self->beta != 0.0f)
-    {
-      epilogue.bias = call->inputs[2].data;
-      epilogue.bias_row_stride = self->bias_row_stride;
-      epilogue.bias_col_stride = self->bias_col_stride;
-      epilogue.bias_scale = self->beta;
     }
   lt_f32_gemm_compute (self->ukernel, self->m, self->n, self->k, packed_a, packed_b, call->outputs[0].data, self->n,
                        &epilogue, call->pool);

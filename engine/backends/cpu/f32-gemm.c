@@ -4,13 +4,15 @@
  * (narrower blocks when that leaves threads idle).  When the caller packs B
  * on the fly (Conv's patches), a task owns a column block instead: it packs
  * those columns of B and computes them for all rows, so the packed block
- * is used while still in cache.
+ * is used while still in cache; when there are too few column blocks for
+ * the threads, B is packed first and the row blocks are split as well.
  * A task walks k in steps of KC; for each step it runs the microkernel on
  * every mr×nr tile of its block, B's kc×nr micro-panel staying in L1 while
  * A's MC×KC block stays in L2.  The first k step stores, later ones
- * accumulate, and the epilogue runs on a tile right after its last step
- * while it is still in cache.  Tiles that stick out of C are computed into
- * a local buffer and copied, so microkernels only ever see full tiles.
+ * accumulate, and the microkernel applies the epilogue on the last step,
+ * before the tile leaves its registers.  B is either packed or, for a B
+ * that packing would not pay for, read in place (row stride ldb).  Tiles that stick out of C are cut by the
+ * microkernel itself (it is told how many rows and columns are inside).
  */
 #include "f32-gemm.h"
 #include "exec/threadpool.h"
@@ -22,7 +24,7 @@
 #define KC_STEP         256
 #define MC_PANELS       16 /* MC = 16 · mr */
 #define NC_PANELS       8  /* NC = 8 · nr */
-#define MAX_TILE_FLOATS (LT_F32_GEMM_MAX_MR * LT_F32_GEMM_MAX_NR)
+#define DIRECT_B_MAX    (512 * 1024) /* bytes of B read in place at most */
 
 static const lt_f32_gemm_ukernel scalar_ukernel = {
   "lt_f32_gemm_ukernel_4x4__scalar",
@@ -210,60 +212,6 @@ epilogue_is_identity (const lt_f32_gemm_epilogue *epilogue)
          epilogue->min == -INFINITY && epilogue->max == INFINITY;
 }
 
-/* Applies the epilogue to rows × cols elements of C starting at (i0, j0). */
-static void
-apply_epilogue (const lt_f32_gemm_epilogue *epilogue,
-                float                      *c,
-                size_t                      ldc,
-                size_t                      i0,
-                size_t                      j0,
-                size_t                      rows,
-                size_t                      cols)
-{
-  float alpha = epilogue->alpha, scale = epilogue->bias_scale, lo = epilogue->min, hi = epilogue->max;
-
-  for (size_t r = 0; r < rows; r++)
-    {
-      float       *row = c + r * ldc;
-      const float *bias_row = epilogue->bias != NULL ? epilogue->bias + (i0 + r) * epilogue->bias_row_stride : NULL;
-
-      /* Three plain loops (no bias, one bias value for the row, a bias per
-       * column) so that each vectorizes. */
-      if (bias_row == NULL)
-        for (size_t col = 0; col < cols; col++)
-          {
-            float value = alpha * row[col];
-
-            value = value < lo ? lo : value;
-            row[col] = value > hi ? hi : value;
-          }
-      else if (epilogue->bias_col_stride == 0)
-        {
-          float add = scale * bias_row[0];
-
-          for (size_t col = 0; col < cols; col++)
-            {
-              float value = alpha * row[col] + add;
-
-              value = value < lo ? lo : value;
-              row[col] = value > hi ? hi : value;
-            }
-        }
-      else
-        {
-          const float *bias = bias_row + j0;
-
-          for (size_t col = 0; col < cols; col++)
-            {
-              float value = alpha * row[col] + scale * bias[col];
-
-              value = value < lo ? lo : value;
-              row[col] = value > hi ? hi : value;
-            }
-        }
-    }
-}
-
 typedef struct gemm_job
 {
   const lt_f32_gemm_ukernel  *ukernel;
@@ -271,7 +219,9 @@ typedef struct gemm_job
   size_t                      n;
   size_t                      k;
   const float                *packed_a;
-  const float                *packed_b;
+  const float                *packed_b; /* or, when direct_b, B itself: */
+  size_t                      ldb;      /* its row stride */
+  bool                        direct_b;
   float                      *c;
   size_t                      ldc;
   const lt_f32_gemm_epilogue *epilogue;
@@ -296,26 +246,21 @@ compute_tile (const gemm_job *job,
   size_t                     rows = job->m - i0 < mr ? job->m - i0 : mr;
   size_t                     cols = job->n - j0 < nr ? job->n - j0 : nr;
   const float               *a = job->packed_a + i0 * job->k + k0 * mr;
-  const float               *b = job->packed_b + j0 * job->k + k0 * nr;
+  const float               *b = job->direct_b ? job->packed_b + k0 * job->ldb + j0 : job->packed_b + j0 * job->k + k0 * nr;
   float                     *c = job->c + i0 * job->ldc + j0;
   bool                       first_step = k0 == 0;
   bool                       last_step = k0 + kc >= job->k;
+  lt_f32_gemm_epilogue       tile_epilogue;
 
-  if (rows == mr && cols == nr)
-    uk->fn (kc, a, b, c, job->ldc, !first_step);
-  else
-    {
-      float tile[MAX_TILE_FLOATS];
-
-      if (!first_step)
-        for (size_t r = 0; r < rows; r++)
-          memcpy (tile + r * nr, c + r * job->ldc, cols * sizeof (float));
-      uk->fn (kc, a, b, tile, nr, !first_step);
-      for (size_t r = 0; r < rows; r++)
-        memcpy (c + r * job->ldc, tile + r * nr, cols * sizeof (float));
-    }
   if (last_step && !job->plain_epilogue)
-    apply_epilogue (job->epilogue, c, job->ldc, i0, j0, rows, cols);
+    {
+      /* the same epilogue, its bias moved to the tile's element (0, 0) */
+      tile_epilogue = *job->epilogue;
+      if (tile_epilogue.bias != NULL)
+        tile_epilogue.bias += i0 * tile_epilogue.bias_row_stride + j0 * tile_epilogue.bias_col_stride;
+    }
+  uk->fn (rows, cols, kc, a, b, job->direct_b ? job->ldb : nr, c, job->ldc, !first_step,
+          last_step && !job->plain_epilogue ? &tile_epilogue : NULL);
 }
 
 /* Rows [m0, m0 + MC) × columns [n0, n0 + NC) of C, all of k. */
@@ -352,6 +297,18 @@ compute_blocks (void    *context,
     compute_block (job, (block / job->n_blocks) * job->mc, (block % job->n_blocks) * job->nc);
 }
 
+/* Packs the columns of B's column block `block`; returns its first column. */
+static size_t
+pack_column_block (const gemm_job *job,
+                   uint64_t        block)
+{
+  size_t n0 = block * job->nc;
+  size_t n1 = n0 + job->nc < job->n ? n0 + job->nc : job->n;
+
+  job->pack_b (job->pack_b_context, n0, n1);
+  return n0;
+}
+
 /* With B packed inside the tasks: one task per column block, which packs
  * its columns and then computes them for every row block. */
 static void
@@ -363,13 +320,21 @@ pack_and_compute_blocks (void    *context,
 
   for (uint64_t block = begin; block < end; block++)
     {
-      size_t n0 = block * job->nc;
-      size_t n1 = n0 + job->nc < job->n ? n0 + job->nc : job->n;
+      size_t n0 = pack_column_block (job, block);
 
-      job->pack_b (job->pack_b_context, n0, n1);
       for (size_t m0 = 0; m0 < job->m; m0 += job->mc)
         compute_block (job, m0, n0);
     }
+}
+
+/* Only packs B's column blocks, for compute_blocks to use afterwards. */
+static void
+pack_blocks (void    *context,
+             uint64_t begin,
+             uint64_t end)
+{
+  for (uint64_t block = begin; block < end; block++)
+    pack_column_block (context, block);
 }
 
 static void
@@ -380,7 +345,7 @@ run_gemm (gemm_job      *job,
   size_t                     threads = lt_threadpool_get_n_threads (pool);
   size_t                     m_blocks;
 
-  assert (ukernel->mr * ukernel->nr <= MAX_TILE_FLOATS);
+  assert (ukernel->mr <= LT_F32_GEMM_MAX_MR && ukernel->nr <= LT_F32_GEMM_MAX_NR);
   if (job->m == 0 || job->n == 0)
     return;
   job->plain_epilogue = job->epilogue == NULL || epilogue_is_identity (job->epilogue);
@@ -394,10 +359,16 @@ run_gemm (gemm_job      *job,
     job->nc -= ukernel->nr;
   m_blocks = (job->m + job->mc - 1) / job->mc;
   job->n_blocks = (job->n + job->nc - 1) / job->nc;
-  if (job->pack_b != NULL)
+  if (job->pack_b != NULL && (threads == 1 || job->n_blocks >= 2 * threads))
     lt_threadpool_parallel_for (pool, job->n_blocks, 1, pack_and_compute_blocks, job);
   else
-    lt_threadpool_parallel_for (pool, m_blocks * job->n_blocks, 1, compute_blocks, job);
+    {
+      /* Too few column blocks to keep every thread busy (a narrow C):
+       * pack all of B first, then split the rows too. */
+      if (job->pack_b != NULL)
+        lt_threadpool_parallel_for (pool, job->n_blocks, 1, pack_blocks, job);
+      lt_threadpool_parallel_for (pool, m_blocks * job->n_blocks, 1, compute_blocks, job);
+    }
 }
 
 void
@@ -412,7 +383,32 @@ lt_f32_gemm_compute (const lt_f32_gemm_ukernel  *ukernel,
                      const lt_f32_gemm_epilogue *epilogue,
                      lt_threadpool              *pool)
 {
-  gemm_job job = { ukernel, m, n, k, packed_a, packed_b, c, ldc, epilogue };
+  gemm_job job = { ukernel, m, n, k, packed_a, packed_b, 0, false, c, ldc, epilogue };
+
+  run_gemm (&job, pool);
+}
+
+bool
+lt_f32_gemm_prefers_direct_b (size_t k,
+                              size_t n)
+{
+  return k * n <= DIRECT_B_MAX / sizeof (float);
+}
+
+void
+lt_f32_gemm_compute_direct_b (const lt_f32_gemm_ukernel  *ukernel,
+                              size_t                      m,
+                              size_t                      n,
+                              size_t                      k,
+                              const float                *packed_a,
+                              const float                *b,
+                              size_t                      ldb,
+                              float                      *c,
+                              size_t                      ldc,
+                              const lt_f32_gemm_epilogue *epilogue,
+                              lt_threadpool              *pool)
+{
+  gemm_job job = { ukernel, m, n, k, packed_a, b, ldb, true, c, ldc, epilogue };
 
   run_gemm (&job, pool);
 }
@@ -431,7 +427,7 @@ lt_f32_gemm_compute_packing_b (const lt_f32_gemm_ukernel  *ukernel,
                                const lt_f32_gemm_epilogue *epilogue,
                                lt_threadpool              *pool)
 {
-  gemm_job job = { ukernel, m, n, k, packed_a, packed_b, c, ldc, epilogue };
+  gemm_job job = { ukernel, m, n, k, packed_a, packed_b, 0, false, c, ldc, epilogue };
 
   job.pack_b = pack_b;
   job.pack_b_context = pack_b_context;

@@ -26,15 +26,41 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Computes one mr×nr tile of C from kc steps of a packed A panel and a
- * packed B panel: C = acc, or C += acc when `accumulate`.  Row stride of C
- * is ldc floats. */
-typedef void (*lt_f32_gemm_ukernel_fn) (size_t       kc,
-                                        const float *a,
-                                        const float *b,
-                                        float       *c,
-                                        size_t       ldc,
-                                        bool         accumulate);
+/* What happens to each element after the product:
+ * c[i][j] = clamp (alpha · acc + bias_scale · bias[i·bias_row_stride +
+ * j·bias_col_stride], min, max).  Strides of 0 broadcast: (1, 0) is a bias
+ * per row, (0, 1) per column, (0, 0) a scalar; bias_col_stride is 0 or 1.
+ * bias may be NULL. */
+typedef struct lt_f32_gemm_epilogue
+{
+  float        alpha;
+  const float *bias;
+  size_t       bias_row_stride;
+  size_t       bias_col_stride;
+  float        bias_scale;
+  float        min; /* -INFINITY for no lower bound */
+  float        max; /* +INFINITY for no upper bound */
+} lt_f32_gemm_epilogue;
+
+/* Computes one mr×nr tile of C from kc steps of a packed A panel and kc
+ * rows of B: C = acc, or C += acc when `accumulate`, for the first mc rows
+ * and nc columns of the tile only (1 ≤ mc ≤ mr, 1 ≤ nc ≤ nr): no other
+ * element of C is read or written, so edge tiles need no copy.  B's rows
+ * are ldb floats apart: a packed B panel (ldb = nr) or B itself, read in
+ * place; no column of B from nc on is read.  Row stride of C is ldc
+ * floats.  When `epilogue` is not NULL (the last k step), every stored
+ * element then goes through it, its bias pointing at the tile's element
+ * (0, 0). */
+typedef void (*lt_f32_gemm_ukernel_fn) (size_t                      mc,
+                                        size_t                      nc,
+                                        size_t                      kc,
+                                        const float                *a,
+                                        const float                *b,
+                                        size_t                      ldb,
+                                        float                      *c,
+                                        size_t                      ldc,
+                                        bool                        accumulate,
+                                        const lt_f32_gemm_epilogue *epilogue);
 
 /* Largest tile of any microkernel, for stack buffers. */
 #define LT_F32_GEMM_MAX_MR 8
@@ -48,26 +74,38 @@ typedef struct lt_f32_gemm_ukernel
   lt_f32_gemm_ukernel_fn fn;
 } lt_f32_gemm_ukernel;
 
-void lt_f32_gemm_ukernel_4x4__scalar (size_t       kc,
-                                      const float *a,
-                                      const float *b,
-                                      float       *c,
-                                      size_t       ldc,
-                                      bool         accumulate);
+void lt_f32_gemm_ukernel_4x4__scalar (size_t                      mc,
+                                      size_t                      nc,
+                                      size_t                      kc,
+                                      const float                *a,
+                                      const float                *b,
+                                      size_t                      ldb,
+                                      float                      *c,
+                                      size_t                      ldc,
+                                      bool                        accumulate,
+                                      const lt_f32_gemm_epilogue *epilogue);
 
-void lt_f32_gemm_ukernel_6x16__avx2 (size_t       kc,
-                                     const float *a,
-                                     const float *b,
-                                     float       *c,
-                                     size_t       ldc,
-                                     bool         accumulate);
+void lt_f32_gemm_ukernel_6x16__avx2 (size_t                      mc,
+                                     size_t                      nc,
+                                     size_t                      kc,
+                                     const float                *a,
+                                     const float                *b,
+                                     size_t                      ldb,
+                                     float                      *c,
+                                     size_t                      ldc,
+                                     bool                        accumulate,
+                                     const lt_f32_gemm_epilogue *epilogue);
 
-void lt_f32_gemm_ukernel_8x32__avx512 (size_t       kc,
-                                       const float *a,
-                                       const float *b,
-                                       float       *c,
-                                       size_t       ldc,
-                                       bool         accumulate);
+void lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
+                                       size_t                      nc,
+                                       size_t                      kc,
+                                       const float                *a,
+                                       const float                *b,
+                                       size_t                      ldb,
+                                       float                      *c,
+                                       size_t                      ldc,
+                                       bool                        accumulate,
+                                       const lt_f32_gemm_epilogue *epilogue);
 
 /* The best microkernel built in for this ISA. */
 const lt_f32_gemm_ukernel *lt_f32_gemm_ukernel_for (lt_cpu_isa isa);
@@ -113,21 +151,6 @@ void lt_f32_gemm_pack_b_columns (const lt_f32_gemm_ukernel *ukernel,
                                  size_t                     n1,
                                  float                     *packed);
 
-/* What happens to each element after the product:
- * c[i][j] = clamp (alpha · acc + bias_scale · bias[i·bias_row_stride +
- * j·bias_col_stride], min, max).  Strides of 0 broadcast: (1, 0) is a bias
- * per row, (0, 1) per column, (0, 0) a scalar; bias_col_stride is 0 or 1.
- * bias may be NULL. */
-typedef struct lt_f32_gemm_epilogue
-{
-  float        alpha;
-  const float *bias;
-  size_t       bias_row_stride;
-  size_t       bias_col_stride;
-  float        bias_scale;
-  float        min; /* -INFINITY for no lower bound */
-  float        max; /* +INFINITY for no upper bound */
-} lt_f32_gemm_epilogue;
 
 /* alpha 1, no bias, no clamp. */
 lt_f32_gemm_epilogue lt_f32_gemm_epilogue_identity (void);
@@ -145,6 +168,26 @@ void lt_f32_gemm_compute (const lt_f32_gemm_ukernel  *ukernel,
                           size_t                      ldc,
                           const lt_f32_gemm_epilogue *epilogue,
                           lt_threadpool              *pool);
+
+/* Whether reading a row-major k×n B in place beats packing it: when it is
+ * small enough to stay in the L2 cache across the tiles that reuse it. */
+bool lt_f32_gemm_prefers_direct_b (size_t k,
+                                   size_t n);
+
+/* Like lt_f32_gemm_compute, but reads B (k×n, row-major, rows ldb floats
+ * apart) in place instead of a packed copy: for a B that is small or used
+ * once, where packing would cost more than it saves. */
+void lt_f32_gemm_compute_direct_b (const lt_f32_gemm_ukernel  *ukernel,
+                                   size_t                      m,
+                                   size_t                      n,
+                                   size_t                      k,
+                                   const float                *packed_a,
+                                   const float                *b,
+                                   size_t                      ldb,
+                                   float                      *c,
+                                   size_t                      ldc,
+                                   const lt_f32_gemm_epilogue *epilogue,
+                                   lt_threadpool              *pool);
 
 /* Packs B's columns [n0, n1) (n0 a multiple of nr) into their place in the
  * packed-B buffer the caller gave lt_f32_gemm_compute_packing_b.  Called

@@ -1,6 +1,7 @@
 /* f32-global-pool.c — GlobalAveragePool on f32 [N, C, spatial...]: one
  * mean per (image, channel) plane, planes in parallel. */
 #include "cpu-kernel-util.h"
+#include "f32-reduce.h"
 
 static bool
 global_average_supports (const lt_kernel_call *call)
@@ -25,11 +26,8 @@ average_planes (void    *context,
 
   for (uint64_t p = begin; p < end; p++)
     {
-      const float *x = job->x + p * job->plane;
-      float        sum = 0.0f;
+      float sum = lt_f32_sum (job->x + p * job->plane, job->plane);
 
-      for (uint64_t i = 0; i < job->plane; i++)
-        sum += x[i];
       job->y[p] = job->plane > 0 ? sum / (float) job->plane : 0.0f;
     }
 }

@@ -7,6 +7,7 @@
  * (x - mean) / sqrt (var + epsilon) · scale + bias; rows in parallel.
  */
 #include "cpu-kernel-util.h"
+#include "f32-reduce.h"
 #include "ops/ref-helpers.h"
 
 #include <math.h>
@@ -86,15 +87,10 @@ layer_norm_rows (void    *context,
     {
       const float *x = job->x + row * n;
       float       *y = job->y + row * n;
-      float        mean = 0.0f, variance = 0.0f, inv_std;
+      float        mean = lt_f32_sum (x, n) / (float) n;
+      float        variance = lt_f32_sum_squared_deviation (x, n, mean) / (float) n;
+      float        inv_std = 1.0f / sqrtf (variance + job->params->epsilon);
 
-      for (uint64_t i = 0; i < n; i++)
-        mean += x[i];
-      mean /= (float) n;
-      for (uint64_t i = 0; i < n; i++)
-        variance += (x[i] - mean) * (x[i] - mean);
-      variance /= (float) n;
-      inv_std = 1.0f / sqrtf (variance + job->params->epsilon);
       for (uint64_t i = 0; i < n; i++)
         y[i] = (x[i] - mean) * inv_std * job->scale[i] + (job->bias != NULL ? job->bias[i] : 0.0f);
     }

@@ -3,7 +3,8 @@
  * A is [..., M, K] (a 1-D A is one row), B is [..., K, N] (a 1-D B is one
  * column); the leading batch axes broadcast.  When B has no batch axes the
  * batch of A folds into M and the whole node is one GEMM, with B packed once
- * in prepare when it is constant (the weights of a linear layer).  Otherwise
+ * in prepare when it is constant (the weights of a linear layer).  A B
+ * computed at run time is read in place when small, else packed.  Otherwise
  * each output batch is its own GEMM: run in parallel across batches, each
  * with its own slice of scratch, when there are several; one at a time,
  * parallel inside, when there is one.
@@ -27,6 +28,7 @@ typedef struct matmul_state
   int64_t                    b_strides[LT_MAX_RANK];
   size_t                     packed_a_floats, packed_b_floats;
   float                     *packed_b; /* constant, folded B; else NULL */
+  bool                       direct_b; /* B read in place (not constant) */
 } matmul_state;
 
 static bool
@@ -67,6 +69,13 @@ batch_strides (const lt_kernel_tensor *t,
       stride *= dim;
     }
   return true;
+}
+
+/* Whether each run packs B into scratch. */
+static bool
+scratch_packs_b (const matmul_state *self)
+{
+  return self->packed_b == NULL && !self->direct_b;
 }
 
 static lt_status
@@ -130,7 +139,8 @@ matmul_prepare (const lt_kernel_call *call,
       lt_f32_gemm_pack_b (self->ukernel, self->k, self->n, b_copy, self->n, false, self->packed_b, NULL);
       free (b_copy);
     }
-  *scratch_bytes = self->batches * (self->packed_a_floats + (self->packed_b == NULL ? self->packed_b_floats : 0)) *
+  self->direct_b = self->packed_b == NULL && lt_f32_gemm_prefers_direct_b (self->k, self->n);
+  *scratch_bytes = self->batches * (self->packed_a_floats + (scratch_packs_b (self) ? self->packed_b_floats : 0)) *
                    sizeof (float);
   *state = self;
   return LT_OK;
@@ -153,7 +163,7 @@ matmul_batches (void    *context,
 {
   const matmul_job   *job = context;
   const matmul_state *self = job->self;
-  size_t              slice = self->packed_a_floats + (self->packed_b == NULL ? self->packed_b_floats : 0);
+  size_t              slice = self->packed_a_floats + (scratch_packs_b (self) ? self->packed_b_floats : 0);
 
   for (uint64_t batch = begin; batch < end; batch++)
     {
@@ -171,6 +181,13 @@ matmul_batches (void    *context,
         }
       lt_f32_gemm_pack_a (self->ukernel, self->m, self->k, job->a + a_index * self->m * self->k, self->k, false,
                           packed_a);
+      if (self->direct_b)
+        {
+          lt_f32_gemm_compute_direct_b (self->ukernel, self->m, self->n, self->k, packed_a,
+                                        job->b + b_index * self->k * self->n, self->n,
+                                        job->y + batch * self->m * self->n, self->n, NULL, job->inner_pool);
+          continue;
+        }
       if (packed_b == NULL)
         {
           float *packed = packed_a + self->packed_a_floats;

@@ -3,10 +3,12 @@
  * Opset < 13 normalizes the tensor flattened to [before axis, from axis],
  * so every axis gives contiguous rows; opset ≥ 13 normalizes along one
  * axis, contiguous only when it is the last one (other axes go to the
- * reference kernel).  Each row: subtract the max, exponentiate, divide by
- * the sum; rows in parallel.
+ * reference kernel).  Each row: subtract the max, exponentiate (the
+ * vectorized exp of f32-vmath.h, picked in prepare), divide by the sum;
+ * rows in parallel.
  */
 #include "cpu-kernel-util.h"
+#include "f32-vmath.h"
 #include "ops/ref-helpers.h"
 
 #include <math.h>
@@ -14,8 +16,9 @@
 
 typedef struct softmax_shape
 {
-  uint64_t rows;
-  uint64_t cols;
+  uint64_t       rows;
+  uint64_t       cols;
+  lt_f32_vexp_fn exp; /* filled in prepare */
 } softmax_shape;
 
 static bool
@@ -52,15 +55,17 @@ softmax_prepare (const lt_kernel_call *call,
   softmax_shape shape;
 
   rows_of (call, &shape);
+  shape.exp = lt_f32_vmath_for (lt_cpu_isa_get ())->exp;
   *scratch_bytes = 0;
   return lt_ref_keep_state (call, &shape, sizeof shape, state);
 }
 
 typedef struct softmax_job
 {
-  const float *x;
-  float       *y;
-  uint64_t     cols;
+  const float   *x;
+  float         *y;
+  uint64_t       cols;
+  lt_f32_vexp_fn exp;
 } softmax_job;
 
 static void
@@ -75,17 +80,13 @@ softmax_rows (void    *context,
     {
       const float *x = job->x + row * n;
       float       *y = job->y + row * n;
-      float        max = -INFINITY, sum = 0.0f;
+      float        max = -INFINITY, scale;
 
       for (uint64_t i = 0; i < n; i++)
         max = x[i] > max ? x[i] : max;
+      scale = 1.0f / job->exp (n, x, max, y);
       for (uint64_t i = 0; i < n; i++)
-        {
-          y[i] = expf (x[i] - max);
-          sum += y[i];
-        }
-      for (uint64_t i = 0; i < n; i++)
-        y[i] /= sum;
+        y[i] *= scale;
     }
 }
 
@@ -93,7 +94,7 @@ static lt_status
 softmax_run (const lt_kernel_call *call)
 {
   const softmax_shape *shape = call->state;
-  softmax_job          job = { call->inputs[0].data, call->outputs[0].data, shape->cols };
+  softmax_job          job = { call->inputs[0].data, call->outputs[0].data, shape->cols, shape->exp };
 
   lt_threadpool_parallel_for (call->pool, shape->rows, 1 + 2048 / (shape->cols + 1), softmax_rows, &job);
   return LT_OK;
