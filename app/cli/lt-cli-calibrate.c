@@ -7,6 +7,7 @@
  * as one undoable edit (-o and --stats-out still work alongside).  Refused samples are named on stderr and listed in
  * the statistics; they never enter them. */
 #include "lt-cli-common.h"
+#include "lt-cli-image-options.h"
 #include "lt-cli-model-input.h"
 
 #include "lt-calib-encode.h"
@@ -36,12 +37,7 @@ typedef struct
   gboolean act_symmetric;
   gboolean weight_symmetric;
   gboolean per_channel;
-  char    *mean;
-  char    *std;
-  double   scale;
-  gboolean bgr;
-  char    *layout;
-  gint     resize;
+  LtCliImageArgs image;
   gint     threads;
   gboolean json;
 } calibrate_args;
@@ -57,29 +53,7 @@ calibrate_args_clear (calibrate_args *args)
   g_free (args->output);
   g_free (args->stats_out);
   g_free (args->format);
-  g_free (args->mean);
-  g_free (args->std);
-  g_free (args->layout);
-}
-
-/* "a,b,c" (or one value for all three) into three doubles. */
-static gboolean
-parse_triple (const char *text,
-              double      out[3])
-{
-  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
-  guint n = g_strv_length (parts);
-
-  if (n != 1 && n != 3)
-    return FALSE;
-  for (guint i = 0; i < 3; i++)
-    {
-      char *end;
-      out[i] = g_ascii_strtod (parts[n == 1 ? 0 : i], &end);
-      if (end == parts[n == 1 ? 0 : i] || *end != '\0')
-        return FALSE;
-    }
-  return TRUE;
+  lt_cli_image_args_clear (&args->image);
 }
 
 static gboolean
@@ -130,15 +104,6 @@ check_args (calibrate_args       *args,
     return _ ("--shard must be k/N with 1 <= k <= N");
   if (args->threads < 0)
     return _ ("--threads must not be negative");
-  if ((args->mean != NULL && !parse_triple (args->mean, image->mean)) || (args->std != NULL && !parse_triple (args->std, image->std)))
-    return _ ("--mean and --std take one number or three, separated by commas");
-  for (guint c = 0; c < 3; c++)
-    if (image->std[c] == 0)
-      return _ ("--std must not be 0");
-  if (args->layout != NULL && g_strcmp0 (args->layout, "nchw") != 0 && g_strcmp0 (args->layout, "nhwc") != 0)
-    return _ ("--layout must be nchw or nhwc");
-  if (args->resize < 0)
-    return _ ("--resize must not be negative");
   encode->activations.percentile = args->percentile;
   encode->activations.bitwidth = (guint) args->act_bitwidth;
   encode->activations.symmetric = args->act_symmetric;
@@ -146,14 +111,8 @@ check_args (calibrate_args       *args,
   encode->weight_symmetric = args->weight_symmetric;
   encode->per_channel = args->per_channel;
   encode->bias_bitwidth = 32;
-  image->scale = args->scale;
-  image->bgr = args->bgr;
-  image->layout = args->layout == NULL                    ? LT_IMAGE_LAYOUT_AUTO
-                  : g_strcmp0 (args->layout, "nchw") == 0 ? LT_IMAGE_LAYOUT_NCHW
-                                                          : LT_IMAGE_LAYOUT_NHWC;
-  image->resize = (guint) args->resize;
   run->n_threads = (guint) args->threads;
-  return NULL;
+  return lt_cli_image_options_apply (&args->image, image);
 }
 
 /* "calibrating: 12/40" on stderr when it is a terminal, rewritten in place. */
@@ -263,7 +222,7 @@ int
 lt_cli_calibrate (int    argc,
                   char **argv)
 {
-  calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8, .scale = 1.0 / 255.0 };
+  calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8 };
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data, N_ ("A folder of images or .npy files, or an input list"), N_ ("PATH") },
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &args.project, N_ ("Take the model from a project and store the run and encodings in it"), N_ ("FILE.lathe") },
@@ -279,12 +238,6 @@ lt_cli_calibrate (int    argc,
     { "act-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.act_symmetric, N_ ("Symmetric activation encodings"), NULL },
     { "weight-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.weight_symmetric, N_ ("Symmetric weight encodings"), NULL },
     { "per-channel", 0, 0, G_OPTION_ARG_NONE, &args.per_channel, N_ ("Weights per output channel"), NULL },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &args.scale, N_ ("Images: multiply 0-255 values by this first (default 1/255)"), N_ ("S") },
-    { "mean", 0, 0, G_OPTION_ARG_STRING, &args.mean, N_ ("Images: subtract per channel (R,G,B order of the model)"), N_ ("A,B,C") },
-    { "std", 0, 0, G_OPTION_ARG_STRING, &args.std, N_ ("Images: then divide per channel"), N_ ("A,B,C") },
-    { "bgr", 0, 0, G_OPTION_ARG_NONE, &args.bgr, N_ ("Images: the model takes blue, green, red"), NULL },
-    { "layout", 0, 0, G_OPTION_ARG_STRING, &args.layout, N_ ("Images: nchw or nhwc (default: from the input's shape)"), N_ ("L") },
-    { "resize", 0, 0, G_OPTION_ARG_INT, &args.resize, N_ ("Images: shorter side to this, then centre crop"), N_ ("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &args.threads, N_ ("Threads kernels may use (default: one per CPU)"), N_ ("N") },
     { NULL },
   };
@@ -302,9 +255,9 @@ lt_cli_calibrate (int    argc,
   lt_model            *model = NULL;
   int                  status = LT_CLI_EXIT_FAILED;
 
-  lt_image_options_init (&image);
   context = lt_cli_context_new (_ ("MODEL"), _ ("Calibrate a model on a dataset and write encodings or statistics."), &args.json);
   g_option_context_add_main_entries (context, entries, NULL);
+  lt_cli_add_image_options (context, &args.image);
   if (!lt_cli_parse (context, &argc, &argv))
     {
       calibrate_args_clear (&args);
