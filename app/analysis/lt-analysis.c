@@ -159,8 +159,8 @@ lt_error_sums_cosine (const LtErrorSums *sums)
 {
   double norms = sqrt (sums->sum_ref2) * sqrt (sums->sum_q2);
 
-  if (sums->sum_ref2 == 0 && sums->sum_q2 == 0)
-    return 1;
+  if (sums->sum_err2 == 0)
+    return 1; /* identical, all zeros included */
   if (norms == 0 || isnan (sums->sum_dot))
     return 0;
   return CLAMP (sums->sum_dot / norms, -1.0, 1.0);

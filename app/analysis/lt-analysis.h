@@ -11,8 +11,9 @@
  *    [−LT_ANALYSIS_SQNR_CAP_DB, LT_ANALYSIS_SQNR_CAP_DB]: identical values
  *    give the cap, an all-zero reference with any error gives −cap;
  *  - max |r − q|;
- *  - cosine similarity Σ rq / √(Σ r² Σ q²), in [−1, 1]; 1 when both are all
- *    zeros, 0 when only one is.
+ *  - cosine similarity Σ rq / √(Σ r² Σ q²), in [−1, 1]; exactly 1 when the
+ *    values are identical (all zeros included), 0 when only one side is
+ *    all zeros.
  * Tensors are the graph's float inputs, every float value a node computes
  * and, in the modes that quantize weights, every encoded weight (its
  * quantize-dequantize against itself, no data involved).
