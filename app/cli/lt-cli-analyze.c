@@ -71,11 +71,10 @@ show_progress (guint    done,
                guint    total,
                gpointer user_data)
 {
+  g_autofree char *text = g_strdup_printf (_ ("analyzing: %u/%u sample runs"), done, total);
+
   (void) user_data;
-  g_printerr ("\r");
-  g_printerr (_ ("analyzing: %u/%u sample runs"), done, total);
-  if (done == total)
-    g_printerr ("\n");
+  lt_cli_show_progress (text, done, total);
 }
 
 /* How many rows of `n` to show. */

@@ -121,11 +121,10 @@ show_progress (guint    done,
                guint    total,
                gpointer user_data)
 {
+  g_autofree char *text = g_strdup_printf (_ ("calibrating: %u/%u samples"), done, total);
+
   (void) user_data;
-  g_printerr ("\r");
-  g_printerr (_ ("calibrating: %u/%u samples"), done, total);
-  if (done == total)
-    g_printerr ("\n");
+  lt_cli_show_progress (text, done, total);
 }
 
 static LtCalibStats *

@@ -1,6 +1,8 @@
 /* analysis-test-util.c — helpers shared by the analysis tests. */
 #include "analysis-test-util.h"
 
+#include "test-util.h"
+
 #include "lt-calib-encode.h"
 #include "lt-calibrate.h"
 
@@ -74,4 +76,21 @@ analysis_test_calibrate (lt_model   *model,
   stats = lt_calibrate_collect (model, "sha", dataset, &run, &error);
   g_assert_no_error (error);
   return lt_calib_encode (lt_model_get_graph (model), stats, &encode);
+}
+
+void
+analysis_fixture_set_up (AnalysisFixture *fixture,
+                         guint            n_files,
+                         guint            per_file)
+{
+  fixture->model = analysis_test_load_digits ();
+  fixture->dataset_dir = analysis_test_dataset_new (n_files, per_file);
+}
+
+void
+analysis_fixture_tear_down (AnalysisFixture *fixture)
+{
+  lt_model_unref (fixture->model);
+  test_remove_tree (fixture->dataset_dir);
+  g_free (fixture->dataset_dir);
 }

@@ -22,3 +22,15 @@ LtEncodingSet *analysis_test_calibrate (lt_model   *model,
                                         const char *dataset_dir,
                                         guint       act_bitwidth,
                                         guint       weight_bitwidth);
+
+/* The digits model and a dataset folder, for g_test_add fixtures. */
+typedef struct
+{
+  lt_model *model;
+  char     *dataset_dir;
+} AnalysisFixture;
+
+void analysis_fixture_set_up (AnalysisFixture *fixture,
+                              guint            n_files,
+                              guint            per_file);
+void analysis_fixture_tear_down (AnalysisFixture *fixture);

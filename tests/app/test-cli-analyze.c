@@ -12,13 +12,12 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <string.h>
-#include <sys/wait.h>
 
 typedef struct
 {
-  lt_model *model;
+  AnalysisFixture base;
   char     *model_path;
-  char     *dataset_dir;
+  char     *dataset_dir; /* borrowed from base */
   char     *scratch;   /* encodings files and projects */
   char     *encodings; /* 8-bit encodings calibrated on the dataset */
 } Fixture;
@@ -31,13 +30,13 @@ fixture_set_up (Fixture      *f,
   g_autoptr (GError) error = NULL;
 
   (void) data;
-  f->model = analysis_test_load_digits ();
+  analysis_fixture_set_up (&f->base, 2, 16);
   f->model_path = analysis_test_digits_path ();
-  f->dataset_dir = analysis_test_dataset_new (2, 16);
+  f->dataset_dir = f->base.dataset_dir;
   f->scratch = g_dir_make_tmp ("lathe-cli-analyze-XXXXXX", &error);
   g_assert_no_error (error);
   f->encodings = g_build_filename (f->scratch, "digits.encodings", NULL);
-  set = analysis_test_calibrate (f->model, f->dataset_dir, 8, 8);
+  set = analysis_test_calibrate (f->base.model, f->dataset_dir, 8, 8);
   g_assert_true (lt_encodings_write_file (set, LT_ENCODINGS_FORMAT_0_6_1, f->encodings, NULL, &error));
   g_assert_no_error (error);
 }
@@ -47,43 +46,11 @@ fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
   (void) data;
-  lt_model_unref (f->model);
-  test_remove_tree (f->dataset_dir);
+  analysis_fixture_tear_down (&f->base);
   test_remove_tree (f->scratch);
   g_free (f->model_path);
-  g_free (f->dataset_dir);
   g_free (f->scratch);
   g_free (f->encodings);
-}
-
-/* Runs lathe-cli with the NULL-terminated arguments; its exit status.
- * What it prints goes to *out and *err, or is dropped when they are NULL
- * (so usage text stays out of the TAP stream). */
-static int
-run_cli (char      **out,
-         char      **err,
-         const char *first,
-         ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dropped_out = NULL, *dropped_err = NULL;
-  va_list args;
-  int     status = -1;
-
-  out = out != NULL ? out : &dropped_out;
-  err = err != NULL ? err : &dropped_err;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("LATHE_CLI"));
-  g_assert_nonnull (argv->pdata[0]);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
 static double
@@ -106,7 +73,7 @@ test_json (Fixture      *f,
   double           previous = -G_MAXDOUBLE;
 
   (void) data;
-  g_assert_cmpint (run_cli (&out, &err, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir,
+  g_assert_cmpint (test_run_cli (&out, &err, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir,
                             "--sensitivity", "--threads", "1", "--json", NULL), ==, 0);
   root = cJSON_Parse (out);
   g_assert_nonnull (root);
@@ -141,7 +108,7 @@ test_json (Fixture      *f,
 
   /* --limit cuts both lists; --mode shows in the result. */
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run_cli (&out, NULL, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir,
+  g_assert_cmpint (test_run_cli (&out, NULL, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir,
                             "--mode", "weights", "--limit", "3", "--json", NULL), ==, 0);
   root = cJSON_Parse (out);
   g_assert_nonnull (root);
@@ -164,7 +131,7 @@ test_table (Fixture      *f,
   int    header = -1;
 
   (void) data;
-  g_assert_cmpint (run_cli (&out, NULL, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir, NULL), ==, 0);
+  g_assert_cmpint (test_run_cli (&out, NULL, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir, NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
   for (int i = 0; lines[i] != NULL; i++)
     if (g_str_has_prefix (lines[i], "tensor "))
@@ -200,11 +167,11 @@ test_project (Fixture      *f,
   gboolean weight_row = FALSE, output_row = FALSE;
 
   (void) data;
-  g_assert_cmpint (run_cli (NULL, NULL, "project", "new", f->model_path, "-o", project_path, NULL), ==, 0);
+  g_assert_cmpint (test_run_cli (NULL, NULL, "project", "new", f->model_path, "-o", project_path, NULL), ==, 0);
   /* The project holds no encodings yet. */
-  g_assert_cmpint (run_cli (NULL, &err, "analyze", "--project", project_path, "--data", f->dataset_dir, NULL), ==, 1);
+  g_assert_cmpint (test_run_cli (NULL, &err, "analyze", "--project", project_path, "--data", f->dataset_dir, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "no encodings"));
-  g_assert_cmpint (run_cli (&out, NULL, "analyze", "--project", project_path, "--encodings", f->encodings, "--data",
+  g_assert_cmpint (test_run_cli (&out, NULL, "analyze", "--project", project_path, "--encodings", f->encodings, "--data",
                             f->dataset_dir, NULL), ==, 0);
   g_assert_nonnull (strstr (out, project_path));
 
@@ -238,13 +205,13 @@ test_refused (Fixture      *f,
   char       *err = NULL;
 
   (void) data;
-  g_assert_cmpint (run_cli (NULL, NULL, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir,
+  g_assert_cmpint (test_run_cli (NULL, NULL, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir,
                             "--mode", "bogus", NULL), ==, 2);
-  g_assert_cmpint (run_cli (NULL, NULL, "analyze", f->model_path, "--encodings", f->encodings, NULL), ==, 2);
-  g_assert_cmpint (run_cli (NULL, NULL, "analyze", f->model_path, "--data", f->dataset_dir, NULL), ==, 2);
+  g_assert_cmpint (test_run_cli (NULL, NULL, "analyze", f->model_path, "--encodings", f->encodings, NULL), ==, 2);
+  g_assert_cmpint (test_run_cli (NULL, NULL, "analyze", f->model_path, "--data", f->dataset_dir, NULL), ==, 2);
 
   g_assert_true (g_file_set_contents (broken, "{\"activation_encodings\": ", -1, NULL));
-  g_assert_cmpint (run_cli (NULL, &err, "analyze", f->model_path, "--encodings", broken, "--data", f->dataset_dir, NULL), ==, 1);
+  g_assert_cmpint (test_run_cli (NULL, &err, "analyze", f->model_path, "--encodings", broken, "--data", f->dataset_dir, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "broken.encodings"));
   g_clear_pointer (&err, g_free);
 
@@ -253,13 +220,13 @@ test_refused (Fixture      *f,
   lt_encoding_derive_min_max (extra);
   g_assert_true (lt_encoding_set_add (set, extra));
   g_assert_true (lt_encodings_write_file (set, LT_ENCODINGS_FORMAT_0_6_1, stray, NULL, &error));
-  g_assert_cmpint (run_cli (NULL, &err, "analyze", f->model_path, "--encodings", stray, "--data", f->dataset_dir, NULL), ==, 1);
+  g_assert_cmpint (test_run_cli (NULL, &err, "analyze", f->model_path, "--encodings", stray, "--data", f->dataset_dir, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "conv9.weight"));
   g_assert_nonnull (strstr (err, "stray.encodings"));
   g_clear_pointer (&err, g_free);
 
   g_assert_true (g_file_set_contents (bad_sample, "not a numpy file", -1, NULL));
-  g_assert_cmpint (run_cli (NULL, &err, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir, NULL), ==, 1);
+  g_assert_cmpint (test_run_cli (NULL, &err, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "batch-99.npy"));
   g_free (err);
 }
