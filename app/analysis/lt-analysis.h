@@ -31,7 +31,10 @@
  *
  * Memory: one sample's f32 values at a time, never the whole dataset.
  * Each configuration (the mode, then two per layer) is a pass over the
- * dataset, so sensitivity costs 2 × layers more runs.
+ * dataset, so sensitivity costs 2 × layers more passes.  The first pass
+ * keeps every sample's f32 outputs while they fit in
+ * LT_ANALYSIS_OUTPUT_CACHE_BYTES, and the later passes then run only the
+ * simulation; past that size each pass runs the f32 model again.
  */
 #pragma once
 
@@ -44,6 +47,9 @@
 G_BEGIN_DECLS
 
 #define LT_ANALYSIS_SQNR_CAP_DB 200.0
+
+/* f32 outputs kept across passes, at most (see above). */
+#define LT_ANALYSIS_OUTPUT_CACHE_BYTES (256u * 1024u * 1024u)
 
 #define LT_ANALYSIS_ERROR (lt_analysis_error_quark ())
 
