@@ -1,5 +1,6 @@
 /* lt-cli-run.c — `lathe-cli run MODEL --input-list LIST --output-dir DIR`:
- * inference over the lines of an input list, in qnn-net-run's layout.
+ * inference over the lines of an input list, in qnn-net-run's layout, on
+ * the CPU in float32 or (`--backend htp --encodings F`) on the NPU runner.
  *
  * LIST is read by lt-input-list.c.  Outputs go to
  * DIR/Result_N/<output>.raw (and .npy with --npy); --debug also writes
@@ -11,9 +12,10 @@
  * leaves no output behind.
  */
 #include "lt-cli-common.h"
+#include "lt-cli-encodings-input.h"
 #include "lt-cli-model-input.h"
+#include "lt-cli-run-session.h"
 
-#include "lt-engine-error.h"
 #include "lt-input-list.h"
 #include "lt-tensor-io.h"
 
@@ -90,11 +92,15 @@ lt_cli_run (int    argc,
   g_autofree char *list_path = NULL;
   g_autofree char *output_dir = NULL;
   g_autofree char *project_path = NULL;
-  gboolean         json = FALSE, npy = FALSE, debug = FALSE;
+  g_autofree char *backend = NULL;
+  g_autofree char *encodings_path = NULL;
+  g_autofree char *encodings_source = NULL;
+  g_autoptr (LtProject) project = NULL;
+  g_autoptr (LtEncodingSet) encodings = NULL;
+  gboolean         json = FALSE, npy = FALSE, debug = FALSE, on_htp;
   gint             n_threads = 0;
   lt_model        *model = NULL;
-  lt_session      *session = NULL;
-  lt_error         err;
+  LtCliRunSession *session = NULL;
   debug_writer     writer = { 0 };
   LtInputLine     *last = NULL;
   cJSON           *summary = NULL, *results = NULL;
@@ -106,6 +112,8 @@ lt_cli_run (int    argc,
     { "npy", 0, 0, G_OPTION_ARG_NONE, &npy, N_("Also write outputs as .npy"), NULL },
     { "debug", 0, 0, G_OPTION_ARG_NONE, &debug, N_("Write every intermediate tensor too"), NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads, N_("Threads kernels may use (default: one per CPU)"), N_("N") },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &backend, N_("cpu (float32, the default) or htp (the NPU's integer kernels)"), N_("NAME") },
+    { "encodings", 0, 0, G_OPTION_ARG_FILENAME, &encodings_path, N_("Encodings for --backend htp (default: the project's)"), N_("FILE") },
     { NULL },
   };
 
@@ -120,14 +128,20 @@ lt_cli_run (int    argc,
     return lt_cli_usage (context, _("--input-list is required"));
   if (n_threads < 0)
     return lt_cli_usage (context, _("--threads must not be negative"));
+  if (backend != NULL && strcmp (backend, "cpu") != 0 && strcmp (backend, "htp") != 0)
+    return lt_cli_usage (context, _("--backend must be cpu or htp"));
+  on_htp = backend != NULL && strcmp (backend, "htp") == 0;
+  if (on_htp && encodings_path == NULL && project_path == NULL)
+    return lt_cli_usage (context, _("--backend htp needs --encodings (or --project)"));
+  if (!on_htp && encodings_path != NULL)
+    return lt_cli_usage (context, _("--encodings is for --backend htp"));
   if (output_dir == NULL)
     output_dir = g_strdup ("output");
 
-  if (!lt_cli_open_model_or_project (project_path ? NULL : argv[1], project_path, FALSE, &model, NULL, &error))
+  if (!lt_cli_open_model_or_project (project_path ? NULL : argv[1], project_path, FALSE, &model, &project, &error))
     return lt_cli_fail (error);
   const lt_graph *graph = lt_model_get_graph (model);
-  uint32_t        n_inputs, n_outputs;
-  lt_graph_get_inputs (graph, &n_inputs);
+  uint32_t        n_outputs;
   lt_graph_get_outputs (graph, &n_outputs);
 
   inferences = lt_input_list_load (graph, list_path, &error);
@@ -135,14 +149,22 @@ lt_cli_run (int    argc,
                                  .observer_data = &writer, .profiling = TRUE };
   if (inferences == NULL)
     goto out;
-  if (lt_session_new (model, &options, &session, &err) != LT_OK)
+  if (on_htp)
     {
-      lt_engine_error_propagate (&error, &err);
-      goto out;
+      encodings = lt_cli_read_encodings (encodings_path, project, &encodings_source, &error);
+      if (encodings == NULL)
+        goto out;
+      session = lt_cli_run_session_new_htp (model, encodings, options.observer_fn, &writer, &error);
+      if (session == NULL)
+        g_prefix_error (&error, "%s: ", encodings_source);
     }
+  else
+    session = lt_cli_run_session_new_cpu (model, &options, &error);
+  if (session == NULL)
+    goto out;
   /* Validation pass: every distinct shape must reshape. */
   for (guint i = 0; i < inferences->len; i++)
-    if (!lt_input_list_reshape (session, graph, g_ptr_array_index (inferences, i), &last, &error))
+    if (!lt_cli_run_session_reshape (session, g_ptr_array_index (inferences, i), &last, &error))
       goto out;
 
   summary = cJSON_CreateObject ();
@@ -159,21 +181,8 @@ lt_cli_run (int    argc,
       cJSON_AddItemToArray (results, item);
       if (progress)
         fprintf (stderr, "\r[%u/%u] ", i + 1, inferences->len);
-      if (!lt_input_list_reshape (session, graph, inf, &last, &error))
+      if (!lt_cli_run_session_reshape (session, inf, &last, &error))
         goto out;
-      for (uint32_t k = 0; k < n_inputs; k++)
-        {
-          const LtArray *a = g_ptr_array_index (inf->arrays, k);
-          gsize          size;
-          if (a == NULL)
-            continue;
-          const void    *data = g_bytes_get_data (a->data, &size);
-          if (lt_session_bind_input (session, k, data, size, &err) != LT_OK)
-            {
-              lt_engine_error_propagate (&error, &err);
-              goto out;
-            }
-        }
       if (g_mkdir_with_parents (dir, 0755) != 0)
         {
           g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), _("%s: cannot create the folder: %s"), dir,
@@ -183,11 +192,8 @@ lt_cli_run (int    argc,
       writer.dir = dir;
       writer.npy = npy;
       start = g_get_monotonic_time ();
-      if (lt_session_run (session, &err) != LT_OK)
-        {
-          lt_engine_error_propagate (&error, &err);
-          goto out;
-        }
+      if (!lt_cli_run_session_run (session, inf, &error))
+        goto out;
       cJSON_AddNumberToObject (item, "milliseconds", (double) (g_get_monotonic_time () - start) / 1000.0);
       if (writer.error != NULL)
         {
@@ -195,15 +201,14 @@ lt_cli_run (int    argc,
           goto out;
         }
       for (uint32_t k = 0; k < n_outputs; k++)
-        if (!write_tensor (dir, lt_session_get_output (session, k), npy, &error))
+        if (!write_tensor (dir, lt_cli_run_session_get_output (session, k), npy, &error))
           goto out;
       cJSON_AddStringToObject (item, "folder", dir);
     }
   if (progress)
     fprintf (stderr, "\r\033[K");
   cJSON_AddNumberToObject (summary, "inferences", inferences->len);
-  cJSON_AddNumberToObject (summary, "arena_bytes", (double) lt_session_get_arena_bytes (session));
-  cJSON_AddNumberToObject (summary, "unplanned_bytes", (double) lt_session_get_unplanned_bytes (session));
+  lt_cli_run_session_describe (session, summary);
   if (json)
     {
       char *text = cJSON_Print (summary);
@@ -214,14 +219,14 @@ lt_cli_run (int    argc,
     printf (ngettext ("%u inference, outputs in %s, arena %.1f KiB\n", "%u inferences, outputs in %s, arena %.1f KiB\n",
                       inferences->len),
             inferences->len, output_dir,
-            (double) lt_session_get_arena_bytes (session) / 1024.0);
+            (double) lt_cli_run_session_get_arena_bytes (session) / 1024.0);
   status = LT_CLI_EXIT_OK;
 
 out:
   if (progress && status != LT_CLI_EXIT_OK)
     fprintf (stderr, "\r\033[K");
   cJSON_Delete (summary);
-  lt_session_free (session);
+  lt_cli_run_session_free (session);
   lt_model_unref (model);
   if (status != LT_CLI_EXIT_OK && error != NULL)
     return lt_cli_fail (error);

@@ -5,56 +5,13 @@
  * replaced constants of quantization simulation, and the errors of
  * reshape, bind and run. */
 #include "lt/lt.h"
+#include "alloc-count.h"
 #include "model-private.h"
 
 #include <glib.h>
 #include <stdlib.h>
 #include <math.h>
-#include <stdatomic.h>
 #include <string.h>
-
-/* ---- allocation counting (see -Wl,--wrap in tests/engine/meson.build) ---- */
-
-static atomic_int alloc_count;
-void *__real_malloc (size_t size);
-void *__real_calloc (size_t n, size_t size);
-void *__real_realloc (void *p, size_t size);
-void *__real_aligned_alloc (size_t alignment, size_t size);
-void *__wrap_malloc (size_t size);
-void *__wrap_calloc (size_t n, size_t size);
-void *__wrap_realloc (void *p, size_t size);
-void *__wrap_aligned_alloc (size_t alignment, size_t size);
-
-void *
-__wrap_malloc (size_t size)
-{
-  atomic_fetch_add (&alloc_count, 1);
-  return __real_malloc (size);
-}
-
-void *
-__wrap_calloc (size_t n,
-               size_t size)
-{
-  atomic_fetch_add (&alloc_count, 1);
-  return __real_calloc (n, size);
-}
-
-void *
-__wrap_realloc (void  *p,
-                size_t size)
-{
-  atomic_fetch_add (&alloc_count, 1);
-  return __real_realloc (p, size);
-}
-
-void *
-__wrap_aligned_alloc (size_t alignment,
-                      size_t size)
-{
-  atomic_fetch_add (&alloc_count, 1);
-  return __real_aligned_alloc (alignment, size);
-}
 
 /* ---- graph building ---------------------------------------------------- */
 
@@ -191,13 +148,13 @@ test_run_allocates_nothing (void)
 
   g_assert_cmpint (lt_session_bind_input (session, 0, chain_x, sizeof chain_x, &err), ==, LT_OK);
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  before = atomic_load (&alloc_count);
+  before = test_alloc_count ();
   for (int i = 0; i < 10; i++)
     g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  g_assert_cmpint (atomic_load (&alloc_count), ==, before);
+  g_assert_cmpint (test_alloc_count (), ==, before);
   /* The wrapper does count: reshape allocates. */
   g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_OK);
-  g_assert_cmpint (atomic_load (&alloc_count), >, before);
+  g_assert_cmpint (test_alloc_count (), >, before);
   lt_session_free (session);
   lt_model_unref (model);
 }
@@ -735,9 +692,9 @@ test_cast_string (void)
   session = new_session (model, &options);
   g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  before = atomic_load (&alloc_count);
+  before = test_alloc_count ();
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  g_assert_cmpint (atomic_load (&alloc_count), ==, before);
+  g_assert_cmpint (test_alloc_count (), ==, before);
 
   const lt_tensor *s = lt_session_get_output (session, 0);
   const lt_tensor *y = lt_session_get_output (session, 1);
@@ -840,14 +797,14 @@ test_if (void)
   g_assert_cmpint (lt_session_bind_input (session, 0, &yes, sizeof yes, &err), ==, LT_OK);
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
   g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof then_y, then_y, sizeof then_y);
-  before = atomic_load (&alloc_count);
+  before = test_alloc_count ();
   g_assert_cmpint (lt_session_bind_input (session, 0, &no, sizeof no, &err), ==, LT_OK);
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
   g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof else_y, else_y, sizeof else_y);
   g_assert_cmpint (lt_session_bind_input (session, 0, &yes, sizeof yes, &err), ==, LT_OK);
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
   g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof then_y, then_y, sizeof then_y);
-  g_assert_cmpint (atomic_load (&alloc_count), ==, before);
+  g_assert_cmpint (test_alloc_count (), ==, before);
   lt_session_free (session);
   lt_model_unref (model);
 }

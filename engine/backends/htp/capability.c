@@ -4,52 +4,47 @@
  * op's own limits; everything the integer kernels would refuse at run time
  * (lt/htp.h) is refused here first, in words a user understands.  Ops not
  * in the table are "not supported on the NPU yet". */
-#include "lt/htp.h"
+#include "capability.h"
+
 #include "lt/ops.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-typedef enum input_role
-{
-  ROLE_ACTIVATION,
-  ROLE_WEIGHTS, /* constant, int8/int4 */
-  ROLE_BIAS,    /* constant, int32 */
-  ROLE_PARAM,   /* shape, axes, bounds: read at prepare, not quantized */
-} input_role;
-
 typedef struct op_row
 {
-  lt_op      op;
-  input_role roles[3]; /* inputs past the third take the third's role */
+  lt_op       op;
+  lt_htp_role roles[3]; /* inputs past the third take the third's role */
 } op_row;
 
 static const op_row op_table[] = {
-  { LT_OP_Conv, { ROLE_ACTIVATION, ROLE_WEIGHTS, ROLE_BIAS } },
-  { LT_OP_Gemm, { ROLE_ACTIVATION, ROLE_WEIGHTS, ROLE_BIAS } },
-  { LT_OP_MatMul, { ROLE_ACTIVATION, ROLE_WEIGHTS } },
-  { LT_OP_Add, { ROLE_ACTIVATION, ROLE_ACTIVATION } },
-  { LT_OP_Mul, { ROLE_ACTIVATION, ROLE_ACTIVATION } },
-  { LT_OP_Relu, { ROLE_ACTIVATION } },
-  { LT_OP_Clip, { ROLE_ACTIVATION, ROLE_PARAM, ROLE_PARAM } },
-  { LT_OP_MaxPool, { ROLE_ACTIVATION } },
-  { LT_OP_AveragePool, { ROLE_ACTIVATION } },
-  { LT_OP_Concat, { ROLE_ACTIVATION, ROLE_ACTIVATION, ROLE_ACTIVATION } },
-  { LT_OP_Reshape, { ROLE_ACTIVATION, ROLE_PARAM } },
-  { LT_OP_Flatten, { ROLE_ACTIVATION } },
-  { LT_OP_Squeeze, { ROLE_ACTIVATION, ROLE_PARAM } },
-  { LT_OP_Unsqueeze, { ROLE_ACTIVATION, ROLE_PARAM } },
-  { LT_OP_Transpose, { ROLE_ACTIVATION } },
-  { LT_OP_Slice, { ROLE_ACTIVATION, ROLE_PARAM, ROLE_PARAM } },
-  { LT_OP_Split, { ROLE_ACTIVATION, ROLE_PARAM } },
-  { LT_OP_Softmax, { ROLE_ACTIVATION } },
-  { LT_OP_LayerNormalization, { ROLE_ACTIVATION, ROLE_WEIGHTS, ROLE_BIAS } },
-  { LT_OP_Resize, { ROLE_ACTIVATION, ROLE_PARAM, ROLE_PARAM } },
-  { LT_OP_Sigmoid, { ROLE_ACTIVATION } },
-  { LT_OP_Tanh, { ROLE_ACTIVATION } },
-  { LT_OP_HardSwish, { ROLE_ACTIVATION } },
-  { LT_OP_Gelu, { ROLE_ACTIVATION } },
+  { LT_OP_Conv, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_WEIGHTS, LT_HTP_ROLE_BIAS } },
+  { LT_OP_Gemm, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_WEIGHTS, LT_HTP_ROLE_BIAS } },
+  { LT_OP_MatMul, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_WEIGHTS } },
+  { LT_OP_Add, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Mul, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Relu, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Clip, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM, LT_HTP_ROLE_PARAM } },
+  { LT_OP_MaxPool, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_AveragePool, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_GlobalAveragePool, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_GlobalMaxPool, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Concat, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Reshape, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM } },
+  { LT_OP_Flatten, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Squeeze, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM } },
+  { LT_OP_Unsqueeze, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM } },
+  { LT_OP_Transpose, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Slice, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM, LT_HTP_ROLE_PARAM } },
+  { LT_OP_Split, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM } },
+  { LT_OP_Softmax, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_LayerNormalization, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_WEIGHTS, LT_HTP_ROLE_BIAS } },
+  { LT_OP_Resize, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM, LT_HTP_ROLE_PARAM } },
+  { LT_OP_Sigmoid, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Tanh, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_HardSwish, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Gelu, { LT_HTP_ROLE_ACTIVATION } },
 };
 
 static bool
@@ -84,7 +79,7 @@ find_row (int32_t op)
   return NULL;
 }
 
-static input_role
+static lt_htp_role
 role_of (const op_row *row,
          uint32_t      i)
 {
@@ -92,10 +87,10 @@ role_of (const op_row *row,
 }
 
 static lt_dtype
-default_type (input_role role)
+default_type (lt_htp_role role)
 {
-  return role == ROLE_WEIGHTS ? LT_DTYPE_I8 : role == ROLE_BIAS ? LT_DTYPE_I32
-                                                                : LT_DTYPE_U8;
+  return role == LT_HTP_ROLE_WEIGHTS ? LT_DTYPE_I8 : role == LT_HTP_ROLE_BIAS ? LT_DTYPE_I32
+                                                                              : LT_DTYPE_U8;
 }
 
 static bool
@@ -110,23 +105,35 @@ same_shape (const lt_shape *a,
   return true;
 }
 
+/* A value's shape: from inference when it has one, else the graph's. */
+static const lt_shape *
+shape_of (const lt_graph           *graph,
+          const lt_shape_inference *si,
+          int32_t                   value_id)
+{
+  const lt_value_type *type = si ? lt_shape_inference_get (si, value_id) : NULL;
+
+  return type && type->shape.rank >= 0 ? &type->shape : &lt_graph_get_value (graph, value_id)->shape;
+}
+
 /* The op-specific limits, on a node whose input types passed. */
 static bool
-check_op_limits (const lt_graph *graph,
-                 const lt_node  *node,
-                 const lt_dtype *types,
-                 char           *why,
-                 size_t          size)
+check_op_limits (const lt_graph           *graph,
+                 const lt_shape_inference *si,
+                 const lt_node            *node,
+                 const lt_dtype           *types,
+                 char                     *why,
+                 size_t                    size)
 {
-  const lt_value *x = lt_graph_get_value (graph, node->inputs[0]);
-  const lt_value *y = lt_graph_get_value (graph, node->outputs[0]);
+  const lt_shape *x = shape_of (graph, si, node->inputs[0]);
+  const lt_shape *y = shape_of (graph, si, node->outputs[0]);
 
   switch (node->op)
     {
     case LT_OP_Conv:
-      if (x->shape.rank != 4)
+      if (x->rank != 4)
         return refuse (why, size, "Conv with %d-D kernels is not supported on the NPU, only 2-D",
-                       x->shape.rank < 2 ? 0 : x->shape.rank - 2);
+                       x->rank < 2 ? 0 : x->rank - 2);
       break;
     case LT_OP_Gemm:
       if (lt_node_get_attr_int (node, "transA", 0))
@@ -136,24 +143,29 @@ check_op_limits (const lt_graph *graph,
       break;
     case LT_OP_MatMul:
       {
-        const lt_value *b = lt_graph_get_value (graph, node->inputs[1]);
-        if (x->shape.rank < 2)
+        const lt_shape *b = shape_of (graph, si, node->inputs[1]);
+        if (x->rank < 2)
           return refuse (why, size, "MatMul on the NPU needs a first input of rank 2 or more");
-        if (b->shape.rank != 2)
-          return refuse (why, size, "MatMul on the NPU needs 2-D weights as its second input, not rank %d", b->shape.rank);
+        if (b->rank != 2)
+          return refuse (why, size, "MatMul on the NPU needs 2-D weights as its second input, not rank %d", b->rank);
       }
       break;
     case LT_OP_Add:
     case LT_OP_Mul:
       for (uint32_t i = 0; i < 2; i++)
-        if (!same_shape (&lt_graph_get_value (graph, node->inputs[i])->shape, &y->shape))
+        if (!same_shape (shape_of (graph, si, node->inputs[i]), y))
           return refuse (why, size, "%s with broadcasting (inputs of different shapes) is not supported on the NPU yet", node->op_type);
       if (node->op == LT_OP_Mul && types[0] == LT_DTYPE_U16 && types[1] == LT_DTYPE_U16)
         return refuse (why, size, "Mul of two 16-bit activations is not supported on the NPU; quantize one of them to 8 bits");
       break;
+    case LT_OP_GlobalAveragePool:
+    case LT_OP_GlobalMaxPool:
+      if (x->rank != 4)
+        return refuse (why, size, "%s over other than a 2-D plane is not supported on the NPU", node->op_type);
+      break;
     case LT_OP_MaxPool:
     case LT_OP_AveragePool:
-      if (x->shape.rank != 4)
+      if (x->rank != 4)
         return refuse (why, size, "%s over other than 2-D windows is not supported on the NPU", node->op_type);
       if (lt_node_get_attr_int (node, "ceil_mode", 0))
         return refuse (why, size, "%s with ceil_mode is not supported on the NPU", node->op_type);
@@ -165,18 +177,18 @@ check_op_limits (const lt_graph *graph,
     case LT_OP_Softmax:
       {
         int64_t axis = lt_node_get_attr_int (node, "axis", node->opset >= 13 ? -1 : 1);
-        if (x->shape.rank < 1 || (axis != -1 && axis != x->shape.rank - 1))
+        if (x->rank < 1 || (axis != -1 && axis != x->rank - 1))
           return refuse (why, size, "Softmax on the NPU runs over the last axis only");
-        if (x->shape.dims[x->shape.rank - 1].size > 65536)
+        if (x->dims[x->rank - 1].size > 65536)
           return refuse (why, size, "Softmax over more than 65536 elements is not supported on the NPU");
       }
       break;
     case LT_OP_LayerNormalization:
       {
         int64_t axis = lt_node_get_attr_int (node, "axis", -1);
-        if (x->shape.rank < 1 || (axis != -1 && axis != x->shape.rank - 1))
+        if (x->rank < 1 || (axis != -1 && axis != x->rank - 1))
           return refuse (why, size, "LayerNormalization on the NPU normalizes over the last axis only");
-        if (x->shape.dims[x->shape.rank - 1].size > 65536)
+        if (x->dims[x->rank - 1].size > 65536)
           return refuse (why, size, "LayerNormalization over more than 65536 elements is not supported on the NPU");
       }
       break;
@@ -191,7 +203,7 @@ check_op_limits (const lt_graph *graph,
           return refuse (why, size, "Resize with %s coordinates is not supported on the NPU", coords);
         if (!strcmp (mode, "nearest") && strcmp (nearest, "floor") != 0 && strcmp (nearest, "round_prefer_floor") != 0)
           return refuse (why, size, "Resize rounding nearest with %s is not supported on the NPU", nearest);
-        if (x->shape.rank != 4 || y->shape.rank != 4 || x->shape.dims[0].size != y->shape.dims[0].size || x->shape.dims[1].size != y->shape.dims[1].size)
+        if (x->rank != 4 || y->rank != 4 || x->dims[0].size != y->dims[0].size || x->dims[1].size != y->dims[1].size)
           return refuse (why, size, "Resize on the NPU scales the height and width of a 4-D tensor only");
       }
       break;
@@ -206,11 +218,35 @@ check_op_limits (const lt_graph *graph,
 }
 
 bool
+lt_htp_input_role (const lt_node *node,
+                   uint32_t       i,
+                   lt_htp_role   *role)
+{
+  const op_row *row = find_row (node->op);
+
+  if (!row)
+    return false;
+  *role = role_of (row, i);
+  return true;
+}
+
+bool
 lt_htp_check_node (const lt_graph *graph,
                    int32_t         node_id,
                    const lt_dtype *types,
                    char           *why,
                    size_t          why_size)
+{
+  return lt_htp_check_inferred_node (graph, NULL, node_id, types, why, why_size);
+}
+
+bool
+lt_htp_check_inferred_node (const lt_graph           *graph,
+                            const lt_shape_inference *si,
+                            int32_t                   node_id,
+                            const lt_dtype           *types,
+                            char                     *why,
+                            size_t                    why_size)
 {
   const lt_node *node = lt_graph_get_node (graph, node_id);
   const op_row  *row = node ? find_row (node->op) : NULL;
@@ -225,26 +261,27 @@ lt_htp_check_node (const lt_graph *graph,
 
   for (uint32_t i = 0; i < node->n_inputs; i++)
     {
-      input_role      role = role_of (row, i);
+      lt_htp_role     role = role_of (row, i);
       const lt_value *v = node->inputs[i] >= 0 ? lt_graph_get_value (graph, node->inputs[i]) : NULL;
+      const lt_shape *shape = v ? shape_of (graph, si, node->inputs[i]) : NULL;
 
       planned[i] = types ? types[i] : default_type (role);
-      if (!v || role == ROLE_PARAM)
+      if (!v || role == LT_HTP_ROLE_PARAM)
         continue;
-      for (int32_t d = 0; d < v->shape.rank; d++)
-        if (v->shape.dims[d].size < 0)
+      for (int32_t d = 0; d < shape->rank; d++)
+        if (shape->dims[d].size < 0)
           return refuse (why, why_size, "%s input '%s' has an unknown size: the NPU needs static shapes", node->op_type, v->name);
-      if (v->shape.rank < 0)
+      if (shape->rank < 0)
         return refuse (why, why_size, "%s input '%s' has an unknown rank: the NPU needs static shapes", node->op_type, v->name);
       switch (role)
         {
-        case ROLE_WEIGHTS:
+        case LT_HTP_ROLE_WEIGHTS:
           if (!v->constant)
             return refuse (why, why_size, "%s input '%s' must be constant weights on the NPU, not a computed tensor", node->op_type, v->name);
           if (planned[i] != LT_DTYPE_I8 && planned[i] != LT_DTYPE_I4)
             return refuse (why, why_size, "%s weights '%s' must be 8-bit or 4-bit integers on the NPU, not %s", node->op_type, v->name, lt_dtype_name (planned[i]));
           break;
-        case ROLE_BIAS:
+        case LT_HTP_ROLE_BIAS:
           if (planned[i] != LT_DTYPE_I32)
             return refuse (why, why_size, "%s bias '%s' must be a 32-bit integer on the NPU, not %s", node->op_type, v->name, lt_dtype_name (planned[i]));
           break;
@@ -255,5 +292,5 @@ lt_htp_check_node (const lt_graph *graph,
           break;
         }
     }
-  return check_op_limits (graph, node, planned, why, why_size);
+  return check_op_limits (graph, si, node, planned, why, why_size);
 }
