@@ -11,12 +11,17 @@
  * is one pass over the dataset, sample by sample, so only the current
  * sample's values are ever held.
  *
+ * With the htp backend, `htp` (the NPU runner, its own observer comparing
+ * the dequantized values) takes the simulated session's place; weights
+ * and inputs are quantized by the runner itself.
+ *
  * Invariant: quantizers[v].quant != NULL exactly for the values whose
  * encoding the simulation applies, and every such value belongs to one
  * layer (quantizers[v].layer >= 0).
  */
 #include "lt-analysis.h"
 
+#include "lt-encodings-htp.h"
 #include "lt-encodings-io.h"
 #include "lt-encodings-lint.h"
 #include "lt-engine-error.h"
@@ -55,7 +60,9 @@ typedef struct
   GPtrArray               *warnings;     /* char *, handed to the report */
   gboolean                *enabled;      /* per value: quantizer on in this pass */
   lt_session              *reference;
-  lt_session              *simulated;
+  lt_session              *simulated;    /* the quantized run: exactly one of simulated and htp */
+  lt_htp_session          *htp;
+  LtHtpEncodings          *htp_encodings;
   LtInputLine             *held;         /* the sample both sessions were last reshaped for */
   LtInputLine             *reference_last;
   LtInputLine             *simulated_last;
@@ -93,6 +100,25 @@ lt_analysis_mode_from_string (const char     *text,
     if (g_strcmp0 (text, lt_analysis_mode_to_string (m)) == 0)
       {
         *mode = m;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+lt_analysis_backend_to_string (LtAnalysisBackend backend)
+{
+  return backend == LT_ANALYSIS_BACKEND_HTP ? "htp" : "sim";
+}
+
+gboolean
+lt_analysis_backend_from_string (const char        *text,
+                                 LtAnalysisBackend *backend)
+{
+  for (LtAnalysisBackend b = LT_ANALYSIS_BACKEND_SIMULATION; b <= LT_ANALYSIS_BACKEND_HTP; b++)
+    if (g_strcmp0 (text, lt_analysis_backend_to_string (b)) == 0)
+      {
+        *backend = b;
         return TRUE;
       }
   return FALSE;
@@ -342,6 +368,21 @@ should_abort (void *user_data)
   return g_cancellable_is_cancelled (user_data);
 }
 
+/* A copy of a value of the sample's f32 run, when this pass compares. */
+static void
+store_reference (Analysis    *a,
+                 int32_t      value_id,
+                 const float *values,
+                 guint64      count)
+{
+  if (!a->compare || count == 0)
+    return;
+  if (a->reference_counts[value_id] < count)
+    a->reference_values[value_id] = g_renew (float, a->reference_values[value_id], count);
+  a->reference_counts[value_id] = count;
+  memcpy (a->reference_values[value_id], values, count * sizeof (float));
+}
+
 /* The reference keeps a copy of every f32 value of the sample. */
 static void
 keep_reference (void            *user_data,
@@ -349,15 +390,9 @@ keep_reference (void            *user_data,
                 int32_t          value_id,
                 const lt_tensor *value)
 {
-  Analysis *a = user_data;
-
   (void) graph;
-  if (!a->compare || value->dtype != LT_DTYPE_F32 || value->count == 0)
-    return;
-  if (a->reference_counts[value_id] < value->count)
-    a->reference_values[value_id] = g_renew (float, a->reference_values[value_id], value->count);
-  a->reference_counts[value_id] = value->count;
-  memcpy (a->reference_values[value_id], value->data, value->count * sizeof (float));
+  if (value->dtype == LT_DTYPE_F32)
+    store_reference (user_data, value_id, value->data, value->count);
 }
 
 /* The simulation rounds encoded activations as they are computed. */
@@ -388,10 +423,12 @@ compare_with_reference (void            *user_data,
     lt_error_sums_add (&a->tensor_sums[value_id], a->reference_values[value_id], value->data, value->count);
 }
 
+/* The f32 session, and the simulated one or the NPU runner. */
 static gboolean
-new_sessions (Analysis  *a,
-              lt_model  *model,
-              GError   **error)
+new_sessions (Analysis      *a,
+              lt_model      *model,
+              LtEncodingSet *set,
+              GError       **error)
 {
   lt_session_options reference = {
     .n_threads = a->options->n_threads,
@@ -400,15 +437,29 @@ new_sessions (Analysis  *a,
     .observer_fn = keep_reference,
     .observer_data = a,
   };
-  lt_session_options simulated = reference;
-  lt_error           err;
+  lt_session_options     simulated = reference;
+  lt_htp_session_options htp = {
+    .abort_fn = reference.abort_fn,
+    .abort_data = reference.abort_data,
+    .observer_fn = compare_with_reference,
+    .observer_data = a,
+  };
+  lt_error  err;
+  lt_status status;
 
+  if (a->options->backend == LT_ANALYSIS_BACKEND_HTP
+      && (a->htp_encodings = lt_htp_encodings_new (set, a->graph, error)) == NULL)
+    return FALSE;
   simulated.observer_fn = compare_with_reference;
   simulated.transform_fn = round_activation;
   simulated.transform_data = a;
   lt_error_clear (&err);
-  if (lt_session_new (model, &reference, &a->reference, &err) != LT_OK
-      || lt_session_new (model, &simulated, &a->simulated, &err) != LT_OK)
+  status = lt_session_new (model, &reference, &a->reference, &err);
+  if (status == LT_OK && a->htp_encodings != NULL)
+    status = lt_htp_session_new (model, &htp, &a->htp, &err);
+  else if (status == LT_OK)
+    status = lt_session_new (model, &simulated, &a->simulated, &err);
+  if (status != LT_OK)
     {
       lt_engine_error_propagate (error, &err);
       return FALSE;
@@ -427,7 +478,7 @@ configure (Analysis       *a,
 
   lt_error_clear (&err);
   memcpy (a->enabled, mask, a->n_values * sizeof *mask);
-  for (guint v = 0; v < a->n_values; v++)
+  for (guint v = 0; a->simulated != NULL && v < a->n_values; v++)
     {
       const Quantizer *q = &a->quantizers[v];
       if (q->quant == NULL || !q->is_weight)
@@ -468,6 +519,8 @@ bind_sample (Analysis    *a,
       if (array == NULL)
         continue;
       data = g_bytes_get_data (array->data, &size);
+      if (!round && array->dtype == LT_DTYPE_F32)
+        store_reference (a, inputs[k], data, array->count);
       if (round && array->dtype == LT_DTYPE_F32 && array->count > 0)
         {
           float *copy = g_memdup2 (data, size);
@@ -487,6 +540,17 @@ bind_sample (Analysis    *a,
   return TRUE;
 }
 
+/* FALSE with *error set from a failed run: cancelled, or the engine's. */
+static gboolean
+run_failed (const lt_error *err,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    lt_engine_error_propagate (error, err);
+  return FALSE;
+}
+
 static gboolean
 run_session (lt_session  *session,
              GCancellable *cancellable,
@@ -495,11 +559,69 @@ run_session (lt_session  *session,
   lt_error err;
 
   lt_error_clear (&err);
-  if (lt_session_run (session, &err) == LT_OK)
-    return TRUE;
-  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-    lt_engine_error_propagate (error, &err);
-  return FALSE;
+  return lt_session_run (session, &err) == LT_OK || run_failed (&err, cancellable, error);
+}
+
+/* The NPU runner on the sample: reshaped when the inputs' shapes differ
+ * from the last sample's, bound to the float32 arrays (it quantizes them
+ * itself), run. */
+static gboolean
+run_htp (Analysis    *a,
+         LtInputLine *sample,
+         GError     **error)
+{
+  guint                     n_inputs = sample->arrays->len;
+  g_autofree lt_value_type *types = g_new0 (lt_value_type, n_inputs + 1);
+  gboolean                  same = a->simulated_last != NULL;
+  lt_error                  err;
+
+  lt_error_clear (&err);
+  for (guint k = 0; k < n_inputs; k++)
+    {
+      const LtArray *array = g_ptr_array_index (sample->arrays, k);
+      const LtArray *last = same ? g_ptr_array_index (a->simulated_last->arrays, k) : NULL;
+
+      if (array != NULL)
+        {
+          types[k].dtype = array->dtype;
+          lt_shape_set (&types[k].shape, array->rank, array->dims);
+        }
+      same = same && (array == NULL) == (last == NULL)
+             && (array == NULL || (array->rank == last->rank && memcmp (array->dims, last->dims, sizeof array->dims) == 0));
+    }
+  a->simulated_last = sample;
+  if (!same && lt_htp_session_reshape (a->htp, types, a->htp_encodings->by_value, a->htp_encodings->n_values, &err) != LT_OK)
+    {
+      lt_engine_error_propagate (error, &err);
+      return FALSE;
+    }
+  for (guint k = 0; k < n_inputs; k++)
+    {
+      const LtArray *array = g_ptr_array_index (sample->arrays, k);
+      gsize          size;
+      const void    *data = array != NULL ? g_bytes_get_data (array->data, &size) : NULL;
+
+      if (data != NULL && lt_htp_session_bind_input (a->htp, k, data, size, &err) != LT_OK)
+        {
+          lt_engine_error_propagate (error, &err);
+          return FALSE;
+        }
+    }
+  return lt_htp_session_run (a->htp, &err) == LT_OK || run_failed (&err, a->options->cancellable, error);
+}
+
+/* The simulation (or the NPU runner) on the sample. */
+static gboolean
+run_quantized (Analysis    *a,
+               LtInputLine *sample,
+               GPtrArray   *copies,
+               GError     **error)
+{
+  if (a->htp != NULL)
+    return run_htp (a, sample, error);
+  return lt_input_list_reshape (a->simulated, a->graph, sample, &a->simulated_last, error)
+         && bind_sample (a, a->simulated, sample, TRUE, copies, error)
+         && run_session (a->simulated, a->options->cancellable, error);
 }
 
 /* The reference's f32 outputs after a run, end to end (owned). */
@@ -528,7 +650,7 @@ copy_reference_outputs (Analysis *a,
   return values;
 }
 
-/* Sample i through the simulation, and through the reference unless a
+/* Sample i through the quantized run, and through the reference unless a
  * first pass cached its outputs; output errors into output_sums. */
 static gboolean
 run_sample (Analysis *a,
@@ -548,9 +670,7 @@ run_sample (Analysis *a,
       || (!cached && (!lt_input_list_reshape (a->reference, a->graph, sample, &a->reference_last, error)
                       || !bind_sample (a, a->reference, sample, FALSE, NULL, error)
                       || !run_session (a->reference, a->options->cancellable, error)))
-      || !lt_input_list_reshape (a->simulated, a->graph, sample, &a->simulated_last, error)
-      || !bind_sample (a, a->simulated, sample, TRUE, copies, error)
-      || !run_session (a->simulated, a->options->cancellable, error))
+      || !run_quantized (a, sample, copies, error))
     {
       /* Neither session may compare shapes with a sample about to go. */
       a->reference_last = a->simulated_last = NULL;
@@ -559,7 +679,7 @@ run_sample (Analysis *a,
   expected = cached ? g_ptr_array_index (a->reference_outputs, index) : (fresh = copy_reference_outputs (a, &n_expected));
   for (uint32_t o = 0; o < n_outputs; o++)
     {
-      const lt_tensor *simulated = lt_session_get_output (a->simulated, o);
+      const lt_tensor *simulated = a->htp != NULL ? lt_htp_session_get_output (a->htp, o) : lt_session_get_output (a->simulated, o);
       if (simulated->dtype != LT_DTYPE_F32)
         continue;
       lt_error_sums_add (&a->output_sums, expected + offset, simulated->data, simulated->count);
@@ -794,6 +914,8 @@ analysis_clear (Analysis *a)
   g_clear_pointer (&a->warnings, g_ptr_array_unref);
   g_clear_pointer (&a->reference_outputs, g_ptr_array_unref);
   lt_session_free (a->simulated);
+  lt_htp_session_free (a->htp);
+  lt_htp_encodings_free (a->htp_encodings);
   lt_session_free (a->reference);
   lt_input_line_free (a->held);
 }
@@ -831,7 +953,13 @@ lt_analysis_run (lt_model                *model,
       g_set_error (error, LT_ANALYSIS_ERROR, LT_ANALYSIS_ERROR_NO_DATA, _ ("the dataset has no sample"));
       ok = FALSE;
     }
-  ok = ok && new_sessions (&a, model, error);
+  if (ok && options->backend == LT_ANALYSIS_BACKEND_HTP && (options->mode != LT_ANALYSIS_MODE_ALL || options->sensitivity))
+    {
+      g_set_error (error, LT_ANALYSIS_ERROR, LT_ANALYSIS_ERROR_OPTIONS,
+                   _ ("the htp backend runs every tensor quantized: mode all only, and no sensitivity"));
+      ok = FALSE;
+    }
+  ok = ok && new_sessions (&a, model, set, error);
   if (ok)
     {
       guint n_passes = 1;
@@ -853,6 +981,7 @@ lt_analysis_run (lt_model                *model,
   if (ok)
     {
       report->mode = options->mode;
+      report->backend = options->backend;
       report->n_samples = n_samples;
       report->outputs = a.output_sums;
       report->tensors = tensor_rows (&a);

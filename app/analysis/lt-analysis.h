@@ -29,6 +29,12 @@
  * together) with only that layer's quantizers on, and with all but that
  * layer's on.  Sorted worst first: lowest SQNR with only that layer on.
  *
+ * With the htp backend the quantized run is not a simulation but the NPU
+ * backend's integer runner (lt/htp-session.h) on the same encodings, its
+ * dequantized values compared with f32 the same way: what the device
+ * computes, not a model of it.  It quantizes everything at once, so it
+ * takes mode all only and no sensitivity.
+ *
  * Memory: one sample's f32 values at a time, never the whole dataset.
  * Each configuration (the mode, then two per layer) is a pass over the
  * dataset, so sensitivity costs 2 × layers more passes.  The first pass
@@ -58,7 +64,7 @@ typedef enum
   LT_ANALYSIS_ERROR_ENCODINGS, /* the encodings do not fit the model (a lint error) */
   LT_ANALYSIS_ERROR_SAMPLE,    /* a sample could not be loaded or run */
   LT_ANALYSIS_ERROR_NO_DATA,   /* the dataset has no sample */
-  LT_ANALYSIS_ERROR_CANCELLED,
+  LT_ANALYSIS_ERROR_OPTIONS,   /* options that do not go together */
 } LtAnalysisError;
 
 GQuark lt_analysis_error_quark (void);
@@ -73,6 +79,16 @@ typedef enum
 const char *lt_analysis_mode_to_string (LtAnalysisMode mode);
 gboolean    lt_analysis_mode_from_string (const char     *text,
                                           LtAnalysisMode *mode);
+
+typedef enum
+{
+  LT_ANALYSIS_BACKEND_SIMULATION, /* the f32 engine rounding onto the grids */
+  LT_ANALYSIS_BACKEND_HTP,        /* the NPU backend's integer runner */
+} LtAnalysisBackend;
+
+const char *lt_analysis_backend_to_string (LtAnalysisBackend backend);
+gboolean    lt_analysis_backend_from_string (const char        *text,
+                                             LtAnalysisBackend *backend);
 
 typedef enum
 {
@@ -122,7 +138,8 @@ typedef struct
 
 typedef struct
 {
-  LtAnalysisMode mode;
+  LtAnalysisMode    mode;
+  LtAnalysisBackend backend;
   guint          n_samples;
   LtErrorSums    outputs;   /* the graph outputs in the mode's configuration */
   GPtrArray     *tensors;   /* LtTensorError *, worst SQNR first */
@@ -142,7 +159,8 @@ typedef void (*LtAnalysisProgress) (guint    done,
 typedef struct
 {
   LtAnalysisMode     mode;
-  gboolean           sensitivity;
+  LtAnalysisBackend  backend;
+  gboolean           sensitivity; /* not with the htp backend */
   guint              n_threads;   /* 0: one per CPU */
   GCancellable      *cancellable; /* may be NULL */
   LtAnalysisProgress progress;    /* may be NULL */
@@ -155,7 +173,10 @@ typedef struct
  * encoding the simulation cannot apply (LPBQ, a per-channel activation) is
  * an LT_ENCODINGS_ERROR naming the tensor.  A sample that cannot be loaded
  * or run is LT_ANALYSIS_ERROR_SAMPLE naming it: the numbers would not be
- * over the dataset the user gave. */
+ * over the dataset the user gave.  The htp backend with another mode than
+ * all, or with sensitivity, is LT_ANALYSIS_ERROR_OPTIONS; a model or
+ * encodings it cannot run are its errors (LT_ENGINE_ERROR, naming the node
+ * or tensor). */
 LtAnalysisReport *lt_analysis_run (lt_model                *model,
                                    LtEncodingSet           *set,
                                    LtDataset               *dataset,

@@ -23,6 +23,7 @@ typedef struct
   char          *data;
   char          *project;
   char          *mode;
+  char          *backend;
   gboolean       sensitivity;
   gint           limit;
   gint           threads;
@@ -37,6 +38,7 @@ analyze_args_clear (analyze_args *args)
   g_free (args->data);
   g_free (args->project);
   g_free (args->mode);
+  g_free (args->backend);
   lt_cli_image_args_clear (&args->image);
 }
 
@@ -55,6 +57,10 @@ check_args (const analyze_args *args,
     return _ ("--encodings (or --project) is required");
   if (!lt_analysis_mode_from_string (args->mode != NULL ? args->mode : "all", &options->mode))
     return _ ("--mode must be all, weights or activations");
+  if (!lt_analysis_backend_from_string (args->backend != NULL ? args->backend : "sim", &options->backend))
+    return _ ("--backend must be sim or htp");
+  if (options->backend == LT_ANALYSIS_BACKEND_HTP && (options->mode != LT_ANALYSIS_MODE_ALL || args->sensitivity))
+    return _ ("--backend htp quantizes every tensor: no --mode other than all, no --sensitivity");
   if (args->limit < 0)
     return _ ("--limit must not be negative");
   if (args->threads < 0)
@@ -111,6 +117,7 @@ print_json (const LtAnalysisReport *report,
   cJSON_AddStringToObject (root, "encodings", encodings);
   cJSON_AddStringToObject (root, "data", args->data);
   cJSON_AddStringToObject (root, "mode", lt_analysis_mode_to_string (report->mode));
+  cJSON_AddStringToObject (root, "backend", lt_analysis_backend_to_string (report->backend));
   cJSON_AddNumberToObject (root, "samples", report->n_samples);
   cJSON_AddNumberToObject (root, "sqnr_cap_db", LT_ANALYSIS_SQNR_CAP_DB);
   cJSON_AddItemToObject (root, "outputs", error_sums_json (&report->outputs));
@@ -183,8 +190,9 @@ print_table (const LtAnalysisReport *report,
   guint n = shown (report->tensors->len, args->limit);
   int   width = name_width (report->tensors, n, _ ("tensor"), tensor_name);
 
-  printf (_ ("%u samples, mode %s; outputs: SQNR %.2f dB, max |error| %.6g, cosine %.6f\n"), report->n_samples,
-          lt_analysis_mode_to_string (report->mode), lt_error_sums_sqnr_db (&report->outputs),
+  printf (_ ("%u samples, mode %s on %s; outputs: SQNR %.2f dB, max |error| %.6g, cosine %.6f\n"), report->n_samples,
+          lt_analysis_mode_to_string (report->mode), lt_analysis_backend_to_string (report->backend),
+          lt_error_sums_sqnr_db (&report->outputs),
           report->outputs.max_abs_error, lt_error_sums_cosine (&report->outputs));
   printf (_ ("(SQNR is capped at %.0f dB: values that did not change show the cap)\n\n"), LT_ANALYSIS_SQNR_CAP_DB);
   printf ("%-*s  %-10s  %9s  %12s  %9s\n", width, _ ("tensor"), _ ("kind"), _ ("SQNR dB"), _ ("max |error|"), _ ("cosine"));
@@ -222,6 +230,7 @@ lt_cli_analyze (int    argc,
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data, N_ ("A folder of images or .npy files, or an input list"), N_ ("PATH") },
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &args.project, N_ ("Take the model (and encodings) from a project and record the results in it"), N_ ("FILE.lathe") },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &args.mode, N_ ("Quantize all (default), weights or activations"), N_ ("M") },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &args.backend, N_ ("Quantized run: sim (default, f32 engine rounding onto the grids) or htp (the NPU backend's integer runner)"), N_ ("B") },
     { "sensitivity", 0, 0, G_OPTION_ARG_NONE, &args.sensitivity, N_ ("Also rank layers by output SQNR (two more passes per layer)"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT, &args.limit, N_ ("Show only the N worst tensors and layers (0: all)"), N_ ("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &args.threads, N_ ("Threads kernels may use (default: one per CPU)"), N_ ("N") },

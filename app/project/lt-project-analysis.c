@@ -24,7 +24,8 @@ lt_project_record_analysis (LtProject              *project,
                             GError                **error)
 {
   g_autoptr (GPtrArray) metrics = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_project_metric_free);
-  g_autofree char *label = g_strdup_printf ("mode=%s data=%s", lt_analysis_mode_to_string (report->mode), dataset);
+  g_autofree char *label = g_strdup_printf ("mode=%s backend=%s data=%s", lt_analysis_mode_to_string (report->mode),
+                                            lt_analysis_backend_to_string (report->backend), dataset);
 
   add_metric (metrics, "", "output_sqnr_db", lt_error_sums_sqnr_db (&report->outputs));
   add_metric (metrics, "", "output_max_abs_error", report->outputs.max_abs_error);

@@ -9,7 +9,8 @@
  *    (layer, "all_but_sqnr_db");
  *  - the graph outputs together: ("", "output_sqnr_db"),
  *    ("", "output_max_abs_error"), ("", "output_cosine").
- * The label says the mode and the dataset: "mode=all data=PATH".
+ * The label says the mode, the backend and the dataset: "mode=all
+ * backend=sim data=PATH".
  */
 #pragma once
 
