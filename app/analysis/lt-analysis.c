@@ -933,6 +933,12 @@ lt_analysis_run (lt_model                *model,
   guint                n_samples = lt_dataset_get_n_samples (dataset);
   gboolean             ok;
 
+  if (options->backend == LT_ANALYSIS_BACKEND_HTP && (options->mode != LT_ANALYSIS_MODE_ALL || options->sensitivity))
+    {
+      g_set_error (error, LT_ANALYSIS_ERROR, LT_ANALYSIS_ERROR_OPTIONS,
+                   _ ("the htp backend runs every tensor quantized: mode all only, and no sensitivity"));
+      return NULL;
+    }
   a.n_values = lt_graph_get_n_values (a.graph);
   a.quantizers = g_new0 (Quantizer, a.n_values + 1);
   a.reference_values = g_new0 (float *, a.n_values + 1);
@@ -951,12 +957,6 @@ lt_analysis_run (lt_model                *model,
   if (ok && n_samples == 0)
     {
       g_set_error (error, LT_ANALYSIS_ERROR, LT_ANALYSIS_ERROR_NO_DATA, _ ("the dataset has no sample"));
-      ok = FALSE;
-    }
-  if (ok && options->backend == LT_ANALYSIS_BACKEND_HTP && (options->mode != LT_ANALYSIS_MODE_ALL || options->sensitivity))
-    {
-      g_set_error (error, LT_ANALYSIS_ERROR, LT_ANALYSIS_ERROR_OPTIONS,
-                   _ ("the htp backend runs every tensor quantized: mode all only, and no sensitivity"));
       ok = FALSE;
     }
   ok = ok && new_sessions (&a, model, set, error);

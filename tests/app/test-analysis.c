@@ -153,17 +153,28 @@ fixture_tear_down (Fixture      *f,
 }
 
 static LtAnalysisReport *
+analyze_on (Fixture          *f,
+            LtEncodingSet    *set,
+            LtAnalysisBackend backend,
+            LtAnalysisMode    mode,
+            gboolean          sensitivity,
+            GError          **error)
+{
+  g_autoptr (LtDataset) dataset = lt_dataset_open (f->dataset_dir, lt_model_get_graph (f->model), NULL, NULL);
+  LtAnalysisOptions options = { .mode = mode, .backend = backend, .sensitivity = sensitivity, .n_threads = 1 };
+
+  g_assert_nonnull (dataset);
+  return lt_analysis_run (f->model, set, dataset, &options, error);
+}
+
+static LtAnalysisReport *
 analyze (Fixture        *f,
          LtEncodingSet  *set,
          LtAnalysisMode  mode,
          gboolean        sensitivity,
          GError        **error)
 {
-  g_autoptr (LtDataset) dataset = lt_dataset_open (f->dataset_dir, lt_model_get_graph (f->model), NULL, NULL);
-  LtAnalysisOptions options = { .mode = mode, .sensitivity = sensitivity, .n_threads = 1 };
-
-  g_assert_nonnull (dataset);
-  return lt_analysis_run (f->model, set, dataset, &options, error);
+  return analyze_on (f, set, LT_ANALYSIS_BACKEND_SIMULATION, mode, sensitivity, error);
 }
 
 static const LtTensorError *
@@ -364,6 +375,42 @@ test_identical_runs_show_cap (Fixture      *f,
   g_assert_cmpuint (report->layers->len, ==, 0);
 }
 
+/* The NPU backend's integer runner on the same encodings gives the
+ * simulation's numbers: to the last digit or nearly (they round the same
+ * grids; only values at a rounding boundary may differ), with 8- and
+ * 16-bit activations.  It takes mode all only, without sensitivity. */
+static void
+test_htp_backend (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  (void) data;
+  for (guint act_bitwidth = 8; act_bitwidth <= 16; act_bitwidth += 8)
+    {
+      g_autoptr (LtEncodingSet) set = analysis_test_calibrate (f->model, f->dataset_dir, act_bitwidth, 8);
+      g_autoptr (LtAnalysisReport) simulated = analyze (f, set, LT_ANALYSIS_MODE_ALL, FALSE, &error);
+      g_autoptr (LtAnalysisReport) htp = NULL;
+
+      g_assert_no_error (error);
+      htp = analyze_on (f, set, LT_ANALYSIS_BACKEND_HTP, LT_ANALYSIS_MODE_ALL, FALSE, &error);
+      g_assert_no_error (error);
+      check_report_shape (htp);
+      g_assert_cmpint (htp->backend, ==, LT_ANALYSIS_BACKEND_HTP);
+      g_assert_cmpuint (htp->tensors->len, ==, simulated->tensors->len);
+      for (guint i = 0; i < htp->tensors->len; i++)
+        {
+          const LtTensorError *row = g_ptr_array_index (htp->tensors, i);
+          const LtTensorError *sim = find_tensor (simulated, row->name);
+          g_assert_cmpfloat (row->sqnr_db, <, LT_ANALYSIS_SQNR_CAP_DB);
+          g_assert_cmpfloat_with_epsilon (row->sqnr_db, sim->sqnr_db, 0.1);
+        }
+      g_assert_cmpfloat_with_epsilon (lt_error_sums_sqnr_db (&htp->outputs), lt_error_sums_sqnr_db (&simulated->outputs), 0.1);
+    }
+  g_assert_null (analyze_on (f, NULL, LT_ANALYSIS_BACKEND_HTP, LT_ANALYSIS_MODE_WEIGHTS, FALSE, &error));
+  g_assert_error (error, LT_ANALYSIS_ERROR, LT_ANALYSIS_ERROR_OPTIONS);
+}
+
 /* An encoding for a tensor the model lacks, a per-channel activation
  * encoding and a bad sample: each refused, naming what is wrong. */
 static void
@@ -421,6 +468,7 @@ main (int    argc,
   g_test_add ("/analysis/digits/widened-layer-worst", Fixture, NULL, fixture_set_up, test_widened_layer_worst, fixture_tear_down);
   g_test_add ("/analysis/digits/weights-only", Fixture, NULL, fixture_set_up, test_weights_only, fixture_tear_down);
   g_test_add ("/analysis/digits/identical-runs-show-cap", Fixture, NULL, fixture_set_up, test_identical_runs_show_cap, fixture_tear_down);
+  g_test_add ("/analysis/digits/htp-backend", Fixture, NULL, fixture_set_up, test_htp_backend, fixture_tear_down);
   g_test_add ("/analysis/digits/bad-inputs", Fixture, NULL, fixture_set_up, test_bad_inputs, fixture_tear_down);
   return g_test_run ();
 }

@@ -117,6 +117,16 @@ test_json (Fixture      *f,
   g_assert_cmpfloat (number (root, "tensors_total"), ==, 14);
   g_assert_null (cJSON_GetObjectItemCaseSensitive (root, "layers"));
   cJSON_Delete (root);
+
+  /* The NPU backend's runner instead of the simulation. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (test_run_cli (&out, NULL, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir,
+                                 "--backend", "htp", "--json", NULL), ==, 0);
+  root = cJSON_Parse (out);
+  g_assert_nonnull (root);
+  g_assert_cmpstr (cJSON_GetObjectItemCaseSensitive (root, "backend")->valuestring, ==, "htp");
+  g_assert_cmpint (cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (root, "tensors")), ==, 14);
+  cJSON_Delete (root);
 }
 
 /* The table: one row per tensor under its header, SQNR non-decreasing. */
@@ -208,6 +218,8 @@ test_refused (Fixture      *f,
   g_assert_cmpint (test_run_cli (NULL, NULL, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir,
                             "--mode", "bogus", NULL), ==, 2);
   g_assert_cmpint (test_run_cli (NULL, NULL, "analyze", f->model_path, "--encodings", f->encodings, NULL), ==, 2);
+  g_assert_cmpint (test_run_cli (NULL, NULL, "analyze", f->model_path, "--encodings", f->encodings, "--data", f->dataset_dir,
+                                 "--backend", "htp", "--sensitivity", NULL), ==, 2);
   g_assert_cmpint (test_run_cli (NULL, NULL, "analyze", f->model_path, "--data", f->dataset_dir, NULL), ==, 2);
 
   g_assert_true (g_file_set_contents (broken, "{\"activation_encodings\": ", -1, NULL));
