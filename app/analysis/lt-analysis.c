@@ -44,8 +44,8 @@ typedef struct
 
 typedef struct
 {
-  char  *name;
-  char  *op;
+  char   *name;
+  char   *op;
   GArray *values; /* int32_t ids of the layer's quantized values */
 } Layer;
 
@@ -56,21 +56,21 @@ typedef struct
   const LtAnalysisOptions *options;
   guint                    n_values;
   Quantizer               *quantizers;
-  GPtrArray               *layers;       /* Layer * */
-  GPtrArray               *warnings;     /* char *, handed to the report */
-  gboolean                *enabled;      /* per value: quantizer on in this pass */
+  GPtrArray               *layers;   /* Layer * */
+  GPtrArray               *warnings; /* char *, handed to the report */
+  gboolean                *enabled;  /* per value: quantizer on in this pass */
   lt_session              *reference;
-  lt_session              *simulated;    /* the quantized run: exactly one of simulated and htp */
+  lt_session              *simulated; /* the quantized run: exactly one of simulated and htp */
   lt_htp_session          *htp;
   LtHtpEncodings          *htp_encodings;
-  LtInputLine             *held;         /* the sample both sessions were last reshaped for */
+  LtInputLine             *held; /* the sample both sessions were last reshaped for */
   LtInputLine             *reference_last;
   LtInputLine             *simulated_last;
-  gboolean                 compare;      /* this pass fills tensor_sums */
+  gboolean                 compare;          /* this pass fills tensor_sums */
   float                  **reference_values; /* per value: this sample's f32 copy */
   guint64                 *reference_counts;
-  LtErrorSums             *tensor_sums;  /* per value */
-  LtErrorSums              output_sums;  /* this pass */
+  LtErrorSums             *tensor_sums;       /* per value */
+  LtErrorSums              output_sums;       /* this pass */
   GPtrArray               *reference_outputs; /* per sample: its f32 outputs end to end; NULL once over the cap */
   guint64                  cached_bytes;
   guint                    done;
@@ -319,8 +319,7 @@ build_layers (Analysis            *a,
           int32_t           id = is_input ? node->inputs[k] : node->outputs[k - node->n_inputs];
           const LtEncoding *encoding;
 
-          if (id < 0 || a->quantizers[id].layer >= 0
-              || (is_input && lt_graph_get_value (a->graph, id)->kind != LT_VALUE_CONSTANT))
+          if (id < 0 || a->quantizers[id].layer >= 0 || (is_input && lt_graph_get_value (a->graph, id)->kind != LT_VALUE_CONSTANT))
             continue;
           encoding = encoding_for (a, set, id);
           if (encoding == NULL)
@@ -447,8 +446,7 @@ new_sessions (Analysis      *a,
   lt_error  err;
   lt_status status;
 
-  if (a->options->backend == LT_ANALYSIS_BACKEND_HTP
-      && (a->htp_encodings = lt_htp_encodings_new (set, a->graph, error)) == NULL)
+  if (a->options->backend == LT_ANALYSIS_BACKEND_HTP && (a->htp_encodings = lt_htp_encodings_new (set, a->graph, error)) == NULL)
     return FALSE;
   simulated.observer_fn = compare_with_reference;
   simulated.transform_fn = round_activation;
@@ -552,7 +550,7 @@ run_failed (const lt_error *err,
 }
 
 static gboolean
-run_session (lt_session  *session,
+run_session (lt_session   *session,
              GCancellable *cancellable,
              GError      **error)
 {
@@ -586,8 +584,7 @@ run_htp (Analysis    *a,
           types[k].dtype = array->dtype;
           lt_shape_set (&types[k].shape, array->rank, array->dims);
         }
-      same = same && (array == NULL) == (last == NULL)
-             && (array == NULL || (array->rank == last->rank && memcmp (array->dims, last->dims, sizeof array->dims) == 0));
+      same = same && (array == NULL) == (last == NULL) && (array == NULL || (array->rank == last->rank && memcmp (array->dims, last->dims, sizeof array->dims) == 0));
     }
   a->simulated_last = sample;
   if (!same && lt_htp_session_reshape (a->htp, types, a->htp_encodings->by_value, a->htp_encodings->n_values, &err) != LT_OK)
@@ -619,9 +616,7 @@ run_quantized (Analysis    *a,
 {
   if (a->htp != NULL)
     return run_htp (a, sample, error);
-  return lt_input_list_reshape (a->simulated, a->graph, sample, &a->simulated_last, error)
-         && bind_sample (a, a->simulated, sample, TRUE, copies, error)
-         && run_session (a->simulated, a->options->cancellable, error);
+  return lt_input_list_reshape (a->simulated, a->graph, sample, &a->simulated_last, error) && bind_sample (a, a->simulated, sample, TRUE, copies, error) && run_session (a->simulated, a->options->cancellable, error);
 }
 
 /* The reference's f32 outputs after a run, end to end (owned). */
@@ -666,11 +661,7 @@ run_sample (Analysis *a,
   uint32_t          n_outputs;
 
   lt_graph_get_outputs (a->graph, &n_outputs);
-  if (sample == NULL
-      || (!cached && (!lt_input_list_reshape (a->reference, a->graph, sample, &a->reference_last, error)
-                      || !bind_sample (a, a->reference, sample, FALSE, NULL, error)
-                      || !run_session (a->reference, a->options->cancellable, error)))
-      || !run_quantized (a, sample, copies, error))
+  if (sample == NULL || (!cached && (!lt_input_list_reshape (a->reference, a->graph, sample, &a->reference_last, error) || !bind_sample (a, a->reference, sample, FALSE, NULL, error) || !run_session (a->reference, a->options->cancellable, error))) || !run_quantized (a, sample, copies, error))
     {
       /* Neither session may compare shapes with a sample about to go. */
       a->reference_last = a->simulated_last = NULL;

@@ -140,11 +140,11 @@ typedef struct
 {
   LtAnalysisMode    mode;
   LtAnalysisBackend backend;
-  guint          n_samples;
-  LtErrorSums    outputs;   /* the graph outputs in the mode's configuration */
-  GPtrArray     *tensors;   /* LtTensorError *, worst SQNR first */
-  GPtrArray     *layers;    /* LtLayerSensitivity *, worst first; NULL without sensitivity */
-  GPtrArray     *warnings;  /* char *: lint warnings and encodings left out */
+  guint             n_samples;
+  LtErrorSums       outputs;  /* the graph outputs in the mode's configuration */
+  GPtrArray        *tensors;  /* LtTensorError *, worst SQNR first */
+  GPtrArray        *layers;   /* LtLayerSensitivity *, worst first; NULL without sensitivity */
+  GPtrArray        *warnings; /* char *: lint warnings and encodings left out */
 } LtAnalysisReport;
 
 void lt_analysis_report_free (LtAnalysisReport *report);

@@ -18,19 +18,19 @@
 struct LtFakeQuant
 {
   char    *name;
-  gboolean is_float;       /* a float encoding: float16 rounding or nothing */
+  gboolean is_float; /* a float encoding: float16 rounding or nothing */
   guint    bitwidth;
-  double   q_max;          /* 2^bw - 1 */
+  double   q_max; /* 2^bw - 1 */
   guint    n_values;
-  double  *scale;          /* n_values entries */
+  double  *scale; /* n_values entries */
   double  *offset;
   gboolean per_tensor;
   guint64  channel_stride; /* elements between channel c and c + 1 */
   guint64  channels;
-  guint64  block_stride;   /* elements between coordinates of the block axis */
-  guint64  block_dim;      /* size of the block axis */
+  guint64  block_stride; /* elements between coordinates of the block axis */
+  guint64  block_dim;    /* size of the block axis */
   guint64  block_size;
-  guint64  n_blocks;       /* per channel; 1 for per-channel encodings */
+  guint64  n_blocks; /* per channel; 1 for per-channel encodings */
 };
 
 static guint64

@@ -18,7 +18,7 @@ lt_cli_add_image_options (GOptionContext *context,
     { NULL },
   };
 
-  *args = (LtCliImageArgs) { .scale = 1.0 / 255.0 };
+  *args = (LtCliImageArgs){ .scale = 1.0 / 255.0 };
   g_option_context_add_main_entries (context, entries, NULL);
 }
 

@@ -32,9 +32,9 @@ analysis_test_dataset_new (guint n_files,
   g_autofree char *train = g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "tests", "data", "digits", "train-images.npy", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (LtArray) images = lt_npy_load (train, &error);
-  char            *dir = g_dir_make_tmp ("lathe-analysis-XXXXXX", &error);
-  const float     *pixels;
-  guint64          per_image;
+  char        *dir = g_dir_make_tmp ("lathe-analysis-XXXXXX", &error);
+  const float *pixels;
+  guint64      per_image;
 
   g_assert_no_error (error);
   g_assert_cmpint (images->dtype, ==, LT_DTYPE_F32);

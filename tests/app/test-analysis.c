@@ -113,10 +113,10 @@ test_fake_quant_per_block (void)
 static void
 test_fake_quant_float_and_lpbq (void)
 {
-  const float scale[1] = { 1.0f };
+  const float  scale[1] = { 1.0f };
   const gint64 offset[1] = { 0 };
-  const float in[2] = { 1.0f + 1.0f / 4096, 3.14159265f };
-  float       out[2];
+  const float  in[2] = { 1.0f + 1.0f / 4096, 3.14159265f };
+  float        out[2];
   g_autoptr (LtEncoding) half = int_encoding ("h", 16, LT_ENCODING_PER_TENSOR, 1, scale, offset);
   g_autoptr (LtEncoding) lpbq = int_encoding ("l", 8, LT_ENCODING_LPBQ, 1, scale, offset);
   g_autoptr (LtFakeQuant) quant = NULL;
@@ -168,11 +168,11 @@ analyze_on (Fixture          *f,
 }
 
 static LtAnalysisReport *
-analyze (Fixture        *f,
-         LtEncodingSet  *set,
-         LtAnalysisMode  mode,
-         gboolean        sensitivity,
-         GError        **error)
+analyze (Fixture       *f,
+         LtEncodingSet *set,
+         LtAnalysisMode mode,
+         gboolean       sensitivity,
+         GError       **error)
 {
   return analyze_on (f, set, LT_ANALYSIS_BACKEND_SIMULATION, mode, sensitivity, error);
 }

@@ -16,10 +16,10 @@
 typedef struct
 {
   AnalysisFixture base;
-  char     *model_path;
-  char     *dataset_dir; /* borrowed from base */
-  char     *scratch;   /* encodings files and projects */
-  char     *encodings; /* 8-bit encodings calibrated on the dataset */
+  char           *model_path;
+  char           *dataset_dir; /* borrowed from base */
+  char           *scratch;     /* encodings files and projects */
+  char           *encodings;   /* 8-bit encodings calibrated on the dataset */
 } Fixture;
 
 static void
