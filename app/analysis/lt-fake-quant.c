@@ -86,8 +86,8 @@ set_layout (LtFakeQuant      *quant,
   if (quant->channels * quant->n_blocks != encoding->n_values)
     {
       g_set_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED,
-                   _ ("%s: %u values in the encoding, %" G_GUINT64_FORMAT " channels × %" G_GUINT64_FORMAT " blocks in the tensor"),
-                   encoding->name, encoding->n_values, quant->channels, quant->n_blocks);
+                   _ ("%s: %u values in the encoding, %llu channels × %llu blocks in the tensor"), encoding->name,
+                   encoding->n_values, (unsigned long long) quant->channels, (unsigned long long) quant->n_blocks);
       return FALSE;
     }
   return TRUE;
