@@ -945,11 +945,6 @@ lt_analysis_run (lt_model                *model,
 
   lt_encodings_resolve (set, a.graph);
   ok = check_encodings (set, a.graph, a.warnings, error) && build_layers (&a, set, error);
-  if (ok && n_samples == 0)
-    {
-      g_set_error (error, LT_ANALYSIS_ERROR, LT_ANALYSIS_ERROR_NO_DATA, _ ("the dataset has no sample"));
-      ok = FALSE;
-    }
   ok = ok && new_sessions (&a, model, set, error);
   if (ok)
     {

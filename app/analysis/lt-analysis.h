@@ -63,7 +63,6 @@ typedef enum
 {
   LT_ANALYSIS_ERROR_ENCODINGS, /* the encodings do not fit the model (a lint error) */
   LT_ANALYSIS_ERROR_SAMPLE,    /* a sample could not be loaded or run */
-  LT_ANALYSIS_ERROR_NO_DATA,   /* the dataset has no sample */
   LT_ANALYSIS_ERROR_OPTIONS,   /* options that do not go together */
 } LtAnalysisError;
 

@@ -411,6 +411,60 @@ test_htp_backend (Fixture      *f,
   g_assert_error (error, LT_ANALYSIS_ERROR, LT_ANALYSIS_ERROR_OPTIONS);
 }
 
+typedef struct
+{
+  guint         calls;
+  guint         done;
+  guint         total;
+  GCancellable *cancel_at_3; /* cancelled when 3 runs are done */
+} Progress;
+
+static void
+count_progress (guint    done,
+                guint    total,
+                gpointer user_data)
+{
+  Progress *progress = user_data;
+
+  g_assert_cmpuint (done, ==, progress->calls);
+  progress->calls++;
+  progress->done = done;
+  progress->total = total;
+  if (done == 3)
+    g_cancellable_cancel (progress->cancel_at_3);
+}
+
+/* Progress counts every sample of every pass (the mode's, then two per
+ * layer); a cancellation stops the run with G_IO_ERROR_CANCELLED. */
+static void
+test_progress_and_cancel (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autoptr (LtEncodingSet) set = analysis_test_calibrate (f->model, f->dataset_dir, 8, 8);
+  g_autoptr (LtDataset) dataset = lt_dataset_open (f->dataset_dir, lt_model_get_graph (f->model), NULL, NULL);
+  g_autoptr (LtAnalysisReport) report = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  Progress          progress = { 0 };
+  LtAnalysisOptions options = { .sensitivity = TRUE, .n_threads = 1, .progress = count_progress, .progress_data = &progress };
+
+  (void) data;
+  report = lt_analysis_run (f->model, set, dataset, &options, &error);
+  g_assert_no_error (error);
+  /* 3 samples, 1 + 2 × 8 layers passes. */
+  g_assert_cmpuint (progress.total, ==, 3 * 17);
+  g_assert_cmpuint (progress.done, ==, progress.total);
+  g_assert_cmpuint (progress.calls, ==, progress.total + 1);
+
+  progress = (Progress) { .cancel_at_3 = cancellable };
+  options.cancellable = cancellable;
+  g_clear_pointer (&report, lt_analysis_report_free);
+  report = lt_analysis_run (f->model, set, dataset, &options, &error);
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (progress.done, ==, 3);
+}
+
 /* An encoding for a tensor the model lacks, a per-channel activation
  * encoding and a bad sample: each refused, naming what is wrong. */
 static void
@@ -469,6 +523,7 @@ main (int    argc,
   g_test_add ("/analysis/digits/weights-only", Fixture, NULL, fixture_set_up, test_weights_only, fixture_tear_down);
   g_test_add ("/analysis/digits/identical-runs-show-cap", Fixture, NULL, fixture_set_up, test_identical_runs_show_cap, fixture_tear_down);
   g_test_add ("/analysis/digits/htp-backend", Fixture, NULL, fixture_set_up, test_htp_backend, fixture_tear_down);
+  g_test_add ("/analysis/digits/progress-and-cancel", Fixture, NULL, fixture_set_up, test_progress_and_cancel, fixture_tear_down);
   g_test_add ("/analysis/digits/bad-inputs", Fixture, NULL, fixture_set_up, test_bad_inputs, fixture_tear_down);
   return g_test_run ();
 }
