@@ -5,8 +5,10 @@
  * within one quantization step, on the digits model and the demo CNN.
  * Then what it refuses: an op the NPU cannot run (named with its node),
  * a value without an encoding (named), and a run cancelled between nodes;
- * and that its observer sees every value it computes. */
+ * that its observer sees every value it computes; and the conversion of
+ * the app's encodings (lt-encodings-htp.c). */
 #include "htp-util.h"
+#include "lt-encodings-io.h"
 #include "lt-encodings-qdq.h"
 
 #include <math.h>
@@ -368,6 +370,52 @@ test_observer_and_abort (void)
   digits_teardown (&f);
 }
 
+/* The app's encodings as the runner's: initializers signed (a symmetric
+ * weight's offset −128 becomes 0), activations unsigned as written, per
+ * channel on the normalized axis; unknown names and float encodings are
+ * errors naming the tensor. */
+static void
+test_encodings_conversion (void)
+{
+  digits_fixture           f;
+  const lt_graph          *graph;
+  const lt_quant_encoding *w, *a;
+  const LtEncoding        *w_set, *a_set;
+  g_autoptr (GError) error = NULL;
+  LtHtpEncodings *bad;
+
+  digits_setup (&f);
+  graph = lt_model_get_graph (f.model);
+  w = f.encodings->by_value[lt_graph_find_value (graph, "conv2.weight")];
+  a = f.encodings->by_value[lt_graph_find_value (graph, "/Relu_output_0")];
+  w_set = lt_encoding_set_lookup (f.set, LT_ENCODING_SECTION_PARAM, "conv2.weight");
+  a_set = lt_encoding_set_lookup (f.set, LT_ENCODING_SECTION_ACTIVATION, "/Relu_output_0");
+  g_assert_true (w->is_signed);
+  g_assert_cmpint (w->bitwidth, ==, 8);
+  g_assert_cmpint (w->count, ==, 16);
+  g_assert_cmpint (w->axis, ==, 0);
+  g_assert_cmpint (w_set->offset[3], ==, -128);
+  g_assert_cmpint (w->offset[3], ==, 0);
+  g_assert_true (w->scale[3] == w_set->scale[3]);
+  g_assert_false (a->is_signed);
+  g_assert_cmpint (a->count, ==, 1);
+  g_assert_cmpint (a->offset[0], ==, a_set->offset[0]);
+
+  lt_encoding_set_lookup (f.set, LT_ENCODING_SECTION_ACTIVATION, "logits")->dtype = LT_ENCODING_DTYPE_FLOAT;
+  bad = lt_htp_encodings_new (f.set, graph, &error);
+  g_assert_null (bad);
+  g_assert_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "logits"));
+  g_clear_error (&error);
+  lt_encoding_set_lookup (f.set, LT_ENCODING_SECTION_ACTIVATION, "logits")->dtype = LT_ENCODING_DTYPE_INT;
+  g_assert_true (lt_encoding_set_add (f.set, lt_encoding_new ("no-such-tensor", LT_ENCODING_SECTION_ACTIVATION, 1)));
+  bad = lt_htp_encodings_new (f.set, graph, &error);
+  g_assert_null (bad);
+  g_assert_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "no-such-tensor"));
+  digits_teardown (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -378,5 +426,6 @@ main (int    argc,
   g_test_add_func ("/htp-run/missing-encoding", test_missing_encoding);
   g_test_add_func ("/htp-run/unsupported-op", test_unsupported_op);
   g_test_add_func ("/htp-run/observer-and-abort", test_observer_and_abort);
+  g_test_add_func ("/htp-run/encodings-conversion", test_encodings_conversion);
   return g_test_run ();
 }

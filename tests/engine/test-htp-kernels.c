@@ -132,6 +132,11 @@ test_binary_random (void)
     {
       lt_htp_binary_op op = iter % 2 ? LT_HTP_MUL : LT_HTP_ADD;
       int64_t          dims[3] = { g_rand_int_range (rand, 1, 4), g_rand_int_range (rand, 1, 8), g_rand_int_range (rand, 1, 30) };
+      /* b broadcasts in two of three cases: a per-channel bias [C, 1],
+       * or a row [W] of lower rank. */
+      int64_t          bias_dims[3] = { dims[1], 1 }, row_dims[1] = { dims[2] };
+      int32_t          b_rank = iter % 3 == 0 ? 3 : iter % 3 == 1 ? 2 : 1;
+      const int64_t   *b_dims = iter % 3 == 0 ? dims : iter % 3 == 1 ? bias_dims : row_dims;
       lt_dtype         at = random_activation_dtype (rand);
       lt_dtype         bt = op == LT_HTP_MUL && at == LT_DTYPE_U16 ? LT_DTYPE_U8 : random_activation_dtype (rand);
       qt               a, b, y;
@@ -140,10 +145,10 @@ test_binary_random (void)
       lt_error         err;
 
       qt_activation (&a, rand, at, 3, dims, -g_rand_double_range (rand, 0, 5), g_rand_double_range (rand, 0.1, 5));
-      qt_activation (&b, rand, bt, 3, dims, -g_rand_double_range (rand, 0, 0.5), g_rand_double_range (rand, 0.1, 8));
+      qt_activation (&b, rand, bt, b_rank, b_dims, -g_rand_double_range (rand, 0, 0.5), g_rand_double_range (rand, 0.1, 8));
       ref_case_init (&c, op == LT_HTP_ADD ? "Add" : "Mul", 14);
       ref_case_input (&c, LT_DTYPE_F32, 3, dims, a.real);
-      ref_case_input (&c, LT_DTYPE_F32, 3, dims, b.real);
+      ref_case_input (&c, LT_DTYPE_F32, b_rank, b_dims, b.real);
       ref_case_output (&c, LT_DTYPE_F32, 3, dims);
       ref = run_reference (&c);
 
@@ -380,7 +385,8 @@ test_errors (void)
   g_assert_cmpint (lt_htp_conv (&x, &wc, NULL, &p, &y, &err), ==, LT_ERR_SHAPE);
   g_assert_cmpint (lt_htp_binary (LT_HTP_MUL, &x16t, &x16t, &y1, &err), ==, LT_ERR_UNSUPPORTED);
   g_assert_cmpstr (err.subject, ==, "y1");
-  g_assert_cmpint (lt_htp_binary (LT_HTP_ADD, &x, &y, &y1, &err), ==, LT_ERR_UNSUPPORTED);
+  g_assert_cmpint (lt_htp_binary (LT_HTP_ADD, &x, &y, &y1, &err), ==, LT_ERR_SHAPE);
+  g_assert_cmpstr (err.subject, ==, "y");
   g_assert_cmpint (lt_htp_clip (&x, 1.0f, 0.0f, &y1, &err), ==, LT_ERR_INVALID_ARGUMENT);
   for (int i = 0; i < 4; i++)
     g_assert_cmpint (yq[i], ==, 0xab);

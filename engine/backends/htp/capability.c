@@ -33,6 +33,7 @@ static const op_row op_table[] = {
   { LT_OP_Concat, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_ACTIVATION } },
   { LT_OP_Reshape, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM } },
   { LT_OP_Flatten, { LT_HTP_ROLE_ACTIVATION } },
+  { LT_OP_Identity, { LT_HTP_ROLE_ACTIVATION } },
   { LT_OP_Squeeze, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM } },
   { LT_OP_Unsqueeze, { LT_HTP_ROLE_ACTIVATION, LT_HTP_ROLE_PARAM } },
   { LT_OP_Transpose, { LT_HTP_ROLE_ACTIVATION } },
@@ -93,15 +94,20 @@ default_type (lt_htp_role role)
                                                                               : LT_DTYPE_U8;
 }
 
+/* Whether `a` broadcasts to `y` (numpy rules, dims aligned from the
+ * right, each equal or 1). */
 static bool
-same_shape (const lt_shape *a,
-            const lt_shape *b)
+broadcasts_to (const lt_shape *a,
+               const lt_shape *y)
 {
-  if (a->rank != b->rank || a->rank < 0)
+  if (a->rank < 0 || y->rank < 0 || a->rank > y->rank)
     return false;
   for (int32_t d = 0; d < a->rank; d++)
-    if (a->dims[d].size < 0 || a->dims[d].size != b->dims[d].size)
-      return false;
+    {
+      int64_t n = a->dims[d].size, m = y->dims[y->rank - a->rank + d].size;
+      if (n < 0 || (n != 1 && n != m))
+        return false;
+    }
   return true;
 }
 
@@ -153,8 +159,8 @@ check_op_limits (const lt_graph           *graph,
     case LT_OP_Add:
     case LT_OP_Mul:
       for (uint32_t i = 0; i < 2; i++)
-        if (!same_shape (shape_of (graph, si, node->inputs[i]), y))
-          return refuse (why, size, "%s with broadcasting (inputs of different shapes) is not supported on the NPU yet", node->op_type);
+        if (!broadcasts_to (shape_of (graph, si, node->inputs[i]), y))
+          return refuse (why, size, "%s input %u does not broadcast to the output's shape", node->op_type, i);
       if (node->op == LT_OP_Mul && types[0] == LT_DTYPE_U16 && types[1] == LT_DTYPE_U16)
         return refuse (why, size, "Mul of two 16-bit activations is not supported on the NPU; quantize one of them to 8 bits");
       break;

@@ -1,5 +1,6 @@
-/* htp-elementwise.c — integer Add, Mul and Clip/Relu on activations of one
- * shape (no broadcasting yet).
+/* htp-elementwise.c — integer Add and Mul with numpy broadcasting of
+ * either operand to the output's shape (a bias [C, 1, 1] added to
+ * [N, C, H, W], a scalar), and Clip/Relu on activations of one shape.
  *
  * Add: each operand is brought to y's scale with 16 extra fractional bits,
  *   (m_a, s_a) = a_scale / y_scale as multiplier and shift   (same for b)
@@ -15,6 +16,34 @@
 #include "htp-tensor.h"
 
 #define ADD_FRACTION_BITS 16
+
+/* Element strides of `t` read as y's shape: dims aligned from the right,
+ * stride 0 along the dims `t` has as 1 (or lacks). */
+static lt_status
+broadcast_strides (const lt_htp_tensor *t,
+                   const lt_htp_tensor *y,
+                   int64_t             *strides,
+                   lt_error            *err)
+{
+  int64_t stride = 1;
+
+  if (t->rank > y->rank)
+    return lt_error_set (err, LT_ERR_SHAPE, lt_htp_tensor_label (t, "input"),
+                         "an operand of rank %d does not broadcast to an output of rank %d", t->rank, y->rank);
+  for (int32_t d = y->rank - 1; d >= 0; d--)
+    {
+      int32_t td = d - (y->rank - t->rank);
+      int64_t n = td >= 0 ? t->dims[td] : 1;
+
+      if (n != 1 && n != y->dims[d])
+        return lt_error_set (err, LT_ERR_SHAPE, lt_htp_tensor_label (t, "input"),
+                             "dim %d of the operand, %lld, does not broadcast to the output's %lld", td, (long long) n,
+                             (long long) y->dims[d]);
+      strides[d] = n == 1 ? 0 : stride;
+      stride *= n;
+    }
+  return LT_OK;
+}
 
 static lt_status
 check_same_shape (const lt_htp_tensor *t,
@@ -39,9 +68,10 @@ lt_htp_binary (lt_htp_binary_op     op,
                lt_error            *err)
 {
   lt_status  st;
-  lt_requant rq_a, rq_b;
+  lt_requant rq_a = { 0, 0 }, rq_b = { 0, 0 };
+  int64_t    sa[LT_MAX_RANK], sb[LT_MAX_RANK], idx[LT_MAX_RANK] = { 0 }, ia = 0, ib = 0;
 
-  if ((st = lt_htp_check_activation (a, "first input", err)) != LT_OK || (st = lt_htp_check_activation (b, "second input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK || (st = check_same_shape (a, y, err)) != LT_OK || (st = check_same_shape (b, y, err)) != LT_OK)
+  if ((st = lt_htp_check_activation (a, "first input", err)) != LT_OK || (st = lt_htp_check_activation (b, "second input", err)) != LT_OK || (st = lt_htp_check_activation (y, "output", err)) != LT_OK || (st = broadcast_strides (a, y, sa, err)) != LT_OK || (st = broadcast_strides (b, y, sb, err)) != LT_OK)
     return st;
 
   const double  as = lt_htp_scale (a->enc, 0), bs = lt_htp_scale (b->enc, 0), ys = lt_htp_scale (y->enc, 0);
@@ -56,21 +86,35 @@ lt_htp_binary (lt_htp_binary_op     op,
       if (rq_a.shift < ADD_FRACTION_BITS || rq_b.shift < ADD_FRACTION_BITS)
         return lt_error_set (err, LT_ERR_UNSUPPORTED, label,
                              "Add on the NPU needs each input's scale below 2^15 times the output's");
-      for (int64_t i = 0; i < n; i++)
-        {
-          int64_t t = lt_requant_round_shift ((lt_htp_load (a, i) + ao) * rq_a.multiplier, rq_a.shift - ADD_FRACTION_BITS) + lt_requant_round_shift ((lt_htp_load (b, i) + bo) * rq_b.multiplier, rq_b.shift - ADD_FRACTION_BITS);
-          lt_htp_store (y, i, lt_requant_round_shift (t, ADD_FRACTION_BITS) - yo);
-        }
-      return LT_OK;
     }
-
-  if (a->dtype == LT_DTYPE_U16 && b->dtype == LT_DTYPE_U16)
+  else if (a->dtype == LT_DTYPE_U16 && b->dtype == LT_DTYPE_U16)
     return lt_error_set (err, LT_ERR_UNSUPPORTED, label,
                          "Mul of two 16-bit activations is not supported on the NPU (the product overflows its 32-bit accumulator)");
-  if ((st = lt_requant_from_ratio (as * bs / ys, &rq_a, label, err)) != LT_OK)
+  else if ((st = lt_requant_from_ratio (as * bs / ys, &rq_a, label, err)) != LT_OK)
     return st;
+
   for (int64_t i = 0; i < n; i++)
-    lt_htp_store (y, i, lt_requant_apply (rq_a, (lt_htp_load (a, i) + ao) * (lt_htp_load (b, i) + bo)) - yo);
+    {
+      int64_t qa = lt_htp_load (a, ia) + ao, qb = lt_htp_load (b, ib) + bo, q;
+
+      if (op == LT_HTP_ADD)
+        q = lt_requant_round_shift (lt_requant_round_shift (qa * rq_a.multiplier, rq_a.shift - ADD_FRACTION_BITS) + lt_requant_round_shift (qb * rq_b.multiplier, rq_b.shift - ADD_FRACTION_BITS),
+                                    ADD_FRACTION_BITS);
+      else
+        q = lt_requant_apply (rq_a, qa * qb);
+      lt_htp_store (y, i, q - yo);
+      /* Odometer over y's dims, last axis fastest. */
+      for (int32_t d = y->rank - 1; d >= 0; d--)
+        {
+          ia += sa[d];
+          ib += sb[d];
+          if (++idx[d] < y->dims[d])
+            break;
+          ia -= sa[d] * y->dims[d];
+          ib -= sb[d] * y->dims[d];
+          idx[d] = 0;
+        }
+    }
   return LT_OK;
 }
 

@@ -12,9 +12,13 @@
  * refuses (a scale ratio no multiplier holds, a channel count) is refused
  * at reshape, not in the middle of a later run.
  *
+ * Nodes that only compute integer parameters shape inference resolves (a
+ * Constant shape, Shape → Gather → Concat) do not run: the nodes using
+ * their outputs read them at reshape.
+ *
  * Invariants once `ready`: values[id].data is set for every graph input
- * run as data and every node output; steps[] are in execution order; run
- * allocates nothing. */
+ * run as data and every output of a node that runs; steps[] are in
+ * execution order; run allocates nothing. */
 #include "lt/htp-session.h"
 
 #include "exec/planner.h"
@@ -82,7 +86,7 @@ unprepare (lt_htp_session *session)
 {
   for (uint32_t i = 0; i < session->n_steps; i++)
     lt_htp_step_clear (&session->steps[i]);
-  for (uint32_t v = 0; session->signed_encs && v < session->n_values; v++)
+  for (uint32_t v = 0; session->signed_encs && session->unsigned_encs && v < session->n_values; v++)
     {
       free (session->signed_encs[v]);
       free (session->unsigned_encs[v]);
@@ -256,6 +260,7 @@ moves_data_only (int32_t op)
     {
     case LT_OP_Reshape:
     case LT_OP_Flatten:
+    case LT_OP_Identity:
     case LT_OP_Squeeze:
     case LT_OP_Unsqueeze:
     case LT_OP_Transpose:
@@ -343,6 +348,24 @@ set_outputs (lt_htp_session *session,
         return st;
     }
   return LT_OK;
+}
+
+/* A node whose outputs are all integer tensors shape inference already
+ * knows (a Constant shape, Shape → Gather → Concat): its results are read
+ * as parameters by the nodes that use them, and it does not run. */
+static bool
+computes_parameters_only (const lt_htp_session *session,
+                          int32_t               node_id)
+{
+  const lt_node *node = lt_graph_get_node (session->graph, node_id);
+
+  for (uint32_t o = 0; o < node->n_outputs; o++)
+    {
+      const lt_value_type *type = node->outputs[o] >= 0 ? lt_shape_inference_get (session->si, node->outputs[o]) : NULL;
+      if (node->outputs[o] >= 0 && (!type || !type->data || !lt_dtype_is_integer (type->dtype)))
+        return false;
+    }
+  return node->n_outputs > 0;
 }
 
 /* Checks one node and prepares its step. */
@@ -529,13 +552,16 @@ prepare (lt_htp_session                 *session,
     }
   for (uint32_t n = 0; n < n_nodes; n++)
     {
-      if ((st = prepare_node (session, order[n], &session->steps[n], err)) != LT_OK)
+      lt_htp_step *step = &session->steps[session->n_steps];
+
+      if (computes_parameters_only (session, order[n]))
+        continue;
+      if ((st = prepare_node (session, order[n], step, err)) != LT_OK)
         {
-          lt_htp_step_clear (&session->steps[n]);
-          session->n_steps = n;
+          lt_htp_step_clear (step);
           return st;
         }
-      session->n_steps = n + 1;
+      session->n_steps++;
     }
   if ((st = plan_memory (session, err)) != LT_OK || (st = prepare_outputs (session, err)) != LT_OK)
     return st;

@@ -33,14 +33,18 @@ alloc_const (lt_htp_tensor *t,
   return LT_OK;
 }
 
-/* A step-owned copy of `enc` (its arrays still the session's) and a
- * tensor named like the value, of the value's dims or `rank`/`dims`. */
-static lt_htp_tensor *
+/* A free slot of the step's constants: a tensor named like the value, of
+ * `rank`/`dims` and `dtype` with zeroed data, and a step-owned copy of
+ * `enc` (its arrays still the session's). */
+static lt_status
 new_const (lt_htp_step             *step,
            const lt_value          *value,
            const lt_quant_encoding *enc,
            int32_t                  rank,
-           const int64_t           *dims)
+           const int64_t           *dims,
+           lt_dtype                 dtype,
+           lt_htp_tensor          **out,
+           lt_error                *err)
 {
   for (uint32_t k = 0; k < LT_HTP_STEP_MAX_CONSTS; k++)
     if (step->consts[k].name == NULL)
@@ -55,9 +59,11 @@ new_const (lt_htp_step             *step,
         t->name = value->name;
         t->rank = rank;
         memcpy (t->dims, dims, sizeof t->dims[0] * (size_t) rank);
-        return t;
+        *out = t;
+        return alloc_const (t, dtype, err);
       }
-  return NULL;
+  return lt_error_set (err, LT_ERR_UNSUPPORTED, value->name,
+                       "a node on the NPU takes at most %d constant operands", LT_HTP_STEP_MAX_CONSTS);
 }
 
 /* Channel of element i along `axis` of `dims` (0 when per tensor). */
@@ -104,8 +110,7 @@ lt_htp_const_weights (const lt_htp_step_context *ctx,
 
   if ((st = check_channels (value, enc, err)) != LT_OK)
     return st;
-  w = new_const (step, value, enc, t->rank, t->dims);
-  if ((st = alloc_const (w, LT_DTYPE_I8, err)) != LT_OK)
+  if ((st = new_const (step, value, enc, t->rank, t->dims, LT_DTYPE_I8, &w, err)) != LT_OK)
     return st;
   for (uint64_t i = 0; i < t->count; i++)
     ((int8_t *) w->data)[i] = (int8_t) lt_quant_encoding_quantize (enc, channel_of (t, enc, i), lt_tensor_get_as_double (t, i));
@@ -137,8 +142,7 @@ lt_htp_const_bias (const lt_htp_step_context *ctx,
   if ((int64_t) t->count != channels)
     return lt_error_set (err, LT_ERR_UNSUPPORTED, value->name,
                          "the bias must have %lld elements, one per output channel", (long long) channels);
-  b = new_const (step, value, NULL, 1, &channels);
-  if ((st = alloc_const (b, LT_DTYPE_I32, err)) != LT_OK)
+  if ((st = new_const (step, value, NULL, 1, &channels, LT_DTYPE_I32, &b, err)) != LT_OK)
     return st;
   for (int64_t c = 0; c < channels; c++)
     {
@@ -166,8 +170,7 @@ lt_htp_const_activation (const lt_htp_step_context *ctx,
   if (enc->count != 1)
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name,
                          "a constant used as an activation needs one encoding per tensor");
-  a = new_const (step, value, enc, t->rank, t->dims);
-  if ((st = alloc_const (a, enc->bitwidth <= 8 ? LT_DTYPE_U8 : LT_DTYPE_U16, err)) != LT_OK)
+  if ((st = new_const (step, value, enc, t->rank, t->dims, enc->bitwidth <= 8 ? LT_DTYPE_U8 : LT_DTYPE_U16, &a, err)) != LT_OK)
     return st;
   for (uint64_t i = 0; i < t->count; i++)
     {

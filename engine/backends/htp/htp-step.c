@@ -348,6 +348,7 @@ prepare_op (const lt_htp_step_context *ctx,
       return prepare_pool (node, label, step, err);
     case LT_OP_Reshape:
     case LT_OP_Flatten:
+    case LT_OP_Identity:
     case LT_OP_Squeeze:
     case LT_OP_Unsqueeze:
       step->kind = LT_HTP_STEP_REQUANTIZE;

@@ -25,8 +25,8 @@
  * An encoding's sign convention is QNN's, real = (q + offset) · scale; a
  * signed encoding on a value that runs unsigned (or the reverse) is the
  * same grid shifted by 2^(bw-1), and is converted.  The outputs of ops that
- * only move data (Reshape, Flatten, Squeeze, Unsqueeze, Transpose, MaxPool,
- * Slice, Split) take their input's encoding when they have none.  Any
+ * only move data (Reshape, Flatten, Squeeze, Unsqueeze, Identity,
+ * Transpose, MaxPool, Slice, Split) take their input's encoding when they have none.  Any
  * other float value without an encoding is refused at reshape
  * (LT_ERR_INVALID_ARGUMENT naming the tensor).  Encodings are copied: the
  * caller's arrays need not outlive the call.

@@ -77,7 +77,9 @@ typedef enum lt_htp_binary_op
   LT_HTP_MUL,
 } lt_htp_binary_op;
 
-/* Elementwise a + b or a × b on activations of the same shape as y. */
+/* Elementwise a + b or a × b, each operand of y's shape or broadcasting to
+ * it (numpy rules: dims aligned from the right, each equal or 1), so a
+ * bias [C, 1, 1] adds to [N, C, H, W]. */
 lt_status lt_htp_binary (lt_htp_binary_op     op,
                          const lt_htp_tensor *a,
                          const lt_htp_tensor *b,
