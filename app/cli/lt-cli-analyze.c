@@ -183,12 +183,19 @@ layer_name (gconstpointer row)
   return ((const LtLayerSensitivity *) row)->name;
 }
 
+static const char *
+layer_op (gconstpointer row)
+{
+  return ((const LtLayerSensitivity *) row)->op;
+}
+
 static void
 print_table (const LtAnalysisReport *report,
              const analyze_args     *args)
 {
   guint n = shown (report->tensors->len, args->limit);
   int   width = name_width (report->tensors, n, _ ("tensor"), tensor_name);
+  int   op_width;
 
   printf (_ ("%u samples, mode %s on %s; outputs: SQNR %.2f dB, max |error| %.6g, cosine %.6f\n"), report->n_samples,
           lt_analysis_mode_to_string (report->mode), lt_analysis_backend_to_string (report->backend),
@@ -209,12 +216,13 @@ print_table (const LtAnalysisReport *report,
     return;
   n = shown (report->layers->len, args->limit);
   width = name_width (report->layers, n, _ ("layer"), layer_name);
+  op_width = name_width (report->layers, n, _ ("op"), layer_op);
   printf (_ ("\nsensitivity: output SQNR with only this layer quantized, and with all but this layer\n"));
-  printf ("%-*s  %-16s  %12s  %12s\n", width, _ ("layer"), _ ("op"), _ ("only dB"), _ ("all but dB"));
+  printf ("%-*s  %-*s  %12s  %12s\n", width, _ ("layer"), op_width, _ ("op"), _ ("only dB"), _ ("all but dB"));
   for (guint i = 0; i < n; i++)
     {
       const LtLayerSensitivity *row = g_ptr_array_index (report->layers, i);
-      printf ("%-*s  %-16s  %12.2f  %12.2f\n", width, row->name, row->op, row->only_sqnr_db, row->all_but_sqnr_db);
+      printf ("%-*s  %-*s  %12.2f  %12.2f\n", width, row->name, op_width, row->op, row->only_sqnr_db, row->all_but_sqnr_db);
     }
   if (n < report->layers->len)
     printf (_ ("… %u more (--limit)\n"), report->layers->len - n);
