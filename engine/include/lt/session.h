@@ -54,8 +54,9 @@ typedef void (*lt_observer_fn) (void            *user_data,
  * with the value's bytes writable: `data` is `value->data`, valid only
  * during the call.  What the transform leaves there is what the nodes
  * after it read and what the observer sees; quantization simulation uses
- * it to round activations onto their grid.  It must not allocate in a
- * session that must not, and must not touch other values. */
+ * it to round activations onto their grid.  It runs inside
+ * lt_session_run, which allocates nothing, and may change only this
+ * value. */
 typedef void (*lt_value_transform_fn) (void            *user_data,
                                        const lt_graph  *graph,
                                        int32_t          value_id,
