@@ -1,6 +1,6 @@
 /* test-htp-session.c — the NPU runner (lt/htp-session.h) node by node, on
  * single-op models of the ONNX test data (Debian's libonnx-testdata) and
- * one small converted PyTorch module.
+ * two small PyTorch exports.
  *
  * For each model: float inputs are given encodings from their data's
  * range (float inputs of a few elements, such as Clip's bounds and
@@ -14,9 +14,11 @@
  * parameter handling: pads and auto_pad, whole-plane pools, Slice's
  * starts and negative steps, Split sizes, Concat and Transpose axes,
  * Reshape/Squeeze/Unsqueeze shapes from inputs, Clip bounds from inputs,
- * and (PixelShuffle) Reshape targets from Constant nodes, which do not
- * run. */
+ * and Reshape targets from Constant nodes, which do not run
+ * (PixelShuffle); a float Constant node's tensor as an Add operand, on a
+ * graph built here. */
 #include "alloc-count.h"
+#include "model-private.h"
 
 #include "lt/htp-session.h"
 #include "lt/lt.h"
@@ -233,7 +235,6 @@ run_case (node_case *c,
       encodings[inputs[k]] = &c->input_encs[k].enc;
   for (uint32_t k = 0; k < c->n_outputs; k++)
     encodings[outputs[k]] = &c->output_encs[k].enc;
-
   g_assert_cmpint (lt_htp_session_new (c->model, NULL, &session, err), ==, LT_OK);
   st = lt_htp_session_reshape (session, c->types, encodings, n_values, err);
   if (st != LT_OK)
@@ -311,6 +312,66 @@ test_node (gconstpointer data)
     }
 }
 
+/* x [2, 3] + c, c [3] the tensor of a Constant node: the node does not
+ * run, c is quantized once with its encoding and broadcast. */
+static void
+test_constant_node (void)
+{
+  static const float x[6] = { -2, -1, 0, 0.5f, 1, 2 };
+  const int64_t      dims[2] = { 2, 3 };
+  lt_graph          *g = lt_graph_new (NULL);
+  lt_tensor         *c = lt_graph_alloc (g, sizeof *c);
+  float             *c_data = lt_graph_alloc (g, 3 * sizeof *c_data);
+  lt_attr            value = { .name = "value", .type = LT_ATTR_TENSOR, .count = 1 };
+  const char        *add_in[2] = { "x", "c" }, *k_out[1] = { "c" }, *add_out[1] = { "y" };
+  lt_node_desc       k = { "k", "Constant", "", 13, 0, NULL, 1, k_out, 1, &value };
+  lt_node_desc       add = { "add", "Add", "", 13, 2, add_in, 1, add_out, 0, NULL };
+  lt_shape           shape;
+  lt_model          *model = lt_model_new ("constant-node.onnx");
+  range_encoding     xe, ce, ye;
+  lt_htp_session    *session = NULL;
+  lt_error           err;
+
+  c_data[0] = 0.5f;
+  c_data[1] = -1;
+  c_data[2] = 2;
+  *c = (lt_tensor){ .name = "", .dtype = LT_DTYPE_F32, .rank = 1, .dims = { 3 }, .count = 3, .data = c_data, .nbytes = 3 * sizeof (float) };
+  value.v.t = c;
+  lt_shape_set (&shape, 2, dims);
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_graph_add_input (g, "x", LT_DTYPE_F32, &shape, NULL, &err), ==, LT_OK);
+  g_assert_cmpint (lt_graph_add_node (g, &k, NULL, &err), ==, LT_OK);
+  g_assert_cmpint (lt_graph_add_node (g, &add, NULL, &err), ==, LT_OK);
+  g_assert_cmpint (lt_graph_add_output (g, "y", &err), ==, LT_OK);
+  g_assert_cmpint (lt_graph_finalize (g, &err), ==, LT_OK);
+  model->graph = g;
+
+  encode_range (&xe, -2, 2, 8);
+  encode_range (&ce, -1, 2, 8);
+  encode_range (&ye, -3, 4, 8);
+  {
+    const lt_quant_encoding *encodings[3] = { NULL };
+    encodings[lt_graph_find_value (g, "x")] = &xe.enc;
+    encodings[lt_graph_find_value (g, "c")] = &ce.enc;
+    encodings[lt_graph_find_value (g, "y")] = &ye.enc;
+    g_assert_cmpuint (lt_graph_get_n_values (g), ==, 3);
+    g_assert_cmpint (lt_htp_session_new (model, NULL, &session, &err), ==, LT_OK);
+    if (lt_htp_session_reshape (session, NULL, encodings, 3, &err) != LT_OK)
+      g_error ("%s: %s", err.subject, err.message);
+  }
+  g_assert_cmpint (lt_htp_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
+  g_assert_cmpint (lt_htp_session_run (session, &err), ==, LT_OK);
+  for (int i = 0; i < 6; i++)
+    {
+      double xq = lt_quant_encoding_dequantize (&xe.enc, 0, lt_quant_encoding_quantize (&xe.enc, 0, x[i]));
+      double cq = lt_quant_encoding_dequantize (&ce.enc, 0, lt_quant_encoding_quantize (&ce.enc, 0, c_data[i % 3]));
+      double y = ((const float *) lt_htp_session_get_output (session, 0)->data)[i];
+      g_assert_cmpfloat (fabs (y - (xq + cq)), <=, ye.scale);
+    }
+  lt_htp_session_free (session);
+  lt_model_unref (model);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -321,5 +382,6 @@ main (int    argc,
       g_autofree char *path = g_strdup_printf ("/htp-session/%s", strrchr (node_tests[i], '/') + 1);
       g_test_add_data_func (path, node_tests[i], test_node);
     }
+  g_test_add_func ("/htp-session/constant-node", test_constant_node);
   return g_test_run ();
 }

@@ -223,6 +223,19 @@ check_op_limits (const lt_graph           *graph,
   return true;
 }
 
+const lt_tensor *
+lt_htp_value_constant (const lt_graph *graph,
+                       int32_t         value_id)
+{
+  const lt_value *value = lt_graph_get_value (graph, value_id);
+  const lt_node  *producer = value->producer >= 0 ? lt_graph_get_node (graph, value->producer) : NULL;
+  const lt_attr  *attr = producer && producer->op == LT_OP_Constant ? lt_node_get_attr (producer, "value") : NULL;
+
+  if (value->constant)
+    return value->constant;
+  return attr && attr->type == LT_ATTR_TENSOR ? attr->v.t : NULL;
+}
+
 bool
 lt_htp_input_role (const lt_node *node,
                    uint32_t       i,
@@ -282,7 +295,7 @@ lt_htp_check_inferred_node (const lt_graph           *graph,
       switch (role)
         {
         case LT_HTP_ROLE_WEIGHTS:
-          if (!v->constant)
+          if (!lt_htp_value_constant (graph, node->inputs[i]))
             return refuse (why, why_size, "%s input '%s' must be constant weights on the NPU, not a computed tensor", node->op_type, v->name);
           if (planned[i] != LT_DTYPE_I8 && planned[i] != LT_DTYPE_I4)
             return refuse (why, why_size, "%s weights '%s' must be 8-bit or 4-bit integers on the NPU, not %s", node->op_type, v->name, lt_dtype_name (planned[i]));

@@ -15,6 +15,11 @@ typedef enum lt_htp_role
   LT_HTP_ROLE_PARAM,   /* shape, axes, bounds: read at prepare, not quantized */
 } lt_htp_role;
 
+/* The tensor a value holds before anything runs: its initializer, or the
+ * `value` of the Constant node that produces it; NULL otherwise. */
+const lt_tensor *lt_htp_value_constant (const lt_graph *graph,
+                                        int32_t         value_id);
+
 /* The role of input `i` of `node`; false when the NPU does not run its op. */
 bool lt_htp_input_role (const lt_node *node,
                         uint32_t       i,

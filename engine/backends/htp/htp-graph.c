@@ -12,8 +12,8 @@
  * refuses (a scale ratio no multiplier holds, a channel count) is refused
  * at reshape, not in the middle of a later run.
  *
- * Nodes that only compute integer parameters shape inference resolves (a
- * Constant shape, Shape → Gather → Concat) do not run: the nodes using
+ * Constant nodes and nodes that only compute integer parameters shape
+ * inference resolves (Shape → Gather → Concat) do not run: the nodes using
  * their outputs read them at reshape.
  *
  * Invariants once `ready`: values[id].data is set for every graph input
@@ -220,9 +220,10 @@ encoding_dtype (const lt_quant_encoding *enc)
 /* ---- values ------------------------------------------------------------ */
 
 static bool
-runs_as_constant (const lt_value *value)
+runs_as_constant (const lt_htp_session *session,
+                  int32_t               value_id)
 {
-  return value->constant != NULL;
+  return lt_htp_value_constant (session->graph, value_id) != NULL;
 }
 
 /* Gives value `id` its tensor: the inferred static shape and `enc`. */
@@ -292,7 +293,7 @@ input_type (const lt_htp_session *session,
     return LT_OK;
   value = lt_graph_get_value (session->graph, id);
   lt_htp_input_role (node, i, &role);
-  if (role == LT_HTP_ROLE_ACTIVATION && !runs_as_constant (value))
+  if (role == LT_HTP_ROLE_ACTIVATION && !runs_as_constant (session, id))
     {
       if (!session->values[id].enc)
         return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "the tensor has no encoding (it is input %u of %s)",
@@ -337,10 +338,8 @@ set_outputs (lt_htp_session *session,
         continue;
       enc = session->unsigned_encs[id];
       if (!enc && moves_data_only (node->op))
-        {
-          const lt_value *in = lt_graph_get_value (session->graph, node->inputs[0]);
-          enc = runs_as_constant (in) ? session->unsigned_encs[node->inputs[0]] : session->values[node->inputs[0]].enc;
-        }
+        enc = runs_as_constant (session, node->inputs[0]) ? session->unsigned_encs[node->inputs[0]]
+                                                          : session->values[node->inputs[0]].enc;
       if (!enc)
         return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, lt_graph_get_value (session->graph, id)->name,
                              "the tensor has no encoding (it is output %u of %s)", o, label);
@@ -350,15 +349,17 @@ set_outputs (lt_htp_session *session,
   return LT_OK;
 }
 
-/* A node whose outputs are all integer tensors shape inference already
- * knows (a Constant shape, Shape → Gather → Concat): its results are read
- * as parameters by the nodes that use them, and it does not run. */
+/* A Constant node, or a node whose outputs are all integer tensors shape
+ * inference already knows (Shape → Gather → Concat): the nodes that use
+ * its results read them at reshape, and it does not run. */
 static bool
 computes_parameters_only (const lt_htp_session *session,
                           int32_t               node_id)
 {
   const lt_node *node = lt_graph_get_node (session->graph, node_id);
 
+  if (node->op == LT_OP_Constant && node->n_outputs == 1 && lt_htp_value_constant (session->graph, node->outputs[0]))
+    return true;
   for (uint32_t o = 0; o < node->n_outputs; o++)
     {
       const lt_value_type *type = node->outputs[o] >= 0 ? lt_shape_inference_get (session->si, node->outputs[o]) : NULL;
@@ -431,7 +432,7 @@ plan_memory (lt_htp_session *session,
   for (uint32_t v = 0; v < session->n_values; v++)
     records[v].first = records[v].last = -1;
   for (uint32_t v = 0; v < session->n_values; v++)
-    if (session->values[v].enc && !runs_as_constant (lt_graph_get_value (session->graph, (int32_t) v)))
+    if (session->values[v].enc && !runs_as_constant (session, (int32_t) v))
       {
         records[v].size = tensor_bytes (&session->values[v]);
         records[v].first = records[v].last = 0;
@@ -543,9 +544,7 @@ prepare (lt_htp_session                 *session,
    * node that reads them as data. */
   for (uint32_t k = 0; k < n_inputs; k++)
     {
-      const lt_value *value = lt_graph_get_value (session->graph, input_ids[k]);
-
-      if (runs_as_constant (value) || !session->unsigned_encs[input_ids[k]])
+      if (runs_as_constant (session, input_ids[k]) || !session->unsigned_encs[input_ids[k]])
         continue;
       if ((st = set_activation (session, input_ids[k], session->unsigned_encs[input_ids[k]], err)) != LT_OK)
         return st;

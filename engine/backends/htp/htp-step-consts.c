@@ -83,11 +83,10 @@ channel_of (const lt_tensor         *t,
 
 static lt_status
 check_channels (const lt_value          *value,
+                const lt_tensor         *t,
                 const lt_quant_encoding *enc,
                 lt_error                *err)
 {
-  const lt_tensor *t = value->constant;
-
   if (enc->count > 1 && (enc->axis < 0 || enc->axis >= t->rank || t->dims[enc->axis] != enc->count))
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name,
                          "the encoding has %lld channels along axis %d, which the tensor's dims do not have",
@@ -104,11 +103,11 @@ lt_htp_const_weights (const lt_htp_step_context *ctx,
 {
   const lt_value          *value = lt_graph_get_value (ctx->graph, value_id);
   const lt_quant_encoding *enc = ctx->signed_encs[value_id];
-  const lt_tensor         *t = value->constant;
+  const lt_tensor         *t = lt_htp_value_constant (ctx->graph, value_id);
   lt_htp_tensor           *w;
   lt_status                st;
 
-  if ((st = check_channels (value, enc, err)) != LT_OK)
+  if ((st = check_channels (value, t, enc, err)) != LT_OK)
     return st;
   if ((st = new_const (step, value, enc, t->rank, t->dims, LT_DTYPE_I8, &w, err)) != LT_OK)
     return st;
@@ -130,7 +129,7 @@ lt_htp_const_bias (const lt_htp_step_context *ctx,
 {
   const lt_value          *value = lt_graph_get_value (ctx->graph, value_id);
   const lt_quant_encoding *given = ctx->signed_encs[value_id];
-  const lt_tensor         *t = value->constant;
+  const lt_tensor         *t = lt_htp_value_constant (ctx->graph, value_id);
   lt_htp_tensor           *b;
   lt_status                st;
 
@@ -163,7 +162,7 @@ lt_htp_const_activation (const lt_htp_step_context *ctx,
 {
   const lt_value          *value = lt_graph_get_value (ctx->graph, value_id);
   const lt_quant_encoding *enc = ctx->unsigned_encs[value_id];
-  const lt_tensor         *t = value->constant;
+  const lt_tensor         *t = lt_htp_value_constant (ctx->graph, value_id);
   lt_htp_tensor           *a;
   lt_status                st;
 
@@ -211,7 +210,7 @@ lt_htp_param_ints (const lt_htp_step_context *ctx,
       const lt_tensor     *data = type ? type->data : NULL;
 
       if (!data)
-        data = lt_graph_get_value (ctx->graph, node->inputs[input])->constant;
+        data = lt_htp_value_constant (ctx->graph, node->inputs[input]);
       if (!data || data->count > max || !lt_dtype_is_integer (data->dtype))
         return false;
       for (uint64_t i = 0; i < data->count; i++)
@@ -239,7 +238,7 @@ lt_htp_param_float (const lt_htp_step_context *ctx,
   if (input >= node->n_inputs || node->inputs[input] < 0)
     return true; /* omitted: the caller's default stands */
   type = lt_shape_inference_get (ctx->si, node->inputs[input]);
-  data = type && type->data ? type->data : lt_graph_get_value (ctx->graph, node->inputs[input])->constant;
+  data = type && type->data ? type->data : lt_htp_value_constant (ctx->graph, node->inputs[input]);
   if (!data || data->count != 1 || !lt_dtype_is_float (data->dtype))
     return false;
   *value = (float) lt_tensor_get_as_double (data, 0);

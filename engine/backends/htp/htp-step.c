@@ -15,12 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool
-is_constant (const lt_value *value)
-{
-  return value->constant != NULL;
-}
-
 /* Activation operand `i`: the value table's tensor, or the constant
  * quantized into the step. */
 static lt_status
@@ -33,7 +27,7 @@ activation_operand (const lt_htp_step_context *ctx,
 {
   int32_t id = node->inputs[i];
 
-  if (is_constant (lt_graph_get_value (ctx->graph, id)))
+  if (lt_htp_value_constant (ctx->graph, id))
     return lt_htp_const_activation (ctx, step, id, out, err);
   *out = &ctx->values[id];
   return LT_OK;
@@ -237,7 +231,7 @@ scales_are_size_ratios (const lt_htp_step_context *ctx,
   if (input >= node->n_inputs || node->inputs[input] < 0)
     return true;
   type = lt_shape_inference_get (ctx->si, node->inputs[input]);
-  scales = type && type->data ? type->data : lt_graph_get_value (ctx->graph, node->inputs[input])->constant;
+  scales = type && type->data ? type->data : lt_htp_value_constant (ctx->graph, node->inputs[input]);
   if (scales && scales->count == 0)
     return true; /* sizes decide */
   if (!scales || scales->count != 4)

@@ -22,6 +22,8 @@
  *    (in_scale · w_scale[c]); an encoding given for one must be 32 bits;
  *  - constant operands of Add, Mul and Concat are quantized once as
  *    activations with their own encoding.
+ * Constants are initializers or the tensors of Constant nodes (which do
+ * not run).
  * An encoding's sign convention is QNN's, real = (q + offset) · scale; a
  * signed encoding on a value that runs unsigned (or the reverse) is the
  * same grid shifted by 2^(bw-1), and is converted.  The outputs of ops that
