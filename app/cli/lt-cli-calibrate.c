@@ -10,19 +10,18 @@
  * then empirical bias correction on the same data) and write it to
  * --model-out; statistics and encodings are then those of that model. */
 #include "lt-cli-common.h"
+#include "lt-cli-image-options.h"
 #include "lt-cli-model-input.h"
 
 #include "lt-bias-correction.h"
 #include "lt-calib-encode.h"
 #include "lt-calibrate.h"
 #include "lt-equalize.h"
-#include "lt-input-specs.h"
 #include "lt-encodings-io.h"
 #include "lt-engine-error.h"
 #include "lt-project-calib.h"
 #include "lt-project-encodings.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -43,22 +42,13 @@ typedef struct
   gboolean act_symmetric;
   gboolean weight_symmetric;
   gboolean per_channel;
-  char    *mean;
-  char    *std;
-  double   scale;
-  gboolean bgr;
-  char    *layout;
-  gint     resize;
-  char    *input_specs;
+  LtCliImageArgs image;
   gint     threads;
   gboolean cle;
   gboolean bias_correction;
   char    *model_out;
   gboolean json;
 } calibrate_args;
-
-/* --resize's value while it is not given (any other negative is refused). */
-#define RESIZE_NOT_GIVEN (-1)
 
 /* What the post-training techniques did, for the summary. */
 typedef struct
@@ -78,31 +68,8 @@ calibrate_args_clear (calibrate_args *args)
   g_free (args->output);
   g_free (args->stats_out);
   g_free (args->format);
-  g_free (args->mean);
-  g_free (args->std);
-  g_free (args->layout);
   g_free (args->model_out);
-  g_free (args->input_specs);
-}
-
-/* "a,b,c" (or one value for all three) into three doubles. */
-static gboolean
-parse_triple (const char *text,
-              double      out[3])
-{
-  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
-  guint n = g_strv_length (parts);
-
-  if (n != 1 && n != 3)
-    return FALSE;
-  for (guint i = 0; i < 3; i++)
-    {
-      char *end;
-      out[i] = g_ascii_strtod (parts[n == 1 ? 0 : i], &end);
-      if (end == parts[n == 1 ? 0 : i] || *end != '\0')
-        return FALSE;
-    }
-  return TRUE;
+  lt_cli_image_args_clear (&args->image);
 }
 
 static gboolean
@@ -132,8 +99,6 @@ check_args (calibrate_args       *args,
             LtCalibrateOptions   *run,
             LtEncodingsFormat    *format)
 {
-  double mean[3], std[3] = { 1, 1, 1 };
-
   if ((args->data == NULL) == (args->from_stats == NULL))
     return _ ("give either --data or --from-stats");
   if (args->output == NULL && args->stats_out == NULL && args->project == NULL)
@@ -158,17 +123,6 @@ check_args (calibrate_args       *args,
     return _ ("--cle and --bias-correction need MODEL and --data");
   if (args->threads < 0)
     return _ ("--threads must not be negative");
-  if ((args->mean != NULL && !parse_triple (args->mean, mean)) || (args->std != NULL && !parse_triple (args->std, std)))
-    return _ ("--mean and --std take one number or three, separated by commas");
-  for (guint c = 0; c < 3; c++)
-    if (std[c] == 0)
-      return _ ("--std must not be 0");
-  if (args->scale == 0 || isinf (args->scale))
-    return _ ("--scale must be a number other than 0");
-  if (args->layout != NULL && g_strcmp0 (args->layout, "nchw") != 0 && g_strcmp0 (args->layout, "nhwc") != 0)
-    return _ ("--layout must be nchw or nhwc");
-  if (args->resize < 0 && args->resize != RESIZE_NOT_GIVEN)
-    return _ ("--resize must not be negative");
   encode->activations.percentile = args->percentile;
   encode->activations.bitwidth = (guint) args->act_bitwidth;
   encode->activations.symmetric = args->act_symmetric;
@@ -177,37 +131,7 @@ check_args (calibrate_args       *args,
   encode->per_channel = args->per_channel;
   encode->bias_bitwidth = 32;
   run->n_threads = (guint) args->threads;
-  return NULL;
-}
-
-/* The image options: defaults, then --input-specs, then the options given
- * on the command line (checked by check_args). */
-static gboolean
-image_options (const calibrate_args *args,
-               const lt_graph       *graph,
-               LtImageOptions       *image,
-               GError              **error)
-{
-  lt_image_options_init (image);
-  if (args->input_specs != NULL)
-    {
-      g_autoptr (LtInputSpecs) specs = lt_input_specs_read_file (args->input_specs, error);
-      if (specs == NULL || !lt_input_specs_apply (specs, graph, image, error))
-        return FALSE;
-    }
-  if (!isnan (args->scale))
-    image->scale = args->scale;
-  if (args->mean != NULL)
-    parse_triple (args->mean, image->mean);
-  if (args->std != NULL)
-    parse_triple (args->std, image->std);
-  if (args->bgr)
-    image->bgr = TRUE;
-  if (args->layout != NULL)
-    image->layout = g_strcmp0 (args->layout, "nchw") == 0 ? LT_IMAGE_LAYOUT_NCHW : LT_IMAGE_LAYOUT_NHWC;
-  if (args->resize != RESIZE_NOT_GIVEN)
-    image->resize = (guint) args->resize;
-  return TRUE;
+  return lt_cli_image_options_check (&args->image);
 }
 
 /* "calibrating: 12/40" on stderr when it is a terminal, rewritten in place. */
@@ -216,11 +140,10 @@ show_progress (guint    done,
                guint    total,
                gpointer user_data)
 {
+  g_autofree char *text = g_strdup_printf (_ ("calibrating: %u/%u samples"), done, total);
+
   (void) user_data;
-  g_printerr ("\r");
-  g_printerr (_ ("calibrating: %u/%u samples"), done, total);
-  if (done == total)
-    g_printerr ("\n");
+  lt_cli_show_progress (text, done, total);
 }
 
 static LtCalibStats *
@@ -285,14 +208,12 @@ equalize (lt_model           **model,
 {
   g_autoptr (LtWeightEdits) edits = lt_weight_edits_new (lt_model_get_graph (*model));
   LtEqualizeReport report;
-  gboolean         ok;
 
   lt_equalize (lt_model_get_graph (*model), edits, &report);
   print_notes (report.skipped);
   counts->equalized_pairs = report.n_pairs;
   lt_equalize_report_clear (&report);
-  ok = lt_weight_edits_write (edits, *model, args->model_out, error) && reload (model, args->model_out, error);
-  return ok;
+  return lt_weight_edits_write (edits, *model, args->model_out, error) && reload (model, args->model_out, error);
 }
 
 static gboolean
@@ -399,7 +320,7 @@ int
 lt_cli_calibrate (int    argc,
                   char **argv)
 {
-  calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8, .scale = NAN, .resize = RESIZE_NOT_GIVEN };
+  calibrate_args     args = { .percentile = 99.99, .act_bitwidth = 8, .weight_bitwidth = 8 };
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &args.data, N_ ("A folder of images or .npy files, or an input list"), N_ ("PATH") },
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &args.project, N_ ("Take the model from a project and store the run and encodings in it"), N_ ("FILE.lathe") },
@@ -415,13 +336,6 @@ lt_cli_calibrate (int    argc,
     { "act-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.act_symmetric, N_ ("Symmetric activation encodings"), NULL },
     { "weight-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.weight_symmetric, N_ ("Symmetric weight encodings"), NULL },
     { "per-channel", 0, 0, G_OPTION_ARG_NONE, &args.per_channel, N_ ("Weights per output channel"), NULL },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &args.scale, N_ ("Images: multiply 0-255 values by this first (default 1/255)"), N_ ("S") },
-    { "mean", 0, 0, G_OPTION_ARG_STRING, &args.mean, N_ ("Images: subtract per channel (R,G,B order of the model)"), N_ ("A,B,C") },
-    { "std", 0, 0, G_OPTION_ARG_STRING, &args.std, N_ ("Images: then divide per channel"), N_ ("A,B,C") },
-    { "bgr", 0, 0, G_OPTION_ARG_NONE, &args.bgr, N_ ("Images: the model takes blue, green, red"), NULL },
-    { "layout", 0, 0, G_OPTION_ARG_STRING, &args.layout, N_ ("Images: nchw or nhwc (default: from the input's shape)"), N_ ("L") },
-    { "resize", 0, 0, G_OPTION_ARG_INT, &args.resize, N_ ("Images: shorter side to this, then centre crop"), N_ ("N") },
-    { "input-specs", 0, 0, G_OPTION_ARG_FILENAME, &args.input_specs, N_ ("Images: preprocessing per input from this input_specs.json (the options above override it)"), N_ ("FILE") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &args.threads, N_ ("Threads kernels may use (default: one per CPU)"), N_ ("N") },
     { "cle", 0, 0, G_OPTION_ARG_NONE, &args.cle, N_ ("Cross-layer equalization of the weights first"), NULL },
     { "bias-correction", 0, 0, G_OPTION_ARG_NONE, &args.bias_correction, N_ ("Correct biases for the weight quantization error, on the data"), NULL },
@@ -445,6 +359,7 @@ lt_cli_calibrate (int    argc,
 
   context = lt_cli_context_new (_ ("MODEL"), _ ("Calibrate a model on a dataset and write encodings or statistics."), &args.json);
   g_option_context_add_main_entries (context, entries, NULL);
+  lt_cli_add_image_options (context, &args.image);
   if (!lt_cli_parse (context, &argc, &argv))
     {
       calibrate_args_clear (&args);
@@ -470,7 +385,7 @@ lt_cli_calibrate (int    argc,
     }
   else
     sha = lt_calib_file_sha256 (argv[1], &error);
-  if (sha == NULL || !image_options (&args, lt_model_get_graph (model), &image, &error))
+  if (sha == NULL || !lt_cli_image_options_resolve (&args.image, lt_model_get_graph (model), &image, &error))
     goto out;
   if (args.cle && !equalize (&model, &args, &counts, &error))
     goto out;

@@ -17,7 +17,8 @@
   X ("run", lt_cli_run, N_("Run a model on an input list and write its outputs (qnn-net-run layout)")) \
   X ("calibrate", lt_cli_calibrate, N_("Calibrate a model on a dataset: statistics and encodings")) \
   X ("stats", lt_cli_stats, N_("Merge calibration statistics of shards (stats merge)")) \
-  X ("export-qdq", lt_cli_export_qdq, N_("Write a model with QuantizeLinear/DequantizeLinear nodes from an encodings file"))
+  X ("export-qdq", lt_cli_export_qdq, N_("Write a model with QuantizeLinear/DequantizeLinear nodes from an encodings file")) \
+  X ("analyze", lt_cli_analyze, N_("Per-tensor quantization error and per-layer sensitivity against f32"))
 /* clang-format on */
 
 #define LT_CLI_DECLARE(name, func, summary) int func (int argc, char **argv);

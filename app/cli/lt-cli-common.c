@@ -73,3 +73,13 @@ lt_cli_print_json (cJSON *root)
   cJSON_free (text);
   cJSON_Delete (root);
 }
+
+void
+lt_cli_show_progress (const char *text,
+                      guint       done,
+                      guint       total)
+{
+  g_printerr ("\r%s", text);
+  if (done == total)
+    g_printerr ("\n");
+}

@@ -38,6 +38,12 @@ int lt_cli_fail_engine (const lt_error *err);
 /* Prints a --json result on stdout and frees it. */
 void lt_cli_print_json (cJSON *root);
 
+/* Rewrites the progress line on stderr with `text` (already translated
+ * and formatted), ending the line when done == total. */
+void lt_cli_show_progress (const char *text,
+                           guint       done,
+                           guint       total);
+
 /* Prints a usage error and returns LT_CLI_EXIT_USAGE. */
 int lt_cli_usage (GOptionContext *context,
                   const char     *message);

@@ -35,26 +35,31 @@ read_f32 (const lt_tensor *t,
   return v;
 }
 
-/* The constant F32 tensor a node input refers to, or NULL. */
+/* The constant F32 tensor a node input refers to (the caller's
+ * replacement when `replaced` has one for it), or NULL. */
 static const lt_tensor *
-constant_f32 (const lt_graph *graph,
-              const lt_node  *node,
-              uint32_t        input)
+constant_f32 (const lt_graph         *graph,
+              const lt_tensor *const *replaced,
+              const lt_node          *node,
+              uint32_t                input)
 {
   if (input >= node->n_inputs || node->inputs[input] < 0)
     return NULL;
   const lt_value *value = lt_graph_get_value (graph, node->inputs[input]);
   if (value->kind != LT_VALUE_CONSTANT || value->constant == NULL || value->constant->dtype != LT_DTYPE_F32)
     return NULL;
+  if (replaced != NULL && replaced[node->inputs[input]] != NULL)
+    return replaced[node->inputs[input]];
   return value->constant;
 }
 
 /* Whether a BatchNormalization can be folded into its producer; fills
  * the Conv's node id. */
 static bool
-is_foldable (const lt_graph *graph,
-             int32_t         bn_id,
-             int32_t        *conv_id)
+is_foldable (const lt_graph         *graph,
+             const lt_tensor *const *replaced,
+             int32_t                 bn_id,
+             int32_t                *conv_id)
 {
   const lt_node *bn = lt_graph_get_node (graph, bn_id);
   if (bn->op != LT_OP_BatchNormalization || bn->n_inputs != 5 || bn->inputs[0] < 0
@@ -69,19 +74,19 @@ is_foldable (const lt_graph *graph,
   const lt_node *conv = lt_graph_get_node (graph, x->producer);
   if (conv->op != LT_OP_Conv || conv->n_outputs != 1)
     return false;
-  const lt_tensor *w = constant_f32 (graph, conv, 1);
+  const lt_tensor *w = constant_f32 (graph, replaced, conv, 1);
   if (w == NULL || w->rank < 3 || w->dims[0] <= 0)
     return false;
   int64_t channels = w->dims[0];
   if (conv->n_inputs > 2 && conv->inputs[2] >= 0)
     {
-      const lt_tensor *b = constant_f32 (graph, conv, 2);
+      const lt_tensor *b = constant_f32 (graph, replaced, conv, 2);
       if (b == NULL || b->count != (uint64_t) channels)
         return false;
     }
   for (uint32_t i = 1; i < 5; i++)
     {
-      const lt_tensor *p = constant_f32 (graph, bn, i);
+      const lt_tensor *p = constant_f32 (graph, replaced, bn, i);
       if (p == NULL || p->count != (uint64_t) channels)
         return false;
     }
@@ -90,17 +95,18 @@ is_foldable (const lt_graph *graph,
 }
 
 static bool
-compute_fold (const lt_graph *graph,
-              fold           *f)
+compute_fold (const lt_graph         *graph,
+              const lt_tensor *const *replaced,
+              fold                   *f)
 {
   const lt_node   *conv = lt_graph_get_node (graph, f->conv_node);
   const lt_node   *bn = lt_graph_get_node (graph, f->bn_node);
-  const lt_tensor *w = constant_f32 (graph, conv, 1);
-  const lt_tensor *b = constant_f32 (graph, conv, 2);
-  const lt_tensor *scale = constant_f32 (graph, bn, 1);
-  const lt_tensor *beta = constant_f32 (graph, bn, 2);
-  const lt_tensor *mean = constant_f32 (graph, bn, 3);
-  const lt_tensor *var = constant_f32 (graph, bn, 4);
+  const lt_tensor *w = constant_f32 (graph, replaced, conv, 1);
+  const lt_tensor *b = constant_f32 (graph, replaced, conv, 2);
+  const lt_tensor *scale = constant_f32 (graph, replaced, bn, 1);
+  const lt_tensor *beta = constant_f32 (graph, replaced, bn, 2);
+  const lt_tensor *mean = constant_f32 (graph, replaced, bn, 3);
+  const lt_tensor *var = constant_f32 (graph, replaced, bn, 4);
   double           epsilon = lt_node_get_attr_float (bn, "epsilon", 1e-5f);
   uint64_t         channels = (uint64_t) w->dims[0];
   uint64_t         per_channel = w->count / channels;
@@ -131,10 +137,11 @@ compute_fold (const lt_graph *graph,
 }
 
 lt_status
-lt_fold_plan_new (const lt_graph *graph,
-                  uint32_t        first_extra_id,
-                  lt_fold_plan  **out,
-                  lt_error       *err)
+lt_fold_plan_new (const lt_graph         *graph,
+                  const lt_tensor *const *replaced,
+                  uint32_t                first_extra_id,
+                  lt_fold_plan          **out,
+                  lt_error               *err)
 {
   uint32_t      n_nodes = lt_graph_get_n_nodes (graph);
   lt_fold_plan *plan = calloc (1, sizeof *plan);
@@ -145,7 +152,7 @@ lt_fold_plan_new (const lt_graph *graph,
   for (uint32_t n = 0; n < n_nodes; n++)
     {
       int32_t conv_id;
-      if (!is_foldable (graph, (int32_t) n, &conv_id))
+      if (!is_foldable (graph, replaced, (int32_t) n, &conv_id))
         continue;
       fold *grown = realloc (plan->folds, (plan->n_folds + 1) * sizeof *grown);
       if (grown == NULL)
@@ -155,7 +162,7 @@ lt_fold_plan_new (const lt_graph *graph,
       memset (f, 0, sizeof *f);
       f->conv_node = conv_id;
       f->bn_node = (int32_t) n;
-      if (!compute_fold (graph, f))
+      if (!compute_fold (graph, replaced, f))
         goto no_memory;
       plan->n_folds++;
     }

@@ -21,11 +21,14 @@
 
 typedef struct lt_fold_plan lt_fold_plan;
 
-/* Finds every foldable pair.  An empty plan (no pair) is still a plan. */
-lt_status lt_fold_plan_new (const lt_graph *graph,
-                            uint32_t        first_extra_id,
-                            lt_fold_plan  **out,
-                            lt_error       *err);
+/* Finds every foldable pair.  An empty plan (no pair) is still a plan.
+ * `replaced` (may be NULL) maps value ids to tensors that stand in for the
+ * model's constants (lt_session_set_constant); NULL entries keep them. */
+lt_status lt_fold_plan_new (const lt_graph         *graph,
+                            const lt_tensor *const *replaced,
+                            uint32_t                first_extra_id,
+                            lt_fold_plan          **out,
+                            lt_error               *err);
 
 void lt_fold_plan_free (lt_fold_plan *plan); /* accepts NULL */
 

@@ -13,6 +13,9 @@
  *  - arena slots point into `arena`, and two slots whose lifetimes overlap
  *    share bytes only when one is the in-place output of the other;
  *  - graph inputs and outputs never share memory with another value.
+ *
+ * `replaced` (lt_session_set_constant) outlives plans: it is read at
+ * reshape, in place of the model's constants, and kept until free.
  */
 #include "lt/session.h"
 
@@ -77,6 +80,8 @@ struct lt_session
   lt_session_options  options;
   lt_threadpool      *pool;
   lt_shape_inference *inference;
+  const lt_tensor   **replaced;   /* per value id: &replacements[id] or NULL */
+  lt_tensor          *replacements; /* the caller's constants, data borrowed */
 
   /* Valid after reshape; released by reset_plan. */
   bool           reshaped;
@@ -217,6 +222,8 @@ lt_session_free (lt_session *session)
   if (session == NULL)
     return;
   reset_plan (session);
+  free (session->replaced);
+  free (session->replacements);
   lt_threadpool_free (session->pool);
   lt_shape_inference_free (session->inference);
   lt_model_unref (session->model);
@@ -608,7 +615,12 @@ prepare_slots (lt_session *session,
       const lt_value *value = lt_graph_get_value (session->graph, (int32_t) v);
       status = LT_OK;
       if (value->kind == LT_VALUE_CONSTANT)
-        status = place_constant (session, &session->slots[v], value->constant, err);
+        {
+          const lt_tensor *constant = session->replaced != NULL && session->replaced[v] != NULL
+                                        ? session->replaced[v]
+                                        : value->constant;
+          status = place_constant (session, &session->slots[v], constant, err);
+        }
       else if (value->kind == LT_VALUE_OUTER)
         {
           session->outer_ids[session->n_outer++] = (int32_t) v;
@@ -653,10 +665,11 @@ session_reshape (lt_session          *session,
   status = lt_shape_inference_run_subgraph (session->inference, inputs, outer, false, err);
   if (status != LT_OK)
     return status;
-  status = lt_fold_plan_new (graph, lt_graph_get_n_values (graph), &session->folds, err);
-  /* An observer is shown every value a kernel makes, so with one the
-   * pre-activation values stay. */
-  if (status == LT_OK && session->options.observer_fn == NULL)
+  status = lt_fold_plan_new (graph, session->replaced, lt_graph_get_n_values (graph),
+                             &session->folds, err);
+  /* An observer or a transform is shown every value a kernel makes, so
+   * with one the pre-activation values stay. */
+  if (status == LT_OK && session->options.observer_fn == NULL && session->options.transform_fn == NULL)
     status = lt_activation_plan_new (graph, session->inference, session->folds, &session->activations, err);
   if (status == LT_OK)
     status = prepare_slots (session, err);
@@ -800,6 +813,45 @@ lt_session_bind_outer (lt_session *session,
     session->slots[session->outer_ids[index]].data = (void *) data;
 }
 
+lt_status
+lt_session_set_constant (lt_session *session,
+                         int32_t     value_id,
+                         const void *data,
+                         size_t      nbytes,
+                         lt_error   *err)
+{
+  uint32_t        n_values = lt_graph_get_n_values (session->graph);
+  const lt_value *value;
+
+  if (value_id < 0 || (uint32_t) value_id >= n_values)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "value %d out of range (the graph has %u)", value_id, n_values);
+  value = lt_graph_get_value (session->graph, value_id);
+  if (value->kind != LT_VALUE_CONSTANT || value->constant == NULL || !lt_dtype_is_float (value->constant->dtype))
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "value '%s' is not a floating-point constant",
+                         value->name);
+  if (data != NULL && nbytes != value->constant->nbytes)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "constant '%s' has %zu bytes, %zu given",
+                         value->name, value->constant->nbytes, nbytes);
+  if (session->replaced == NULL)
+    {
+      session->replaced = calloc (n_values + 1, sizeof *session->replaced);
+      session->replacements = calloc (n_values + 1, sizeof *session->replacements);
+      if (session->replaced == NULL || session->replacements == NULL)
+        {
+          free (session->replaced);
+          free (session->replacements);
+          session->replaced = NULL;
+          session->replacements = NULL;
+          return fail_no_memory (err);
+        }
+    }
+  session->replacements[value_id] = *value->constant;
+  session->replacements[value_id].data = data;
+  session->replaced[value_id] = data != NULL ? &session->replacements[value_id] : NULL;
+  reset_plan (session);
+  return LT_OK;
+}
+
 const lt_value_type *
 lt_session_get_input_type (const lt_session *session,
                            uint32_t          index)
@@ -932,13 +984,17 @@ lt_session_run (lt_session *session,
       if (status != LT_OK)
         return status;
 
-      if (options->observer_fn != NULL)
+      if (options->observer_fn != NULL || options->transform_fn != NULL)
         for (uint32_t o = 0; o < step->n_outputs; o++)
           if (step->output_ids[o] >= 0)
             {
               lt_tensor view;
               step_output_view (session, step, o, &view);
-              options->observer_fn (options->observer_data, session->graph, step->output_ids[o], &view);
+              if (options->transform_fn != NULL)
+                options->transform_fn (options->transform_data, session->graph, step->output_ids[o], &view,
+                                       session->slots[step->output_ids[o]].data);
+              if (options->observer_fn != NULL)
+                options->observer_fn (options->observer_data, session->graph, step->output_ids[o], &view);
             }
     }
   for (uint32_t i = 0; i < n_outputs; i++)

@@ -2,34 +2,9 @@
  * user would: exit statuses, what they print, and what they leave in the
  * file (checked through LtProject). */
 #include "project-test-util.h"
+#include "test-util.h"
 
 #include <string.h>
-#include <sys/wait.h>
-
-/* Runs lathe-cli with `args` (NULL-terminated); returns its exit status. */
-static int
-run_cli (char      **out,
-         char      **err,
-         const char *first,
-         ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  const char *arg;
-  va_list     args;
-  int         status = -1;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("LATHE_CLI"));
-  va_start (args, first);
-  for (arg = first; arg; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_nonnull (argv->pdata[0]);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
 
 static void
 test_new_show_info (void)
@@ -39,30 +14,30 @@ test_new_show_info (void)
   g_autofree char *model = project_test_model_path ();
   g_autofree char *out = NULL, *err = NULL;
 
-  g_assert_cmpint (run_cli (&out, &err, "project", "new", model, "-o", path, "--embed", NULL), ==, 0);
+  g_assert_cmpint (test_run_cli (&out, &err, "project", "new", model, "-o", path, "--embed", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "embedded"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "project", "new", model, "-o", path, NULL), ==, 1);
+  g_assert_cmpint (test_run_cli (&out, &err, "project", "new", model, "-o", path, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "cli.lathe"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (run_cli (&out, &err, "project", "show", "--json", path, NULL), ==, 0);
+  g_assert_cmpint (test_run_cli (&out, &err, "project", "show", "--json", path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "\"embedded\":\ttrue"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (run_cli (&out, &err, "info", "--json", "--project", path, NULL), ==, 0);
+  g_assert_cmpint (test_run_cli (&out, &err, "info", "--json", "--project", path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "\"node_count\":\t7,"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "info", "--project", path, model, NULL), ==, 2);
+  g_assert_cmpint (test_run_cli (&out, &err, "info", "--project", path, model, NULL), ==, 2);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   /* a file that is not a project */
-  g_assert_cmpint (run_cli (&out, &err, "project", "show", model, NULL), ==, 1);
+  g_assert_cmpint (test_run_cli (&out, &err, "project", "show", model, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "not a Lathe project"));
   project_test_dir_free (dir);
 }
@@ -84,11 +59,11 @@ test_log_undo_redo (void)
   g_assert_true (lt_project_set_encoding (project, e16, &error));
 
   /* held by another instance: undo is refused, log still works */
-  g_assert_cmpint (run_cli (&out, &err, "project", "undo", path, NULL), ==, 1);
+  g_assert_cmpint (test_run_cli (&out, &err, "project", "undo", path, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "another running instance"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "project", "log", path, NULL), ==, 0);
+  g_assert_cmpint (test_run_cli (&out, &err, "project", "log", path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "conv3_out: none → 8-bit int"));
   g_assert_nonnull (strstr (out, "conv3_out: 8-bit int → 16-bit int"));
   g_assert_nonnull (strstr (out, g_get_user_name ()));
@@ -96,7 +71,7 @@ test_log_undo_redo (void)
   g_clear_pointer (&err, g_free);
   g_object_unref (project);
 
-  g_assert_cmpint (run_cli (&out, &err, "project", "undo", path, NULL), ==, 0);
+  g_assert_cmpint (test_run_cli (&out, &err, "project", "undo", path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "conv3_out"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -107,11 +82,11 @@ test_log_undo_redo (void)
   g_clear_pointer (&now, lt_project_encoding_free);
   g_object_unref (project);
 
-  g_assert_cmpint (run_cli (&out, &err, "project", "redo", "--json", path, NULL), ==, 0);
+  g_assert_cmpint (test_run_cli (&out, &err, "project", "redo", "--json", path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "\"redo\""));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "project", "redo", path, NULL), ==, 1);
+  g_assert_cmpint (test_run_cli (&out, &err, "project", "redo", path, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "nothing to redo"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -121,7 +96,7 @@ test_log_undo_redo (void)
   g_assert_cmpuint (now->bitwidth, ==, 16);
   g_object_unref (project);
 
-  g_assert_cmpint (run_cli (&out, &err, "project", "log", "--json", path, NULL), ==, 0);
+  g_assert_cmpint (test_run_cli (&out, &err, "project", "log", "--json", path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "\"action\":\t\"undo\""));
   g_assert_nonnull (strstr (out, "\"bw\":\t16"));
   project_test_dir_free (dir);

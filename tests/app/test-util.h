@@ -1,8 +1,9 @@
 /* test-util.h — helpers shared by the app tests: removing a scratch
- * folder tree when a test ends. */
+ * folder tree when a test ends, running lathe-cli. */
 #pragma once
 
 #include <gio/gio.h>
+#include <sys/wait.h>
 
 /* Deletes `path` and everything below it; missing paths are fine. */
 static inline void
@@ -20,4 +21,32 @@ test_remove_tree (const char *path)
       g_object_unref (info);
     }
   g_file_delete (file, NULL, NULL);
+}
+
+/* Runs lathe-cli ($LATHE_CLI) with the NULL-terminated arguments; returns
+ * its exit status.  What it prints goes to *out and *err, or is dropped
+ * when they are NULL (so usage text stays out of the TAP stream). */
+static inline int
+test_run_cli (char      **out,
+              char      **err,
+              const char *first,
+              ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dropped_out = NULL, *dropped_err = NULL;
+  va_list args;
+  int     status = -1;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("LATHE_CLI"));
+  g_assert_nonnull (argv->pdata[0]);
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out != NULL ? out : &dropped_out,
+                err != NULL ? err : &dropped_err, &status, &error);
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }

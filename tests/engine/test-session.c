@@ -1,7 +1,9 @@
 /* test-session.c — sessions end to end on small graphs built in code:
  * results, in-place reuse, no allocation in run (malloc and friends are
  * wrapped at link time for this test), observer, abort, profiling,
- * BatchNormalization folding, activation fusion, and the errors of reshape, bind and run. */
+ * BatchNormalization folding, activation fusion, the value transform and
+ * replaced constants of quantization simulation, and the errors of
+ * reshape, bind and run. */
 #include "backends/cpu/cpu-isa.h"
 #include "lt/lt.h"
 #include "model-private.h"
@@ -286,7 +288,7 @@ test_batchnorm_folding (void)
   const int64_t      xdims[4] = { 1, 1, 2, 2 };
   const int64_t      wdims[4] = { 2, 1, 1, 1 };
   const int64_t      cdims[1] = { 2 };
-  const float        w[2] = { 2, -1 }, b[2] = { 1, 0.5f };
+  const float        w[2] = { 2, -1 }, b[2] = { 1, 0.5f }, w_replaced[2] = { -0.5f, 4 };
   const float        scale[2] = { 3, 0.5f }, beta[2] = { 0.25f, -1 }, mean[2] = { 1, 2 }, var[2] = { 4, 0.25f };
   const float        x[4] = { 1, 2, 3, 4 };
   const int64_t      ks[2] = { 1, 1 };
@@ -317,16 +319,28 @@ test_batchnorm_folding (void)
   model = finish (g, "y");
   session = new_session (model, &options);
   g_assert_null (lt_session_get_kernel_name (session, lt_graph_find_node (g, "bn")));
-  g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
-  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  const float *y = lt_session_get_output (session, 0)->data;
-  for (int c = 0; c < 2; c++)
-    for (int i = 0; i < 4; i++)
-      {
-        double conv_value = x[i] * w[c] + b[c];
-        double expected = (conv_value - mean[c]) / sqrt (var[c] + 1e-5) * scale[c] + beta[c];
-        g_assert_cmpfloat_with_epsilon (y[c * 4 + i], expected, 1e-5);
-      }
+  /* The model's weights, then weights the session was given in their
+   * place: the fold uses those. */
+  const float *weights[2] = { w, w_replaced };
+  for (int round = 0; round < 2; round++)
+    {
+      if (round == 1)
+        {
+          g_assert_cmpint (lt_session_set_constant (session, lt_graph_find_value (g, "w"), w_replaced, sizeof w_replaced, &err), ==, LT_OK);
+          g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_OK);
+          g_assert_null (lt_session_get_kernel_name (session, lt_graph_find_node (g, "bn")));
+        }
+      g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+      const float *y = lt_session_get_output (session, 0)->data;
+      for (int c = 0; c < 2; c++)
+        for (int i = 0; i < 4; i++)
+          {
+            double conv_value = x[i] * weights[round][c] + b[c];
+            double expected = (conv_value - mean[c]) / sqrt (var[c] + 1e-5) * scale[c] + beta[c];
+            g_assert_cmpfloat_with_epsilon (y[c * 4 + i], expected, 1e-5);
+          }
+    }
   /* The model keeps its own weights. */
   const lt_value *wv = lt_graph_get_value (g, lt_graph_find_value (g, "w"));
   g_assert_cmpfloat (((const float *) wv->constant->data)[0], ==, 2);
@@ -730,6 +744,180 @@ test_cast_bad_string (void)
   lt_model_unref (model);
 }
 
+/* ---- quantization simulation hooks ---------------------------------------- */
+
+typedef struct
+{
+  int  calls;
+  bool saw_b_doubled; /* the observer saw b after the transform */
+  char names[8][8];   /* values transformed, in order */
+} transform_state;
+
+/* Doubles "b"; records every value it is shown. */
+static void
+double_b (void            *user_data,
+          const lt_graph  *graph,
+          int32_t          value_id,
+          const lt_tensor *value,
+          void            *data)
+{
+  transform_state *state = user_data;
+
+  g_assert_true (data == value->data);
+  g_assert_cmpstr (lt_graph_get_value (graph, value_id)->name, ==, value->name);
+  if (state->calls < 8)
+    g_strlcpy (state->names[state->calls], value->name, sizeof state->names[0]);
+  state->calls++;
+  if (strcmp (value->name, "b") == 0)
+    for (uint64_t i = 0; i < value->count; i++)
+      ((float *) data)[i] *= 2;
+}
+
+static void
+observe_doubled_b (void            *user_data,
+                   const lt_graph  *graph,
+                   int32_t          value_id,
+                   const lt_tensor *value)
+{
+  transform_state *state = user_data;
+  const float     *b = value->data;
+
+  (void) graph;
+  (void) value_id;
+  if (strcmp (value->name, "b") == 0)
+    state->saw_b_doubled = b[1] == -4 && b[5] == -12;
+}
+
+/* A transform changes what later nodes read and what the observer sees,
+ * and run still allocates nothing. */
+static void
+test_transform (void)
+{
+  static const float expected[6] = { 10, 24, 30, 48, 50, 72 }; /* |2 * -relu(x)| + c */
+  lt_model          *model = chain_model ();
+  transform_state    state = { 0 };
+  lt_session_options options = { .n_threads = 2, .transform_fn = double_b, .transform_data = &state,
+                                 .observer_fn = observe_doubled_b, .observer_data = &state };
+  lt_session        *session = new_session (model, &options);
+  lt_error           err;
+  int                before;
+
+  g_assert_cmpint (lt_session_bind_input (session, 0, chain_x, sizeof chain_x, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof expected, expected, sizeof expected);
+  g_assert_true (state.saw_b_doubled);
+  g_assert_cmpint (state.calls, ==, 4);
+  g_assert_cmpstr (state.names[0], ==, "a");
+  g_assert_cmpstr (state.names[3], ==, "y");
+  before = lt_test_alloc_count ();
+  for (int i = 0; i < 5; i++)
+    g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  g_assert_cmpint (lt_test_alloc_count (), ==, before);
+  g_assert_cmpmem (lt_session_get_output (session, 0)->data, sizeof expected, expected, sizeof expected);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* Caps "c" at 1. */
+static void
+cap_conv_output (void            *user_data,
+                 const lt_graph  *graph,
+                 int32_t          value_id,
+                 const lt_tensor *value,
+                 void            *data)
+{
+  int *capped = user_data;
+
+  (void) graph;
+  (void) value_id;
+  if (strcmp (value->name, "c") != 0)
+    return;
+  (*capped)++;
+  for (uint64_t i = 0; i < value->count; i++)
+    ((float *) data)[i] = fminf (((float *) data)[i], 1);
+}
+
+/* With a transform, a Relu after a Conv is not fused: the transform sees
+ * the Conv's output and the Relu reads what it left. */
+static void
+test_transform_keeps_activation (void)
+{
+  float              x[FUSE_C * FUSE_H * FUSE_W], w[FUSE_C * FUSE_C * 9], b[FUSE_C];
+  lt_model          *model = activation_model ("Relu", 1, false, x, w, b);
+  const lt_graph    *g = lt_model_get_graph (model);
+  int                capped = 0;
+  lt_session_options options = { .n_threads = 2, .transform_fn = cap_conv_output, .transform_data = &capped };
+  lt_session        *session = new_session (model, &options);
+  lt_error           err;
+  bool               over_one = false;
+
+  g_assert_nonnull (lt_session_get_kernel_name (session, lt_graph_find_node (g, "act")));
+  g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+  g_assert_cmpint (capped, ==, 1);
+  const float *y = lt_session_get_output (session, 0)->data;
+  for (int m = 0; m < FUSE_C; m++)
+    for (int oy = 0; oy < FUSE_H; oy++)
+      for (int ox = 0; ox < FUSE_W; ox++)
+        {
+          double conv = direct_conv (x, w, b, 1, m, oy, ox);
+          over_one |= conv > 1;
+          g_assert_cmpfloat_with_epsilon (y[(m * FUSE_H + oy) * FUSE_W + ox], fmin (fmax (conv, 0), 1), 1e-4);
+        }
+  g_assert_true (over_one);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* A replaced constant reaches kernels that pack their weights at reshape;
+ * NULL gives the model's back; the model never changes. */
+static void
+test_set_constant (void)
+{
+  float              x[FUSE_C * FUSE_H * FUSE_W], w[FUSE_C * FUSE_C * 9], b[FUSE_C], w2[FUSE_C * FUSE_C * 9];
+  lt_model          *model = activation_model ("Relu", 1, false, x, w, b);
+  const lt_graph    *g = lt_model_get_graph (model);
+  int32_t            w_id = lt_graph_find_value (g, "w");
+  lt_session_options options = { .n_threads = 2 };
+  lt_session        *session = new_session (model, &options);
+  lt_error           err;
+
+  for (unsigned i = 0; i < G_N_ELEMENTS (w2); i++)
+    w2[i] = -0.5f * w[i] + 0.25f;
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_set_constant (session, w_id, w2, sizeof w2, &err), ==, LT_OK);
+  /* The plan was dropped: run needs a reshape first. */
+  g_assert_cmpint (lt_session_run (session, &err), ==, LT_ERR_INVALID_ARGUMENT);
+  for (int round = 0; round < 2; round++)
+    {
+      const float *weights = round == 0 ? w2 : w;
+      g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+      const float *y = lt_session_get_output (session, 0)->data;
+      for (int m = 0; m < FUSE_C; m++)
+        for (int oy = 0; oy < FUSE_H; oy++)
+          for (int ox = 0; ox < FUSE_W; ox++)
+            g_assert_cmpfloat_with_epsilon (y[(m * FUSE_H + oy) * FUSE_W + ox],
+                                            fmax (direct_conv (x, weights, b, 1, m, oy, ox), 0), 1e-4);
+      g_assert_cmpint (lt_session_set_constant (session, w_id, NULL, 0, &err), ==, LT_OK);
+    }
+  g_assert_cmpmem (lt_graph_get_value (g, w_id)->constant->data, sizeof w, w, sizeof w);
+
+  /* Refused, naming the value: not a constant, wrong size, out of range. */
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_set_constant (session, lt_graph_find_value (g, "x"), x, sizeof x, &err), ==, LT_ERR_INVALID_ARGUMENT);
+  g_assert_cmpstr (err.subject, ==, "x");
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_set_constant (session, w_id, w2, sizeof w2 - 4, &err), ==, LT_ERR_INVALID_ARGUMENT);
+  g_assert_cmpstr (err.subject, ==, "w");
+  g_assert_nonnull (strstr (err.message, "bytes"));
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_session_set_constant (session, 1000, w2, sizeof w2, &err), ==, LT_ERR_INVALID_ARGUMENT);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -749,5 +937,8 @@ main (int    argc,
   g_test_add_func ("/session/fuse/shared-output-not-fused", test_fuse_refused_for_shared_output);
   g_test_add_func ("/session/fuse/matmul-relu", test_fuse_matmul_relu);
   g_test_add_func ("/session/parallel-kernels", test_parallel_kernels);
+  g_test_add_func ("/session/quantsim/transform", test_transform);
+  g_test_add_func ("/session/quantsim/transform-keeps-activation", test_transform_keeps_activation);
+  g_test_add_func ("/session/quantsim/set-constant", test_set_constant);
   return g_test_run ();
 }

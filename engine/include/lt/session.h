@@ -53,14 +53,33 @@ typedef void (*lt_observer_fn) (void            *user_data,
                                 int32_t          value_id,
                                 const lt_tensor *value);
 
+/* Called after each node for each value it produced, before the observer,
+ * with the value's bytes writable: `data` is `value->data`, valid only
+ * during the call.  What the transform leaves there is what the nodes
+ * after it read and what the observer sees; quantization simulation uses
+ * it to round activations onto their grid.  It runs inside
+ * lt_session_run, which allocates nothing, and may change only this
+ * value. */
+typedef void (*lt_value_transform_fn) (void            *user_data,
+                                       const lt_graph  *graph,
+                                       int32_t          value_id,
+                                       const lt_tensor *value,
+                                       void            *data);
+
+/* With an observer or a transform, every value a kernel computes is kept:
+ * no Relu or Clip is fused into the Conv, Gemm or MatMul before it (the
+ * pre-activation value would never be shown).  Values inside an If's
+ * branches are shown to neither. */
 typedef struct lt_session_options
 {
-  uint32_t       n_threads;      /* threads kernels may use; 0 = one per CPU */
-  lt_abort_fn    abort_fn;       /* may be NULL; polled between nodes */
-  void          *abort_data;
-  lt_observer_fn observer_fn;    /* may be NULL */
-  void          *observer_data;
-  bool           profiling;      /* time every node */
+  uint32_t              n_threads;      /* threads kernels may use; 0 = one per CPU */
+  lt_abort_fn           abort_fn;       /* may be NULL; polled between nodes */
+  void                 *abort_data;
+  lt_observer_fn        observer_fn;    /* may be NULL */
+  void                 *observer_data;
+  bool                  profiling;      /* time every node */
+  lt_value_transform_fn transform_fn;   /* may be NULL */
+  void                 *transform_data;
 } lt_session_options;
 
 /* A session over a model's main graph.  `options` may be NULL (one thread
@@ -82,6 +101,23 @@ void lt_session_free (lt_session *session); /* accepts NULL */
 lt_status lt_session_reshape (lt_session          *session,
                               const lt_value_type *inputs,
                               lt_error            *err);
+
+/* Replaces the floating-point constant `value_id` (an initializer of the
+ * main graph) by `data`, `nbytes` of the same dtype and shape, for this
+ * session only: the model is untouched.  Kernels take their constants at
+ * reshape (they pack weights then, and a BatchNormalization is folded
+ * with the replaced weights), so this drops the session's plan: reshape
+ * again before the next run.  `data` NULL goes back to the model's
+ * constant.  The buffer is borrowed: it must stay valid and unchanged
+ * until the session is freed or the constant is set again.  Only float
+ * constants (F32, F16, BF16, F64), whose contents never decide a shape.
+ * Errors: LT_ERR_INVALID_ARGUMENT naming the value when it is not such a
+ * constant or nbytes differs. */
+lt_status lt_session_set_constant (lt_session *session,
+                                   int32_t     value_id,
+                                   const void *data,
+                                   size_t      nbytes,
+                                   lt_error   *err);
 
 /* The type an input (by position) was reshaped to. */
 const lt_value_type *lt_session_get_input_type (const lt_session *session,
