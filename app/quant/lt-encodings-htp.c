@@ -61,7 +61,7 @@ add_encoding (LtHtpEncodings   *out,
       if (offset < G_MININT32 || offset > G_MAXINT32)
         {
           g_set_error (error, LT_ENCODINGS_ERROR, LT_ENCODINGS_ERROR_UNSUPPORTED,
-                       _ ("%s: offset %" G_GINT64_FORMAT " does not fit 32 bits"), encoding->name, encoding->offset[c]);
+                       _ ("%s: offset %lld does not fit 32 bits"), encoding->name, (long long) encoding->offset[c]);
           return FALSE;
         }
       offsets[c] = (int32_t) offset;
