@@ -186,7 +186,7 @@ get_integer (const ReadContext *ctx,
              gint64            *out,
              GError           **error)
 {
-  double value;
+  double value = 0;
 
   if (!get_number (ctx, item, field, &value, error))
     return FALSE;
@@ -221,7 +221,7 @@ get_scale (const ReadContext *ctx,
            float             *out,
            GError           **error)
 {
-  double value;
+  double value = 0;
   float  single;
 
   if (!get_number (ctx, item, field, &value, error))
@@ -275,7 +275,7 @@ get_choice (const ReadContext *ctx,
             guint             *out,
             GError           **error)
 {
-  const char      *text;
+  const char      *text = NULL;
   g_autofree char *list = NULL;
 
   if (!get_string (ctx, item, field, &text, error))
@@ -499,7 +499,7 @@ read_v1_entry (ReadContext      *ctx,
 {
   g_autoptr (LtEncoding) encoding = NULL;
   const cJSON *scale = NULL, *offset, *item;
-  const char  *name;
+  const char  *name = NULL;
   guint        dtype, bitwidth, granularity = LT_ENCODING_PER_TENSOR, n = 0, n_offsets, i;
 
   if (!cJSON_IsObject (entry))
@@ -878,7 +878,7 @@ read_v2_entry (ReadContext *ctx,
   g_autoptr (GPtrArray) zero_points = NULL;
   g_autoptr (LtEncoding) encoding = NULL;
   const cJSON *scale, *zero_point;
-  const char  *name, *dtype_text;
+  const char  *name = NULL, *dtype_text = NULL;
   guint        bitwidth, rank, zp_rank, dims[LT_ENCODING_MAX_RANK], zp_dims[LT_ENCODING_MAX_RANK];
   gboolean     is_signed;
 
