@@ -118,7 +118,7 @@ test_crossing_removed (void)
   lt_graph_layout *layout = layout_edges (6, edges, 5);
 
   assert_layout_valid (layout, edges, 5, TRUE);
-  g_assert_cmpuint (lt_graph_layout_count_crossings (layout), ==, 0);
+  g_assert_cmpuint (lt_graph_layout_count_crossings (layout, true), ==, 0);
   lt_graph_layout_free (layout);
 }
 
@@ -184,7 +184,7 @@ test_empty (void)
   lt_graph_layout_get_size (layout, &w, &h);
   g_assert_cmpfloat (w, ==, 0.f);
   g_assert_cmpfloat (h, ==, 0.f);
-  g_assert_cmpuint (lt_graph_layout_count_crossings (layout), ==, 0);
+  g_assert_cmpuint (lt_graph_layout_count_crossings (layout, true), ==, 0);
   lt_graph_layout_free (layout);
 }
 
