@@ -955,12 +955,13 @@ move_in_layer (lt_graph_layout *layout,
   layout->pos[v] = to;
 }
 
-/* Moves the run of vertices first .. first + length - 1 (one per layer,
- * each joined to the next) to the slots that cross least, if that is
- * fewer crossings than now.  Returns whether it moved. */
+/* Moves the run run[0..length) (one vertex per layer, each but the first
+ * with a single segment from above, the one from the vertex before it) to
+ * the slots that cross least, if that is fewer crossings than now.
+ * Returns whether it moved. */
 static bool
 move_run (lt_graph_layout *layout,
-          uint32_t         first,
+          const uint32_t  *run,
           uint32_t         length,
           sift_scratch    *scratch)
 {
@@ -972,7 +973,7 @@ move_run (lt_graph_layout *layout,
 
   for (uint32_t i = 0; i < length; i++)
     {
-      uint32_t v = first + i;
+      uint32_t v = run[i];
       uint32_t l = layout->layer[v];
       uint32_t last_slot = layout->layer_start[l + 1] - layout->layer_start[l] - 1;
       uint32_t at = layout->pos[v];
@@ -981,7 +982,7 @@ move_run (lt_graph_layout *layout,
 
       scratch->lo[i] = lo;
       scratch->n_slots[i] = n;
-      vertex_costs (layout, v, i == 0, i + 1 < length ? v + 1 : UINT32_MAX,
+      vertex_costs (layout, v, i == 0, i + 1 < length ? run[i + 1] : UINT32_MAX,
                     lo, n, scratch->diff, vertex_cost);
       if (i == 0)
         {
@@ -994,7 +995,7 @@ move_run (lt_graph_layout *layout,
           uint32_t  stride = n + 1;
           uint64_t *link = scratch->diff;
 
-          link_costs (layout, v - 1, v, prev_lo, prev_n, lo, n, link);
+          link_costs (layout, run[i - 1], v, prev_lo, prev_n, lo, n, link);
           for (uint32_t q = 0; q < n; q++)
             {
               uint64_t best = UINT64_MAX;
@@ -1007,7 +1008,7 @@ move_run (lt_graph_layout *layout,
                   }
               scratch->next_cost[q] = best + vertex_cost[q];
             }
-          now += link[(layout->pos[v - 1] - prev_lo) * stride + at - lo] + vertex_cost[at - lo];
+          now += link[(layout->pos[run[i - 1]] - prev_lo) * stride + at - lo] + vertex_cost[at - lo];
           memcpy (scratch->cost, scratch->next_cost, n * sizeof (uint64_t));
         }
       prev_n = n;
@@ -1021,27 +1022,89 @@ move_run (lt_graph_layout *layout,
     {
       uint32_t to = scratch->lo[i] + best_slot;
 
-      moved |= to != layout->pos[first + i];
+      moved |= to != layout->pos[run[i]];
       if (i > 0)
         best_slot = scratch->choice[(size_t) i * SIFT_SLOTS + best_slot];
-      move_in_layer (layout, first + i, to);
+      move_in_layer (layout, run[i], to);
     }
   return moved;
 }
 
-/* One pass moving every trunk, then every node, as a whole.  Returns
- * whether anything moved; crossings never grow. */
+/* The vertex that continues v's run: the next dummy of a trunk, or else
+ * v's only neighbour below with no other segment from above.  UINT32_MAX
+ * when the run ends at v. */
+static uint32_t
+run_successor (const lt_graph_layout *layout,
+               uint32_t               v)
+{
+  uint32_t next = UINT32_MAX;
+
+  for (uint32_t j = layout->down_start[v]; j < layout->down_start[v + 1]; j++)
+    {
+      uint32_t w = layout->down[j];
+
+      if (layout->up_start[w + 1] - layout->up_start[w] != 1)
+        continue;
+      if (v >= layout->n_nodes && w >= layout->n_nodes)
+        return w; /* the trunk goes on */
+      if (next != UINT32_MAX)
+        return UINT32_MAX;
+      next = w;
+    }
+  return next;
+}
+
+/* Splits the vertices into runs (paths down the layers, see move_run):
+ * runs[starts[k] .. starts[k + 1]) for k < *n_runs. */
+static bool
+build_runs (const lt_graph_layout *layout,
+            uint32_t             **out_runs,
+            uint32_t             **out_starts,
+            uint32_t              *n_runs)
+{
+  uint32_t *runs = checked_array (layout->n_vertices, sizeof (uint32_t));
+  uint32_t *starts = checked_array (layout->n_vertices + 1, sizeof (uint32_t));
+  uint32_t  n = 0;
+  uint32_t  k = 0;
+
+  if (runs == NULL || starts == NULL)
+    {
+      free (runs);
+      free (starts);
+      return false;
+    }
+  for (uint32_t v = 0; v < layout->n_vertices; v++)
+    {
+      /* v starts a run unless it continues the run of its one neighbour above */
+      if (layout->up_start[v + 1] - layout->up_start[v] == 1 &&
+          run_successor (layout, layout->up[layout->up_start[v]]) == v)
+        continue;
+      starts[k++] = n;
+      for (uint32_t w = v; w != UINT32_MAX; w = run_successor (layout, w))
+        runs[n++] = w;
+    }
+  starts[k] = n;
+  *out_runs = runs;
+  *out_starts = starts;
+  *n_runs = k;
+  return true;
+}
+
+/* One pass moving every run, then every node alone.  Returns whether
+ * anything moved; crossings never grow. */
 static bool
 move_runs (lt_graph_layout *layout,
+           const uint32_t  *runs,
+           const uint32_t  *starts,
+           uint32_t         n_runs,
            sift_scratch    *scratch)
 {
   bool moved = false;
 
-  for (uint32_t u = 0; u < layout->n_nodes; u++)
-    if (layout->trunk_length[u] > 0)
-      moved |= move_run (layout, layout->trunk_first[u], layout->trunk_length[u], scratch);
+  for (uint32_t k = 0; k < n_runs; k++)
+    moved |= move_run (layout, runs + starts[k], starts[k + 1] - starts[k], scratch);
   for (uint32_t v = 0; v < layout->n_nodes; v++)
-    moved |= move_run (layout, v, 1, scratch);
+    moved |= move_run (layout, &v, 1, scratch);
   return moved;
 }
 
@@ -1086,6 +1149,9 @@ reduce_crossings (lt_graph_layout              *layout,
   uint64_t  best_crossings;
   uint32_t  stale = 0;
   sift_scratch scratch;
+  uint32_t *runs;
+  uint32_t *run_starts;
+  uint32_t  n_runs;
 
   for (uint32_t l = 0; l < layout->n_layers; l++)
     if (layout->layer_start[l + 1] - layout->layer_start[l] > widest)
@@ -1139,11 +1205,19 @@ reduce_crossings (lt_graph_layout              *layout,
   free (items);
   if (*cancelled || best_crossings == 0)
     return true;
-  if (!sift_scratch_init (&scratch, layout->n_layers))
+  if (!build_runs (layout, &runs, &run_starts, &n_runs))
     return false;
-  for (uint32_t pass = 0; pass < SIFT_PASSES && move_runs (layout, &scratch); pass++)
+  if (!sift_scratch_init (&scratch, layout->n_layers))
+    {
+      free (runs);
+      free (run_starts);
+      return false;
+    }
+  for (uint32_t pass = 0; pass < SIFT_PASSES && move_runs (layout, runs, run_starts, n_runs, &scratch); pass++)
     transpose (layout);
   sift_scratch_clear (&scratch);
+  free (runs);
+  free (run_starts);
   return true;
 }
 
