@@ -729,6 +729,10 @@ transpose (lt_graph_layout *layout)
 #define SIFT_REACH  8
 #define SIFT_SLOTS  (2 * SIFT_REACH + 1)
 #define SIFT_PASSES 4
+/* Work (slot pairs and segment pairs looked at) allowed per vertex and
+ * segment of the layered graph, so that graphs where moves keep paying a
+ * little (dense random ones) stay within the time budget. */
+#define SIFT_WORK_PER_ELEMENT 256
 
 typedef struct
 {
@@ -738,6 +742,8 @@ typedef struct
   uint8_t  *choice;    /* per run layer and slot: the slot chosen above */
   uint32_t *lo;        /* per run layer: first slot of the window */
   uint32_t *n_slots;   /* per run layer: slots in the window */
+  uint64_t  work;      /* done so far */
+  uint64_t  budget;    /* work allowed */
 } sift_scratch;
 
 /* Index of a vertex in its layer once `moving` (a vertex of the same layer,
@@ -799,8 +805,9 @@ split_index (uint32_t s,
 /* Crossings of the run's vertex v (moved in its layer, window [lo, lo + n))
  * with everything but the run itself, per slot, into cost[0..n): its
  * segments from above when `top` (only the run's first vertex has any), and
- * its segments below other than `link` (the next vertex of the run). */
-static void
+ * its segments below other than `link` (the next vertex of the run).
+ * Returns the pairs of segments looked at. */
+static uint64_t
 vertex_costs (const lt_graph_layout *layout,
               uint32_t               v,
               bool                   top,
@@ -813,6 +820,7 @@ vertex_costs (const lt_graph_layout *layout,
   uint32_t l = layout->layer[v];
   uint32_t first = layout->layer_start[l];
   uint32_t hi = lo + n - 1;
+  uint64_t work = 0;
 
   memset (diff, 0, (n + 1) * sizeof *diff);
   /* Neighbours whose slot is in [lo, hi) are the ones the choice can pass. */
@@ -829,6 +837,7 @@ vertex_costs (const lt_graph_layout *layout,
               uint32_t x = layout->up[j], u = layout->up[k];
               uint64_t weight = (uint64_t) layout->carried[v] * layout->carried[y];
 
+              work++;
               if (x == u)
                 continue;
               /* v's segment starts left of y's: they cross when v ends right of y. */
@@ -848,6 +857,7 @@ vertex_costs (const lt_graph_layout *layout,
               uint32_t w = layout->down[k];
               uint64_t weight = (uint64_t) layout->carried[t] * layout->carried[w];
 
+              work++;
               if (w == t)
                 continue;
               if (layout->pos[t] < layout->pos[w])
@@ -860,13 +870,15 @@ vertex_costs (const lt_graph_layout *layout,
   cost[0] = diff[0];
   for (uint32_t i = 1; i < n; i++)
     cost[i] = cost[i - 1] + diff[i];
+  return work + n;
 }
 
 /* Crossings of the link a → b between consecutive run vertices with the
  * other segments between their layers, for every pair of slots: into
  * cost[p * (nb + 1) + q] (a 2-D difference array summed in place) for a in
- * slot la + p and b in slot lb + q. */
-static void
+ * slot la + p and b in slot lb + q.  Returns the slot pairs and segments
+ * looked at. */
+static uint64_t
 link_costs (const lt_graph_layout *layout,
             uint32_t               a,
             uint32_t               b,
@@ -880,6 +892,7 @@ link_costs (const lt_graph_layout *layout,
   uint32_t first_a = layout->layer_start[layout->layer[a]];
   uint32_t first_b = layout->layer_start[layout->layer[b]];
   uint64_t link_weight = layout->carried[b];
+  uint64_t work = (uint64_t) na * nb;
 
   memset (diff, 0, (size_t) (na + 1) * stride * sizeof *diff);
   /* Segments whose upper end is in a's window, then those whose lower end
@@ -895,6 +908,7 @@ link_costs (const lt_graph_layout *layout,
           uint32_t split_b = split_index (slot_of (layout, w, b), lb, nb);
           uint64_t weight = link_weight * layout->carried[w];
 
+          work++;
           /* a left of u and b right of w, or the other way round */
           add_rectangle (diff, stride, 0, split_a, split_b, nb, weight);
           add_rectangle (diff, stride, split_a, na, 0, split_b, weight);
@@ -912,6 +926,7 @@ link_costs (const lt_graph_layout *layout,
           uint32_t split_b = s - lb + 1;
           uint64_t weight = link_weight * layout->carried[w];
 
+          work++;
           if (u == a || (su >= la && su + 1 < la + na))
             continue;
           add_rectangle (diff, stride, 0, split_a, split_b, nb, weight);
@@ -930,6 +945,7 @@ link_costs (const lt_graph_layout *layout,
         if (p > 0 && q > 0)
           *c -= diff[(p - 1) * stride + q - 1];
       }
+  return work;
 }
 
 /* Puts v, now at index `from` of its layer, at index `to`. */
@@ -982,8 +998,8 @@ move_run (lt_graph_layout *layout,
 
       scratch->lo[i] = lo;
       scratch->n_slots[i] = n;
-      vertex_costs (layout, v, i == 0, i + 1 < length ? run[i + 1] : UINT32_MAX,
-                    lo, n, scratch->diff, vertex_cost);
+      scratch->work += vertex_costs (layout, v, i == 0, i + 1 < length ? run[i + 1] : UINT32_MAX,
+                                     lo, n, scratch->diff, vertex_cost);
       if (i == 0)
         {
           memcpy (scratch->cost, vertex_cost, n * sizeof (uint64_t));
@@ -995,7 +1011,7 @@ move_run (lt_graph_layout *layout,
           uint32_t  stride = n + 1;
           uint64_t *link = scratch->diff;
 
-          link_costs (layout, run[i - 1], v, prev_lo, prev_n, lo, n, link);
+          scratch->work += link_costs (layout, run[i - 1], v, prev_lo, prev_n, lo, n, link);
           for (uint32_t q = 0; q < n; q++)
             {
               uint64_t best = UINT64_MAX;
@@ -1090,8 +1106,8 @@ build_runs (const lt_graph_layout *layout,
   return true;
 }
 
-/* One pass moving every run, then every node alone.  Returns whether
- * anything moved; crossings never grow. */
+/* One pass moving every run, then every node alone, until the work budget
+ * is spent.  Returns whether anything moved; crossings never grow. */
 static bool
 move_runs (lt_graph_layout *layout,
            const uint32_t  *runs,
@@ -1101,9 +1117,9 @@ move_runs (lt_graph_layout *layout,
 {
   bool moved = false;
 
-  for (uint32_t k = 0; k < n_runs; k++)
+  for (uint32_t k = 0; k < n_runs && scratch->work < scratch->budget; k++)
     moved |= move_run (layout, runs + starts[k], starts[k + 1] - starts[k], scratch);
-  for (uint32_t v = 0; v < layout->n_nodes; v++)
+  for (uint32_t v = 0; v < layout->n_nodes && scratch->work < scratch->budget; v++)
     moved |= move_run (layout, &v, 1, scratch);
   return moved;
 }
@@ -1120,15 +1136,20 @@ sift_scratch_clear (sift_scratch *scratch)
 }
 
 static bool
-sift_scratch_init (sift_scratch *scratch,
-                   uint32_t      n_layers)
+sift_scratch_init (sift_scratch          *scratch,
+                   const lt_graph_layout *layout)
 {
+  uint32_t n_layers = layout->n_layers;
+
   scratch->diff = checked_array ((SIFT_SLOTS + 1) * (SIFT_SLOTS + 1), sizeof (uint64_t));
   scratch->cost = checked_array (SIFT_SLOTS, sizeof (uint64_t));
   scratch->next_cost = checked_array (SIFT_SLOTS, sizeof (uint64_t));
   scratch->choice = checked_array ((size_t) n_layers * SIFT_SLOTS, 1);
   scratch->lo = checked_array (n_layers, sizeof (uint32_t));
   scratch->n_slots = checked_array (n_layers, sizeof (uint32_t));
+  scratch->work = 0;
+  scratch->budget = SIFT_WORK_PER_ELEMENT * ((uint64_t) layout->n_vertices +
+                                             layout->up_start[layout->n_vertices]);
   if (scratch->diff && scratch->cost && scratch->next_cost && scratch->choice &&
       scratch->lo && scratch->n_slots)
     return true;
@@ -1207,7 +1228,7 @@ reduce_crossings (lt_graph_layout              *layout,
     return true;
   if (!build_runs (layout, &runs, &run_starts, &n_runs))
     return false;
-  if (!sift_scratch_init (&scratch, layout->n_layers))
+  if (!sift_scratch_init (&scratch, layout))
     {
       free (runs);
       free (run_starts);
