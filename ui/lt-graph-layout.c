@@ -13,8 +13,14 @@
  *  4. crossing reduction: layer-by-layer sweeps ordering each layer by the
  *     barycentre of its neighbours in the layer just placed, each sweep
  *     followed by a transpose pass (swap neighbours while that removes
- *     crossings); the best order seen is kept.  Crossings are counted with
- *     Barth, Jünger and Mutzel's accumulator (a Fenwick tree);
+ *     crossings); the best order seen is kept.  Then runs — a trunk, a
+ *     node and the path of single-input vertices below it, or a node alone
+ *     — are moved as a whole to the slots near them that cross least (a
+ *     dynamic programme over the run's layers), within a work budget
+ *     linear in the graph.  Crossings are counted per edge (a trunk
+ *     segment counts once for each edge it carries, as Graphviz counts its
+ *     separate chains) with Barth, Jünger and Mutzel's accumulator (a
+ *     Fenwick tree);
  *  5. x coordinates: alternate sweeps place each layer as close as possible
  *     (weighted least squares) to the mean x of its neighbours while keeping
  *     the order and the minimum gaps — an isotonic regression solved exactly
@@ -714,17 +720,21 @@ transpose (lt_graph_layout *layout)
   return any;
 }
 
-/* ---- phase 4b: moving whole runs (a trunk, or one node) ---------------- */
+/* ---- phase 4b: moving whole runs --------------------------------------- */
 
 /* Barycentre sweeps and transposition move one vertex at a time, so a trunk
  * of bends on the wrong side of a branch stays there: moving any one of its
- * bends adds two crossings before the rest follow.  A run — a node alone,
- * or all the dummies of a trunk, one per layer — is therefore also moved as
- * a whole: with everything else fixed, a dynamic programme over the run's
- * layers picks for each layer a slot within SIFT_REACH of where the run is,
- * minimising the crossings (per edge) of every segment that touches the run.
- * Only the segments with an end inside the window change with the choice;
- * the others add the same to every choice and are not counted. */
+ * bends adds two crossings before the rest follow.  Runs are therefore also
+ * moved as a whole.  A run is a path down the layers whose vertices after
+ * the first have a single segment from above, the one from the vertex
+ * before: a trunk of dummies, often with the node it leaves and the
+ * single-input nodes above it (a branch of an attention block), or a node
+ * alone.  With everything else fixed, a dynamic programme over the run's
+ * layers picks for each layer a slot within SIFT_REACH of where the run
+ * is, minimising the crossings (per edge) of every segment that touches
+ * the run.  Only the segments with an end inside the window change with
+ * the choice; the others add the same to every choice and are not
+ * counted. */
 
 #define SIFT_REACH  8
 #define SIFT_SLOTS  (2 * SIFT_REACH + 1)
@@ -1157,22 +1167,21 @@ sift_scratch_init (sift_scratch          *scratch,
   return false;
 }
 
+/* Barycentre sweeps, each followed by transposition, keeping the best
+ * order seen; *out_crossings is its count. */
 static bool
-reduce_crossings (lt_graph_layout              *layout,
-                  lt_graph_layout_progress_func progress,
-                  void                         *user_data,
-                  bool                         *cancelled)
+sweep_layers (lt_graph_layout              *layout,
+              lt_graph_layout_progress_func progress,
+              void                         *user_data,
+              bool                         *cancelled,
+              uint64_t                     *out_crossings)
 {
-  uint32_t  widest = 0;
-  uint64_t *tree;
-  uint32_t *best;
+  uint32_t   widest = 0;
+  uint64_t  *tree;
+  uint32_t  *best;
   sort_item *items;
-  uint64_t  best_crossings;
-  uint32_t  stale = 0;
-  sift_scratch scratch;
-  uint32_t *runs;
-  uint32_t *run_starts;
-  uint32_t  n_runs;
+  uint64_t   best_crossings;
+  uint32_t   stale = 0;
 
   for (uint32_t l = 0; l < layout->n_layers; l++)
     if (layout->layer_start[l + 1] - layout->layer_start[l] > widest)
@@ -1224,8 +1233,23 @@ reduce_crossings (lt_graph_layout              *layout,
   free (tree);
   free (best);
   free (items);
-  if (*cancelled || best_crossings == 0)
-    return true;
+  *out_crossings = best_crossings;
+  return true;
+}
+
+/* Passes of move_runs, each followed by transposition, until nothing moves,
+ * SIFT_PASSES are done or the work budget is spent. */
+static bool
+settle_runs (lt_graph_layout              *layout,
+             lt_graph_layout_progress_func progress,
+             void                         *user_data,
+             bool                         *cancelled)
+{
+  sift_scratch scratch;
+  uint32_t    *runs;
+  uint32_t    *run_starts;
+  uint32_t     n_runs;
+
   if (!build_runs (layout, &runs, &run_starts, &n_runs))
     return false;
   if (!sift_scratch_init (&scratch, layout))
@@ -1234,12 +1258,36 @@ reduce_crossings (lt_graph_layout              *layout,
       free (run_starts);
       return false;
     }
-  for (uint32_t pass = 0; pass < SIFT_PASSES && move_runs (layout, runs, run_starts, n_runs, &scratch); pass++)
-    transpose (layout);
+  for (uint32_t pass = 0; pass < SIFT_PASSES; pass++)
+    {
+      if (progress != NULL && !progress (0.7 + 0.2 * pass / SIFT_PASSES, user_data))
+        {
+          *cancelled = true;
+          break;
+        }
+      if (!move_runs (layout, runs, run_starts, n_runs, &scratch))
+        break;
+      transpose (layout);
+    }
   sift_scratch_clear (&scratch);
   free (runs);
   free (run_starts);
   return true;
+}
+
+static bool
+reduce_crossings (lt_graph_layout              *layout,
+                  lt_graph_layout_progress_func progress,
+                  void                         *user_data,
+                  bool                         *cancelled)
+{
+  uint64_t crossings;
+
+  if (!sweep_layers (layout, progress, user_data, cancelled, &crossings))
+    return false;
+  if (*cancelled || crossings == 0)
+    return true;
+  return settle_runs (layout, progress, user_data, cancelled);
 }
 
 /* ---- phase 5: x coordinates -------------------------------------------- */

@@ -3,7 +3,9 @@
  * Usage: bench-layout FILE.dot…
  * Reads the subset of DOT that make-graphs.py writes (one `a -> b;` per
  * line; node statements are skipped), lays each graph out three times with
- * boxes of a typical node size, and prints the best time and the crossings.
+ * boxes of a typical node size, and prints the best time and the crossings:
+ * per edge (each edge through its own bends, as dot counts) and as drawn
+ * (a crossing on a shared trunk once).
  */
 #include "lt-graph-layout.h"
 
