@@ -781,6 +781,24 @@ add_range (uint64_t *diff,
   diff[b] -= weight;
 }
 
+/* Adds the crossing of the run's segment with another one to the slots
+ * where it happens: the two start (or end) on the side given by
+ * `run_first`, so they cross when the run's vertex lies past the other
+ * segment's end in its layer, at window indices [split, n); otherwise at
+ * [0, split). */
+static inline void
+add_crossing (uint64_t *diff,
+              uint32_t  split,
+              uint32_t  n,
+              bool      run_first,
+              uint64_t  weight)
+{
+  if (run_first)
+    add_range (diff, split, n, weight);
+  else
+    add_range (diff, 0, split, weight);
+}
+
 /* Adds `weight` to the rectangle [r0, r1) × [c0, c1) of a 2-D difference
  * array with rows of `stride`. */
 static inline void
@@ -848,13 +866,8 @@ vertex_costs (const lt_graph_layout *layout,
               uint64_t weight = (uint64_t) layout->carried[v] * layout->carried[y];
 
               work++;
-              if (x == u)
-                continue;
-              /* v's segment starts left of y's: they cross when v ends right of y. */
-              if (layout->pos[x] < layout->pos[u])
-                add_range (diff, split, n, weight);
-              else
-                add_range (diff, 0, split, weight);
+              if (x != u)
+                add_crossing (diff, split, n, layout->pos[x] < layout->pos[u], weight);
             }
       for (uint32_t j = layout->down_start[v]; j < layout->down_start[v + 1]; j++)
         {
@@ -868,12 +881,8 @@ vertex_costs (const lt_graph_layout *layout,
               uint64_t weight = (uint64_t) layout->carried[t] * layout->carried[w];
 
               work++;
-              if (w == t)
-                continue;
-              if (layout->pos[t] < layout->pos[w])
-                add_range (diff, split, n, weight);
-              else
-                add_range (diff, 0, split, weight);
+              if (w != t)
+                add_crossing (diff, split, n, layout->pos[t] < layout->pos[w], weight);
             }
         }
     }
