@@ -742,7 +742,7 @@ transpose (lt_graph_layout *layout)
 /* Work (slot pairs and segment pairs looked at) allowed per vertex and
  * segment of the layered graph, so that graphs where moves keep paying a
  * little (dense random ones) stay within the time budget. */
-#define SIFT_WORK_PER_ELEMENT 256
+#define SIFT_WORK_PER_ELEMENT 128
 
 typedef struct
 {
