@@ -751,13 +751,12 @@ typedef struct
   uint64_t *next_cost; /* SIFT_SLOTS */
   uint8_t  *choice;    /* per run layer and slot: the slot chosen above */
   uint32_t *lo;        /* per run layer: first slot of the window */
-  uint32_t *n_slots;   /* per run layer: slots in the window */
   uint64_t  work;      /* done so far */
   uint64_t  budget;    /* work allowed */
 } sift_scratch;
 
-/* Index of a vertex in its layer once `moving` (a vertex of the same layer,
- * or UINT32_MAX) is taken out. */
+/* Index of a vertex in its layer once `moving` (another vertex of the same
+ * layer) is taken out. */
 static inline uint32_t
 slot_of (const lt_graph_layout *layout,
          uint32_t               v,
@@ -765,7 +764,7 @@ slot_of (const lt_graph_layout *layout,
 {
   uint32_t p = layout->pos[v];
 
-  return moving != UINT32_MAX && p > layout->pos[moving] ? p - 1 : p;
+  return p > layout->pos[moving] ? p - 1 : p;
 }
 
 /* Adds `weight` to diff[a..b) (a 1-D difference array). */
@@ -781,11 +780,12 @@ add_range (uint64_t *diff,
   diff[b] -= weight;
 }
 
-/* Adds the crossing of the run's segment with another one to the slots
- * where it happens: the two start (or end) on the side given by
- * `run_first`, so they cross when the run's vertex lies past the other
- * segment's end in its layer, at window indices [split, n); otherwise at
- * [0, split). */
+/* Adds the crossing of one of the run's segments with another segment at
+ * the window indices where it happens.  At window index i < split the
+ * run's vertex lies left of the other segment's end in its layer.  When the
+ * run's segment is left of the other at their fixed ends (`run_first`),
+ * they cross where the vertex lies right, [split, n); otherwise where it
+ * lies left, [0, split). */
 static inline void
 add_crossing (uint64_t *diff,
               uint32_t  split,
@@ -1016,7 +1016,6 @@ move_run (lt_graph_layout *layout,
       uint32_t n = (at + SIFT_REACH < last_slot ? at + SIFT_REACH : last_slot) - lo + 1;
 
       scratch->lo[i] = lo;
-      scratch->n_slots[i] = n;
       scratch->work += vertex_costs (layout, v, i == 0, i + 1 < length ? run[i + 1] : UINT32_MAX,
                                      lo, n, scratch->diff, vertex_cost);
       if (i == 0)
@@ -1151,7 +1150,6 @@ sift_scratch_clear (sift_scratch *scratch)
   free (scratch->next_cost);
   free (scratch->choice);
   free (scratch->lo);
-  free (scratch->n_slots);
 }
 
 static bool
@@ -1165,12 +1163,10 @@ sift_scratch_init (sift_scratch          *scratch,
   scratch->next_cost = checked_array (SIFT_SLOTS, sizeof (uint64_t));
   scratch->choice = checked_array ((size_t) n_layers * SIFT_SLOTS, 1);
   scratch->lo = checked_array (n_layers, sizeof (uint32_t));
-  scratch->n_slots = checked_array (n_layers, sizeof (uint32_t));
   scratch->work = 0;
   scratch->budget = SIFT_WORK_PER_ELEMENT * ((uint64_t) layout->n_vertices +
                                              layout->up_start[layout->n_vertices]);
-  if (scratch->diff && scratch->cost && scratch->next_cost && scratch->choice &&
-      scratch->lo && scratch->n_slots)
+  if (scratch->diff && scratch->cost && scratch->next_cost && scratch->choice && scratch->lo)
     return true;
   sift_scratch_clear (scratch);
   return false;
