@@ -990,10 +990,10 @@ move_in_layer (lt_graph_layout *layout,
   layout->pos[v] = to;
 }
 
-/* Moves the run run[0..length) (one vertex per layer, each but the first
- * with a single segment from above, the one from the vertex before it) to
- * the slots that cross least, if that is fewer crossings than now.
- * Returns whether it moved. */
+/* Moves run[0..length) (one vertex per layer, each but the first with a
+ * single segment from above, the one from the vertex before it) to the
+ * slots that cross least, if that is fewer crossings than now.  Returns
+ * whether it moved. */
 static bool
 move_run (lt_graph_layout *layout,
           const uint32_t  *run,
@@ -1004,7 +1004,6 @@ move_run (lt_graph_layout *layout,
   uint64_t  now = 0;
   uint32_t  best_slot = 0;
   uint32_t  prev_n = 0;
-  bool      moved = false;
 
   for (uint32_t i = 0; i < length; i++)
     {
@@ -1056,12 +1055,11 @@ move_run (lt_graph_layout *layout,
     {
       uint32_t to = scratch->lo[i] + best_slot;
 
-      moved |= to != layout->pos[run[i]];
       if (i > 0)
         best_slot = scratch->choice[(size_t) i * SIFT_SLOTS + best_slot];
       move_in_layer (layout, run[i], to);
     }
-  return moved;
+  return true;
 }
 
 /* The vertex that continues v's run: the next dummy of a trunk, or else
