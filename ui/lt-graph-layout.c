@@ -13,8 +13,14 @@
  *  4. crossing reduction: layer-by-layer sweeps ordering each layer by the
  *     barycentre of its neighbours in the layer just placed, each sweep
  *     followed by a transpose pass (swap neighbours while that removes
- *     crossings); the best order seen is kept.  Crossings are counted with
- *     Barth, Jünger and Mutzel's accumulator (a Fenwick tree);
+ *     crossings); the best order seen is kept.  Then runs — a trunk, a
+ *     node and the path of single-input vertices below it, or a node alone
+ *     — are moved as a whole to the slots near them that cross least (a
+ *     dynamic programme over the run's layers), within a work budget
+ *     linear in the graph.  Crossings are counted per edge (a trunk
+ *     segment counts once for each edge it carries, as Graphviz counts its
+ *     separate chains) with Barth, Jünger and Mutzel's accumulator (a
+ *     Fenwick tree);
  *  5. x coordinates: alternate sweeps place each layer as close as possible
  *     (weighted least squares) to the mean x of its neighbours while keeping
  *     the order and the minimum gaps — an isotonic regression solved exactly
@@ -66,6 +72,7 @@ struct lt_graph_layout
   uint32_t *down;
   uint32_t *trunk_first;    /* per node: first dummy of its trunk */
   uint32_t *trunk_length;   /* per node: dummies in its trunk, one per layer */
+  uint32_t *carried;        /* per vertex: edges drawn through it (1 for a node) */
   uint8_t  *reversed;       /* per edge: laid out bottom to top */
 
   /* Results */
@@ -99,6 +106,7 @@ clear_results (lt_graph_layout *layout)
   free (layout->down);
   free (layout->trunk_first);
   free (layout->trunk_length);
+  free (layout->carried);
   free (layout->reversed);
   free (layout->x);
   free (layout->y);
@@ -409,6 +417,35 @@ add_segment (lt_graph_layout *layout,
     }
 }
 
+/* How many edges run through each vertex: 1 for a node; for the d-th
+ * dummy of a trunk, the edges from its node that span more than d + 1
+ * layers (a difference array summed along each trunk).  A segment carries
+ * as many edges as the vertex at its lower end. */
+static bool
+count_carried (lt_graph_layout *layout)
+{
+  layout->carried = checked_array (layout->n_vertices, sizeof (uint32_t));
+  if (layout->carried == NULL)
+    return false;
+  for (uint32_t v = 0; v < layout->n_nodes; v++)
+    layout->carried[v] = 1;
+  for (uint32_t e = 0; e < layout->n_edges; e++)
+    {
+      uint32_t span = edge_span (layout, e);
+      uint32_t upper = edge_upper (layout, e);
+
+      if (span < 2)
+        continue;
+      layout->carried[layout->trunk_first[upper]]++;
+      if (span - 1 < layout->trunk_length[upper])
+        layout->carried[layout->trunk_first[upper] + span - 1]--;
+    }
+  for (uint32_t u = 0; u < layout->n_nodes; u++)
+    for (uint32_t d = 1; d < layout->trunk_length[u]; d++)
+      layout->carried[layout->trunk_first[u] + d] += layout->carried[layout->trunk_first[u] + d - 1];
+  return true;
+}
+
 /* Long edges leaving the same node share one trunk of dummies, one per
  * layer down to the farthest target, and branch off it just above their
  * target: a tensor used all over a model (an attention mask) costs one
@@ -458,6 +495,8 @@ build_proper_graph (lt_graph_layout *layout)
   for (uint32_t u = 0; u < layout->n_nodes; u++)
     for (uint32_t d = 0; d < layout->trunk_length[u]; d++)
       layout->layer[layout->trunk_first[u] + d] = layout->layer[u] + 1 + d;
+  if (!count_carried (layout))
+    return false;
 
   /* Two passes over the segments: count, then fill with moving cursors and
    * shift the offsets back. */
@@ -518,17 +557,21 @@ build_proper_graph (lt_graph_layout *layout)
 
 /* Crossings between layer l and l + 1: the segments listed by upper
  * position then lower position; each pair out of order in the lower
- * positions is a crossing.  `tree` has room for layer l + 1's width + 1. */
+ * positions is a crossing.  With `by_edge` a crossing counts the product of
+ * the edges the two segments carry, as if every edge had its own chain of
+ * bends (Graphviz's count); without, once, as drawn.  `tree` has room for
+ * layer l + 1's width + 1. */
 static uint64_t
 count_layer_crossings (const lt_graph_layout *layout,
                        uint32_t               l,
-                       uint32_t              *tree)
+                       bool                   by_edge,
+                       uint64_t              *tree)
 {
   uint32_t width = layout->layer_start[l + 2] - layout->layer_start[l + 1];
   uint64_t crossings = 0;
   uint64_t inserted = 0;
 
-  memset (tree, 0, (width + 1) * sizeof (uint32_t));
+  memset (tree, 0, (width + 1) * sizeof (uint64_t));
   for (uint32_t i = layout->layer_start[l]; i < layout->layer_start[l + 1]; i++)
     {
       uint32_t v = layout->layer_vertices[i];
@@ -539,18 +582,21 @@ count_layer_crossings (const lt_graph_layout *layout,
        * what was inserted before this vertex, then insert them all. */
       for (uint32_t j = begin; j < end; j++)
         {
-          uint32_t p = layout->pos[layout->down[j]] + 1;
+          uint32_t w = layout->down[j];
           uint64_t not_greater = 0;
 
-          for (uint32_t k = p; k > 0; k -= k & -k)
+          for (uint32_t k = layout->pos[w] + 1; k > 0; k -= k & -k)
             not_greater += tree[k];
-          crossings += inserted - not_greater;
+          crossings += (inserted - not_greater) * (by_edge ? layout->carried[w] : 1);
         }
       for (uint32_t j = begin; j < end; j++)
         {
-          for (uint32_t k = layout->pos[layout->down[j]] + 1; k <= width; k += k & -k)
-            tree[k]++;
-          inserted++;
+          uint32_t w = layout->down[j];
+          uint32_t weight = by_edge ? layout->carried[w] : 1;
+
+          for (uint32_t k = layout->pos[w] + 1; k <= width; k += k & -k)
+            tree[k] += weight;
+          inserted += weight;
         }
     }
   return crossings;
@@ -558,12 +604,13 @@ count_layer_crossings (const lt_graph_layout *layout,
 
 static uint64_t
 count_crossings (const lt_graph_layout *layout,
-                 uint32_t              *tree)
+                 bool                   by_edge,
+                 uint64_t              *tree)
 {
   uint64_t total = 0;
 
   for (uint32_t l = 0; l + 1 < layout->n_layers; l++)
-    total += count_layer_crossings (layout, l, tree);
+    total += count_layer_crossings (layout, l, by_edge, tree);
   return total;
 }
 
@@ -620,20 +667,22 @@ order_layer (lt_graph_layout *layout,
     }
 }
 
-/* Crossings among the segments of u and of v to one adjacent layer when u
- * is left of v. */
+/* Crossings, counted per edge, among the segments of u and of v to the
+ * layer above (`up`) or below when u is left of v. */
 static uint64_t
 pair_crossings (const lt_graph_layout *layout,
-                const uint32_t        *start,
-                const uint32_t        *adj,
+                bool                   up,
                 uint32_t               u,
                 uint32_t               v)
 {
-  uint64_t c = 0;
+  const uint32_t *start = up ? layout->up_start : layout->down_start;
+  const uint32_t *adj = up ? layout->up : layout->down;
+  uint64_t        c = 0;
 
   for (uint32_t i = start[u]; i < start[u + 1]; i++)
     for (uint32_t j = start[v]; j < start[v + 1]; j++)
-      c += layout->pos[adj[i]] > layout->pos[adj[j]];
+      if (layout->pos[adj[i]] > layout->pos[adj[j]])
+        c += (uint64_t) layout->carried[up ? u : adj[i]] * layout->carried[up ? v : adj[j]];
   return c;
 }
 
@@ -653,10 +702,8 @@ transpose (lt_graph_layout *layout)
           {
             uint32_t u = layout->layer_vertices[i];
             uint32_t v = layout->layer_vertices[i + 1];
-            uint64_t keep = pair_crossings (layout, layout->up_start, layout->up, u, v) +
-                            pair_crossings (layout, layout->down_start, layout->down, u, v);
-            uint64_t swap = pair_crossings (layout, layout->up_start, layout->up, v, u) +
-                            pair_crossings (layout, layout->down_start, layout->down, v, u);
+            uint64_t keep = pair_crossings (layout, true, u, v) + pair_crossings (layout, false, u, v);
+            uint64_t swap = pair_crossings (layout, true, v, u) + pair_crossings (layout, false, v, u);
 
             if (swap < keep)
               {
@@ -673,23 +720,476 @@ transpose (lt_graph_layout *layout)
   return any;
 }
 
-static bool
-reduce_crossings (lt_graph_layout              *layout,
-                  lt_graph_layout_progress_func progress,
-                  void                         *user_data,
-                  bool                         *cancelled)
+/* ---- phase 4b: moving whole runs --------------------------------------- */
+
+/* Barycentre sweeps and transposition move one vertex at a time, so a trunk
+ * of bends on the wrong side of a branch stays there: moving any one of its
+ * bends adds two crossings before the rest follow.  Runs are therefore also
+ * moved as a whole.  A run is a path down the layers whose vertices after
+ * the first have a single segment from above, the one from the vertex
+ * before: a trunk of dummies, often with the node it leaves and the
+ * single-input nodes above it (a branch of an attention block), or a node
+ * alone.  With everything else fixed, a dynamic programme over the run's
+ * layers picks for each layer a slot within SIFT_REACH of where the run
+ * is, minimising the crossings (per edge) of every segment that touches
+ * the run.  Only the segments with an end inside the window change with
+ * the choice; the others add the same to every choice and are not
+ * counted. */
+
+#define SIFT_REACH  8
+#define SIFT_SLOTS  (2 * SIFT_REACH + 1)
+#define SIFT_PASSES 4
+/* Work (slot pairs and segment pairs looked at) allowed per vertex and
+ * segment of the layered graph, so that graphs where moves keep paying a
+ * little (dense random ones) stay within the time budget. */
+#define SIFT_WORK_PER_ELEMENT 128
+
+typedef struct
 {
-  uint32_t  widest = 0;
-  uint32_t *tree;
-  uint32_t *best;
+  uint64_t *diff;      /* (SIFT_SLOTS + 1)^2 difference array */
+  uint64_t *cost;      /* SIFT_SLOTS: best cost of the run so far, per slot */
+  uint64_t *next_cost; /* SIFT_SLOTS */
+  uint8_t  *choice;    /* per run layer and slot: the slot chosen above */
+  uint32_t *lo;        /* per run layer: first slot of the window */
+  uint64_t  work;      /* done so far */
+  uint64_t  budget;    /* work allowed */
+} sift_scratch;
+
+/* Index of a vertex in its layer once `moving` (another vertex of the same
+ * layer) is taken out. */
+static inline uint32_t
+slot_of (const lt_graph_layout *layout,
+         uint32_t               v,
+         uint32_t               moving)
+{
+  uint32_t p = layout->pos[v];
+
+  return p > layout->pos[moving] ? p - 1 : p;
+}
+
+/* Adds `weight` to diff[a..b) (a 1-D difference array). */
+static inline void
+add_range (uint64_t *diff,
+           uint32_t  a,
+           uint32_t  b,
+           uint64_t  weight)
+{
+  if (a >= b)
+    return;
+  diff[a] += weight;
+  diff[b] -= weight;
+}
+
+/* Adds the crossing of one of the run's segments with another segment at
+ * the window indices where it happens.  At window index i < split the
+ * run's vertex lies left of the other segment's end in its layer.  When the
+ * run's segment is left of the other at their fixed ends (`run_first`),
+ * they cross where the vertex lies right, [split, n); otherwise where it
+ * lies left, [0, split). */
+static inline void
+add_crossing (uint64_t *diff,
+              uint32_t  split,
+              uint32_t  n,
+              bool      run_first,
+              uint64_t  weight)
+{
+  if (run_first)
+    add_range (diff, split, n, weight);
+  else
+    add_range (diff, 0, split, weight);
+}
+
+/* Adds `weight` to the rectangle [r0, r1) × [c0, c1) of a 2-D difference
+ * array with rows of `stride`. */
+static inline void
+add_rectangle (uint64_t *diff,
+               uint32_t  stride,
+               uint32_t  r0,
+               uint32_t  r1,
+               uint32_t  c0,
+               uint32_t  c1,
+               uint64_t  weight)
+{
+  if (r0 >= r1 || c0 >= c1)
+    return;
+  diff[r0 * stride + c0] += weight;
+  diff[r0 * stride + c1] -= weight;
+  diff[r1 * stride + c0] -= weight;
+  diff[r1 * stride + c1] += weight;
+}
+
+/* Window slots [lo, lo + n) where a threshold slot `s` splits the choices:
+ * the slots p <= s are [lo, s] → indices [0, s - lo + 1). */
+static inline uint32_t
+split_index (uint32_t s,
+             uint32_t lo,
+             uint32_t n)
+{
+  if (s < lo)
+    return 0;
+  return s - lo + 1 < n ? s - lo + 1 : n;
+}
+
+/* Crossings of the run's vertex v (moved in its layer, window [lo, lo + n))
+ * with everything but the run itself, per slot, into cost[0..n): its
+ * segments from above when `top` (only the run's first vertex has any), and
+ * its segments below other than `link` (the next vertex of the run).
+ * Returns the pairs of segments looked at. */
+static uint64_t
+vertex_costs (const lt_graph_layout *layout,
+              uint32_t               v,
+              bool                   top,
+              uint32_t               link,
+              uint32_t               lo,
+              uint32_t               n,
+              uint64_t              *diff,
+              uint64_t              *cost)
+{
+  uint32_t l = layout->layer[v];
+  uint32_t first = layout->layer_start[l];
+  uint32_t hi = lo + n - 1;
+  uint64_t work = 0;
+
+  memset (diff, 0, (n + 1) * sizeof *diff);
+  /* Neighbours whose slot is in [lo, hi) are the ones the choice can pass. */
+  for (uint32_t s = lo; s < hi; s++)
+    {
+      uint32_t i = s < layout->pos[v] ? s : s + 1;
+      uint32_t y = layout->layer_vertices[first + i];
+      uint32_t split = s - lo + 1;
+
+      if (top)
+        for (uint32_t j = layout->up_start[v]; j < layout->up_start[v + 1]; j++)
+          for (uint32_t k = layout->up_start[y]; k < layout->up_start[y + 1]; k++)
+            {
+              uint32_t x = layout->up[j], u = layout->up[k];
+              uint64_t weight = (uint64_t) layout->carried[v] * layout->carried[y];
+
+              work++;
+              if (x != u)
+                add_crossing (diff, split, n, layout->pos[x] < layout->pos[u], weight);
+            }
+      for (uint32_t j = layout->down_start[v]; j < layout->down_start[v + 1]; j++)
+        {
+          uint32_t t = layout->down[j];
+
+          if (t == link)
+            continue;
+          for (uint32_t k = layout->down_start[y]; k < layout->down_start[y + 1]; k++)
+            {
+              uint32_t w = layout->down[k];
+              uint64_t weight = (uint64_t) layout->carried[t] * layout->carried[w];
+
+              work++;
+              if (w != t)
+                add_crossing (diff, split, n, layout->pos[t] < layout->pos[w], weight);
+            }
+        }
+    }
+  cost[0] = diff[0];
+  for (uint32_t i = 1; i < n; i++)
+    cost[i] = cost[i - 1] + diff[i];
+  return work + n;
+}
+
+/* Crossings of the link a → b between consecutive run vertices with the
+ * other segments between their layers, for every pair of slots: into
+ * cost[p * (nb + 1) + q] (a 2-D difference array summed in place) for a in
+ * slot la + p and b in slot lb + q.  Returns the slot pairs and segments
+ * looked at. */
+static uint64_t
+link_costs (const lt_graph_layout *layout,
+            uint32_t               a,
+            uint32_t               b,
+            uint32_t               la,
+            uint32_t               na,
+            uint32_t               lb,
+            uint32_t               nb,
+            uint64_t              *diff)
+{
+  uint32_t stride = nb + 1;
+  uint32_t first_a = layout->layer_start[layout->layer[a]];
+  uint32_t first_b = layout->layer_start[layout->layer[b]];
+  uint64_t link_weight = layout->carried[b];
+  uint64_t work = (uint64_t) na * nb;
+
+  memset (diff, 0, (size_t) (na + 1) * stride * sizeof *diff);
+  /* Segments whose upper end is in a's window, then those whose lower end
+   * only is in b's window. */
+  for (uint32_t s = la; s + 1 < la + na; s++)
+    {
+      uint32_t u = layout->layer_vertices[first_a + (s < layout->pos[a] ? s : s + 1)];
+
+      for (uint32_t k = layout->down_start[u]; k < layout->down_start[u + 1]; k++)
+        {
+          uint32_t w = layout->down[k];
+          uint32_t split_a = s - la + 1;
+          uint32_t split_b = split_index (slot_of (layout, w, b), lb, nb);
+          uint64_t weight = link_weight * layout->carried[w];
+
+          work++;
+          /* a left of u and b right of w, or the other way round */
+          add_rectangle (diff, stride, 0, split_a, split_b, nb, weight);
+          add_rectangle (diff, stride, split_a, na, 0, split_b, weight);
+        }
+    }
+  for (uint32_t s = lb; s + 1 < lb + nb; s++)
+    {
+      uint32_t w = layout->layer_vertices[first_b + (s < layout->pos[b] ? s : s + 1)];
+
+      for (uint32_t k = layout->up_start[w]; k < layout->up_start[w + 1]; k++)
+        {
+          uint32_t u = layout->up[k];
+          uint32_t su = slot_of (layout, u, a);
+          uint32_t split_a = split_index (su, la, na);
+          uint32_t split_b = s - lb + 1;
+          uint64_t weight = link_weight * layout->carried[w];
+
+          work++;
+          if (u == a || (su >= la && su + 1 < la + na))
+            continue;
+          add_rectangle (diff, stride, 0, split_a, split_b, nb, weight);
+          add_rectangle (diff, stride, split_a, na, 0, split_b, weight);
+        }
+    }
+  for (uint32_t p = 0; p < na; p++)
+    for (uint32_t q = 0; q < nb; q++)
+      {
+        uint64_t *c = &diff[p * stride + q];
+
+        if (p > 0)
+          *c += diff[(p - 1) * stride + q];
+        if (q > 0)
+          *c += diff[p * stride + q - 1];
+        if (p > 0 && q > 0)
+          *c -= diff[(p - 1) * stride + q - 1];
+      }
+  return work;
+}
+
+/* Puts v, now at index `from` of its layer, at index `to`. */
+static void
+move_in_layer (lt_graph_layout *layout,
+               uint32_t         v,
+               uint32_t         to)
+{
+  uint32_t *row = layout->layer_vertices + layout->layer_start[layout->layer[v]];
+  uint32_t  from = layout->pos[v];
+
+  for (; from > to; from--)
+    {
+      row[from] = row[from - 1];
+      layout->pos[row[from]] = from;
+    }
+  for (; from < to; from++)
+    {
+      row[from] = row[from + 1];
+      layout->pos[row[from]] = from;
+    }
+  row[to] = v;
+  layout->pos[v] = to;
+}
+
+/* Moves run[0..length) (one vertex per layer, each but the first with a
+ * single segment from above, the one from the vertex before it) to the
+ * slots that cross least, if that is fewer crossings than now.  Returns
+ * whether it moved. */
+static bool
+move_run (lt_graph_layout *layout,
+          const uint32_t  *run,
+          uint32_t         length,
+          sift_scratch    *scratch)
+{
+  uint64_t  vertex_cost[SIFT_SLOTS];
+  uint64_t  now = 0;
+  uint32_t  best_slot = 0;
+  uint32_t  prev_n = 0;
+
+  for (uint32_t i = 0; i < length; i++)
+    {
+      uint32_t v = run[i];
+      uint32_t l = layout->layer[v];
+      uint32_t last_slot = layout->layer_start[l + 1] - layout->layer_start[l] - 1;
+      uint32_t at = layout->pos[v];
+      uint32_t lo = at > SIFT_REACH ? at - SIFT_REACH : 0;
+      uint32_t n = (at + SIFT_REACH < last_slot ? at + SIFT_REACH : last_slot) - lo + 1;
+
+      scratch->lo[i] = lo;
+      scratch->work += vertex_costs (layout, v, i == 0, i + 1 < length ? run[i + 1] : UINT32_MAX,
+                                     lo, n, scratch->diff, vertex_cost);
+      if (i == 0)
+        {
+          memcpy (scratch->cost, vertex_cost, n * sizeof (uint64_t));
+          now = vertex_cost[at - lo];
+        }
+      else
+        {
+          uint32_t  prev_lo = scratch->lo[i - 1];
+          uint32_t  stride = n + 1;
+          uint64_t *link = scratch->diff;
+
+          scratch->work += link_costs (layout, run[i - 1], v, prev_lo, prev_n, lo, n, link);
+          for (uint32_t q = 0; q < n; q++)
+            {
+              uint64_t best = UINT64_MAX;
+
+              for (uint32_t p = 0; p < prev_n; p++)
+                if (scratch->cost[p] + link[p * stride + q] < best)
+                  {
+                    best = scratch->cost[p] + link[p * stride + q];
+                    scratch->choice[(size_t) i * SIFT_SLOTS + q] = (uint8_t) p;
+                  }
+              scratch->next_cost[q] = best + vertex_cost[q];
+            }
+          now += link[(layout->pos[run[i - 1]] - prev_lo) * stride + at - lo] + vertex_cost[at - lo];
+          memcpy (scratch->cost, scratch->next_cost, n * sizeof (uint64_t));
+        }
+      prev_n = n;
+    }
+  for (uint32_t q = 1; q < prev_n; q++)
+    if (scratch->cost[q] < scratch->cost[best_slot])
+      best_slot = q;
+  if (scratch->cost[best_slot] >= now)
+    return false;
+  for (uint32_t i = length; i-- > 0;)
+    {
+      uint32_t to = scratch->lo[i] + best_slot;
+
+      if (i > 0)
+        best_slot = scratch->choice[(size_t) i * SIFT_SLOTS + best_slot];
+      move_in_layer (layout, run[i], to);
+    }
+  return true;
+}
+
+/* The vertex that continues v's run: the next dummy of a trunk, or else
+ * v's only neighbour below with no other segment from above.  UINT32_MAX
+ * when the run ends at v. */
+static uint32_t
+run_successor (const lt_graph_layout *layout,
+               uint32_t               v)
+{
+  uint32_t next = UINT32_MAX;
+
+  for (uint32_t j = layout->down_start[v]; j < layout->down_start[v + 1]; j++)
+    {
+      uint32_t w = layout->down[j];
+
+      if (layout->up_start[w + 1] - layout->up_start[w] != 1)
+        continue;
+      if (v >= layout->n_nodes && w >= layout->n_nodes)
+        return w; /* the trunk goes on */
+      if (next != UINT32_MAX)
+        return UINT32_MAX;
+      next = w;
+    }
+  return next;
+}
+
+/* Splits the vertices into runs (paths down the layers, see move_run):
+ * runs[starts[k] .. starts[k + 1]) for k < *n_runs. */
+static bool
+build_runs (const lt_graph_layout *layout,
+            uint32_t             **out_runs,
+            uint32_t             **out_starts,
+            uint32_t              *n_runs)
+{
+  uint32_t *runs = checked_array (layout->n_vertices, sizeof (uint32_t));
+  uint32_t *starts = checked_array (layout->n_vertices + 1, sizeof (uint32_t));
+  uint32_t  n = 0;
+  uint32_t  k = 0;
+
+  if (runs == NULL || starts == NULL)
+    {
+      free (runs);
+      free (starts);
+      return false;
+    }
+  for (uint32_t v = 0; v < layout->n_vertices; v++)
+    {
+      /* v starts a run unless it continues the run of its one neighbour above */
+      if (layout->up_start[v + 1] - layout->up_start[v] == 1 &&
+          run_successor (layout, layout->up[layout->up_start[v]]) == v)
+        continue;
+      starts[k++] = n;
+      for (uint32_t w = v; w != UINT32_MAX; w = run_successor (layout, w))
+        runs[n++] = w;
+    }
+  starts[k] = n;
+  *out_runs = runs;
+  *out_starts = starts;
+  *n_runs = k;
+  return true;
+}
+
+/* One pass moving every run, then every node alone, until the work budget
+ * is spent.  Returns whether anything moved; crossings never grow. */
+static bool
+move_runs (lt_graph_layout *layout,
+           const uint32_t  *runs,
+           const uint32_t  *starts,
+           uint32_t         n_runs,
+           sift_scratch    *scratch)
+{
+  bool moved = false;
+
+  for (uint32_t k = 0; k < n_runs && scratch->work < scratch->budget; k++)
+    moved |= move_run (layout, runs + starts[k], starts[k + 1] - starts[k], scratch);
+  for (uint32_t v = 0; v < layout->n_nodes && scratch->work < scratch->budget; v++)
+    moved |= move_run (layout, &v, 1, scratch);
+  return moved;
+}
+
+static void
+sift_scratch_clear (sift_scratch *scratch)
+{
+  free (scratch->diff);
+  free (scratch->cost);
+  free (scratch->next_cost);
+  free (scratch->choice);
+  free (scratch->lo);
+}
+
+static bool
+sift_scratch_init (sift_scratch          *scratch,
+                   const lt_graph_layout *layout)
+{
+  uint32_t n_layers = layout->n_layers;
+
+  scratch->diff = checked_array ((SIFT_SLOTS + 1) * (SIFT_SLOTS + 1), sizeof (uint64_t));
+  scratch->cost = checked_array (SIFT_SLOTS, sizeof (uint64_t));
+  scratch->next_cost = checked_array (SIFT_SLOTS, sizeof (uint64_t));
+  scratch->choice = checked_array ((size_t) n_layers * SIFT_SLOTS, 1);
+  scratch->lo = checked_array (n_layers, sizeof (uint32_t));
+  scratch->work = 0;
+  scratch->budget = SIFT_WORK_PER_ELEMENT * ((uint64_t) layout->n_vertices +
+                                             layout->up_start[layout->n_vertices]);
+  if (scratch->diff && scratch->cost && scratch->next_cost && scratch->choice && scratch->lo)
+    return true;
+  sift_scratch_clear (scratch);
+  return false;
+}
+
+/* Barycentre sweeps, each followed by transposition, keeping the best
+ * order seen; *out_crossings is its count. */
+static bool
+sweep_layers (lt_graph_layout              *layout,
+              lt_graph_layout_progress_func progress,
+              void                         *user_data,
+              bool                         *cancelled,
+              uint64_t                     *out_crossings)
+{
+  uint32_t   widest = 0;
+  uint64_t  *tree;
+  uint32_t  *best;
   sort_item *items;
-  uint64_t  best_crossings;
-  uint32_t  stale = 0;
+  uint64_t   best_crossings;
+  uint32_t   stale = 0;
 
   for (uint32_t l = 0; l < layout->n_layers; l++)
     if (layout->layer_start[l + 1] - layout->layer_start[l] > widest)
       widest = layout->layer_start[l + 1] - layout->layer_start[l];
-  tree = checked_array (widest + 1, sizeof (uint32_t));
+  tree = checked_array (widest + 1, sizeof (uint64_t));
   best = checked_array (layout->n_vertices, sizeof (uint32_t));
   items = checked_array (widest, sizeof (sort_item));
   if (tree == NULL || best == NULL || items == NULL)
@@ -700,7 +1200,7 @@ reduce_crossings (lt_graph_layout              *layout,
       return false;
     }
 
-  best_crossings = count_crossings (layout, tree);
+  best_crossings = count_crossings (layout, true, tree);
   memcpy (best, layout->layer_vertices, layout->n_vertices * sizeof (uint32_t));
   for (uint32_t sweep = 0; sweep < MAX_ORDER_SWEEPS && best_crossings > 0; sweep++)
     {
@@ -719,7 +1219,7 @@ reduce_crossings (lt_graph_layout              *layout,
         for (uint32_t l = layout->n_layers - 1; l-- > 0;)
           order_layer (layout, l, false, items);
       transpose (layout);
-      crossings = count_crossings (layout, tree);
+      crossings = count_crossings (layout, true, tree);
       if (crossings < best_crossings)
         {
           best_crossings = crossings;
@@ -736,7 +1236,61 @@ reduce_crossings (lt_graph_layout              *layout,
   free (tree);
   free (best);
   free (items);
+  *out_crossings = best_crossings;
   return true;
+}
+
+/* Passes of move_runs, each followed by transposition, until nothing moves,
+ * SIFT_PASSES are done or the work budget is spent. */
+static bool
+settle_runs (lt_graph_layout              *layout,
+             lt_graph_layout_progress_func progress,
+             void                         *user_data,
+             bool                         *cancelled)
+{
+  sift_scratch scratch;
+  uint32_t    *runs;
+  uint32_t    *run_starts;
+  uint32_t     n_runs;
+
+  if (!build_runs (layout, &runs, &run_starts, &n_runs))
+    return false;
+  if (!sift_scratch_init (&scratch, layout))
+    {
+      free (runs);
+      free (run_starts);
+      return false;
+    }
+  for (uint32_t pass = 0; pass < SIFT_PASSES; pass++)
+    {
+      if (progress != NULL && !progress (0.7 + 0.2 * pass / SIFT_PASSES, user_data))
+        {
+          *cancelled = true;
+          break;
+        }
+      if (!move_runs (layout, runs, run_starts, n_runs, &scratch))
+        break;
+      transpose (layout);
+    }
+  sift_scratch_clear (&scratch);
+  free (runs);
+  free (run_starts);
+  return true;
+}
+
+static bool
+reduce_crossings (lt_graph_layout              *layout,
+                  lt_graph_layout_progress_func progress,
+                  void                         *user_data,
+                  bool                         *cancelled)
+{
+  uint64_t crossings;
+
+  if (!sweep_layers (layout, progress, user_data, cancelled, &crossings))
+    return false;
+  if (*cancelled || crossings == 0)
+    return true;
+  return settle_runs (layout, progress, user_data, cancelled);
 }
 
 /* ---- phase 5: x coordinates -------------------------------------------- */
@@ -1093,10 +1647,11 @@ lt_graph_layout_get_edge_points (const lt_graph_layout *layout,
 }
 
 uint64_t
-lt_graph_layout_count_crossings (const lt_graph_layout *layout)
+lt_graph_layout_count_crossings (const lt_graph_layout *layout,
+                                 bool                   per_edge)
 {
   uint32_t  widest = 0;
-  uint32_t *tree;
+  uint64_t *tree;
   uint64_t  crossings;
 
   if (!layout->done)
@@ -1104,10 +1659,10 @@ lt_graph_layout_count_crossings (const lt_graph_layout *layout)
   for (uint32_t l = 0; l < layout->n_layers; l++)
     if (layout->layer_start[l + 1] - layout->layer_start[l] > widest)
       widest = layout->layer_start[l + 1] - layout->layer_start[l];
-  tree = checked_array (widest + 1, sizeof (uint32_t));
+  tree = checked_array (widest + 1, sizeof (uint64_t));
   if (tree == NULL)
     return UINT64_MAX;
-  crossings = count_crossings (layout, tree);
+  crossings = count_crossings (layout, per_edge, tree);
   free (tree);
   return crossings;
 }

@@ -92,8 +92,13 @@ const float *lt_graph_layout_get_edge_points (const lt_graph_layout *layout,
                                               uint32_t              *n_points);
 
 /* Edge crossings between adjacent layers, long edges counted through their
- * bends; the measure the layout minimises. */
-uint64_t lt_graph_layout_count_crossings (const lt_graph_layout *layout);
+ * bends.  Long edges from one node share a trunk of bends; with `per_edge`
+ * a crossing on a trunk counts once for every edge it carries (as if each
+ * edge had its own bends, the count Graphviz dot reports), without it
+ * counts once, as drawn.  The layout minimises the per-edge count.  0
+ * before a successful run, UINT64_MAX when out of memory. */
+uint64_t lt_graph_layout_count_crossings (const lt_graph_layout *layout,
+                                          bool                   per_edge);
 
 #ifdef __cplusplus
 }
