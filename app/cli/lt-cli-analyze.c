@@ -163,11 +163,11 @@ name_width (GPtrArray  *rows,
             const char *header,
             const char *(*name_of) (gconstpointer row))
 {
-  glong width = g_utf8_strlen (header, -1);
+  int width = lt_cli_text_columns (header);
 
   for (guint i = 0; i < n; i++)
-    width = MAX (width, g_utf8_strlen (name_of (g_ptr_array_index (rows, i)), -1));
-  return (int) MIN (width, 60);
+    width = MAX (width, lt_cli_text_columns (name_of (g_ptr_array_index (rows, i))));
+  return MIN (width, 60);
 }
 
 static const char *
@@ -201,13 +201,23 @@ print_table (const LtAnalysisReport *report,
           lt_error_sums_sqnr_db (&report->outputs),
           report->outputs.max_abs_error, lt_error_sums_cosine (&report->outputs));
   printf (_ ("(SQNR is capped at %.0f dB: values that did not change show the cap)\n\n"), LT_ANALYSIS_SQNR_CAP_DB);
-  printf ("%-*s  %-10s  %9s  %12s  %9s\n", width, _ ("tensor"), _ ("kind"), _ ("SQNR dB"), _ ("max |error|"), _ ("cosine"));
+  lt_cli_print_cell (_ ("tensor"), width, FALSE);
+  printf ("  ");
+  lt_cli_print_cell (_ ("kind"), 10, FALSE);
+  printf ("  ");
+  lt_cli_print_cell (_ ("SQNR dB"), 9, TRUE);
+  printf ("  ");
+  lt_cli_print_cell (_ ("max |error|"), 12, TRUE);
+  printf ("  ");
+  lt_cli_print_cell (_ ("cosine"), 9, TRUE);
+  printf ("\n");
   for (guint i = 0; i < n; i++)
     {
       const LtTensorError *row = g_ptr_array_index (report->tensors, i);
-      printf ("%-*s  %-10s  %9.2f  %12.6g  %9.6f\n", width, row->name,
-              row->quantized ? lt_analysis_tensor_kind_to_string (row->kind) : _ ("(float)"), row->sqnr_db,
-              row->max_abs_error, row->cosine);
+      lt_cli_print_cell (row->name, width, FALSE);
+      printf ("  ");
+      lt_cli_print_cell (row->quantized ? lt_analysis_tensor_kind_to_string (row->kind) : _ ("(float)"), 10, FALSE);
+      printf ("  %9.2f  %12.6g  %9.6f\n", row->sqnr_db, row->max_abs_error, row->cosine);
     }
   if (n < report->tensors->len)
     printf (_ ("… %u more (--limit)\n"), report->tensors->len - n);
@@ -217,11 +227,21 @@ print_table (const LtAnalysisReport *report,
   width = name_width (report->layers, n, _ ("layer"), layer_name);
   op_width = name_width (report->layers, n, _ ("op"), layer_op);
   printf (_ ("\nsensitivity: output SQNR with only this layer quantized, and with all but this layer\n"));
-  printf ("%-*s  %-*s  %12s  %12s\n", width, _ ("layer"), op_width, _ ("op"), _ ("only dB"), _ ("all but dB"));
+  lt_cli_print_cell (_ ("layer"), width, FALSE);
+  printf ("  ");
+  lt_cli_print_cell (_ ("op"), op_width, FALSE);
+  printf ("  ");
+  lt_cli_print_cell (_ ("only dB"), 12, TRUE);
+  printf ("  ");
+  lt_cli_print_cell (_ ("all but dB"), 12, TRUE);
+  printf ("\n");
   for (guint i = 0; i < n; i++)
     {
       const LtLayerSensitivity *row = g_ptr_array_index (report->layers, i);
-      printf ("%-*s  %-*s  %12.2f  %12.2f\n", width, row->name, op_width, row->op, row->only_sqnr_db, row->all_but_sqnr_db);
+      lt_cli_print_cell (row->name, width, FALSE);
+      printf ("  ");
+      lt_cli_print_cell (row->op, op_width, FALSE);
+      printf ("  %12.2f  %12.2f\n", row->only_sqnr_db, row->all_but_sqnr_db);
     }
   if (n < report->layers->len)
     printf (_ ("… %u more (--limit)\n"), report->layers->len - n);

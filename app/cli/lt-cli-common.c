@@ -2,6 +2,7 @@
 #include "lt-cli-common.h"
 
 #include <stdio.h>
+#include <string.h>
 
 GOptionContext *
 lt_cli_context_new (const char *parameter,
@@ -82,4 +83,35 @@ lt_cli_show_progress (const char *text,
   g_printerr ("\r%s", text);
   if (done == total)
     g_printerr ("\n");
+}
+
+int
+lt_cli_text_columns (const char *text)
+{
+  int columns = 0;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return (int) strlen (text);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c) || g_unichar_ismark (c))
+        continue;
+      columns += g_unichar_iswide (c) ? 2 : 1;
+    }
+  return columns;
+}
+
+void
+lt_cli_print_cell (const char *text,
+                   int         columns,
+                   gboolean    align_right)
+{
+  int pad = MAX (columns - lt_cli_text_columns (text), 0);
+
+  if (align_right)
+    printf ("%*s%s", pad, "", text);
+  else
+    printf ("%s%*s", text, pad, "");
 }

@@ -44,6 +44,17 @@ void lt_cli_show_progress (const char *text,
                            guint       done,
                            guint       total);
 
+/* Terminal columns `text` (UTF-8) takes: combining marks none, wide
+ * characters two, others one.  printf's widths count bytes, which
+ * misaligns translated headers and names outside ASCII. */
+int lt_cli_text_columns (const char *text);
+
+/* Prints `text` padded with spaces to `columns` (on the left when
+ * `align_right`); text wider than that is printed whole. */
+void lt_cli_print_cell (const char *text,
+                        int         columns,
+                        gboolean    align_right);
+
 /* Prints a usage error and returns LT_CLI_EXIT_USAGE. */
 int lt_cli_usage (GOptionContext *context,
                   const char     *message);

@@ -221,7 +221,14 @@ print_text (GPtrArray  *results,
 {
   guint passed = 0;
 
-  printf ("%-28s %7s %7s %7s\n", _("op"), _("cases"), _("passed"), _("failed"));
+  lt_cli_print_cell (_("op"), 28, FALSE);
+  printf (" ");
+  lt_cli_print_cell (_("cases"), 7, TRUE);
+  printf (" ");
+  lt_cli_print_cell (_("passed"), 7, TRUE);
+  printf (" ");
+  lt_cli_print_cell (_("failed"), 7, TRUE);
+  printf ("\n");
   for (guint i = 0; i < rows->len; i++)
     {
       op_row *row = g_ptr_array_index (rows, i);
