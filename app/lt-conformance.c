@@ -11,7 +11,8 @@
  * differ more than rounding from ONNX's reference implementation: one
  * entry per op with the reason.  None is needed today (every case that
  * runs passes at the defaults; bfloat16 outputs have their own rule in
- * compare_tensors); the list ends with a NULL op. */
+ * compare_tensors, and a training-mode Dropout's random outputs theirs in
+ * check_random_dropout); the list ends with a NULL op. */
 typedef struct
 {
   const char *op;
@@ -169,6 +170,108 @@ compare_tensors (const lt_tensor *actual,
   return NULL;
 }
 
+/* The data of a value fixed before the run: a bound graph input (views
+ * of the first n_bound inputs) or a constant; NULL otherwise. */
+static const lt_tensor *
+data_before_run (const lt_graph  *graph,
+                 const lt_tensor *views,
+                 uint32_t         n_bound,
+                 int32_t          value_id)
+{
+  uint32_t       n_inputs;
+  const int32_t *input_ids = lt_graph_get_inputs (graph, &n_inputs);
+
+  if (value_id < 0)
+    return NULL;
+  for (uint32_t k = 0; k < n_bound; k++)
+    if (input_ids[k] == value_id)
+      return &views[k];
+  return lt_graph_get_value (graph, value_id)->constant;
+}
+
+/* The graph output (index) that is `value_id`, or -1. */
+static int32_t
+output_index (const lt_graph *graph,
+              int32_t         value_id)
+{
+  uint32_t       n_outputs;
+  const int32_t *output_ids = lt_graph_get_outputs (graph, &n_outputs);
+
+  for (uint32_t k = 0; value_id >= 0 && k < n_outputs; k++)
+    if (output_ids[k] == value_id)
+      return (int32_t) k;
+  return -1;
+}
+
+/* Dropout in training mode with a ratio above 0 draws its mask at random
+ * (the op's definition), so its outputs cannot equal data drawn by another
+ * generator.  What the definition fixes is checked instead: every output
+ * element is 0 or x / (1 − ratio), the mask output says which, and the
+ * share of nonzero inputs kept lies within 5 standard deviations of
+ * 1 − ratio.  Returns FALSE when `node` is not such a Dropout (its outputs
+ * are compared as usual); else TRUE with *reason NULL when they pass. */
+static gboolean
+check_random_dropout (lt_session      *session,
+                      const lt_graph  *graph,
+                      const lt_node   *node,
+                      const lt_tensor *views,
+                      uint32_t         n_bound,
+                      char           **reason)
+{
+  const lt_tensor *x, *ratio_t, *training_t, *y, *mask;
+  int32_t          y_index, mask_index;
+  double           ratio, scale;
+  uint64_t         kept = 0, nonzero = 0;
+
+  *reason = NULL;
+  if (node->op != LT_OP_Dropout || node->n_inputs < 3)
+    return FALSE;
+  training_t = data_before_run (graph, views, n_bound, node->inputs[2]);
+  ratio_t = node->n_inputs > 1 ? data_before_run (graph, views, n_bound, node->inputs[1]) : NULL;
+  x = data_before_run (graph, views, n_bound, node->inputs[0]);
+  if (training_t == NULL || lt_tensor_get_as_double (training_t, 0) == 0 || x == NULL
+      || (node->n_inputs > 1 && node->inputs[1] >= 0 && ratio_t == NULL))
+    return FALSE;
+  ratio = ratio_t != NULL ? lt_tensor_get_as_double (ratio_t, 0) : 0.5;
+  if (ratio == 0)
+    return FALSE;
+  scale = 1.0 / (1.0 - ratio);
+  y_index = output_index (graph, node->outputs[0]);
+  mask_index = node->n_outputs > 1 ? output_index (graph, node->outputs[1]) : -1;
+  y = y_index >= 0 ? lt_session_get_output (session, (uint32_t) y_index) : NULL;
+  mask = mask_index >= 0 ? lt_session_get_output (session, (uint32_t) mask_index) : NULL;
+  if (y == NULL)
+    return FALSE;
+  for (uint64_t i = 0; i < x->count; i++)
+    {
+      double xi = lt_tensor_get_as_double (x, i), yi = lt_tensor_get_as_double (y, i);
+      bool   is_kept = fabs (yi - xi * scale) <= 1e-6 + 1e-3 * fabs (xi * scale);
+      bool   is_dropped = yi == 0;
+
+      if (!is_kept && !is_dropped)
+        {
+          *reason = g_strdup_printf (_("output '%s' element %llu is %.9g: a Dropout output must be 0 or %.9g"),
+                                     y->name, (unsigned long long) i, yi, xi * scale);
+          return TRUE;
+        }
+      if (mask != NULL && (lt_tensor_get_as_double (mask, i) != 0 ? !is_kept : !is_dropped))
+        {
+          *reason = g_strdup_printf (_("output '%s' element %llu disagrees with output '%s'"), mask->name,
+                                     (unsigned long long) i, y->name);
+          return TRUE;
+        }
+      if (xi != 0)
+        {
+          nonzero++;
+          kept += yi != 0;
+        }
+    }
+  if (fabs ((double) kept - (double) nonzero * (1 - ratio)) > 5 * sqrt ((double) nonzero * ratio * (1 - ratio)) + 1)
+    *reason = g_strdup_printf (_("output '%s' keeps %llu of %llu elements, far from the ratio %g"), y->name,
+                               (unsigned long long) kept, (unsigned long long) nonzero, ratio);
+  return TRUE;
+}
+
 /* Loads `prefix_K.pb` for K = 0, 1, … until one is missing. */
 static GPtrArray *
 load_tensors (const char *set_dir,
@@ -231,9 +334,9 @@ run_data_set (lt_session     *session,
   char          *reason = NULL;
   uint32_t       n_inputs, n_outputs;
   const int32_t *input_ids = lt_graph_get_inputs (graph, &n_inputs);
+  const int32_t *output_ids = lt_graph_get_outputs (graph, &n_outputs);
   lt_error       err;
 
-  lt_graph_get_outputs (graph, &n_outputs);
   reason = check_tensor_io (graph);
   if (reason != NULL)
     return reason;
@@ -285,6 +388,15 @@ run_data_set (lt_session     *session,
     {
       const lt_tensor *actual = lt_session_get_output (session, k);
       lt_tensor        expected = *lt_tensor_file_get (g_ptr_array_index (outputs, k));
+      int32_t          producer = lt_graph_get_value (graph, output_ids[k])->producer;
+
+      if (producer >= 0
+          && check_random_dropout (session, graph, lt_graph_get_node (graph, producer), views, inputs->len, &reason))
+        {
+          if (reason != NULL)
+            return reason;
+          continue;
+        }
       if (expected.dtype == LT_DTYPE_U16 && actual->dtype == LT_DTYPE_BF16)
         expected.dtype = LT_DTYPE_BF16;
       reason = compare_tensors (actual, &expected, rtol, atol);

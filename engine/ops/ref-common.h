@@ -19,6 +19,10 @@ lt_status lt_ref_fail (const lt_kernel_call *call,
                        const char           *format,
                        ...) __attribute__ ((format (printf, 3, 4)));
 
+/* Output 0 = input 0's bytes (no copy when they share memory); a second
+ * output (Dropout's mask) is set all true.  ref-copy.c. */
+lt_status lt_ref_copy_run (const lt_kernel_call *call);
+
 /* Bytes of `count` elements of a tensor's dtype (0 for STRING / sub-byte). */
 size_t lt_ref_elem_size (lt_dtype dtype);
 
