@@ -13,8 +13,6 @@
 #include "f32-conv-depthwise.h"
 #include "f32-simd.h"
 
-#include <stdbool.h>
-
 /* Whole steps with every load inside the row take plain loads, which run
  * faster than masked ones on AVX-512; the AVX2 build keeps masked loads
  * throughout (plain ones have not been measured there). */
@@ -32,15 +30,6 @@ inside_lanes (int64_t first,
   return lt_vmask_andnot (lt_vmask_first (-first), lt_vmask_first (end));
 }
 
-/* A masked load or, when not `masked`, a plain one. */
-static inline __attribute__ ((always_inline)) lt_vf
-load (bool         masked,
-      lt_vmask     mask,
-      const float *from)
-{
-  return masked ? LT_VF_LOAD_MASKED (from, mask) : LT_VF_LOAD (from);
-}
-
 /* Stride 1: the three taps are three shifted loads of the row, from
  * column `first` on, each with its mask. */
 static inline __attribute__ ((always_inline)) lt_vf
@@ -52,7 +41,7 @@ stride1_taps (const float    *row,
               lt_vf           acc)
 {
   for (int kx = 0; kx < 3; kx++)
-    acc = LT_VF_FMADD (w[kx], load (masked, masks[kx], row + first + kx), acc);
+    acc = LT_VF_FMADD (w[kx], lt_vf_load_or_masked (masked, masks[kx], row + first + kx), acc);
   return acc;
 }
 
@@ -67,10 +56,10 @@ stride2_taps (const float    *row,
               const lt_vf    *w,
               lt_vf           acc)
 {
-  lt_vf lo = load (masked, masks[0], row + first);
-  lt_vf hi = load (masked, masks[1], row + first + LT_VF_LANES);
-  lt_vf lo2 = load (masked, masks[2], row + first + 2);
-  lt_vf hi2 = load (masked, masks[3], row + first + LT_VF_LANES + 2);
+  lt_vf lo = lt_vf_load_or_masked (masked, masks[0], row + first);
+  lt_vf hi = lt_vf_load_or_masked (masked, masks[1], row + first + LT_VF_LANES);
+  lt_vf lo2 = lt_vf_load_or_masked (masked, masks[2], row + first + 2);
+  lt_vf hi2 = lt_vf_load_or_masked (masked, masks[3], row + first + LT_VF_LANES + 2);
 
   acc = LT_VF_FMADD (w[0], lt_vf_even_lanes (lo, hi), acc);
   acc = LT_VF_FMADD (w[1], lt_vf_odd_lanes (lo, hi), acc);

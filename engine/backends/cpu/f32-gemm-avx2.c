@@ -9,36 +9,6 @@
  */
 #include "f32-gemm-simd.h"
 
-/* kc steps into acc; B through masks when `masked`.  Inlined twice, with
- * `masked` a constant, so each copy has no test in its loop. */
-static inline __attribute__ ((always_inline)) void
-accumulate_steps (size_t       kc,
-                  const float *a,
-                  const float *b,
-                  size_t       ldb,
-                  bool         masked,
-                  __m256i      mask0,
-                  __m256i      mask1,
-                  __m256       acc[6][2])
-{
-  for (size_t p = 0; p < kc; p++)
-    {
-      __m256 b0 = masked ? _mm256_maskload_ps (b, mask0) : _mm256_loadu_ps (b);
-      __m256 b1 = masked ? _mm256_maskload_ps (b + 8, mask1) : _mm256_loadu_ps (b + 8);
-
-#pragma GCC unroll 6
-      for (int r = 0; r < 6; r++)
-        {
-          __m256 a_r = _mm256_broadcast_ss (a + r);
-
-          acc[r][0] = _mm256_fmadd_ps (a_r, b0, acc[r][0]);
-          acc[r][1] = _mm256_fmadd_ps (a_r, b1, acc[r][1]);
-        }
-      a += 6;
-      b += ldb;
-    }
-}
-
 void
 lt_f32_gemm_ukernel_6x16__avx2 (size_t                      mc,
                                 size_t                      nc,
@@ -62,9 +32,9 @@ lt_f32_gemm_ukernel_6x16__avx2 (size_t                      mc,
   for (int r = 0; r < 6; r++)
     acc[r][0] = acc[r][1] = _mm256_setzero_ps ();
   if (masked)
-    accumulate_steps (kc, a, b, ldb, true, mask0, mask1, acc);
+    lt_f32_gemm_accumulate_steps (6, kc, a, b, ldb, true, mask0, mask1, acc);
   else
-    accumulate_steps (kc, a, b, ldb, false, mask0, mask1, acc);
+    lt_f32_gemm_accumulate_steps (6, kc, a, b, ldb, false, mask0, mask1, acc);
   for (size_t r = 0; r < mc; r++)
     {
       float *row = c + r * ldc;

@@ -9,39 +9,6 @@
  */
 #include "f32-gemm-simd.h"
 
-#include <stdbool.h>
-
-/* kc steps into acc; B through lane masks when `masked` (an edge tile:
- * the masked loads run slower than plain ones in this loop).  Inlined
- * twice, with `masked` a constant, so neither copy tests it. */
-static inline __attribute__ ((always_inline)) void
-accumulate_steps (size_t       kc,
-                  const float *a,
-                  const float *b,
-                  size_t       ldb,
-                  bool         masked,
-                  __mmask16    mask0,
-                  __mmask16    mask1,
-                  __m512       acc[8][2])
-{
-  for (size_t p = 0; p < kc; p++)
-    {
-      __m512 b0 = masked ? _mm512_maskz_loadu_ps (mask0, b) : _mm512_loadu_ps (b);
-      __m512 b1 = masked ? _mm512_maskz_loadu_ps (mask1, b + 16) : _mm512_loadu_ps (b + 16);
-
-#pragma GCC unroll 8
-      for (int r = 0; r < 8; r++)
-        {
-          __m512 a_r = _mm512_set1_ps (a[r]);
-
-          acc[r][0] = _mm512_fmadd_ps (a_r, b0, acc[r][0]);
-          acc[r][1] = _mm512_fmadd_ps (a_r, b1, acc[r][1]);
-        }
-      a += 8;
-      b += ldb;
-    }
-}
-
 void
 lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
                                   size_t                      nc,
@@ -65,9 +32,9 @@ lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
   for (int r = 0; r < 8; r++)
     acc[r][0] = acc[r][1] = _mm512_setzero_ps ();
   if (nc == 32)
-    accumulate_steps (kc, a, b, ldb, false, mask0, mask1, acc);
+    lt_f32_gemm_accumulate_steps (8, kc, a, b, ldb, false, mask0, mask1, acc);
   else
-    accumulate_steps (kc, a, b, ldb, true, mask0, mask1, acc);
+    lt_f32_gemm_accumulate_steps (8, kc, a, b, ldb, true, mask0, mask1, acc);
 #pragma GCC unroll 8
   for (size_t r = 0; r < 8; r++)
     {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <immintrin.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define LT_SIMD_CONCAT_(a, b) a##__##b
@@ -31,6 +32,7 @@ typedef __mmask16 lt_vmask;
 #define LT_VF_MIN(x, y)                _mm512_min_ps (x, y)
 #define LT_VF_MAX(x, y)                _mm512_max_ps (x, y)
 #define LT_VF_LOAD(p)                  _mm512_loadu_ps (p)
+#define LT_VF_BROADCAST(p)             _mm512_set1_ps (*(p))
 #define LT_VF_LOAD_MASKED(p, mask)     _mm512_maskz_loadu_ps (mask, p)
 #define LT_VF_STORE_MASKED(p, mask, v) _mm512_mask_storeu_ps (p, mask, v)
 
@@ -82,6 +84,7 @@ typedef __m256i lt_vmask;
 #define LT_VF_MIN(x, y)                _mm256_min_ps (x, y)
 #define LT_VF_MAX(x, y)                _mm256_max_ps (x, y)
 #define LT_VF_LOAD(p)                  _mm256_loadu_ps (p)
+#define LT_VF_BROADCAST(p)             _mm256_broadcast_ss (p)
 #define LT_VF_LOAD_MASKED(p, mask)     _mm256_maskload_ps (p, mask)
 #define LT_VF_STORE_MASKED(p, mask, v) _mm256_maskstore_ps (p, mask, v)
 
@@ -125,3 +128,13 @@ lt_vf_odd_lanes (lt_vf lo,
 #else
 #error "f32-simd.h needs -mavx512f, or -mavx2 and -mfma"
 #endif
+
+/* A masked load or, when not `masked`, a plain one: masked loads run
+ * slower, so a kernel takes plain ones where every lane is inside. */
+static inline __attribute__ ((always_inline)) lt_vf
+lt_vf_load_or_masked (bool         masked,
+                      lt_vmask     mask,
+                      const float *from)
+{
+  return masked ? LT_VF_LOAD_MASKED (from, mask) : LT_VF_LOAD (from);
+}
