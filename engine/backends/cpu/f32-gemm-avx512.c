@@ -9,6 +9,8 @@
  */
 #include "f32-gemm-simd.h"
 
+/* The mask setup and the C loads and stores stay per ISA: they differ in
+ * tile shape and in which tiles take plain stores (f32-gemm-avx2.c). */
 void
 lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
                                   size_t                      nc,
