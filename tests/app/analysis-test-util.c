@@ -16,13 +16,8 @@ lt_model *
 analysis_test_load_digits (void)
 {
   g_autofree char *path = analysis_test_digits_path ();
-  lt_model        *model = NULL;
-  lt_error         err;
 
-  lt_error_clear (&err);
-  if (lt_model_load (path, NULL, &model, &err) != LT_OK)
-    g_error ("%s: %s", err.file, err.message);
-  return model;
+  return test_load_model (path);
 }
 
 char *

@@ -6,33 +6,30 @@
  * the f32 top-1 on the held-out split, 16-bit activations within 0.2.
  * The accuracies are reported as test messages. */
 #include "htp-util.h"
+#include "test-util.h"
 
 #include <math.h>
 
 static LtArray *
-load_npy (const char *name)
+load_digits_npy (const char *name)
 {
   g_autofree char *path = test_digits_path (name);
-  g_autoptr (GError) error = NULL;
-  LtArray *array = lt_npy_load (path, &error);
 
-  g_assert_no_error (error);
-  return array;
+  return test_load_npy (path);
 }
 
 static void
 test_digits_f32_matches_torch (void)
 {
   g_autofree char *model_path = test_digits_path ("digits-cnn.onnx");
-  g_autoptr (LtArray) images = load_npy ("heldout-images.npy");
-  g_autoptr (LtArray) labels = load_npy ("heldout-labels.npy");
-  g_autoptr (LtArray) torch_pred = load_npy ("torch-predictions.npy");
-  g_autoptr (LtArray) torch_logits = load_npy ("torch-logits.npy");
+  g_autoptr (LtArray) images = load_digits_npy ("heldout-images.npy");
+  g_autoptr (LtArray) labels = load_digits_npy ("heldout-labels.npy");
+  g_autoptr (LtArray) torch_pred = load_digits_npy ("torch-predictions.npy");
+  g_autoptr (LtArray) torch_logits = load_digits_npy ("torch-logits.npy");
   g_autofree float *logits = NULL;
   const int64_t    *label, *pred;
   const float      *expected;
   lt_model         *model = NULL;
-  lt_error          err;
   uint64_t          count = 0, n;
   guint             correct = 0, torch_correct = 0;
   double            max_diff = 0.0;
@@ -46,9 +43,7 @@ test_digits_f32_matches_torch (void)
   g_assert_cmpint (labels->dtype, ==, LT_DTYPE_I64);
   g_assert_cmpint (torch_pred->dtype, ==, LT_DTYPE_I64);
 
-  lt_error_clear (&err);
-  if (lt_model_load (model_path, NULL, &model, &err) != LT_OK)
-    g_error ("%s: %s", err.file, err.message);
+  model = test_load_model (model_path);
   logits = test_run_f32 (model, images, NULL, NULL, &count);
   lt_model_unref (model);
   g_assert_cmpuint (count, ==, n * 10);
@@ -98,8 +93,8 @@ check_quantized_accuracy (guint  act_bitwidth,
 {
   g_autofree char *model_path = test_digits_path ("digits-cnn.onnx");
   g_autofree char *train = test_digits_path ("train-images.npy");
-  g_autoptr (LtArray) images = load_npy ("heldout-images.npy");
-  g_autoptr (LtArray) labels = load_npy ("heldout-labels.npy");
+  g_autoptr (LtArray) images = load_digits_npy ("heldout-images.npy");
+  g_autoptr (LtArray) labels = load_digits_npy ("heldout-labels.npy");
   g_autoptr (LtEncodingSet) set = NULL;
   g_autofree float    *f32 = NULL, *quantized = NULL;
   const char          *samples[] = { train, NULL };
@@ -111,13 +106,10 @@ check_quantized_accuracy (guint  act_bitwidth,
     .bias_bitwidth = 32,
   };
   lt_model *model = NULL;
-  lt_error  err;
   uint64_t  count = 0, n = (uint64_t) images->dims[0];
   double    f32_top1, quantized_top1;
 
-  lt_error_clear (&err);
-  if (lt_model_load (model_path, NULL, &model, &err) != LT_OK)
-    g_error ("%s: %s", err.file, err.message);
+  model = test_load_model (model_path);
   set = test_calibrate (model, samples, &options);
   f32 = test_run_f32 (model, images, NULL, NULL, &count);
   g_assert_cmpuint (count, ==, n * 10);

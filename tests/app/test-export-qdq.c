@@ -149,18 +149,6 @@ make_encodings (lt_model      *model,
 
 /* ---- running --------------------------------------------------------- */
 
-static lt_model *
-load_model (const char *path)
-{
-  lt_model *model = NULL;
-  lt_error  err;
-
-  lt_error_clear (&err);
-  if (lt_model_load (path, NULL, &model, &err) != LT_OK)
-    g_error ("%s: %s: %s", err.file, err.subject, err.message);
-  return model;
-}
-
 static int
 export_cli (const char *model,
             const char *encodings,
@@ -472,10 +460,10 @@ test_export_demo (void)
 {
   g_autofree char *model_path = demo_path ();
   g_autoptr (LtArray) input = demo_input ();
-  lt_model *model = load_model (model_path);
+  lt_model *model = test_load_model (model_path);
   g_autoptr (LtEncodingSet) set = make_encodings (model, input);
   g_autofree char  *qdq_path = export_with (model_path, set, "demo");
-  lt_model         *qdq = load_model (qdq_path);
+  lt_model         *qdq = test_load_model (qdq_path);
   g_autofree float *want = NULL, *got = NULL;
   uint64_t          n_want = 0, n_got = 0;
   double            worst = 0.0;
@@ -515,7 +503,7 @@ test_export_digits_accuracy (void)
   g_autoptr (LtArray) train = lt_npy_load (train_path, NULL);
   g_autoptr (LtArray) held = lt_npy_load (held_path, NULL);
   g_autoptr (LtArray) labels = lt_npy_load (labels_path, NULL);
-  lt_model *model = load_model (model_path);
+  lt_model *model = test_load_model (model_path);
   g_autoptr (LtEncodingSet) set = NULL;
   g_autofree char  *qdq_path = NULL;
   g_autofree float *f32 = NULL, *int8 = NULL;
@@ -528,7 +516,7 @@ test_export_digits_accuracy (void)
   g_assert_nonnull (labels);
   set = make_encodings (model, train);
   qdq_path = export_with (model_path, set, "digits");
-  qdq = load_model (qdq_path);
+  qdq = test_load_model (qdq_path);
   check_structure (lt_model_get_graph (qdq), lt_model_get_graph (model), set);
   f32 = test_run_f32 (model, held, NULL, NULL, &n);
   int8 = run_checked (qdq, held, count_activations (set), &n);
@@ -547,7 +535,7 @@ test_export_bad_encodings (void)
   g_autofree char *out = g_build_filename (tmp_dir, "bad-qdq.onnx", NULL);
   g_autofree char *enc_path = g_build_filename (tmp_dir, "bad.encodings", NULL);
   g_autofree char *err_text = NULL;
-  lt_model        *model = load_model (model_path);
+  lt_model        *model = test_load_model (model_path);
   float            scales[3] = { 0.1f, 0.1f, 0.1f };
   int64_t          zps[3] = { 0, 0, 0 };
   lt_qdq_encoding  unknown = { "no_such_tensor", LT_DTYPE_U8, 1, 0, scales, zps };
@@ -584,7 +572,7 @@ test_export_replaces_symlink (void)
   g_autofree char *victim = g_build_filename (tmp_dir, "victim.txt", NULL);
   g_autofree char *link = g_build_filename (tmp_dir, "link-qdq.onnx", NULL);
   g_autofree char *contents = NULL;
-  lt_model        *model = load_model (model_path);
+  lt_model        *model = test_load_model (model_path);
   float            scale = 0.05f;
   int64_t          zp = 0;
   lt_qdq_encoding  relu = { "relu1", LT_DTYPE_U8, 1, 0, &scale, &zp };
@@ -598,7 +586,7 @@ test_export_replaces_symlink (void)
   g_assert_cmpstr (contents, ==, "keep me");
   g_assert_false (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
   lt_model_unref (model);
-  lt_model_unref (load_model (link));
+  lt_model_unref (test_load_model (link));
 }
 
 /* 16-bit activations use ONNX Runtime's com.microsoft Q/DQ, the model's
@@ -608,7 +596,7 @@ test_export_sixteen_bit (void)
 {
   g_autofree char *model_path = demo_path ();
   g_autofree char *out = g_build_filename (tmp_dir, "u16-qdq.onnx", NULL);
-  lt_model        *model = load_model (model_path);
+  lt_model        *model = test_load_model (model_path);
   float            scale = 0.0005f;
   int64_t          zp = 0;
   lt_qdq_encoding  relu = { "relu1", LT_DTYPE_U16, 1, 0, &scale, &zp };
@@ -620,7 +608,7 @@ test_export_sixteen_bit (void)
   lt_error_clear (&err);
   g_assert_cmpint (lt_onnx_export_qdq (model, &relu, 1, out, &err), ==, LT_OK);
   lt_model_unref (model);
-  qdq = load_model (out);
+  qdq = test_load_model (out);
   graph = lt_model_get_graph (qdq);
   q = lt_graph_get_node (graph, lt_graph_get_value (graph, lt_graph_find_value (graph, "relu1"))->consumers[0]);
   g_assert_cmpstr (q->op_type, ==, "QuantizeLinear");

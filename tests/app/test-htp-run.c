@@ -10,30 +10,9 @@
 #include "htp-util.h"
 #include "lt-encodings-io.h"
 #include "lt-encodings-qdq.h"
+#include "test-util.h"
 
 #include <math.h>
-
-static lt_model *
-load_model (const char *path)
-{
-  lt_model *model = NULL;
-  lt_error  err;
-
-  lt_error_clear (&err);
-  if (lt_model_load (path, NULL, &model, &err) != LT_OK)
-    g_error ("%s: %s", err.file, err.message);
-  return model;
-}
-
-static LtArray *
-load_npy (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  LtArray *array = lt_npy_load (path, &error);
-
-  g_assert_no_error (error);
-  return array;
-}
 
 /* Output 0 of the QDQ model of `model` for `set`, run by the f32 engine. */
 static float *
@@ -54,7 +33,7 @@ run_qdq (lt_model            *model,
   lt_error_clear (&err);
   if (lt_onnx_export_qdq (model, (const lt_qdq_encoding *) (void *) plan->encodings->data, plan->encodings->len, path, &err) != LT_OK)
     g_error ("export: %s", err.message);
-  qdq = load_model (path);
+  qdq = test_load_model (path);
   out = test_run_f32 (qdq, input, NULL, NULL, count);
   lt_model_unref (qdq);
   g_unlink (path);
@@ -106,10 +85,10 @@ test_digits_matches_qdq (void)
   g_autofree char *model_path = test_digits_path ("digits-cnn.onnx");
   g_autofree char *train = test_digits_path ("train-images.npy");
   g_autofree char *heldout = test_digits_path ("heldout-images.npy");
-  g_autoptr (LtArray) images = load_npy (heldout);
+  g_autoptr (LtArray) images = test_load_npy (heldout);
   const char          *samples[] = { train, NULL };
   LtCalibEncodeOptions options = int8_options ();
-  lt_model            *model = load_model (model_path);
+  lt_model            *model = test_load_model (model_path);
   g_autoptr (LtEncodingSet) set = test_calibrate (model, samples, &options);
 
   check_against_qdq (model, set, images);
@@ -168,7 +147,7 @@ test_small_cnn_matches_qdq (void)
   g_autoptr (LtArray) input = random_array (3, 4, small);
   g_autoptr (LtEncodingSet) set = NULL;
   LtCalibEncodeOptions options = int8_options ();
-  lt_model            *model = load_model (model_path);
+  lt_model            *model = test_load_model (model_path);
 
   save_array (s0, a0);
   save_array (s1, a1);
@@ -200,7 +179,7 @@ digits_setup (digits_fixture *f)
   const char          *samples[] = { train, NULL };
   LtCalibEncodeOptions options = int8_options ();
 
-  f->model = load_model (model_path);
+  f->model = test_load_model (model_path);
   f->set = test_calibrate (f->model, samples, &options);
   f->encodings = lt_htp_encodings_new (f->set, lt_model_get_graph (f->model), &error);
   g_assert_no_error (error);
@@ -268,7 +247,7 @@ static void
 test_unsupported_op (void)
 {
   g_autofree char                     *path = g_build_filename (g_getenv ("LATHE_ONNX_TESTDATA"), "node", "test_exp", "model.onnx", NULL);
-  lt_model                            *model = load_model (path);
+  lt_model                            *model = test_load_model (path);
   const lt_graph                      *graph = lt_model_get_graph (model);
   uint32_t                             n_values = lt_graph_get_n_values (graph);
   g_autofree const lt_quant_encoding **encodings = g_new0 (const lt_quant_encoding *, n_values);
@@ -333,7 +312,7 @@ static void
 test_observer_and_abort (void)
 {
   g_autofree char *heldout = test_digits_path ("heldout-images.npy");
-  g_autoptr (LtArray) images = load_npy (heldout);
+  g_autoptr (LtArray) images = test_load_npy (heldout);
   digits_fixture         f;
   watch                  w = { 0 };
   lt_htp_session_options options = { watch_abort, &w, watch_observe, &w };

@@ -12,18 +12,6 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
-static lt_model *
-load_model (const char *path)
-{
-  lt_model *model = NULL;
-  lt_error  err;
-
-  lt_error_clear (&err);
-  if (lt_model_load (path, NULL, &model, &err) != LT_OK)
-    g_error ("%s: %s", path, err.message);
-  return model;
-}
-
 static char *
 scratch_dir (void)
 {
@@ -61,7 +49,7 @@ equalize_into (lt_model         *model,
   lt_equalize (lt_model_get_graph (model), edits, report);
   g_assert_true (lt_weight_edits_write (edits, model, path, &error));
   g_assert_no_error (error);
-  return load_model (path);
+  return test_load_model (path);
 }
 
 /* max |a - b| / max |a| */
@@ -112,7 +100,7 @@ assert_same_function (const char *model_path,
 {
   g_autofree char *dir = scratch_dir ();
   g_autofree char *out = g_build_filename (dir, "equalized.onnx", NULL);
-  lt_model        *model = load_model (model_path);
+  lt_model        *model = test_load_model (model_path);
   LtEqualizeReport report;
   lt_model        *equalized = equalize_into (model, out, &report);
   g_autoptr (LtArray) input = random_input (model, 4);
@@ -188,7 +176,7 @@ test_cle_equalizes_ranges (void)
   g_autofree char *path = test_digits_path ("digits-cnn.onnx");
   g_autofree char *dir = scratch_dir ();
   g_autofree char *out = g_build_filename (dir, "equalized.onnx", NULL);
-  lt_model        *model = load_model (path);
+  lt_model        *model = test_load_model (path);
   LtEqualizeReport report;
   lt_model        *equalized = equalize_into (model, out, &report);
   const lt_tensor *w1, *w2, *o1, *o2;
@@ -277,9 +265,9 @@ test_cle_improves_per_tensor_sqnr (void)
   g_autofree char *path = test_digits_path ("digits-cnn.onnx");
   g_autofree char *dir = scratch_dir ();
   g_autofree char *out = g_build_filename (dir, "equalized.onnx", NULL);
-  lt_model        *model = load_model (path);
+  lt_model        *model = test_load_model (path);
   g_autofree char *unbalanced_path = write_unbalanced (model, dir);
-  lt_model        *unbalanced = load_model (unbalanced_path);
+  lt_model        *unbalanced = test_load_model (unbalanced_path);
   LtEqualizeReport report;
   lt_model        *equalized = equalize_into (unbalanced, out, &report);
   double           before = weight_sqnr (unbalanced, 8), after = weight_sqnr (equalized, 8);
@@ -337,7 +325,7 @@ mean_output_shift (lt_model   *reference,
   encode.activations.bitwidth = 8;
   lt_fake_quantize_weights (graph, &encode, edits);
   g_assert_true (lt_weight_edits_write (edits, model, q_path, &error));
-  quantized = load_model (q_path);
+  quantized = test_load_model (q_path);
   g_assert_true (lt_channel_means (reference, dataset, &name, 1, 2, &fp, &n_fp, &error));
   g_assert_true (lt_channel_means (quantized, dataset, &name, 1, 2, &q, &n_q, &error));
   g_assert_cmpuint (n_fp, ==, n_q);
@@ -357,7 +345,7 @@ test_bias_correction_reduces_shift (void)
   g_autofree char     *dir = scratch_dir ();
   g_autofree char     *path = copy_into (src, dir);
   g_autofree char     *out = g_build_filename (dir, "corrected.onnx", NULL);
-  lt_model            *model = load_model (path);
+  lt_model            *model = test_load_model (path);
   LtDataset           *dataset = digits_dataset (dir, lt_model_get_graph (model), "train");
   LtDataset           *heldout = digits_dataset (dir, lt_model_get_graph (model), "heldout");
   LtCalibEncodeOptions encode = { .weight_bitwidth = 4, .bias_bitwidth = 32 };
@@ -373,7 +361,7 @@ test_bias_correction_reduces_shift (void)
   g_assert_cmpuint (report.n_layers, ==, 3);
   g_assert_cmpuint (report.n_runs, ==, 4); /* float, then depths 1, 2, 3 */
   g_assert_true (lt_weight_edits_write (edits, model, out, &error));
-  corrected = load_model (out);
+  corrected = test_load_model (out);
   /* Measured on the held-out split: the training split, which the
    * correction saw, would show its last layer's shift as exactly 0. */
   before = mean_output_shift (model, model, heldout, dir);
@@ -453,7 +441,7 @@ test_bias_added_where_missing (void)
   g_autofree char     *dir = scratch_dir ();
   g_autofree char     *path = copy_into (src, dir);
   g_autofree char     *out = g_build_filename (dir, "corrected.onnx", NULL);
-  lt_model            *model = load_model (path);
+  lt_model            *model = test_load_model (path);
   LtDataset           *dataset = random_dataset (dir, lt_model_get_graph (model), 4);
   LtCalibEncodeOptions encode = { .weight_bitwidth = 4, .bias_bitwidth = 32 };
   g_autoptr (LtWeightEdits) edits = lt_weight_edits_new (lt_model_get_graph (model));
@@ -470,7 +458,7 @@ test_bias_added_where_missing (void)
   g_assert_cmpuint (report.n_layers, ==, 5);
   g_assert_cmpuint (lt_weight_edits_get_n_edits (edits), ==, 5); /* four new biases and fc2.b */
   g_assert_true (lt_weight_edits_write (edits, model, out, &error));
-  written = load_model (out);
+  written = test_load_model (out);
   graph = lt_model_get_graph (written);
   for (int32_t id = 0; id < (int32_t) lt_graph_get_n_nodes (graph); id++)
     {
@@ -510,7 +498,7 @@ test_export_values_refusals (void)
   g_autofree char *src = test_digits_path ("digits-cnn.onnx");
   g_autofree char *dir = scratch_dir ();
   g_autofree char *out = g_build_filename (dir, "out.onnx", NULL);
-  lt_model        *model = load_model (src);
+  lt_model        *model = test_load_model (src);
   float            values[16] = { 0 };
 
   assert_export_refused (model, &(lt_initializer_values){ "no.such.weight", values, 16, NULL }, out, "no.such.weight");

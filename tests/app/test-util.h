@@ -1,9 +1,43 @@
 /* test-util.h — helpers shared by the app tests: removing a scratch
- * folder tree when a test ends, running lathe-cli. */
+ * folder tree when a test ends, running lathe-cli, loading a model or a
+ * .npy fixture (a fixture that does not load ends the test). */
 #pragma once
 
+#include "lt-tensor-io.h"
+
 #include <gio/gio.h>
+#include <lt/model.h>
 #include <sys/wait.h>
+
+/* The model at `path`; aborts the test naming the file when it does not
+ * load. */
+static inline lt_model *
+test_load_model (const char *path)
+{
+  lt_model *model = NULL;
+  lt_error  err;
+  char      message[1024];
+
+  lt_error_clear (&err);
+  if (lt_model_load (path, NULL, &model, &err) != LT_OK)
+    {
+      lt_error_format (&err, message, sizeof message);
+      g_error ("%s: %s", path, message);
+    }
+  return model;
+}
+
+/* The array in the .npy file at `path`; fails the test when it does not
+ * load. */
+static inline LtArray *
+test_load_npy (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  LtArray *array = lt_npy_load (path, &error);
+
+  g_assert_no_error (error);
+  return array;
+}
 
 /* Deletes `path` and everything below it; missing paths are fine. */
 static inline void

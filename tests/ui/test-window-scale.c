@@ -247,9 +247,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_timeout_add (50, ui_test_tick, NULL);
+  ui_test_init (&argc, &argv);
   g_test_add_func ("/window-scale/demo-at-200-percent", test_demo_at_200_percent);
   return g_test_run ();
 }

@@ -682,9 +682,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_timeout_add (50, ui_test_tick, NULL);
+  ui_test_init (&argc, &argv);
   g_test_add_func ("/window/widgets-construct-and-destroy", test_widgets_construct_and_destroy);
   g_test_add_func ("/window/zoom-notifies-once", test_zoom_notifies_once);
   g_test_add_func ("/window/open-demo-and-inspect", test_open_demo_and_inspect);

@@ -1,7 +1,9 @@
-/* ui-test-util.h — what the widget tests share: spinning the main loop
- * until a condition holds. */
+/* ui-test-util.h — what the widget tests share: starting GTK and
+ * libadwaita for a test program, spinning the main loop until a condition
+ * holds. */
 #pragma once
 
+#include <adwaita.h>
 #include <glib.h>
 
 /* Runs the main loop until `done` holds or 30 s pass. */
@@ -22,4 +24,15 @@ ui_test_tick (gpointer data)
 {
   (void) data;
   return G_SOURCE_CONTINUE;
+}
+
+/* Starts GTK (gtk_test_init) and libadwaita for a test program, with the
+ * tick that SPIN_UNTIL needs. */
+static inline void
+ui_test_init (int    *argc,
+              char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  g_timeout_add (50, ui_test_tick, NULL);
 }

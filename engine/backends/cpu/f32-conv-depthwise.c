@@ -24,11 +24,11 @@
 
 typedef struct depthwise_state
 {
-  lt_conv_geometry geometry;
-  float           *weights;   /* C × KH × KW, aligned copy of the constant */
-  int64_t         *column_lo; /* per kx: output columns whose tap is inside */
-  int64_t         *column_hi; /* the input, [lo, hi) */
-  lt_f32_dw3x3_plane_fn plane_3x3; /* or NULL: every row the generic way */
+  lt_conv_geometry       geometry;
+  float                 *weights;   /* C × KH × KW, aligned copy of the constant */
+  int64_t               *column_lo; /* per kx: output columns whose tap is inside */
+  int64_t               *column_hi; /* the input, [lo, hi) */
+  lt_f32_dw3x3_plane_fn *plane_3x3; /* or NULL: every row the generic way */
 } depthwise_state;
 
 static bool
@@ -76,7 +76,7 @@ valid_columns (int64_t  offset,
 }
 
 /* The vectorized 3×3 plane for this geometry and CPU, or NULL. */
-static lt_f32_dw3x3_plane_fn
+static lt_f32_dw3x3_plane_fn *
 pick_plane_3x3 (const lt_conv_geometry *g)
 {
   if (g->kernel_h != 3 || g->kernel_w != 3 || g->dilation_h != 1 || g->dilation_w != 1

@@ -23,20 +23,11 @@ typedef struct lt_f32_dw3x3_shape
  * pad_top][ox·stride_w + kx − pad_left], min, max) over the out_h × out_w
  * plane, where a tap outside the in_h × in_w input adds nothing.  Reads no
  * element outside x's plane.  A NaN sum stays NaN. */
-typedef void (*lt_f32_dw3x3_plane_fn) (const lt_f32_dw3x3_shape *shape,
-                                       const float              *x,
-                                       const float              *w,
-                                       float                     bias,
-                                       float                    *y);
+typedef void lt_f32_dw3x3_plane_fn (const lt_f32_dw3x3_shape *shape,
+                                    const float              *x,
+                                    const float              *w,
+                                    float                     bias,
+                                    float                    *y);
 
-void lt_f32_dw3x3_plane__avx2 (const lt_f32_dw3x3_shape *shape,
-                               const float              *x,
-                               const float              *w,
-                               float                     bias,
-                               float                    *y);
-
-void lt_f32_dw3x3_plane__avx512 (const lt_f32_dw3x3_shape *shape,
-                                 const float              *x,
-                                 const float              *w,
-                                 float                     bias,
-                                 float                    *y);
+lt_f32_dw3x3_plane_fn lt_f32_dw3x3_plane__avx2;
+lt_f32_dw3x3_plane_fn lt_f32_dw3x3_plane__avx512;

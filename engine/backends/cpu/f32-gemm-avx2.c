@@ -7,77 +7,10 @@
  * C through lane masks, which some CPUs run slowly, so full tiles keep
  * plain loads and stores.  The epilogue runs on the registers.
  */
-#include "f32-gemm.h"
+#include "f32-gemm-simd.h"
 
-#include <immintrin.h>
-
-/* kc steps into acc; B through masks when `masked`.  Inlined twice, with
- * `masked` a constant, so each copy has no test in its loop. */
-static inline __attribute__ ((always_inline)) void
-accumulate_steps (size_t       kc,
-                  const float *a,
-                  const float *b,
-                  size_t       ldb,
-                  bool         masked,
-                  __m256i      mask0,
-                  __m256i      mask1,
-                  __m256       acc[6][2])
-{
-  for (size_t p = 0; p < kc; p++)
-    {
-      __m256 b0 = masked ? _mm256_maskload_ps (b, mask0) : _mm256_loadu_ps (b);
-      __m256 b1 = masked ? _mm256_maskload_ps (b + 8, mask1) : _mm256_loadu_ps (b + 8);
-
-#pragma GCC unroll 6
-      for (int r = 0; r < 6; r++)
-        {
-          __m256 a_r = _mm256_broadcast_ss (a + r);
-
-          acc[r][0] = _mm256_fmadd_ps (a_r, b0, acc[r][0]);
-          acc[r][1] = _mm256_fmadd_ps (a_r, b1, acc[r][1]);
-        }
-      a += 6;
-      b += ldb;
-    }
-}
-
-/* The epilogue on one row's two vectors (columns 0–7 and 8–15). */
-static inline void
-epilogue_row (const lt_f32_gemm_epilogue *epilogue,
-              size_t                      r,
-              __m256i                     mask0,
-              __m256i                     mask1,
-              __m256                     *v0,
-              __m256                     *v1)
-{
-  __m256 alpha = _mm256_set1_ps (epilogue->alpha);
-  __m256 lower = _mm256_set1_ps (epilogue->min), upper = _mm256_set1_ps (epilogue->max);
-
-  *v0 = _mm256_mul_ps (*v0, alpha);
-  *v1 = _mm256_mul_ps (*v1, alpha);
-  if (epilogue->bias != NULL)
-    {
-      const float *bias = epilogue->bias + r * epilogue->bias_row_stride;
-      __m256       scale = _mm256_set1_ps (epilogue->bias_scale);
-
-      if (epilogue->bias_col_stride == 0)
-        {
-          __m256 add = _mm256_set1_ps (epilogue->bias_scale * bias[0]);
-
-          *v0 = _mm256_add_ps (*v0, add);
-          *v1 = _mm256_add_ps (*v1, add);
-        }
-      else
-        {
-          *v0 = _mm256_add_ps (*v0, _mm256_mul_ps (scale, _mm256_maskload_ps (bias, mask0)));
-          *v1 = _mm256_add_ps (*v1, _mm256_mul_ps (scale, _mm256_maskload_ps (bias + 8, mask1)));
-        }
-    }
-  /* max/min return their second operand when one is NaN: NaN stays */
-  *v0 = _mm256_min_ps (upper, _mm256_max_ps (lower, *v0));
-  *v1 = _mm256_min_ps (upper, _mm256_max_ps (lower, *v1));
-}
-
+/* The mask setup and the C loads and stores stay per ISA: they differ in
+ * tile shape and in which tiles take plain stores (f32-gemm-avx512.c). */
 void
 lt_f32_gemm_ukernel_6x16__avx2 (size_t                      mc,
                                 size_t                      nc,
@@ -101,9 +34,9 @@ lt_f32_gemm_ukernel_6x16__avx2 (size_t                      mc,
   for (int r = 0; r < 6; r++)
     acc[r][0] = acc[r][1] = _mm256_setzero_ps ();
   if (masked)
-    accumulate_steps (kc, a, b, ldb, true, mask0, mask1, acc);
+    lt_f32_gemm_accumulate_steps (6, kc, a, b, ldb, true, mask0, mask1, acc);
   else
-    accumulate_steps (kc, a, b, ldb, false, mask0, mask1, acc);
+    lt_f32_gemm_accumulate_steps (6, kc, a, b, ldb, false, mask0, mask1, acc);
   for (size_t r = 0; r < mc; r++)
     {
       float *row = c + r * ldc;
@@ -114,7 +47,7 @@ lt_f32_gemm_ukernel_6x16__avx2 (size_t                      mc,
           acc[r][1] = _mm256_add_ps (acc[r][1], masked ? _mm256_maskload_ps (row + 8, mask1) : _mm256_loadu_ps (row + 8));
         }
       if (epilogue != NULL)
-        epilogue_row (epilogue, r, mask0, mask1, &acc[r][0], &acc[r][1]);
+        lt_f32_gemm_epilogue_row (epilogue, r, mask0, mask1, &acc[r][0], &acc[r][1]);
       if (masked)
         {
           _mm256_maskstore_ps (row, mask0, acc[r][0]);

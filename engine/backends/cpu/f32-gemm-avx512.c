@@ -7,79 +7,10 @@
  * masks, so it reads no column of B past nc and stores no column of C
  * past it; the epilogue runs on the registers.
  */
-#include "f32-gemm.h"
+#include "f32-gemm-simd.h"
 
-#include <immintrin.h>
-#include <stdbool.h>
-
-/* The epilogue on one row's two vectors (columns 0–15 and 16–31). */
-static inline void
-epilogue_row (const lt_f32_gemm_epilogue *epilogue,
-              size_t                      r,
-              __mmask16                   mask0,
-              __mmask16                   mask1,
-              __m512                     *v0,
-              __m512                     *v1)
-{
-  __m512 alpha = _mm512_set1_ps (epilogue->alpha);
-  __m512 lower = _mm512_set1_ps (epilogue->min), upper = _mm512_set1_ps (epilogue->max);
-
-  *v0 = _mm512_mul_ps (*v0, alpha);
-  *v1 = _mm512_mul_ps (*v1, alpha);
-  if (epilogue->bias != NULL)
-    {
-      const float *bias = epilogue->bias + r * epilogue->bias_row_stride;
-      __m512       scale = _mm512_set1_ps (epilogue->bias_scale);
-
-      if (epilogue->bias_col_stride == 0)
-        {
-          __m512 add = _mm512_set1_ps (epilogue->bias_scale * bias[0]);
-
-          *v0 = _mm512_add_ps (*v0, add);
-          *v1 = _mm512_add_ps (*v1, add);
-        }
-      else
-        {
-          *v0 = _mm512_add_ps (*v0, _mm512_mul_ps (scale, _mm512_maskz_loadu_ps (mask0, bias)));
-          *v1 = _mm512_add_ps (*v1, _mm512_mul_ps (scale, _mm512_maskz_loadu_ps (mask1, bias + 16)));
-        }
-    }
-  /* max/min return their second operand when one is NaN: NaN stays */
-  *v0 = _mm512_min_ps (upper, _mm512_max_ps (lower, *v0));
-  *v1 = _mm512_min_ps (upper, _mm512_max_ps (lower, *v1));
-}
-
-/* kc steps into acc; B through lane masks when `masked` (an edge tile:
- * the masked loads run slower than plain ones in this loop).  Inlined
- * twice, with `masked` a constant, so neither copy tests it. */
-static inline __attribute__ ((always_inline)) void
-accumulate_steps (size_t       kc,
-                  const float *a,
-                  const float *b,
-                  size_t       ldb,
-                  bool         masked,
-                  __mmask16    mask0,
-                  __mmask16    mask1,
-                  __m512       acc[8][2])
-{
-  for (size_t p = 0; p < kc; p++)
-    {
-      __m512 b0 = masked ? _mm512_maskz_loadu_ps (mask0, b) : _mm512_loadu_ps (b);
-      __m512 b1 = masked ? _mm512_maskz_loadu_ps (mask1, b + 16) : _mm512_loadu_ps (b + 16);
-
-#pragma GCC unroll 8
-      for (int r = 0; r < 8; r++)
-        {
-          __m512 a_r = _mm512_set1_ps (a[r]);
-
-          acc[r][0] = _mm512_fmadd_ps (a_r, b0, acc[r][0]);
-          acc[r][1] = _mm512_fmadd_ps (a_r, b1, acc[r][1]);
-        }
-      a += 8;
-      b += ldb;
-    }
-}
-
+/* The mask setup and the C loads and stores stay per ISA: they differ in
+ * tile shape and in which tiles take plain stores (f32-gemm-avx2.c). */
 void
 lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
                                   size_t                      nc,
@@ -103,9 +34,9 @@ lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
   for (int r = 0; r < 8; r++)
     acc[r][0] = acc[r][1] = _mm512_setzero_ps ();
   if (nc == 32)
-    accumulate_steps (kc, a, b, ldb, false, mask0, mask1, acc);
+    lt_f32_gemm_accumulate_steps (8, kc, a, b, ldb, false, mask0, mask1, acc);
   else
-    accumulate_steps (kc, a, b, ldb, true, mask0, mask1, acc);
+    lt_f32_gemm_accumulate_steps (8, kc, a, b, ldb, true, mask0, mask1, acc);
 #pragma GCC unroll 8
   for (size_t r = 0; r < 8; r++)
     {
@@ -119,7 +50,7 @@ lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
           acc[r][1] = _mm512_add_ps (acc[r][1], _mm512_maskz_loadu_ps (mask1, row + 16));
         }
       if (epilogue != NULL)
-        epilogue_row (epilogue, r, mask0, mask1, &acc[r][0], &acc[r][1]);
+        lt_f32_gemm_epilogue_row (epilogue, r, mask0, mask1, &acc[r][0], &acc[r][1]);
       if (nc == 32)
         {
           _mm512_storeu_ps (row, acc[r][0]);

@@ -51,41 +51,7 @@ typedef struct lt_f32_gemm_epilogue
  * floats.  When `epilogue` is not NULL (the last k step), every stored
  * element then goes through it, its bias pointing at the tile's element
  * (0, 0). */
-typedef void (*lt_f32_gemm_ukernel_fn) (size_t                      mc,
-                                        size_t                      nc,
-                                        size_t                      kc,
-                                        const float                *a,
-                                        const float                *b,
-                                        size_t                      ldb,
-                                        float                      *c,
-                                        size_t                      ldc,
-                                        bool                        accumulate,
-                                        const lt_f32_gemm_epilogue *epilogue);
-
-/* Largest tile of any microkernel, for stack buffers. */
-#define LT_F32_GEMM_MAX_MR 8
-#define LT_F32_GEMM_MAX_NR 32
-
-typedef struct lt_f32_gemm_ukernel
-{
-  const char            *name;
-  size_t                 mr;
-  size_t                 nr;
-  lt_f32_gemm_ukernel_fn fn;
-} lt_f32_gemm_ukernel;
-
-void lt_f32_gemm_ukernel_4x4__scalar (size_t                      mc,
-                                      size_t                      nc,
-                                      size_t                      kc,
-                                      const float                *a,
-                                      const float                *b,
-                                      size_t                      ldb,
-                                      float                      *c,
-                                      size_t                      ldc,
-                                      bool                        accumulate,
-                                      const lt_f32_gemm_epilogue *epilogue);
-
-void lt_f32_gemm_ukernel_6x16__avx2 (size_t                      mc,
+typedef void lt_f32_gemm_ukernel_fn (size_t                      mc,
                                      size_t                      nc,
                                      size_t                      kc,
                                      const float                *a,
@@ -96,16 +62,22 @@ void lt_f32_gemm_ukernel_6x16__avx2 (size_t                      mc,
                                      bool                        accumulate,
                                      const lt_f32_gemm_epilogue *epilogue);
 
-void lt_f32_gemm_ukernel_8x32__avx512 (size_t                      mc,
-                                       size_t                      nc,
-                                       size_t                      kc,
-                                       const float                *a,
-                                       const float                *b,
-                                       size_t                      ldb,
-                                       float                      *c,
-                                       size_t                      ldc,
-                                       bool                        accumulate,
-                                       const lt_f32_gemm_epilogue *epilogue);
+/* Largest tile of any microkernel, for stack buffers. */
+#define LT_F32_GEMM_MAX_MR 8
+#define LT_F32_GEMM_MAX_NR 32
+
+typedef struct lt_f32_gemm_ukernel
+{
+  const char            *name;
+  size_t                 mr;
+  size_t                 nr;
+  lt_f32_gemm_ukernel_fn *fn;
+} lt_f32_gemm_ukernel;
+
+/* The microkernels, one per ISA (f32-gemm-<isa>.c). */
+lt_f32_gemm_ukernel_fn lt_f32_gemm_ukernel_4x4__scalar;
+lt_f32_gemm_ukernel_fn lt_f32_gemm_ukernel_6x16__avx2;
+lt_f32_gemm_ukernel_fn lt_f32_gemm_ukernel_8x32__avx512;
 
 /* The best microkernel built in for this ISA. */
 const lt_f32_gemm_ukernel *lt_f32_gemm_ukernel_for (lt_cpu_isa isa);
