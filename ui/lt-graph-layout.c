@@ -847,10 +847,10 @@ transpose (lt_graph_layout *layout)
 #define SIFT_REACH  8
 #define SIFT_SLOTS  (2 * SIFT_REACH + 1)
 #define SIFT_PASSES 4
-/* Work (slot pairs and segment pairs looked at) allowed per vertex and
+/* Work (slot pairs and segments looked at) allowed per vertex and
  * segment of the layered graph, so that graphs where moves keep paying a
  * little (dense random ones) stay within the time budget. */
-#define SIFT_WORK_PER_ELEMENT 128
+#define SIFT_WORK_PER_ELEMENT 64
 
 typedef struct
 {

@@ -6,11 +6,13 @@ Three families, each at about 1,000, 5,000 and 10,000 nodes:
   inception    blocks of four parallel branches joined by a Concat
   transformer  attention blocks (Q, K, V branches, a shared mask input used by
                every block, residual adds, layer norms, an MLP)
-and, with --stress, two graphs at 10,000 nodes that are generated rather than
+and, with --stress, three graphs of 10,000 nodes that are generated rather than
 committed (each is larger than the rest):
   fanout       a chain whose every node also reads one shared input (a long
                trunk branching on every layer)
   random       a dense random DAG, three edges per node
+  bipartite    three inputs each feeding all of 10,000 nodes (two layers:
+               every pair of vertices shares thousands of neighbours)
 The generator is deterministic (fixed seed), so the committed files can be
 rebuilt byte for byte:  bench/layout/make-graphs.py bench/layout/graphs
                         bench/layout/make-graphs.py --stress /tmp/stress
@@ -113,6 +115,14 @@ def random_dag(target, rng):
     return g
 
 
+def bipartite(target, rng):
+    g = Graph()
+    shared = [g.node("Input") for _ in range(3)]
+    while len(g.ops) < target + 3:
+        g.node("Op", *shared)
+    return g
+
+
 def main():
     args = sys.argv[1:]
     stress = "--stress" in args
@@ -122,6 +132,7 @@ def main():
     if stress:
         fanout(10000, random.Random(1)).write(out / "fanout-10k.dot")
         random_dag(10000, random.Random(1)).write(out / "random-10k.dot")
+        bipartite(10000, random.Random(1)).write(out / "bipartite-10k.dot")
         return
     for family in (resnet, inception, transformer):
         for size in (1000, 5000, 10000):
