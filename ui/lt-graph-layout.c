@@ -26,7 +26,9 @@
  *     the order and the minimum gaps — an isotonic regression solved exactly
  *     by pool-adjacent-violators.  Dummy chains weigh more, so long edges
  *     run straight;
- *  6. y from the layer heights, routes through the dummies.
+ *  6. y from the layer heights, routes through the dummies: the whole
+ *     trunk for the edge that goes farthest, only their own end for the
+ *     others.
  *
  * Invariants after a successful run: vertices 0..n_nodes-1 are the nodes,
  * the rest dummies; every segment joins layer l to l + 1; layer_vertices
@@ -79,6 +81,7 @@ struct lt_graph_layout
   bool      done;
   float    *x;              /* per vertex, centre */
   float    *y;              /* per vertex, centre */
+  uint32_t *trunk_owner;    /* per node: the edge whose route draws its trunk */
   uint32_t *route_start;    /* per edge: offset (in points) into route */
   float    *route;
   float     width;
@@ -110,6 +113,7 @@ clear_results (lt_graph_layout *layout)
   free (layout->reversed);
   free (layout->x);
   free (layout->y);
+  free (layout->trunk_owner);
   free (layout->route_start);
   free (layout->route);
   memset (&layout->n_vertices, 0,
@@ -667,23 +671,122 @@ order_layer (lt_graph_layout *layout,
     }
 }
 
-/* Crossings, counted per edge, among the segments of u and of v to the
- * layer above (`up`) or below when u is left of v. */
-static uint64_t
-pair_crossings (const lt_graph_layout *layout,
-                bool                   up,
-                uint32_t               u,
-                uint32_t               v)
+/* Sifts list[root] down the max-heap list[0..n) keyed by position. */
+static void
+sift_down (const lt_graph_layout *layout,
+           uint32_t              *list,
+           uint32_t               root,
+           uint32_t               n)
 {
-  const uint32_t *start = up ? layout->up_start : layout->down_start;
-  const uint32_t *adj = up ? layout->up : layout->down;
-  uint64_t        c = 0;
+  for (uint32_t child; (child = 2 * root + 1) < n; root = child)
+    {
+      if (child + 1 < n && layout->pos[list[child + 1]] > layout->pos[list[child]])
+        child++;
+      if (layout->pos[list[root]] >= layout->pos[list[child]])
+        return;
+      uint32_t t = list[root];
 
-  for (uint32_t i = start[u]; i < start[u + 1]; i++)
-    for (uint32_t j = start[v]; j < start[v + 1]; j++)
-      if (layout->pos[adj[i]] > layout->pos[adj[j]])
-        c += (uint64_t) layout->carried[up ? u : adj[i]] * layout->carried[up ? v : adj[j]];
-  return c;
+      list[root] = list[child];
+      list[child] = t;
+    }
+}
+
+/* Sorts a neighbour list by position in its layer, in place (heapsort:
+ * no allocation, n log n for a node with thousands of neighbours). */
+static void
+sort_by_position (const lt_graph_layout *layout,
+                  uint32_t              *list,
+                  uint32_t               n)
+{
+  bool sorted = true;
+
+  for (uint32_t i = 1; i < n && sorted; i++)
+    sorted = layout->pos[list[i - 1]] <= layout->pos[list[i]];
+  if (sorted)
+    return;
+  for (uint32_t i = n / 2; i-- > 0;)
+    sift_down (layout, list, i, n);
+  for (uint32_t end = n; end-- > 1;)
+    {
+      uint32_t t = list[0];
+
+      list[0] = list[end];
+      list[end] = t;
+      sift_down (layout, list, 0, end);
+    }
+}
+
+/* Sorts both of v's neighbour lists by position. */
+static void
+sort_neighbours (lt_graph_layout *layout,
+                 uint32_t         v)
+{
+  sort_by_position (layout, layout->up + layout->up_start[v], layout->up_start[v + 1] - layout->up_start[v]);
+  sort_by_position (layout, layout->down + layout->down_start[v], layout->down_start[v + 1] - layout->down_start[v]);
+}
+
+/* Over the pairs of a segment listed in a and one listed in b (neighbours
+ * in one layer, each list sorted by position; `skip` in a left out), sums
+ * the weights of those whose a end lies left of the b end into *left and
+ * right of it into *right; pairs ending at one vertex are neither.  A pair
+ * weighs the product of its ends' carried counts, or 1 with `unit`.  One
+ * merge: linear in the two lists. */
+static void
+split_pairs (const lt_graph_layout *layout,
+             const uint32_t        *a,
+             uint32_t               na,
+             uint32_t               skip,
+             const uint32_t        *b,
+             uint32_t               nb,
+             bool                   unit,
+             uint64_t              *left,
+             uint64_t              *right)
+{
+  uint64_t total_b = 0;
+  uint64_t below = 0;    /* weight of b's ends left of the current a end */
+  uint64_t not_above = 0; /* … left of it or at it */
+  uint32_t j = 0, k = 0;
+
+  for (uint32_t i = 0; i < nb; i++)
+    total_b += unit ? 1 : layout->carried[b[i]];
+  for (uint32_t i = 0; i < na; i++)
+    {
+      uint32_t x = a[i];
+      uint64_t weight = unit ? 1 : layout->carried[x];
+
+      if (x == skip)
+        continue;
+      for (; j < nb && layout->pos[b[j]] < layout->pos[x]; j++)
+        below += unit ? 1 : layout->carried[b[j]];
+      for (; k < nb && layout->pos[b[k]] <= layout->pos[x]; k++)
+        not_above += unit ? 1 : layout->carried[b[k]];
+      *left += weight * (total_b - not_above);
+      *right += weight * below;
+    }
+}
+
+/* Crossings, counted per edge, of u's segments with v's (to both adjacent
+ * layers) when u is left of v (*keep) and when it is right (*swap).  The
+ * neighbour lists must be sorted by position. */
+static void
+pair_crossings (const lt_graph_layout *layout,
+                uint32_t               u,
+                uint32_t               v,
+                uint64_t              *keep,
+                uint64_t              *swap)
+{
+  uint64_t up_keep = 0, up_swap = 0;
+
+  *keep = *swap = 0;
+  /* v's end left of u's: a crossing while u is left of v */
+  split_pairs (layout, layout->up + layout->up_start[v], layout->up_start[v + 1] - layout->up_start[v], UINT32_MAX,
+               layout->up + layout->up_start[u], layout->up_start[u + 1] - layout->up_start[u], true,
+               &up_keep, &up_swap);
+  split_pairs (layout, layout->down + layout->down_start[v], layout->down_start[v + 1] - layout->down_start[v], UINT32_MAX,
+               layout->down + layout->down_start[u], layout->down_start[u + 1] - layout->down_start[u], false,
+               keep, swap);
+  *keep += up_keep * layout->carried[u] * layout->carried[v];
+  *swap += up_swap * layout->carried[u] * layout->carried[v];
 }
 
 /* Swaps neighbours in each layer while that reduces crossings with both
@@ -698,22 +801,27 @@ transpose (lt_graph_layout *layout)
       bool improved = false;
 
       for (uint32_t l = 0; l < layout->n_layers; l++)
-        for (uint32_t i = layout->layer_start[l]; i + 1 < layout->layer_start[l + 1]; i++)
-          {
-            uint32_t u = layout->layer_vertices[i];
-            uint32_t v = layout->layer_vertices[i + 1];
-            uint64_t keep = pair_crossings (layout, true, u, v) + pair_crossings (layout, false, u, v);
-            uint64_t swap = pair_crossings (layout, true, v, u) + pair_crossings (layout, false, v, u);
+        {
+          /* the layers beside l stay put while l is transposed */
+          for (uint32_t i = layout->layer_start[l]; i < layout->layer_start[l + 1]; i++)
+            sort_neighbours (layout, layout->layer_vertices[i]);
+          for (uint32_t i = layout->layer_start[l]; i + 1 < layout->layer_start[l + 1]; i++)
+            {
+              uint32_t u = layout->layer_vertices[i];
+              uint32_t v = layout->layer_vertices[i + 1];
+              uint64_t keep, swap;
 
-            if (swap < keep)
-              {
-                layout->layer_vertices[i] = v;
-                layout->layer_vertices[i + 1] = u;
-                layout->pos[v]--;
-                layout->pos[u]++;
-                improved = any = true;
-              }
-          }
+              pair_crossings (layout, u, v, &keep, &swap);
+              if (swap < keep)
+                {
+                  layout->layer_vertices[i] = v;
+                  layout->layer_vertices[i + 1] = u;
+                  layout->pos[v]--;
+                  layout->pos[u]++;
+                  improved = any = true;
+                }
+            }
+        }
       if (!improved)
         break;
     }
@@ -739,10 +847,10 @@ transpose (lt_graph_layout *layout)
 #define SIFT_REACH  8
 #define SIFT_SLOTS  (2 * SIFT_REACH + 1)
 #define SIFT_PASSES 4
-/* Work (slot pairs and segment pairs looked at) allowed per vertex and
+/* Work (slot pairs and segments looked at) allowed per vertex and
  * segment of the layered graph, so that graphs where moves keep paying a
  * little (dense random ones) stay within the time budget. */
-#define SIFT_WORK_PER_ELEMENT 128
+#define SIFT_WORK_PER_ELEMENT 64
 
 typedef struct
 {
@@ -780,25 +888,6 @@ add_range (uint64_t *diff,
   diff[b] -= weight;
 }
 
-/* Adds the crossing of one of the run's segments with another segment at
- * the window indices where it happens.  At window index i < split the
- * run's vertex lies left of the other segment's end in its layer.  When the
- * run's segment is left of the other at their fixed ends (`run_first`),
- * they cross where the vertex lies right, [split, n); otherwise where it
- * lies left, [0, split). */
-static inline void
-add_crossing (uint64_t *diff,
-              uint32_t  split,
-              uint32_t  n,
-              bool      run_first,
-              uint64_t  weight)
-{
-  if (run_first)
-    add_range (diff, split, n, weight);
-  else
-    add_range (diff, 0, split, weight);
-}
-
 /* Adds `weight` to the rectangle [r0, r1) × [c0, c1) of a 2-D difference
  * array with rows of `stride`. */
 static inline void
@@ -834,16 +923,17 @@ split_index (uint32_t s,
  * with everything but the run itself, per slot, into cost[0..n): its
  * segments from above when `top` (only the run's first vertex has any), and
  * its segments below other than `link` (the next vertex of the run).
- * Returns the pairs of segments looked at. */
+ * Sorts the neighbour lists it reads by position.  Returns the segments
+ * looked at. */
 static uint64_t
-vertex_costs (const lt_graph_layout *layout,
-              uint32_t               v,
-              bool                   top,
-              uint32_t               link,
-              uint32_t               lo,
-              uint32_t               n,
-              uint64_t              *diff,
-              uint64_t              *cost)
+vertex_costs (lt_graph_layout *layout,
+              uint32_t         v,
+              bool             top,
+              uint32_t         link,
+              uint32_t         lo,
+              uint32_t         n,
+              uint64_t        *diff,
+              uint64_t        *cost)
 {
   uint32_t l = layout->layer[v];
   uint32_t first = layout->layer_start[l];
@@ -851,40 +941,36 @@ vertex_costs (const lt_graph_layout *layout,
   uint64_t work = 0;
 
   memset (diff, 0, (n + 1) * sizeof *diff);
+  sort_neighbours (layout, v);
   /* Neighbours whose slot is in [lo, hi) are the ones the choice can pass. */
   for (uint32_t s = lo; s < hi; s++)
     {
       uint32_t i = s < layout->pos[v] ? s : s + 1;
       uint32_t y = layout->layer_vertices[first + i];
       uint32_t split = s - lo + 1;
+      uint64_t left = 0, right = 0;
 
+      sort_neighbours (layout, y);
       if (top)
-        for (uint32_t j = layout->up_start[v]; j < layout->up_start[v + 1]; j++)
-          for (uint32_t k = layout->up_start[y]; k < layout->up_start[y + 1]; k++)
-            {
-              uint32_t x = layout->up[j], u = layout->up[k];
-              uint64_t weight = (uint64_t) layout->carried[v] * layout->carried[y];
-
-              work++;
-              if (x != u)
-                add_crossing (diff, split, n, layout->pos[x] < layout->pos[u], weight);
-            }
-      for (uint32_t j = layout->down_start[v]; j < layout->down_start[v + 1]; j++)
         {
-          uint32_t t = layout->down[j];
+          uint64_t weight = (uint64_t) layout->carried[v] * layout->carried[y];
+          uint64_t up_left = 0, up_right = 0;
 
-          if (t == link)
-            continue;
-          for (uint32_t k = layout->down_start[y]; k < layout->down_start[y + 1]; k++)
-            {
-              uint32_t w = layout->down[k];
-              uint64_t weight = (uint64_t) layout->carried[t] * layout->carried[w];
-
-              work++;
-              if (w != t)
-                add_crossing (diff, split, n, layout->pos[t] < layout->pos[w], weight);
-            }
+          split_pairs (layout, layout->up + layout->up_start[v], layout->up_start[v + 1] - layout->up_start[v],
+                       UINT32_MAX, layout->up + layout->up_start[y], layout->up_start[y + 1] - layout->up_start[y],
+                       true, &up_left, &up_right);
+          left += up_left * weight;
+          right += up_right * weight;
+          work += layout->up_start[v + 1] - layout->up_start[v] + layout->up_start[y + 1] - layout->up_start[y];
         }
+      split_pairs (layout, layout->down + layout->down_start[v], layout->down_start[v + 1] - layout->down_start[v],
+                   link, layout->down + layout->down_start[y], layout->down_start[y + 1] - layout->down_start[y],
+                   false, &left, &right);
+      work += layout->down_start[v + 1] - layout->down_start[v] + layout->down_start[y + 1] - layout->down_start[y];
+      /* v's segment left of y's at their fixed ends: they cross where v
+       * lies right of y, [split, n); and the other way round */
+      add_range (diff, split, n, left);
+      add_range (diff, 0, split, right);
     }
   cost[0] = diff[0];
   for (uint32_t i = 1; i < n; i++)
@@ -1454,17 +1540,26 @@ assign_x (lt_graph_layout *layout)
 
 /* ---- phase 6: y coordinates and routes --------------------------------- */
 
-static bool
-assign_y_and_routes (lt_graph_layout *layout)
-{
-  float    *layer_height = checked_array (layout->n_layers, sizeof (float));
-  float     min_x = INFINITY;
-  float     max_x = -INFINITY;
-  float     top = 0;
-  uint32_t  n_points = 0;
+/* Long edges from one node share its trunk.  The edge that goes farthest
+ * (the trunk's owner, the first such edge on a tie) gets its whole route,
+ * one point per layer; every other edge down the trunk gets only its own
+ * end: the two trunk points above its target (the segment between them is
+ * the owner's, drawn once; it gives a spline its direction) and the
+ * target.  So the routes take the size of the layered graph, not the sum
+ * of the edges' lengths: a node feeding every node of a chain of n nodes
+ * has n routes of at most 3 points, not n²/2 points.  An edge laid out
+ * upwards keeps its whole route. */
 
-  if (layer_height == NULL)
-    return false;
+static void
+assign_y (lt_graph_layout *layout)
+{
+  float *layer_height = layout->y + layout->n_vertices; /* scratch after y */
+  float  top = 0;
+  float  min_x = INFINITY;
+  float  max_x = -INFINITY;
+
+  for (uint32_t l = 0; l < layout->n_layers; l++)
+    layer_height[l] = 0;
   for (uint32_t v = 0; v < layout->n_nodes; v++)
     if (layout->node_height[v] > layer_height[layout->layer[v]])
       layer_height[layout->layer[v]] = layout->node_height[v];
@@ -1474,7 +1569,6 @@ assign_y_and_routes (lt_graph_layout *layout)
         layout->y[layout->layer_vertices[i]] = top + layer_height[l] * 0.5f;
       top += layer_height[l] + layout->layer_gap;
     }
-  free (layer_height);
   for (uint32_t v = 0; v < layout->n_vertices; v++)
     {
       float half = vertex_width (layout, v) * 0.5f;
@@ -1490,42 +1584,87 @@ assign_y_and_routes (lt_graph_layout *layout)
     layout->x[v] -= min_x;
   layout->width = max_x - min_x;
   layout->height = layout->n_layers > 0 ? top - layout->layer_gap : 0;
+}
 
+/* Index of the first of edge e's route points that is its own (see above):
+ * 1 for a route that starts with a segment of its trunk's owner, else 0. */
+static inline uint32_t
+route_first_own (const lt_graph_layout *layout,
+                 uint32_t               e)
+{
+  uint32_t upper = edge_upper (layout, e);
+
+  return !layout->reversed[e] && edge_span (layout, e) > 1 && layout->trunk_owner[upper] != e;
+}
+
+/* Points of edge e's route top to bottom, from point `skip` of its whole
+ * route on, into p (2 floats each); returns how many. */
+static uint32_t
+write_route (const lt_graph_layout *layout,
+             uint32_t               e,
+             uint32_t               skip,
+             float                 *p)
+{
+  uint32_t upper = edge_upper (layout, e);
+  uint32_t lower = edge_lower (layout, e);
+  uint32_t span = edge_span (layout, e);
+  uint32_t n = 0;
+
+  /* Point m of the whole route: 0 the bottom of upper, 1 … span - 1 the
+   * trunk's bends, span the top of lower. */
+  for (uint32_t m = skip; m <= span; m++, n++)
+    {
+      uint32_t v = m == 0 ? upper : m == span ? lower : layout->trunk_first[upper] + m - 1;
+      float    dy = m == 0 ? layout->node_height[v] * 0.5f : m == span ? -layout->node_height[v] * 0.5f : 0;
+
+      p[2 * n] = layout->x[v];
+      p[2 * n + 1] = layout->y[v] + dy;
+    }
+  return n;
+}
+
+static bool
+assign_routes (lt_graph_layout *layout)
+{
+  size_t n_points = 0;
+
+  layout->trunk_owner = checked_array (layout->n_nodes, sizeof (uint32_t));
   layout->route_start = checked_array (layout->n_edges + 1, sizeof (uint32_t));
-  if (layout->route_start == NULL)
+  if (layout->trunk_owner == NULL || layout->route_start == NULL)
     return false;
+  for (uint32_t u = 0; u < layout->n_nodes; u++)
+    layout->trunk_owner[u] = UINT32_MAX;
+  /* backwards, so that the first edge wins a tie */
+  for (uint32_t e = layout->n_edges; e-- > 0;)
+    {
+      uint32_t *owner = &layout->trunk_owner[edge_upper (layout, e)];
+
+      if (edge_span (layout, e) > 1 && (*owner == UINT32_MAX || edge_span (layout, *owner) <= edge_span (layout, e)))
+        *owner = e;
+    }
   for (uint32_t e = 0; e < layout->n_edges; e++)
     {
-      layout->route_start[e] = n_points;
-      if (layout->edge_source[e] != layout->edge_target[e])
-        n_points += 1 + edge_span (layout, e);
+      uint32_t span = edge_span (layout, e);
+
+      layout->route_start[e] = (uint32_t) n_points;
+      if (span > 0)
+        n_points += route_first_own (layout, e) ? 3 : span + 1;
+      if (n_points > UINT32_MAX)
+        return false;
     }
-  layout->route_start[layout->n_edges] = n_points;
-  layout->route = checked_array ((size_t) n_points * 2, sizeof (float));
+  layout->route_start[layout->n_edges] = (uint32_t) n_points;
+  layout->route = checked_array (n_points * 2, sizeof (float));
   if (layout->route == NULL)
     return false;
   for (uint32_t e = 0; e < layout->n_edges; e++)
     {
-      uint32_t upper = edge_upper (layout, e);
-      uint32_t lower = edge_lower (layout, e);
       uint32_t first = layout->route_start[e];
       uint32_t count = layout->route_start[e + 1] - first;
       float   *p = layout->route + 2 * (size_t) first;
 
       if (count == 0)
         continue;
-      /* Top to bottom, reversed afterwards for an edge laid out upwards. */
-      p[0] = layout->x[upper];
-      p[1] = layout->y[upper] + layout->node_height[upper] * 0.5f;
-      for (uint32_t d = 0; d + 2 < count; d++)
-        {
-          uint32_t dummy = layout->trunk_first[upper] + d;
-
-          p[2 + 2 * d] = layout->x[dummy];
-          p[3 + 2 * d] = layout->y[dummy];
-        }
-      p[2 * count - 2] = layout->x[lower];
-      p[2 * count - 1] = layout->y[lower] - layout->node_height[lower] * 0.5f;
+      write_route (layout, e, edge_span (layout, e) + 1 - count, p);
       if (layout->reversed[e])
         for (uint32_t i = 0; i < count / 2; i++)
           {
@@ -1568,12 +1707,15 @@ lt_graph_layout_run (lt_graph_layout              *layout,
   if (ok && !cancelled)
     {
       layout->x = checked_array (layout->n_vertices, sizeof (float));
-      layout->y = checked_array (layout->n_vertices, sizeof (float));
+      /* y, then room for the layers' heights while assign_y runs */
+      layout->y = checked_array ((size_t) layout->n_vertices + layout->n_layers, sizeof (float));
       ok = layout->x && layout->y && assign_x (layout);
     }
   if (ok && !cancelled && progress != NULL && !progress (0.9, user_data))
     cancelled = true;
-  ok = ok && !cancelled && assign_y_and_routes (layout);
+  if (ok && !cancelled)
+    assign_y (layout);
+  ok = ok && !cancelled && assign_routes (layout);
   if (!ok)
     {
       clear_results (layout);
@@ -1644,6 +1786,15 @@ lt_graph_layout_get_edge_points (const lt_graph_layout *layout,
     }
   *n_points = layout->route_start[edge + 1] - layout->route_start[edge];
   return layout->route + 2 * (size_t) layout->route_start[edge];
+}
+
+uint32_t
+lt_graph_layout_get_edge_first_own (const lt_graph_layout *layout,
+                                    uint32_t               edge)
+{
+  if (!layout->done || edge >= layout->n_edges)
+    return 0;
+  return route_first_own (layout, edge);
 }
 
 uint64_t

@@ -83,13 +83,24 @@ void lt_graph_layout_get_size (const lt_graph_layout *layout,
                                float                 *width,
                                float                 *height);
 
-/* The route of an edge as `*n_points` points (x0, y0, x1, y1, …) from the
- * bottom of its source to the top of its target, with one bend per layer
- * crossed; the array is borrowed from the layout.  0 points for a self
- * loop. */
+/* The route of an edge as `*n_points` points (x0, y0, x1, y1, …), one per
+ * layer it passes, ending at the top of its target (the bottom for an edge
+ * drawn upwards); the array is borrowed from the layout.  0 points for a
+ * self loop.  Long edges leaving one node share a trunk of bends: the one
+ * that goes farthest has its whole route from the bottom of its source;
+ * each of the others has only its own end, from the two trunk points
+ * above its target on (see lt_graph_layout_get_edge_first_own), so the
+ * routes together stay linear in the size of the layered graph. */
 const float *lt_graph_layout_get_edge_points (const lt_graph_layout *layout,
                                               uint32_t               edge,
                                               uint32_t              *n_points);
+
+/* Index of the first point from which an edge's route is its own: the
+ * segments before it belong to the trunk, drawn by the route of the edge
+ * that goes farthest from the same node (they are there to give a curve
+ * its direction).  0 for a whole route. */
+uint32_t lt_graph_layout_get_edge_first_own (const lt_graph_layout *layout,
+                                             uint32_t               edge);
 
 /* Edge crossings between adjacent layers, long edges counted through their
  * bends.  Long edges from one node share a trunk of bends; with `per_edge`

@@ -114,36 +114,6 @@ collect_items (LtGraphScene *scene,
     }
 }
 
-/* Sets first_drawn: the points an edge shares with the longest route from
- * the same box are drawn once, by that route. */
-static void
-mark_shared_routes (LtSceneEdge *edges,
-                    guint        n_edges,
-                    const float *points,
-                    guint        n_items)
-{
-  g_autofree int32_t *longest = g_new (int32_t, n_items + 1);
-
-  for (guint i = 0; i < n_items; i++)
-    longest[i] = -1;
-  for (guint e = 0; e < n_edges; e++)
-    if (longest[edges[e].from] < 0 || edges[e].n_points > edges[longest[edges[e].from]].n_points)
-      longest[edges[e].from] = (int32_t) e;
-  for (guint e = 0; e < n_edges; e++)
-    {
-      const LtSceneEdge *trunk = &edges[longest[edges[e].from]];
-      const float       *a = points + 2 * (gsize) edges[e].first_point;
-      const float       *b = points + 2 * (gsize) trunk->first_point;
-      guint              shared = 0;
-
-      if (trunk == &edges[e])
-        continue;
-      while (shared < edges[e].n_points && a[2 * shared] == b[2 * shared] && a[2 * shared + 1] == b[2 * shared + 1])
-        shared++;
-      edges[e].first_drawn = shared > 1 ? shared - 1 : 0;
-    }
-}
-
 LtGraphScene *
 lt_graph_scene_new (lt_model      *model,
                     GCancellable  *cancellable,
@@ -212,11 +182,11 @@ lt_graph_scene_new (lt_model      *model,
       const float *p = lt_graph_layout_get_edge_points (layout, e, &edge->n_points);
 
       edge->first_point = points->len / 2;
+      edge->first_drawn = lt_graph_layout_get_edge_first_own (layout, e);
       g_array_append_vals (points, p, 2 * edge->n_points);
     }
   lt_graph_layout_get_size (layout, &scene->width, &scene->height);
   lt_graph_layout_free (layout);
-  mark_shared_routes ((LtSceneEdge *) edges->data, edges->len, (const float *) points->data, items->len);
 
   scene->n_items = items->len;
   scene->items = (LtSceneItem *) g_array_free (g_steal_pointer (&items), FALSE);

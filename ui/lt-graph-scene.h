@@ -40,7 +40,9 @@ typedef struct
   uint32_t first_point;   /* into LtGraphScene.points (pairs of floats) */
   uint32_t n_points;
   /* Edges leaving one box share a trunk (see lt-graph-layout.h): the longest
-   * draws it, the others only from this point on (0 for the longest). */
+   * has the whole route and draws the trunk; the others have only their
+   * end and draw from this point on (the points before it give a curve its
+   * direction).  A route need not start at its source. */
   uint32_t first_drawn;
 } LtSceneEdge;
 

@@ -330,7 +330,7 @@ draw_edge_labels (LtGraphView    *self,
   for (guint e = 0; e < scene->n_edges; e++)
     {
       const LtSceneEdge *edge = &scene->edges[e];
-      const float       *p = scene->points + 2 * edge->first_point;
+      const LtSceneItem *source = &scene->items[edge->from];
       const lt_shape    *type_shape;
       lt_dtype           dtype;
       char               shape[96];
@@ -343,7 +343,8 @@ draw_edge_labels (LtGraphView    *self,
         continue;
       last_value = edge->value;
       lt_shape_format (type_shape, shape, sizeof shape);
-      to_screen (vp, p[0] + 4, p[1] + 2, &sx, &sy);
+      /* at the source: a route may start further down its trunk */
+      to_screen (vp, source->x + source->width / 2 + 4, source->y + source->height + 2, &sx, &sy);
       append_text (snapshot, layout, shape, sx, sy, 160, vp->zoom * 0.75, &fg);
     }
 }

@@ -6,8 +6,16 @@ Three families, each at about 1,000, 5,000 and 10,000 nodes:
   inception    blocks of four parallel branches joined by a Concat
   transformer  attention blocks (Q, K, V branches, a shared mask input used by
                every block, residual adds, layer norms, an MLP)
+and, with --stress, three graphs of 10,000 nodes that are generated rather than
+committed (each is larger than the rest):
+  fanout       a chain whose every node also reads one shared input (a long
+               trunk branching on every layer)
+  random       a dense random DAG, three edges per node
+  bipartite    three inputs each feeding all of 10,000 nodes (two layers:
+               every pair of vertices shares thousands of neighbours)
 The generator is deterministic (fixed seed), so the committed files can be
 rebuilt byte for byte:  bench/layout/make-graphs.py bench/layout/graphs
+                        bench/layout/make-graphs.py --stress /tmp/stress
 """
 import random
 import sys
@@ -88,9 +96,44 @@ def transformer(target, rng):
     return g
 
 
+def fanout(target, rng):
+    g = Graph()
+    shared = g.node("Input")
+    x = g.node("Input")
+    while len(g.ops) < target:
+        x = g.node("Add", x, shared)
+    g.node("Output", x)
+    return g
+
+
+def random_dag(target, rng):
+    g = Graph()
+    g.node("Input")
+    while len(g.ops) < target:
+        n = len(g.ops)
+        g.node("Op", *rng.sample(range(n), min(n, 3)))
+    return g
+
+
+def bipartite(target, rng):
+    g = Graph()
+    shared = [g.node("Input") for _ in range(3)]
+    while len(g.ops) < target + 3:
+        g.node("Op", *shared)
+    return g
+
+
 def main():
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "graphs")
+    args = sys.argv[1:]
+    stress = "--stress" in args
+    args = [a for a in args if a != "--stress"]
+    out = Path(args[0] if args else "graphs")
     out.mkdir(parents=True, exist_ok=True)
+    if stress:
+        fanout(10000, random.Random(1)).write(out / "fanout-10k.dot")
+        random_dag(10000, random.Random(1)).write(out / "random-10k.dot")
+        bipartite(10000, random.Random(1)).write(out / "bipartite-10k.dot")
+        return
     for family in (resnet, inception, transformer):
         for size in (1000, 5000, 10000):
             rng = random.Random(size)

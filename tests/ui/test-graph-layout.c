@@ -3,7 +3,7 @@
  * Checks the invariants every layout must keep (edges point down, boxes in a
  * layer do not overlap, routes join the boxes' borders) on hand-made and
  * random graphs, plus cycles, crossing counts on graphs whose optimum is
- * known, bad edges and cancellation.
+ * known, routes that share a trunk, bad edges and cancellation.
  */
 #include "lt-graph-layout.h"
 
@@ -33,6 +33,35 @@ layout_edges (uint32_t        n_nodes,
     }
   g_assert_cmpint (lt_graph_layout_run (layout, NULL, NULL, &err), ==, LT_OK);
   return layout;
+}
+
+/* Edge e (spanning `span` layers down) has only its own end: it starts
+ * with the two points above its target on the whole route of a longer
+ * edge from the same source, whose segment is drawn by that route. */
+static void
+assert_branches_off_trunk (lt_graph_layout *layout,
+                           const uint32_t  *edges,
+                           uint32_t         n_edges,
+                           uint32_t         e,
+                           uint32_t         span)
+{
+  uint32_t     n_points;
+  const float *p = lt_graph_layout_get_edge_points (layout, e, &n_points);
+
+  g_assert_cmpuint (lt_graph_layout_get_edge_first_own (layout, e), ==, 1);
+  g_assert_cmpuint (n_points, ==, 3);
+  g_assert_cmpuint (span, >=, 2);
+  for (uint32_t f = 0; f < n_edges; f++)
+    {
+      uint32_t     n_trunk;
+      const float *trunk = lt_graph_layout_get_edge_points (layout, f, &n_trunk);
+
+      if (edges[2 * f] != edges[2 * e] || lt_graph_layout_get_edge_first_own (layout, f) != 0 || n_trunk <= span)
+        continue;
+      g_assert_cmpmem (p, 4 * sizeof (float), trunk + 2 * (span - 2), 4 * sizeof (float));
+      return;
+    }
+  g_assert_not_reached ();
 }
 
 /* Boxes of one layer keep their gap; routes start and end on the boxes. */
@@ -68,7 +97,7 @@ assert_layout_valid (lt_graph_layout *layout,
   for (uint32_t e = 0; e < n_edges; e++)
     {
       uint32_t     s = edges[2 * e], t = edges[2 * e + 1];
-      uint32_t     n_points;
+      uint32_t     n_points, span;
       const float *p = lt_graph_layout_get_edge_points (layout, e, &n_points);
       float        sx, sy, tx, ty;
 
@@ -79,12 +108,18 @@ assert_layout_valid (lt_graph_layout *layout,
         }
       if (acyclic)
         g_assert_cmpuint (lt_graph_layout_get_node_layer (layout, s), <, lt_graph_layout_get_node_layer (layout, t));
-      g_assert_cmpuint (n_points, ==, 1 + (uint32_t) abs ((int) lt_graph_layout_get_node_layer (layout, t) -
-                                                          (int) lt_graph_layout_get_node_layer (layout, s)));
+      span = (uint32_t) abs ((int) lt_graph_layout_get_node_layer (layout, t) -
+                             (int) lt_graph_layout_get_node_layer (layout, s));
       lt_graph_layout_get_node_position (layout, s, &sx, &sy);
       lt_graph_layout_get_node_position (layout, t, &tx, &ty);
-      g_assert_cmpfloat (p[0], ==, sx);
-      g_assert_cmpfloat (fabsf (p[1] - sy), ==, 15.f);
+      if (lt_graph_layout_get_edge_first_own (layout, e) == 0)
+        {
+          g_assert_cmpuint (n_points, ==, 1 + span);
+          g_assert_cmpfloat (p[0], ==, sx);
+          g_assert_cmpfloat (fabsf (p[1] - sy), ==, 15.f);
+        }
+      else
+        assert_branches_off_trunk (layout, edges, n_edges, e, span);
       g_assert_cmpfloat (p[2 * n_points - 2], ==, tx);
       g_assert_cmpfloat (fabsf (p[2 * n_points - 1] - ty), ==, 15.f);
     }
@@ -267,6 +302,38 @@ test_random_dags (void)
     }
 }
 
+/* A node feeding every node of a chain: one trunk with a branch on every
+ * layer.  The routes share it, so their points grow with the graph, not
+ * with the sum of the edges' lengths (n²/2 here). */
+static void
+test_fanout_routes_are_linear (void)
+{
+  const uint32_t   n = 1500; /* node 0 feeds chain nodes 2 … n - 1 */
+  g_autoptr (GArray) edges = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  lt_graph_layout *layout;
+  uint64_t         total = 0;
+
+  for (uint32_t t = 2; t < n; t++)
+    {
+      uint32_t pair[] = { t - 1, t, 0, t };
+
+      g_array_append_vals (edges, pair, 4);
+    }
+  layout = layout_edges (n, (uint32_t *) edges->data, edges->len / 2);
+  assert_layout_valid (layout, (uint32_t *) edges->data, edges->len / 2, TRUE);
+  for (uint32_t e = 0; e < edges->len / 2; e++)
+    {
+      uint32_t n_points;
+
+      lt_graph_layout_get_edge_points (layout, e, &n_points);
+      total += n_points;
+    }
+  /* 2 per chain edge, 3 per branch, the farthest branch one per layer */
+  g_assert_cmpuint (total, <=, 2 * (n - 2) + 3 * (n - 2) + n);
+  g_assert_cmpuint (lt_graph_layout_count_crossings (layout, true), ==, 0);
+  lt_graph_layout_free (layout);
+}
+
 static void
 test_empty (void)
 {
@@ -333,6 +400,7 @@ main (int    argc,
   g_test_add_func ("/graph-layout/transformer-without-crossings", test_transformer_without_crossings);
   g_test_add_func ("/graph-layout/cycle-and-self-loop", test_cycle_and_self_loop);
   g_test_add_func ("/graph-layout/random-dags", test_random_dags);
+  g_test_add_func ("/graph-layout/fanout-routes-are-linear", test_fanout_routes_are_linear);
   g_test_add_func ("/graph-layout/empty", test_empty);
   g_test_add_func ("/graph-layout/bad-edge", test_bad_edge);
   g_test_add_func ("/graph-layout/cancel", test_cancel);
