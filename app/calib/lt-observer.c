@@ -4,10 +4,15 @@
  * below half the grid hold +0 and positive values in increasing order;
  * the upper half holds -0 and negative values, magnitude increasing with
  * the index.  Exponent 255 (NaN, ±inf) never gets a count.
+ *
+ * Large tensors are counted by a kernel chosen at run time (AVX2 where the
+ * CPU has it, else scalar); every kernel only adds integers into the same
+ * bins, so each gives the plain loop's histogram exactly.
  */
 #include "lt-observer.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -16,7 +21,6 @@
 #include <immintrin.h>
 #define HAVE_AVX2_KERNEL 1
 #endif
-#include <stdlib.h>
 
 #define INDEX_SHIFT    (23 - LT_HISTOGRAM_MANTISSA_BITS)
 #define HALF           (LT_HISTOGRAM_BINS / 2)
