@@ -133,7 +133,7 @@ finite_min_max (const float *values,
  * would otherwise increment one counter back to back, each increment
  * waiting on the last store.  Worth its sweep of the grid only for large
  * tensors. */
-#define SUB_HISTOGRAMS 4
+#define SUB_HISTOGRAMS 2
 #define SCRATCH_BINS   (SUB_HISTOGRAMS * LT_HISTOGRAM_BINS)
 #define SPLIT_MIN      16384
 #define SPLIT_CHUNK    (1u << 30) /* keeps each 32-bit counter, and their sum over parts, below 2^30 */
@@ -145,21 +145,17 @@ count_interleaved (guint32     *scratch,
                    const float *values,
                    gsize        n)
 {
-  guint32 *h0 = scratch, *h1 = h0 + LT_HISTOGRAM_BINS, *h2 = h1 + LT_HISTOGRAM_BINS, *h3 = h2 + LT_HISTOGRAM_BINS;
+  guint32 *h0 = scratch, *h1 = h0 + LT_HISTOGRAM_BINS;
   gsize    i = 0;
 
-  G_STATIC_ASSERT (SUB_HISTOGRAMS == 4);
-  for (; i + 4 <= n; i += 4)
+  G_STATIC_ASSERT (SUB_HISTOGRAMS == 2);
+  for (; i + 2 <= n; i += 2)
     {
-      guint32 a, b, c, d;
+      guint32 a, b;
       memcpy (&a, &values[i], sizeof a);
       memcpy (&b, &values[i + 1], sizeof b);
-      memcpy (&c, &values[i + 2], sizeof c);
-      memcpy (&d, &values[i + 3], sizeof d);
       h0[a >> INDEX_SHIFT]++;
       h1[b >> INDEX_SHIFT]++;
-      h2[c >> INDEX_SHIFT]++;
-      h3[d >> INDEX_SHIFT]++;
     }
   for (; i < n; i++)
     {
@@ -391,7 +387,7 @@ count_part_scalar (guint32     *scratch,
 #ifdef HAVE_AVX2_KERNEL
 /* The same in one pass over the values, 8 at a time: the range with
  * vminps/vmaxps, the 8 bin indices with one vpsrld, then the 8 increments
- * spread over the 4 histograms. */
+ * alternating between the two histograms. */
 __attribute__ ((target ("avx2"))) static void
 count_part_avx2 (guint32     *scratch,
                  const float *values,
@@ -402,11 +398,11 @@ count_part_avx2 (guint32     *scratch,
 {
   const __m256 magnitude = _mm256_castsi256_ps (_mm256_set1_epi32 (0x7fffffff));
   __m256       lo = _mm256_set1_ps (*min), hi = _mm256_set1_ps (*max), small = _mm256_set1_ps (*min_abs);
-  guint32     *h0 = scratch, *h1 = h0 + LT_HISTOGRAM_BINS, *h2 = h1 + LT_HISTOGRAM_BINS, *h3 = h2 + LT_HISTOGRAM_BINS;
+  guint32     *h0 = scratch, *h1 = h0 + LT_HISTOGRAM_BINS;
   float        lanes[8];
   gsize        i = 0;
 
-  G_STATIC_ASSERT (SUB_HISTOGRAMS == 4);
+  G_STATIC_ASSERT (SUB_HISTOGRAMS == 2);
   for (; i + 8 <= n; i += 8)
     {
       __m256  x = _mm256_loadu_ps (values + i);
@@ -418,15 +414,15 @@ count_part_avx2 (guint32     *scratch,
       lo = _mm256_min_ps (x, lo);
       hi = _mm256_max_ps (x, hi);
       small = _mm256_min_ps (_mm256_and_ps (x, magnitude), small);
-      /* Value i + j into histogram j % 4, as count_interleaved. */
+      /* Value i + j into histogram j % 2, as count_interleaved. */
       h0[(guint32) k01]++;
       h1[k01 >> 32]++;
-      h2[(guint32) k23]++;
-      h3[k23 >> 32]++;
+      h0[(guint32) k23]++;
+      h1[k23 >> 32]++;
       h0[(guint32) k45]++;
       h1[k45 >> 32]++;
-      h2[(guint32) k67]++;
-      h3[k67 >> 32]++;
+      h0[(guint32) k67]++;
+      h1[k67 >> 32]++;
     }
   _mm256_storeu_ps (lanes, lo);
   for (guint j = 0; j < 8; j++)
