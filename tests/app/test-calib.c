@@ -8,6 +8,7 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <zlib.h>
@@ -87,6 +88,86 @@ test_parallel_exact (void)
   lt_tensor_stats_clear (&serial);
   lt_tensor_stats_clear (&parallel);
   lt_stats_workers_free (workers);
+}
+
+/* Values that exercise every kind of float32 encoding: random bit patterns
+ * (NaNs with payloads, ±inf, denormals, every exponent), normal values,
+ * runs of one value (repeated bins), ±0, the smallest and largest
+ * magnitudes. */
+static float *
+mixed_values (guint n,
+              guint seed)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+  const float specials[] = { NAN, -NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 1e-45f, -1e-45f, 1.17e-38f, -5e-39f, FLT_MAX, -FLT_MAX, FLT_MIN };
+  float      *values = normal_values (n, seed);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint32 bits = g_rand_int (rand);
+      switch (g_rand_int_range (rand, 0, 8))
+        {
+        case 0:
+          memcpy (&values[i], &bits, sizeof bits);
+          break;
+        case 1:
+          values[i] = specials[bits % G_N_ELEMENTS (specials)];
+          break;
+        case 2:
+          if (i > 0)
+            values[i] = values[i - 1];
+          break;
+        default:
+          break;
+        }
+    }
+  return values;
+}
+
+/* The counting kernels (the vector one where the CPU has it, the scalar one
+ * with LATHE_CPU_ISA=scalar, on one thread and split over two) give the same
+ * statistics as the plain loop, one value at a time, over every kind of
+ * value. */
+static void
+test_fast_count_exact (void)
+{
+  const guint       n = 300007, plain_chunk = 1000; /* below the size where the split histograms start */
+  g_autofree float *values = mixed_values (n, 11);
+  LtTensorStats     plain, whole, twice;
+
+  lt_tensor_stats_init (&plain);
+  for (guint start = 0; start < n; start += plain_chunk)
+    lt_tensor_stats_add (&plain, values + start, MIN (plain_chunk, n - start));
+  g_assert_cmpuint (plain.n_nonfinite, >, 0);
+  lt_tensor_stats_init (&whole);
+  lt_tensor_stats_add (&whole, values, n);
+  assert_stats_equal (&plain, &whole);
+  lt_tensor_stats_init (&twice);
+  lt_tensor_stats_merge (&twice, &plain);
+  lt_tensor_stats_merge (&twice, &plain);
+  for (guint isa = 0; isa < 2; isa++)
+    {
+      if (isa == 1)
+        g_setenv ("LATHE_CPU_ISA", "scalar", TRUE);
+      for (guint threads = 1; threads <= 2; threads++)
+        {
+          LtStatsWorkers *workers = lt_stats_workers_new (threads);
+          LtTensorStats   fast;
+
+          g_test_message ("%s kernel, %u thread(s)", isa == 1 ? "scalar" : "default", threads);
+          lt_tensor_stats_init (&fast);
+          /* Twice: the scratch histograms must be back to zeros between calls. */
+          lt_tensor_stats_add_parallel (&fast, values, n, workers);
+          lt_tensor_stats_add_parallel (&fast, values, n, workers);
+          assert_stats_equal (&twice, &fast);
+          lt_tensor_stats_clear (&fast);
+          lt_stats_workers_free (workers);
+        }
+    }
+  g_unsetenv ("LATHE_CPU_ISA");
+  lt_tensor_stats_clear (&plain);
+  lt_tensor_stats_clear (&whole);
+  lt_tensor_stats_clear (&twice);
 }
 
 /* Statistics of clamped values taken from their input's histogram equal
@@ -653,6 +734,7 @@ main (int    argc,
   g_test_add_func ("/calib/histogram/merge-exact", test_merge_exact);
   g_test_add_func ("/calib/histogram/bin-ranges", test_bin_ranges);
   g_test_add_func ("/calib/histogram/parallel-exact", test_parallel_exact);
+  g_test_add_func ("/calib/histogram/fast-count-exact", test_fast_count_exact);
   g_test_add_func ("/calib/histogram/clamped-exact", test_clamped_exact);
   g_test_add_func ("/calib/collect/equals-counting", test_collect_equals_counting);
   g_test_add_func ("/calib/method/min-max", test_min_max);
