@@ -201,22 +201,19 @@ print_table (const LtAnalysisReport *report,
           lt_error_sums_sqnr_db (&report->outputs),
           report->outputs.max_abs_error, lt_error_sums_cosine (&report->outputs));
   printf (_ ("(SQNR is capped at %.0f dB: values that did not change show the cap)\n\n"), LT_ANALYSIS_SQNR_CAP_DB);
-  lt_cli_print_cell (_ ("tensor"), width, FALSE);
-  printf ("  ");
-  lt_cli_print_cell (_ ("kind"), 10, FALSE);
-  printf ("  ");
-  lt_cli_print_cell (_ ("SQNR dB"), 9, TRUE);
-  printf ("  ");
-  lt_cli_print_cell (_ ("max |error|"), 12, TRUE);
-  printf ("  ");
-  lt_cli_print_cell (_ ("cosine"), 9, TRUE);
+  lt_cli_print_cells ((LtCliCell[]){ { _ ("tensor"), width, FALSE },
+                                      { _ ("kind"), 10, FALSE },
+                                      { _ ("SQNR dB"), 9, TRUE },
+                                      { _ ("max |error|"), 12, TRUE },
+                                      { _ ("cosine"), 9, TRUE } },
+                      5, "  ");
   printf ("\n");
   for (guint i = 0; i < n; i++)
     {
       const LtTensorError *row = g_ptr_array_index (report->tensors, i);
-      lt_cli_print_cell (row->name, width, FALSE);
-      printf ("  ");
-      lt_cli_print_cell (row->quantized ? lt_analysis_tensor_kind_to_string (row->kind) : _ ("(float)"), 10, FALSE);
+      const char          *kind = row->quantized ? lt_analysis_tensor_kind_to_string (row->kind) : _ ("(float)");
+
+      lt_cli_print_cells ((LtCliCell[]){ { row->name, width, FALSE }, { kind, 10, FALSE } }, 2, "  ");
       printf ("  %9.2f  %12.6g  %9.6f\n", row->sqnr_db, row->max_abs_error, row->cosine);
     }
   if (n < report->tensors->len)
@@ -227,20 +224,17 @@ print_table (const LtAnalysisReport *report,
   width = name_width (report->layers, n, _ ("layer"), layer_name);
   op_width = name_width (report->layers, n, _ ("op"), layer_op);
   printf (_ ("\nsensitivity: output SQNR with only this layer quantized, and with all but this layer\n"));
-  lt_cli_print_cell (_ ("layer"), width, FALSE);
-  printf ("  ");
-  lt_cli_print_cell (_ ("op"), op_width, FALSE);
-  printf ("  ");
-  lt_cli_print_cell (_ ("only dB"), 12, TRUE);
-  printf ("  ");
-  lt_cli_print_cell (_ ("all but dB"), 12, TRUE);
+  lt_cli_print_cells ((LtCliCell[]){ { _ ("layer"), width, FALSE },
+                                      { _ ("op"), op_width, FALSE },
+                                      { _ ("only dB"), 12, TRUE },
+                                      { _ ("all but dB"), 12, TRUE } },
+                      4, "  ");
   printf ("\n");
   for (guint i = 0; i < n; i++)
     {
       const LtLayerSensitivity *row = g_ptr_array_index (report->layers, i);
-      lt_cli_print_cell (row->name, width, FALSE);
-      printf ("  ");
-      lt_cli_print_cell (row->op, op_width, FALSE);
+
+      lt_cli_print_cells ((LtCliCell[]){ { row->name, width, FALSE }, { row->op, op_width, FALSE } }, 2, "  ");
       printf ("  %12.2f  %12.2f\n", row->only_sqnr_db, row->all_but_sqnr_db);
     }
   if (n < report->layers->len)

@@ -104,14 +104,19 @@ lt_cli_text_columns (const char *text)
 }
 
 void
-lt_cli_print_cell (const char *text,
-                   int         columns,
-                   gboolean    align_right)
+lt_cli_print_cells (const LtCliCell *cells,
+                    guint            n_cells,
+                    const char      *separator)
 {
-  int pad = MAX (columns - lt_cli_text_columns (text), 0);
+  for (guint i = 0; i < n_cells; i++)
+    {
+      int pad = MAX (cells[i].columns - lt_cli_text_columns (cells[i].text), 0);
 
-  if (align_right)
-    printf ("%*s%s", pad, "", text);
-  else
-    printf ("%s%*s", text, pad, "");
+      if (i > 0)
+        fputs (separator, stdout);
+      if (cells[i].align_right)
+        printf ("%*s%s", pad, "", cells[i].text);
+      else
+        printf ("%s%*s", cells[i].text, pad, "");
+    }
 }

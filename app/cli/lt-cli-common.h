@@ -49,11 +49,19 @@ void lt_cli_show_progress (const char *text,
  * misaligns translated headers and names outside ASCII. */
 int lt_cli_text_columns (const char *text);
 
-/* Prints `text` padded with spaces to `columns` (on the left when
- * `align_right`); text wider than that is printed whole. */
-void lt_cli_print_cell (const char *text,
-                        int         columns,
-                        gboolean    align_right);
+/* A cell of a text table: `text` padded with spaces to `columns` (on the
+ * left when `align_right`); text wider than that is printed whole. */
+typedef struct
+{
+  const char *text;
+  int         columns;
+  gboolean    align_right;
+} LtCliCell;
+
+/* Prints the cells, `separator` between them, no line end. */
+void lt_cli_print_cells (const LtCliCell *cells,
+                         guint            n_cells,
+                         const char      *separator);
 
 /* Prints a usage error and returns LT_CLI_EXIT_USAGE. */
 int lt_cli_usage (GOptionContext *context,

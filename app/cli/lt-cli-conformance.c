@@ -221,13 +221,11 @@ print_text (GPtrArray  *results,
 {
   guint passed = 0;
 
-  lt_cli_print_cell (_("op"), 28, FALSE);
-  printf (" ");
-  lt_cli_print_cell (_("cases"), 7, TRUE);
-  printf (" ");
-  lt_cli_print_cell (_("passed"), 7, TRUE);
-  printf (" ");
-  lt_cli_print_cell (_("failed"), 7, TRUE);
+  lt_cli_print_cells ((LtCliCell[]){ { _("op"), 28, FALSE },
+                                      { _("cases"), 7, TRUE },
+                                      { _("passed"), 7, TRUE },
+                                      { _("failed"), 7, TRUE } },
+                      4, " ");
   printf ("\n");
   for (guint i = 0; i < rows->len; i++)
     {
