@@ -9,8 +9,10 @@
  */
 #include "lt-equalize.h"
 
-#include <glib/gi18n.h>
+#include "lt-fold-batchnorm.h"
+
 #include <math.h>
+#include <string.h>
 
 #define MAX_ROUNDS     32
 #define SETTLED_CHANGE 1e-6 /* a round whose scales all lie this close to 1 ends the rounds */
@@ -28,9 +30,9 @@ typedef struct
   int32_t         node_id;
   gboolean        is_conv;
   const lt_value *weight_value;
-  const lt_value *bias_value; /* or NULL */
-  float          *weights;    /* edited copy, taken once the layer is in a pair */
-  float          *bias;       /* edited copy, or NULL */
+  float          *weights;   /* edited copy, taken once the layer is in a pair */
+  float          *bias;      /* edited copy (an added one too), or NULL */
+  double         *out_scale; /* per output channel, the product of 1/s_i applied to it */
   gsize           n_out;
   gsize           n_in;
   /* Conv */
@@ -40,10 +42,21 @@ typedef struct
   gboolean trans_b;
 } layer;
 
+/* What joins the first layer of a pair to the second. */
+typedef enum
+{
+  JOIN_DIRECT,
+  JOIN_RELU, /* Relu, or Clip with lower bound 0 and none above */
+  JOIN_LEAKY_RELU,
+  JOIN_BOUNDED_CLIP, /* Clip (0, max), ReLU6 */
+} join_kind;
+
 typedef struct
 {
-  layer *first;
-  layer *second;
+  layer    *first;
+  layer    *second;
+  join_kind join;
+  int32_t   activation; /* the node between them, or -1 */
 } pair;
 
 static span
@@ -94,20 +107,6 @@ span_scale (float *w,
       w[s.start + b * s.block_stride + k] = (float) (w[s.start + b * s.block_stride + k] * f);
 }
 
-/* A constant float32 initializer read by this node alone. */
-static const lt_value *
-own_constant (const lt_graph *graph,
-              const lt_node  *node,
-              guint           input)
-{
-  const lt_value *v;
-
-  if (node->n_inputs <= input || node->inputs[input] < 0)
-    return NULL;
-  v = lt_graph_get_value (graph, node->inputs[input]);
-  return lt_weight_edits_can_edit (v) && v->n_consumers == 1 ? v : NULL;
-}
-
 /* Fills `l` for node `id` when it is a Conv or Gemm whose weights and bias
  * can be edited. */
 static gboolean
@@ -116,8 +115,8 @@ layer_init (layer          *l,
             int32_t         id)
 {
   const lt_node   *node = lt_graph_get_node (graph, id);
-  const lt_value  *w = own_constant (graph, node, 1);
-  const lt_value  *b = own_constant (graph, node, 2);
+  const lt_value  *w = lt_weight_edits_own_constant (graph, node, 1);
+  const lt_value  *b = lt_weight_edits_own_constant (graph, node, 2);
   gboolean         has_bias = node->n_inputs > 2 && node->inputs[2] >= 0;
   const lt_tensor *t;
 
@@ -149,8 +148,14 @@ layer_init (layer          *l,
   if (has_bias && b->constant->count != l->n_out)
     return FALSE; /* a broadcast bias cannot be scaled per channel */
   l->weight_value = w;
-  l->bias_value = b;
   return TRUE;
+}
+
+static void
+layer_free (layer *l)
+{
+  g_free (l->out_scale);
+  g_free (l);
 }
 
 static void
@@ -160,7 +165,10 @@ layer_take_values (layer         *l,
   if (l->weights != NULL)
     return;
   l->weights = lt_weight_edits_get (edits, l->weight_value);
-  l->bias = l->bias_value != NULL ? lt_weight_edits_get (edits, l->bias_value) : NULL;
+  l->bias = lt_weight_edits_find_bias (edits, l->node_id);
+  l->out_scale = g_new (double, l->n_out);
+  for (gsize i = 0; i < l->n_out; i++)
+    l->out_scale[i] = 1;
 }
 
 /* The node reading `value_id`, when it is the only reader and the value is
@@ -174,44 +182,89 @@ sole_consumer (const lt_graph *graph,
   return v->n_consumers == 1 && !v->is_output ? v->consumers[0] : -1;
 }
 
-static const char *
-node_label (const lt_graph *graph,
-            int32_t         id)
+/* The bounds of Clip node `node` (attributes before opset 11, constant
+ * scalar inputs from then on; an omitted bound is unbounded); FALSE when
+ * they are computed. */
+static gboolean
+clip_bounds (const lt_graph *graph,
+             const lt_node  *node,
+             float          *min,
+             float          *max)
 {
-  const lt_node *node = lt_graph_get_node (graph, id);
+  float *bounds[] = { min, max };
 
-  return node->name[0] != '\0' ? node->name : lt_graph_get_value (graph, node->outputs[0])->name;
+  *min = -INFINITY;
+  *max = INFINITY;
+  if (node->opset < 11)
+    {
+      *min = lt_node_get_attr_float (node, "min", -INFINITY);
+      *max = lt_node_get_attr_float (node, "max", INFINITY);
+      return TRUE;
+    }
+  for (guint k = 1; k <= 2; k++)
+    {
+      const lt_value *v;
+      if (k >= node->n_inputs || node->inputs[k] < 0)
+        continue;
+      v = lt_graph_get_value (graph, node->inputs[k]);
+      if (v->kind != LT_VALUE_CONSTANT || v->constant == NULL || v->constant->dtype != LT_DTYPE_F32 || v->constant->count != 1)
+        return FALSE;
+      memcpy (bounds[k - 1], v->constant->data, sizeof (float));
+    }
+  return TRUE;
 }
 
-/* The layer node reached from layer `id`'s output, through at most one
- * Relu/LeakyRelu; -1 when there is none.  A BatchNormalization on the way
- * is named in `skipped`. */
-static int32_t
-next_layer (const lt_graph *graph,
-            int32_t         id,
-            GPtrArray      *skipped)
+/* How activation node `node` joins two layers; FALSE when it cannot. */
+static gboolean
+activation_join (const lt_graph *graph,
+                 const lt_node  *node,
+                 join_kind      *join)
 {
-  const lt_node *node = lt_graph_get_node (graph, id);
-  int32_t        reaching = node->outputs[0]; /* the value the next layer must read */
+  float min, max;
+
+  if (node->n_outputs != 1)
+    return FALSE;
+  if (node->op == LT_OP_Relu || node->op == LT_OP_LeakyRelu)
+    {
+      *join = node->op == LT_OP_Relu ? JOIN_RELU : JOIN_LEAKY_RELU;
+      return TRUE;
+    }
+  if (node->op != LT_OP_Clip || !clip_bounds (graph, node, &min, &max) || min != 0)
+    return FALSE;
+  *join = isinf (max) ? JOIN_RELU : JOIN_BOUNDED_CLIP;
+  return TRUE;
+}
+
+/* The layer node reached from layer `id`'s output, through a folded
+ * BatchNormalization and one activation (activation_join), each optional;
+ * -1 when there is none.  `p` gets the join. */
+static int32_t
+next_layer (const lt_graph      *graph,
+            const LtWeightEdits *edits,
+            int32_t              id,
+            pair                *p)
+{
+  int32_t        reaching = lt_graph_get_node (graph, id)->outputs[0]; /* the value the next layer must read */
   int32_t        next = sole_consumer (graph, reaching);
   const lt_node *n;
 
+  p->join = JOIN_DIRECT;
+  p->activation = -1;
+  if (next >= 0 && lt_weight_edits_is_bypassed (edits, next))
+    {
+      reaching = lt_graph_get_node (graph, next)->outputs[0];
+      next = sole_consumer (graph, reaching);
+    }
   if (next < 0)
     return -1;
   n = lt_graph_get_node (graph, next);
-  if (n->op == LT_OP_Relu || n->op == LT_OP_LeakyRelu)
+  if (activation_join (graph, n, &p->join))
     {
+      p->activation = next;
       reaching = n->outputs[0];
-      next = n->n_outputs == 1 ? sole_consumer (graph, reaching) : -1;
-      if (next < 0)
+      if ((next = sole_consumer (graph, reaching)) < 0)
         return -1;
       n = lt_graph_get_node (graph, next);
-    }
-  if (n->op == LT_OP_BatchNormalization)
-    {
-      g_ptr_array_add (skipped, g_strdup_printf (_ ("%s: a BatchNormalization follows it; fold it into the layer first"),
-                                                 node_label (graph, id)));
-      return -1;
     }
   /* The layer must read the value as its data input. */
   return (n->op == LT_OP_Conv || n->op == LT_OP_Gemm) && n->n_inputs > 0 && n->inputs[0] == reaching ? next : -1;
@@ -233,6 +286,7 @@ equalize_pair (const pair *p)
         continue;
       s = sqrt (r1 / r2);
       span_scale (p->first->weights, out, 1 / s);
+      p->first->out_scale[i] /= s;
       if (p->first->bias != NULL)
         p->first->bias[i] = (float) (p->first->bias[i] / s);
       span_scale (p->second->weights, in, s);
@@ -241,25 +295,81 @@ equalize_pair (const pair *p)
   return change;
 }
 
+/* Moves each channel's high bias c_i of a pair's first layer (folded
+ * from `norm`) into the second layer's bias: b1_i −= c_i and, for every
+ * output o of the second layer reading channel i, b2_o += c_i · Σ_k
+ * W2[o, i, k].  Returns the number of channels moved. */
+static guint
+absorb_high_bias (const pair              *p,
+                  const LtFoldedBatchNorm *norm,
+                  LtWeightEdits           *edits)
+{
+  const layer *second = p->second;
+  float       *b1 = lt_weight_edits_find_bias (edits, p->first->node_id);
+  float       *b2 = lt_weight_edits_find_bias (edits, second->node_id);
+  guint        n = 0;
+
+  if (b2 == NULL)
+    b2 = lt_weight_edits_add_bias (edits, second->node_id, second->n_out);
+  for (gsize i = 0; i < p->first->n_out; i++)
+    {
+      double c = p->first->out_scale[i] * ((double) norm->beta[i] - 3 * fabs ((double) norm->gamma[i]));
+      span   in = in_channel (second, i);
+      gsize  first_out = i / second->in_per_group * second->out_per_group;
+
+      if (!(c > 0))
+        continue;
+      b1[i] = (float) (b1[i] - c);
+      for (gsize b = 0; b < in.n_blocks; b++)
+        {
+          double sum = 0;
+          for (gsize k = 0; k < in.len; k++)
+            sum += second->weights[in.start + b * in.block_stride + k];
+          b2[first_out + b] = (float) (b2[first_out + b] + c * sum);
+        }
+      n++;
+    }
+  return n;
+}
+
+static const LtFoldedBatchNorm *
+find_folded (GPtrArray *folded,
+             int32_t    conv_id)
+{
+  for (guint i = 0; i < folded->len; i++)
+    {
+      const LtFoldedBatchNorm *f = g_ptr_array_index (folded, i);
+      if (f->conv_id == conv_id)
+        return f;
+    }
+  return NULL;
+}
+
 void
 lt_equalize_report_clear (LtEqualizeReport *report)
 {
   g_clear_pointer (&report->skipped, g_ptr_array_unref);
-  report->n_pairs = report->n_rounds = 0;
+  *report = (LtEqualizeReport){ 0 };
 }
 
 void
-lt_equalize (const lt_graph   *graph,
-             LtWeightEdits    *edits,
-             LtEqualizeReport *report)
+lt_equalize (const lt_graph          *graph,
+             const LtEqualizeOptions *options,
+             LtWeightEdits           *edits,
+             LtEqualizeReport        *report)
 {
-  guint              n_nodes = lt_graph_get_n_nodes (graph);
-  g_autofree layer **layers = g_new0 (layer *, n_nodes);
+  static const LtEqualizeOptions defaults = { 0 };
+  guint                          n_nodes = lt_graph_get_n_nodes (graph);
+  g_autofree layer             **layers = g_new0 (layer *, n_nodes);
   g_autoptr (GArray) pairs = g_array_new (FALSE, FALSE, sizeof (pair));
-  g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free);
+  g_autoptr (GPtrArray) folded = NULL;
 
-  report->skipped = g_ptr_array_new_with_free_func (g_free);
-  report->n_pairs = report->n_rounds = 0;
+  if (options == NULL)
+    options = &defaults;
+  *report = (LtEqualizeReport){ .skipped = g_ptr_array_new_with_free_func (g_free) };
+  folded = lt_fold_batchnorms (graph, edits, report->skipped);
+  report->n_folded = folded->len;
   for (int32_t id = 0; id < (int32_t) n_nodes; id++)
     {
       layer candidate;
@@ -271,14 +381,22 @@ lt_equalize (const lt_graph   *graph,
     }
   for (int32_t id = 0; id < (int32_t) n_nodes; id++)
     {
+      pair    p;
       int32_t next;
-      if (layers[id] == NULL || (next = next_layer (graph, id, report->skipped)) < 0 || layers[next] == NULL)
+      if (layers[id] == NULL || (next = next_layer (graph, edits, id, &p)) < 0 || layers[next] == NULL)
         continue;
       if (layers[id]->is_conv != layers[next]->is_conv || layers[id]->n_out != layers[next]->n_in)
         continue;
+      if (p.join == JOIN_BOUNDED_CLIP && !options->clip_to_relu)
+        {
+          report->n_clip_pairs++;
+          continue;
+        }
       layer_take_values (layers[id], edits);
       layer_take_values (layers[next], edits);
-      g_array_append_val (pairs, ((pair){ layers[id], layers[next] }));
+      p.first = layers[id];
+      p.second = layers[next];
+      g_array_append_val (pairs, p);
     }
   report->n_pairs = pairs->len;
   while (pairs->len > 0 && report->n_rounds < MAX_ROUNDS)
@@ -289,5 +407,18 @@ lt_equalize (const lt_graph   *graph,
         change = MAX (change, equalize_pair (&g_array_index (pairs, pair, k)));
       if (change < SETTLED_CHANGE)
         break;
+    }
+  for (guint k = 0; k < pairs->len; k++)
+    {
+      const pair              *p = &g_array_index (pairs, pair, k);
+      const LtFoldedBatchNorm *norm = find_folded (folded, p->first->node_id);
+      if (p->join == JOIN_BOUNDED_CLIP)
+        {
+          lt_weight_edits_clip_to_relu (edits, p->activation);
+          report->n_clips_replaced++;
+        }
+      if (options->absorb_high_bias && norm != NULL && p->first->is_conv
+          && (p->join == JOIN_RELU || p->join == JOIN_BOUNDED_CLIP))
+        report->n_absorbed += absorb_high_bias (p, norm, edits);
     }
 }

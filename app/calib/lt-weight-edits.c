@@ -1,8 +1,10 @@
-/* lt-weight-edits.c — edited copies of float32 initializers and added
- * biases, written through lt_onnx_export_values.
+/* lt-weight-edits.c — edited copies of float32 initializers, added
+ * biases and node edits, written through lt_onnx_export_edits.
  *
  * Edits are kept in the order they were first made, so the written file
- * does not depend on hash order.
+ * does not depend on hash order.  Node edits are applied after the values
+ * (a bias added to a Conv is found by the Conv's output name, which a
+ * bypass of the node after it renames).
  */
 #include "lt-weight-edits.h"
 
@@ -24,7 +26,14 @@ struct LtWeightEdits
   const lt_graph *graph;
   GPtrArray      *edits;   /* edit *, owned, in creation order */
   GHashTable     *by_name; /* name → edit * (borrowed) */
+  GArray         *nodes;   /* node_edit, in creation order */
 };
+
+typedef struct
+{
+  int32_t        node_id;
+  lt_node_change change;
+} node_edit;
 
 static void
 edit_free (edit *e)
@@ -43,6 +52,7 @@ lt_weight_edits_new (const lt_graph *graph)
   edits->graph = graph;
   edits->edits = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_free);
   edits->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  edits->nodes = g_array_new (FALSE, FALSE, sizeof (node_edit));
   return edits;
 }
 
@@ -53,6 +63,7 @@ lt_weight_edits_free (LtWeightEdits *edits)
     return;
   g_hash_table_unref (edits->by_name);
   g_ptr_array_unref (edits->edits);
+  g_array_unref (edits->nodes);
   g_free (edits);
 }
 
@@ -60,6 +71,28 @@ gboolean
 lt_weight_edits_can_edit (const lt_value *value)
 {
   return value->kind == LT_VALUE_CONSTANT && value->constant != NULL && value->constant->dtype == LT_DTYPE_F32;
+}
+
+const lt_value *
+lt_weight_edits_own_constant (const lt_graph *graph,
+                              const lt_node  *node,
+                              guint           input)
+{
+  const lt_value *v;
+
+  if (node->n_inputs <= input || node->inputs[input] < 0)
+    return NULL;
+  v = lt_graph_get_value (graph, node->inputs[input]);
+  return lt_weight_edits_can_edit (v) && v->n_consumers == 1 ? v : NULL;
+}
+
+const char *
+lt_weight_edits_node_label (const lt_graph *graph,
+                            int32_t         node_id)
+{
+  const lt_node *node = lt_graph_get_node (graph, node_id);
+
+  return node->name[0] != '\0' ? node->name : lt_graph_get_value (graph, node->outputs[0])->name;
 }
 
 static edit *
@@ -146,6 +179,46 @@ lt_weight_edits_get_n_edits (const LtWeightEdits *edits)
   return edits->edits->len;
 }
 
+static void
+add_node_edit (LtWeightEdits *edits,
+               int32_t        node_id,
+               lt_node_change change)
+{
+  node_edit e = { node_id, change };
+
+  for (guint i = 0; i < edits->nodes->len; i++)
+    g_return_if_fail (g_array_index (edits->nodes, node_edit, i).node_id != node_id);
+  g_array_append_val (edits->nodes, e);
+}
+
+void
+lt_weight_edits_bypass_node (LtWeightEdits *edits,
+                             int32_t        node_id)
+{
+  add_node_edit (edits, node_id, LT_NODE_BYPASS);
+}
+
+gboolean
+lt_weight_edits_is_bypassed (const LtWeightEdits *edits,
+                             int32_t              node_id)
+{
+  for (guint i = 0; i < edits->nodes->len; i++)
+    {
+      const node_edit *e = &g_array_index (edits->nodes, node_edit, i);
+      if (e->node_id == node_id)
+        return e->change == LT_NODE_BYPASS;
+    }
+  return FALSE;
+}
+
+void
+lt_weight_edits_clip_to_relu (LtWeightEdits *edits,
+                              int32_t        node_id)
+{
+  g_return_if_fail (lt_graph_get_node (edits->graph, node_id)->op == LT_OP_Clip);
+  add_node_edit (edits, node_id, LT_NODE_CLIP_TO_RELU);
+}
+
 gboolean
 lt_weight_edits_write (const LtWeightEdits *edits,
                        const lt_model      *model,
@@ -153,6 +226,7 @@ lt_weight_edits_write (const LtWeightEdits *edits,
                        GError             **error)
 {
   g_autofree lt_initializer_values *values = g_new0 (lt_initializer_values, MAX (edits->edits->len, 1));
+  g_autofree lt_node_edit          *nodes = g_new0 (lt_node_edit, MAX (edits->nodes->len, 1));
   lt_error                          err;
 
   g_return_val_if_fail (lt_model_get_graph (model) == edits->graph, FALSE);
@@ -161,8 +235,14 @@ lt_weight_edits_write (const LtWeightEdits *edits,
       const edit *e = g_ptr_array_index (edits->edits, i);
       values[i] = (lt_initializer_values){ e->name, e->values, e->count, e->bias_of };
     }
+  for (guint i = 0; i < edits->nodes->len; i++)
+    {
+      const node_edit *e = &g_array_index (edits->nodes, node_edit, i);
+      const lt_node   *node = lt_graph_get_node (edits->graph, e->node_id);
+      nodes[i] = (lt_node_edit){ lt_graph_get_value (edits->graph, node->outputs[0])->name, e->change };
+    }
   lt_error_clear (&err);
-  if (lt_onnx_export_values (model, values, edits->edits->len, path, &err) != LT_OK)
+  if (lt_onnx_export_edits (model, values, edits->edits->len, nodes, edits->nodes->len, path, &err) != LT_OK)
     {
       lt_engine_error_propagate (error, &err);
       return FALSE;

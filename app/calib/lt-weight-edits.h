@@ -1,5 +1,6 @@
-/* lt-weight-edits.h — new values for a model's float32 initializers, kept
- * in memory until they are written as a modified copy of the model.
+/* lt-weight-edits.h — new values for a model's float32 initializers, and
+ * nodes to remove or turn into a Relu, kept in memory until they are
+ * written as a modified copy of the model.
  *
  * An edit starts as a copy of the initializer's current data (so changes
  * compose: equalization then bias correction) or, for a Conv/Gemm without
@@ -24,6 +25,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LtWeightEdits, lt_weight_edits_free)
  * edit may replace. */
 gboolean lt_weight_edits_can_edit (const lt_value *value);
 
+/* Input `input` of `node` when it is an editable initializer
+ * (lt_weight_edits_can_edit) that no other node reads; NULL otherwise. */
+const lt_value *lt_weight_edits_own_constant (const lt_graph *graph,
+                                              const lt_node  *node,
+                                              guint           input);
+
+/* A node's name for messages: its name, or its first output's. */
+const char *lt_weight_edits_node_label (const lt_graph *graph,
+                                        int32_t         node_id);
+
 /* The editable values of initializer `value` (lt_weight_edits_can_edit),
  * copied from the model on the first call; owned by `edits`. */
 float *lt_weight_edits_get (LtWeightEdits  *edits,
@@ -42,6 +53,21 @@ float *lt_weight_edits_find_bias (LtWeightEdits *edits,
                                   int32_t        node_id);
 
 guint lt_weight_edits_get_n_edits (const LtWeightEdits *edits);
+
+/* Removes node `node_id` from the written model: the caller has folded its
+ * function into the values of the node producing its first input (see
+ * LT_NODE_BYPASS in lt/onnx-export.h; the removed node's output name
+ * stays, written by that producer). */
+void lt_weight_edits_bypass_node (LtWeightEdits *edits,
+                                  int32_t        node_id);
+
+/* TRUE when lt_weight_edits_bypass_node was called for `node_id`. */
+gboolean lt_weight_edits_is_bypassed (const LtWeightEdits *edits,
+                                      int32_t              node_id);
+
+/* Makes the Clip node `node_id` a Relu in the written model. */
+void lt_weight_edits_clip_to_relu (LtWeightEdits *edits,
+                                   int32_t        node_id);
 
 /* Writes `model` with every edit applied to `path`.  The graph given to
  * lt_weight_edits_new must be the model's. */

@@ -8,7 +8,9 @@
  * the statistics; they never enter them.  --cle and --bias-correction
  * change the model's weights and biases first (cross-layer equalization,
  * then empirical bias correction on the same data) and write it to
- * --model-out; statistics and encodings are then those of that model. */
+ * --model-out; statistics and encodings are then those of that model.
+ * --cle-relu6-to-relu and --cle-absorb-high-bias are the two parts of
+ * equalization that change the float function; they need --cle. */
 #include "lt-cli-common.h"
 #include "lt-cli-image-options.h"
 #include "lt-cli-model-input.h"
@@ -45,6 +47,8 @@ typedef struct
   LtCliImageArgs image;
   gint     threads;
   gboolean cle;
+  gboolean cle_relu6_to_relu;
+  gboolean cle_absorb_high_bias;
   gboolean bias_correction;
   char    *model_out;
   gboolean json;
@@ -53,8 +57,8 @@ typedef struct
 /* What the post-training techniques did, for the summary. */
 typedef struct
 {
-  guint equalized_pairs;
-  guint corrected_biases;
+  LtEqualizeReport equalize; /* skipped already printed and cleared */
+  guint            corrected_biases;
 } technique_counts;
 
 static void
@@ -119,6 +123,8 @@ check_args (calibrate_args       *args,
     return _ ("--shard must be k/N with 1 <= k <= N");
   if ((args->cle || args->bias_correction) != (args->model_out != NULL))
     return _ ("--cle and --bias-correction write the model they change: give --model-out with them, and only then");
+  if ((args->cle_relu6_to_relu || args->cle_absorb_high_bias) && !args->cle)
+    return _ ("--cle-relu6-to-relu and --cle-absorb-high-bias are parts of --cle: give --cle with them");
   if ((args->cle || args->bias_correction) && (args->data == NULL || args->project != NULL))
     return _ ("--cle and --bias-correction need MODEL and --data");
   if (args->threads < 0)
@@ -207,12 +213,11 @@ equalize (lt_model           **model,
           GError              **error)
 {
   g_autoptr (LtWeightEdits) edits = lt_weight_edits_new (lt_model_get_graph (*model));
-  LtEqualizeReport report;
+  LtEqualizeOptions options = { .clip_to_relu = args->cle_relu6_to_relu, .absorb_high_bias = args->cle_absorb_high_bias };
 
-  lt_equalize (lt_model_get_graph (*model), edits, &report);
-  print_notes (report.skipped);
-  counts->equalized_pairs = report.n_pairs;
-  lt_equalize_report_clear (&report);
+  lt_equalize (lt_model_get_graph (*model), &options, edits, &counts->equalize);
+  print_notes (counts->equalize.skipped);
+  g_clear_pointer (&counts->equalize.skipped, g_ptr_array_unref);
   return lt_weight_edits_write (edits, *model, args->model_out, error) && reload (model, args->model_out, error);
 }
 
@@ -241,6 +246,23 @@ correct_biases (lt_model                  **model,
 }
 
 static void
+print_equalize_summary (const LtEqualizeReport *report,
+                        const calibrate_args   *args)
+{
+  printf (_ ("cross-layer equalization: %u BatchNormalizations folded, %u layer pairs equalized\n"), report->n_folded,
+          report->n_pairs);
+  if (report->n_clip_pairs > 0)
+    printf (_ ("cross-layer equalization: %u pairs left out because a Clip with an upper bound (ReLU6) joins them; "
+               "--cle-relu6-to-relu equalizes them too, making those Clips Relu\n"),
+            report->n_clip_pairs);
+  if (args->cle_relu6_to_relu)
+    printf (_ ("cross-layer equalization: %u Clips replaced by Relu (the float function changes above their upper bound)\n"),
+            report->n_clips_replaced);
+  if (args->cle_absorb_high_bias)
+    printf (_ ("cross-layer equalization: high bias absorbed in %u channels\n"), report->n_absorbed);
+}
+
+static void
 print_summary (const LtCalibStats     *stats,
                const LtEncodingSet    *set,
                const calibrate_args   *args,
@@ -265,14 +287,18 @@ print_summary (const LtCalibStats     *stats,
       if (args->model_out)
         {
           cJSON_AddStringToObject (root, "model", args->model_out);
-          cJSON_AddNumberToObject (root, "equalized_pairs", counts->equalized_pairs);
+          cJSON_AddNumberToObject (root, "equalized_pairs", counts->equalize.n_pairs);
+          cJSON_AddNumberToObject (root, "folded_batchnorms", counts->equalize.n_folded);
+          cJSON_AddNumberToObject (root, "clip_pairs_left_out", counts->equalize.n_clip_pairs);
+          cJSON_AddNumberToObject (root, "clips_replaced", counts->equalize.n_clips_replaced);
+          cJSON_AddNumberToObject (root, "high_bias_channels_absorbed", counts->equalize.n_absorbed);
           cJSON_AddNumberToObject (root, "corrected_biases", counts->corrected_biases);
         }
       lt_cli_print_json (root);
       return;
     }
   if (args->cle)
-    printf (_ ("cross-layer equalization: %u layer pairs equalized\n"), counts->equalized_pairs);
+    print_equalize_summary (&counts->equalize, args);
   if (args->bias_correction)
     printf (_ ("bias correction: %u biases corrected\n"), counts->corrected_biases);
   if (args->model_out)
@@ -338,6 +364,8 @@ lt_cli_calibrate (int    argc,
     { "per-channel", 0, 0, G_OPTION_ARG_NONE, &args.per_channel, N_ ("Weights per output channel"), NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT, &args.threads, N_ ("Threads kernels may use (default: one per CPU)"), N_ ("N") },
     { "cle", 0, 0, G_OPTION_ARG_NONE, &args.cle, N_ ("Cross-layer equalization of the weights first"), NULL },
+    { "cle-relu6-to-relu", 0, 0, G_OPTION_ARG_NONE, &args.cle_relu6_to_relu, N_ ("With --cle, make a Clip (0, max) between two layers a Relu so that they are equalized (changes the float function above max)"), NULL },
+    { "cle-absorb-high-bias", 0, 0, G_OPTION_ARG_NONE, &args.cle_absorb_high_bias, N_ ("With --cle, move high biases of BatchNormalized layers into the next layer (changes the float function slightly)"), NULL },
     { "bias-correction", 0, 0, G_OPTION_ARG_NONE, &args.bias_correction, N_ ("Correct biases for the weight quantization error, on the data"), NULL },
     { "model-out", 0, 0, G_OPTION_ARG_FILENAME, &args.model_out, N_ ("Write the model --cle or --bias-correction changed here"), N_ ("FILE") },
     { NULL },

@@ -1,6 +1,7 @@
 /* export-values.c — writes the model with new data for some float32
- * initializers, and new biases for Conv/Gemm nodes that had none
- * (lt_onnx_export_values in lt/onnx-export.h).
+ * initializers, new biases for Conv/Gemm nodes that had none, and node
+ * edits (node-edits.h) applied after them (lt_onnx_export_values and
+ * lt_onnx_export_edits in lt/onnx-export.h).
  *
  * The ModelProto is the model's own file unpacked again (proto-file.h), so
  * every other field is kept as it was.  A replaced initializer keeps its
@@ -10,6 +11,7 @@
  */
 #include "lt/onnx-export.h"
 
+#include "node-edits.h"
 #include "proto-file.h"
 
 #include <stdlib.h>
@@ -154,17 +156,19 @@ add_bias (Onnx__GraphProto            *gp,
 }
 
 lt_status
-lt_onnx_export_values (const lt_model              *model,
-                       const lt_initializer_values *values,
-                       size_t                       n_values,
-                       const char                  *path,
-                       lt_error                    *err)
+lt_onnx_export_edits (const lt_model              *model,
+                      const lt_initializer_values *values,
+                      size_t                       n_values,
+                      const lt_node_edit          *node_edits,
+                      size_t                       n_node_edits,
+                      const char                  *path,
+                      lt_error                    *err)
 {
   Onnx__ModelProto *mp = NULL;
   lt_status         st;
 
-  if (!model || !path || (n_values && !values))
-    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "lt_onnx_export_values needs a model, values and a path");
+  if (!model || !path || (n_values && !values) || (n_node_edits && !node_edits))
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "lt_onnx_export_edits needs a model, edits and a path");
   for (size_t i = 0; i < n_values; i++)
     {
       if (!values[i].name || (values[i].count && !values[i].values))
@@ -173,14 +177,29 @@ lt_onnx_export_values (const lt_model              *model,
         if (strcmp (values[i].name, values[j].name) == 0)
           return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, values[i].name, "given twice");
     }
+  for (size_t i = 0; i < n_node_edits; i++)
+    if (!node_edits[i].output)
+      return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "a node edit without a node");
   if ((st = lt_onnx_proto_load (model, &mp, err)) != LT_OK)
     return st;
   for (size_t i = 0; i < n_values && st == LT_OK; i++)
     st = values[i].bias_of ? add_bias (mp->graph, &values[i], err) : replace_values (mp->graph, &values[i], err);
+  for (size_t i = 0; i < n_node_edits && st == LT_OK; i++)
+    st = lt_onnx_apply_node_edit (mp->graph, &node_edits[i], err);
   if (st != LT_OK)
     lt_error_set_file (err, lt_model_get_path (model));
   else
     st = lt_onnx_proto_save (mp, path, err);
   onnx__model_proto__free_unpacked (mp, NULL);
   return st;
+}
+
+lt_status
+lt_onnx_export_values (const lt_model              *model,
+                       const lt_initializer_values *values,
+                       size_t                       n_values,
+                       const char                  *path,
+                       lt_error                    *err)
+{
+  return lt_onnx_export_edits (model, values, n_values, NULL, 0, path, err);
 }

@@ -46,7 +46,7 @@ equalize_into (lt_model         *model,
   g_autoptr (LtWeightEdits) edits = lt_weight_edits_new (lt_model_get_graph (model));
   g_autoptr (GError) error = NULL;
 
-  lt_equalize (lt_model_get_graph (model), edits, report);
+  lt_equalize (lt_model_get_graph (model), NULL, edits, report);
   g_assert_true (lt_weight_edits_write (edits, model, path, &error));
   g_assert_no_error (error);
   return test_load_model (path);

@@ -84,6 +84,41 @@ lt_status lt_onnx_export_values (const lt_model              *model,
                                  const char                  *path,
                                  lt_error                    *err);
 
+/* A change to the structure of the main graph, for lt_onnx_export_edits. */
+typedef enum lt_node_change
+{
+  /* Remove the node.  The caller has made it an identity (a
+   * BatchNormalization folded into the weights of the node before it): the
+   * producer of its first input writes its first output instead, so every
+   * reader of that name, a graph output included, is unchanged, and the
+   * producer's old output name is gone.  That old name must be read by
+   * this node alone and not be a graph output; the node's other outputs
+   * must be omitted. */
+  LT_NODE_BYPASS,
+  /* Make the Clip node a Relu of its first input (bounds and attributes
+   * dropped): this changes the function for inputs above the upper bound. */
+  LT_NODE_CLIP_TO_RELU,
+} lt_node_change;
+
+typedef struct lt_node_edit
+{
+  const char    *output; /* the node's first output, verbatim */
+  lt_node_change change;
+} lt_node_edit;
+
+/* As lt_onnx_export_values, then applies `node_edits` in order.  An
+ * initializer read only by an edited node (a folded BatchNormalization's
+ * parameters, a Clip's bounds) is removed with it.  Errors also name the
+ * node's output: LT_ERR_INVALID_ARGUMENT (no node has that first output, a
+ * bypass whose input is read elsewhere, a Clip edit of another op). */
+lt_status lt_onnx_export_edits (const lt_model              *model,
+                                const lt_initializer_values *values,
+                                size_t                       n_values,
+                                const lt_node_edit          *node_edits,
+                                size_t                       n_node_edits,
+                                const char                  *path,
+                                lt_error                    *err);
+
 #ifdef __cplusplus
 }
 #endif
