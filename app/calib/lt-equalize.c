@@ -404,7 +404,10 @@ lt_equalize (const lt_graph          *graph,
       double change = 0;
       report->n_rounds++;
       for (guint k = 0; k < pairs->len; k++)
-        change = MAX (change, equalize_pair (&g_array_index (pairs, pair, k)));
+        {
+          double pair_change = equalize_pair (&g_array_index (pairs, pair, k)); /* not inside MAX: it evaluates twice */
+          change = MAX (change, pair_change);
+        }
       if (change < SETTLED_CHANGE)
         break;
     }

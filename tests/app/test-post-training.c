@@ -1,9 +1,11 @@
 /* test-post-training.c — cross-layer equalization and bias correction:
  * the equalized model computes the same function, its paired channel
  * ranges are equal, per-tensor weight quantization loses less on a model
- * made unbalanced on purpose, bias correction shrinks the mean output shift
- * that 4-bit weights cause on the digits model, and the values writer
- * refuses bad edits by name without leaving a file. */
+ * made unbalanced on purpose, BatchNormalization is folded exactly, ReLU6
+ * becomes Relu only when asked, high biases are absorbed, bias correction
+ * shrinks the mean output shift that 4-bit weights cause on the digits
+ * model, and the values writer refuses bad edits by name without leaving a
+ * file. */
 #include "lt-bias-correction.h"
 #include "lt-equalize.h"
 #include "session-util.h"
@@ -39,17 +41,26 @@ copy_into (const char *src,
 }
 
 static lt_model *
-equalize_into (lt_model         *model,
-               const char       *path,
-               LtEqualizeReport *report)
+equalize_with (lt_model                *model,
+               const LtEqualizeOptions *options,
+               const char              *path,
+               LtEqualizeReport        *report)
 {
   g_autoptr (LtWeightEdits) edits = lt_weight_edits_new (lt_model_get_graph (model));
   g_autoptr (GError) error = NULL;
 
-  lt_equalize (lt_model_get_graph (model), NULL, edits, report);
+  lt_equalize (lt_model_get_graph (model), options, edits, report);
   g_assert_true (lt_weight_edits_write (edits, model, path, &error));
   g_assert_no_error (error);
   return test_load_model (path);
+}
+
+static lt_model *
+equalize_into (lt_model         *model,
+               const char       *path,
+               LtEqualizeReport *report)
+{
+  return equalize_with (model, NULL, path, report);
 }
 
 /* max |a - b| / max |a| */
@@ -400,6 +411,316 @@ test_cle_keeps_function_chain (void)
   assert_same_function (path, 3);
 }
 
+static char *
+app_test_path (const char *name)
+{
+  return g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "tests", "app", name, NULL);
+}
+
+static guint
+count_ops (const lt_model *model,
+           int32_t         op)
+{
+  const lt_graph *graph = lt_model_get_graph (model);
+  guint           n = 0;
+
+  for (int32_t id = 0; id < (int32_t) lt_graph_get_n_nodes (graph); id++)
+    n += lt_graph_get_node (graph, id)->op == op;
+  return n;
+}
+
+static void
+observe_nothing (void            *user_data,
+                 const lt_graph  *graph,
+                 int32_t          value_id,
+                 const lt_tensor *value)
+{
+  (void) user_data, (void) graph, (void) value_id, (void) value;
+}
+
+/* max relative difference of the models' first outputs on one random
+ * input.  `a` runs with an observer, which keeps a session from folding
+ * BatchNormalization itself: it runs every node as the file has it. */
+static double
+output_difference (lt_model *a,
+                   lt_model *b)
+{
+  g_autoptr (LtArray) input = random_input (a, 1);
+  uint64_t          n_a, n_b;
+  g_autofree float *ya = test_run_f32 (a, input, observe_nothing, NULL, &n_a);
+  g_autofree float *yb = test_run_f32 (b, input, NULL, NULL, &n_b);
+
+  g_assert_cmpuint (n_a, ==, n_b);
+  return relative_difference (ya, yb, n_a);
+}
+
+static float
+element (const lt_tensor *t,
+         guint64          i)
+{
+  float x;
+
+  memcpy (&x, (const char *) t->data + i * sizeof x, sizeof x);
+  return x;
+}
+
+/* conv1's folded weights and bias are W·k and (b − mean)·k + B with k =
+ * scale / sqrt (var + 1e-5), computed here from the original model. */
+static void
+assert_conv1_folded (const lt_model *model,
+                     const lt_model *folded)
+{
+  const lt_tensor *w, *b, *fw, *fb, *scale, *beta, *mean, *var;
+
+  constant_of (model, "conv1.w", &w);
+  constant_of (model, "conv1.b", &b);
+  constant_of (model, "bn1.scale", &scale);
+  constant_of (model, "bn1.B", &beta);
+  constant_of (model, "bn1.mean", &mean);
+  constant_of (model, "bn1.var", &var);
+  constant_of (folded, "conv1.w", &fw);
+  constant_of (folded, "conv1.b", &fb);
+  for (guint64 o = 0; o < (guint64) w->dims[0]; o++)
+    {
+      guint64 per_out = w->count / (guint64) w->dims[0];
+      double  k = element (scale, o) / sqrt ((double) element (var, o) + 1e-5);
+
+      g_assert_cmpfloat_with_epsilon (element (fb, o), (element (b, o) - element (mean, o)) * k + element (beta, o), 1e-6);
+      for (guint64 i = o * per_out; i < (o + 1) * per_out; i++)
+        g_assert_cmpfloat_with_epsilon (element (fw, i), element (w, i) * k, 1e-6 * fabs (element (w, i) * k) + 1e-12);
+    }
+}
+
+/* Conv → BN → Clip (0, 6) → depthwise Conv → BN → Clip → Conv → BN (graph
+ * output): without clip_to_relu every normalization is folded, the Clips
+ * stay, no pair is equalized and both are counted, and the function is the
+ * same. */
+static void
+test_cle_folds_batchnorm (void)
+{
+  g_autofree char *path = app_test_path ("bn-relu6-chain.onnx");
+  g_autofree char *dir = scratch_dir ();
+  g_autofree char *out = g_build_filename (dir, "folded.onnx", NULL);
+  lt_model        *model = test_load_model (path);
+  LtEqualizeReport report;
+  lt_model        *folded = equalize_into (model, out, &report);
+  const lt_graph  *graph = lt_model_get_graph (folded);
+  uint32_t         n_outputs;
+  double           diff = output_difference (model, folded);
+
+  g_assert_cmpuint (report.n_folded, ==, 3);
+  g_assert_cmpuint (report.n_pairs, ==, 0);
+  g_assert_cmpuint (report.n_clip_pairs, ==, 2);
+  g_assert_cmpuint (report.n_clips_replaced, ==, 0);
+  g_assert_cmpuint (report.skipped->len, ==, 0);
+  g_assert_cmpuint (count_ops (folded, LT_OP_BatchNormalization), ==, 0);
+  g_assert_cmpuint (count_ops (folded, LT_OP_Clip), ==, 2);
+  g_assert_cmpuint (count_ops (folded, LT_OP_Conv), ==, 3);
+  /* The graph output keeps its name; the normalizations' parameters are gone. */
+  g_assert_cmpstr (lt_graph_get_value (graph, lt_graph_get_outputs (graph, &n_outputs)[0])->name, ==, "y");
+  g_assert_cmpint (lt_graph_find_value (graph, "bn2.var"), <, 0);
+  g_assert_cmpint (lt_graph_find_value (graph, "c3"), <, 0);
+  assert_conv1_folded (model, folded);
+  g_test_message ("BatchNormalization folded: max relative output difference %.3g", diff);
+  g_assert_cmpfloat (diff, <, 1e-5);
+  lt_equalize_report_clear (&report);
+  lt_model_unref (folded);
+  lt_model_unref (model);
+  test_remove_tree (dir);
+}
+
+/* Largest |w| of output channel o of a Conv weight. */
+static double
+out_channel_range (const lt_model *model,
+                   const char     *weight,
+                   guint           o)
+{
+  const lt_tensor *t;
+
+  constant_of (model, weight, &t);
+  return conv_channel_range (t, o, FALSE);
+}
+
+/* With clip_to_relu both Clips become Relu and both pairs are equalized:
+ * conv1's output channel i and the depthwise Conv's channel i end with the
+ * same range, as do the depthwise channel i and conv3's input channel i. */
+static void
+test_cle_relu6_to_relu (void)
+{
+  g_autofree char  *path = app_test_path ("bn-relu6-chain.onnx");
+  g_autofree char  *dir = scratch_dir ();
+  g_autofree char  *out = g_build_filename (dir, "relu.onnx", NULL);
+  LtEqualizeOptions options = { .clip_to_relu = TRUE };
+  lt_model         *model = test_load_model (path);
+  LtEqualizeReport  report;
+  lt_model         *equalized = equalize_with (model, &options, out, &report);
+  const lt_tensor  *w3;
+
+  g_assert_cmpuint (report.n_folded, ==, 3);
+  g_assert_cmpuint (report.n_pairs, ==, 2);
+  g_assert_cmpuint (report.n_clip_pairs, ==, 0);
+  g_assert_cmpuint (report.n_clips_replaced, ==, 2);
+  g_assert_cmpuint (count_ops (equalized, LT_OP_Clip), ==, 0);
+  g_assert_cmpuint (count_ops (equalized, LT_OP_Relu), ==, 2);
+  g_assert_cmpint (lt_graph_find_value (lt_model_get_graph (equalized), "relu6.max"), <, 0);
+  constant_of (equalized, "conv3.w", &w3);
+  for (guint i = 0; i < 8; i++)
+    {
+      double r1 = out_channel_range (equalized, "conv1.w", i), r2 = out_channel_range (equalized, "dw.w", i);
+      double r3 = conv_channel_range (w3, i, TRUE);
+
+      /* The two pairs share the depthwise layer, so the rounds stop once
+       * every scale is within SETTLED_CHANGE of 1. */
+      g_assert_cmpfloat (fabs (r1 - r2), <=, 1e-4 * r1);
+      g_assert_cmpfloat (fabs (r2 - r3), <=, 1e-4 * r2);
+    }
+  lt_equalize_report_clear (&report);
+  lt_model_unref (equalized);
+  lt_model_unref (model);
+  test_remove_tree (dir);
+}
+
+/* Channels 0-3 of the depthwise layer's normalization have a high bias
+ * (B − 3|scale| = 2.7) that their outputs never go below on inputs in
+ * [-1, 1] (make-batchnorm-models.py checks the bound), and conv3 has no
+ * padding: absorbing moves 4 channels' bias into conv3 and keeps the
+ * function.  conv1's channels have no high bias. */
+static void
+test_cle_absorbs_high_bias (void)
+{
+  g_autofree char  *path = app_test_path ("bn-relu6-chain.onnx");
+  g_autofree char  *dir = scratch_dir ();
+  g_autofree char  *plain_path = g_build_filename (dir, "relu.onnx", NULL);
+  g_autofree char  *absorbed_path = g_build_filename (dir, "absorbed.onnx", NULL);
+  LtEqualizeOptions plain_options = { .clip_to_relu = TRUE };
+  LtEqualizeOptions options = { .clip_to_relu = TRUE, .absorb_high_bias = TRUE };
+  lt_model         *model = test_load_model (path);
+  LtEqualizeReport  plain_report, report;
+  lt_model         *plain = equalize_with (model, &plain_options, plain_path, &plain_report);
+  lt_model         *absorbed = equalize_with (model, &options, absorbed_path, &report);
+  const lt_tensor  *b_plain, *b_absorbed;
+  double            moved = 0, diff = output_difference (plain, absorbed);
+
+  g_assert_cmpuint (plain_report.n_absorbed, ==, 0);
+  g_assert_cmpuint (report.n_absorbed, ==, 4);
+  constant_of (plain, "conv3.b", &b_plain);
+  constant_of (absorbed, "conv3.b", &b_absorbed);
+  for (guint o = 0; o < 4; o++)
+    {
+      float a, b;
+      memcpy (&a, (const char *) b_plain->data + o * sizeof a, sizeof a);
+      memcpy (&b, (const char *) b_absorbed->data + o * sizeof b, sizeof b);
+      moved = MAX (moved, fabs ((double) a - b));
+    }
+  g_test_message ("high bias absorbed: conv3's bias moved by up to %.3g, max relative output difference %.3g", moved, diff);
+  g_assert_cmpfloat (moved, >, 0.1);
+  g_assert_cmpfloat (diff, <, 1e-5);
+  lt_equalize_report_clear (&plain_report);
+  lt_equalize_report_clear (&report);
+  lt_model_unref (absorbed);
+  lt_model_unref (plain);
+  lt_model_unref (model);
+  test_remove_tree (dir);
+}
+
+static gboolean
+has_note (GPtrArray  *notes,
+          const char *first,
+          const char *second)
+{
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const char *note = g_ptr_array_index (notes, i);
+      if (strstr (note, first) != NULL && strstr (note, second) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A normalization with a computed scale, and one after a Conv whose
+ * weights another Conv reads, stay; the notes name them and why. */
+static void
+test_cle_batchnorm_refusals (void)
+{
+  g_autofree char *path = app_test_path ("bn-refusals.onnx");
+  g_autofree char *dir = scratch_dir ();
+  g_autofree char *out = g_build_filename (dir, "out.onnx", NULL);
+  lt_model        *model = test_load_model (path);
+  LtEqualizeReport report;
+  lt_model        *written = equalize_into (model, out, &report);
+
+  for (guint i = 0; i < report.skipped->len; i++)
+    g_test_message ("%s", (const char *) g_ptr_array_index (report.skipped, i));
+  g_assert_cmpuint (report.n_folded, ==, 0);
+  g_assert_cmpuint (report.skipped->len, ==, 2);
+  g_assert_true (has_note (report.skipped, "bn_computed", "bna.scale_computed"));
+  g_assert_true (has_note (report.skipped, "bn_shared", "conv_b"));
+  g_assert_cmpuint (count_ops (written, LT_OP_BatchNormalization), ==, 2);
+  lt_equalize_report_clear (&report);
+  lt_model_unref (written);
+  lt_model_unref (model);
+  test_remove_tree (dir);
+}
+
+/* On a model without BatchNormalization or ReLU6 between layers, the
+ * options change nothing: the same bytes are written. */
+static void
+test_cle_options_inert_without_relu6 (void)
+{
+  g_autofree char  *path = layer_chain_path ();
+  g_autofree char  *dir = scratch_dir ();
+  g_autofree char  *a_path = g_build_filename (dir, "a.onnx", NULL);
+  g_autofree char  *b_path = g_build_filename (dir, "b.onnx", NULL);
+  LtEqualizeOptions options = { .clip_to_relu = TRUE, .absorb_high_bias = TRUE };
+  lt_model         *model = test_load_model (path);
+  LtEqualizeReport  report_a, report_b;
+  lt_model         *a = equalize_into (model, a_path, &report_a);
+  lt_model         *b = equalize_with (model, &options, b_path, &report_b);
+  g_autofree char  *a_bytes = NULL, *b_bytes = NULL;
+  gsize             a_len, b_len;
+
+  g_assert_true (g_file_get_contents (a_path, &a_bytes, &a_len, NULL));
+  g_assert_true (g_file_get_contents (b_path, &b_bytes, &b_len, NULL));
+  g_assert_cmpuint (report_a.n_pairs, ==, 3);
+  g_assert_cmpmem (a_bytes, a_len, b_bytes, b_len);
+  lt_equalize_report_clear (&report_a);
+  lt_equalize_report_clear (&report_b);
+  lt_model_unref (a);
+  lt_model_unref (b);
+  lt_model_unref (model);
+  test_remove_tree (dir);
+}
+
+static void
+assert_node_edit_refused (const lt_model     *model,
+                          const lt_node_edit *edit,
+                          const char         *path,
+                          const char         *subject)
+{
+  lt_error err;
+
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_onnx_export_edits (model, NULL, 0, edit, 1, path, &err), ==, LT_ERR_INVALID_ARGUMENT);
+  g_assert_cmpstr (err.subject, ==, subject);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_export_node_edit_refusals (void)
+{
+  g_autofree char *path = app_test_path ("bn-refusals.onnx");
+  g_autofree char *dir = scratch_dir ();
+  g_autofree char *out = g_build_filename (dir, "out.onnx", NULL);
+  lt_model        *model = test_load_model (path);
+
+  assert_node_edit_refused (model, &(lt_node_edit){ "no-such-output", LT_NODE_BYPASS }, out, "no-such-output");
+  /* conv_c reads the graph input, which no node produces. */
+  assert_node_edit_refused (model, &(lt_node_edit){ "yc", LT_NODE_BYPASS }, out, "yc");
+  assert_node_edit_refused (model, &(lt_node_edit){ "ya", LT_NODE_CLIP_TO_RELU }, out, "ya");
+  lt_model_unref (model);
+  test_remove_tree (dir);
+}
+
 /* `n` random samples of the model's one static input as .npy files. */
 static LtDataset *
 random_dataset (const char     *dir,
@@ -521,8 +842,14 @@ main (int    argc,
   g_test_add_func ("/cle/keeps-function/conv-depthwise-gemm", test_cle_keeps_function_chain);
   g_test_add_func ("/cle/equalizes-ranges", test_cle_equalizes_ranges);
   g_test_add_func ("/cle/improves-per-tensor-sqnr", test_cle_improves_per_tensor_sqnr);
+  g_test_add_func ("/cle/batchnorm/folded", test_cle_folds_batchnorm);
+  g_test_add_func ("/cle/batchnorm/refusals", test_cle_batchnorm_refusals);
+  g_test_add_func ("/cle/relu6-to-relu", test_cle_relu6_to_relu);
+  g_test_add_func ("/cle/absorbs-high-bias", test_cle_absorbs_high_bias);
+  g_test_add_func ("/cle/options-inert-without-relu6", test_cle_options_inert_without_relu6);
   g_test_add_func ("/bias-correction/reduces-shift", test_bias_correction_reduces_shift);
   g_test_add_func ("/bias-correction/adds-missing-bias", test_bias_added_where_missing);
   g_test_add_func ("/export-values/refusals", test_export_values_refusals);
+  g_test_add_func ("/export-values/node-edit-refusals", test_export_node_edit_refusals);
   return g_test_run ();
 }
