@@ -4,10 +4,13 @@
 # encodings file byte for byte as one run (for two methods); an input list
 # gives what the folder gives; a bad sample is named and kept out; merges
 # and command lines that cannot be right are refused; --cle and
-# --bias-correction write a model whose encodings the run gives.
+# --bias-correction write a model whose encodings the run gives; on a
+# Conv → BatchNormalization → ReLU6 chain --cle folds the normalizations,
+# counts the pairs ReLU6 keeps apart and equalizes them only with
+# --cle-relu6-to-relu.
 . "$(dirname "$0")/tap.sh"
 
-echo "1..7"
+echo "1..8"
 
 mkdir "$tmp/data"
 "$PYTHON" - "$tmp/data" <<'PY'
@@ -105,5 +108,25 @@ techniques_ok () {
   ! cmp -s "$tmp/eq.json" "$tmp/plain.json"
 }
 check techniques_ok
+
+description="--cle folds BatchNormalization; ReLU6 pairs are counted, and equalized with --cle-relu6-to-relu"
+cal_chain () {
+  "$LATHE_CLI" calibrate "$LATHE_SOURCE_DIR/tests/app/bn-relu6-chain.onnx" --threads 2 "$@" >"$tmp/out" 2>"$tmp/err"
+}
+relu6_ok () {
+  mkdir "$tmp/small" || return 1
+  "$PYTHON" -c "import numpy as np, sys; np.save(sys.argv[1], np.random.default_rng(1).uniform(-1, 1, (1, 3, 16, 16)).astype(np.float32))" \
+    "$tmp/small/s0.npy" || return 1
+  cal_chain --data "$tmp/small" --cle-relu6-to-relu --model-out "$tmp/r.onnx" -o "$tmp/r.json"
+  [ $? -eq 2 ] && [ ! -e "$tmp/r.onnx" ] || return 1
+  cal_chain --data "$tmp/small" --cle --model-out "$tmp/f.onnx" -o "$tmp/f.json" || return 1
+  grep -q "3 BatchNormalizations folded, 0 layer pairs equalized" "$tmp/out" || return 1
+  grep -q "2 pairs left out because a Clip.*--cle-relu6-to-relu" "$tmp/out" || return 1
+  cal_chain --data "$tmp/small" --cle --cle-relu6-to-relu --json \
+    --model-out "$tmp/r.onnx" -o "$tmp/r.json" || return 1
+  grep -q '"equalized_pairs":[[:space:]]*2' "$tmp/out" && grep -q '"clips_replaced":[[:space:]]*2' "$tmp/out" || return 1
+  "$LATHE_CLI" lint-encodings "$tmp/r.onnx" "$tmp/r.json" >/dev/null
+}
+check relu6_ok
 
 exit $failed
