@@ -11,9 +11,12 @@
 # HELDOUT's samples: 0 for a change that keeps the function).  Asserts
 # nothing.
 #
-# Variants: none, cle (--cle), cle+relu6 (with --cle-relu6-to-relu),
-# cle+relu6+absorb (and --cle-absorb-high-bias); "clips" is the number of
-# Clips replaced, or with --cle alone of pairs a Clip kept apart.
+# Variants: none, cle (--cle), relu6-only (the Clips that
+# --cle-relu6-to-relu replaces made Relu, nothing equalized: the baseline
+# with the same float function as the next two), cle+relu6 (--cle
+# --cle-relu6-to-relu), cle+relu6+absorb (and --cle-absorb-high-bias);
+# "clips" is the number of Clips replaced, or with --cle alone of pairs a
+# Clip kept apart.
 #
 # Usage: bench/calib/cle-sqnr.sh LATHE_CLI MODEL CALIB HELDOUT [BITS...]
 #   CALIB, HELDOUT: folders of .npy samples for the model's one input.
@@ -48,17 +51,40 @@ print(f"{diff / scale:.2e}")
 PY
 }
 
+# MODEL with the Clips that $1 (written with --cle-relu6-to-relu) made Relu
+# made Relu here too, without equalization: the same float function.
+relu_only () {
+  "$python" - "$model" "$1" "$2" <<'PY'
+import sys
+import onnx
+relu = {n.output[0] for n in onnx.load(sys.argv[2]).graph.node if n.op_type == "Relu"}
+model = onnx.load(sys.argv[1])
+for n in model.graph.node:
+    if n.op_type == "Clip" and n.output[0] in relu:
+        n.op_type = "Relu"
+        del n.input[1:]
+        del n.attribute[:]
+onnx.save(model, sys.argv[3])
+PY
+}
+
 outputs "$model" original
 printf '%-18s %4s %6s %6s %6s %12s %12s %10s\n' variant bits folded pairs clips "sqnr weights" "sqnr all" "f32 moved"
 for bits in "$@"; do
-  for variant in none cle cle+relu6 cle+relu6+absorb; do
+  for variant in none cle relu6-only cle+relu6 cle+relu6+absorb; do
     case $variant in
-      none) opts="" ;;
+      none | relu6-only) opts="" ;;
       cle) opts="--cle" ;;
       cle+relu6) opts="--cle --cle-relu6-to-relu" ;;
       cle+relu6+absorb) opts="--cle --cle-relu6-to-relu --cle-absorb-high-bias" ;;
     esac
-    m=$model
+    m=$model folded=- pairs=- clips=- delta=0
+    if [ "$variant" = relu6-only ]; then
+      "$cli" calibrate "$model" --data "$calib" --cle --cle-relu6-to-relu --model-out "$work/probe.onnx" \
+        -o "$work/probe.json" >/dev/null 2>&1
+      m=$work/$variant.onnx
+      relu_only "$work/probe.onnx" "$m"
+    fi
     if [ -n "$opts" ]; then
       m=$work/$variant.onnx
       # shellcheck disable=SC2086
@@ -67,11 +93,12 @@ for bits in "$@"; do
       folded=$(field "$work/cal.json" folded_batchnorms)
       pairs=$(field "$work/cal.json" equalized_pairs)
       clips=$(field "$work/cal.json" "clips_replaced or clip_pairs_left_out")
+    else
+      "$cli" calibrate "$m" --data "$calib" --weight-bitwidth "$bits" -o "$work/enc.json" >/dev/null 2>&1
+    fi
+    if [ "$m" != "$model" ]; then
       outputs "$m" "$variant"
       delta=$(moved "$variant")
-    else
-      "$cli" calibrate "$model" --data "$calib" --weight-bitwidth "$bits" -o "$work/enc.json" >/dev/null
-      folded=- pairs=- clips=- delta=0
     fi
     for mode in weights all; do
       "$cli" analyze "$m" --encodings "$work/enc.json" --data "$heldout" --mode $mode --json >"$work/a-$mode.json"
