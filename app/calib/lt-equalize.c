@@ -11,6 +11,7 @@
 
 #include "lt-fold-batchnorm.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
@@ -270,6 +271,26 @@ next_layer (const lt_graph      *graph,
   return (n->op == LT_OP_Conv || n->op == LT_OP_Gemm) && n->n_inputs > 0 && n->inputs[0] == reaching ? next : -1;
 }
 
+/* Names a pair left out because a layer's weights or bias cannot be
+ * edited (shared, computed); other refusals (Gemm with transA, a
+ * broadcast bias) go unnamed, as for layers in no pair at all. */
+static void
+note_refused_pair (const lt_graph *graph,
+                   int32_t         first,
+                   int32_t         second,
+                   GPtrArray      *skipped)
+{
+  char *why = lt_weight_edits_explain_not_own (graph, first);
+
+  if (why == NULL)
+    why = lt_weight_edits_explain_not_own (graph, second);
+  if (why == NULL)
+    return;
+  g_ptr_array_add (skipped, g_strdup_printf (_ ("%s and %s not equalized: %s"), lt_weight_edits_node_label (graph, first),
+                                             lt_weight_edits_node_label (graph, second), why));
+  g_free (why);
+}
+
 /* One equalization step of a pair; returns the largest |s_i - 1|. */
 static double
 equalize_pair (const pair *p)
@@ -381,10 +402,16 @@ lt_equalize (const lt_graph          *graph,
     }
   for (int32_t id = 0; id < (int32_t) n_nodes; id++)
     {
+      int32_t op = lt_graph_get_node (graph, id)->op;
       pair    p;
       int32_t next;
-      if (layers[id] == NULL || (next = next_layer (graph, edits, id, &p)) < 0 || layers[next] == NULL)
+      if ((op != LT_OP_Conv && op != LT_OP_Gemm) || (next = next_layer (graph, edits, id, &p)) < 0)
         continue;
+      if (layers[id] == NULL || layers[next] == NULL)
+        {
+          note_refused_pair (graph, id, next, report->skipped);
+          continue;
+        }
       if (layers[id]->is_conv != layers[next]->is_conv || layers[id]->n_out != layers[next]->n_in)
         continue;
       if (p.join == JOIN_BOUNDED_CLIP && !options->clip_to_relu)

@@ -48,18 +48,14 @@ foldable_conv (const lt_graph *graph,
   conv = lt_graph_get_node (graph, x->producer);
   if (conv->outputs[0] != norm->inputs[0])
     return -1;
-  w = lt_weight_edits_own_constant (graph, conv, 1);
-  if (w == NULL || w->constant->rank < 1 || w->constant->dims[0] < 1)
-    {
-      *why = g_strdup_printf (_ ("the weights of %s are not a float32 constant read by it alone"),
-                              lt_weight_edits_node_label (graph, x->producer));
-      return -1;
-    }
+  if ((*why = lt_weight_edits_explain_not_own (graph, x->producer)) != NULL)
+    return -1;
+  w = lt_graph_get_value (graph, conv->inputs[1]);
   channels = w->constant->rank > 0 ? (guint64) w->constant->dims[0] : 0;
-  if (conv->n_inputs > 2 && conv->inputs[2] >= 0
-      && (b = lt_weight_edits_own_constant (graph, conv, 2), b == NULL || b->constant->count != channels))
+  b = conv->n_inputs > 2 && conv->inputs[2] >= 0 ? lt_graph_get_value (graph, conv->inputs[2]) : NULL;
+  if (channels == 0 || (b != NULL && b->constant->count != channels))
     {
-      *why = g_strdup_printf (_ ("the bias of %s is not a float32 constant read by it alone, one value per channel"),
+      *why = g_strdup_printf (_ ("%s has no output channel or not one bias value per channel"),
                               lt_weight_edits_node_label (graph, x->producer));
       return -1;
     }

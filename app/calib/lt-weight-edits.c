@@ -10,6 +10,7 @@
 
 #include "lt-engine-error.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 typedef struct
@@ -84,6 +85,30 @@ lt_weight_edits_own_constant (const lt_graph *graph,
     return NULL;
   v = lt_graph_get_value (graph, node->inputs[input]);
   return lt_weight_edits_can_edit (v) && v->n_consumers == 1 ? v : NULL;
+}
+
+char *
+lt_weight_edits_explain_not_own (const lt_graph *graph,
+                                 int32_t         node_id)
+{
+  const lt_node *node = lt_graph_get_node (graph, node_id);
+  const char    *label = lt_weight_edits_node_label (graph, node_id);
+
+  for (guint k = 1; k <= 2; k++)
+    {
+      const lt_value *v = k < node->n_inputs && node->inputs[k] >= 0 ? lt_graph_get_value (graph, node->inputs[k]) : NULL;
+      if (v == NULL && k == 1)
+        return g_strdup_printf (_ ("%s has no weights"), label);
+      if (v == NULL)
+        continue;
+      if (!lt_weight_edits_can_edit (v))
+        return k == 1 ? g_strdup_printf (_ ("the weights of %s (%s) are not a float32 constant"), label, v->name)
+                      : g_strdup_printf (_ ("the bias of %s (%s) is not a float32 constant"), label, v->name);
+      if (v->n_consumers > 1)
+        return k == 1 ? g_strdup_printf (_ ("the weights of %s (%s) are shared with another node"), label, v->name)
+                      : g_strdup_printf (_ ("the bias of %s (%s) is shared with another node"), label, v->name);
+    }
+  return NULL;
 }
 
 const char *

@@ -31,6 +31,12 @@ const lt_value *lt_weight_edits_own_constant (const lt_graph *graph,
                                               const lt_node  *node,
                                               guint           input);
 
+/* Why the weights (input 1) or bias (input 2) of Conv/Gemm node `node_id`
+ * are not lt_weight_edits_own_constant, for a message naming the node and
+ * the value (free it); NULL when both are (or the bias is omitted). */
+char *lt_weight_edits_explain_not_own (const lt_graph *graph,
+                                       int32_t         node_id);
+
 /* A node's name for messages: its name, or its first output's. */
 const char *lt_weight_edits_node_label (const lt_graph *graph,
                                         int32_t         node_id);

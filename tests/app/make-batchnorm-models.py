@@ -14,7 +14,8 @@ B - 3|scale| = 2.7 (and below 6), so absorbing that bias into the 1x1 Conv
 bn-refusals.onnx: x float [1, 3, 8, 8] -> Conv "conv_a" -> BN "bn_computed"
 whose scale is computed (Identity of an initializer) -> ya; Conv "conv_b" ->
 BN "bn_shared" -> yb, where conv_b's weights are also read by Conv "conv_c"
--> yc.  Neither normalization can be folded."""
+-> Relu -> Conv "conv_d" -> yc.  Neither normalization can be folded, and
+conv_c -> conv_d cannot be equalized."""
 import os
 
 import numpy as np
@@ -97,14 +98,17 @@ def chain():
 def refusals():
     bna, initsa = batchnorm("bna", 4)
     bnb, initsb = batchnorm("bnb", 4)
-    inits = [weight("wa", (4, 3, 1, 1), 0.5), weight("ws", (4, 3, 1, 1), 0.5)] + initsa + initsb
+    inits = [weight("wa", (4, 3, 1, 1), 0.5), weight("ws", (4, 3, 1, 1), 0.5), weight("wd", (4, 4, 1, 1), 0.5)]
+    inits += initsa + initsb
     nodes = [
         helper.make_node("Conv", ["x", "wa"], ["ca"], name="conv_a"),
         helper.make_node("Identity", [bna[0]], ["bna.scale_computed"], name="scale_copy"),
         helper.make_node("BatchNormalization", ["ca", "bna.scale_computed"] + bna[1:], ["ya"], name="bn_computed"),
         helper.make_node("Conv", ["x", "ws"], ["cb"], name="conv_b"),
         helper.make_node("BatchNormalization", ["cb"] + bnb, ["yb"], name="bn_shared"),
-        helper.make_node("Conv", ["x", "ws"], ["yc"], name="conv_c"),
+        helper.make_node("Conv", ["x", "ws"], ["cc"], name="conv_c"),
+        helper.make_node("Relu", ["cc"], ["rc"], name="relu_c"),
+        helper.make_node("Conv", ["rc", "wd"], ["yc"], name="conv_d"),
     ]
     outputs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, 4, 8, 8]) for n in ("ya", "yb", "yc")]
     save(nodes, inits, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])], outputs, "bn-refusals")
