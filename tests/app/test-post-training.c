@@ -417,6 +417,39 @@ app_test_path (const char *name)
   return g_build_filename (g_getenv ("LATHE_SOURCE_DIR"), "tests", "app", name, NULL);
 }
 
+/* A model equalized with some options into a scratch folder. */
+typedef struct
+{
+  char            *dir;
+  lt_model        *model;   /* the original */
+  lt_model        *written; /* the equalized model, read back */
+  LtEqualizeReport report;
+} cle_run;
+
+static void
+cle_run_start (cle_run                 *run,
+               const char              *model_name,
+               const LtEqualizeOptions *options)
+{
+  g_autofree char *path = app_test_path (model_name);
+  g_autofree char *out = NULL;
+
+  run->dir = scratch_dir ();
+  out = g_build_filename (run->dir, "equalized.onnx", NULL);
+  run->model = test_load_model (path);
+  run->written = equalize_with (run->model, options, out, &run->report);
+}
+
+static void
+cle_run_finish (cle_run *run)
+{
+  lt_equalize_report_clear (&run->report);
+  lt_model_unref (run->written);
+  lt_model_unref (run->model);
+  test_remove_tree (run->dir);
+  g_free (run->dir);
+}
+
 static guint
 count_ops (const lt_model *model,
            int32_t         op)
@@ -490,35 +523,30 @@ assert_conv1_folded (const lt_model *model,
 static void
 test_cle_folds_batchnorm (void)
 {
-  g_autofree char *path = app_test_path ("bn-relu6-chain.onnx");
-  g_autofree char *dir = scratch_dir ();
-  g_autofree char *out = g_build_filename (dir, "folded.onnx", NULL);
-  lt_model        *model = test_load_model (path);
-  LtEqualizeReport report;
-  lt_model        *folded = equalize_into (model, out, &report);
-  const lt_graph  *graph = lt_model_get_graph (folded);
-  uint32_t         n_outputs;
-  double           diff = output_difference (model, folded);
+  cle_run         run;
+  const lt_graph *graph;
+  uint32_t        n_outputs;
+  double          diff;
 
-  g_assert_cmpuint (report.n_folded, ==, 3);
-  g_assert_cmpuint (report.n_pairs, ==, 0);
-  g_assert_cmpuint (report.n_clip_pairs, ==, 2);
-  g_assert_cmpuint (report.n_clips_replaced, ==, 0);
-  g_assert_cmpuint (report.skipped->len, ==, 0);
-  g_assert_cmpuint (count_ops (folded, LT_OP_BatchNormalization), ==, 0);
-  g_assert_cmpuint (count_ops (folded, LT_OP_Clip), ==, 2);
-  g_assert_cmpuint (count_ops (folded, LT_OP_Conv), ==, 3);
+  cle_run_start (&run, "bn-relu6-chain.onnx", NULL);
+  graph = lt_model_get_graph (run.written);
+  diff = output_difference (run.model, run.written);
+  g_assert_cmpuint (run.report.n_folded, ==, 3);
+  g_assert_cmpuint (run.report.n_pairs, ==, 0);
+  g_assert_cmpuint (run.report.n_clip_pairs, ==, 2);
+  g_assert_cmpuint (run.report.n_clips_replaced, ==, 0);
+  g_assert_cmpuint (run.report.skipped->len, ==, 0);
+  g_assert_cmpuint (count_ops (run.written, LT_OP_BatchNormalization), ==, 0);
+  g_assert_cmpuint (count_ops (run.written, LT_OP_Clip), ==, 2);
+  g_assert_cmpuint (count_ops (run.written, LT_OP_Conv), ==, 3);
   /* The graph output keeps its name; the normalizations' parameters are gone. */
   g_assert_cmpstr (lt_graph_get_value (graph, lt_graph_get_outputs (graph, &n_outputs)[0])->name, ==, "y");
   g_assert_cmpint (lt_graph_find_value (graph, "bn2.var"), <, 0);
   g_assert_cmpint (lt_graph_find_value (graph, "c3"), <, 0);
-  assert_conv1_folded (model, folded);
+  assert_conv1_folded (run.model, run.written);
   g_test_message ("BatchNormalization folded: max relative output difference %.3g", diff);
   g_assert_cmpfloat (diff, <, 1e-5);
-  lt_equalize_report_clear (&report);
-  lt_model_unref (folded);
-  lt_model_unref (model);
-  test_remove_tree (dir);
+  cle_run_finish (&run);
 }
 
 /* Largest |w| of output channel o of a Conv weight. */
@@ -539,26 +567,22 @@ out_channel_range (const lt_model *model,
 static void
 test_cle_relu6_to_relu (void)
 {
-  g_autofree char  *path = app_test_path ("bn-relu6-chain.onnx");
-  g_autofree char  *dir = scratch_dir ();
-  g_autofree char  *out = g_build_filename (dir, "relu.onnx", NULL);
   LtEqualizeOptions options = { .clip_to_relu = TRUE };
-  lt_model         *model = test_load_model (path);
-  LtEqualizeReport  report;
-  lt_model         *equalized = equalize_with (model, &options, out, &report);
+  cle_run           run;
   const lt_tensor  *w3;
 
-  g_assert_cmpuint (report.n_folded, ==, 3);
-  g_assert_cmpuint (report.n_pairs, ==, 2);
-  g_assert_cmpuint (report.n_clip_pairs, ==, 0);
-  g_assert_cmpuint (report.n_clips_replaced, ==, 2);
-  g_assert_cmpuint (count_ops (equalized, LT_OP_Clip), ==, 0);
-  g_assert_cmpuint (count_ops (equalized, LT_OP_Relu), ==, 2);
-  g_assert_cmpint (lt_graph_find_value (lt_model_get_graph (equalized), "relu6.max"), <, 0);
-  constant_of (equalized, "conv3.w", &w3);
+  cle_run_start (&run, "bn-relu6-chain.onnx", &options);
+  g_assert_cmpuint (run.report.n_folded, ==, 3);
+  g_assert_cmpuint (run.report.n_pairs, ==, 2);
+  g_assert_cmpuint (run.report.n_clip_pairs, ==, 0);
+  g_assert_cmpuint (run.report.n_clips_replaced, ==, 2);
+  g_assert_cmpuint (count_ops (run.written, LT_OP_Clip), ==, 0);
+  g_assert_cmpuint (count_ops (run.written, LT_OP_Relu), ==, 2);
+  g_assert_cmpint (lt_graph_find_value (lt_model_get_graph (run.written), "relu6.max"), <, 0);
+  constant_of (run.written, "conv3.w", &w3);
   for (guint i = 0; i < 8; i++)
     {
-      double r1 = out_channel_range (equalized, "conv1.w", i), r2 = out_channel_range (equalized, "dw.w", i);
+      double r1 = out_channel_range (run.written, "conv1.w", i), r2 = out_channel_range (run.written, "dw.w", i);
       double r3 = conv_channel_range (w3, i, TRUE);
 
       /* The two pairs share the depthwise layer, so the rounds stop once
@@ -566,10 +590,7 @@ test_cle_relu6_to_relu (void)
       g_assert_cmpfloat (fabs (r1 - r2), <=, 1e-4 * r1);
       g_assert_cmpfloat (fabs (r2 - r3), <=, 1e-4 * r2);
     }
-  lt_equalize_report_clear (&report);
-  lt_model_unref (equalized);
-  lt_model_unref (model);
-  test_remove_tree (dir);
+  cle_run_finish (&run);
 }
 
 /* Channels 0-3 of the depthwise layer's normalization have a high bias
@@ -580,39 +601,26 @@ test_cle_relu6_to_relu (void)
 static void
 test_cle_absorbs_high_bias (void)
 {
-  g_autofree char  *path = app_test_path ("bn-relu6-chain.onnx");
-  g_autofree char  *dir = scratch_dir ();
-  g_autofree char  *plain_path = g_build_filename (dir, "relu.onnx", NULL);
-  g_autofree char  *absorbed_path = g_build_filename (dir, "absorbed.onnx", NULL);
   LtEqualizeOptions plain_options = { .clip_to_relu = TRUE };
   LtEqualizeOptions options = { .clip_to_relu = TRUE, .absorb_high_bias = TRUE };
-  lt_model         *model = test_load_model (path);
-  LtEqualizeReport  plain_report, report;
-  lt_model         *plain = equalize_with (model, &plain_options, plain_path, &plain_report);
-  lt_model         *absorbed = equalize_with (model, &options, absorbed_path, &report);
+  cle_run           plain, absorbed;
   const lt_tensor  *b_plain, *b_absorbed;
-  double            moved = 0, diff = output_difference (plain, absorbed);
+  double            moved = 0, diff;
 
-  g_assert_cmpuint (plain_report.n_absorbed, ==, 0);
-  g_assert_cmpuint (report.n_absorbed, ==, 4);
-  constant_of (plain, "conv3.b", &b_plain);
-  constant_of (absorbed, "conv3.b", &b_absorbed);
+  cle_run_start (&plain, "bn-relu6-chain.onnx", &plain_options);
+  cle_run_start (&absorbed, "bn-relu6-chain.onnx", &options);
+  diff = output_difference (plain.written, absorbed.written);
+  g_assert_cmpuint (plain.report.n_absorbed, ==, 0);
+  g_assert_cmpuint (absorbed.report.n_absorbed, ==, 4);
+  constant_of (plain.written, "conv3.b", &b_plain);
+  constant_of (absorbed.written, "conv3.b", &b_absorbed);
   for (guint o = 0; o < 4; o++)
-    {
-      float a, b;
-      memcpy (&a, (const char *) b_plain->data + o * sizeof a, sizeof a);
-      memcpy (&b, (const char *) b_absorbed->data + o * sizeof b, sizeof b);
-      moved = MAX (moved, fabs ((double) a - b));
-    }
+    moved = MAX (moved, fabs ((double) element (b_plain, o) - element (b_absorbed, o)));
   g_test_message ("high bias absorbed: conv3's bias moved by up to %.3g, max relative output difference %.3g", moved, diff);
   g_assert_cmpfloat (moved, >, 0.1);
   g_assert_cmpfloat (diff, <, 1e-5);
-  lt_equalize_report_clear (&plain_report);
-  lt_equalize_report_clear (&report);
-  lt_model_unref (absorbed);
-  lt_model_unref (plain);
-  lt_model_unref (model);
-  test_remove_tree (dir);
+  cle_run_finish (&absorbed);
+  cle_run_finish (&plain);
 }
 
 static gboolean
@@ -635,85 +643,50 @@ has_note (GPtrArray  *notes,
 static void
 test_cle_batchnorm_refusals (void)
 {
-  g_autofree char *path = app_test_path ("bn-refusals.onnx");
-  g_autofree char *dir = scratch_dir ();
-  g_autofree char *out = g_build_filename (dir, "out.onnx", NULL);
-  lt_model        *model = test_load_model (path);
-  LtEqualizeReport report;
-  lt_model        *written = equalize_into (model, out, &report);
+  cle_run run;
 
-  for (guint i = 0; i < report.skipped->len; i++)
-    g_test_message ("%s", (const char *) g_ptr_array_index (report.skipped, i));
-  g_assert_cmpuint (report.n_folded, ==, 0);
-  g_assert_cmpuint (report.n_pairs, ==, 0);
-  g_assert_cmpuint (report.skipped->len, ==, 3);
-  g_assert_true (has_note (report.skipped, "bn_computed", "bna.scale_computed"));
-  g_assert_true (has_note (report.skipped, "bn_shared", "conv_b (ws) are shared"));
-  g_assert_true (has_note (report.skipped, "conv_c and conv_d not equalized", "conv_c (ws) are shared"));
-  g_assert_cmpuint (count_ops (written, LT_OP_BatchNormalization), ==, 2);
-  lt_equalize_report_clear (&report);
-  lt_model_unref (written);
-  lt_model_unref (model);
-  test_remove_tree (dir);
+  cle_run_start (&run, "bn-refusals.onnx", NULL);
+  for (guint i = 0; i < run.report.skipped->len; i++)
+    g_test_message ("%s", (const char *) g_ptr_array_index (run.report.skipped, i));
+  g_assert_cmpuint (run.report.n_folded, ==, 0);
+  g_assert_cmpuint (run.report.n_pairs, ==, 0);
+  g_assert_cmpuint (run.report.skipped->len, ==, 3);
+  g_assert_true (has_note (run.report.skipped, "bn_computed", "bna.scale_computed"));
+  g_assert_true (has_note (run.report.skipped, "bn_shared", "conv_b (ws) are shared"));
+  g_assert_true (has_note (run.report.skipped, "conv_c and conv_d not equalized", "conv_c (ws) are shared"));
+  g_assert_cmpuint (count_ops (run.written, LT_OP_BatchNormalization), ==, 2);
+  cle_run_finish (&run);
 }
 
 /* On a model without BatchNormalization or ReLU6 between layers, the
  * options change nothing: the same bytes are written. */
+static char *
+written_bytes (const cle_run *run,
+               gsize         *len)
+{
+  g_autofree char *path = g_build_filename (run->dir, "equalized.onnx", NULL);
+  char            *bytes = NULL;
+
+  g_assert_true (g_file_get_contents (path, &bytes, len, NULL));
+  return bytes;
+}
+
 static void
 test_cle_options_inert_without_relu6 (void)
 {
-  g_autofree char  *path = layer_chain_path ();
-  g_autofree char  *dir = scratch_dir ();
-  g_autofree char  *a_path = g_build_filename (dir, "a.onnx", NULL);
-  g_autofree char  *b_path = g_build_filename (dir, "b.onnx", NULL);
   LtEqualizeOptions options = { .clip_to_relu = TRUE, .absorb_high_bias = TRUE };
-  lt_model         *model = test_load_model (path);
-  LtEqualizeReport  report_a, report_b;
-  lt_model         *a = equalize_into (model, a_path, &report_a);
-  lt_model         *b = equalize_with (model, &options, b_path, &report_b);
-  g_autofree char  *a_bytes = NULL, *b_bytes = NULL;
+  cle_run           plain, with_options;
+  g_autofree char  *a = NULL, *b = NULL;
   gsize             a_len, b_len;
 
-  g_assert_true (g_file_get_contents (a_path, &a_bytes, &a_len, NULL));
-  g_assert_true (g_file_get_contents (b_path, &b_bytes, &b_len, NULL));
-  g_assert_cmpuint (report_a.n_pairs, ==, 3);
-  g_assert_cmpmem (a_bytes, a_len, b_bytes, b_len);
-  lt_equalize_report_clear (&report_a);
-  lt_equalize_report_clear (&report_b);
-  lt_model_unref (a);
-  lt_model_unref (b);
-  lt_model_unref (model);
-  test_remove_tree (dir);
-}
-
-static void
-assert_node_edit_refused (const lt_model     *model,
-                          const lt_node_edit *edit,
-                          const char         *path,
-                          const char         *subject)
-{
-  lt_error err;
-
-  lt_error_clear (&err);
-  g_assert_cmpint (lt_onnx_export_edits (model, NULL, 0, edit, 1, path, &err), ==, LT_ERR_INVALID_ARGUMENT);
-  g_assert_cmpstr (err.subject, ==, subject);
-  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-}
-
-static void
-test_export_node_edit_refusals (void)
-{
-  g_autofree char *path = app_test_path ("bn-refusals.onnx");
-  g_autofree char *dir = scratch_dir ();
-  g_autofree char *out = g_build_filename (dir, "out.onnx", NULL);
-  lt_model        *model = test_load_model (path);
-
-  assert_node_edit_refused (model, &(lt_node_edit){ "no-such-output", LT_NODE_BYPASS }, out, "no-such-output");
-  /* conv_c reads the graph input, which no node produces. */
-  assert_node_edit_refused (model, &(lt_node_edit){ "cc", LT_NODE_BYPASS }, out, "cc");
-  assert_node_edit_refused (model, &(lt_node_edit){ "ya", LT_NODE_CLIP_TO_RELU }, out, "ya");
-  lt_model_unref (model);
-  test_remove_tree (dir);
+  cle_run_start (&plain, "layer-chain.onnx", NULL);
+  cle_run_start (&with_options, "layer-chain.onnx", &options);
+  a = written_bytes (&plain, &a_len);
+  b = written_bytes (&with_options, &b_len);
+  g_assert_cmpuint (plain.report.n_pairs, ==, 3);
+  g_assert_cmpmem (a, a_len, b, b_len);
+  cle_run_finish (&with_options);
+  cle_run_finish (&plain);
 }
 
 /* `n` random samples of the model's one static input as .npy files. */
@@ -794,16 +767,19 @@ test_bias_added_where_missing (void)
   test_remove_tree (dir);
 }
 
+/* The writer refuses one value edit `v` or one node edit `e`, naming
+ * `subject`, and leaves no file. */
 static void
-assert_export_refused (const lt_model              *model,
-                       const lt_initializer_values *v,
-                       const char                  *path,
-                       const char                  *subject)
+assert_edit_refused (const lt_model              *model,
+                     const lt_initializer_values *v,
+                     const lt_node_edit          *e,
+                     const char                  *path,
+                     const char                  *subject)
 {
   lt_error err;
 
   lt_error_clear (&err);
-  g_assert_cmpint (lt_onnx_export_values (model, v, 1, path, &err), ==, LT_ERR_INVALID_ARGUMENT);
+  g_assert_cmpint (lt_onnx_export_edits (model, v, v != NULL, e, e != NULL, path, &err), ==, LT_ERR_INVALID_ARGUMENT);
   g_assert_cmpstr (err.subject, ==, subject);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
@@ -817,12 +793,28 @@ test_export_values_refusals (void)
   lt_model        *model = test_load_model (src);
   float            values[16] = { 0 };
 
-  assert_export_refused (model, &(lt_initializer_values){ "no.such.weight", values, 16, NULL }, out, "no.such.weight");
-  assert_export_refused (model, &(lt_initializer_values){ "conv1.bias", values, 15, NULL }, out, "conv1.bias");
-  assert_export_refused (model, &(lt_initializer_values){ "conv1.extra_bias", values, 16, "/conv1/Conv_output_0" }, out,
+  assert_edit_refused (model, &(lt_initializer_values){ "no.such.weight", values, 16, NULL }, NULL, out, "no.such.weight");
+  assert_edit_refused (model, &(lt_initializer_values){ "conv1.bias", values, 15, NULL }, NULL, out, "conv1.bias");
+  assert_edit_refused (model, &(lt_initializer_values){ "conv1.extra_bias", values, 16, "/conv1/Conv_output_0" }, NULL, out,
                          "/conv1/Conv_output_0");
-  assert_export_refused (model, &(lt_initializer_values){ "conv2.bias", values, 16, "/Relu_output_0" }, out,
+  assert_edit_refused (model, &(lt_initializer_values){ "conv2.bias", values, 16, "/Relu_output_0" }, NULL, out,
                          "/Relu_output_0");
+  lt_model_unref (model);
+  test_remove_tree (dir);
+}
+
+static void
+test_export_node_edit_refusals (void)
+{
+  g_autofree char *path = app_test_path ("bn-refusals.onnx");
+  g_autofree char *dir = scratch_dir ();
+  g_autofree char *out = g_build_filename (dir, "out.onnx", NULL);
+  lt_model        *model = test_load_model (path);
+
+  assert_edit_refused (model, NULL, &(lt_node_edit){ "no-such-output", LT_NODE_BYPASS }, out, "no-such-output");
+  /* conv_c reads the graph input, which no node produces. */
+  assert_edit_refused (model, NULL, &(lt_node_edit){ "cc", LT_NODE_BYPASS }, out, "cc");
+  assert_edit_refused (model, NULL, &(lt_node_edit){ "ya", LT_NODE_CLIP_TO_RELU }, out, "ya");
   lt_model_unref (model);
   test_remove_tree (dir);
 }
