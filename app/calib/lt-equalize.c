@@ -447,8 +447,7 @@ lt_equalize (const lt_graph          *graph,
           lt_weight_edits_clip_to_relu (edits, p->activation);
           report->n_clips_replaced++;
         }
-      if (options->absorb_high_bias && norm != NULL && p->first->is_conv
-          && (p->join == JOIN_RELU || p->join == JOIN_BOUNDED_CLIP))
+      if (options->absorb_high_bias && norm != NULL && p->first->is_conv && (p->join == JOIN_RELU || p->join == JOIN_BOUNDED_CLIP))
         report->n_absorbed += absorb_high_bias (p, norm, edits);
     }
 }

@@ -50,7 +50,7 @@ typedef struct
 typedef struct
 {
   guint      n_pairs;          /* pairs equalized */
-  guint      n_rounds;
+  guint      n_rounds;         /* rounds run until the scales settled */
   guint      n_folded;         /* BatchNormalizations folded into the Conv before them */
   guint      n_clip_pairs;     /* pairs left out because a Clip (0, max) joins them */
   guint      n_clips_replaced; /* Clips made Relu (clip_to_relu) */

@@ -42,8 +42,7 @@ foldable_conv (const lt_graph *graph,
   guint64         channels;
 
   *why = NULL;
-  if (x->producer < 0 || lt_graph_get_node (graph, x->producer)->op != LT_OP_Conv || x->n_consumers != 1
-      || x->is_output)
+  if (x->producer < 0 || lt_graph_get_node (graph, x->producer)->op != LT_OP_Conv || x->n_consumers != 1 || x->is_output)
     return -1;
   conv = lt_graph_get_node (graph, x->producer);
   if (conv->outputs[0] != norm->inputs[0])

@@ -23,8 +23,8 @@ typedef struct
   int32_t conv_id;
   int32_t norm_id; /* the BatchNormalization node, removed in the written model */
   guint   n_channels;
-  float  *beta;    /* its B, n_channels values */
-  float  *gamma;   /* its scale */
+  float  *beta;  /* its B, n_channels values */
+  float  *gamma; /* its scale */
 } LtFoldedBatchNorm;
 
 /* Folds every BatchNormalization of `graph` that follows a Conv into

@@ -90,8 +90,7 @@ drop_orphans (Onnx__GraphProto *gp,
   for (size_t i = 0; i < n; i++)
     {
       ssize_t index = names[i][0] ? lt_onnx_proto_find_initializer (gp, names[i]) : -1;
-      if (index >= 0 && count_reads (gp, names[i]) == 0 && !is_listed (gp->input, gp->n_input, names[i])
-          && !is_listed (gp->output, gp->n_output, names[i]))
+      if (index >= 0 && count_reads (gp, names[i]) == 0 && !is_listed (gp->input, gp->n_input, names[i]) && !is_listed (gp->output, gp->n_output, names[i]))
         {
           onnx__tensor_proto__free_unpacked (gp->initializer[index], NULL);
           memmove (gp->initializer + index, gp->initializer + index + 1,

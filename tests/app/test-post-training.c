@@ -796,9 +796,9 @@ test_export_values_refusals (void)
   assert_edit_refused (model, &(lt_initializer_values){ "no.such.weight", values, 16, NULL }, NULL, out, "no.such.weight");
   assert_edit_refused (model, &(lt_initializer_values){ "conv1.bias", values, 15, NULL }, NULL, out, "conv1.bias");
   assert_edit_refused (model, &(lt_initializer_values){ "conv1.extra_bias", values, 16, "/conv1/Conv_output_0" }, NULL, out,
-                         "/conv1/Conv_output_0");
+                       "/conv1/Conv_output_0");
   assert_edit_refused (model, &(lt_initializer_values){ "conv2.bias", values, 16, "/Relu_output_0" }, NULL, out,
-                         "/Relu_output_0");
+                       "/Relu_output_0");
   lt_model_unref (model);
   test_remove_tree (dir);
 }
