@@ -183,6 +183,28 @@ sole_consumer (const lt_graph *graph,
   return v->n_consumers == 1 && !v->is_output ? v->consumers[0] : -1;
 }
 
+/* The float32 scalar that value `id` always holds: an initializer, or the
+ * output of a Constant node (as exporters often give Clip its bounds). */
+static gboolean
+constant_scalar (const lt_graph *graph,
+                 int32_t         id,
+                 float          *out)
+{
+  const lt_value  *v = lt_graph_get_value (graph, id);
+  const lt_tensor *t = v->kind == LT_VALUE_CONSTANT ? v->constant : NULL;
+
+  if (t == NULL && v->producer >= 0)
+    {
+      const lt_node *producer = lt_graph_get_node (graph, v->producer);
+      const lt_attr *value = producer->op == LT_OP_Constant ? lt_node_get_attr (producer, "value") : NULL;
+      t = value != NULL && value->type == LT_ATTR_TENSOR ? value->v.t : NULL;
+    }
+  if (t == NULL || t->dtype != LT_DTYPE_F32 || t->count != 1 || t->data == NULL)
+    return FALSE;
+  memcpy (out, t->data, sizeof (float));
+  return TRUE;
+}
+
 /* The bounds of Clip node `node` (attributes before opset 11, constant
  * scalar inputs from then on; an omitted bound is unbounded); FALSE when
  * they are computed. */
@@ -192,8 +214,6 @@ clip_bounds (const lt_graph *graph,
              float          *min,
              float          *max)
 {
-  float *bounds[] = { min, max };
-
   *min = -INFINITY;
   *max = INFINITY;
   if (node->opset < 11)
@@ -202,17 +222,7 @@ clip_bounds (const lt_graph *graph,
       *max = lt_node_get_attr_float (node, "max", INFINITY);
       return TRUE;
     }
-  for (guint k = 1; k <= 2; k++)
-    {
-      const lt_value *v;
-      if (k >= node->n_inputs || node->inputs[k] < 0)
-        continue;
-      v = lt_graph_get_value (graph, node->inputs[k]);
-      if (v->kind != LT_VALUE_CONSTANT || v->constant == NULL || v->constant->dtype != LT_DTYPE_F32 || v->constant->count != 1)
-        return FALSE;
-      memcpy (bounds[k - 1], v->constant->data, sizeof (float));
-    }
-  return TRUE;
+  return (node->n_inputs < 2 || node->inputs[1] < 0 || constant_scalar (graph, node->inputs[1], min)) && (node->n_inputs < 3 || node->inputs[2] < 0 || constant_scalar (graph, node->inputs[2], max));
 }
 
 /* How activation node `node` joins two layers; FALSE when it cannot. */

@@ -80,8 +80,19 @@ remove_value_info (Onnx__GraphProto *gp,
   gp->n_value_info = kept;
 }
 
-/* Removes the initializers among `names` that nothing reads any more and
- * that are not graph inputs or outputs; frees `names` and its strings. */
+/* Removes element `index` of a protobuf-c repeated field of pointers. */
+static void
+remove_at (void  **array,
+           size_t *n,
+           size_t  index)
+{
+  memmove (array + index, array + index + 1, (*n - index - 1) * sizeof *array);
+  (*n)--;
+}
+
+/* Removes the initializers and Constant nodes among `names` (by their
+ * output) that nothing reads any more and that are not graph inputs or
+ * outputs; frees `names` and its strings. */
 static void
 drop_orphans (Onnx__GraphProto *gp,
               char            **names,
@@ -90,12 +101,20 @@ drop_orphans (Onnx__GraphProto *gp,
   for (size_t i = 0; i < n; i++)
     {
       ssize_t index = names[i][0] ? lt_onnx_proto_find_initializer (gp, names[i]) : -1;
-      if (index >= 0 && count_reads (gp, names[i]) == 0 && !is_listed (gp->input, gp->n_input, names[i]) && !is_listed (gp->output, gp->n_output, names[i]))
+      size_t  slot = 0;
+      ssize_t producer = names[i][0] && index < 0 ? find_producer (gp, names[i], &slot) : -1;
+      bool    orphan = (index >= 0 || producer >= 0) && count_reads (gp, names[i]) == 0 && !is_listed (gp->input, gp->n_input, names[i]) && !is_listed (gp->output, gp->n_output, names[i]);
+
+      if (orphan && index >= 0)
         {
           onnx__tensor_proto__free_unpacked (gp->initializer[index], NULL);
-          memmove (gp->initializer + index, gp->initializer + index + 1,
-                   (gp->n_initializer - (size_t) index - 1) * sizeof *gp->initializer);
-          gp->n_initializer--;
+          remove_at ((void **) gp->initializer, &gp->n_initializer, (size_t) index);
+        }
+      else if (orphan && gp->node[producer]->op_type && strcmp (gp->node[producer]->op_type, "Constant") == 0 && gp->node[producer]->n_output == 1)
+        {
+          remove_value_info (gp, names[i]);
+          onnx__node_proto__free_unpacked (gp->node[producer], NULL);
+          remove_at ((void **) gp->node, &gp->n_node, (size_t) producer);
         }
       free (names[i]);
     }
@@ -152,8 +171,7 @@ bypass (Onnx__GraphProto *gp,
   free (gp->node[producer]->output[slot]);
   gp->node[producer]->output[slot] = renamed;
   onnx__node_proto__free_unpacked (np, NULL);
-  memmove (gp->node + index, gp->node + index + 1, (gp->n_node - index - 1) * sizeof *gp->node);
-  gp->n_node--;
+  remove_at ((void **) gp->node, &gp->n_node, index);
   drop_orphans (gp, orphans, n_orphans);
   return LT_OK;
 }

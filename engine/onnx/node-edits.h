@@ -4,7 +4,8 @@
  * Each edit names its node by the node's first output.  An edit is checked
  * before anything is changed, so a refused edit leaves the graph as it was
  * (earlier edits of the same call stay applied: the caller writes no file
- * then).  Initializers that only the edited node read are removed with it.
+ * then).  Initializers and Constant nodes that only the edited node read
+ * are removed with it.
  */
 #pragma once
 

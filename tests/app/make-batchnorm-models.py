@@ -11,6 +11,9 @@ normalization gives channels 0-3 B = 3 and |scale| = 0.1: with inputs in
 B - 3|scale| = 2.7 (and below 6), so absorbing that bias into the 1x1 Conv
 (which has no padding) keeps the function.  Channels 4-7 have no high bias.
 
+relu6-constant-nodes.onnx: x float [1, 3, 8, 8] -> Conv 1x1 3->4 -> Clip
+whose bounds 0 and 6 are Constant nodes' outputs -> Conv 1x1 4->2 -> y.
+
 bn-refusals.onnx: x float [1, 3, 8, 8] -> Conv "conv_a" -> BN "bn_computed"
 whose scale is computed (Identity of an initializer) -> ya; Conv "conv_b" ->
 BN "bn_shared" -> yb, where conv_b's weights are also read by Conv "conv_c"
@@ -114,5 +117,19 @@ def refusals():
     save(nodes, inits, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])], outputs, "bn-refusals")
 
 
+def constant_bounds():
+    inits = [weight("w1", (4, 3, 1, 1), 0.5), weight("w2", (2, 4, 1, 1), 0.5)]
+    nodes = [
+        helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv1"),
+        helper.make_node("Constant", [], ["lo"], name="lo", value=helper.make_tensor("lo", TensorProto.FLOAT, [], [0.0])),
+        helper.make_node("Constant", [], ["hi"], name="hi", value=helper.make_tensor("hi", TensorProto.FLOAT, [], [6.0])),
+        helper.make_node("Clip", ["c1", "lo", "hi"], ["a1"], name="relu6"),
+        helper.make_node("Conv", ["a1", "w2"], ["y"], name="conv2"),
+    ]
+    save(nodes, inits, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 8, 8])], "relu6-constant-nodes")
+
+
 chain()
+constant_bounds()
 refusals()

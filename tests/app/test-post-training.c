@@ -593,6 +593,28 @@ test_cle_relu6_to_relu (void)
   cle_run_finish (&run);
 }
 
+/* Clip bounds given by Constant nodes are read; with clip_to_relu the
+ * Constant nodes leave the written model with the Clip. */
+static void
+test_cle_relu6_constant_nodes (void)
+{
+  LtEqualizeOptions options = { .clip_to_relu = TRUE };
+  cle_run           plain, replaced;
+
+  cle_run_start (&plain, "relu6-constant-nodes.onnx", NULL);
+  cle_run_start (&replaced, "relu6-constant-nodes.onnx", &options);
+  g_assert_cmpuint (plain.report.n_pairs, ==, 0);
+  g_assert_cmpuint (plain.report.n_clip_pairs, ==, 1);
+  g_assert_cmpuint (count_ops (plain.written, LT_OP_Constant), ==, 2);
+  g_assert_cmpuint (replaced.report.n_pairs, ==, 1);
+  g_assert_cmpuint (replaced.report.n_clips_replaced, ==, 1);
+  g_assert_cmpuint (count_ops (replaced.written, LT_OP_Clip), ==, 0);
+  g_assert_cmpuint (count_ops (replaced.written, LT_OP_Constant), ==, 0);
+  g_assert_cmpuint (count_ops (replaced.written, LT_OP_Relu), ==, 1);
+  cle_run_finish (&replaced);
+  cle_run_finish (&plain);
+}
+
 /* Channels 0-3 of the depthwise layer's normalization have a high bias
  * (B − 3|scale| = 2.7) that their outputs never go below on inputs in
  * [-1, 1] (make-batchnorm-models.py checks the bound), and conv3 has no
@@ -832,6 +854,7 @@ main (int    argc,
   g_test_add_func ("/cle/batchnorm/folded", test_cle_folds_batchnorm);
   g_test_add_func ("/cle/batchnorm/refusals", test_cle_batchnorm_refusals);
   g_test_add_func ("/cle/relu6-to-relu", test_cle_relu6_to_relu);
+  g_test_add_func ("/cle/relu6-to-relu/constant-nodes", test_cle_relu6_constant_nodes);
   g_test_add_func ("/cle/absorbs-high-bias", test_cle_absorbs_high_bias);
   g_test_add_func ("/cle/options-inert-without-relu6", test_cle_options_inert_without_relu6);
   g_test_add_func ("/bias-correction/reduces-shift", test_bias_correction_reduces_shift);

@@ -107,8 +107,8 @@ typedef struct lt_node_edit
 } lt_node_edit;
 
 /* As lt_onnx_export_values, then applies `node_edits` in order.  An
- * initializer read only by an edited node (a folded BatchNormalization's
- * parameters, a Clip's bounds) is removed with it.  Errors also name the
+ * initializer or Constant node read only by an edited node (a folded
+ * BatchNormalization's parameters, a Clip's bounds) is removed with it.  Errors also name the
  * node's output: LT_ERR_INVALID_ARGUMENT (no node has that first output, a
  * bypass whose input is read elsewhere, a Clip edit of another op). */
 lt_status lt_onnx_export_edits (const lt_model              *model,
