@@ -24,6 +24,7 @@
 #include "lt-project-calib.h"
 #include "lt-project-encodings.h"
 
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -59,6 +60,7 @@ typedef struct
 {
   LtEqualizeReport equalize; /* skipped already printed and cleared */
   guint            corrected_biases;
+  gboolean         model_written; /* --model-out holds a model this run wrote */
 } technique_counts;
 
 static void
@@ -218,7 +220,10 @@ equalize (lt_model           **model,
   lt_equalize (lt_model_get_graph (*model), &options, edits, &counts->equalize);
   print_notes (counts->equalize.skipped);
   g_clear_pointer (&counts->equalize.skipped, g_ptr_array_unref);
-  return lt_weight_edits_write (edits, *model, args->model_out, error) && reload (model, args->model_out, error);
+  if (!lt_weight_edits_write (edits, *model, args->model_out, error))
+    return FALSE;
+  counts->model_written = TRUE;
+  return reload (model, args->model_out, error);
 }
 
 static gboolean
@@ -242,7 +247,10 @@ correct_biases (lt_model                  **model,
   print_notes (report.skipped);
   counts->corrected_biases = report.n_layers;
   lt_bias_correction_report_clear (&report);
-  return ok && lt_weight_edits_write (edits, *model, args->model_out, error) && reload (model, args->model_out, error);
+  if (!ok || !lt_weight_edits_write (edits, *model, args->model_out, error))
+    return FALSE;
+  counts->model_written = TRUE;
+  return reload (model, args->model_out, error);
 }
 
 static void
@@ -451,6 +459,9 @@ lt_cli_calibrate (int    argc,
   status = LT_CLI_EXIT_OK;
 
 out:
+  /* A failed run leaves no changed model without its encodings. */
+  if (status != LT_CLI_EXIT_OK && counts.model_written)
+    g_unlink (args.model_out);
   lt_model_unref (model);
   calibrate_args_clear (&args);
   if (error != NULL)

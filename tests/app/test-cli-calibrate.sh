@@ -119,6 +119,9 @@ relu6_ok () {
     "$tmp/small/s0.npy" || return 1
   cal_chain --data "$tmp/small" --cle-relu6-to-relu --model-out "$tmp/r.onnx" -o "$tmp/r.json"
   [ $? -eq 2 ] && [ ! -e "$tmp/r.onnx" ] || return 1
+  # A run that fails after equalizing leaves no model behind.
+  cal_chain --data "$tmp/no-such-folder" --cle --model-out "$tmp/r.onnx" -o "$tmp/r.json"
+  [ $? -eq 1 ] && [ ! -e "$tmp/r.onnx" ] || return 1
   cal_chain --data "$tmp/small" --cle --model-out "$tmp/f.onnx" -o "$tmp/f.json" || return 1
   grep -q "3 BatchNormalizations folded, 0 layer pairs equalized" "$tmp/out" || return 1
   grep -q "2 pairs left out because a Clip.*--cle-relu6-to-relu" "$tmp/out" || return 1
