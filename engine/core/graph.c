@@ -21,6 +21,8 @@ typedef struct declared_type
   lt_dtype    dtype;
   lt_shape    shape;
   bool        has_shape;
+  bool        has_kind;   /* from lt_graph_declare_kind */
+  lt_type_kind kind;
 } declared_type;
 
 /* Per node, what only construction needs. */
@@ -512,6 +514,46 @@ lt_graph_declare_value (lt_graph       *graph,
   return LT_OK;
 }
 
+lt_status
+lt_graph_declare_kind (lt_graph     *graph,
+                       const char   *name,
+                       lt_type_kind  kind,
+                       lt_error     *err)
+{
+  declared_type *d;
+
+  if (!grow ((void **) &graph->declared, &graph->cap_declared, graph->n_declared + 1, sizeof (declared_type)))
+    return no_memory (err);
+  d = &graph->declared[graph->n_declared];
+  memset (d, 0, sizeof *d);
+  d->name = lt_graph_strndup (graph, name, strlen (name));
+  if (!d->name)
+    return no_memory (err);
+  d->dtype = LT_DTYPE_UNDEFINED;
+  lt_shape_set_unknown (&d->shape);
+  d->has_kind = true;
+  d->kind = kind;
+  graph->n_declared++;
+  return LT_OK;
+}
+
+const char *
+lt_type_kind_name (lt_type_kind kind)
+{
+  switch (kind)
+    {
+    case LT_TYPE_TENSOR:
+      return "tensor";
+    case LT_TYPE_SEQUENCE:
+      return "sequence";
+    case LT_TYPE_OPTIONAL_TENSOR:
+      return "optional tensor";
+    case LT_TYPE_OPTIONAL_SEQUENCE:
+      return "optional sequence";
+    }
+  return "?";
+}
+
 /* ---- finalize ---------------------------------------------------------- */
 
 /* The id in `graph` of `name`, looking through enclosing graphs and adding an
@@ -533,8 +575,9 @@ resolve_name (lt_graph   *graph,
     return -1;
   ov = &graph->parent->values[outer];
   {
-    lt_dtype dtype = ov->dtype;
-    lt_shape shape = ov->shape;
+    lt_dtype     dtype = ov->dtype;
+    lt_shape     shape = ov->shape;
+    lt_type_kind type_kind = ov->type_kind;
     id = append_value (graph, name, LT_VALUE_OUTER);
     if (id < 0)
       {
@@ -543,6 +586,7 @@ resolve_name (lt_graph   *graph,
       }
     graph->values[id].dtype = dtype;
     graph->values[id].shape = shape; /* params are owned by the parent, which outlives us */
+    graph->values[id].type_kind = type_kind;
   }
   return id;
 }
@@ -670,6 +714,8 @@ apply_declared_types (lt_graph *graph)
       v = &graph->values[id];
       if (v->kind == LT_VALUE_CONSTANT)
         continue; /* the data is the truth */
+      if (decl->has_kind)
+        v->type_kind = decl->kind;
       if (v->dtype == LT_DTYPE_UNDEFINED)
         v->dtype = decl->dtype;
       if (decl->has_shape && v->shape.rank < 0)

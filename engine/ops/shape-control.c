@@ -79,14 +79,21 @@ graph_attr (const lt_node *node,
   return attr != NULL && attr->type == LT_ATTR_GRAPH ? attr->v.g : NULL;
 }
 
-/* Two types merged: the dtype when both agree, the shape when the ranks
- * agree, dims that differ unknown. */
-static void
-merge_types (const lt_value_type *a,
-             const lt_value_type *b,
-             lt_value_type       *out)
+void
+lt_shape_merge_types (const lt_value_type *a,
+                      const lt_value_type *b,
+                      lt_value_type       *out)
 {
-  out->dtype = a->dtype == b->dtype ? a->dtype : LT_DTYPE_UNDEFINED;
+  lt_type_kind kind = a->kind;
+
+  if (lt_shape_kind_accepts (a->kind, b->kind))
+    kind = a->kind;
+  else if (lt_shape_kind_accepts (b->kind, a->kind))
+    kind = b->kind;
+  out->dtype = a->dtype == b->dtype && lt_shape_kind_accepts (kind, a->kind) && lt_shape_kind_accepts (kind, b->kind)
+                 ? a->dtype
+                 : LT_DTYPE_UNDEFINED;
+  out->kind = kind;
   out->data = NULL;
   if (a->shape.rank < 0 || a->shape.rank != b->shape.rank)
     {
@@ -100,8 +107,9 @@ merge_types (const lt_value_type *a,
                            : lt_dim_unify (a->shape.dims[d], b->shape.dims[d]);
 }
 
-/* Sets output `index` to `type` when its dtype and rank are known, dims
- * the subgraph leaves unknown taken from what the file declares. */
+/* Sets output `index` to `type` when its dtype and rank are known (for a
+ * sequence or optional, its dtype), dims the subgraph leaves unknown taken
+ * from what the file declares. */
 static void
 set_output (lt_shape_ctx  *ctx,
             uint32_t       index,
@@ -109,7 +117,14 @@ set_output (lt_shape_ctx  *ctx,
 {
   const lt_value *declared;
 
-  if (type->dtype == LT_DTYPE_UNDEFINED || type->shape.rank < 0 || ctx->node->outputs[index] < 0)
+  if (type->dtype == LT_DTYPE_UNDEFINED || ctx->node->outputs[index] < 0)
+    return;
+  if (type->kind != LT_TYPE_TENSOR)
+    {
+      lt_shape_set_output_container (ctx, index, type->kind, type->dtype, &type->shape, -1);
+      return;
+    }
+  if (type->shape.rank < 0)
     return;
   declared = lt_graph_get_value (ctx->graph, ctx->node->outputs[index]);
   for (int32_t d = 0; declared->shape.rank == type->shape.rank && d < type->shape.rank; d++)
@@ -146,7 +161,7 @@ lt_shape_if (lt_shape_ctx *ctx)
           status = lt_shape_fail_attr (ctx, "has more outputs than its branches");
           break;
         }
-      merge_types (a, b, &merged);
+      lt_shape_merge_types (a, b, &merged);
       set_output (ctx, o, &merged);
     }
   lt_shape_inference_free (si[0]);
@@ -188,7 +203,7 @@ static bool
 is_complete (const lt_value_type *type)
 {
   uint64_t count;
-  return type->dtype != LT_DTYPE_UNDEFINED && lt_shape_count (&type->shape, &count);
+  return type->dtype != LT_DTYPE_UNDEFINED && (type->kind != LT_TYPE_TENSOR || lt_shape_count (&type->shape, &count));
 }
 
 /* The types of the body's outputs (n of them, after the condition) into
@@ -217,7 +232,7 @@ infer_body_outputs (lt_shape_ctx   *ctx,
       lt_shape_set_unknown (&out[o].shape);
       out[o].dtype = LT_DTYPE_UNDEFINED;
       if (t != NULL)
-        out[o] = (lt_value_type) { .dtype = t->dtype, .shape = t->shape };
+        out[o] = (lt_value_type) { .dtype = t->dtype, .shape = t->shape, .kind = t->kind };
       complete = complete && is_complete (&out[o]);
     }
   lt_shape_inference_free (si);
@@ -233,9 +248,9 @@ infer_body_outputs (lt_shape_ctx   *ctx,
           if (t == NULL)
             lt_shape_set_unknown (&out[o].shape);
           else if (iteration == 0)
-            out[o] = (lt_value_type) { .dtype = t->dtype, .shape = t->shape };
+            out[o] = (lt_value_type) { .dtype = t->dtype, .shape = t->shape, .kind = t->kind };
           else
-            merge_types (&out[o], t, &out[o]);
+            lt_shape_merge_types (&out[o], t, &out[o]);
         }
       lt_shape_inference_free (si);
     }
@@ -268,7 +283,7 @@ lt_shape_loop (lt_shape_ctx *ctx)
     {
       const lt_value_type *initial = lt_shape_input (ctx, 2 + j);
       if (initial != NULL)
-        inputs[2 + j] = (lt_value_type) { .dtype = initial->dtype, .shape = initial->shape };
+        inputs[2 + j] = (lt_value_type) { .dtype = initial->dtype, .shape = initial->shape, .kind = initial->kind };
       else
         lt_shape_set_unknown (&inputs[2 + j].shape);
     }
@@ -279,8 +294,9 @@ lt_shape_loop (lt_shape_ctx *ctx)
       lt_value_type        out;
 
       if (o < n_carried)
-        merge_types (&inputs[2 + o], t, &out);
-      else if (t->shape.rank >= 0 && t->shape.rank < LT_MAX_RANK && t->dtype != LT_DTYPE_UNDEFINED)
+        lt_shape_merge_types (&inputs[2 + o], t, &out);
+      else if (t->kind == LT_TYPE_TENSOR && t->shape.rank >= 0 && t->shape.rank < LT_MAX_RANK
+               && t->dtype != LT_DTYPE_UNDEFINED)
         {
           out.dtype = t->dtype;
           out.shape.rank = t->shape.rank + 1;

@@ -55,6 +55,30 @@ typedef enum lt_value_kind
   LT_VALUE_OUTER,        /* defined in an enclosing graph, used by this subgraph */
 } lt_value_kind;
 
+/* What a value holds.  ONNX values are tensors, sequences of tensors (all
+ * of one element dtype, each with its own shape) or optionals, which hold
+ * one such value or none.  Maps, sparse tensors, sequences of sequences and
+ * optionals of optionals are refused at import. */
+typedef enum lt_type_kind
+{
+  LT_TYPE_TENSOR = 0,
+  LT_TYPE_SEQUENCE,
+  LT_TYPE_OPTIONAL_TENSOR,
+  LT_TYPE_OPTIONAL_SEQUENCE,
+} lt_type_kind;
+
+/* "tensor", "sequence", "optional tensor", "optional sequence". */
+const char *lt_type_kind_name (lt_type_kind kind);
+
+/* A type as a TypeProto gives it (a TYPE_PROTO attribute): for a
+ * sequence or an optional, `dtype` and `shape` are those of its tensors. */
+typedef struct lt_type_desc
+{
+  lt_type_kind kind;
+  lt_dtype     dtype;
+  lt_shape     shape;
+} lt_type_desc;
+
 typedef struct lt_value
 {
   const char      *name;         /* ONNX name, verbatim, never NULL */
@@ -66,6 +90,8 @@ typedef struct lt_value
   const int32_t   *consumers;    /* node ids */
   bool             is_output;    /* listed in the graph's outputs */
   const lt_tensor *constant;     /* initializer data (also a default for an INPUT), or NULL */
+  lt_type_kind     type_kind;    /* TENSOR unless declared otherwise; for the other kinds,
+                                    dtype and shape are those of the tensors it holds */
 } lt_value;
 
 /* Attribute kinds, numbered as ONNX's AttributeProto.AttributeType. */
@@ -105,6 +131,7 @@ typedef struct lt_attr
     const lt_bytes   *strings;
     const lt_tensor **tensors;
     lt_graph        **graphs;
+    const lt_type_desc *tp;     /* TYPE_PROTO; TYPE_PROTOS are kept by kind only (count 0) */
   } v;
 } lt_attr;
 
@@ -202,6 +229,14 @@ lt_status lt_graph_declare_value (lt_graph       *graph,
                                   lt_dtype        dtype,
                                   const lt_shape *shape,
                                   lt_error       *err);
+
+/* Records that the value of that name holds a sequence or an optional
+ * (lt_graph_declare_value gives its tensors' dtype and shape); applied at
+ * finalize like lt_graph_declare_value, also to graph inputs. */
+lt_status lt_graph_declare_kind (lt_graph     *graph,
+                                 const char   *name,
+                                 lt_type_kind  kind,
+                                 lt_error     *err);
 
 /* Resolves names, links producers and consumers, orders nodes and
  * finalizes subgraphs (children before the node that owns them, so their
