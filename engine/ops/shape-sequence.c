@@ -13,6 +13,8 @@
  */
 #include "shape-private.h"
 
+#include <string.h>
+
 bool
 lt_shape_op_takes_containers (lt_op op)
 {
@@ -42,17 +44,30 @@ lt_shape_kind_accepts (lt_type_kind declared,
          || (declared == LT_TYPE_OPTIONAL_SEQUENCE && given == LT_TYPE_SEQUENCE);
 }
 
-/* The shape two tensors share: dims that differ unknown, rank -1 when the
- * ranks differ. */
+/* The shape two tensors share: a dim both know to be the same size (or
+ * to be the same symbol), others unknown; rank -1 when the ranks differ or
+ * either is unknown. */
 static void
 common_shape (const lt_shape *a,
               const lt_shape *b,
               lt_shape       *out)
 {
-  lt_value_type ta = { .shape = *a }, tb = { .shape = *b }, merged;
+  lt_shape shared;
 
-  lt_shape_merge_types (&ta, &tb, &merged);
-  *out = merged.shape;
+  lt_shape_set_unknown (&shared);
+  if (a->rank >= 0 && a->rank == b->rank)
+    {
+      shared = *a;
+      for (int32_t d = 0; d < a->rank; d++)
+        {
+          lt_dim x = a->dims[d], y = b->dims[d];
+          bool   same = x.size >= 0 ? x.size == y.size
+                                    : x.param != NULL && y.param != NULL && y.size < 0 && strcmp (x.param, y.param) == 0;
+          if (!same)
+            shared.dims[d] = lt_dim_unknown ();
+        }
+    }
+  *out = shared;
 }
 
 /* Input i, which must be a sequence (or, with `optional_ok`, an optional
