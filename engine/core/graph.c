@@ -543,13 +543,13 @@ lt_type_kind_name (lt_type_kind kind)
   switch (kind)
     {
     case LT_TYPE_TENSOR:
-      return "tensor";
+      return "a tensor";
     case LT_TYPE_SEQUENCE:
-      return "sequence";
+      return "a sequence";
     case LT_TYPE_OPTIONAL_TENSOR:
-      return "optional tensor";
+      return "an optional tensor";
     case LT_TYPE_OPTIONAL_SEQUENCE:
-      return "optional sequence";
+      return "an optional sequence";
     }
   return "?";
 }

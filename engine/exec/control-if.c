@@ -126,7 +126,7 @@ copy_container_output (const lt_kernel_call *call,
                                 && branch_out != NULL && branch_out->has_value);
 
   if (branch_out == NULL || !fits)
-    return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s output %u is a %s, the If's output %u a %s", branch_name, o,
+    return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s output %u is %s, the If's output %u %s", branch_name, o,
                         lt_type_kind_name (kind), o, lt_type_kind_name (want));
   if (!lt_seq_value_copy (call->outputs[o].data, branch_out))
     return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory copying %s output %u", branch_name, o);
@@ -156,7 +156,7 @@ if_run (const lt_kernel_call *call)
           continue;
         }
       if (branch_out == NULL)
-        return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s output %u is a %s, the If's output %u a tensor",
+        return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s output %u is %s, the If's output %u a tensor",
                             branch_attrs[taken], o, lt_type_kind_name (lt_session_get_output_kind (branch, o)), o);
       if (!same_type (branch_out, &call->outputs[o]))
         return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s output %u ('%s') differs in dtype or shape from the "

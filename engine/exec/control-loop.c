@@ -270,7 +270,7 @@ check_body_types (const lt_kernel_call *call,
 
       if ((body_kind == LT_TYPE_TENSOR) != (initial->kind == LT_TYPE_TENSOR)
           || (final->dtype != LT_DTYPE_UNDEFINED && (final->kind == LT_TYPE_TENSOR) != (initial->kind == LT_TYPE_TENSOR)))
-        return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "loop-carried value '%s' is a %s, its initial value a %s",
+        return lt_ref_fail (call, LT_ERR_INVALID_MODEL, "loop-carried value '%s' is %s, its initial value %s",
                             body_name, lt_type_kind_name (body_kind), lt_type_kind_name (initial->kind));
       if (s->carried_seq[j] != NULL)
         continue;
@@ -295,7 +295,7 @@ check_body_types (const lt_kernel_call *call,
       if (scan->dtype == LT_DTYPE_UNDEFINED)
         continue;
       if (row == NULL)
-        return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "scan output '%s' would stack a %s; scan outputs stack tensors",
+        return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "scan output '%s' would stack %s; scan outputs stack tensors",
                             lt_graph_get_value (call->graph, value_id)->name,
                             lt_type_kind_name (lt_session_get_output_kind (s->body, 1 + s->n_carried + k)));
       if (row->dtype == LT_DTYPE_STRING

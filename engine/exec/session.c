@@ -959,7 +959,7 @@ lt_session_bind_input (lt_session *session,
   value_slot     *slot = &session->slots[input_ids[index]];
   const lt_value *value = lt_graph_get_value (session->graph, input_ids[index]);
   if (slot->type_kind != LT_TYPE_TENSOR)
-    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "input '%s' is a %s; bind it with "
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "input '%s' is %s; bind it with "
                          "lt_session_bind_sequence", value->name, lt_type_kind_name (slot->type_kind));
   if (nbytes != slot->nbytes)
     return lt_error_set (err, LT_ERR_SHAPE, value->name, "input '%s' needs %zu bytes, %zu given",
@@ -1172,7 +1172,7 @@ lt_session_bind_sequence (lt_session        *session,
   if (value == NULL || (value->count > 0 && value->tensors == NULL))
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' bound to NULL", name);
   if (!value->has_value && (slot->type_kind == LT_TYPE_SEQUENCE || value->count > 0))
-    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is a %s: it cannot be an empty optional "
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is %s: it cannot be an empty optional "
                          "or one with tensors", name, lt_type_kind_name (slot->type_kind));
   if (value->has_value && slot->type_kind == LT_TYPE_OPTIONAL_TENSOR && value->count != 1)
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is an optional tensor: it holds one "

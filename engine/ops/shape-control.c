@@ -291,7 +291,7 @@ lt_shape_loop (lt_shape_ctx *ctx)
   for (uint32_t o = 0; status == LT_OK && o < n_outputs; o++)
     {
       const lt_value_type *t = &body_out[o];
-      lt_value_type        out;
+      lt_value_type        out = { .kind = LT_TYPE_TENSOR };
 
       if (o < n_carried)
         lt_shape_merge_types (&inputs[2 + o], t, &out);

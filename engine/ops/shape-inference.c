@@ -428,7 +428,7 @@ check_input_kinds (lt_shape_ctx *ctx)
     {
       const lt_value_type *t = lt_shape_input (ctx, i);
       if (t != NULL && t->kind != LT_TYPE_TENSOR)
-        return lt_shape_fail_attr (ctx, "input %u ('%s') is a %s; %s takes tensors", i,
+        return lt_shape_fail_attr (ctx, "input %u ('%s') is %s; %s takes tensors", i,
                                    lt_graph_get_value (ctx->graph, ctx->node->inputs[i])->name,
                                    lt_type_kind_name (t->kind), ctx->node->op_type);
     }
@@ -541,11 +541,11 @@ check_inputs (const lt_shape_inference *si,
       if (t->dtype == LT_DTYPE_UNDEFINED && t->kind == LT_TYPE_TENSOR)
         continue;
       if (!lt_shape_kind_accepts (lt_graph_get_value (si->graph, in_ids[k])->type_kind, t->kind))
-        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is a %s, a %s was given", name,
+        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is %s, %s was given", name,
                              lt_type_kind_name (lt_graph_get_value (si->graph, in_ids[k])->type_kind),
                              lt_type_kind_name (t->kind));
       if (t->kind != LT_TYPE_TENSOR && t->data != NULL)
-        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is a %s: it has no tensor data", name,
+        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is %s: it has no tensor data", name,
                              lt_type_kind_name (t->kind));
       if ((t->dtype != LT_DTYPE_UNDEFINED && !lt_dtype_is_valid (t->dtype)) || t->shape.rank < -1 || t->shape.rank > LT_MAX_RANK)
         return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' has an invalid type or rank", name);

@@ -87,7 +87,7 @@ fail_not_sequence (lt_shape_ctx *ctx,
   const lt_value_type *t = lt_shape_input (ctx, i);
   if (t == NULL)
     return lt_shape_fail_attr (ctx, "needs input %u", i);
-  return lt_shape_fail_attr (ctx, "input %u ('%s') is a %s, not a sequence", i,
+  return lt_shape_fail_attr (ctx, "input %u ('%s') is %s, not a sequence", i,
                              lt_graph_get_value (ctx->graph, ctx->node->inputs[i])->name, lt_type_kind_name (t->kind));
 }
 
@@ -424,7 +424,7 @@ lt_shape_optional (lt_shape_ctx *ctx)
   if (x != NULL)
     {
       if (x->kind != LT_TYPE_TENSOR && x->kind != LT_TYPE_SEQUENCE)
-        return lt_shape_fail_attr (ctx, "input 0 is a %s; an optional holds a tensor or a sequence",
+        return lt_shape_fail_attr (ctx, "input 0 is %s; an optional holds a tensor or a sequence",
                                    lt_type_kind_name (x->kind));
       lt_shape_set_output_container (ctx, 0, x->kind == LT_TYPE_TENSOR ? LT_TYPE_OPTIONAL_TENSOR
                                                                         : LT_TYPE_OPTIONAL_SEQUENCE,
@@ -434,7 +434,7 @@ lt_shape_optional (lt_shape_ctx *ctx)
   if (type == NULL || type->type != LT_ATTR_TYPE_PROTO || type->v.tp == NULL)
     return lt_shape_fail_attr (ctx, "without an input needs a type attribute");
   if (type->v.tp->kind != LT_TYPE_TENSOR && type->v.tp->kind != LT_TYPE_SEQUENCE)
-    return lt_shape_fail_attr (ctx, "the type attribute is a %s; an optional holds a tensor or a sequence",
+    return lt_shape_fail_attr (ctx, "the type attribute is %s; an optional holds a tensor or a sequence",
                                lt_type_kind_name (type->v.tp->kind));
   lt_shape_set_output_container (ctx, 0, type->v.tp->kind == LT_TYPE_TENSOR ? LT_TYPE_OPTIONAL_TENSOR
                                                                            : LT_TYPE_OPTIONAL_SEQUENCE,

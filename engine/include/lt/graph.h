@@ -67,7 +67,7 @@ typedef enum lt_type_kind
   LT_TYPE_OPTIONAL_SEQUENCE,
 } lt_type_kind;
 
-/* "tensor", "sequence", "optional tensor", "optional sequence". */
+/* "a tensor", "a sequence", "an optional tensor", "an optional sequence". */
 const char *lt_type_kind_name (lt_type_kind kind);
 
 /* A type as a TypeProto gives it (a TYPE_PROTO attribute): for a
