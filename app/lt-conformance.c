@@ -402,6 +402,8 @@ run_data_set (lt_session     *session,
           /* views[k] stays an empty tensor: no tensor data to show */
           const lt_value *value = lt_graph_get_value (graph, input_ids[k]);
           lt_sequence_get_type (lt_sequence_file_get (file->sequence), value->type_kind, value->dtype, &types[k]);
+          /* its tensors' shapes, one by one, as a tensor's data would be */
+          types[k].sequence = lt_sequence_file_get (file->sequence);
           continue;
         }
       views[k] = *lt_tensor_file_get (file->tensor);

@@ -768,6 +768,7 @@ session_reshape (lt_session          *session,
     {
       session->input_types[i] = *lt_shape_inference_get (session->inference, input_ids[i]);
       session->input_types[i].data = NULL;
+      session->input_types[i].sequence = NULL;
     }
 
   for (uint32_t n = 0; n < n_nodes; n++)

@@ -121,7 +121,10 @@ set_output (lt_shape_ctx  *ctx,
     return;
   if (type->kind != LT_TYPE_TENSOR)
     {
-      lt_shape_set_output_container (ctx, index, type->kind, type->dtype, &type->shape, -1);
+      if (type->kind == LT_TYPE_SEQUENCE)
+        lt_shape_set_output_sequence (ctx, index, type->dtype, &type->shape, -1, NULL);
+      else
+        lt_shape_set_output_container (ctx, index, type->kind, type->dtype, &type->shape);
       return;
     }
   if (type->shape.rank < 0)

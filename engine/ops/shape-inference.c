@@ -28,6 +28,7 @@ typedef struct value_slot
   lt_tensor     tensor; /* data exposed through type.data when owned_data */
   void         *owned_data;
   int64_t       seq_length; /* a sequence's number of tensors when known, else -1 */
+  lt_shape     *elems;      /* a sequence's seq_length tensor shapes when known, or NULL; owned */
 } value_slot;
 
 struct lt_shape_inference
@@ -62,6 +63,7 @@ release_slots (lt_shape_inference *si)
     {
       free (si->slots[i].sym);
       free (si->slots[i].owned_data);
+      free (si->slots[i].elems);
     }
   if (si->n_slots)
     memset (si->slots, 0, si->n_slots * sizeof *si->slots);
@@ -325,6 +327,26 @@ slot_set_from_tensor (value_slot      *slot,
   slot_sym_from_tensor (slot, t);
 }
 
+/* Sets a sequence slot's tensor count and shapes (elems NULL: unknown
+ * one by one); false when out of memory. */
+static bool
+slot_set_elements (value_slot     *slot,
+                   int64_t         length,
+                   const lt_shape *elems)
+{
+  free (slot->elems);
+  slot->elems = NULL;
+  slot->seq_length = length;
+  if (elems == NULL || length < 0 || length > LT_SHAPE_DATA_MAX)
+    return true;
+  slot->elems = malloc ((size_t) (length > 0 ? length : 1) * sizeof *slot->elems);
+  if (slot->elems == NULL)
+    return false;
+  if (length > 0)
+    memcpy (slot->elems, elems, (size_t) length * sizeof *elems);
+  return true;
+}
+
 static void
 slot_set_declared (value_slot     *slot,
                    const lt_value *v)
@@ -334,19 +356,28 @@ slot_set_declared (value_slot     *slot,
   slot->type.shape = v->shape;
   slot->type.data = NULL;
   slot->inferred = false;
-  slot->seq_length = -1;
+  slot_set_elements (slot, -1, NULL);
 }
 
-/* A type from the caller or the enclosing graph. */
+/* A type from the caller or the enclosing graph; a sequence's value
+ * gives its tensors' count and shapes. */
 static void
 slot_set_given (value_slot          *slot,
                 const lt_value_type *type)
 {
+  lt_shape elems[LT_SHAPE_DATA_MAX];
+
   slot->type.kind = type->kind;
   slot->type.dtype = type->dtype;
   slot->type.shape = type->shape;
+  slot->type.sequence = NULL;
   if (type->kind == LT_TYPE_TENSOR && type->data)
     slot_set_from_tensor (slot, type->data);
+  if (type->kind != LT_TYPE_SEQUENCE || type->sequence == NULL || type->sequence->count > LT_SHAPE_DATA_MAX)
+    return;
+  for (uint32_t k = 0; k < type->sequence->count; k++)
+    lt_shape_set (&elems[k], type->sequence->tensors[k].rank, type->sequence->tensors[k].dims);
+  slot_set_elements (slot, type->sequence->count, elems);
 }
 
 static void
@@ -462,7 +493,7 @@ run_node (lt_shape_inference *si,
       {
         value_slot *slot = &si->slots[node->outputs[o]];
         slot->type.kind = LT_TYPE_TENSOR;
-        slot->seq_length = -1;
+        slot_set_elements (slot, -1, NULL);
         slot->type.dtype = LT_DTYPE_UNDEFINED;
         lt_shape_set_unknown (&slot->type.shape);
         slot->type.data = NULL;
@@ -742,17 +773,44 @@ lt_shape_set_output_container (lt_shape_ctx   *ctx,
                                uint32_t        i,
                                lt_type_kind    kind,
                                lt_dtype        dtype,
-                               const lt_shape *shape,
-                               int64_t         length)
+                               const lt_shape *shape)
 {
-  value_slot *slot;
-
   if (i >= ctx->node->n_outputs || ctx->node->outputs[i] < 0)
     return;
   lt_shape_set_output (ctx, i, dtype, shape);
+  ctx->si->slots[ctx->node->outputs[i]].type.kind = kind;
+}
+
+void
+lt_shape_set_output_sequence (lt_shape_ctx   *ctx,
+                              uint32_t        i,
+                              lt_dtype        dtype,
+                              const lt_shape *shape,
+                              int64_t         length,
+                              const lt_shape *elems)
+{
+  value_slot *slot;
+  lt_shape    shared;
+
+  if (i >= ctx->node->n_outputs || ctx->node->outputs[i] < 0)
+    return;
+  lt_shape_set_unknown (&shared);
+  for (int64_t k = 0; elems != NULL && k < length; k++)
+    if (k == 0)
+      shared = elems[0];
+    else
+      lt_shape_common (&shared, &elems[k], &shared);
+  lt_shape_set_output_container (ctx, i, LT_TYPE_SEQUENCE, dtype, elems != NULL ? &shared : shape);
   slot = &ctx->si->slots[ctx->node->outputs[i]];
-  slot->type.kind = kind;
-  slot->seq_length = kind == LT_TYPE_SEQUENCE ? length : -1;
+  slot_set_elements (slot, length, elems);
+}
+
+const lt_shape *
+lt_shape_input_elements (const lt_shape_ctx *ctx,
+                         uint32_t            i)
+{
+  value_slot *slot = input_slot (ctx, i);
+  return slot != NULL && slot->type.kind == LT_TYPE_SEQUENCE ? slot->elems : NULL;
 }
 
 int64_t

@@ -44,13 +44,10 @@ lt_shape_kind_accepts (lt_type_kind declared,
          || (declared == LT_TYPE_OPTIONAL_SEQUENCE && given == LT_TYPE_SEQUENCE);
 }
 
-/* The shape two tensors share: a dim both know to be the same size (or
- * to be the same symbol), others unknown; rank -1 when the ranks differ or
- * either is unknown. */
-static void
-common_shape (const lt_shape *a,
-              const lt_shape *b,
-              lt_shape       *out)
+void
+lt_shape_common (const lt_shape *a,
+                 const lt_shape *b,
+                 lt_shape       *out)
 {
   lt_shape shared;
 
@@ -148,7 +145,7 @@ lt_sequence_get_type (const lt_sequence *value,
       if (k == 0)
         type->shape = shape;
       else
-        common_shape (&type->shape, &shape, &type->shape);
+        lt_shape_common (&type->shape, &shape, &type->shape);
     }
 }
 
@@ -159,7 +156,11 @@ lt_shape_identity (lt_shape_ctx *ctx)
 
   if (x == NULL || x->kind == LT_TYPE_TENSOR)
     return lt_shape_same_as_input (ctx);
-  lt_shape_set_output_container (ctx, 0, x->kind, x->dtype, &x->shape, lt_shape_input_length (ctx, 0));
+  if (x->kind == LT_TYPE_SEQUENCE)
+    lt_shape_set_output_sequence (ctx, 0, x->dtype, &x->shape, lt_shape_input_length (ctx, 0),
+                                  lt_shape_input_elements (ctx, 0));
+  else
+    lt_shape_set_output_container (ctx, 0, x->kind, x->dtype, &x->shape);
   return LT_OK;
 }
 
@@ -170,7 +171,7 @@ lt_shape_sequence_empty (lt_shape_ctx *ctx)
 
   if (!lt_dtype_is_valid ((int) dtype))
     return lt_shape_fail_attr (ctx, "dtype %lld is not a tensor type", (long long) dtype);
-  lt_shape_set_output_container (ctx, 0, LT_TYPE_SEQUENCE, (lt_dtype) dtype, NULL, 0);
+  lt_shape_set_output_sequence (ctx, 0, (lt_dtype) dtype, NULL, 0, &(lt_shape) { .rank = -1 });
   return LT_OK;
 }
 
@@ -178,23 +179,49 @@ lt_status
 lt_shape_sequence_construct (lt_shape_ctx *ctx)
 {
   const lt_value_type *first = lt_shape_input (ctx, 0);
-  lt_shape             shape;
+  lt_shape             elems[LT_SHAPE_DATA_MAX];
+  uint32_t             n = ctx->node->n_inputs;
   lt_status            st;
 
   if (first == NULL)
     return lt_shape_fail_attr (ctx, "needs at least one tensor");
-  shape = first->shape;
-  for (uint32_t i = 1; i < ctx->node->n_inputs; i++)
+  for (uint32_t i = 0; i < n; i++)
     {
       const lt_value_type *t = lt_shape_input (ctx, i);
       if (t == NULL)
         return lt_shape_fail_attr (ctx, "input %u is omitted", i);
       if ((st = check_tensor_input (ctx, i, first->dtype)) != LT_OK)
         return st;
-      common_shape (&shape, &t->shape, &shape);
+      if (i < LT_SHAPE_DATA_MAX)
+        elems[i] = t->shape;
     }
-  lt_shape_set_output_container (ctx, 0, LT_TYPE_SEQUENCE, first->dtype, &shape, ctx->node->n_inputs);
+  if (n > LT_SHAPE_DATA_MAX)
+    {
+      lt_shape shared = first->shape;
+      for (uint32_t i = 1; i < n; i++)
+        lt_shape_common (&shared, &lt_shape_input (ctx, i)->shape, &shared);
+      lt_shape_set_output_sequence (ctx, 0, first->dtype, &shared, n, NULL);
+    }
+  else
+    lt_shape_set_output_sequence (ctx, 0, first->dtype, NULL, n, elems);
   return LT_OK;
+}
+
+/* Copies a sequence input's tensor shapes to `out` (length of them) when
+ * known; false otherwise. */
+static bool
+copy_elements (lt_shape_ctx *ctx,
+               uint32_t      i,
+               int64_t       length,
+               lt_shape     *out)
+{
+  const lt_shape *elems = lt_shape_input_elements (ctx, i);
+
+  if (elems == NULL || length < 0 || length > LT_SHAPE_DATA_MAX)
+    return false;
+  for (int64_t k = 0; k < length; k++)
+    out[k] = elems[k];
+  return true;
 }
 
 lt_status
@@ -203,9 +230,10 @@ lt_shape_sequence_insert (lt_shape_ctx *ctx)
   const lt_value_type *seq = sequence_input (ctx, 0);
   const lt_value_type *t = lt_shape_input (ctx, 1);
   int64_t              length = lt_shape_input_length (ctx, 0);
-  int64_t              position;
-  bool                 known;
-  lt_shape             shape;
+  int64_t              position = length;
+  bool                 known = true;
+  lt_shape             elems[LT_SHAPE_DATA_MAX + 1], shape;
+  lt_dtype             dtype;
   lt_status            st;
 
   if (seq == NULL)
@@ -217,12 +245,21 @@ lt_shape_sequence_insert (lt_shape_ctx *ctx)
   if (ctx->node->n_inputs > 2 && ctx->node->inputs[2] >= 0
       && (st = read_position (ctx, 2, length, 1, &position, &known)) != LT_OK)
     return st;
+  dtype = seq->dtype != LT_DTYPE_UNDEFINED ? seq->dtype : t->dtype;
+  if (known && copy_elements (ctx, 0, length, elems))
+    {
+      for (int64_t k = length; k > position; k--)
+        elems[k] = elems[k - 1];
+      elems[position] = t->shape;
+      lt_shape_set_output_sequence (ctx, 0, dtype, NULL, length + 1,
+                                    length + 1 <= LT_SHAPE_DATA_MAX ? elems : NULL);
+      return LT_OK;
+    }
   if (length == 0)
     shape = t->shape;
   else
-    common_shape (&seq->shape, &t->shape, &shape);
-  lt_shape_set_output_container (ctx, 0, LT_TYPE_SEQUENCE, seq->dtype != LT_DTYPE_UNDEFINED ? seq->dtype : t->dtype,
-                                 &shape, length >= 0 ? length + 1 : -1);
+    lt_shape_common (&seq->shape, &t->shape, &shape);
+  lt_shape_set_output_sequence (ctx, 0, dtype, &shape, length >= 0 ? length + 1 : -1, NULL);
   return LT_OK;
 }
 
@@ -231,8 +268,9 @@ lt_shape_sequence_erase (lt_shape_ctx *ctx)
 {
   const lt_value_type *seq = sequence_input (ctx, 0);
   int64_t              length = lt_shape_input_length (ctx, 0);
-  int64_t              position;
-  bool                 known;
+  int64_t              position = length - 1;
+  bool                 known = true;
+  lt_shape             elems[LT_SHAPE_DATA_MAX];
   lt_status            st;
 
   if (seq == NULL)
@@ -242,7 +280,14 @@ lt_shape_sequence_erase (lt_shape_ctx *ctx)
   if (ctx->node->n_inputs > 1 && ctx->node->inputs[1] >= 0
       && (st = read_position (ctx, 1, length, 0, &position, &known)) != LT_OK)
     return st;
-  lt_shape_set_output_container (ctx, 0, LT_TYPE_SEQUENCE, seq->dtype, &seq->shape, length > 0 ? length - 1 : -1);
+  if (known && copy_elements (ctx, 0, length, elems))
+    {
+      for (int64_t k = position; k + 1 < length; k++)
+        elems[k] = elems[k + 1];
+      lt_shape_set_output_sequence (ctx, 0, seq->dtype, NULL, length - 1, elems);
+      return LT_OK;
+    }
+  lt_shape_set_output_sequence (ctx, 0, seq->dtype, &seq->shape, length > 0 ? length - 1 : -1, NULL);
   return LT_OK;
 }
 
@@ -250,7 +295,9 @@ lt_status
 lt_shape_sequence_at (lt_shape_ctx *ctx)
 {
   const lt_value_type *seq = sequence_input (ctx, 0);
+  const lt_shape      *elems = lt_shape_input_elements (ctx, 0);
   int64_t              length = lt_shape_input_length (ctx, 0);
+  const lt_shape      *shape;
   int64_t              position;
   bool                 known;
   lt_status            st;
@@ -261,8 +308,9 @@ lt_shape_sequence_at (lt_shape_ctx *ctx)
     return lt_shape_fail (ctx, "reads from an empty sequence");
   if ((st = read_position (ctx, 1, length, 0, &position, &known)) != LT_OK)
     return st;
-  lt_shape_set_output (ctx, 0, seq->dtype, &seq->shape);
-  return seq->shape.rank >= 0 && seq->dtype != LT_DTYPE_UNDEFINED ? LT_OK : LT_ERR_UNSUPPORTED;
+  shape = known && elems != NULL ? &elems[position] : &seq->shape;
+  lt_shape_set_output (ctx, 0, seq->dtype, shape);
+  return shape->rank >= 0 && seq->dtype != LT_DTYPE_UNDEFINED ? LT_OK : LT_ERR_UNSUPPORTED;
 }
 
 lt_status
@@ -340,6 +388,7 @@ lt_shape_split_to_sequence (lt_shape_ctx *ctx)
   bool                 has_split = ctx->node->n_inputs > 1 && ctx->node->inputs[1] >= 0;
   bool                 keepdims = lt_node_get_attr_int (ctx->node, "keepdims", 1) != 0 || has_split;
   int64_t              lengths[LT_SHAPE_DATA_MAX];
+  lt_shape             elems[LT_SHAPE_DATA_MAX];
   int64_t              n_pieces;
   int32_t              axis;
   lt_shape             shape;
@@ -355,24 +404,50 @@ lt_shape_split_to_sequence (lt_shape_ctx *ctx)
   if ((st = split_lengths (ctx, x->shape.dims[axis].size, lengths, LT_SHAPE_DATA_MAX, &n_pieces)) != LT_OK)
     return st;
   shape = x->shape;
-  shape.dims[axis] = lt_dim_unknown ();
-  if (n_pieces > 0)
-    {
-      shape.dims[axis] = lt_dim_known (lengths[0]);
-      for (int64_t k = 1; k < n_pieces; k++)
-        if (lengths[k] != lengths[0])
-          shape.dims[axis] = lt_dim_unknown ();
-    }
-  else if (!has_split)
-    shape.dims[axis] = lt_dim_known (1);
+  shape.dims[axis] = has_split ? lt_dim_unknown () : lt_dim_known (1);
   if (!keepdims)
     {
       for (int32_t d = axis; d + 1 < shape.rank; d++)
         shape.dims[d] = shape.dims[d + 1];
       shape.rank--;
     }
-  lt_shape_set_output_container (ctx, 0, LT_TYPE_SEQUENCE, x->dtype, &shape, n_pieces);
+  if (n_pieces < 0)
+    {
+      lt_shape_set_output_sequence (ctx, 0, x->dtype, &shape, -1, NULL);
+      return LT_OK;
+    }
+  for (int64_t k = 0; k < n_pieces; k++)
+    {
+      elems[k] = shape;
+      if (keepdims)
+        elems[k].dims[axis] = lt_dim_known (lengths[k]);
+    }
+  lt_shape_set_output_sequence (ctx, 0, x->dtype, NULL, n_pieces, elems);
   return LT_OK;
+}
+
+/* The length along `axis` of a sequence's tensors put end to end: known
+ * when every tensor's is. */
+static lt_dim
+concat_length (lt_shape_ctx *ctx,
+               int32_t       axis,
+               int64_t       length)
+{
+  const lt_shape      *elems = lt_shape_input_elements (ctx, 0);
+  const lt_value_type *seq = lt_shape_input (ctx, 0);
+  int64_t              sum = 0;
+
+  if (length < 0)
+    return lt_dim_unknown ();
+  for (int64_t k = 0; k < length; k++)
+    {
+      int64_t size = elems != NULL ? (elems[k].rank > axis ? elems[k].dims[axis].size : -1)
+                                   : seq->shape.dims[axis].size;
+      if (size < 0)
+        return lt_dim_unknown ();
+      sum += size;
+    }
+  return lt_dim_known (sum);
 }
 
 lt_status
@@ -407,10 +482,8 @@ lt_shape_concat_from_sequence (lt_shape_ctx *ctx)
       shape.rank++;
       shape.dims[axis] = length >= 0 ? lt_dim_known (length) : lt_dim_unknown ();
     }
-  else if (length >= 0 && shape.dims[axis].size >= 0)
-    shape.dims[axis] = lt_dim_known (shape.dims[axis].size * length);
   else
-    shape.dims[axis] = lt_dim_unknown ();
+    shape.dims[axis] = concat_length (ctx, axis, length);
   lt_shape_set_output (ctx, 0, seq->dtype, &shape);
   return LT_OK;
 }
@@ -428,7 +501,7 @@ lt_shape_optional (lt_shape_ctx *ctx)
                                    lt_type_kind_name (x->kind));
       lt_shape_set_output_container (ctx, 0, x->kind == LT_TYPE_TENSOR ? LT_TYPE_OPTIONAL_TENSOR
                                                                         : LT_TYPE_OPTIONAL_SEQUENCE,
-                                     x->dtype, &x->shape, -1);
+                                     x->dtype, &x->shape);
       return LT_OK;
     }
   if (type == NULL || type->type != LT_ATTR_TYPE_PROTO || type->v.tp == NULL)
@@ -438,7 +511,7 @@ lt_shape_optional (lt_shape_ctx *ctx)
                                lt_type_kind_name (type->v.tp->kind));
   lt_shape_set_output_container (ctx, 0, type->v.tp->kind == LT_TYPE_TENSOR ? LT_TYPE_OPTIONAL_TENSOR
                                                                            : LT_TYPE_OPTIONAL_SEQUENCE,
-                                 type->v.tp->dtype, &type->v.tp->shape, -1);
+                                 type->v.tp->dtype, &type->v.tp->shape);
   return LT_OK;
 }
 
@@ -463,7 +536,7 @@ lt_shape_optional_get_element (lt_shape_ctx *ctx)
       lt_shape_set_output (ctx, 0, x->dtype, &x->shape);
       return x->shape.rank >= 0 && x->dtype != LT_DTYPE_UNDEFINED ? LT_OK : LT_ERR_UNSUPPORTED;
     }
-  lt_shape_set_output_container (ctx, 0, LT_TYPE_SEQUENCE, x->dtype, &x->shape,
-                                 x->kind == LT_TYPE_SEQUENCE ? lt_shape_input_length (ctx, 0) : -1);
+  lt_shape_set_output_sequence (ctx, 0, x->dtype, &x->shape, lt_shape_input_length (ctx, 0),
+                                lt_shape_input_elements (ctx, 0));
   return LT_OK;
 }

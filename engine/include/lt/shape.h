@@ -29,6 +29,9 @@ typedef struct lt_value_type
   lt_type_kind     kind;   /* TENSOR (0) unless a sequence or optional; then dtype and
                               shape are what its tensors share (dims that differ unknown,
                               rank -1 when ranks differ), data NULL */
+  const lt_sequence *sequence; /* a sequence's value, or NULL: given to inference, its
+                                  tensors' count and shapes are known one by one (read
+                                  during the run only; results never point to it) */
 } lt_value_type;
 
 /* A new inference over `graph`, which must be finalized and outlive it.
