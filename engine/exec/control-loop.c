@@ -173,14 +173,17 @@ keep_types (const lt_kernel_call *call,
   return LT_OK;
 }
 
-/* Plans the body for iteration `iteration` (replanning), with the types
- * of the carried sequences' current values when `carried_known`. */
+/* Plans the body for iteration `iteration` (replanning); at run
+ * (`values_known`), with the types of the carried sequences' and the
+ * captured sequences' current values, tensor by tensor. */
 static lt_status
-replan_body (loop_state *s,
-             int64_t     iteration,
-             bool        carried_known,
-             lt_error   *err)
+replan_body (const lt_kernel_call *call,
+             loop_state           *s,
+             int64_t               iteration,
+             bool                  values_known)
 {
+  uint32_t offset = lt_node_capture_offset (call->node, s->body_graph);
+
   lt_tensor iteration_data = { .name = "", .dtype = LT_DTYPE_I64, .rank = 0, .count = 1, .data = &iteration,
                                .nbytes = sizeof iteration };
   lt_status status;
@@ -188,10 +191,19 @@ replan_body (loop_state *s,
   s->body_inputs[0].data = &iteration_data;
   /* A carried sequence's tensors are what they are now. */
   for (uint32_t j = 0; j < s->n_carried; j++)
-    if (s->carried_seq[j] != NULL && carried_known)
-      lt_sequence_get_type (&s->carried_seq[j]->view, s->body_inputs[2 + j].kind, s->body_inputs[2 + j].dtype,
-                            &s->body_inputs[2 + j]);
-  status = lt_session_reshape_subgraph (s->body, s->body_inputs, s->outer, err);
+    if (s->carried_seq[j] != NULL && values_known)
+      {
+        lt_sequence_get_type (&s->carried_seq[j]->view, s->body_inputs[2 + j].kind, s->body_inputs[2 + j].dtype,
+                              &s->body_inputs[2 + j]);
+        s->body_inputs[2 + j].sequence = &s->carried_seq[j]->view;
+      }
+  for (uint32_t k = 0; values_known && k < lt_subgraph_count_outer (s->body_graph); k++)
+    if (call->inputs[offset + k].kind != LT_TYPE_TENSOR)
+      {
+        lt_sequence_get_type (call->inputs[offset + k].data, s->outer[k].kind, s->outer[k].dtype, &s->outer[k]);
+        s->outer[k].sequence = call->inputs[offset + k].data;
+      }
+  status = lt_session_reshape_subgraph (s->body, s->body_inputs, s->outer, call->err);
   s->body_inputs[0].data = NULL;
   return status;
 }
@@ -222,10 +234,12 @@ reshape_body (const lt_kernel_call *call,
     }
   if (status == LT_ERR_UNSUPPORTED && carries_containers (s))
     {
+      /* Planned again at every iteration, with the values then; what it
+       * is planned for here is only checked. */
       s->replans = true;
       s->checked = INT64_MAX;
       status = keep_types (call, s, inputs, outer);
-      return status == LT_OK ? replan_body (s, 0, false, call->err) : status;
+      return status == LT_OK ? replan_body (call, s, 0, false) : status;
     }
   if (status != LT_ERR_UNSUPPORTED || !lt_loop_body_checks_iterations (s->body_graph, trips))
     {
@@ -249,7 +263,6 @@ check_body_types (const lt_kernel_call *call,
                   loop_state           *s)
 {
   const int32_t *outputs = lt_graph_get_outputs (s->body_graph, &(uint32_t) { 0 });
-  size_t         total = 0;
 
   for (uint32_t k = 0; k < 1 + s->n_carried + s->n_scan; k++)
     if (lt_session_get_output (s->body, k) == NULL && lt_session_get_sequence_output (s->body, k) == NULL)
@@ -280,11 +293,6 @@ check_body_types (const lt_kernel_call *call,
         return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "loop-carried value '%s' changes dtype or shape from one "
                             "iteration to the next; only fixed shapes are supported",
                             lt_graph_get_value (s->body_graph, outputs[1 + j])->name);
-      s->carried_offset[j] = total;
-      if (!lt_dtype_storage_size (initial->dtype, initial->count, &s->carried_bytes[j])
-          || s->carried_bytes[j] > SIZE_MAX - total - LOOP_ALIGN)
-        return lt_ref_fail (call, LT_ERR_LIMIT, "loop-carried values are too large");
-      total += (s->carried_bytes[j] + LOOP_ALIGN - 1) / LOOP_ALIGN * LOOP_ALIGN;
     }
   for (uint32_t k = 0; k < s->n_scan; k++)
     {
@@ -303,12 +311,37 @@ check_body_types (const lt_kernel_call *call,
         return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "scan output '%s' does not stack the body's '%s' along a "
                             "first axis", lt_graph_get_value (call->graph, value_id)->name, row->name);
       s->scan_row_bytes[k] = row->nbytes;
-      s->scan_resizable[k] = lt_graph_get_value (call->graph, value_id)->n_consumers == 0
+    }
+  return LT_OK;
+}
+
+/* Sizes the buffers of the carried tensors from their initial values and
+ * says which scan outputs may shrink. */
+static lt_status
+size_carried (const lt_kernel_call *call,
+              loop_state           *s)
+{
+  size_t total = 0;
+
+  for (uint32_t j = 0; j < s->n_carried; j++)
+    {
+      const lt_kernel_tensor *initial = &call->inputs[2 + j];
+
+      if (s->carried_seq[j] != NULL)
+        continue;
+      s->carried_offset[j] = total;
+      if (!lt_dtype_storage_size (initial->dtype, initial->count, &s->carried_bytes[j])
+          || s->carried_bytes[j] > SIZE_MAX - total - LOOP_ALIGN)
+        return lt_ref_fail (call, LT_ERR_LIMIT, "loop-carried values are too large");
+      total += (s->carried_bytes[j] + LOOP_ALIGN - 1) / LOOP_ALIGN * LOOP_ALIGN;
+    }
+  for (uint32_t k = 0; k < s->n_scan; k++)
+    {
+      int32_t value_id = call->node->outputs[s->n_carried + k];
+      s->scan_resizable[k] = value_id >= 0 && lt_graph_get_value (call->graph, value_id)->n_consumers == 0
                              && !lt_value_is_captured (call->graph, value_id);
     }
-  /* Replanning checks again each iteration; the buffers stay. */
-  if (s->carried == NULL && total > 0)
-    s->carried = aligned_alloc (LOOP_ALIGN, total);
+  s->carried = total > 0 ? aligned_alloc (LOOP_ALIGN, total) : NULL;
   if (total > 0 && s->carried == NULL)
     return lt_ref_fail (call, LT_ERR_NO_MEMORY, "no memory for the loop-carried values");
   return LT_OK;
@@ -393,9 +426,18 @@ prepare_body (const lt_kernel_call *call,
 
   status = lt_session_new_for_subgraph (s->body_graph, &options, &s->body, call->err);
   if (status == LT_OK)
+    status = size_carried (call, s);
+  if (status == LT_OK)
     status = reshape_body (call, s, inputs, outer);
   free (inputs);
   free (outer);
+  /* A body that depends on the values it carries or reads may not plan
+   * before they are known: it is planned, checked and bound at run. */
+  if (status == LT_ERR_UNSUPPORTED && s->replans)
+    {
+      lt_error_clear (call->err);
+      return LT_OK;
+    }
   if (status == LT_OK)
     status = check_body_types (call, s);
   if (status == LT_OK)
@@ -446,7 +488,7 @@ run_iteration (const lt_kernel_call *call,
   s->iteration = iteration;
   if (s->replans)
     {
-      status = replan_body (s, iteration, true, call->err);
+      status = replan_body (call, s, iteration, true);
       if (status == LT_OK)
         status = check_body_types (call, s);
       if (status == LT_OK)
