@@ -486,6 +486,26 @@ lt_graph_add_output (lt_graph   *graph,
   return LT_OK;
 }
 
+/* A new, empty declaration for `name`, or NULL when out of memory. */
+static declared_type *
+new_declaration (lt_graph   *graph,
+                 const char *name)
+{
+  declared_type *d;
+
+  if (!grow ((void **) &graph->declared, &graph->cap_declared, graph->n_declared + 1, sizeof (declared_type)))
+    return NULL;
+  d = &graph->declared[graph->n_declared];
+  memset (d, 0, sizeof *d);
+  d->name = lt_graph_strndup (graph, name, strlen (name));
+  if (!d->name)
+    return NULL;
+  d->dtype = LT_DTYPE_UNDEFINED;
+  lt_shape_set_unknown (&d->shape);
+  graph->n_declared++;
+  return d;
+}
+
 lt_status
 lt_graph_declare_value (lt_graph       *graph,
                         const char     *name,
@@ -493,24 +513,17 @@ lt_graph_declare_value (lt_graph       *graph,
                         const lt_shape *shape,
                         lt_error       *err)
 {
-  declared_type *d;
+  declared_type *d = new_declaration (graph, name);
 
-  if (!grow ((void **) &graph->declared, &graph->cap_declared, graph->n_declared + 1, sizeof (declared_type)))
-    return no_memory (err);
-  d = &graph->declared[graph->n_declared];
-  memset (d, 0, sizeof *d);
-  d->name = lt_graph_strndup (graph, name, strlen (name));
-  if (!d->name)
+  if (!d)
     return no_memory (err);
   d->dtype = dtype;
-  lt_shape_set_unknown (&d->shape);
   if (shape)
     {
       if (!copy_shape_params (graph, &d->shape, shape))
         return no_memory (err);
       d->has_shape = true;
     }
-  graph->n_declared++;
   return LT_OK;
 }
 
@@ -520,20 +533,12 @@ lt_graph_declare_kind (lt_graph     *graph,
                        lt_type_kind  kind,
                        lt_error     *err)
 {
-  declared_type *d;
+  declared_type *d = new_declaration (graph, name);
 
-  if (!grow ((void **) &graph->declared, &graph->cap_declared, graph->n_declared + 1, sizeof (declared_type)))
+  if (!d)
     return no_memory (err);
-  d = &graph->declared[graph->n_declared];
-  memset (d, 0, sizeof *d);
-  d->name = lt_graph_strndup (graph, name, strlen (name));
-  if (!d->name)
-    return no_memory (err);
-  d->dtype = LT_DTYPE_UNDEFINED;
-  lt_shape_set_unknown (&d->shape);
   d->has_kind = true;
   d->kind = kind;
-  graph->n_declared++;
   return LT_OK;
 }
 

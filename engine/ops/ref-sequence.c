@@ -76,24 +76,32 @@ copy_to_tensor_output (const lt_kernel_call *call,
   return LT_OK;
 }
 
-/* A scalar position input as int64. */
+/* A scalar input as int64. */
 static int64_t
-read_position (const lt_kernel_call *call,
-               uint32_t              i)
+read_scalar (const lt_kernel_call *call,
+             uint32_t              i)
 {
   return lt_ref_get_i64 (call->inputs[i].dtype, call->inputs[i].data, 0);
 }
 
+/* The position input i of a sequence of `count` tensors, or `fallback`
+ * when omitted: checked against [-count, count - 1 + extra] (an insert
+ * may go one past the end) and made non-negative. */
 static lt_status
-check_position (const lt_kernel_call *call,
-                int64_t               position,
-                int64_t               low,
-                int64_t               high,
-                uint32_t              count)
+resolve_position (const lt_kernel_call *call,
+                  uint32_t              i,
+                  uint32_t              count,
+                  int64_t               extra,
+                  int64_t               fallback,
+                  uint32_t             *position)
 {
-  if (position < low || position > high)
+  int64_t p = has_input (call, i) ? read_scalar (call, i) : fallback;
+  int64_t low = -(int64_t) count, high = (int64_t) count - 1 + extra;
+
+  if (p < low || p > high)
     return lt_ref_fail (call, LT_ERR_RUNTIME, "position %lld is out of range [%lld, %lld] for a sequence of %u "
-                        "tensors", (long long) position, (long long) low, (long long) high, count);
+                        "tensors", (long long) p, (long long) low, (long long) high, count);
+  *position = (uint32_t) (p < 0 ? p + count : p);
   return LT_OK;
 }
 
@@ -207,24 +215,18 @@ sequence_insert_run (const lt_kernel_call *call)
   const lt_sequence *in = seq_in (call, 0);
   lt_seq_value      *out = seq_out (call);
   lt_tensor          view = tensor_of (&call->inputs[1]);
-  int64_t            position = in->count;
+  uint32_t           position;
   lt_status          status;
 
   if (in->count > 0 && in->tensors[0].dtype != view.dtype)
     return lt_ref_fail (call, LT_ERR_RUNTIME, "inserts a %s tensor into a sequence of %s", lt_dtype_name (view.dtype),
                         lt_dtype_name (in->tensors[0].dtype));
-  if (has_input (call, 2))
-    {
-      position = read_position (call, 2);
-      status = check_position (call, position, -(int64_t) in->count, in->count, in->count);
-      if (status != LT_OK)
-        return status;
-      if (position < 0)
-        position += in->count;
-    }
+  status = resolve_position (call, 2, in->count, 1, in->count, &position);
+  if (status != LT_OK)
+    return status;
   if (!lt_seq_value_copy (out, in) || !lt_seq_value_push_copy (out, &view))
     return fail_no_memory (call);
-  lt_seq_value_move_last (out, (uint32_t) position);
+  lt_seq_value_move_last (out, position);
   return LT_OK;
 }
 
@@ -246,17 +248,14 @@ sequence_erase_run (const lt_kernel_call *call)
 {
   const lt_sequence *in = seq_in (call, 0);
   lt_seq_value      *out = seq_out (call);
-  int64_t            position = has_input (call, 1) ? read_position (call, 1) : -1;
-  lt_status          status = check_position (call, position, -(int64_t) in->count, (int64_t) in->count - 1,
-                                              in->count);
+  uint32_t           position;
+  lt_status          status = resolve_position (call, 1, in->count, 0, -1, &position);
 
   if (status != LT_OK)
     return status;
-  if (position < 0)
-    position += in->count;
   if (!lt_seq_value_copy (out, in))
     return fail_no_memory (call);
-  lt_seq_value_remove (out, (uint32_t) position);
+  lt_seq_value_remove (out, position);
   return LT_OK;
 }
 
@@ -279,14 +278,11 @@ static lt_status
 sequence_at_run (const lt_kernel_call *call)
 {
   const lt_sequence *in = seq_in (call, 0);
-  int64_t            position = read_position (call, 1);
-  lt_status          status = check_position (call, position, -(int64_t) in->count, (int64_t) in->count - 1,
-                                              in->count);
+  uint32_t           position;
+  lt_status          status = resolve_position (call, 1, in->count, 0, 0, &position);
 
   if (status != LT_OK)
     return status;
-  if (position < 0)
-    position += in->count;
   return copy_to_tensor_output (call, 0, &in->tensors[position], "the tensor at that position");
 }
 
@@ -415,7 +411,7 @@ split_to_sequence_run (const lt_kernel_call *call)
     }
   if (has_input (call, 1))
     {
-      chunk = read_position (call, 1);
+      chunk = read_scalar (call, 1);
       keepdims = true;
       if (chunk <= 0)
         return lt_ref_fail (call, LT_ERR_RUNTIME, "split %lld is not positive", (long long) chunk);
