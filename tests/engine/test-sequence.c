@@ -68,6 +68,25 @@ assert_tensor (const lt_tensor *t,
   g_assert_cmpmem (t->data, t->nbytes, values, t->count * sizeof (float));
 }
 
+/* Finishes `g` and checks that its reshape fails with `code` naming
+ * `subject`; the message goes to `message` (LT_ERROR_MESSAGE_MAX). */
+static void
+reshape_fails (lt_graph   *g,
+               lt_status   code,
+               const char *subject,
+               char       *message)
+{
+  lt_model   *model = lt_test_finish (g);
+  lt_session *session = lt_test_new_session (model);
+  lt_error    err;
+
+  g_assert_cmpint (reshape (session, &err), ==, code);
+  g_assert_cmpstr (err.subject, ==, subject);
+  memcpy (message, err.message, sizeof err.message);
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
 static void
 run_fails (lt_session *session,
            lt_status   code,
@@ -172,20 +191,14 @@ test_known_position_out_of_range (void)
 {
   lt_graph     *g = new_xy_graph ();
   const int64_t five = 5;
-  lt_model     *model;
-  lt_session   *session;
-  lt_error      err;
+  char          message[LT_ERROR_MESSAGE_MAX];
 
   lt_test_add_constant (g, "five", LT_DTYPE_I64, 0, NULL, &five, sizeof five);
   lt_test_add_node (g, "SequenceConstruct", 11, NAMES ("x", "x"), NAMES ("s"), 0, NULL);
   lt_test_add_node (g, "SequenceAt", 11, NAMES ("s", "five"), NAMES ("at"), 0, NULL);
   lt_test_add_outputs (g, NAMES ("at"));
-  model = lt_test_finish (g);
-  session = lt_test_new_session (model);
-  g_assert_cmpint (reshape (session, &err), ==, LT_ERR_SHAPE);
-  g_assert_cmpstr (err.subject, ==, "at");
-  lt_session_free (session);
-  lt_model_unref (model);
+  reshape_fails (g, LT_ERR_SHAPE, "at", message);
+  g_assert_nonnull (strstr (message, "position 5"));
 }
 
 /* ---- SplitToSequence and ConcatFromSequence ---------------------------- */
@@ -255,11 +268,9 @@ test_bad_attributes (void)
 
   for (int k = 0; k < 3; k++)
     {
-      lt_graph   *g = new_xy_graph ();
-      lt_attr     bad_axis = int_attr ("axis", 2), bad_dtype = int_attr ("dtype", 99);
-      lt_model   *model;
-      lt_session *session;
-      lt_error    err;
+      lt_graph *g = new_xy_graph ();
+      lt_attr   bad_axis = int_attr ("axis", 2), bad_dtype = int_attr ("dtype", 99);
+      char      message[LT_ERROR_MESSAGE_MAX];
 
       lt_test_add_node (g, "SequenceConstruct", 11, NAMES ("x"), NAMES ("s"), 0, NULL);
       if (k == 0)
@@ -269,12 +280,7 @@ test_bad_attributes (void)
       else
         lt_test_add_node (g, "SequenceEmpty", 11, (const char *const[]) { NULL }, NAMES ("empty"), 1, &bad_dtype);
       lt_test_add_outputs (g, (const char *const[]) { nodes[k], NULL });
-      model = lt_test_finish (g);
-      session = lt_test_new_session (model);
-      g_assert_cmpint (reshape (session, &err), ==, LT_ERR_INVALID_MODEL);
-      g_assert_cmpstr (err.subject, ==, nodes[k]);
-      lt_session_free (session);
-      lt_model_unref (model);
+      reshape_fails (g, LT_ERR_INVALID_MODEL, nodes[k], message);
     }
 }
 
@@ -282,21 +288,14 @@ test_bad_attributes (void)
 static void
 test_sequence_into_tensor_op (void)
 {
-  lt_graph   *g = new_xy_graph ();
-  lt_model   *model;
-  lt_session *session;
-  lt_error    err;
+  lt_graph *g = new_xy_graph ();
+  char      message[LT_ERROR_MESSAGE_MAX];
 
   lt_test_add_node (g, "SequenceConstruct", 11, NAMES ("y"), NAMES ("s"), 0, NULL);
   lt_test_add_node (g, "Add", 14, NAMES ("s", "y"), NAMES ("sum"), 0, NULL);
   lt_test_add_outputs (g, NAMES ("sum"));
-  model = lt_test_finish (g);
-  session = lt_test_new_session (model);
-  g_assert_cmpint (reshape (session, &err), ==, LT_ERR_INVALID_MODEL);
-  g_assert_cmpstr (err.subject, ==, "sum");
-  g_assert_nonnull (strstr (err.message, "a sequence"));
-  lt_session_free (session);
-  lt_model_unref (model);
+  reshape_fails (g, LT_ERR_INVALID_MODEL, "sum", message);
+  g_assert_nonnull (strstr (message, "a sequence"));
 }
 
 /* ---- graph inputs ------------------------------------------------------ */
