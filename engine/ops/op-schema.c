@@ -70,7 +70,7 @@ static const lt_op_schema schemas[LT_OP_COUNT] = {
   [LT_OP_SequenceAt] = S (2, 2, 1, 1), [LT_OP_SequenceLength] = S (1, 1, 1, 1),
   [LT_OP_SplitToSequence] = S (1, 2, 1, 1), [LT_OP_ConcatFromSequence] = S (1, 1, 1, 1),
   [LT_OP_Optional] = S (0, 1, 1, 1), [LT_OP_OptionalHasElement] = S (0, 1, 1, 1),
-  [LT_OP_OptionalGetElement] = S (1, 1, 1, 1),
+  [LT_OP_OptionalGetElement] = S (1, 1, 1, 1), [LT_OP_SequenceMap] = S (1, V, 1, V),
   [LT_OP_If] = S (1, 1, 1, V), [LT_OP_Loop] = S (2, V, 1, V),
 };
 /* clang-format on */

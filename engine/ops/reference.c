@@ -116,6 +116,7 @@
   X (SequenceErase, sequence_erase) \
   X (SequenceInsert, sequence_insert) \
   X (SequenceLength, sequence_length) \
+  X (SequenceMap, sequence_map) \
   X (Shape, shape) \
   X (Sigmoid, sigmoid) \
   X (Sign, sign) \

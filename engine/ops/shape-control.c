@@ -1,5 +1,5 @@
-/* shape-control.c — shape functions of the ops with subgraphs: If and
- * Loop.
+/* shape-control.c — shape functions of the ops with subgraphs: If, Loop
+ * and SequenceMap.
  *
  * Each subgraph is inferred in an inference of its own, with the types this
  * graph's inference found for the values it reads from here (its outer
@@ -314,4 +314,51 @@ lt_shape_loop (lt_shape_ctx *ctx)
   free (inputs);
   free (body_out);
   return status;
+}
+
+/* SequenceMap: the body inferred with the tensors' shared type for each
+ * sequence input (the tensor itself for the others); each output a
+ * sequence as long as the input of the body's output type, or of the
+ * dtype the body declares when inference cannot tell. */
+lt_status
+lt_shape_sequence_map (lt_shape_ctx *ctx)
+{
+  const lt_graph     *body = graph_attr (ctx->node, "body");
+  uint32_t            n_inputs = ctx->node->n_inputs, n_body_outputs;
+  const int32_t      *body_outputs;
+  lt_value_type      *inputs;
+  lt_shape_inference *si;
+  lt_status           status;
+
+  if (body == NULL)
+    return lt_shape_fail_attr (ctx, "needs a graph attribute body");
+  body_outputs = lt_graph_get_outputs (body, &n_body_outputs);
+  if (n_body_outputs != ctx->node->n_outputs)
+    return lt_shape_fail_attr (ctx, "has %u outputs, its body %u", ctx->node->n_outputs, n_body_outputs);
+  inputs = calloc (n_inputs + 1, sizeof *inputs);
+  if (inputs == NULL)
+    return LT_ERR_UNSUPPORTED;
+  for (uint32_t i = 0; i < n_inputs; i++)
+    {
+      const lt_value_type *t = lt_shape_input (ctx, i);
+      lt_shape_set_unknown (&inputs[i].shape);
+      if (t != NULL)
+        {
+          inputs[i].dtype = t->dtype;
+          inputs[i].shape = t->shape;
+        }
+    }
+  si = infer_subgraph (ctx, body, inputs, &status);
+  for (uint32_t o = 0; o < n_body_outputs; o++)
+    {
+      const lt_value_type *t = si != NULL ? subgraph_output (si, body, o) : NULL;
+      const lt_value      *declared = lt_graph_get_value (body, body_outputs[o]);
+      if (t != NULL && t->dtype != LT_DTYPE_UNDEFINED)
+        lt_shape_set_output_sequence (ctx, o, t->dtype, &t->shape, lt_shape_input_length (ctx, 0), NULL);
+      else
+        lt_shape_set_output_sequence (ctx, o, declared->dtype, NULL, lt_shape_input_length (ctx, 0), NULL);
+    }
+  lt_shape_inference_free (si);
+  free (inputs);
+  return LT_OK;
 }

@@ -258,6 +258,7 @@ void lt_shape_merge_types (const lt_value_type *a,
 
 lt_status lt_shape_if (lt_shape_ctx *ctx);
 lt_status lt_shape_loop (lt_shape_ctx *ctx);
+lt_status lt_shape_sequence_map (lt_shape_ctx *ctx);
 
 /* shape-conv.c */
 lt_status lt_shape_conv (lt_shape_ctx *ctx);

@@ -26,6 +26,7 @@ lt_shape_op_takes_containers (lt_op op)
     case LT_OP_SequenceErase:
     case LT_OP_SequenceAt:
     case LT_OP_SequenceLength:
+    case LT_OP_SequenceMap:
     case LT_OP_ConcatFromSequence:
     case LT_OP_Optional:
     case LT_OP_OptionalHasElement:

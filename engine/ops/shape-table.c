@@ -53,6 +53,7 @@ static const lt_shape_fn shape_fns[LT_OP_COUNT] = {
   [LT_OP_SequenceErase] = lt_shape_sequence_erase,
   [LT_OP_SequenceAt] = lt_shape_sequence_at,
   [LT_OP_SequenceLength] = lt_shape_sequence_length,
+  [LT_OP_SequenceMap] = lt_shape_sequence_map,
   [LT_OP_SplitToSequence] = lt_shape_split_to_sequence,
   [LT_OP_ConcatFromSequence] = lt_shape_concat_from_sequence,
   [LT_OP_Optional] = lt_shape_optional,

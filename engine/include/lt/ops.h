@@ -119,6 +119,7 @@ extern "C" {
   X (SequenceErase) \
   X (SequenceInsert) \
   X (SequenceLength) \
+  X (SequenceMap) \
   X (Shape) \
   X (Sigmoid) \
   X (Sign) \
