@@ -5,7 +5,8 @@
  * grow with the iteration number plans its body again each iteration),
  * what a second run allocates, and the errors: positions out of range and
  * an empty optional read at run, naming the node; a sequence where a
- * tensor goes, bad attributes and bad bindings at reshape or bind. */
+ * tensor goes, bad attributes and bad bindings at reshape or bind.
+ * SequenceMap, whose body is planned for each tensor. */
 #include "lt/lt.h"
 #include "alloc-count.h"
 #include "graph-build.h"
@@ -559,6 +560,76 @@ test_loop_carries_sequence (void)
     }
 }
 
+/* SequenceMap over [x, y] with the tensor y added to each: the body
+ * (Shape) planned for each tensor's own shape; a second sequence input of
+ * another length fails at run, naming the node. */
+static void
+test_sequence_map (void)
+{
+  lt_graph          *g = new_xy_graph ();
+  lt_graph          *body = lt_graph_new (g);
+  lt_attr            attr = lt_test_graph_attr ("body", body);
+  lt_model          *model;
+  lt_session        *session;
+  const lt_sequence *shapes, *sums;
+  const int64_t     *dims;
+
+  lt_test_add_input (body, "t", LT_DTYPE_F32, -1, NULL);
+  lt_test_add_input (body, "other", LT_DTYPE_F32, -1, NULL);
+  lt_test_add_node (body, "Shape", 15, NAMES ("t"), NAMES ("shape"), 0, NULL);
+  lt_test_add_node (body, "Add", 14, NAMES ("t", "other"), NAMES ("sum"), 0, NULL);
+  lt_test_add_outputs (body, NAMES ("shape", "sum"));
+  lt_test_add_node (g, "SequenceConstruct", 11, NAMES ("x", "y"), NAMES ("s"), 0, NULL);
+  lt_test_add_node (g, "SequenceMap", 17, NAMES ("s", "y"), NAMES ("shapes", "sums"), 1, &attr);
+  lt_test_add_outputs (g, NAMES ("shapes", "sums"));
+  model = lt_test_finish (g);
+  session = lt_test_new_session (model);
+  reshape_ok (session);
+  bind_xy (session);
+  lt_test_run_ok (session);
+  shapes = lt_session_get_sequence_output (session, 0);
+  sums = lt_session_get_sequence_output (session, 1);
+  g_assert_cmpuint (shapes->count, ==, 2);
+  g_assert_cmpint (shapes->tensors[0].dtype, ==, LT_DTYPE_I64);
+  g_assert_cmpint (shapes->tensors[0].dims[0], ==, 2);
+  dims = shapes->tensors[0].data;
+  g_assert_cmpint (dims[0], ==, 2);
+  g_assert_cmpint (dims[1], ==, 3);
+  g_assert_cmpint (shapes->tensors[1].dims[0], ==, 1);
+  g_assert_cmpint (*(const int64_t *) shapes->tensors[1].data, ==, 3);
+  assert_tensor (&sums->tensors[0], 2, dims_2x3, (const float[]) { 8, 10, 12, 11, 13, 15 });
+  assert_tensor (&sums->tensors[1], 1, (const int64_t[]) { 3 }, (const float[]) { 14, 16, 18 });
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
+/* Sequence inputs of SequenceMap must hold as many tensors. */
+static void
+test_sequence_map_lengths (void)
+{
+  lt_graph   *g = new_xy_graph ();
+  lt_graph   *body = lt_graph_new (g);
+  lt_attr     attr = lt_test_graph_attr ("body", body);
+  lt_model   *model;
+  lt_session *session;
+
+  lt_test_add_input (body, "a", LT_DTYPE_F32, -1, NULL);
+  lt_test_add_input (body, "b", LT_DTYPE_F32, -1, NULL);
+  lt_test_add_node (body, "Identity", 16, NAMES ("a"), NAMES ("a_out"), 0, NULL);
+  lt_test_add_outputs (body, NAMES ("a_out"));
+  lt_test_add_node (g, "SequenceConstruct", 11, NAMES ("y", "y"), NAMES ("two"), 0, NULL);
+  lt_test_add_node (g, "SequenceConstruct", 11, NAMES ("y"), NAMES ("one"), 0, NULL);
+  lt_test_add_node (g, "SequenceMap", 17, NAMES ("two", "one"), NAMES ("mapped"), 1, &attr);
+  lt_test_add_outputs (g, NAMES ("mapped"));
+  model = lt_test_finish (g);
+  session = lt_test_new_session (model);
+  reshape_ok (session);
+  bind_xy (session);
+  run_fails (session, LT_ERR_RUNTIME, "mapped");
+  lt_session_free (session);
+  lt_model_unref (model);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -575,5 +646,7 @@ main (int    argc,
   g_test_add_func ("/sequence/get-empty-optional", test_get_empty_optional);
   g_test_add_func ("/sequence/if-sequences", test_if_sequences);
   g_test_add_func ("/sequence/loop-carries-sequence", test_loop_carries_sequence);
+  g_test_add_func ("/sequence/sequence-map", test_sequence_map);
+  g_test_add_func ("/sequence/sequence-map-lengths", test_sequence_map_lengths);
   return g_test_run ();
 }

@@ -40,7 +40,8 @@
  * same sizes allocates nothing after its first run.  A Loop carrying a
  * sequence or optional whose body's shapes depend on the iteration number
  * plans its body again at each iteration (a reshape of the body session:
- * it allocates and frees).  Graphs of tensors only allocate nothing in
+ * it allocates and frees), and SequenceMap plans its body again for each
+ * tensor of its sequence.  Graphs of tensors only allocate nothing in
  * run, as above.  A tensor made from a sequence (SequenceAt,
  * ConcatFromSequence, OptionalGetElement) still needs a static shape:
  * shape inference must know it at reshape, and a run whose data gives
