@@ -117,7 +117,7 @@ lt_dataset_open (const char           *path,
   g_autoptr (LtDataset) dataset = g_new0 (LtDataset, 1);
   gboolean ok;
 
-  if (!lt_input_list_check_inputs (graph, error))
+  if (!lt_input_list_check_tensors (graph, FALSE, error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;
