@@ -112,7 +112,7 @@ loop_supports (const lt_kernel_call *call)
     if (call->inputs[i].dtype == LT_DTYPE_STRING)
       return false;
   for (uint32_t o = 0; o < call->n_outputs; o++)
-    if (o >= call->node->n_inputs - 2 && call->outputs[o].kind != LT_TYPE_TENSOR)
+    if (o + 2 >= call->node->n_inputs && call->outputs[o].kind != LT_TYPE_TENSOR)
       return false; /* a scan output stacks tensors */
   return true;
 }
@@ -182,8 +182,7 @@ replan_body (const lt_kernel_call *call,
              int64_t               iteration,
              bool                  values_known)
 {
-  uint32_t offset = lt_node_capture_offset (call->node, s->body_graph);
-
+  uint32_t  offset = lt_node_capture_offset (call->node, s->body_graph);
   lt_tensor iteration_data = { .name = "", .dtype = LT_DTYPE_I64, .rank = 0, .count = 1, .data = &iteration,
                                .nbytes = sizeof iteration };
   lt_status status;

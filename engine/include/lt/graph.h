@@ -1,7 +1,8 @@
 /* lt/graph.h — the engine's intermediate representation
  *
- * A graph is a list of values (tensors flowing between nodes) and nodes, both
- * addressed by dense integer ids starting at 0.  Names are kept exactly as the
+ * A graph is a list of values (tensors flowing between nodes, or sequences
+ * and optionals of them, see lt_type_kind) and nodes, both addressed by
+ * dense integer ids starting at 0.  Names are kept exactly as the
  * ONNX file spells them.  Every value has at most one producer (SSA); graph
  * inputs and constants (initializers) have none.  A subgraph (the body of If,
  * Loop or Scan) is an lt_graph whose parent is the graph of the node that owns
