@@ -6,12 +6,15 @@
  * what a second run allocates, and the errors: positions out of range and
  * an empty optional read at run, naming the node; a sequence where a
  * tensor goes, bad attributes and bad bindings at reshape or bind.
- * SequenceMap, whose body is planned for each tensor. */
+ * SequenceMap, whose body is planned for each tensor.  Sequence and
+ * optional test data files, good and bad. */
 #include "lt/lt.h"
 #include "alloc-count.h"
 #include "graph-build.h"
+#include "onnx/onnx.pb-c.h"
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define NAMES LT_TEST_NAMES
@@ -630,6 +633,99 @@ test_sequence_map_lengths (void)
   lt_model_unref (model);
 }
 
+/* ---- sequence files ---------------------------------------------------- */
+
+static char *
+write_message (const char *dir,
+               const char *name,
+               const void *bytes,
+               size_t      len)
+{
+  char   *path = g_build_filename (dir, name, NULL);
+  GError *error = NULL;
+
+  g_file_set_contents (path, bytes, (gssize) len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* A SequenceProto of two tensors, an OptionalProto without a value, a
+ * sequence of sequences and bytes that are no message: the first two
+ * load, the others fail naming the file. */
+static void
+test_sequence_files (void)
+{
+  char                 *dir = g_dir_make_tmp ("lathe-sequence-XXXXXX", NULL);
+  Onnx__TensorProto     tensors[2], *tensor_ptrs[2];
+  Onnx__SequenceProto   sequence = ONNX__SEQUENCE_PROTO__INIT, outer = ONNX__SEQUENCE_PROTO__INIT;
+  Onnx__SequenceProto  *nested[1] = { &sequence };
+  Onnx__OptionalProto   none = ONNX__OPTIONAL_PROTO__INIT;
+  int64_t               dims[2][1] = { { 2 }, { 1 } };
+  float                 values[3] = { 1, 2, 3 };
+  uint8_t               buffer[256];
+  const guint8          junk[4] = { 0xff, 0xff, 0xff, 0xff };
+  lt_sequence_file     *file = NULL;
+  const lt_sequence    *value;
+  lt_error              err;
+  char                 *path;
+
+  g_assert_nonnull (dir);
+  for (int k = 0; k < 2; k++)
+    {
+      onnx__tensor_proto__init (&tensors[k]);
+      tensors[k].has_data_type = TRUE;
+      tensors[k].data_type = LT_DTYPE_F32;
+      tensors[k].n_dims = 1;
+      tensors[k].dims = dims[k];
+      tensors[k].has_raw_data = TRUE;
+      tensors[k].raw_data.data = (uint8_t *) (k == 0 ? values : values + 2);
+      tensors[k].raw_data.len = (size_t) dims[k][0] * sizeof (float);
+      tensor_ptrs[k] = &tensors[k];
+    }
+  sequence.has_elem_type = TRUE;
+  sequence.elem_type = ONNX__SEQUENCE_PROTO__DATA_TYPE__TENSOR;
+  sequence.n_tensor_values = 2;
+  sequence.tensor_values = tensor_ptrs;
+  path = write_message (dir, "sequence.pb", buffer, onnx__sequence_proto__pack (&sequence, buffer));
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_sequence_file_load (path, false, &file, &err), ==, LT_OK);
+  value = lt_sequence_file_get (file);
+  g_assert_true (value->has_value);
+  g_assert_cmpuint (value->count, ==, 2);
+  assert_tensor (&value->tensors[1], 1, dims[1], values + 2);
+  lt_sequence_file_free (file);
+  g_remove (path);
+  g_free (path);
+
+  path = write_message (dir, "none.pb", buffer, onnx__optional_proto__pack (&none, buffer));
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_sequence_file_load (path, true, &file, &err), ==, LT_OK);
+  g_assert_false (lt_sequence_file_get (file)->has_value);
+  lt_sequence_file_free (file);
+  g_remove (path);
+  g_free (path);
+
+  outer.has_elem_type = TRUE;
+  outer.elem_type = ONNX__SEQUENCE_PROTO__DATA_TYPE__SEQUENCE;
+  outer.n_sequence_values = 1;
+  outer.sequence_values = nested;
+  path = write_message (dir, "nested.pb", buffer, onnx__sequence_proto__pack (&outer, buffer));
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_sequence_file_load (path, false, &file, &err), ==, LT_ERR_UNSUPPORTED);
+  g_assert_cmpstr (err.file, ==, path);
+  g_remove (path);
+  g_free (path);
+
+  path = write_message (dir, "junk.pb", junk, sizeof junk);
+  lt_error_clear (&err);
+  g_assert_cmpint (lt_sequence_file_load (path, false, &file, &err), ==, LT_ERR_PARSE);
+  g_assert_cmpstr (err.file, ==, path);
+  g_remove (path);
+  g_free (path);
+  g_rmdir (dir);
+  g_free (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -648,5 +744,6 @@ main (int    argc,
   g_test_add_func ("/sequence/loop-carries-sequence", test_loop_carries_sequence);
   g_test_add_func ("/sequence/sequence-map", test_sequence_map);
   g_test_add_func ("/sequence/sequence-map-lengths", test_sequence_map_lengths);
+  g_test_add_func ("/sequence/sequence-files", test_sequence_files);
   return g_test_run ();
 }
