@@ -311,6 +311,13 @@ load_data_files (const lt_graph *graph,
 
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
         break;
+      if (kind == LT_TYPE_MAP)
+        {
+          *reason = g_strdup_printf (_("'%s' is a map (or holds maps); maps are not supported"),
+                                     lt_graph_get_value (graph, ids[k])->name);
+          g_ptr_array_unref (files);
+          return NULL;
+        }
       lt_error_clear (&err);
       file = g_new0 (DataFile, 1);
       g_ptr_array_add (files, file);

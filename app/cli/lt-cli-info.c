@@ -55,6 +55,8 @@ tensors_to_json (GArray *tensors)
       cJSON_AddItemToObject (o, "shape", shape_to_json (&t->shape));
       if (t->kind == LT_TYPE_SEQUENCE)
         cJSON_AddStringToObject (o, "kind", "sequence");
+      else if (t->kind == LT_TYPE_MAP)
+        cJSON_AddStringToObject (o, "kind", "map");
       else if (t->kind != LT_TYPE_TENSOR)
         cJSON_AddStringToObject (o, "kind", t->kind == LT_TYPE_OPTIONAL_TENSOR ? "optional tensor" : "optional sequence");
       cJSON_AddItemToArray (array, o);

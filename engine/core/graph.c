@@ -555,6 +555,8 @@ lt_type_kind_name (lt_type_kind kind)
       return "an optional tensor";
     case LT_TYPE_OPTIONAL_SEQUENCE:
       return "an optional sequence";
+    case LT_TYPE_MAP:
+      return "a map";
     }
   return "?";
 }

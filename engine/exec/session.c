@@ -305,6 +305,9 @@ type_slot (lt_session *session,
   value_slot          *slot = &session->slots[value_id];
   char                 shape_text[128];
 
+  if (type != NULL && type->kind == LT_TYPE_MAP)
+    return lt_error_set (err, LT_ERR_UNSUPPORTED, value->name, "value '%s' is a map (or holds maps); sessions do "
+                         "not run maps", value->name);
   if (type != NULL && type->kind != LT_TYPE_TENSOR)
     {
       /* Its tensors' types are checked as they are made, at run. */

@@ -455,6 +455,11 @@ convert_element_type (import_ctx            *ctx,
 {
   if (elem == NULL || elem->value_case == ONNX__TYPE_PROTO__VALUE__NOT_SET)
     return LT_OK;
+  if (elem->value_case == ONNX__TYPE_PROTO__VALUE_MAP_TYPE)
+    {
+      out->kind = LT_TYPE_MAP;
+      return LT_OK;
+    }
   if (elem->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
     return lt_error_set (ctx->err, LT_ERR_UNSUPPORTED, name,
                          "'%s' is %s of something other than tensors; only tensors are supported there", name,
@@ -463,8 +468,8 @@ convert_element_type (import_ctx            *ctx,
 }
 
 /* A TypeProto: a tensor, a sequence of tensors or an optional tensor or
- * sequence.  A map is refused naming the value; a sparse tensor (or no
- * type) is left unknown. */
+ * sequence; a map, or a sequence or optional of maps, is LT_TYPE_MAP; a
+ * sparse tensor (or no type) is left unknown. */
 static lt_status
 convert_type (import_ctx            *ctx,
               lt_graph              *graph,
@@ -496,7 +501,8 @@ convert_type (import_ctx            *ctx,
         }
       return convert_element_type (ctx, graph, name, "an optional", elem, out);
     case ONNX__TYPE_PROTO__VALUE_MAP_TYPE:
-      return lt_error_set (ctx->err, LT_ERR_UNSUPPORTED, name, "'%s' is a map; maps are not supported", name);
+      out->kind = LT_TYPE_MAP;
+      return LT_OK;
     default:
       return LT_OK;
     }

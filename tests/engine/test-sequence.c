@@ -304,6 +304,21 @@ test_sequence_into_tensor_op (void)
 
 /* ---- graph inputs ------------------------------------------------------ */
 
+/* A map input loads, and sessions refuse it naming the value. */
+static void
+test_map_refused (void)
+{
+  lt_graph *g = lt_graph_new (NULL);
+  char      message[LT_ERROR_MESSAGE_MAX];
+
+  lt_test_add_input (g, "m", LT_DTYPE_UNDEFINED, -1, NULL);
+  g_assert_cmpint (lt_graph_declare_kind (g, "m", LT_TYPE_MAP, NULL), ==, LT_OK);
+  lt_test_add_node (g, "Identity", 16, NAMES ("m"), NAMES ("copy"), 0, NULL);
+  lt_test_add_outputs (g, NAMES ("copy"));
+  reshape_fails (g, LT_ERR_UNSUPPORTED, "m", message);
+  g_assert_nonnull (strstr (message, "map"));
+}
+
 /* A sequence input "s" (of float [3] or [2,3]) → Identity → output. */
 static lt_model *
 identity_model (lt_type_kind kind)
@@ -737,6 +752,7 @@ main (int    argc,
   g_test_add_func ("/sequence/split-and-concat", test_split_and_concat);
   g_test_add_func ("/sequence/bad-attributes", test_bad_attributes);
   g_test_add_func ("/sequence/sequence-into-tensor-op", test_sequence_into_tensor_op);
+  g_test_add_func ("/sequence/map-refused", test_map_refused);
   g_test_add_func ("/sequence/bind-sequence-input", test_bind_sequence_input);
   g_test_add_func ("/sequence/optionals", test_optionals);
   g_test_add_func ("/sequence/get-empty-optional", test_get_empty_optional);

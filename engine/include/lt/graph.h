@@ -58,17 +58,22 @@ typedef enum lt_value_kind
 
 /* What a value holds.  ONNX values are tensors, sequences of tensors (all
  * of one element dtype, each with its own shape) or optionals, which hold
- * one such value or none.  Maps, sparse tensors, sequences of sequences and
- * optionals of optionals are refused at import. */
+ * one such value or none.  A map (or a sequence or optional of maps, as
+ * ONNX-ML classifiers output) is imported as LT_TYPE_MAP so the graph can
+ * be shown, and sessions refuse it naming the value.  Sequences of
+ * sequences and optionals of optionals are refused at import; a sparse
+ * tensor's type is left unknown. */
 typedef enum lt_type_kind
 {
   LT_TYPE_TENSOR = 0,
   LT_TYPE_SEQUENCE,
   LT_TYPE_OPTIONAL_TENSOR,
   LT_TYPE_OPTIONAL_SEQUENCE,
+  LT_TYPE_MAP,
 } lt_type_kind;
 
-/* "a tensor", "a sequence", "an optional tensor", "an optional sequence". */
+/* "a tensor", "a sequence", "an optional tensor", "an optional sequence",
+ * "a map". */
 const char *lt_type_kind_name (lt_type_kind kind);
 
 /* A type as a TypeProto gives it (a TYPE_PROTO attribute): for a
