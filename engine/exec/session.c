@@ -1056,9 +1056,7 @@ lt_session_run (lt_session *session,
           {
             if (step->kernel->resizes_outputs)
               slot_to_kernel_tensor (&session->slots[step->output_ids[o]], &step->outputs[o]);
-            step->outputs[o].data = step->outputs[o].count > 0 || step->outputs[o].kind != LT_TYPE_TENSOR
-                                      ? session->slots[step->output_ids[o]].data
-                                      : NULL;
+            step->outputs[o].data = kernel_data (&session->slots[step->output_ids[o]]);
           }
 
       if (options->profiling)
