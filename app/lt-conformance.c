@@ -272,49 +272,96 @@ check_random_dropout (lt_session      *session,
   return TRUE;
 }
 
-/* Loads `prefix_K.pb` for K = 0, 1, … until one is missing. */
-static GPtrArray *
-load_tensors (const char *set_dir,
-              const char *prefix,
-              char      **reason)
+/* One `input_K.pb` or `output_K.pb`: a tensor, or a sequence or optional
+ * when the graph value it belongs to is one. */
+typedef struct
 {
-  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_tensor_file_free);
+  lt_tensor_file   *tensor;
+  lt_sequence_file *sequence;
+} DataFile;
+
+static void
+data_file_free (DataFile *file)
+{
+  lt_tensor_file_free (file->tensor);
+  lt_sequence_file_free (file->sequence);
+  g_free (file);
+}
+
+/* Loads `prefix_K.pb` for K = 0, 1, … until one is missing; file K is
+ * read as the kind of value ids[K] (a tensor past n_ids). */
+static GPtrArray *
+load_data_files (const lt_graph *graph,
+                 const char     *set_dir,
+                 const char     *prefix,
+                 const int32_t  *ids,
+                 uint32_t        n_ids,
+                 char          **reason)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify) data_file_free);
 
   for (guint k = 0;; k++)
     {
       g_autofree char *name = g_strdup_printf ("%s_%u.pb", prefix, k);
       g_autofree char *path = g_build_filename (set_dir, name, NULL);
-      lt_tensor_file  *file = NULL;
+      lt_type_kind     kind = k < n_ids ? lt_graph_get_value (graph, ids[k])->type_kind : LT_TYPE_TENSOR;
+      DataFile        *file;
+      lt_status        status;
       lt_error         err;
 
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
         break;
+      if (kind == LT_TYPE_MAP)
+        {
+          *reason = g_strdup_printf (_("'%s' is a map (or holds maps); maps are not supported"),
+                                     lt_graph_get_value (graph, ids[k])->name);
+          g_ptr_array_unref (files);
+          return NULL;
+        }
       lt_error_clear (&err);
-      if (lt_tensor_file_load (path, &file, &err) != LT_OK)
+      file = g_new0 (DataFile, 1);
+      g_ptr_array_add (files, file);
+      if (kind == LT_TYPE_TENSOR)
+        status = lt_tensor_file_load (path, &file->tensor, &err);
+      else
+        status = lt_sequence_file_load (path, kind != LT_TYPE_SEQUENCE, &file->sequence, &err);
+      if (status != LT_OK)
         {
           *reason = format_engine_error (&err);
           g_ptr_array_unref (files);
           return NULL;
         }
-      g_ptr_array_add (files, file);
     }
   return files;
 }
 
-/* Sequence, map and optional inputs or outputs (which the importer leaves
- * without a dtype) are beyond what sessions run. */
+/* NULL when the sequence or optional `actual` matches `expected` tensor by
+ * tensor, else why not. */
 static char *
-check_tensor_io (const lt_graph *graph)
+compare_sequences (const char        *name,
+                   const lt_sequence *actual,
+                   const lt_sequence *expected,
+                   double             rtol,
+                   double             atol)
 {
-  uint32_t       n_inputs, n_outputs;
-  const int32_t *input_ids = lt_graph_get_inputs (graph, &n_inputs);
-  const int32_t *output_ids = lt_graph_get_outputs (graph, &n_outputs);
-
-  for (uint32_t k = 0; k < n_inputs + n_outputs; k++)
+  if (actual == NULL)
+    return g_strdup_printf (_("output '%s' is a tensor, expected a sequence or optional"), name);
+  if (actual->has_value != expected->has_value)
+    return g_strdup_printf (expected->has_value ? _("output '%s' is an empty optional, expected a value")
+                                                : _("output '%s' has a value, expected an empty optional"),
+                            name);
+  if (actual->count != expected->count)
+    return g_strdup_printf (_("output '%s' holds %u tensors, expected %u"), name, actual->count, expected->count);
+  for (uint32_t k = 0; k < expected->count; k++)
     {
-      const lt_value *v = lt_graph_get_value (graph, k < n_inputs ? input_ids[k] : output_ids[k - n_inputs]);
-      if (v->dtype == LT_DTYPE_UNDEFINED)
-        return g_strdup_printf (_("'%s' is not a tensor; sequence, map and optional values are not supported"), v->name);
+      g_autofree char *element = g_strdup_printf ("%s[%u]", name, k);
+      lt_tensor        want = expected->tensors[k];
+      char            *reason;
+
+      want.name = element;
+      reason = compare_tensors (&actual->tensors[k], &want, rtol, atol);
+      if (reason != NULL)
+        return reason;
     }
   return NULL;
 }
@@ -329,6 +376,7 @@ run_data_set (lt_session     *session,
 {
   g_autoptr (GPtrArray) inputs = NULL;
   g_autoptr (GPtrArray) outputs = NULL;
+  DataFile      *file;
   g_autofree lt_value_type *types = NULL;
   g_autofree lt_tensor     *views = NULL;
   char          *reason = NULL;
@@ -337,13 +385,10 @@ run_data_set (lt_session     *session,
   const int32_t *output_ids = lt_graph_get_outputs (graph, &n_outputs);
   lt_error       err;
 
-  reason = check_tensor_io (graph);
-  if (reason != NULL)
-    return reason;
-  inputs = load_tensors (set_dir, "input", &reason);
+  inputs = load_data_files (graph, set_dir, "input", input_ids, n_inputs, &reason);
   if (inputs == NULL)
     return reason;
-  outputs = load_tensors (set_dir, "output", &reason);
+  outputs = load_data_files (graph, set_dir, "output", output_ids, n_outputs, &reason);
   if (outputs == NULL)
     return reason;
   if (inputs->len > n_inputs)
@@ -358,7 +403,17 @@ run_data_set (lt_session     *session,
   for (guint k = 0; k < inputs->len; k++)
     {
       const lt_tensor *t = &views[k];
-      views[k] = *lt_tensor_file_get (g_ptr_array_index (inputs, k));
+      file = g_ptr_array_index (inputs, k);
+      if (file->sequence != NULL)
+        {
+          /* views[k] stays an empty tensor: no tensor data to show */
+          const lt_value *value = lt_graph_get_value (graph, input_ids[k]);
+          lt_sequence_get_type (lt_sequence_file_get (file->sequence), value->type_kind, value->dtype, &types[k]);
+          /* its tensors' shapes, one by one, as a tensor's data would be */
+          types[k].sequence = lt_sequence_file_get (file->sequence);
+          continue;
+        }
+      views[k] = *lt_tensor_file_get (file->tensor);
       /* ONNX's test data stores bfloat16 tensors as uint16 (numpy has no
        * bfloat16): take the bits for what the model declares. */
       if (views[k].dtype == LT_DTYPE_U16 && lt_graph_get_value (graph, input_ids[k])->dtype == LT_DTYPE_BF16)
@@ -379,7 +434,14 @@ run_data_set (lt_session     *session,
   for (guint k = 0; k < inputs->len; k++)
     {
       const lt_tensor *t = &views[k];
-      if (lt_session_bind_input (session, k, t->data, t->nbytes, &err) != LT_OK)
+      lt_status        status;
+
+      file = g_ptr_array_index (inputs, k);
+      if (file->sequence != NULL)
+        status = lt_session_bind_sequence (session, k, lt_sequence_file_get (file->sequence), &err);
+      else
+        status = lt_session_bind_input (session, k, t->data, t->nbytes, &err);
+      if (status != LT_OK)
         return format_engine_error (&err);
     }
   if (lt_session_run (session, &err) != LT_OK)
@@ -387,8 +449,23 @@ run_data_set (lt_session     *session,
   for (guint k = 0; k < n_outputs; k++)
     {
       const lt_tensor *actual = lt_session_get_output (session, k);
-      lt_tensor        expected = *lt_tensor_file_get (g_ptr_array_index (outputs, k));
+      lt_tensor        expected;
       int32_t          producer = lt_graph_get_value (graph, output_ids[k])->producer;
+
+      file = g_ptr_array_index (outputs, k);
+      if (file->sequence != NULL)
+        {
+          reason = compare_sequences (lt_graph_get_value (graph, output_ids[k])->name,
+                                      lt_session_get_sequence_output (session, k),
+                                      lt_sequence_file_get (file->sequence), rtol, atol);
+          if (reason != NULL)
+            return reason;
+          continue;
+        }
+      if (actual == NULL)
+        return g_strdup_printf (_("output '%s' is a sequence or optional, expected a tensor"),
+                                lt_graph_get_value (graph, output_ids[k])->name);
+      expected = *lt_tensor_file_get (file->tensor);
 
       if (producer >= 0
           && check_random_dropout (session, graph, lt_graph_get_node (graph, producer), views, inputs->len, &reason))

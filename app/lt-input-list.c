@@ -96,6 +96,40 @@ lt_input_file_load (const char     *path,
 }
 
 
+gboolean
+lt_input_list_check_tensors (const lt_graph *graph,
+                             gboolean        outputs,
+                             GError        **error)
+{
+  uint32_t       n_inputs, n_outputs;
+  const int32_t *input_ids = lt_graph_get_inputs (graph, &n_inputs);
+  const int32_t *output_ids = lt_graph_get_outputs (graph, &n_outputs);
+
+  for (uint32_t k = 0; k < n_inputs; k++)
+    {
+      const lt_value *input = lt_graph_get_value (graph, input_ids[k]);
+      if (input->type_kind != LT_TYPE_TENSOR)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("input '%s' is a sequence or an optional; input lists and datasets carry tensors only"),
+                       input->name);
+          return FALSE;
+        }
+    }
+  for (uint32_t k = 0; outputs && k < n_outputs; k++)
+    {
+      const lt_value *output = lt_graph_get_value (graph, output_ids[k]);
+      if (output->type_kind != LT_TYPE_TENSOR)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("output '%s' is a sequence or an optional; outputs are written and compared as tensors "
+                         "only"), output->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* Parses and loads one line. */
 LtInputLine *
 lt_input_list_load_line (const lt_graph *graph,
@@ -110,6 +144,12 @@ lt_input_list_load_line (const lt_graph *graph,
   g_autofree char **paths = g_new0 (char *, n_inputs + 1);
   guint          n_positional = 0;
   LtInputLine   *inf;
+
+  if (!lt_input_list_check_tensors (graph, FALSE, error))
+    {
+      g_prefix_error (error, _("line %u: "), line_number);
+      return NULL;
+    }
 
   for (guint i = 0; tokens[i] != NULL; i++)
     {

@@ -33,6 +33,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LtInputLine, lt_input_line_free)
 GPtrArray *lt_input_list_read_lines (const char *list_path,
                                      GError    **error);
 
+/* Input lists and datasets carry tensors, and `run` writes and `analyze`
+ * compares outputs as tensors: an error naming the first graph input (and
+ * with `outputs`, output) that is a sequence or an optional. */
+gboolean lt_input_list_check_tensors (const lt_graph *graph,
+                                      gboolean        outputs,
+                                      GError        **error);
+
 /* Loads the files a line names; relative paths are relative to list_dir.
  * Errors name the line, the file and the input. */
 LtInputLine *lt_input_list_load_line (const lt_graph *graph,

@@ -171,7 +171,7 @@ add_tensor (GArray              *array,
             const lt_value      *v,
             const lt_value_type *t)
 {
-  LtSummaryTensor entry = { v->name, t->dtype, t->shape };
+  LtSummaryTensor entry = { v->name, t->dtype, t->shape, t->kind };
   g_array_append_val (array, entry);
 }
 

@@ -19,6 +19,7 @@ typedef struct LtSummaryTensor
   const char *name; /* borrowed from the model */
   lt_dtype    dtype;
   lt_shape    shape; /* symbolic dim names borrowed from the model */
+  lt_type_kind kind; /* for a sequence or optional, dtype and shape are its tensors' */
 } LtSummaryTensor;
 
 /* Nodes of one (domain, op type). */

@@ -924,6 +924,8 @@ lt_analysis_run (lt_model                *model,
   guint                n_samples = lt_dataset_get_n_samples (dataset);
   gboolean             ok;
 
+  if (!lt_input_list_check_tensors (a.graph, TRUE, error))
+    return NULL;
   if (options->backend == LT_ANALYSIS_BACKEND_HTP && (options->mode != LT_ANALYSIS_MODE_ALL || options->sensitivity))
     {
       g_set_error (error, LT_ANALYSIS_ERROR, LT_ANALYSIS_ERROR_OPTIONS,

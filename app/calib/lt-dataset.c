@@ -117,6 +117,11 @@ lt_dataset_open (const char           *path,
   g_autoptr (LtDataset) dataset = g_new0 (LtDataset, 1);
   gboolean ok;
 
+  if (!lt_input_list_check_tensors (graph, FALSE, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
   dataset->graph = graph;
   if (image != NULL)
     dataset->image = *image;

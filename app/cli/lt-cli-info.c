@@ -53,6 +53,12 @@ tensors_to_json (GArray *tensors)
       else
         cJSON_AddStringToObject (o, "dtype", lt_dtype_name (t->dtype));
       cJSON_AddItemToObject (o, "shape", shape_to_json (&t->shape));
+      if (t->kind == LT_TYPE_SEQUENCE)
+        cJSON_AddStringToObject (o, "kind", "sequence");
+      else if (t->kind == LT_TYPE_MAP)
+        cJSON_AddStringToObject (o, "kind", "map");
+      else if (t->kind != LT_TYPE_TENSOR)
+        cJSON_AddStringToObject (o, "kind", t->kind == LT_TYPE_OPTIONAL_TENSOR ? "optional tensor" : "optional sequence");
       cJSON_AddItemToArray (array, o);
     }
   return array;
@@ -157,6 +163,11 @@ format_tensor (const LtSummaryTensor *t)
   char shape[256];
 
   lt_shape_format (&t->shape, shape, sizeof shape);
+  if (t->kind != LT_TYPE_TENSOR)
+    /* TRANSLATORS: a graph input or output that is not a tensor: its tensors' dtype and shape,
+       then what it is, e.g. "float    3  (a sequence)" */
+    return g_strdup_printf (_("%-8s %s  (%s)"), t->dtype == LT_DTYPE_UNDEFINED ? "?" : lt_dtype_name (t->dtype),
+                            shape, lt_type_kind_name (t->kind));
   return g_strdup_printf ("%-8s %s", t->dtype == LT_DTYPE_UNDEFINED ? "?" : lt_dtype_name (t->dtype), shape);
 }
 

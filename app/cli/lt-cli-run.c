@@ -144,6 +144,11 @@ lt_cli_run (int    argc,
   uint32_t        n_outputs;
   lt_graph_get_outputs (graph, &n_outputs);
 
+  if (!lt_input_list_check_tensors (graph, TRUE, &error))
+    {
+      g_prefix_error (&error, "%s: ", lt_model_get_path (model));
+      goto out;
+    }
   inferences = lt_input_list_load (graph, list_path, &error);
   lt_session_options options = { .n_threads = (uint32_t) n_threads, .observer_fn = debug ? debug_observe : NULL,
                                  .observer_data = &writer, .profiling = TRUE };

@@ -21,6 +21,8 @@ typedef struct declared_type
   lt_dtype    dtype;
   lt_shape    shape;
   bool        has_shape;
+  bool        has_kind;   /* from lt_graph_declare_kind */
+  lt_type_kind kind;
 } declared_type;
 
 /* Per node, what only construction needs. */
@@ -484,6 +486,26 @@ lt_graph_add_output (lt_graph   *graph,
   return LT_OK;
 }
 
+/* A new, empty declaration for `name`, or NULL when out of memory. */
+static declared_type *
+new_declaration (lt_graph   *graph,
+                 const char *name)
+{
+  declared_type *d;
+
+  if (!grow ((void **) &graph->declared, &graph->cap_declared, graph->n_declared + 1, sizeof (declared_type)))
+    return NULL;
+  d = &graph->declared[graph->n_declared];
+  memset (d, 0, sizeof *d);
+  d->name = lt_graph_strndup (graph, name, strlen (name));
+  if (!d->name)
+    return NULL;
+  d->dtype = LT_DTYPE_UNDEFINED;
+  lt_shape_set_unknown (&d->shape);
+  graph->n_declared++;
+  return d;
+}
+
 lt_status
 lt_graph_declare_value (lt_graph       *graph,
                         const char     *name,
@@ -491,25 +513,52 @@ lt_graph_declare_value (lt_graph       *graph,
                         const lt_shape *shape,
                         lt_error       *err)
 {
-  declared_type *d;
+  declared_type *d = new_declaration (graph, name);
 
-  if (!grow ((void **) &graph->declared, &graph->cap_declared, graph->n_declared + 1, sizeof (declared_type)))
-    return no_memory (err);
-  d = &graph->declared[graph->n_declared];
-  memset (d, 0, sizeof *d);
-  d->name = lt_graph_strndup (graph, name, strlen (name));
-  if (!d->name)
+  if (!d)
     return no_memory (err);
   d->dtype = dtype;
-  lt_shape_set_unknown (&d->shape);
   if (shape)
     {
       if (!copy_shape_params (graph, &d->shape, shape))
         return no_memory (err);
       d->has_shape = true;
     }
-  graph->n_declared++;
   return LT_OK;
+}
+
+lt_status
+lt_graph_declare_kind (lt_graph     *graph,
+                       const char   *name,
+                       lt_type_kind  kind,
+                       lt_error     *err)
+{
+  declared_type *d = new_declaration (graph, name);
+
+  if (!d)
+    return no_memory (err);
+  d->has_kind = true;
+  d->kind = kind;
+  return LT_OK;
+}
+
+const char *
+lt_type_kind_name (lt_type_kind kind)
+{
+  switch (kind)
+    {
+    case LT_TYPE_TENSOR:
+      return "a tensor";
+    case LT_TYPE_SEQUENCE:
+      return "a sequence";
+    case LT_TYPE_OPTIONAL_TENSOR:
+      return "an optional tensor";
+    case LT_TYPE_OPTIONAL_SEQUENCE:
+      return "an optional sequence";
+    case LT_TYPE_MAP:
+      return "a map";
+    }
+  return "?";
 }
 
 /* ---- finalize ---------------------------------------------------------- */
@@ -533,8 +582,9 @@ resolve_name (lt_graph   *graph,
     return -1;
   ov = &graph->parent->values[outer];
   {
-    lt_dtype dtype = ov->dtype;
-    lt_shape shape = ov->shape;
+    lt_dtype     dtype = ov->dtype;
+    lt_shape     shape = ov->shape;
+    lt_type_kind type_kind = ov->type_kind;
     id = append_value (graph, name, LT_VALUE_OUTER);
     if (id < 0)
       {
@@ -543,6 +593,7 @@ resolve_name (lt_graph   *graph,
       }
     graph->values[id].dtype = dtype;
     graph->values[id].shape = shape; /* params are owned by the parent, which outlives us */
+    graph->values[id].type_kind = type_kind;
   }
   return id;
 }
@@ -670,6 +721,8 @@ apply_declared_types (lt_graph *graph)
       v = &graph->values[id];
       if (v->kind == LT_VALUE_CONSTANT)
         continue; /* the data is the truth */
+      if (decl->has_kind)
+        v->type_kind = decl->kind;
       if (v->dtype == LT_DTYPE_UNDEFINED)
         v->dtype = decl->dtype;
       if (decl->has_shape && v->shape.rank < 0)

@@ -89,8 +89,12 @@ lt_capture_get_types (const lt_kernel_call *call,
   for (uint32_t k = 0; k < n; k++)
     {
       const lt_kernel_tensor *t = &call->inputs[offset + k];
+      outer[k].kind = t->kind;
       outer[k].dtype = t->dtype;
-      lt_shape_set (&outer[k].shape, t->rank, t->dims);
+      if (t->rank >= 0)
+        lt_shape_set (&outer[k].shape, t->rank, t->dims);
+      else
+        lt_shape_set_unknown (&outer[k].shape);
       outer[k].data = call->known != NULL ? call->known[offset + k] : NULL;
     }
 }

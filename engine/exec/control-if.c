@@ -4,13 +4,18 @@
  * Both branch sessions are created and reshaped in prepare, so run only
  * runs the chosen one and copies its outputs into the If's: run allocates
  * nothing.  A branch must produce outputs of exactly the dtypes and shapes
- * the If's outputs have (known at the parent's reshape).  Values a branch
+ * the If's outputs have (known at the parent's reshape).  A sequence or
+ * optional output is copied into the If's own value (a copy that
+ * allocates when it holds more than in any run before, see
+ * ops/seq-value.h); it must be of the If output's kind, or of the kind an
+ * optional output holds.  Values a branch
  * reads from the enclosing graph come as the kernel's extra inputs
  * (session-private.h): their types go to the branch's reshape, their
  * data is bound before the branch runs.
  */
 #include "exec/session-private.h"
 #include "ops/ref-common.h"
+#include "ops/seq-value.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +110,29 @@ if_prepare (const lt_kernel_call *call,
   return LT_OK;
 }
 
+/* Copies branch output `o`, a sequence or optional, into the If's. */
+static lt_status
+copy_container_output (const lt_kernel_call *call,
+                       lt_session           *branch,
+                       const char           *branch_name,
+                       uint32_t              o)
+{
+  const lt_sequence *branch_out = lt_session_get_sequence_output (branch, o);
+  lt_type_kind       kind = lt_session_get_output_kind (branch, o);
+  lt_type_kind       want = call->outputs[o].kind;
+  bool               fits = kind == want || (want == LT_TYPE_OPTIONAL_TENSOR && kind == LT_TYPE_TENSOR)
+                            || (want == LT_TYPE_OPTIONAL_SEQUENCE && kind == LT_TYPE_SEQUENCE)
+                            || (want == LT_TYPE_SEQUENCE && kind == LT_TYPE_OPTIONAL_SEQUENCE
+                                && branch_out != NULL && branch_out->has_value);
+
+  if (branch_out == NULL || !fits)
+    return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s output %u is %s, the If's output %u %s", branch_name, o,
+                        lt_type_kind_name (kind), o, lt_type_kind_name (want));
+  if (!lt_seq_value_copy (call->outputs[o].data, branch_out))
+    return lt_ref_fail (call, LT_ERR_NO_MEMORY, "out of memory copying %s output %u", branch_name, o);
+  return LT_OK;
+}
+
 static lt_status
 if_run (const lt_kernel_call *call)
 {
@@ -120,6 +148,16 @@ if_run (const lt_kernel_call *call)
   for (uint32_t o = 0; o < call->n_outputs; o++)
     {
       const lt_tensor *branch_out = lt_session_get_output (branch, o);
+      if (call->outputs[o].kind != LT_TYPE_TENSOR)
+        {
+          status = copy_container_output (call, branch, branch_attrs[taken], o);
+          if (status != LT_OK)
+            return status;
+          continue;
+        }
+      if (branch_out == NULL)
+        return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s output %u is %s, the If's output %u a tensor",
+                            branch_attrs[taken], o, lt_type_kind_name (lt_session_get_output_kind (branch, o)), o);
       if (!same_type (branch_out, &call->outputs[o]))
         return lt_ref_fail (call, LT_ERR_UNSUPPORTED, "%s output %u ('%s') differs in dtype or shape from the "
                             "If's output %u", branch_attrs[taken], o, branch_out->name, o);
@@ -135,4 +173,5 @@ const lt_kernel lt_ref_if_kernel = {
   .prepare = if_prepare,
   .run = if_run,
   .release = if_release,
+  .takes_containers = true,
 };

@@ -26,6 +26,7 @@
 #include "exec/session-private.h"
 #include "exec/threadpool.h"
 #include "ops/kernel.h"
+#include "ops/seq-value.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,11 +42,15 @@ typedef enum slot_kind
   SLOT_INPUT,    /* a graph input: the caller's bound buffer */
   SLOT_OUTER,    /* a subgraph's outer value: bound by the owning kernel */
   SLOT_ARENA,    /* computed: an offset in the arena */
+  SLOT_CONTAINER, /* a computed sequence or optional: an lt_seq_value of the session's */
 } slot_kind;
 
 typedef struct value_slot
 {
   slot_kind kind;
+  lt_type_kind type_kind; /* for the other kinds than TENSOR, dtype, rank and dims are
+                             their tensors' (rank -1 when unknown), count and nbytes 0,
+                             and data points to an lt_sequence */
   lt_dtype  dtype;
   int32_t   rank;
   int64_t   dims[LT_MAX_RANK];
@@ -104,6 +109,8 @@ struct lt_session
   uint32_t       n_outer;     /* LT_VALUE_OUTER values of a subgraph */
   int32_t       *outer_ids;   /* their value ids, in id order */
   lt_tensor     *outputs;
+  lt_seq_value **containers;  /* the data of SLOT_CONTAINER slots */
+  uint32_t       n_containers;
 };
 
 static lt_status
@@ -211,6 +218,11 @@ reset_plan (lt_session *session)
   session->n_outer = 0;
   free (session->outputs);
   session->outputs = NULL;
+  for (uint32_t i = 0; i < session->n_containers; i++)
+    lt_seq_value_free (session->containers[i]);
+  free (session->containers);
+  session->containers = NULL;
+  session->n_containers = 0;
   session->arena_bytes = session->unplanned_bytes = 0;
   session->scratch_bytes = 0;
   session->reshaped = false;
@@ -293,6 +305,22 @@ type_slot (lt_session *session,
   value_slot          *slot = &session->slots[value_id];
   char                 shape_text[128];
 
+  if (type != NULL && type->kind == LT_TYPE_MAP)
+    return lt_error_set (err, LT_ERR_UNSUPPORTED, value->name, "value '%s' is a map (or holds maps); sessions do "
+                         "not run maps", value->name);
+  if (type != NULL && type->kind != LT_TYPE_TENSOR)
+    {
+      /* Its tensors' types are checked as they are made, at run. */
+      slot->type_kind = type->kind;
+      slot->dtype = type->dtype;
+      slot->rank = type->shape.rank;
+      for (int32_t d = 0; d < slot->rank; d++)
+        slot->dims[d] = type->shape.dims[d].size;
+      slot->count = 0;
+      slot->nbytes = 0;
+      return LT_OK;
+    }
+  slot->type_kind = LT_TYPE_TENSOR;
   if (type == NULL || type->dtype == LT_DTYPE_UNDEFINED || !lt_shape_count (&type->shape, &slot->count))
     {
       lt_shape_format (type != NULL ? &type->shape : &value->shape, shape_text, sizeof shape_text);
@@ -315,6 +343,13 @@ type_slot (lt_session *session,
   return LT_OK;
 }
 
+/* What a kernel gets as a slot's data: NULL for an empty tensor. */
+static void *
+kernel_data (const value_slot *slot)
+{
+  return slot->count > 0 || slot->type_kind != LT_TYPE_TENSOR ? slot->data : NULL;
+}
+
 static void
 slot_to_kernel_tensor (const value_slot *slot,
                        lt_kernel_tensor *t)
@@ -322,11 +357,25 @@ slot_to_kernel_tensor (const value_slot *slot,
   memset (t, 0, sizeof *t);
   if (slot == NULL)
     return;
+  t->kind = slot->type_kind;
   t->dtype = slot->dtype;
   t->rank = slot->rank;
   memcpy (t->dims, slot->dims, sizeof t->dims);
   t->count = slot->count;
-  t->data = slot->count > 0 ? slot->data : NULL;
+  t->data = kernel_data (slot);
+}
+
+/* Whether a step reads or writes a sequence or optional. */
+static bool
+step_has_containers (const exec_step *step)
+{
+  for (uint32_t i = 0; i < step->n_inputs; i++)
+    if (step->inputs[i].kind != LT_TYPE_TENSOR)
+      return true;
+  for (uint32_t o = 0; o < step->n_outputs; o++)
+    if (step->outputs[o].kind != LT_TYPE_TENSOR)
+      return true;
+  return false;
 }
 
 /* A view of a slot as a tensor named like its value ("" for a session
@@ -458,7 +507,8 @@ select_kernel_knowing (lt_session       *session,
     }
 
   for (uint32_t k = 0; candidates != NULL && candidates[k] != NULL; k++)
-    if (candidates[k]->supports == NULL || candidates[k]->supports (&call))
+    if ((candidates[k]->takes_containers || !step_has_containers (step))
+        && (candidates[k]->supports == NULL || candidates[k]->supports (&call)))
       {
         step->kernel = candidates[k];
         break;
@@ -470,7 +520,8 @@ select_kernel_knowing (lt_session       *session,
       for (uint32_t i = 0; i < step->n_inputs && strlen (dtypes) + 24 < sizeof dtypes; i++)
         {
           strcat (dtypes, i > 0 ? ", " : "");
-          strcat (dtypes, step->inputs[i].dtype == LT_DTYPE_UNDEFINED ? "-" : lt_dtype_name (step->inputs[i].dtype));
+          strcat (dtypes, step->inputs[i].kind != LT_TYPE_TENSOR ? lt_type_kind_name (step->inputs[i].kind)
+                          : step->inputs[i].dtype == LT_DTYPE_UNDEFINED ? "-" : lt_dtype_name (step->inputs[i].dtype));
         }
       return lt_error_set (err, LT_ERR_UNSUPPORTED, name, "no CPU kernel runs %s%s%s with inputs (%s)",
                            node->domain[0] != '\0' ? node->domain : "", node->domain[0] != '\0' ? "." : "",
@@ -553,6 +604,11 @@ plan_memory (lt_session *session,
             continue;
           value_slot *slot = &session->slots[id];
           int32_t     last = last_use[id] > (int32_t) s ? last_use[id] : (int32_t) s;
+          if (slot->type_kind != LT_TYPE_TENSOR)
+            {
+              slot->kind = SLOT_CONTAINER;
+              continue;
+            }
           slot->kind = SLOT_ARENA;
           if (o == 0 && step->kernel->in_place && in0 >= 0
               && session->slots[in0].kind == SLOT_ARENA
@@ -594,6 +650,30 @@ plan_memory (lt_session *session,
                                    : NULL;
   free (records);
   return status;
+}
+
+/* Gives each computed sequence or optional its value. */
+static lt_status
+place_containers (lt_session *session,
+                  lt_error   *err)
+{
+  uint32_t n = 0;
+
+  for (uint32_t v = 0; v < session->n_slots; v++)
+    n += session->slots[v].kind == SLOT_CONTAINER;
+  session->containers = calloc (n + 1, sizeof *session->containers);
+  if (session->containers == NULL)
+    return fail_no_memory (err);
+  for (uint32_t v = 0; v < session->n_slots; v++)
+    if (session->slots[v].kind == SLOT_CONTAINER)
+      {
+        lt_seq_value *value = lt_seq_value_new ();
+        if (value == NULL)
+          return fail_no_memory (err);
+        session->containers[session->n_containers++] = value;
+        session->slots[v].data = value;
+      }
+  return LT_OK;
 }
 
 static lt_status
@@ -691,6 +771,7 @@ session_reshape (lt_session          *session,
     {
       session->input_types[i] = *lt_shape_inference_get (session->inference, input_ids[i]);
       session->input_types[i].data = NULL;
+      session->input_types[i].sequence = NULL;
     }
 
   for (uint32_t n = 0; n < n_nodes; n++)
@@ -725,6 +806,8 @@ session_reshape (lt_session          *session,
           goto fail;
       }
   status = plan_memory (session, err);
+  if (status == LT_OK)
+    status = place_containers (session, err);
   if (status != LT_OK)
     goto fail;
   if (session->scratch_bytes > 0)
@@ -879,6 +962,9 @@ lt_session_bind_input (lt_session *session,
     return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "input %u out of range (the graph has %u)", index, n_inputs);
   value_slot     *slot = &session->slots[input_ids[index]];
   const lt_value *value = lt_graph_get_value (session->graph, input_ids[index]);
+  if (slot->type_kind != LT_TYPE_TENSOR)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, value->name, "input '%s' is %s; bind it with "
+                         "lt_session_bind_sequence", value->name, lt_type_kind_name (slot->type_kind));
   if (nbytes != slot->nbytes)
     return lt_error_set (err, LT_ERR_SHAPE, value->name, "input '%s' needs %zu bytes, %zu given",
                          value->name, slot->nbytes, nbytes);
@@ -964,13 +1050,13 @@ lt_session_run (lt_session *session,
         return lt_error_set (err, LT_ERR_CANCELLED, NULL, "run cancelled");
       for (uint32_t i = 0; i < step->n_inputs; i++)
         if (step->input_ids[i] >= 0)
-          step->inputs[i].data = step->inputs[i].count > 0 ? session->slots[step->input_ids[i]].data : NULL;
+          step->inputs[i].data = kernel_data (&session->slots[step->input_ids[i]]);
       for (uint32_t o = 0; o < step->n_outputs; o++)
         if (step->output_ids[o] >= 0)
           {
             if (step->kernel->resizes_outputs)
               slot_to_kernel_tensor (&session->slots[step->output_ids[o]], &step->outputs[o]);
-            step->outputs[o].data = step->outputs[o].count > 0 ? session->slots[step->output_ids[o]].data : NULL;
+            step->outputs[o].data = kernel_data (&session->slots[step->output_ids[o]]);
           }
 
       if (options->profiling)
@@ -986,7 +1072,7 @@ lt_session_run (lt_session *session,
 
       if (options->observer_fn != NULL || options->transform_fn != NULL)
         for (uint32_t o = 0; o < step->n_outputs; o++)
-          if (step->output_ids[o] >= 0)
+          if (step->output_ids[o] >= 0 && step->outputs[o].kind == LT_TYPE_TENSOR)
             {
               lt_tensor view;
               step_output_view (session, step, o, &view);
@@ -1013,11 +1099,94 @@ const lt_tensor *
 lt_session_get_output (const lt_session *session,
                        uint32_t          index)
 {
-  uint32_t n_outputs;
-  lt_graph_get_outputs (session->graph, &n_outputs);
-  if (!session->reshaped || index >= n_outputs)
+  uint32_t       n_outputs;
+  const int32_t *output_ids = lt_graph_get_outputs (session->graph, &n_outputs);
+  if (!session->reshaped || index >= n_outputs || session->slots[output_ids[index]].type_kind != LT_TYPE_TENSOR)
     return NULL;
   return &session->outputs[index];
+}
+
+lt_type_kind
+lt_session_get_output_kind (const lt_session *session,
+                            uint32_t          index)
+{
+  uint32_t       n_outputs;
+  const int32_t *output_ids = lt_graph_get_outputs (session->graph, &n_outputs);
+  if (!session->reshaped || index >= n_outputs)
+    return LT_TYPE_TENSOR;
+  return session->slots[output_ids[index]].type_kind;
+}
+
+const lt_sequence *
+lt_session_get_sequence_output (const lt_session *session,
+                                uint32_t          index)
+{
+  uint32_t       n_outputs;
+  const int32_t *output_ids = lt_graph_get_outputs (session->graph, &n_outputs);
+  if (!session->reshaped || index >= n_outputs || session->slots[output_ids[index]].type_kind == LT_TYPE_TENSOR)
+    return NULL;
+  return session->slots[output_ids[index]].data;
+}
+
+/* Whether tensor `t` may be an element of a container slot: its dtype,
+ * dims where the slot knows them, data that matches and is aligned. */
+static bool
+element_fits (const value_slot *slot,
+              const lt_tensor  *t)
+{
+  uint64_t count = 1;
+  size_t   nbytes;
+  size_t   align = (lt_dtype_bits (t->dtype) + 7) / 8;
+
+  if ((slot->dtype != LT_DTYPE_UNDEFINED && t->dtype != slot->dtype) || t->dtype == LT_DTYPE_STRING
+      || t->rank < 0 || t->rank > LT_MAX_RANK || (slot->rank >= 0 && t->rank != slot->rank))
+    return false;
+  for (int32_t d = 0; d < t->rank; d++)
+    {
+      if (t->dims[d] < 0 || (slot->rank >= 0 && slot->dims[d] >= 0 && t->dims[d] != slot->dims[d]))
+        return false;
+      count *= (uint64_t) t->dims[d];
+    }
+  return count == t->count && lt_dtype_storage_size (t->dtype, count, &nbytes) && nbytes == t->nbytes
+         && (count == 0 || t->data != NULL) && (align <= 1 || (uintptr_t) t->data % align == 0);
+}
+
+lt_status
+lt_session_bind_sequence (lt_session        *session,
+                          uint32_t           index,
+                          const lt_sequence *value,
+                          lt_error          *err)
+{
+  uint32_t          n_inputs;
+  const int32_t    *input_ids = lt_graph_get_inputs (session->graph, &n_inputs);
+  value_slot       *slot;
+  const char       *name;
+
+  if (!session->reshaped)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "bind_sequence before reshape");
+  if (index >= n_inputs)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "input %u out of range (the graph has %u)", index, n_inputs);
+  slot = &session->slots[input_ids[index]];
+  name = lt_graph_get_value (session->graph, input_ids[index])->name;
+  if (slot->type_kind == LT_TYPE_TENSOR)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is a tensor; bind it with "
+                         "lt_session_bind_input", name);
+  if (value == NULL || (value->count > 0 && value->tensors == NULL))
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' bound to NULL", name);
+  if (!value->has_value && (slot->type_kind == LT_TYPE_SEQUENCE || value->count > 0))
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is %s: it cannot be an empty optional "
+                         "or one with tensors", name, lt_type_kind_name (slot->type_kind));
+  if (value->has_value && slot->type_kind == LT_TYPE_OPTIONAL_TENSOR && value->count != 1)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is an optional tensor: it holds one "
+                         "tensor, %u given", name, value->count);
+  for (uint32_t k = 0; k < value->count; k++)
+    if (!element_fits (slot, &value->tensors[k]))
+      return lt_error_set (err, LT_ERR_SHAPE, name, "tensor %u of input '%s' does not have the dtype and shape "
+                           "the input was reshaped to, or its data does not match its dims (or is not aligned)",
+                           k, name);
+  slot->data = (void *) value;
+  session->input_bound[index] = true;
+  return LT_OK;
 }
 
 uint64_t

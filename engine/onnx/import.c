@@ -402,53 +402,124 @@ lt_onnx_tensor_from_proto (const Onnx__TensorProto *proto,
 /* ---- types ------------------------------------------------------------- */
 
 static lt_status
-convert_type (import_ctx             *ctx,
-              lt_graph               *graph,
-              const char             *name,
-              const Onnx__TypeProto  *type,
-              lt_dtype               *dtype,
-              lt_shape               *shape)
+convert_tensor_type (import_ctx                    *ctx,
+                     lt_graph                      *graph,
+                     const char                    *name,
+                     const Onnx__TypeProto__Tensor *tt,
+                     lt_type_desc                  *out)
 {
-  const Onnx__TypeProto__Tensor *tt;
-
-  *dtype = LT_DTYPE_UNDEFINED;
-  lt_shape_set_unknown (shape);
-  if (type == NULL || type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
-    return LT_OK; /* sequences, maps, optionals: no tensor type to record */
-  tt = type->tensor_type;
   if (tt->has_elem_type && tt->elem_type != 0)
     {
       if (!lt_dtype_is_valid (tt->elem_type))
         return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name, "elem_type %d is not a valid tensor type",
                              tt->elem_type);
-      *dtype = (lt_dtype) tt->elem_type;
+      out->dtype = (lt_dtype) tt->elem_type;
     }
   if (tt->shape == NULL)
     return LT_OK;
   if (tt->shape->n_dim > LT_MAX_RANK)
     return lt_error_set (ctx->err, LT_ERR_UNSUPPORTED, name, "rank %zu is above the engine's limit of %d",
                          tt->shape->n_dim, LT_MAX_RANK);
-  shape->rank = (int32_t) tt->shape->n_dim;
+  out->shape.rank = (int32_t) tt->shape->n_dim;
   for (size_t i = 0; i < tt->shape->n_dim; i++)
     {
       const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
-      shape->dims[i].size = -1;
-      shape->dims[i].param = NULL;
+      out->shape.dims[i].size = -1;
+      out->shape.dims[i].param = NULL;
       if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE)
         {
           if (d->dim_value < 0)
             return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, name, "shape dim %zu is negative (%lld)", i,
                                  (long long) d->dim_value);
-          shape->dims[i].size = d->dim_value;
+          out->shape.dims[i].size = d->dim_value;
         }
       else if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && d->dim_param)
         {
-          shape->dims[i].param = lt_graph_strndup (graph, d->dim_param, strlen (d->dim_param));
-          if (!shape->dims[i].param)
+          out->shape.dims[i].param = lt_graph_strndup (graph, d->dim_param, strlen (d->dim_param));
+          if (!out->shape.dims[i].param)
             return no_memory (ctx);
         }
     }
   return LT_OK;
+}
+
+/* The tensor type inside a sequence's or an optional's TypeProto (an
+ * absent elem_type leaves it unknown). */
+static lt_status
+convert_element_type (import_ctx            *ctx,
+                      lt_graph              *graph,
+                      const char            *name,
+                      const char            *container,
+                      const Onnx__TypeProto *elem,
+                      lt_type_desc          *out)
+{
+  if (elem == NULL || elem->value_case == ONNX__TYPE_PROTO__VALUE__NOT_SET)
+    return LT_OK;
+  if (elem->value_case == ONNX__TYPE_PROTO__VALUE_MAP_TYPE)
+    {
+      out->kind = LT_TYPE_MAP;
+      return LT_OK;
+    }
+  if (elem->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
+    return lt_error_set (ctx->err, LT_ERR_UNSUPPORTED, name,
+                         "'%s' is %s of something other than tensors; only tensors are supported there", name,
+                         container);
+  return convert_tensor_type (ctx, graph, name, elem->tensor_type, out);
+}
+
+/* A TypeProto: a tensor, a sequence of tensors or an optional tensor or
+ * sequence; a map, or a sequence or optional of maps, is LT_TYPE_MAP; a
+ * sparse tensor (or no type) is left unknown. */
+static lt_status
+convert_type (import_ctx            *ctx,
+              lt_graph              *graph,
+              const char            *name,
+              const Onnx__TypeProto *type,
+              lt_type_desc          *out)
+{
+  const Onnx__TypeProto *elem;
+
+  out->kind = LT_TYPE_TENSOR;
+  out->dtype = LT_DTYPE_UNDEFINED;
+  lt_shape_set_unknown (&out->shape);
+  if (type == NULL)
+    return LT_OK;
+  switch (type->value_case)
+    {
+    case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE:
+      return convert_tensor_type (ctx, graph, name, type->tensor_type, out);
+    case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE:
+      out->kind = LT_TYPE_SEQUENCE;
+      return convert_element_type (ctx, graph, name, "a sequence", type->sequence_type->elem_type, out);
+    case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE:
+      elem = type->optional_type->elem_type;
+      out->kind = LT_TYPE_OPTIONAL_TENSOR;
+      if (elem != NULL && elem->value_case == ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE)
+        {
+          out->kind = LT_TYPE_OPTIONAL_SEQUENCE;
+          elem = elem->sequence_type->elem_type;
+        }
+      return convert_element_type (ctx, graph, name, "an optional", elem, out);
+    case ONNX__TYPE_PROTO__VALUE_MAP_TYPE:
+      out->kind = LT_TYPE_MAP;
+      return LT_OK;
+    default:
+      return LT_OK;
+    }
+}
+
+/* Declares a graph output's or value_info's type. */
+static lt_status
+declare_type (import_ctx         *ctx,
+              lt_graph           *graph,
+              const char         *name,
+              const lt_type_desc *type)
+{
+  lt_status st = lt_graph_declare_value (graph, name, type->dtype, type->shape.rank >= 0 ? &type->shape : NULL,
+                                         ctx->err);
+  if (st == LT_OK && type->kind != LT_TYPE_TENSOR)
+    st = lt_graph_declare_kind (graph, name, type->kind, ctx->err);
+  return st;
 }
 
 /* ---- graphs ------------------------------------------------------------ */
@@ -629,9 +700,16 @@ convert_attr (import_ctx                 *ctx,
             }
         }
       break;
+    case LT_ATTR_TYPE_PROTO:
+      {
+        lt_type_desc *tp = lt_graph_alloc (graph, sizeof *tp);
+        if (!tp)
+          return no_memory (ctx);
+        attr->v.tp = tp;
+        return convert_type (ctx, graph, node_label, ap->tp, tp);
+      }
     case LT_ATTR_SPARSE_TENSOR:
     case LT_ATTR_SPARSE_TENSORS:
-    case LT_ATTR_TYPE_PROTO:
     case LT_ATTR_TYPE_PROTOS:
       /* Kept by kind only: no op the engine runs reads these payloads. */
       attr->count = 0;
@@ -742,13 +820,14 @@ convert_graph (import_ctx              *ctx,
       const Onnx__ValueInfoProto *vi = gp->input[i];
       const char                 *name = vi->name ? vi->name : "";
       const char                 *subject = describe (name, "input", i, graph_name, buf, sizeof buf);
-      lt_dtype                    dtype;
-      lt_shape                    shape;
+      lt_type_desc                type;
       if (name[0] == '\0')
         return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "the graph input has an empty name");
-      if ((st = convert_type (ctx, graph, subject, vi->type, &dtype, &shape)) != LT_OK)
+      if ((st = convert_type (ctx, graph, subject, vi->type, &type)) != LT_OK)
         return st;
-      if ((st = lt_graph_add_input (graph, name, dtype, &shape, NULL, ctx->err)) != LT_OK)
+      if ((st = lt_graph_add_input (graph, name, type.dtype, &type.shape, NULL, ctx->err)) != LT_OK)
+        return st;
+      if (type.kind != LT_TYPE_TENSOR && (st = lt_graph_declare_kind (graph, name, type.kind, ctx->err)) != LT_OK)
         return st;
     }
   for (size_t i = 0; i < gp->n_initializer; i++)
@@ -778,27 +857,25 @@ convert_graph (import_ctx              *ctx,
       const Onnx__ValueInfoProto *vi = gp->output[i];
       const char                 *name = vi->name ? vi->name : "";
       const char                 *subject = describe (name, "output", i, graph_name, buf, sizeof buf);
-      lt_dtype                    dtype;
-      lt_shape                    shape;
+      lt_type_desc                type;
       if (name[0] == '\0')
         return lt_error_set (ctx->err, LT_ERR_INVALID_MODEL, subject, "the graph output has an empty name");
-      if ((st = convert_type (ctx, graph, subject, vi->type, &dtype, &shape)) != LT_OK)
+      if ((st = convert_type (ctx, graph, subject, vi->type, &type)) != LT_OK)
         return st;
       if ((st = lt_graph_add_output (graph, name, ctx->err)) != LT_OK)
         return st;
-      if ((st = lt_graph_declare_value (graph, name, dtype, shape.rank >= 0 ? &shape : NULL, ctx->err)) != LT_OK)
+      if ((st = declare_type (ctx, graph, name, &type)) != LT_OK)
         return st;
     }
   for (size_t i = 0; i < gp->n_value_info; i++)
     {
       const Onnx__ValueInfoProto *vi = gp->value_info[i];
       const char                 *name = vi->name ? vi->name : "";
-      lt_dtype                    dtype;
-      lt_shape                    shape;
+      lt_type_desc                type;
       if ((st = convert_type (ctx, graph, describe (name, "value_info", i, graph_name, buf, sizeof buf), vi->type,
-                              &dtype, &shape)) != LT_OK)
+                              &type)) != LT_OK)
         return st;
-      if ((st = lt_graph_declare_value (graph, name, dtype, shape.rank >= 0 ? &shape : NULL, ctx->err)) != LT_OK)
+      if ((st = declare_type (ctx, graph, name, &type)) != LT_OK)
         return st;
     }
   return LT_OK;

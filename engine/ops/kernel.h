@@ -22,14 +22,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A tensor as a kernel sees it. */
+/* A tensor as a kernel sees it; or a sequence or optional value when
+ * `kind` says so (only kernels marked `takes_containers` get those): then
+ * dtype, rank and dims are what its tensors share (rank -1 when unknown),
+ * count is 0, and data points to an lt_seq_value (ops/seq-value.h),
+ * read-only for an input (as an lt_sequence), to fill for an output. */
 typedef struct lt_kernel_tensor
 {
-  lt_dtype dtype;              /* UNDEFINED for an omitted optional input */
-  int32_t  rank;
-  int64_t  dims[LT_MAX_RANK];
-  uint64_t count;              /* product of dims */
-  void    *data;               /* count packed elements (lt_bytes for STRING); NULL when omitted or empty */
+  lt_dtype     dtype;              /* UNDEFINED for an omitted optional input */
+  int32_t      rank;
+  int64_t      dims[LT_MAX_RANK];
+  uint64_t     count;              /* product of dims */
+  void        *data;               /* count packed elements (lt_bytes for STRING); NULL when omitted or empty */
+  lt_type_kind kind;               /* TENSOR (0) but for sequences and optionals */
 } lt_kernel_tensor;
 
 typedef struct lt_threadpool lt_threadpool;
@@ -135,6 +140,10 @@ typedef struct lt_kernel
 
   /* Honours call->clamp (f32 output 0). */
   bool applies_clamp;
+
+  /* Accepts inputs and outputs that are sequences or optionals (see
+   * lt_kernel_tensor); a session never offers them to other kernels. */
+  bool takes_containers;
 
   /* `run` may lower the first dimension (and count) of outputs whose
    * shapes are only an upper bound before running (a Loop's scan outputs):

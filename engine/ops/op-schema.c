@@ -65,6 +65,12 @@ static const lt_op_schema schemas[LT_OP_COUNT] = {
   [LT_OP_DequantizeLinear] = S (2, 3, 1, 1),
   [LT_OP_RNN] = S (3, 6, 0, 2), [LT_OP_GRU] = S (3, 6, 0, 2), [LT_OP_LSTM] = S (3, 8, 0, 3),
 
+  [LT_OP_SequenceEmpty] = S (0, 0, 1, 1), [LT_OP_SequenceConstruct] = S (1, V, 1, 1),
+  [LT_OP_SequenceInsert] = S (2, 3, 1, 1), [LT_OP_SequenceErase] = S (1, 2, 1, 1),
+  [LT_OP_SequenceAt] = S (2, 2, 1, 1), [LT_OP_SequenceLength] = S (1, 1, 1, 1),
+  [LT_OP_SplitToSequence] = S (1, 2, 1, 1), [LT_OP_ConcatFromSequence] = S (1, 1, 1, 1),
+  [LT_OP_Optional] = S (0, 1, 1, 1), [LT_OP_OptionalHasElement] = S (0, 1, 1, 1),
+  [LT_OP_OptionalGetElement] = S (1, 1, 1, 1), [LT_OP_SequenceMap] = S (1, V, 1, V),
   [LT_OP_If] = S (1, 1, 1, V), [LT_OP_Loop] = S (2, V, 1, V),
 };
 /* clang-format on */

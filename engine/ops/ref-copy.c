@@ -1,6 +1,7 @@
 /* ref-copy.c — reference kernels whose output is input 0's bytes under a
- * new shape: Identity, Reshape, Flatten, Squeeze, Unsqueeze (and Dropout
- * when it keeps everything, see ref-dropout.c).  The session has set the output shape; these only move data,
+ * new shape: Reshape, Flatten, Squeeze, Unsqueeze (and Identity of a
+ * tensor, see ref-sequence.c, and Dropout when it keeps everything, see
+ * ref-dropout.c).  The session has set the output shape; these only move data,
  * and run in place when the planner lets output 0 share input 0's memory. */
 #include "ops/ref-common.h"
 
@@ -41,7 +42,6 @@ lt_ref_copy_run (const lt_kernel_call *call)
     .run = lt_ref_copy_run, .in_place = true,   \
   };
 
-COPY_KERNEL (identity)
 COPY_KERNEL (reshape)
 COPY_KERNEL (flatten)
 COPY_KERNEL (squeeze)

@@ -27,6 +27,7 @@
   X (Ceil, ceil) \
   X (Clip, clip) \
   X (Concat, concat) \
+  X (ConcatFromSequence, concat_from_sequence) \
   X (Constant, constant) \
   X (ConstantOfShape, constant_of_shape) \
   X (Conv, conv) \
@@ -80,6 +81,9 @@
   X (Neg, neg) \
   X (Not, not) \
   X (OneHot, one_hot) \
+  X (Optional, optional) \
+  X (OptionalGetElement, optional_get_element) \
+  X (OptionalHasElement, optional_has_element) \
   X (Or, or) \
   X (PRelu, prelu) \
   X (Pad, pad) \
@@ -106,6 +110,13 @@
   X (ScatterElements, scatter_elements) \
   X (ScatterND, scatter_nd) \
   X (Selu, selu) \
+  X (SequenceAt, sequence_at) \
+  X (SequenceConstruct, sequence_construct) \
+  X (SequenceEmpty, sequence_empty) \
+  X (SequenceErase, sequence_erase) \
+  X (SequenceInsert, sequence_insert) \
+  X (SequenceLength, sequence_length) \
+  X (SequenceMap, sequence_map) \
   X (Shape, shape) \
   X (Sigmoid, sigmoid) \
   X (Sign, sign) \
@@ -117,6 +128,7 @@
   X (Softsign, softsign) \
   X (SpaceToDepth, space_to_depth) \
   X (Split, split) \
+  X (SplitToSequence, split_to_sequence) \
   X (Sqrt, sqrt) \
   X (Squeeze, squeeze) \
   X (Sub, sub) \

@@ -1,5 +1,5 @@
-/* shape-control.c — shape functions of the ops with subgraphs: If and
- * Loop.
+/* shape-control.c — shape functions of the ops with subgraphs: If, Loop
+ * and SequenceMap.
  *
  * Each subgraph is inferred in an inference of its own, with the types this
  * graph's inference found for the values it reads from here (its outer
@@ -79,14 +79,21 @@ graph_attr (const lt_node *node,
   return attr != NULL && attr->type == LT_ATTR_GRAPH ? attr->v.g : NULL;
 }
 
-/* Two types merged: the dtype when both agree, the shape when the ranks
- * agree, dims that differ unknown. */
-static void
-merge_types (const lt_value_type *a,
-             const lt_value_type *b,
-             lt_value_type       *out)
+void
+lt_shape_merge_types (const lt_value_type *a,
+                      const lt_value_type *b,
+                      lt_value_type       *out)
 {
-  out->dtype = a->dtype == b->dtype ? a->dtype : LT_DTYPE_UNDEFINED;
+  lt_type_kind kind = a->kind;
+
+  if (lt_shape_kind_accepts (a->kind, b->kind))
+    kind = a->kind;
+  else if (lt_shape_kind_accepts (b->kind, a->kind))
+    kind = b->kind;
+  out->dtype = a->dtype == b->dtype && lt_shape_kind_accepts (kind, a->kind) && lt_shape_kind_accepts (kind, b->kind)
+                 ? a->dtype
+                 : LT_DTYPE_UNDEFINED;
+  out->kind = kind;
   out->data = NULL;
   if (a->shape.rank < 0 || a->shape.rank != b->shape.rank)
     {
@@ -100,8 +107,9 @@ merge_types (const lt_value_type *a,
                            : lt_dim_unify (a->shape.dims[d], b->shape.dims[d]);
 }
 
-/* Sets output `index` to `type` when its dtype and rank are known, dims
- * the subgraph leaves unknown taken from what the file declares. */
+/* Sets output `index` to `type` when its dtype and rank are known (for a
+ * sequence or optional, its dtype), dims the subgraph leaves unknown taken
+ * from what the file declares. */
 static void
 set_output (lt_shape_ctx  *ctx,
             uint32_t       index,
@@ -109,7 +117,17 @@ set_output (lt_shape_ctx  *ctx,
 {
   const lt_value *declared;
 
-  if (type->dtype == LT_DTYPE_UNDEFINED || type->shape.rank < 0 || ctx->node->outputs[index] < 0)
+  if (type->dtype == LT_DTYPE_UNDEFINED || ctx->node->outputs[index] < 0)
+    return;
+  if (type->kind != LT_TYPE_TENSOR)
+    {
+      if (type->kind == LT_TYPE_SEQUENCE)
+        lt_shape_set_output_sequence (ctx, index, type->dtype, &type->shape, -1, NULL);
+      else
+        lt_shape_set_output_container (ctx, index, type->kind, type->dtype, &type->shape);
+      return;
+    }
+  if (type->shape.rank < 0)
     return;
   declared = lt_graph_get_value (ctx->graph, ctx->node->outputs[index]);
   for (int32_t d = 0; declared->shape.rank == type->shape.rank && d < type->shape.rank; d++)
@@ -146,7 +164,7 @@ lt_shape_if (lt_shape_ctx *ctx)
           status = lt_shape_fail_attr (ctx, "has more outputs than its branches");
           break;
         }
-      merge_types (a, b, &merged);
+      lt_shape_merge_types (a, b, &merged);
       set_output (ctx, o, &merged);
     }
   lt_shape_inference_free (si[0]);
@@ -188,7 +206,7 @@ static bool
 is_complete (const lt_value_type *type)
 {
   uint64_t count;
-  return type->dtype != LT_DTYPE_UNDEFINED && lt_shape_count (&type->shape, &count);
+  return type->dtype != LT_DTYPE_UNDEFINED && (type->kind != LT_TYPE_TENSOR || lt_shape_count (&type->shape, &count));
 }
 
 /* The types of the body's outputs (n of them, after the condition) into
@@ -217,7 +235,7 @@ infer_body_outputs (lt_shape_ctx   *ctx,
       lt_shape_set_unknown (&out[o].shape);
       out[o].dtype = LT_DTYPE_UNDEFINED;
       if (t != NULL)
-        out[o] = (lt_value_type) { .dtype = t->dtype, .shape = t->shape };
+        out[o] = (lt_value_type) { .dtype = t->dtype, .shape = t->shape, .kind = t->kind };
       complete = complete && is_complete (&out[o]);
     }
   lt_shape_inference_free (si);
@@ -233,9 +251,9 @@ infer_body_outputs (lt_shape_ctx   *ctx,
           if (t == NULL)
             lt_shape_set_unknown (&out[o].shape);
           else if (iteration == 0)
-            out[o] = (lt_value_type) { .dtype = t->dtype, .shape = t->shape };
+            out[o] = (lt_value_type) { .dtype = t->dtype, .shape = t->shape, .kind = t->kind };
           else
-            merge_types (&out[o], t, &out[o]);
+            lt_shape_merge_types (&out[o], t, &out[o]);
         }
       lt_shape_inference_free (si);
     }
@@ -268,7 +286,7 @@ lt_shape_loop (lt_shape_ctx *ctx)
     {
       const lt_value_type *initial = lt_shape_input (ctx, 2 + j);
       if (initial != NULL)
-        inputs[2 + j] = (lt_value_type) { .dtype = initial->dtype, .shape = initial->shape };
+        inputs[2 + j] = (lt_value_type) { .dtype = initial->dtype, .shape = initial->shape, .kind = initial->kind };
       else
         lt_shape_set_unknown (&inputs[2 + j].shape);
     }
@@ -276,11 +294,12 @@ lt_shape_loop (lt_shape_ctx *ctx)
   for (uint32_t o = 0; status == LT_OK && o < n_outputs; o++)
     {
       const lt_value_type *t = &body_out[o];
-      lt_value_type        out;
+      lt_value_type        out = { .kind = LT_TYPE_TENSOR };
 
       if (o < n_carried)
-        merge_types (&inputs[2 + o], t, &out);
-      else if (t->shape.rank >= 0 && t->shape.rank < LT_MAX_RANK && t->dtype != LT_DTYPE_UNDEFINED)
+        lt_shape_merge_types (&inputs[2 + o], t, &out);
+      else if (t->kind == LT_TYPE_TENSOR && t->shape.rank >= 0 && t->shape.rank < LT_MAX_RANK
+               && t->dtype != LT_DTYPE_UNDEFINED)
         {
           out.dtype = t->dtype;
           out.shape.rank = t->shape.rank + 1;
@@ -295,4 +314,51 @@ lt_shape_loop (lt_shape_ctx *ctx)
   free (inputs);
   free (body_out);
   return status;
+}
+
+/* SequenceMap: the body inferred with the tensors' shared type for each
+ * sequence input (the tensor itself for the others); each output a
+ * sequence as long as the input of the body's output type, or of the
+ * dtype the body declares when inference cannot tell. */
+lt_status
+lt_shape_sequence_map (lt_shape_ctx *ctx)
+{
+  const lt_graph     *body = graph_attr (ctx->node, "body");
+  uint32_t            n_inputs = ctx->node->n_inputs, n_body_outputs;
+  const int32_t      *body_outputs;
+  lt_value_type      *inputs;
+  lt_shape_inference *si;
+  lt_status           status;
+
+  if (body == NULL)
+    return lt_shape_fail_attr (ctx, "needs a graph attribute body");
+  body_outputs = lt_graph_get_outputs (body, &n_body_outputs);
+  if (n_body_outputs != ctx->node->n_outputs)
+    return lt_shape_fail_attr (ctx, "has %u outputs, its body %u", ctx->node->n_outputs, n_body_outputs);
+  inputs = calloc (n_inputs + 1, sizeof *inputs);
+  if (inputs == NULL)
+    return LT_ERR_UNSUPPORTED;
+  for (uint32_t i = 0; i < n_inputs; i++)
+    {
+      const lt_value_type *t = lt_shape_input (ctx, i);
+      lt_shape_set_unknown (&inputs[i].shape);
+      if (t != NULL)
+        {
+          inputs[i].dtype = t->dtype;
+          inputs[i].shape = t->shape;
+        }
+    }
+  si = infer_subgraph (ctx, body, inputs, &status);
+  for (uint32_t o = 0; o < n_body_outputs; o++)
+    {
+      const lt_value_type *t = si != NULL ? subgraph_output (si, body, o) : NULL;
+      const lt_value      *declared = lt_graph_get_value (body, body_outputs[o]);
+      if (t != NULL && t->dtype != LT_DTYPE_UNDEFINED)
+        lt_shape_set_output_sequence (ctx, o, t->dtype, &t->shape, lt_shape_input_length (ctx, 0), NULL);
+      else
+        lt_shape_set_output_sequence (ctx, o, declared->dtype, NULL, lt_shape_input_length (ctx, 0), NULL);
+    }
+  lt_shape_inference_free (si);
+  free (inputs);
+  return LT_OK;
 }

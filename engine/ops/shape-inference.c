@@ -27,6 +27,8 @@ typedef struct value_slot
   uint32_t      n_sym;
   lt_tensor     tensor; /* data exposed through type.data when owned_data */
   void         *owned_data;
+  int64_t       seq_length; /* a sequence's number of tensors when known, else -1 */
+  lt_shape     *elems;      /* a sequence's seq_length tensor shapes when known, or NULL; owned */
 } value_slot;
 
 struct lt_shape_inference
@@ -61,6 +63,7 @@ release_slots (lt_shape_inference *si)
     {
       free (si->slots[i].sym);
       free (si->slots[i].owned_data);
+      free (si->slots[i].elems);
     }
   if (si->n_slots)
     memset (si->slots, 0, si->n_slots * sizeof *si->slots);
@@ -317,20 +320,64 @@ static void
 slot_set_from_tensor (value_slot      *slot,
                       const lt_tensor *t)
 {
+  slot->type.kind = LT_TYPE_TENSOR;
   slot->type.dtype = t->dtype;
   lt_shape_set (&slot->type.shape, t->rank, t->dims);
   slot->type.data = t;
   slot_sym_from_tensor (slot, t);
 }
 
+/* Sets a sequence slot's tensor count and shapes (elems NULL: unknown
+ * one by one); false when out of memory. */
+static bool
+slot_set_elements (value_slot     *slot,
+                   int64_t         length,
+                   const lt_shape *elems)
+{
+  free (slot->elems);
+  slot->elems = NULL;
+  slot->seq_length = length;
+  if (elems == NULL || length < 0 || length > LT_SHAPE_DATA_MAX)
+    return true;
+  slot->elems = malloc ((size_t) (length > 0 ? length : 1) * sizeof *slot->elems);
+  if (slot->elems == NULL)
+    return false;
+  if (length > 0)
+    memcpy (slot->elems, elems, (size_t) length * sizeof *elems);
+  return true;
+}
+
 static void
 slot_set_declared (value_slot     *slot,
                    const lt_value *v)
 {
+  slot->type.kind = v->type_kind;
   slot->type.dtype = v->dtype;
   slot->type.shape = v->shape;
   slot->type.data = NULL;
   slot->inferred = false;
+  slot_set_elements (slot, -1, NULL);
+}
+
+/* A type from the caller or the enclosing graph; a sequence's value
+ * gives its tensors' count and shapes. */
+static void
+slot_set_given (value_slot          *slot,
+                const lt_value_type *type)
+{
+  lt_shape elems[LT_SHAPE_DATA_MAX];
+
+  slot->type.kind = type->kind;
+  slot->type.dtype = type->dtype;
+  slot->type.shape = type->shape;
+  slot->type.sequence = NULL;
+  if (type->kind == LT_TYPE_TENSOR && type->data)
+    slot_set_from_tensor (slot, type->data);
+  if (type->kind != LT_TYPE_SEQUENCE || type->sequence == NULL || type->sequence->count > LT_SHAPE_DATA_MAX)
+    return;
+  for (uint32_t k = 0; k < type->sequence->count; k++)
+    lt_shape_set (&elems[k], type->sequence->tensors[k].rank, type->sequence->tensors[k].dims);
+  slot_set_elements (slot, type->sequence->count, elems);
 }
 
 static void
@@ -353,13 +400,8 @@ init_slots (lt_shape_inference  *si,
         slot_set_declared (slot, v);
       if (v->kind != LT_VALUE_OUTER || outer == NULL)
         continue;
-      if (outer[n_outer].dtype != LT_DTYPE_UNDEFINED)
-        {
-          slot->type.dtype = outer[n_outer].dtype;
-          slot->type.shape = outer[n_outer].shape;
-          if (outer[n_outer].data)
-            slot_set_from_tensor (slot, outer[n_outer].data);
-        }
+      if (outer[n_outer].dtype != LT_DTYPE_UNDEFINED || outer[n_outer].kind != LT_TYPE_TENSOR)
+        slot_set_given (slot, &outer[n_outer]);
       n_outer++;
     }
 
@@ -369,13 +411,8 @@ init_slots (lt_shape_inference  *si,
       value_slot     *slot = &si->slots[in_ids[k]];
       const lt_value *v = lt_graph_get_value (si->graph, in_ids[k]);
 
-      if (inputs && inputs[k].dtype != LT_DTYPE_UNDEFINED)
-        {
-          slot->type.dtype = inputs[k].dtype;
-          slot->type.shape = inputs[k].shape;
-          if (inputs[k].data)
-            slot_set_from_tensor (slot, inputs[k].data);
-        }
+      if (inputs && (inputs[k].dtype != LT_DTYPE_UNDEFINED || inputs[k].kind != LT_TYPE_TENSOR))
+        slot_set_given (slot, &inputs[k]);
       else if (v->constant)
         /* An input with a default and no value from the caller: the
          * default is what runs (models of IR < 4 list every weight so). */
@@ -412,6 +449,23 @@ check_arity (lt_shape_ctx *ctx)
   return LT_OK;
 }
 
+/* Only the ops that take sequences or optionals may read one. */
+static lt_status
+check_input_kinds (lt_shape_ctx *ctx)
+{
+  if (lt_shape_op_takes_containers ((lt_op) ctx->node->op))
+    return LT_OK;
+  for (uint32_t i = 0; i < ctx->node->n_inputs; i++)
+    {
+      const lt_value_type *t = lt_shape_input (ctx, i);
+      if (t != NULL && t->kind != LT_TYPE_TENSOR)
+        return lt_shape_fail_attr (ctx, "input %u ('%s') is %s; %s takes tensors", i,
+                                   lt_graph_get_value (ctx->graph, ctx->node->inputs[i])->name,
+                                   lt_type_kind_name (t->kind), ctx->node->op_type);
+    }
+  return LT_OK;
+}
+
 static lt_status
 run_node (lt_shape_inference *si,
           int32_t             node_id,
@@ -432,12 +486,14 @@ run_node (lt_shape_inference *si,
       return lt_error_set (err, LT_ERR_UNSUPPORTED, label, "cannot infer the output shapes of op %s%s%s",
                            node->domain[0] ? node->domain : "", node->domain[0] ? "." : "", node->op_type);
     }
-  if ((st = check_arity (&ctx)) != LT_OK)
+  if ((st = check_arity (&ctx)) != LT_OK || (st = check_input_kinds (&ctx)) != LT_OK)
     return st;
   for (uint32_t o = 0; o < node->n_outputs; o++)
     if (node->outputs[o] >= 0)
       {
         value_slot *slot = &si->slots[node->outputs[o]];
+        slot->type.kind = LT_TYPE_TENSOR;
+        slot_set_elements (slot, -1, NULL);
         slot->type.dtype = LT_DTYPE_UNDEFINED;
         lt_shape_set_unknown (&slot->type.shape);
         slot->type.data = NULL;
@@ -456,6 +512,11 @@ run_node (lt_shape_inference *si,
         continue;
       slot = &si->slots[node->outputs[o]];
       v = lt_graph_get_value (si->graph, node->outputs[o]);
+      if (st == LT_OK && slot->type.kind != LT_TYPE_TENSOR)
+        {
+          slot->inferred = true;
+          continue;
+        }
       if (st == LT_OK && slot->type.shape.rank >= 0 && slot->type.dtype != LT_DTYPE_UNDEFINED)
         {
           uint64_t count;
@@ -508,9 +569,16 @@ check_inputs (const lt_shape_inference *si,
       const char          *name = lt_graph_get_value (si->graph, in_ids[k])->name;
       bool                 same = true;
 
-      if (t->dtype == LT_DTYPE_UNDEFINED)
+      if (t->dtype == LT_DTYPE_UNDEFINED && t->kind == LT_TYPE_TENSOR)
         continue;
-      if (!lt_dtype_is_valid (t->dtype) || t->shape.rank < -1 || t->shape.rank > LT_MAX_RANK)
+      if (!lt_shape_kind_accepts (lt_graph_get_value (si->graph, in_ids[k])->type_kind, t->kind))
+        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is %s, %s was given", name,
+                             lt_type_kind_name (lt_graph_get_value (si->graph, in_ids[k])->type_kind),
+                             lt_type_kind_name (t->kind));
+      if (t->kind != LT_TYPE_TENSOR && t->data != NULL)
+        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is %s: it has no tensor data", name,
+                             lt_type_kind_name (t->kind));
+      if ((t->dtype != LT_DTYPE_UNDEFINED && !lt_dtype_is_valid (t->dtype)) || t->shape.rank < -1 || t->shape.rank > LT_MAX_RANK)
         return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' has an invalid type or rank", name);
       if (t->data == NULL)
         continue;
@@ -692,11 +760,65 @@ lt_shape_set_output (lt_shape_ctx   *ctx,
   if (i >= ctx->node->n_outputs || ctx->node->outputs[i] < 0)
     return;
   slot = &ctx->si->slots[ctx->node->outputs[i]];
+  slot->type.kind = LT_TYPE_TENSOR;
   slot->type.dtype = dtype;
   if (shape)
     slot->type.shape = *shape;
   else
     lt_shape_set_unknown (&slot->type.shape);
+}
+
+void
+lt_shape_set_output_container (lt_shape_ctx   *ctx,
+                               uint32_t        i,
+                               lt_type_kind    kind,
+                               lt_dtype        dtype,
+                               const lt_shape *shape)
+{
+  if (i >= ctx->node->n_outputs || ctx->node->outputs[i] < 0)
+    return;
+  lt_shape_set_output (ctx, i, dtype, shape);
+  ctx->si->slots[ctx->node->outputs[i]].type.kind = kind;
+}
+
+void
+lt_shape_set_output_sequence (lt_shape_ctx   *ctx,
+                              uint32_t        i,
+                              lt_dtype        dtype,
+                              const lt_shape *shape,
+                              int64_t         length,
+                              const lt_shape *elems)
+{
+  value_slot *slot;
+  lt_shape    shared;
+
+  if (i >= ctx->node->n_outputs || ctx->node->outputs[i] < 0)
+    return;
+  lt_shape_set_unknown (&shared);
+  for (int64_t k = 0; elems != NULL && k < length; k++)
+    if (k == 0)
+      shared = elems[0];
+    else
+      lt_shape_common (&shared, &elems[k], &shared);
+  lt_shape_set_output_container (ctx, i, LT_TYPE_SEQUENCE, dtype, elems != NULL ? &shared : shape);
+  slot = &ctx->si->slots[ctx->node->outputs[i]];
+  slot_set_elements (slot, length, elems);
+}
+
+const lt_shape *
+lt_shape_input_elements (const lt_shape_ctx *ctx,
+                         uint32_t            i)
+{
+  value_slot *slot = input_slot (ctx, i);
+  return slot != NULL && slot->type.kind == LT_TYPE_SEQUENCE ? slot->elems : NULL;
+}
+
+int64_t
+lt_shape_input_length (const lt_shape_ctx *ctx,
+                       uint32_t            i)
+{
+  value_slot *slot = input_slot (ctx, i);
+  return slot != NULL && slot->type.kind == LT_TYPE_SEQUENCE ? slot->seq_length : -1;
 }
 
 lt_sym *

@@ -108,6 +108,66 @@ lt_sym *lt_shape_output_data (lt_shape_ctx *ctx,
                               uint32_t      i,
                               uint32_t      count);
 
+/* Sets output i to an optional (or, for Identity, any kind but a
+ * sequence) holding tensors of that dtype and shape (NULL: unknown). */
+void lt_shape_set_output_container (lt_shape_ctx   *ctx,
+                                    uint32_t        i,
+                                    lt_type_kind    kind,
+                                    lt_dtype        dtype,
+                                    const lt_shape *shape);
+
+/* Sets output i to a sequence of `length` tensors (-1: unknown) of that
+ * dtype.  With `elems` (length shapes, at most LT_SHAPE_DATA_MAX), each
+ * tensor's shape is known and the shape they share is computed from
+ * them; without, `shape` (NULL: unknown) is what they share. */
+void lt_shape_set_output_sequence (lt_shape_ctx   *ctx,
+                                   uint32_t        i,
+                                   lt_dtype        dtype,
+                                   const lt_shape *shape,
+                                   int64_t         length,
+                                   const lt_shape *elems);
+
+/* The number of tensors of sequence input i when inference knows it,
+ * else -1 (also for any other kind). */
+int64_t lt_shape_input_length (const lt_shape_ctx *ctx,
+                               uint32_t            i);
+
+/* The shapes of the tensors of sequence input i, one by one
+ * (lt_shape_input_length of them), or NULL when not known. */
+const lt_shape *lt_shape_input_elements (const lt_shape_ctx *ctx,
+                                         uint32_t            i);
+
+/* ---- sequences and optionals (shape-sequence.c) ------------------------ */
+
+/* Whether the op may read sequences or optionals; the driver refuses any
+ * other op such an input, naming the node. */
+bool lt_shape_op_takes_containers (lt_op op);
+
+/* The shape two tensors share: dims both know to be the same size (or
+ * the same symbol), others unknown; rank -1 when the ranks differ or
+ * either is unknown.  `out` may be `a`. */
+void lt_shape_common (const lt_shape *a,
+                      const lt_shape *b,
+                      lt_shape       *out);
+
+/* Whether a value declared `declared` accepts one of kind `given`: the
+ * same kind, or a value where an optional of its kind is declared. */
+bool lt_shape_kind_accepts (lt_type_kind declared,
+                            lt_type_kind given);
+
+lt_status lt_shape_identity (lt_shape_ctx *ctx);
+lt_status lt_shape_sequence_empty (lt_shape_ctx *ctx);
+lt_status lt_shape_sequence_construct (lt_shape_ctx *ctx);
+lt_status lt_shape_sequence_insert (lt_shape_ctx *ctx);
+lt_status lt_shape_sequence_erase (lt_shape_ctx *ctx);
+lt_status lt_shape_sequence_at (lt_shape_ctx *ctx);
+lt_status lt_shape_sequence_length (lt_shape_ctx *ctx);
+lt_status lt_shape_split_to_sequence (lt_shape_ctx *ctx);
+lt_status lt_shape_concat_from_sequence (lt_shape_ctx *ctx);
+lt_status lt_shape_optional (lt_shape_ctx *ctx);
+lt_status lt_shape_optional_has_element (lt_shape_ctx *ctx);
+lt_status lt_shape_optional_get_element (lt_shape_ctx *ctx);
+
 /* ---- errors ------------------------------------------------------------ */
 
 /* LT_ERR_SHAPE naming the node. */
@@ -188,8 +248,17 @@ lt_status lt_shape_prelu (lt_shape_ctx *ctx);
 bool lt_loop_body_checks_iterations (const lt_graph *body,
                                      int64_t         trips);
 
+/* Two types merged (If branches, a Loop's carried values): the kind and
+ * dtype when both agree (a value and an optional of its kind merge into
+ * the optional), the shape when the ranks agree, dims that differ
+ * unknown; an unknown dtype when the kinds cannot merge. */
+void lt_shape_merge_types (const lt_value_type *a,
+                           const lt_value_type *b,
+                           lt_value_type       *out);
+
 lt_status lt_shape_if (lt_shape_ctx *ctx);
 lt_status lt_shape_loop (lt_shape_ctx *ctx);
+lt_status lt_shape_sequence_map (lt_shape_ctx *ctx);
 
 /* shape-conv.c */
 lt_status lt_shape_conv (lt_shape_ctx *ctx);

@@ -5,96 +5,11 @@
  * that cannot be planned, cancellation, and no allocation in run (malloc and friends
  * are wrapped at link time, see alloc-count.h). */
 #include "lt/lt.h"
-#include "model-private.h"
 #include "alloc-count.h"
 #include "graph-build.h"
 
 #include <glib.h>
 #include <string.h>
-
-/* ---- graph building ---------------------------------------------------- */
-
-static uint32_t
-count_names (const char *const *names)
-{
-  uint32_t n = 0;
-  while (names[n] != NULL)
-    n++;
-  return n;
-}
-
-/* A node named after its first output; `inputs` and `outputs` end with
- * NULL. */
-static void
-add_node (lt_graph          *g,
-          const char        *op,
-          int64_t            opset,
-          const char *const *inputs,
-          const char *const *outputs,
-          uint32_t           n_attrs,
-          const lt_attr     *attrs)
-{
-  lt_node_desc desc = { .name = outputs[0], .op_type = op, .opset = opset, .n_inputs = count_names (inputs),
-                        .inputs = inputs, .n_outputs = count_names (outputs), .outputs = outputs,
-                        .n_attrs = n_attrs, .attrs = attrs };
-  g_assert_cmpint (lt_graph_add_node (g, &desc, NULL, NULL), ==, LT_OK);
-}
-
-#define NAMES(...) ((const char *const[]) { __VA_ARGS__, NULL })
-
-static void
-add_outputs (lt_graph          *g,
-             const char *const *names)
-{
-  for (uint32_t i = 0; names[i] != NULL; i++)
-    g_assert_cmpint (lt_graph_add_output (g, names[i], NULL), ==, LT_OK);
-}
-
-static lt_model *
-finish (lt_graph *g)
-{
-  lt_model *model = lt_model_new ("test.onnx");
-  g_assert_cmpint (lt_graph_finalize (g, NULL), ==, LT_OK);
-  model->graph = g;
-  return model;
-}
-
-static lt_attr
-graph_attr (const char *name,
-            lt_graph   *graph)
-{
-  return (lt_attr) { .name = name, .type = LT_ATTR_GRAPH, .count = 1, .v.g = graph };
-}
-
-static lt_session *
-new_session (lt_model *model)
-{
-  lt_session_options options = { .n_threads = 1 };
-  lt_session        *session = NULL;
-
-  g_assert_cmpint (lt_session_new (model, &options, &session, NULL), ==, LT_OK);
-  return session;
-}
-
-static void
-bind (lt_session *session,
-      uint32_t    index,
-      const void *data,
-      size_t      nbytes)
-{
-  lt_error err;
-  lt_error_clear (&err);
-  g_assert_cmpint (lt_session_bind_input (session, index, data, nbytes, &err), ==, LT_OK);
-}
-
-static void
-run_ok (lt_session *session)
-{
-  lt_error err;
-  lt_error_clear (&err);
-  lt_session_run (session, &err);
-  g_assert_cmpstr (err.message, ==, "");
-}
 
 static void
 assert_output (lt_session  *session,
@@ -127,8 +42,8 @@ if_branch (lt_graph    *parent,
 
   if (constant != NULL)
     lt_test_add_constant (branch, in, LT_DTYPE_F32, 1, dims, constant, 3 * sizeof *constant);
-  add_node (branch, op, 17, NAMES (in), NAMES ("out"), 0, NULL);
-  add_outputs (branch, NAMES ("out"));
+  lt_test_add_node (branch, op, 17, LT_TEST_NAMES (in), LT_TEST_NAMES ("out"), 0, NULL);
+  lt_test_add_outputs (branch, LT_TEST_NAMES ("out"));
   return branch;
 }
 
@@ -146,13 +61,13 @@ if_model (void)
 
   lt_test_add_input (g, "cond", LT_DTYPE_BOOL, 0, NULL);
   lt_test_add_input (g, "x", LT_DTYPE_F32, 1, dims);
-  add_node (g, "Abs", 17, NAMES ("x"), NAMES ("a"), 0, NULL);
-  add_node (g, "Neg", 17, NAMES ("x"), NAMES ("b"), 0, NULL);
-  branches[0] = graph_attr ("then_branch", if_branch (g, "Neg", "a", NULL));
-  branches[1] = graph_attr ("else_branch", if_branch (g, "Abs", "c", c));
-  add_node (g, "If", 17, NAMES ("cond"), NAMES ("y"), 2, branches);
-  add_outputs (g, NAMES ("y", "b"));
-  return finish (g);
+  lt_test_add_node (g, "Abs", 17, LT_TEST_NAMES ("x"), LT_TEST_NAMES ("a"), 0, NULL);
+  lt_test_add_node (g, "Neg", 17, LT_TEST_NAMES ("x"), LT_TEST_NAMES ("b"), 0, NULL);
+  branches[0] = lt_test_graph_attr ("then_branch", if_branch (g, "Neg", "a", NULL));
+  branches[1] = lt_test_graph_attr ("else_branch", if_branch (g, "Abs", "c", c));
+  lt_test_add_node (g, "If", 17, LT_TEST_NAMES ("cond"), LT_TEST_NAMES ("y"), 2, branches);
+  lt_test_add_outputs (g, LT_TEST_NAMES ("y", "b"));
+  return lt_test_finish (g);
 }
 
 /* The condition picks the branch on every run, the then branch reading
@@ -161,23 +76,23 @@ static void
 test_if_outer_value (void)
 {
   lt_model   *model = if_model ();
-  lt_session *session = new_session (model);
+  lt_session *session = lt_test_new_session (model);
   const float x[3] = { -1, 2, -3 }, then_y[3] = { -1, -2, -3 }, else_y[3] = { 4, 5, 6 }, b[3] = { 1, -2, 3 };
   const bool  yes = true, no = false;
   int         before;
 
   g_assert_cmpint (lt_session_reshape (session, NULL, NULL), ==, LT_OK);
-  bind (session, 1, x, sizeof x);
-  bind (session, 0, &yes, sizeof yes);
-  run_ok (session);
+  lt_test_bind (session, 1, x, sizeof x);
+  lt_test_bind (session, 0, &yes, sizeof yes);
+  lt_test_run_ok (session);
   assert_output (session, 0, 3, then_y, 3);
   assert_output (session, 1, 3, b, 3);
   before = lt_test_alloc_count ();
-  bind (session, 0, &no, sizeof no);
-  run_ok (session);
+  lt_test_bind (session, 0, &no, sizeof no);
+  lt_test_run_ok (session);
   assert_output (session, 0, 3, else_y, 3);
-  bind (session, 0, &yes, sizeof yes);
-  run_ok (session);
+  lt_test_bind (session, 0, &yes, sizeof yes);
+  lt_test_run_ok (session);
   assert_output (session, 0, 3, then_y, 3);
   g_assert_cmpint (lt_test_alloc_count (), ==, before);
   lt_session_free (session);
@@ -201,18 +116,18 @@ test_if_reads_fusable_value (void)
   lt_test_add_input (g, "cond", LT_DTYPE_BOOL, 0, NULL);
   lt_test_add_input (g, "x", LT_DTYPE_F32, 2, x_dims);
   lt_test_add_constant (g, "w", LT_DTYPE_F32, 2, w_dims, w, sizeof w);
-  add_node (g, "MatMul", 17, NAMES ("x", "w"), NAMES ("m"), 0, NULL);
-  add_node (g, "Relu", 17, NAMES ("m"), NAMES ("r"), 0, NULL);
-  branches[0] = graph_attr ("then_branch", if_branch (g, "Identity", "m", NULL));
-  branches[1] = graph_attr ("else_branch", if_branch (g, "Identity", "m", NULL));
-  add_node (g, "If", 17, NAMES ("cond"), NAMES ("y"), 2, branches);
-  add_outputs (g, NAMES ("y", "r"));
-  model = finish (g);
-  session = new_session (model);
+  lt_test_add_node (g, "MatMul", 17, LT_TEST_NAMES ("x", "w"), LT_TEST_NAMES ("m"), 0, NULL);
+  lt_test_add_node (g, "Relu", 17, LT_TEST_NAMES ("m"), LT_TEST_NAMES ("r"), 0, NULL);
+  branches[0] = lt_test_graph_attr ("then_branch", if_branch (g, "Identity", "m", NULL));
+  branches[1] = lt_test_graph_attr ("else_branch", if_branch (g, "Identity", "m", NULL));
+  lt_test_add_node (g, "If", 17, LT_TEST_NAMES ("cond"), LT_TEST_NAMES ("y"), 2, branches);
+  lt_test_add_outputs (g, LT_TEST_NAMES ("y", "r"));
+  model = lt_test_finish (g);
+  session = lt_test_new_session (model);
   g_assert_cmpint (lt_session_reshape (session, NULL, NULL), ==, LT_OK);
-  bind (session, 0, &yes, sizeof yes);
-  bind (session, 1, x, sizeof x);
-  run_ok (session);
+  lt_test_bind (session, 0, &yes, sizeof yes);
+  lt_test_bind (session, 1, x, sizeof x);
+  lt_test_run_ok (session);
   assert_output (session, 0, 1, m, 2);
   assert_output (session, 1, 1, r, 2);
   lt_session_free (session);
@@ -236,26 +151,26 @@ accumulate_model (void)
   const int64_t two[1] = { 2 };
   lt_graph     *g = lt_graph_new (NULL);
   lt_graph     *body = lt_graph_new (g);
-  lt_attr       attr = graph_attr ("body", body);
+  lt_attr       attr = lt_test_graph_attr ("body", body);
 
   lt_test_add_input (g, "M", LT_DTYPE_I64, 0, NULL);
   lt_test_add_input (g, "cond", LT_DTYPE_BOOL, 0, NULL);
   lt_test_add_input (g, "acc0", LT_DTYPE_F32, 1, two);
   lt_test_add_input (g, "neg_step", LT_DTYPE_F32, 1, two);
   lt_test_add_input (g, "last", LT_DTYPE_I64, 0, NULL);
-  add_node (g, "Neg", 16, NAMES ("neg_step"), NAMES ("step"), 0, NULL);
+  lt_test_add_node (g, "Neg", 16, LT_TEST_NAMES ("neg_step"), LT_TEST_NAMES ("step"), 0, NULL);
 
   lt_test_add_input (body, "i", LT_DTYPE_I64, 0, NULL);
   lt_test_add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
   lt_test_add_input (body, "acc_in", LT_DTYPE_F32, 1, two);
-  add_node (body, "Add", 16, NAMES ("acc_in", "step"), NAMES ("acc_out"), 0, NULL);
-  add_node (body, "Identity", 16, NAMES ("acc_out"), NAMES ("row"), 0, NULL);
-  add_node (body, "Less", 16, NAMES ("i", "last"), NAMES ("cond_out"), 0, NULL);
-  add_outputs (body, NAMES ("cond_out", "acc_out", "row"));
+  lt_test_add_node (body, "Add", 16, LT_TEST_NAMES ("acc_in", "step"), LT_TEST_NAMES ("acc_out"), 0, NULL);
+  lt_test_add_node (body, "Identity", 16, LT_TEST_NAMES ("acc_out"), LT_TEST_NAMES ("row"), 0, NULL);
+  lt_test_add_node (body, "Less", 16, LT_TEST_NAMES ("i", "last"), LT_TEST_NAMES ("cond_out"), 0, NULL);
+  lt_test_add_outputs (body, LT_TEST_NAMES ("cond_out", "acc_out", "row"));
 
-  add_node (g, "Loop", 16, NAMES ("M", "cond", "acc0"), NAMES ("acc", "rows"), 1, &attr);
-  add_outputs (g, NAMES ("acc", "rows"));
-  return finish (g);
+  lt_test_add_node (g, "Loop", 16, LT_TEST_NAMES ("M", "cond", "acc0"), LT_TEST_NAMES ("acc", "rows"), 1, &attr);
+  lt_test_add_outputs (g, LT_TEST_NAMES ("acc", "rows"));
+  return lt_test_finish (g);
 }
 
 /* Reshapes for a trip count of `trips` (its data given to reshape). */
@@ -284,11 +199,11 @@ static void
 bind_loop_inputs (lt_session        *session,
                   const loop_inputs *in)
 {
-  bind (session, IN_M, &in->trips, sizeof in->trips);
-  bind (session, IN_COND, &in->cond, sizeof in->cond);
-  bind (session, IN_ACC0, in->acc0, sizeof in->acc0);
-  bind (session, IN_NEG_STEP, in->neg_step, sizeof in->neg_step);
-  bind (session, IN_LAST, &in->last, sizeof in->last);
+  lt_test_bind (session, IN_M, &in->trips, sizeof in->trips);
+  lt_test_bind (session, IN_COND, &in->cond, sizeof in->cond);
+  lt_test_bind (session, IN_ACC0, in->acc0, sizeof in->acc0);
+  lt_test_bind (session, IN_NEG_STEP, in->neg_step, sizeof in->neg_step);
+  lt_test_bind (session, IN_LAST, &in->last, sizeof in->last);
 }
 
 /* Carried values and scan outputs over the full trip count, then early
@@ -298,7 +213,7 @@ static void
 test_loop_accumulate (void)
 {
   lt_model         *model = accumulate_model ();
-  lt_session       *session = new_session (model);
+  lt_session       *session = lt_test_new_session (model);
   loop_inputs       in = { .trips = 4, .cond = true, .acc0 = { 1, 2 }, .neg_step = { -10, -20 }, .last = 100 };
   const float       rows[8] = { 11, 22, 21, 42, 31, 62, 41, 82 };
   int               before;
@@ -306,31 +221,31 @@ test_loop_accumulate (void)
   g_assert_cmpint (reshape_with_trips (session, 4, NULL), ==, LT_OK);
   g_assert_cmpint (lt_session_get_output (session, 1)->dims[0], ==, 4);
   bind_loop_inputs (session, &in);
-  run_ok (session);
+  lt_test_run_ok (session);
   assert_output (session, 0, 2, rows + 6, 2);
   assert_output (session, 1, 4, rows, 8);
 
   before = lt_test_alloc_count ();
   in.last = 1; /* iterations 0 and 1: the condition is false after 1 */
-  run_ok (session);
+  lt_test_run_ok (session);
   assert_output (session, 0, 2, rows + 2, 2);
   assert_output (session, 1, 2, rows, 4);
   in.trips = 3;
   in.last = 100;
-  run_ok (session);
+  lt_test_run_ok (session);
   assert_output (session, 0, 2, rows + 4, 2);
   assert_output (session, 1, 3, rows, 6);
   in.trips = 0;
-  run_ok (session);
+  lt_test_run_ok (session);
   assert_output (session, 0, 2, in.acc0, 2);
   assert_output (session, 1, 0, NULL, 0);
   in.trips = 4;
   in.cond = false;
-  run_ok (session);
+  lt_test_run_ok (session);
   assert_output (session, 0, 2, in.acc0, 2);
   assert_output (session, 1, 0, NULL, 0);
   in.cond = true;
-  run_ok (session);
+  lt_test_run_ok (session);
   assert_output (session, 1, 4, rows, 8);
   g_assert_cmpint (lt_test_alloc_count (), ==, before);
   lt_session_free (session);
@@ -343,7 +258,7 @@ static void
 test_loop_trip_count_bounds (void)
 {
   lt_model   *model = accumulate_model ();
-  lt_session *session = new_session (model);
+  lt_session *session = lt_test_new_session (model);
   loop_inputs in = { .trips = 5, .cond = true, .acc0 = { 1, 2 }, .neg_step = { -10, -20 }, .last = 100 };
   lt_error    err;
 
@@ -374,7 +289,7 @@ slice_model (bool growing)
   const int64_t one = 1, zero[1] = { 0 }, axes[1] = { 0 };
   lt_graph     *g = lt_graph_new (NULL);
   lt_graph     *body = lt_graph_new (g);
-  lt_attr       attr = graph_attr ("body", body);
+  lt_attr       attr = lt_test_graph_attr ("body", body);
 
   lt_test_add_input (g, "M", LT_DTYPE_I64, 0, NULL);
   lt_test_add_constant (g, "x", LT_DTYPE_F32, 1, four, x, sizeof x);
@@ -383,36 +298,36 @@ slice_model (bool growing)
   lt_test_add_constant (body, "one", LT_DTYPE_I64, 0, NULL, &one, sizeof one);
   lt_test_add_constant (body, "zero", LT_DTYPE_I64, 1, one_dim, zero, sizeof zero);
   lt_test_add_constant (body, "axes", LT_DTYPE_I64, 1, one_dim, axes, sizeof axes);
-  add_node (body, "Identity", 13, NAMES ("cond_in"), NAMES ("cond_out"), 0, NULL);
-  add_node (body, "Add", 13, NAMES ("i", "one"), NAMES ("end"), 0, NULL);
-  add_node (body, "Unsqueeze", 13, NAMES ("i", "axes"), NAMES ("starts"), 0, NULL);
-  add_node (body, "Unsqueeze", 13, NAMES ("end", "axes"), NAMES ("ends"), 0, NULL);
-  add_node (body, "Slice", 13, NAMES ("x", growing ? "zero" : "starts", "ends"), NAMES ("row"), 0, NULL);
-  add_outputs (body, NAMES ("cond_out", "row"));
-  add_node (g, "Loop", 13, NAMES ("M", ""), NAMES ("rows"), 1, &attr);
-  add_outputs (g, NAMES ("rows"));
-  return finish (g);
+  lt_test_add_node (body, "Identity", 13, LT_TEST_NAMES ("cond_in"), LT_TEST_NAMES ("cond_out"), 0, NULL);
+  lt_test_add_node (body, "Add", 13, LT_TEST_NAMES ("i", "one"), LT_TEST_NAMES ("end"), 0, NULL);
+  lt_test_add_node (body, "Unsqueeze", 13, LT_TEST_NAMES ("i", "axes"), LT_TEST_NAMES ("starts"), 0, NULL);
+  lt_test_add_node (body, "Unsqueeze", 13, LT_TEST_NAMES ("end", "axes"), LT_TEST_NAMES ("ends"), 0, NULL);
+  lt_test_add_node (body, "Slice", 13, LT_TEST_NAMES ("x", growing ? "zero" : "starts", "ends"), LT_TEST_NAMES ("row"), 0, NULL);
+  lt_test_add_outputs (body, LT_TEST_NAMES ("cond_out", "row"));
+  lt_test_add_node (g, "Loop", 13, LT_TEST_NAMES ("M", ""), LT_TEST_NAMES ("rows"), 1, &attr);
+  lt_test_add_outputs (g, LT_TEST_NAMES ("rows"));
+  return lt_test_finish (g);
 }
 
 static void
 test_loop_iteration_shapes (void)
 {
   lt_model   *model = slice_model (false);
-  lt_session *session = new_session (model);
+  lt_session *session = lt_test_new_session (model);
   int64_t     trips = 4;
   const float rows[4] = { 5, 6, 7, 8 };
   lt_error    err;
 
   lt_error_clear (&err);
   g_assert_cmpint (reshape_with_trips (session, trips, &err), ==, LT_OK);
-  bind (session, 0, &trips, sizeof trips);
-  run_ok (session);
+  lt_test_bind (session, 0, &trips, sizeof trips);
+  lt_test_run_ok (session);
   assert_output (session, 0, 4, rows, 4);
   lt_session_free (session);
   lt_model_unref (model);
 
   model = slice_model (true);
-  session = new_session (model);
+  session = lt_test_new_session (model);
   lt_error_clear (&err);
   g_assert_cmpint (reshape_with_trips (session, trips, &err), ==, LT_ERR_UNSUPPORTED);
   g_assert_cmpstr (err.subject, ==, "rows");
@@ -428,7 +343,7 @@ test_loop_carried_shape_change (void)
   const int64_t two[1] = { 2 };
   lt_graph     *g = lt_graph_new (NULL);
   lt_graph     *body = lt_graph_new (g);
-  lt_attr       loop_attr = graph_attr ("body", body);
+  lt_attr       loop_attr = lt_test_graph_attr ("body", body);
   lt_attr       axis = { .name = "axis", .type = LT_ATTR_INT, .count = 1, .v.i = 0 };
   lt_model     *model;
   lt_session   *session;
@@ -439,13 +354,13 @@ test_loop_carried_shape_change (void)
   lt_test_add_input (body, "i", LT_DTYPE_I64, 0, NULL);
   lt_test_add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
   lt_test_add_input (body, "acc_in", LT_DTYPE_F32, 1, two);
-  add_node (body, "Identity", 16, NAMES ("cond_in"), NAMES ("cond_out"), 0, NULL);
-  add_node (body, "Concat", 16, NAMES ("acc_in", "acc_in"), NAMES ("acc_out"), 1, &axis);
-  add_outputs (body, NAMES ("cond_out", "acc_out"));
-  add_node (g, "Loop", 16, NAMES ("M", "", "acc0"), NAMES ("acc"), 1, &loop_attr);
-  add_outputs (g, NAMES ("acc"));
-  model = finish (g);
-  session = new_session (model);
+  lt_test_add_node (body, "Identity", 16, LT_TEST_NAMES ("cond_in"), LT_TEST_NAMES ("cond_out"), 0, NULL);
+  lt_test_add_node (body, "Concat", 16, LT_TEST_NAMES ("acc_in", "acc_in"), LT_TEST_NAMES ("acc_out"), 1, &axis);
+  lt_test_add_outputs (body, LT_TEST_NAMES ("cond_out", "acc_out"));
+  lt_test_add_node (g, "Loop", 16, LT_TEST_NAMES ("M", "", "acc0"), LT_TEST_NAMES ("acc"), 1, &loop_attr);
+  lt_test_add_outputs (g, LT_TEST_NAMES ("acc"));
+  model = lt_test_finish (g);
+  session = lt_test_new_session (model);
   lt_error_clear (&err);
   g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_ERR_UNSUPPORTED);
   g_assert_cmpstr (err.subject, ==, "acc");
@@ -468,7 +383,7 @@ test_loop_abort (void)
   const int64_t      one[1] = { 1 };
   lt_graph          *g = lt_graph_new (NULL);
   lt_graph          *body = lt_graph_new (g);
-  lt_attr            attr = graph_attr ("body", body);
+  lt_attr            attr = lt_test_graph_attr ("body", body);
   int                polls = 0;
   lt_session_options options = { .n_threads = 1, .abort_fn = abort_after_100, .abort_data = &polls };
   const float        v0[1] = { 0 };
@@ -480,15 +395,15 @@ test_loop_abort (void)
   lt_test_add_input (body, "i", LT_DTYPE_I64, 0, NULL);
   lt_test_add_input (body, "cond_in", LT_DTYPE_BOOL, 0, NULL);
   lt_test_add_input (body, "v_in", LT_DTYPE_F32, 1, one);
-  add_node (body, "Identity", 16, NAMES ("cond_in"), NAMES ("cond_out"), 0, NULL);
-  add_node (body, "Neg", 16, NAMES ("v_in"), NAMES ("v_out"), 0, NULL);
-  add_outputs (body, NAMES ("cond_out", "v_out"));
-  add_node (g, "Loop", 16, NAMES ("", "", "v0"), NAMES ("v"), 1, &attr);
-  add_outputs (g, NAMES ("v"));
-  model = finish (g);
+  lt_test_add_node (body, "Identity", 16, LT_TEST_NAMES ("cond_in"), LT_TEST_NAMES ("cond_out"), 0, NULL);
+  lt_test_add_node (body, "Neg", 16, LT_TEST_NAMES ("v_in"), LT_TEST_NAMES ("v_out"), 0, NULL);
+  lt_test_add_outputs (body, LT_TEST_NAMES ("cond_out", "v_out"));
+  lt_test_add_node (g, "Loop", 16, LT_TEST_NAMES ("", "", "v0"), LT_TEST_NAMES ("v"), 1, &attr);
+  lt_test_add_outputs (g, LT_TEST_NAMES ("v"));
+  model = lt_test_finish (g);
   g_assert_cmpint (lt_session_new (model, &options, &session, NULL), ==, LT_OK);
   g_assert_cmpint (lt_session_reshape (session, NULL, NULL), ==, LT_OK);
-  bind (session, 0, v0, sizeof v0);
+  lt_test_bind (session, 0, v0, sizeof v0);
   lt_error_clear (&err);
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_ERR_CANCELLED);
   g_assert_cmpint (polls, ==, 101);

@@ -973,6 +973,66 @@ test_rank_above_limit (void)
   expect_model_error (&m, "rank-input", LT_ERR_UNSUPPORTED, "x", "rank 9");
 }
 
+/* A sequence of sequences is refused naming the value; a map loads as
+ * one (sessions refuse it), a sequence of tensors as one. */
+static void
+test_container_types (void)
+{
+  test_model                m;
+  Onnx__TypeProto           outer = ONNX__TYPE_PROTO__INIT, inner = ONNX__TYPE_PROTO__INIT;
+  Onnx__TypeProto           element = ONNX__TYPE_PROTO__INIT;
+  Onnx__TypeProto__Map      map = ONNX__TYPE_PROTO__MAP__INIT;
+  Onnx__TypeProto__Sequence sequence = ONNX__TYPE_PROTO__SEQUENCE__INIT, nested = ONNX__TYPE_PROTO__SEQUENCE__INIT;
+  Onnx__TypeProto__Tensor   tensor = ONNX__TYPE_PROTO__TENSOR__INIT;
+  const char               *names[2] = { "map-input.onnx", "sequence-input.onnx" };
+  const lt_type_kind        kinds[2] = { LT_TYPE_MAP, LT_TYPE_SEQUENCE };
+
+  tensor.has_elem_type = TRUE;
+  tensor.elem_type = LT_DTYPE_F32;
+  element.value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
+  element.tensor_type = &tensor;
+  test_model_init (&m);
+  m.input.type = &outer;
+
+  nested.elem_type = &element;
+  inner.value_case = ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE;
+  inner.sequence_type = &nested;
+  sequence.elem_type = &inner;
+  outer.value_case = ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE;
+  outer.sequence_type = &sequence;
+  expect_model_error (&m, "nested-sequence-input", LT_ERR_UNSUPPORTED, "x", "only tensors");
+
+  for (int k = 0; k < 2; k++)
+    {
+      char     *path = tmp_path (names[k]);
+      lt_model *model = NULL;
+      uint32_t  n_inputs;
+      lt_error  err;
+
+      if (k == 0)
+        {
+          map.has_key_type = TRUE;
+          map.key_type = LT_DTYPE_I64;
+          map.value_type = &element;
+          outer.value_case = ONNX__TYPE_PROTO__VALUE_MAP_TYPE;
+          outer.map_type = &map;
+        }
+      else
+        {
+          sequence.elem_type = &element;
+          outer.value_case = ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE;
+          outer.sequence_type = &sequence;
+        }
+      test_model_write (&m, path);
+      lt_error_clear (&err);
+      g_assert_cmpint (lt_model_load (path, NULL, &model, &err), ==, LT_OK);
+      g_assert_cmpint (lt_graph_get_inputs (lt_model_get_graph (model), &n_inputs)[0], ==, 0);
+      g_assert_cmpint (lt_graph_get_value (lt_model_get_graph (model), 0)->type_kind, ==, kinds[k]);
+      lt_model_unref (model);
+      g_free (path);
+    }
+}
+
 static void
 test_raw_data_size (void)
 {
@@ -1355,6 +1415,7 @@ main (int   argc,
   g_test_add_func ("/import/bad/dims-overflow", test_dims_overflow);
   g_test_add_func ("/import/bad/negative-dims", test_negative_dims);
   g_test_add_func ("/import/bad/rank-above-limit", test_rank_above_limit);
+  g_test_add_func ("/import/bad/container-types", test_container_types);
   g_test_add_func ("/import/bad/raw-data-size", test_raw_data_size);
   g_test_add_func ("/import/bad/data-type-invalid", test_data_type_invalid);
   g_test_add_func ("/import/bad/typed-data", test_typed_data);

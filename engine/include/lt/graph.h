@@ -1,7 +1,8 @@
 /* lt/graph.h — the engine's intermediate representation
  *
- * A graph is a list of values (tensors flowing between nodes) and nodes, both
- * addressed by dense integer ids starting at 0.  Names are kept exactly as the
+ * A graph is a list of values (tensors flowing between nodes, or sequences
+ * and optionals of them, see lt_type_kind) and nodes, both addressed by
+ * dense integer ids starting at 0.  Names are kept exactly as the
  * ONNX file spells them.  Every value has at most one producer (SSA); graph
  * inputs and constants (initializers) have none.  A subgraph (the body of If,
  * Loop or Scan) is an lt_graph whose parent is the graph of the node that owns
@@ -55,6 +56,35 @@ typedef enum lt_value_kind
   LT_VALUE_OUTER,        /* defined in an enclosing graph, used by this subgraph */
 } lt_value_kind;
 
+/* What a value holds.  ONNX values are tensors, sequences of tensors (all
+ * of one element dtype, each with its own shape) or optionals, which hold
+ * one such value or none.  A map (or a sequence or optional of maps, as
+ * ONNX-ML classifiers output) is imported as LT_TYPE_MAP so the graph can
+ * be shown, and sessions refuse it naming the value.  Sequences of
+ * sequences and optionals of optionals are refused at import; a sparse
+ * tensor's type is left unknown. */
+typedef enum lt_type_kind
+{
+  LT_TYPE_TENSOR = 0,
+  LT_TYPE_SEQUENCE,
+  LT_TYPE_OPTIONAL_TENSOR,
+  LT_TYPE_OPTIONAL_SEQUENCE,
+  LT_TYPE_MAP,
+} lt_type_kind;
+
+/* "a tensor", "a sequence", "an optional tensor", "an optional sequence",
+ * "a map". */
+const char *lt_type_kind_name (lt_type_kind kind);
+
+/* A type as a TypeProto gives it (a TYPE_PROTO attribute): for a
+ * sequence or an optional, `dtype` and `shape` are those of its tensors. */
+typedef struct lt_type_desc
+{
+  lt_type_kind kind;
+  lt_dtype     dtype;
+  lt_shape     shape;
+} lt_type_desc;
+
 typedef struct lt_value
 {
   const char      *name;         /* ONNX name, verbatim, never NULL */
@@ -66,6 +96,8 @@ typedef struct lt_value
   const int32_t   *consumers;    /* node ids */
   bool             is_output;    /* listed in the graph's outputs */
   const lt_tensor *constant;     /* initializer data (also a default for an INPUT), or NULL */
+  lt_type_kind     type_kind;    /* TENSOR unless declared otherwise; for the other kinds,
+                                    dtype and shape are those of the tensors it holds */
 } lt_value;
 
 /* Attribute kinds, numbered as ONNX's AttributeProto.AttributeType. */
@@ -105,6 +137,7 @@ typedef struct lt_attr
     const lt_bytes   *strings;
     const lt_tensor **tensors;
     lt_graph        **graphs;
+    const lt_type_desc *tp;     /* TYPE_PROTO; TYPE_PROTOS are kept by kind only (count 0) */
   } v;
 } lt_attr;
 
@@ -202,6 +235,14 @@ lt_status lt_graph_declare_value (lt_graph       *graph,
                                   lt_dtype        dtype,
                                   const lt_shape *shape,
                                   lt_error       *err);
+
+/* Records that the value of that name holds a sequence or an optional
+ * (lt_graph_declare_value gives its tensors' dtype and shape); applied at
+ * finalize like lt_graph_declare_value, also to graph inputs. */
+lt_status lt_graph_declare_kind (lt_graph     *graph,
+                                 const char   *name,
+                                 lt_type_kind  kind,
+                                 lt_error     *err);
 
 /* Resolves names, links producers and consumers, orders nodes and
  * finalizes subgraphs (children before the node that owns them, so their

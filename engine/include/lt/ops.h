@@ -30,6 +30,7 @@ extern "C" {
   X (Ceil) \
   X (Clip) \
   X (Concat) \
+  X (ConcatFromSequence) \
   X (Constant) \
   X (ConstantOfShape) \
   X (Conv) \
@@ -83,6 +84,9 @@ extern "C" {
   X (Neg) \
   X (Not) \
   X (OneHot) \
+  X (Optional) \
+  X (OptionalGetElement) \
+  X (OptionalHasElement) \
   X (Or) \
   X (Pad) \
   X (Pow) \
@@ -109,6 +113,13 @@ extern "C" {
   X (ScatterElements) \
   X (ScatterND) \
   X (Selu) \
+  X (SequenceAt) \
+  X (SequenceConstruct) \
+  X (SequenceEmpty) \
+  X (SequenceErase) \
+  X (SequenceInsert) \
+  X (SequenceLength) \
+  X (SequenceMap) \
   X (Shape) \
   X (Sigmoid) \
   X (Sign) \
@@ -120,6 +131,7 @@ extern "C" {
   X (Softsign) \
   X (SpaceToDepth) \
   X (Split) \
+  X (SplitToSequence) \
   X (Sqrt) \
   X (Squeeze) \
   X (Sub) \

@@ -29,6 +29,25 @@
  * on the iteration number is checked at reshape for every iteration up to
  * that trip count (4096 at most).
  *
+ * Sequences and optionals (lt_sequence): a graph input of that kind is
+ * reshaped with its lt_value_type.kind (dtype and shape those its tensors
+ * share), bound with lt_session_bind_sequence and read back with
+ * lt_session_get_sequence_output.  Their number of tensors and the
+ * tensors' shapes are data, known only at run, so they are the one thing
+ * `run` allocates for: each computed sequence or optional owns a buffer
+ * per tensor, grown (realloc) when a run puts in more or larger tensors
+ * than any run before and kept otherwise, so a graph run again with the
+ * same sizes allocates nothing after its first run.  A Loop carrying a
+ * sequence or optional whose body's shapes depend on the iteration number
+ * plans its body again at each iteration (a reshape of the body session:
+ * it allocates and frees), and SequenceMap plans its body again for each
+ * tensor of its sequence.  Graphs of tensors only allocate nothing in
+ * run, as above.  A tensor made from a sequence (SequenceAt,
+ * ConcatFromSequence, OptionalGetElement) still needs a static shape:
+ * shape inference must know it at reshape, and a run whose data gives
+ * another fails naming the node.  Observers and value transforms see
+ * tensors only.
+ *
  * A session is used by one thread at a time; it holds a reference to its
  * model.
  */
@@ -133,6 +152,21 @@ lt_status lt_session_bind_input (lt_session *session,
                                  size_t      nbytes,
                                  lt_error   *err);
 
+/* Points sequence or optional input `index` at `value`: its tensors must
+ * have the dtype the input was reshaped to and the dims reshape knew, data
+ * that matches their dims and is aligned for the dtype; an empty optional
+ * (has_value false, no tensors) only for an optional input, exactly one
+ * tensor for an optional tensor that has a value.  The lt_sequence, its
+ * tensors array and their data are borrowed: they must stay valid and
+ * unchanged until the last run that uses them.  Errors:
+ * LT_ERR_INVALID_ARGUMENT naming the input (a tensor input: use
+ * lt_session_bind_input; an empty optional where none is allowed),
+ * LT_ERR_SHAPE naming it when a tensor does not fit. */
+lt_status lt_session_bind_sequence (lt_session        *session,
+                                    uint32_t           index,
+                                    const lt_sequence *value,
+                                    lt_error          *err);
+
 /* Runs every node in order.  Fails with LT_ERR_INVALID_ARGUMENT when an
  * input is unbound, LT_ERR_CANCELLED when the abort callback asked, or the
  * error of the failing kernel (naming the node). */
@@ -141,10 +175,21 @@ lt_status lt_session_run (lt_session *session,
 
 /* Output `index` (lt_graph_get_outputs order) after a run: a view of the
  * session's memory, valid until the next reshape, run or free.  NULL when
- * out of range.  Between a reshape and the first run, its planned type
- * (the data not computed yet). */
+ * out of range or when the output is a sequence or optional (see
+ * lt_session_get_sequence_output).  Between a reshape and the first run,
+ * its planned type (the data not computed yet). */
 const lt_tensor *lt_session_get_output (const lt_session *session,
                                         uint32_t          index);
+
+/* What output `index` holds after reshape (TENSOR when out of range). */
+lt_type_kind lt_session_get_output_kind (const lt_session *session,
+                                         uint32_t          index);
+
+/* Sequence or optional output `index` after a run: the session's value,
+ * valid until the next reshape, run or free (before the first run, an
+ * empty one).  NULL when out of range or when the output is a tensor. */
+const lt_sequence *lt_session_get_sequence_output (const lt_session *session,
+                                                   uint32_t          index);
 
 /* Bytes of the arena of computed values (the plan's peak). */
 uint64_t lt_session_get_arena_bytes (const lt_session *session);

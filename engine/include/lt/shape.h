@@ -26,6 +26,12 @@ typedef struct lt_value_type
   lt_dtype         dtype;  /* LT_DTYPE_UNDEFINED when unknown */
   lt_shape         shape;  /* rank -1 when unknown; dims may be symbolic */
   const lt_tensor *data;   /* known contents (constants, propagated shapes), or NULL */
+  lt_type_kind     kind;   /* TENSOR (0) unless a sequence or optional; then dtype and
+                              shape are what its tensors share (dims that differ unknown,
+                              rank -1 when ranks differ), data NULL */
+  const lt_sequence *sequence; /* a sequence's value, or NULL: given to inference, its
+                                  tensors' count and shapes are known one by one (read
+                                  during the run only; results never point to it) */
 } lt_value_type;
 
 /* A new inference over `graph`, which must be finalized and outlive it.
@@ -74,6 +80,14 @@ const lt_value_type *lt_shape_inference_get (const lt_shape_inference *si,
  * constants, and outputs of nodes whose shapes could not be inferred). */
 bool lt_shape_inference_is_inferred (const lt_shape_inference *si,
                                      int32_t                   value_id);
+
+/* The type of a sequence or optional value of that kind: the dtype of its
+ * tensors (`dtype` when it has none) and the shape they share (dims that
+ * differ unknown; rank -1 when it has no tensors or their ranks differ). */
+void lt_sequence_get_type (const lt_sequence *value,
+                           lt_type_kind       kind,
+                           lt_dtype           dtype,
+                           lt_value_type     *type);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 
 #include "lt/dtype.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,17 @@ typedef struct lt_tensor
   const void *data;               /* count elements, see above; NULL when count is 0 */
   size_t      nbytes;             /* bytes at data (for STRING: count * sizeof (lt_bytes)) */
 } lt_tensor;
+
+/* A sequence of tensors or an optional value, as a caller binds one to a
+ * session's input or reads one from its output.  An optional tensor with
+ * a value is a sequence of one tensor; an empty optional has has_value
+ * false and no tensors.  A plain sequence always has has_value true. */
+typedef struct lt_sequence
+{
+  bool             has_value; /* false only for an empty optional */
+  uint32_t         count;     /* tensors at `tensors` */
+  const lt_tensor *tensors;   /* all of one dtype; each with its own shape */
+} lt_sequence;
 
 /* Element i of an F32, F16, BF16, F64 or integer tensor, as double; used by
  * summaries, not on hot paths.  Returns 0 for other dtypes. */
