@@ -31,13 +31,13 @@ ignore_value (void            *user_data,
 GPtrArray *
 lt_folded_values_find (lt_model *model)
 {
-  const lt_graph    *graph = lt_model_get_graph (model);
-  uint32_t           n_inputs;
-  const int32_t     *inputs = lt_graph_get_inputs (graph, &n_inputs);
+  const lt_graph           *graph = lt_model_get_graph (model);
+  uint32_t                  n_inputs;
+  const int32_t            *inputs = lt_graph_get_inputs (graph, &n_inputs);
   g_autofree lt_value_type *types = g_new0 (lt_value_type, n_inputs + 1);
-  lt_session_options options = { .n_threads = 1, .observer_fn = ignore_value };
-  lt_session        *session = NULL;
-  GPtrArray         *folded;
+  lt_session_options        options = { .n_threads = 1, .observer_fn = ignore_value };
+  lt_session               *session = NULL;
+  GPtrArray                *folded;
 
   for (uint32_t k = 0; k < n_inputs; k++)
     {
@@ -47,7 +47,7 @@ lt_folded_values_find (lt_model *model)
       types[k].shape = value->shape;
       for (int32_t d = 0; d < value->shape.rank; d++)
         if (types[k].shape.dims[d].size < 0)
-          types[k].shape.dims[d] = (lt_dim) { .size = 1, .param = NULL };
+          types[k].shape.dims[d] = (lt_dim){ .size = 1, .param = NULL };
     }
   if (lt_session_new (model, &options, &session, NULL) != LT_OK || lt_session_reshape (session, types, NULL) != LT_OK)
     {
