@@ -26,6 +26,7 @@
 #include "lt-encodings-lint.h"
 #include "lt-engine-error.h"
 #include "lt-fake-quant.h"
+#include "lt-folded-values.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -866,7 +867,7 @@ check_encodings (const LtEncodingSet *set,
                  GPtrArray           *warnings,
                  GError             **error)
 {
-  g_autoptr (GPtrArray) findings = lt_encodings_lint (set, graph);
+  g_autoptr (GPtrArray) findings = lt_encodings_lint (set, graph, NULL);
   const LtLintFinding *first = NULL;
   guint                n_errors = 0;
 
@@ -976,6 +977,8 @@ lt_analysis_run (lt_model                *model,
       if (options->sensitivity)
         ok = (report->layers = sensitivity_rows (&a, error)) != NULL;
       report->warnings = g_steal_pointer (&a.warnings);
+      g_autoptr (GPtrArray) folded = lt_folded_values_find (model);
+      report->n_folded = folded->len;
     }
   analysis_clear (&a);
   return ok ? g_steal_pointer (&report) : NULL;

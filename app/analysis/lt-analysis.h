@@ -144,6 +144,8 @@ typedef struct
   GPtrArray        *tensors;  /* LtTensorError *, worst SQNR first */
   GPtrArray        *layers;   /* LtLayerSensitivity *, worst first; NULL without sensitivity */
   GPtrArray        *warnings; /* char *: lint warnings and encodings left out */
+  guint             n_folded; /* Conv outputs the engine folds into their
+                               * BatchNormalization: never computed, no row */
 } LtAnalysisReport;
 
 void lt_analysis_report_free (LtAnalysisReport *report);

@@ -8,6 +8,7 @@
 #include "lt-calib-encode.h"
 
 #include "lt-encodings-lint.h"
+#include "lt-folded-values.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -88,7 +89,8 @@ add_activation (LtEncodingSet              *set,
   LtEncoding          *encoding;
   double               min, max;
 
-  if (lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, value->name) != NULL)
+  if (lt_encoding_set_lookup (set, LT_ENCODING_SECTION_ACTIVATION, value->name) != NULL ||
+      lt_folded_values_contain (stats->folded, value->name))
     return;
   if (s == NULL || s->count == 0)
     {

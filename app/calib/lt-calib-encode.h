@@ -6,8 +6,10 @@
  *    Squeeze, Unsqueeze, Identity, DepthToSpace, SpaceToDepth) take their
  *    input's encoding unchanged, as QNN does, and the inputs of a Concat
  *    take its output's where nothing else depends on them (see
- *    share_concat_encoding).  Values the run never saw
- *    (folded away) get none; a warning in the set names them.
+ *    share_concat_encoding).  Values the engine folds away (the
+ *    statistics' `folded` list) get none, as in QNN's converted graph;
+ *    other values the run never saw get none with a warning in the set
+ *    naming them.
  *  - Weights (input 1 of Conv, ConvTranspose, Gemm, MatMul) and other float
  *    initializers: min-max on the weight grid (4, 8 or 16 bits), per
  *    channel on the axis lt_encodings_param_axes gives, or per tensor.

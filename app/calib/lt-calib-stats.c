@@ -8,6 +8,8 @@
  */
 #include "lt-calib-stats.h"
 
+#include "lt-folded-values.h"
+
 #include <cjson/cJSON.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -54,6 +56,7 @@ lt_calib_stats_new (const char *model_sha256,
   if (shard > 0)
     g_array_append_val (stats->shards, shard);
   stats->rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) rejected_free);
+  stats->folded = g_ptr_array_new_with_free_func (g_free);
   stats->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) named_stats_free);
   stats->by_name = g_hash_table_new (g_str_hash, g_str_equal);
   return stats;
@@ -67,6 +70,7 @@ lt_calib_stats_free (LtCalibStats *stats)
   g_hash_table_unref (stats->by_name);
   g_ptr_array_unref (stats->tensors);
   g_ptr_array_unref (stats->rejected);
+  g_ptr_array_unref (stats->folded);
   g_array_unref (stats->shards);
   g_free (stats->model_sha256);
   g_free (stats);
@@ -127,6 +131,18 @@ compare_guint (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+static gboolean
+same_names (const GPtrArray *a,
+            const GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (strcmp (g_ptr_array_index (a, i), g_ptr_array_index (b, i)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 lt_calib_stats_merge (LtCalibStats       *into,
                       const LtCalibStats *from,
@@ -139,6 +155,8 @@ lt_calib_stats_merge (LtCalibStats       *into,
     return mismatch (error, from_name, _ ("the statistics come from a dataset of another size (dataset_samples differs)"));
   if (into->shard_count != from->shard_count)
     return mismatch (error, from_name, _ ("the statistics were cut into another number of shards (shard_count differs)"));
+  if (!same_names (into->folded, from->folded))
+    return mismatch (error, from_name, _ ("the statistics disagree on the values the engine folded away (folded differs)"));
   for (guint i = 0; i < from->shards->len; i++)
     for (guint j = 0; j < into->shards->len; j++)
       if (g_array_index (from->shards, guint, i) == g_array_index (into->shards, guint, j))
@@ -212,7 +230,7 @@ lt_calib_stats_write_file (const LtCalibStats *stats,
                            GError            **error)
 {
   cJSON   *root = cJSON_CreateObject ();
-  cJSON   *histogram, *shards, *rejected, *tensors;
+  cJSON   *histogram, *shards, *rejected, *folded, *tensors;
   char    *text;
   gboolean ok;
 
@@ -237,6 +255,9 @@ lt_calib_stats_write_file (const LtCalibStats *stats,
       cJSON_AddStringToObject (item, "reason", r->reason);
       cJSON_AddItemToArray (rejected, item);
     }
+  folded = cJSON_AddArrayToObject (root, "folded");
+  for (guint i = 0; i < stats->folded->len; i++)
+    cJSON_AddItemToArray (folded, cJSON_CreateString (g_ptr_array_index (stats->folded, i)));
   tensors = cJSON_AddArrayToObject (root, "tensors");
   for (guint i = 0; i < stats->tensors->len; i++)
     cJSON_AddItemToArray (tensors, tensor_to_json (g_ptr_array_index (stats->tensors, i)));
@@ -370,7 +391,7 @@ stats_from_json (reader      *r,
 {
   g_autoptr (LtCalibStats) stats = NULL;
   const char  *format, *sha, *grid;
-  const cJSON *histogram, *shards, *rejected, *tensors, *item;
+  const cJSON *histogram, *shards, *rejected, *folded, *tensors, *item;
   guint        version, mantissa_bits, n_samples, shard_count;
 
   if (!cJSON_IsObject (root))
@@ -418,6 +439,19 @@ stats_from_json (reader      *r,
     if (reason == NULL)
       return g_clear_error (r->error), invalid (r, "rejected", _ ("each entry needs 'sample' and 'reason'")), NULL;
     lt_calib_stats_reject (stats, sample, reason);
+  }
+
+  /* Files written before the list existed have none. */
+  folded = cJSON_GetObjectItemCaseSensitive (root, "folded");
+  if (folded != NULL && !cJSON_IsArray (folded))
+    return invalid (r, "folded", _ ("must be a list")), NULL;
+  cJSON_ArrayForEach (item, folded)
+  {
+    if (!cJSON_IsString (item))
+      return invalid (r, "folded", _ ("each entry must be a tensor name")), NULL;
+    if (lt_folded_values_contain (stats->folded, item->valuestring))
+      return invalid (r, "folded", _ ("a tensor is listed twice")), NULL;
+    g_ptr_array_add (stats->folded, g_strdup (item->valuestring));
   }
 
   tensors = cJSON_GetObjectItemCaseSensitive (root, "tensors");

@@ -1,8 +1,9 @@
 /* lt-calib-stats.h — the statistics of a calibration run (or of merged
  * shards of one): per activation tensor an LtTensorStats, plus what they
  * came from (the model's SHA-256, the dataset's size, the shards, the
- * samples refused).  Written and read as JSON ("lathe-calib-stats",
- * docs/formats.md); merging is exact (see lt-observer.h). */
+ * samples refused, the values the engine folded away).  Written and read
+ * as JSON ("lathe-calib-stats", docs/formats.md); merging is exact (see
+ * lt-observer.h). */
 #pragma once
 
 #include "lt-observer.h"
@@ -43,6 +44,8 @@ typedef struct
   GArray     *shards;            /* guint k (1-based) covered, increasing */
   guint       n_samples_used;    /* samples whose values entered the statistics */
   GPtrArray  *rejected;          /* LtRejectedSample *, in sample order */
+  GPtrArray  *folded;            /* char *: values the engine folds away
+                                  * (lt-folded-values.h), never seen */
   GPtrArray  *tensors;           /* LtNamedStats *, owned */
   GHashTable *by_name;           /* name → LtNamedStats * (borrowed) */
 } LtCalibStats;
@@ -66,8 +69,8 @@ void lt_calib_stats_reject (LtCalibStats *stats,
                             const char   *reason);
 
 /* into += from.  Refused (LT_CALIB_ERROR_MISMATCH, naming `from_name`) when
- * they come from other models, other datasets sizes, another N, or share
- * a shard. */
+ * they come from other models, other datasets sizes, another N, list other
+ * folded values, or share a shard. */
 gboolean lt_calib_stats_merge (LtCalibStats       *into,
                                const LtCalibStats *from,
                                const char         *from_name,

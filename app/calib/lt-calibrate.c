@@ -9,11 +9,14 @@
  * Graph inputs are observed from the bound arrays, since no node produces
  * them.  A sample enters the statistics only after it loaded, passed its
  * checks and reshaped; a kernel failing halfway through a sample stops the
- * run (its values would be half in).
+ * run (its values would be half in).  The values the engine folds away
+ * (lt-folded-values.h) are listed in the statistics, which then hold
+ * none for them.
  */
 #include "lt-calibrate.h"
 
 #include "lt-engine-error.h"
+#include "lt-folded-values.h"
 
 #include <float.h>
 #include <glib/gi18n.h>
@@ -215,6 +218,13 @@ lt_calibrate_collect (lt_model                 *model,
           const LtArray *array = g_ptr_array_index (sample->arrays, k);
           if (array != NULL && array->dtype == LT_DTYPE_F32 && array->count > 0)
             lt_tensor_stats_add (stats_for (&obs, graph, inputs[k]), g_bytes_get_data (array->data, NULL), array->count);
+        }
+      /* Folding does not depend on the samples' shapes: the first run
+       * tells for all. */
+      if (stats->n_samples_used == 0)
+        {
+          g_ptr_array_unref (stats->folded);
+          stats->folded = lt_folded_values_from_session (session, graph);
         }
       stats->n_samples_used++;
       /* Keep only the sample the session was last reshaped for. */

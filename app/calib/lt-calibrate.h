@@ -32,9 +32,10 @@ typedef struct
 } LtCalibrateOptions;
 
 /* Statistics of every float value the model computes, and of its float
- * inputs.  Errors: a session that cannot be built for the samples' shapes,
- * a kernel failing on a sample (naming it), or every sample of the shard
- * refused (LT_CALIB_ERROR_NO_DATA). */
+ * inputs; the values the engine folds away listed apart (`folded`).
+ * Errors: a session that cannot be built for the samples' shapes, a kernel
+ * failing on a sample (naming it), or every sample of the shard refused
+ * (LT_CALIB_ERROR_NO_DATA). */
 LtCalibStats *lt_calibrate_collect (lt_model                 *model,
                                     const char               *model_sha256,
                                     LtDataset                *dataset,

@@ -121,6 +121,7 @@ print_json (const LtAnalysisReport *report,
   cJSON_AddNumberToObject (root, "sqnr_cap_db", LT_ANALYSIS_SQNR_CAP_DB);
   cJSON_AddItemToObject (root, "outputs", error_sums_json (&report->outputs));
   cJSON_AddNumberToObject (root, "tensors_total", report->tensors->len);
+  cJSON_AddNumberToObject (root, "folded_activations", report->n_folded);
   list = cJSON_AddArrayToObject (root, "tensors");
   for (guint i = 0; i < shown (report->tensors->len, args->limit); i++)
     {
@@ -218,6 +219,13 @@ print_table (const LtAnalysisReport *report,
     }
   if (n < report->tensors->len)
     printf (_ ("… %u more (--limit)\n"), report->tensors->len - n);
+  if (report->n_folded > 0)
+    printf (ngettext ("(%u Conv output folded into its BatchNormalization has no row: the engine never computes it, "
+                      "as in QNN's converted graph)\n",
+                      "(%u Conv outputs folded into their BatchNormalization have no row: the engine never computes "
+                      "them, as in QNN's converted graph)\n",
+                      report->n_folded),
+            report->n_folded);
   if (report->layers == NULL)
     return;
   n = shown (report->layers->len, args->limit);

@@ -286,6 +286,7 @@ print_summary (const LtCalibStats     *stats,
       cJSON_AddNumberToObject (root, "samples_refused", stats->rejected->len);
       cJSON_AddNumberToObject (root, "activation_encodings", n_act);
       cJSON_AddNumberToObject (root, "param_encodings", n_param);
+      cJSON_AddNumberToObject (root, "folded_activations", stats->folded->len);
       if (args->output)
         cJSON_AddStringToObject (root, "encodings", args->output);
       if (args->stats_out)
@@ -316,6 +317,11 @@ print_summary (const LtCalibStats     *stats,
     printf (_ ("%u activation and %u parameter encodings written to %s\n"), n_act, n_param, args->output);
   if (set != NULL && args->project != NULL)
     printf (_ ("%u activation and %u parameter encodings stored in %s as one edit\n"), n_act, n_param, args->project);
+  if (set != NULL && stats->folded->len > 0)
+    printf (ngettext ("%u Conv output folded into its BatchNormalization has no encoding (as in QNN's converted graph)\n",
+                      "%u Conv outputs folded into their BatchNormalization have no encoding (as in QNN's converted graph)\n",
+                      stats->folded->len),
+            stats->folded->len);
   if (args->stats_out != NULL)
     printf (_ ("statistics written to %s\n"), args->stats_out);
 }

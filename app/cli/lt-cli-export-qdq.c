@@ -39,7 +39,7 @@ static guint
 report_lint_errors (const LtEncodingSet *set,
                     const lt_graph      *graph)
 {
-  g_autoptr (GPtrArray) findings = lt_encodings_lint (set, graph);
+  g_autoptr (GPtrArray) findings = lt_encodings_lint (set, graph, NULL);
   guint n_errors = 0;
 
   for (guint i = 0; i < findings->len; i++)

@@ -1,12 +1,15 @@
 /* lt-cli-lint-encodings.c — `lathe-cli lint-encodings MODEL FILE` or
  * `--project F [FILE]`: check an encodings file (by default the project's
- * encodings) against the model it is meant for.  Exit 1 when any
- * finding is an error (or the file cannot be read), 0 otherwise. */
+ * encodings) against the model it is meant for; the Conv outputs the
+ * engine folds into their BatchNormalization are noted as needing no
+ * encoding.  Exit 1 when any finding is an error (or the file cannot be
+ * read), 0 otherwise. */
 #include "lt-cli-common.h"
 #include "lt-cli-encodings-input.h"
 #include "lt-cli-model-input.h"
 #include "lt-encodings-io.h"
 #include "lt-encodings-lint.h"
+#include "lt-folded-values.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -70,6 +73,7 @@ lt_cli_lint_encodings (int    argc,
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (LtEncodingSet) set = NULL;
   g_autoptr (GPtrArray) findings = NULL;
+  g_autoptr (GPtrArray) folded = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (LtProject) project = NULL;
   g_autofree char *project_path = NULL;
@@ -95,7 +99,8 @@ lt_cli_lint_encodings (int    argc,
       lt_model_unref (model);
       return lt_cli_fail (error);
     }
-  findings = lt_encodings_lint (set, lt_model_get_graph (model));
+  folded = lt_folded_values_find (model);
+  findings = lt_encodings_lint (set, lt_model_get_graph (model), folded);
   lt_model_unref (model);
   for (guint i = 0; i < findings->len; i++)
     n_errors += ((LtLintFinding *) g_ptr_array_index (findings, i))->severity == LT_LINT_ERROR;

@@ -8,6 +8,7 @@
  * (a third of the name, at least 2 edits) are suggested.
  */
 #include "lt-encodings-lint.h"
+#include "lt-folded-values.h"
 
 #include "config.h"
 
@@ -471,7 +472,8 @@ has_encoding (const LtEncodingSet *set,
 
 GPtrArray *
 lt_encodings_lint (const LtEncodingSet *set,
-                   const lt_graph      *graph)
+                   const lt_graph      *graph,
+                   const GPtrArray     *folded)
 {
   GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_lint_finding_free);
 
@@ -483,7 +485,10 @@ lt_encodings_lint (const LtEncodingSet *set,
 
       if (!may_be_quantized (value) || has_encoding (set, value->name))
         continue;
-      if (is_param (value))
+      if (lt_folded_values_contain (folded, value->name))
+        add_finding (findings, LT_LINT_INFO, value->name, NULL,
+                     _ ("folded into its BatchNormalization, as QNN's converter does: the tensor does not exist in the converted graph and needs no encoding"));
+      else if (is_param (value))
         add_finding (findings, LT_LINT_INFO, value->name, NULL,
                      _ ("parameter without an encoding: the converter quantizes it from its own values (param_bitwidth), or keeps it in float with --float_fallback"));
       else

@@ -33,9 +33,12 @@ const char *lt_lint_severity_to_string (LtLintSeverity severity);
  * do not exist (with up to three close names), the wrong section,
  * per-channel counts against the channel axis, symmetric offsets, min/max
  * against scale/offset, ranges under 1e-4, zero off the grid, and tensors
- * left without an encoding. */
+ * left without an encoding.  A value in `folded` (the names of the values
+ * the engine folds away, lt-folded-values.h; may be NULL) left without an
+ * encoding is noted as needing none. */
 GPtrArray *lt_encodings_lint (const LtEncodingSet *set,
-                              const lt_graph      *graph);
+                              const lt_graph      *graph,
+                              const GPtrArray     *folded);
 
 /* Where a parameter's channels and blocks lie, from the op that consumes
  * it: Conv weight channels 0 / blocks 1, ConvTranspose weight 1 / 0, Gemm

@@ -1221,6 +1221,22 @@ lt_session_get_kernel_name (const lt_session *session,
   return step != NULL ? step->kernel->name : NULL;
 }
 
+bool
+lt_session_value_is_computed (const lt_session *session,
+                              int32_t           value_id)
+{
+  if (!session->reshaped || value_id < 0 || (uint32_t) value_id >= lt_graph_get_n_values (session->graph)
+      || lt_graph_get_value (session->graph, value_id)->producer < 0)
+    return false;
+  /* A folded Conv's step writes its BatchNormalization's output, so the
+   * producer's step alone does not tell: look at what every step writes. */
+  for (uint32_t s = 0; s < session->n_steps; s++)
+    for (uint32_t o = 0; o < session->steps[s].n_outputs; o++)
+      if (session->steps[s].output_ids[o] == value_id)
+        return true;
+  return false;
+}
+
 uint64_t
 lt_session_get_node_ns (const lt_session *session,
                         int32_t           node_id)

@@ -37,7 +37,7 @@ fixture_lint_set (Fixture             *fixture,
 
   lt_error_clear (&err);
   g_assert_cmpint (lt_model_load (model_path, NULL, &fixture->model, &err), ==, LT_OK);
-  fixture->findings = lt_encodings_lint (set, lt_model_get_graph (fixture->model));
+  fixture->findings = lt_encodings_lint (set, lt_model_get_graph (fixture->model), NULL);
 }
 
 static void

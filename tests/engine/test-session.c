@@ -319,6 +319,12 @@ test_batchnorm_folding (void)
   model = finish (g, "y");
   session = new_session (model, &options);
   g_assert_null (lt_session_get_kernel_name (session, lt_graph_find_node (g, "bn")));
+  /* The Conv writes the normalization's output; its own is never computed. */
+  g_assert_false (lt_session_value_is_computed (session, lt_graph_find_value (g, "c")));
+  g_assert_true (lt_session_value_is_computed (session, lt_graph_find_value (g, "y")));
+  g_assert_false (lt_session_value_is_computed (session, lt_graph_find_value (g, "x")));
+  g_assert_false (lt_session_value_is_computed (session, lt_graph_find_value (g, "w")));
+  g_assert_false (lt_session_value_is_computed (session, -1));
   /* The model's weights, then weights the session was given in their
    * place: the fold uses those. */
   const float *weights[2] = { w, w_replaced };
@@ -570,11 +576,14 @@ check_activation_fusion (const char *activation,
   double             high = strcmp (activation, "Clip") == 0 ? 6 : INFINITY;
   bool               clamped_low = false, clamped_high = false;
 
-  /* A fused activation does not run on its own. */
+  /* A fused activation does not run on its own, and the Conv's output
+   * before it is not computed. */
   if (second_use)
     g_assert_nonnull (lt_session_get_kernel_name (session, lt_graph_find_node (g, "act")));
   else
     g_assert_null (lt_session_get_kernel_name (session, lt_graph_find_node (g, "act")));
+  g_assert_true (lt_session_value_is_computed (session, lt_graph_find_value (g, "c")) == second_use);
+  g_assert_true (lt_session_value_is_computed (session, lt_graph_find_value (g, "y")));
   g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
   g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
   /* With second_use, z was listed first among the graph outputs. */

@@ -369,6 +369,37 @@ computes_parameters_only (const lt_htp_session *session,
   return node->n_outputs > 0;
 }
 
+static lt_status
+refuse_node (const lt_htp_session *session,
+             int32_t               node_id,
+             const char           *why,
+             lt_error             *err)
+{
+  char label[LT_ERROR_NAME_MAX];
+
+  lt_node_describe (session->graph, node_id, label, sizeof label);
+  return lt_error_set (err, LT_ERR_UNSUPPORTED, label, "%s cannot run on the NPU: %s",
+                       lt_graph_get_node (session->graph, node_id)->op_type, why);
+}
+
+/* Refuses a node whose op the NPU has no kernel for.  Done for every node
+ * before any is prepared, so that such an op is what the refusal names,
+ * not a value around it that rightly has no encoding (a Conv's output
+ * before a BatchNormalization, which QNN's converter folds away). */
+static lt_status
+check_op_runs (const lt_htp_session *session,
+               int32_t               node_id,
+               lt_error             *err)
+{
+  char        why[LT_ERROR_MESSAGE_MAX];
+  lt_htp_role role;
+
+  if (lt_htp_input_role (lt_graph_get_node (session->graph, node_id), 0, &role) ||
+      lt_htp_check_inferred_node (session->graph, session->si, node_id, NULL, why, sizeof why))
+    return LT_OK;
+  return refuse_node (session, node_id, why, err);
+}
+
 /* Checks one node and prepares its step. */
 static lt_status
 prepare_node (lt_htp_session *session,
@@ -392,7 +423,7 @@ prepare_node (lt_htp_session *session,
     if ((st = input_type (session, node, i, label, &types[i], err)) != LT_OK)
       return st;
   if (!lt_htp_check_inferred_node (session->graph, session->si, node_id, known ? types : NULL, why, sizeof why))
-    return lt_error_set (err, LT_ERR_UNSUPPORTED, label, "%s cannot run on the NPU: %s", node->op_type, why);
+    return refuse_node (session, node_id, why, err);
   if ((st = set_outputs (session, node, label, err)) != LT_OK)
     return st;
   return lt_htp_step_prepare (&ctx, node_id, step, err);
@@ -549,6 +580,9 @@ prepare (lt_htp_session                 *session,
       if ((st = set_activation (session, input_ids[k], session->unsigned_encs[input_ids[k]], err)) != LT_OK)
         return st;
     }
+  for (uint32_t n = 0; n < n_nodes; n++)
+    if (!computes_parameters_only (session, order[n]) && (st = check_op_runs (session, order[n], err)) != LT_OK)
+      return st;
   for (uint32_t n = 0; n < n_nodes; n++)
     {
       lt_htp_step *step = &session->steps[session->n_steps];

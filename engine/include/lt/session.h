@@ -203,6 +203,16 @@ uint64_t lt_session_get_unplanned_bytes (const lt_session *session);
 const char *lt_session_get_kernel_name (const lt_session *session,
                                         int32_t           node_id);
 
+/* Whether a step of the run writes value `value_id`, after a reshape.
+ * False for a value the engine folded away: the output of a Conv whose
+ * BatchNormalization was folded into it (the Conv writes the
+ * normalization's output instead), and, in a session without observer or
+ * transform, the output of a Conv, Gemm or MatMul whose Relu or Clip was
+ * fused into it.  False too for graph inputs and initializers (no node
+ * computes them), ids out of range, and before reshape. */
+bool lt_session_value_is_computed (const lt_session *session,
+                                   int32_t           value_id);
+
 /* Nanoseconds the node took in the last run (0 without profiling). */
 uint64_t lt_session_get_node_ns (const lt_session *session,
                                  int32_t           node_id);
