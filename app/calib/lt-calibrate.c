@@ -6,8 +6,11 @@
  * again: its statistics are its input's histogram, clamped
  * (lt_tensor_stats_add_clamped), which halves the counting in Conv → Relu
  * chains (the session runs the Relu apart when observed).
+ * With two threads or more, one of them counts: the session calls the
+ * observer on a thread of its own while its kernels (on the other threads)
+ * compute the next nodes, so counting overlaps inference.
  * Graph inputs are observed from the bound arrays, since no node produces
- * them.  A sample enters the statistics only after it loaded, passed its
+ * them (after the run, when the observer thread is idle).  A sample enters the statistics only after it loaded, passed its
  * checks and reshaped; a kernel failing halfway through a sample stops the
  * run (its values would be half in).
  */
@@ -164,7 +167,13 @@ lt_calibrate_collect (lt_model                 *model,
   g_autofree LtTensorStats **by_value = g_new0 (LtTensorStats *, lt_graph_get_n_values (graph));
   g_autofree clamp_of       *clamps = find_clamps (graph);
   observer                   obs = { stats, by_value, NULL, clamps, -1 };
-  lt_session_options         session_options = { .n_threads = options->n_threads, .observer_fn = observe, .observer_data = &obs };
+  guint                      n_threads = options->n_threads > 0 ? options->n_threads : g_get_num_processors ();
+  lt_session_options         session_options = {
+    .n_threads = MAX (n_threads - 1, 1),
+    .observer_fn = observe,
+    .observer_data = &obs,
+    .observer_thread = n_threads > 1,
+  };
   lt_session                *session = NULL;
   g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_input_line_free);
   LtInputLine   *last = NULL;
@@ -181,7 +190,8 @@ lt_calibrate_collect (lt_model                 *model,
       return NULL;
     }
   guint total = n_samples >= options->shard ? (n_samples - options->shard) / options->shard_count + 1 : 0;
-  obs.workers = lt_stats_workers_new (options->n_threads > 0 ? options->n_threads : g_get_num_processors ());
+  /* With an observer thread the counting has one thread to itself. */
+  obs.workers = lt_stats_workers_new (1);
   for (guint i = options->shard - 1; i < n_samples; i += options->shard_count)
     {
       const char  *name = lt_dataset_get_sample_name (dataset, i);
