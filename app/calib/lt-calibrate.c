@@ -5,7 +5,10 @@
  * Relu's or Clip's output right after its input was counted is not counted
  * again: its statistics are its input's histogram, clamped
  * (lt_tensor_stats_add_clamped), which halves the counting in Conv → Relu
- * chains (the session runs the Relu apart when observed).
+ * chains.  On one thread the session keeps a Conv's Relu or Clip fused and
+ * hands the pre-activation values to observe_then_clamp, which counts and
+ * clamps them in one pass; with an observer thread it runs the activation
+ * apart (its input must stay intact until counted).
  * With two threads or more, one of them counts: the session calls the
  * observer on a thread of its own while its kernels (on the other threads)
  * compute the next nodes, so counting overlaps inference.
@@ -122,6 +125,23 @@ observe (void            *user_data,
   obs->last_value = value_id;
 }
 
+static bool
+observe_then_clamp (void            *user_data,
+                    const lt_graph  *graph,
+                    int32_t          value_id,
+                    const lt_tensor *value,
+                    float           *data,
+                    float            lo,
+                    float            hi)
+{
+  observer *obs = user_data;
+
+  if (value->dtype != LT_DTYPE_F32 || value->count == 0)
+    return false;
+  obs->last_value = value_id;
+  return lt_tensor_stats_add_then_clamp (stats_for (obs, graph, value_id), data, value->count, lo, hi, obs->workers);
+}
+
 gboolean
 lt_calibrate_bind_sample (LtDataset      *dataset,
                           guint           index,
@@ -173,6 +193,7 @@ lt_calibrate_collect (lt_model                 *model,
     .observer_fn = observe,
     .observer_data = &obs,
     .observer_thread = n_threads > 1,
+    .observer_clamp_fn = observe_then_clamp,
   };
   lt_session                *session = NULL;
   g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_input_line_free);
