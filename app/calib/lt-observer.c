@@ -7,7 +7,10 @@
  *
  * Large tensors are counted by a kernel chosen at run time (AVX2 where the
  * CPU has it, else scalar); every kernel only adds integers into the same
- * bins, so each gives the plain loop's histogram exactly.
+ * bins, so each gives the plain loop's histogram exactly.  A kernel can
+ * also store the values back clamped in the same pass (a fused Relu's or
+ * Clip's work, lt_tensor_stats_add_then_clamp).  Min and max leave NaN
+ * and ±inf out as they go, so no pass needs the values a second time.
  */
 #include "lt-observer.h"
 
@@ -366,13 +369,13 @@ struct LtStatsWorkers
 
 typedef struct
 {
-  LtStatsWorkers    *workers;
-  const float       *values;
-  gsize              n;
-  value_clamp        clamp;   /* used when clamp.out is not NULL */
-  guint32           *scratch;
-  float           lo, hi;
-  float           min_abs; /* smallest magnitude, NaNs left out */
+  LtStatsWorkers *workers;
+  const float    *values;
+  gsize           n;
+  value_clamp     clamp; /* used when clamp.out is not NULL */
+  guint32        *scratch;
+  float           lo, hi;  /* of the finite values */
+  float           min_abs; /* smallest magnitude of the finite values */
 } stats_job;
 
 /* Counts n values into `scratch` (as count_interleaved), widens *min,
@@ -410,12 +413,12 @@ count_part_avx2 (guint32           *scratch,
 {
   const __m256  magnitude = _mm256_castsi256_ps (_mm256_set1_epi32 (0x7fffffff));
   const __m256i exponent = _mm256_set1_epi32 (0x7f800000), quiet = _mm256_set1_epi32 (0x00400000);
-  const __m256 clamp_lo = _mm256_set1_ps (clamp != NULL ? clamp->lo : 0);
-  const __m256 clamp_hi = _mm256_set1_ps (clamp != NULL ? clamp->hi : 0);
-  __m256       lo = _mm256_set1_ps (*min), hi = _mm256_set1_ps (*max), small = _mm256_set1_ps (*min_abs);
-  guint32     *h0 = scratch, *h1 = h0 + LT_HISTOGRAM_BINS;
-  float        lanes[8];
-  gsize        i = 0;
+  const __m256  clamp_lo = _mm256_set1_ps (clamp != NULL ? clamp->lo : 0);
+  const __m256  clamp_hi = _mm256_set1_ps (clamp != NULL ? clamp->hi : 0);
+  __m256        lo = _mm256_set1_ps (*min), hi = _mm256_set1_ps (*max), small = _mm256_set1_ps (*min_abs);
+  guint32      *h0 = scratch, *h1 = h0 + LT_HISTOGRAM_BINS;
+  float         lanes[8];
+  gsize         i = 0;
 
   G_STATIC_ASSERT (SUB_HISTOGRAMS == 2);
   for (; i + 8 <= n; i += 8)
