@@ -192,12 +192,15 @@ count (guint64     *bins,
 
 /* After the values are in the bins: takes the non-finite counts out of
  * them and sets count, min and max.  lo and hi are the min and max of the
- * finite values (and of the earlier ones). */
+ * finite values (and of the earlier ones), or, when `rescan` is not NULL,
+ * of the non-NaN ones: the finite ones are then found again in `rescan`,
+ * the n values, if ±inf was counted. */
 static void
 finish_add (LtTensorStats *stats,
             gsize          n,
             float          lo,
-            float          hi)
+            float          hi,
+            const float   *rescan)
 {
   guint64 nonfinite = 0;
 
@@ -206,6 +209,12 @@ finish_add (LtTensorStats *stats,
     {
       nonfinite += stats->bins[i] + stats->bins[i + HALF];
       stats->bins[i] = stats->bins[i + HALF] = 0;
+    }
+  if (nonfinite > 0 && rescan != NULL)
+    {
+      lo = stats->min;
+      hi = stats->max;
+      min_max (rescan, n, &lo, &hi);
     }
   stats->min = lo;
   stats->max = hi;
@@ -225,7 +234,7 @@ lt_tensor_stats_add (LtTensorStats *stats,
   ensure_bins (stats);
   count (stats->bins, values, n);
   min_max (values, n, &lo, &hi);
-  finish_add (stats, n, lo, hi);
+  finish_add (stats, n, lo, hi, NULL);
 }
 
 static gboolean
@@ -401,7 +410,9 @@ count_part_scalar (guint32           *scratch,
  * vminps/vmaxps, the 8 bin indices with one vpsrld, then the 8 increments
  * alternating between the two histograms, and the clamped values stored
  * back (vmaxps (lo, x) is x < lo ? lo : x, NaN and -0.0 kept; vminps
- * likewise). */
+ * likewise).  Without a clamp the range may include ±inf (leaving them
+ * out costs 4 instructions per 8 values, and the values are still there
+ * to look at again when one turns up). */
 __attribute__ ((target ("avx2"))) static void
 count_part_avx2 (guint32           *scratch,
                  const float       *values,
@@ -425,16 +436,22 @@ count_part_avx2 (guint32           *scratch,
     {
       __m256i bits = _mm256_loadu_si256 ((const __m256i *) (values + i));
       __m256i k = _mm256_srli_epi32 (bits, INDEX_SHIFT);
-      /* ±inf made a NaN, so the range sees finite values only (as value_range). */
-      __m256  finite = _mm256_castsi256_ps (
-        _mm256_or_si256 (bits, _mm256_and_si256 (_mm256_cmpeq_epi32 (_mm256_and_si256 (bits, exponent), exponent), quiet)));
+      __m256  range = _mm256_castsi256_ps (bits);
       /* Two indices per 64-bit lane, taken out without a trip through memory. */
       guint64 k01 = (guint64) _mm256_extract_epi64 (k, 0), k23 = (guint64) _mm256_extract_epi64 (k, 1);
       guint64 k45 = (guint64) _mm256_extract_epi64 (k, 2), k67 = (guint64) _mm256_extract_epi64 (k, 3);
 
-      lo = _mm256_min_ps (finite, lo);
-      hi = _mm256_max_ps (finite, hi);
-      small = _mm256_min_ps (_mm256_and_ps (finite, magnitude), small);
+      if (clamp != NULL)
+        {
+          /* The values are about to be overwritten, so the range must be
+           * the finite values' now: ±inf made a NaN (as value_range). */
+          range = _mm256_castsi256_ps (
+            _mm256_or_si256 (bits, _mm256_and_si256 (_mm256_cmpeq_epi32 (_mm256_and_si256 (bits, exponent), exponent), quiet)));
+          _mm256_storeu_ps (clamp->out + i, _mm256_min_ps (clamp_hi, _mm256_max_ps (clamp_lo, _mm256_castsi256_ps (bits))));
+        }
+      lo = _mm256_min_ps (range, lo);
+      hi = _mm256_max_ps (range, hi);
+      small = _mm256_min_ps (_mm256_and_ps (range, magnitude), small);
       /* Value i + j into histogram j % 2, as count_interleaved. */
       h0[(guint32) k01]++;
       h1[k01 >> 32]++;
@@ -444,8 +461,6 @@ count_part_avx2 (guint32           *scratch,
       h1[k45 >> 32]++;
       h0[(guint32) k67]++;
       h1[k67 >> 32]++;
-      if (clamp != NULL)
-        _mm256_storeu_ps (clamp->out + i, _mm256_min_ps (clamp_hi, _mm256_max_ps (clamp_lo, _mm256_castsi256_ps (bits))));
     }
   _mm256_storeu_ps (lanes, lo);
   for (guint j = 0; j < 8; j++)
@@ -572,8 +587,9 @@ flush_parts (LtStatsWorkers  *workers,
  * (the caller's and n_parts - 1 pool threads), then adds them up into
  * stats->bins and workers->last.  Only the bins up to the largest
  * magnitude, and those of NaN and ±inf, can have counts: the sweep skips
- * the rest of the grid.  *lo and *hi get the call's own min and max of the
- * non-NaN values. */
+ * the rest of the grid.  With `clamp`, each part then holds its values
+ * clamped.  *lo and *hi get the call's own min and max of the finite
+ * values with a clamp, of the non-NaN values without. */
 static void
 count_in_parts (LtStatsWorkers    *workers,
                 LtTensorStats     *stats,
@@ -652,7 +668,7 @@ add_in_parts (LtTensorStats     *stats,
   n_parts = workers->pool != NULL && n >= PARALLEL_MIN ? workers->n_parts : 1;
   ensure_bins (stats);
   count_in_parts (workers, stats, values, n, clamp, n_parts, &lo, &hi);
-  finish_add (stats, n, MIN (stats->min, lo), MAX (stats->max, hi));
+  finish_add (stats, n, MIN (stats->min, lo), MAX (stats->max, hi), clamp == NULL ? values : NULL);
   workers->last_kept = stats->n_nonfinite == nonfinite_before;
   workers->last_n = n;
   workers->last_lo = lo;

@@ -137,14 +137,9 @@ lt_observer_thread_push (lt_observer_thread *thread,
                          const lt_tensor    *view)
 {
   pthread_mutex_lock (&thread->lock);
-  /* The session reserves an entry for every output of every step. */
-  if (thread->pushed < thread->capacity)
-    {
-      thread->entries[thread->pushed] = (queued_view){ value_id, *view };
-      thread->pushed++;
-      if (thread->observer_sleeps)
-        pthread_cond_signal (&thread->work);
-    }
+  thread->entries[thread->pushed++] = (queued_view){ value_id, *view };
+  if (thread->observer_sleeps)
+    pthread_cond_signal (&thread->work);
   pthread_mutex_unlock (&thread->lock);
 }
 

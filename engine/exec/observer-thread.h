@@ -38,7 +38,8 @@ lt_status lt_observer_thread_reserve (lt_observer_thread *thread,
                                       lt_error           *err);
 
 /* Queues `view` (copied) of value `value_id`; the memory it points at must
- * stay unchanged until a wait covers it. */
+ * stay unchanged until a wait covers it.  At most the reserved capacity
+ * per run. */
 void lt_observer_thread_push (lt_observer_thread *thread,
                               int32_t             value_id,
                               const lt_tensor    *view);
