@@ -5,15 +5,11 @@
  * Relu's or Clip's output right after its input was counted is not counted
  * again: its statistics are its input's histogram, clamped
  * (lt_tensor_stats_add_clamped), which halves the counting in Conv → Relu
- * chains.  On one thread the session keeps a Conv's Relu or Clip fused and
- * hands the pre-activation values to observe_then_clamp, which counts and
- * clamps them in one pass; with an observer thread it runs the activation
- * apart (its input must stay intact until counted).
- * With two threads or more, one of them counts: the session calls the
- * observer on a thread of its own while its kernels (on the other threads)
- * compute the next nodes, so counting overlaps inference.
+ * chains.  The session keeps a Conv's Relu or Clip fused and hands the
+ * pre-activation values to observe_then_clamp, which counts and clamps
+ * them in one pass instead of the activation's own pass over memory.
  * Graph inputs are observed from the bound arrays, since no node produces
- * them (after the run, when the observer thread is idle).  A sample enters the statistics only after it loaded, passed its
+ * them.  A sample enters the statistics only after it loaded, passed its
  * checks and reshaped; a kernel failing halfway through a sample stops the
  * run (its values would be half in).
  */
@@ -187,12 +183,10 @@ lt_calibrate_collect (lt_model                 *model,
   g_autofree LtTensorStats **by_value = g_new0 (LtTensorStats *, lt_graph_get_n_values (graph));
   g_autofree clamp_of       *clamps = find_clamps (graph);
   observer                   obs = { stats, by_value, NULL, clamps, -1 };
-  guint                      n_threads = options->n_threads > 0 ? options->n_threads : g_get_num_processors ();
   lt_session_options         session_options = {
-    .n_threads = MAX (n_threads - 1, 1),
+    .n_threads = options->n_threads,
     .observer_fn = observe,
     .observer_data = &obs,
-    .observer_thread = n_threads > 1,
     .observer_clamp_fn = observe_then_clamp,
   };
   lt_session                *session = NULL;
@@ -211,8 +205,7 @@ lt_calibrate_collect (lt_model                 *model,
       return NULL;
     }
   guint total = n_samples >= options->shard ? (n_samples - options->shard) / options->shard_count + 1 : 0;
-  /* With an observer thread the counting has one thread to itself. */
-  obs.workers = lt_stats_workers_new (1);
+  obs.workers = lt_stats_workers_new (options->n_threads > 0 ? options->n_threads : g_get_num_processors ());
   for (guint i = options->shard - 1; i < n_samples; i += options->shard_count)
     {
       const char  *name = lt_dataset_get_sample_name (dataset, i);

@@ -22,7 +22,6 @@
 #include "checked.h"
 #include "exec/fold.h"
 #include "exec/fuse-activation.h"
-#include "exec/observer-thread.h"
 #include "exec/planner.h"
 #include "exec/session-private.h"
 #include "exec/threadpool.h"
@@ -34,11 +33,6 @@
 
 /* Arena offsets and constant copies are aligned for any vector load. */
 #define LT_SESSION_ALIGN 64
-
-/* With an observer thread, a value produced at step s keeps its memory
- * through step s + OBSERVER_LAG_STEPS at least, so the observer can be
- * that many nodes behind before the session has to wait for it. */
-#define OBSERVER_LAG_STEPS 8
 
 typedef enum slot_kind
 {
@@ -87,7 +81,6 @@ struct lt_session
   const lt_graph     *graph;
   lt_session_options  options;
   lt_threadpool      *pool;
-  lt_observer_thread *observer_thread; /* with options.observer_thread */
   lt_shape_inference *inference;
   const lt_tensor   **replaced;   /* per value id: &replacements[id] or NULL */
   lt_tensor          *replacements; /* the caller's constants, data borrowed */
@@ -98,7 +91,6 @@ struct lt_session
   value_slot    *slots;
   uint32_t       n_steps;
   exec_step     *steps;
-  uint32_t      *pushed_after; /* per step: views queued to the observer thread by its end */
   int32_t       *step_of_node; /* -1 for a node that does not run */
   lt_fold_plan  *folds;
   lt_activation_plan *activations;
@@ -148,9 +140,6 @@ session_new (lt_model                 *model,
       return fail_no_memory (err);
     }
   status = lt_threadpool_new (session->options.n_threads, &session->pool, err);
-  if (status == LT_OK && session->options.observer_thread && session->options.observer_fn != NULL)
-    status = lt_observer_thread_new (session->options.observer_fn, session->options.observer_data, graph,
-                                     &session->observer_thread, err);
   if (status != LT_OK)
     {
       lt_session_free (session);
@@ -197,8 +186,6 @@ reset_plan (lt_session *session)
     }
   free (session->steps);
   session->steps = NULL;
-  free (session->pushed_after);
-  session->pushed_after = NULL;
   session->n_steps = 0;
   for (uint32_t i = 0; i < session->n_owned; i++)
     free (session->owned[i]);
@@ -237,7 +224,6 @@ lt_session_free (lt_session *session)
   if (session == NULL)
     return;
   reset_plan (session);
-  lt_observer_thread_free (session->observer_thread);
   free (session->replaced);
   free (session->replacements);
   lt_threadpool_free (session->pool);
@@ -536,9 +522,7 @@ select_kernel (lt_session *session,
  * writes it to the last step that reads it (graph outputs to the end).  A
  * kernel marked in_place writes output 0 over input 0 when that input is
  * computed, dies at this step, is not a graph output and has the same size:
- * the two values then share one record.  With an observer thread, a value
- * lives OBSERVER_LAG_STEPS steps at least and nothing is written in place
- * (the observer may not have seen the input yet). */
+ * the two values then share one record. */
 static lt_status
 plan_memory (lt_session *session,
              lt_error   *err)
@@ -573,10 +557,9 @@ plan_memory (lt_session *session,
           if (id < 0)
             continue;
           value_slot *slot = &session->slots[id];
-          int32_t     lag = session->observer_thread != NULL ? OBSERVER_LAG_STEPS : 0;
-          int32_t     last = last_use[id] > (int32_t) s + lag ? last_use[id] : (int32_t) s + lag;
+          int32_t     last = last_use[id] > (int32_t) s ? last_use[id] : (int32_t) s;
           slot->kind = SLOT_ARENA;
-          if (o == 0 && step->kernel->in_place && in0 >= 0 && session->observer_thread == NULL
+          if (o == 0 && step->kernel->in_place && in0 >= 0
               && session->slots[in0].kind == SLOT_ARENA
               && last_use[in0] == (int32_t) s
               && !lt_graph_get_value (session->graph, in0)->is_output
@@ -616,21 +599,6 @@ plan_memory (lt_session *session,
                                    : NULL;
   free (records);
   return status;
-}
-
-/* Room in the observer thread's queue for every output of every step. */
-static lt_status
-reserve_observer_queue (lt_session *session,
-                        lt_error   *err)
-{
-  uint32_t n_views = 0;
-
-  session->pushed_after = calloc (session->n_steps + 1, sizeof *session->pushed_after);
-  if (session->pushed_after == NULL)
-    return fail_no_memory (err);
-  for (uint32_t s = 0; s < session->n_steps; s++)
-    n_views += session->steps[s].n_outputs;
-  return lt_observer_thread_reserve (session->observer_thread, n_views, err);
 }
 
 static lt_status
@@ -708,8 +676,7 @@ session_reshape (lt_session          *session,
    * with one the pre-activation values stay, unless the observer takes
    * them and clamps them itself. */
   if (status == LT_OK && session->options.transform_fn == NULL
-      && (session->options.observer_fn == NULL
-          || (session->options.observer_clamp_fn != NULL && session->observer_thread == NULL)))
+      && (session->options.observer_fn == NULL || session->options.observer_clamp_fn != NULL))
     status = lt_activation_plan_new (graph, session->inference, session->folds, &session->activations, err);
   if (status == LT_OK)
     status = prepare_slots (session, err);
@@ -765,8 +732,6 @@ session_reshape (lt_session          *session,
           goto fail;
       }
   status = plan_memory (session, err);
-  if (status == LT_OK && session->observer_thread != NULL)
-    status = reserve_observer_queue (session, err);
   if (status != LT_OK)
     goto fail;
   if (session->scratch_bytes > 0)
@@ -981,36 +946,23 @@ show_pre_activation (lt_session      *session,
     lt_f32_clamp (data, data, step->outputs[0].count, step->clamp.min, step->clamp.max);
 }
 
-/* Shows a step's outputs to the transform, then to the observer (or
- * queues them for the observer thread). */
-static void
-show_step_outputs (lt_session      *session,
-                   const exec_step *step)
+lt_status
+lt_session_run (lt_session *session,
+                lt_error   *err)
 {
+  uint32_t       n_inputs, n_outputs;
+  const int32_t *input_ids = lt_graph_get_inputs (session->graph, &n_inputs);
+  const int32_t *output_ids = lt_graph_get_outputs (session->graph, &n_outputs);
   const lt_session_options *options = &session->options;
 
-  for (uint32_t o = 0; o < step->n_outputs; o++)
-    if (step->output_ids[o] >= 0)
+  if (!session->reshaped)
+    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "run before reshape");
+  for (uint32_t i = 0; i < n_inputs; i++)
+    if (!session->input_bound[i])
       {
-        lt_tensor view;
-        step_output_view (session, step, o, &view);
-        if (options->transform_fn != NULL)
-          options->transform_fn (options->transform_data, session->graph, step->output_ids[o], &view,
-                                 session->slots[step->output_ids[o]].data);
-        if (session->observer_thread != NULL)
-          lt_observer_thread_push (session->observer_thread, step->output_ids[o], &view);
-        else if (options->observer_fn != NULL)
-          options->observer_fn (options->observer_data, session->graph, step->output_ids[o], &view);
+        const char *name = lt_graph_get_value (session->graph, input_ids[i])->name;
+        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is not bound", name);
       }
-}
-
-/* Runs every step; with an observer thread, returns with views possibly
- * still queued. */
-static lt_status
-run_steps (lt_session *session,
-           lt_error   *err)
-{
-  const lt_session_options *options = &session->options;
 
   for (uint32_t s = 0; s < session->n_steps; s++)
     {
@@ -1035,10 +987,6 @@ run_steps (lt_session *session,
 
       if (options->abort_fn != NULL && options->abort_fn (options->abort_data))
         return lt_error_set (err, LT_ERR_CANCELLED, NULL, "run cancelled");
-      /* This step's outputs may take the memory of values produced up to
-       * OBSERVER_LAG_STEPS + 1 steps ago (see plan_memory). */
-      if (session->observer_thread != NULL && s > OBSERVER_LAG_STEPS)
-        lt_observer_thread_wait (session->observer_thread, session->pushed_after[s - OBSERVER_LAG_STEPS - 1]);
       for (uint32_t i = 0; i < step->n_inputs; i++)
         if (step->input_ids[i] >= 0)
           step->inputs[i].data = step->inputs[i].count > 0 ? session->slots[step->input_ids[i]].data : NULL;
@@ -1064,36 +1012,18 @@ run_steps (lt_session *session,
         return status;
 
       if (options->observer_fn != NULL || options->transform_fn != NULL)
-        show_step_outputs (session, step);
-      if (session->observer_thread != NULL)
-        session->pushed_after[s] = lt_observer_thread_get_pushed (session->observer_thread);
+        for (uint32_t o = 0; o < step->n_outputs; o++)
+          if (step->output_ids[o] >= 0)
+            {
+              lt_tensor view;
+              step_output_view (session, step, o, &view);
+              if (options->transform_fn != NULL)
+                options->transform_fn (options->transform_data, session->graph, step->output_ids[o], &view,
+                                       session->slots[step->output_ids[o]].data);
+              if (options->observer_fn != NULL)
+                options->observer_fn (options->observer_data, session->graph, step->output_ids[o], &view);
+            }
     }
-  return LT_OK;
-}
-
-lt_status
-lt_session_run (lt_session *session,
-                lt_error   *err)
-{
-  uint32_t       n_inputs, n_outputs;
-  const int32_t *input_ids = lt_graph_get_inputs (session->graph, &n_inputs);
-  const int32_t *output_ids = lt_graph_get_outputs (session->graph, &n_outputs);
-  lt_status      status;
-
-  if (!session->reshaped)
-    return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, NULL, "run before reshape");
-  for (uint32_t i = 0; i < n_inputs; i++)
-    if (!session->input_bound[i])
-      {
-        const char *name = lt_graph_get_value (session->graph, input_ids[i])->name;
-        return lt_error_set (err, LT_ERR_INVALID_ARGUMENT, name, "input '%s' is not bound", name);
-      }
-
-  status = run_steps (session, err);
-  if (session->observer_thread != NULL)
-    lt_observer_thread_reset (session->observer_thread);
-  if (status != LT_OK)
-    return status;
   for (uint32_t i = 0; i < n_outputs; i++)
     {
       int32_t producer = lt_graph_get_value (session->graph, output_ids[i])->producer;

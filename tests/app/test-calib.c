@@ -264,9 +264,9 @@ count_every_value (void            *user_data,
 }
 
 /* lt_calibrate_collect (Relu and Clip outputs from their inputs'
- * histograms; on one thread with the activations fused and clamped by the
- * observer, on two with the observer on its own thread) gives what
- * counting every value a node makes gives. */
+ * histograms, fused activations clamped by the observer, large tensors
+ * split over threads) gives what counting every value a node makes
+ * gives, on one thread and on two. */
 static void
 test_collect_equals_counting (void)
 {

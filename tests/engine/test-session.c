@@ -382,203 +382,100 @@ test_parallel_kernels (void)
   lt_model_unref (model);
 }
 
-/* A random graph of elementwise ops over [n] floats (n from 1 to 8):
- * inputs v0 and v1, then v2... each computed by one node from earlier
- * values (mostly recent ones, sometimes far back: varied lifetimes), the
- * last one and some others graph outputs.  `values` holds every value
- * computed directly, value v at [v * 8]: Add, Mul and Sub of floats
- * computed in double and rounded once equal the float operations, so a
- * session must give exactly these. */
-typedef struct
-{
-  lt_model *model;
-  int64_t   n;
-  int       n_values;
-  float    *values;
-} random_graph;
-
-static random_graph
-random_graph_new (GRand *rand)
-{
-  static const char *const ops[] = { "Relu", "Neg", "Abs", "Add", "Mul", "Sub", "Max" };
-  int          n_nodes = g_rand_int_range (rand, 1, 40);
-  random_graph r = { lt_model_new ("random.onnx"), g_rand_int_range (rand, 1, 9), 2 + n_nodes, NULL };
-  char       **names = g_new0 (char *, r.n_values + 1);
-  gboolean    *is_output = g_new0 (gboolean, r.n_values);
-  lt_graph    *g = new_graph ();
-
-  r.values = g_new0 (float, (gsize) r.n_values * 8);
-  for (int v = 0; v < r.n_values; v++)
-    names[v] = g_strdup_printf ("v%d", v);
-  for (int v = 0; v < 2; v++)
-    {
-      add_input (g, names[v], 1, &r.n);
-      for (int64_t i = 0; i < r.n; i++)
-        r.values[v * 8 + i] = (float) g_rand_int_range (rand, -50, 50) / 4.0f;
-    }
-  for (int k = 0; k < n_nodes; k++)
-    {
-      int         out = 2 + k;
-      const char *op = ops[g_rand_int_range (rand, 0, G_N_ELEMENTS (ops))];
-      int         a = g_rand_int_range (rand, 0, 4) > 0 ? MAX (0, out - g_rand_int_range (rand, 1, 3)) : g_rand_int_range (rand, 0, out);
-      int         b = g_rand_int_range (rand, 0, out);
-      gboolean    unary = strcmp (op, "Relu") == 0 || strcmp (op, "Neg") == 0 || strcmp (op, "Abs") == 0;
-      g_autofree char *node_name = g_strdup_printf ("n%d", k);
-
-      add_node (g, node_name, op, names[a], unary ? NULL : names[b], names[out], 0, NULL);
-      for (int64_t i = 0; i < r.n; i++)
-        {
-          float x = r.values[a * 8 + i], y = r.values[b * 8 + i];
-          r.values[out * 8 + i] = strcmp (op, "Relu") == 0 ? (x > 0 ? x : 0)
-                                : strcmp (op, "Neg") == 0 ? -x
-                                : strcmp (op, "Abs") == 0 ? fabsf (x)
-                                : strcmp (op, "Add") == 0 ? x + y
-                                : strcmp (op, "Mul") == 0 ? x * y
-                                : strcmp (op, "Sub") == 0 ? x - y
-                                                          : fmaxf (x, y);
-        }
-    }
-  is_output[r.n_values - 1] = TRUE;
-  for (int v = 2; v < r.n_values - 1; v++)
-    is_output[v] = g_rand_int_range (rand, 0, 5) == 0;
-  for (int v = 2; v < r.n_values; v++)
-    if (is_output[v])
-      g_assert_cmpint (lt_graph_add_output (g, names[v], NULL), ==, LT_OK);
-  g_assert_cmpint (lt_graph_finalize (g, NULL), ==, LT_OK);
-  r.model->graph = g;
-  g_strfreev (names);
-  g_free (is_output);
-  return r;
-}
-
-static void
-random_graph_clear (random_graph *r)
-{
-  lt_model_unref (r->model);
-  g_free (r->values);
-}
-
-/* A session on the graph with its inputs bound, after one run. */
-static lt_session *
-random_graph_run (random_graph             *r,
-                  const lt_session_options *options)
-{
-  lt_session *session = NULL;
-  lt_error    err;
-
-  lt_error_clear (&err);
-  g_assert_cmpint (lt_session_new (r->model, options, &session, &err), ==, LT_OK);
-  g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_OK);
-  for (uint32_t v = 0; v < 2; v++)
-    g_assert_cmpint (lt_session_bind_input (session, v, &r->values[v * 8], (size_t) r->n * sizeof (float), &err), ==, LT_OK);
-  g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-  return session;
-}
-
-/* Equal as floats: kernels may differ in the sign of a zero (Relu of -0),
- * and long Mul chains may overflow into NaN. */
-static void
-check_random_value (const random_graph *r,
-                    int                 round,
-                    int                 v,
-                    const float        *y)
-{
-  const float *expected = &r->values[v * 8];
-
-  for (int64_t i = 0; i < r->n; i++)
-    if (!(y[i] == expected[i] || (isnan (y[i]) && isnan (expected[i]))))
-      g_error ("graph %d, v%d[%d] is %g, expected %g", round, v, (int) i, y[i], expected[i]);
-}
-
-/* If the memory plan let two live values share bytes (or an in-place
- * write clobbered a value still needed), some output would differ. */
+/* Random graphs of elementwise ops over [n] floats, checked against a
+ * direct evaluation: if the memory plan let two live values share bytes
+ * (or an in-place write clobbered a value still needed), some output
+ * would differ.  Add, Mul and Sub of floats computed in double and rounded
+ * once equal the float operations, so results must match exactly. */
 static void
 test_random_graphs (void)
 {
+  static const char *const ops[] = { "Relu", "Neg", "Abs", "Add", "Mul", "Sub", "Max" };
   GRand   *rand = g_rand_new_with_seed (4242);
   uint64_t arena_total = 0, unplanned_total = 0;
 
   for (int round = 0; round < 200; round++)
     {
-      random_graph       r = random_graph_new (rand);
+      int           n_nodes = g_rand_int_range (rand, 1, 40);
+      int64_t       n = g_rand_int_range (rand, 1, 9);
+      int           n_values = 2 + n_nodes;
+      float        *values = g_new0 (float, (gsize) n_values * 8);
+      char        **names = g_new0 (char *, n_values + 1);
+      gboolean     *is_output = g_new0 (gboolean, n_values);
+      lt_graph     *g = new_graph ();
+      lt_model     *model = lt_model_new ("random.onnx");
       lt_session_options options = { .n_threads = (uint32_t) g_rand_int_range (rand, 1, 4) };
-      lt_session        *session = random_graph_run (&r, &options);
-      uint32_t           n_outputs;
-      const int32_t     *outputs = lt_graph_get_outputs (lt_model_get_graph (r.model), &n_outputs);
+      lt_session   *session = NULL;
+      lt_error      err;
 
+      for (int v = 0; v < n_values; v++)
+        names[v] = g_strdup_printf ("v%d", v);
+      for (int v = 0; v < 2; v++)
+        {
+          add_input (g, names[v], 1, &n);
+          for (int64_t i = 0; i < n; i++)
+            values[v * 8 + i] = (float) g_rand_int_range (rand, -50, 50) / 4.0f;
+        }
+      for (int k = 0; k < n_nodes; k++)
+        {
+          int         out = 2 + k;
+          const char *op = ops[g_rand_int_range (rand, 0, G_N_ELEMENTS (ops))];
+          /* Mostly recent inputs, sometimes far back: varied lifetimes. */
+          int         a = g_rand_int_range (rand, 0, 4) > 0 ? MAX (0, out - g_rand_int_range (rand, 1, 3)) : g_rand_int_range (rand, 0, out);
+          int         b = g_rand_int_range (rand, 0, out);
+          gboolean    unary = strcmp (op, "Relu") == 0 || strcmp (op, "Neg") == 0 || strcmp (op, "Abs") == 0;
+          g_autofree char *node_name = g_strdup_printf ("n%d", k);
+
+          add_node (g, node_name, op, names[a], unary ? NULL : names[b], names[out], 0, NULL);
+          for (int64_t i = 0; i < n; i++)
+            {
+              float x = values[a * 8 + i], y = values[b * 8 + i];
+              values[out * 8 + i] = strcmp (op, "Relu") == 0 ? (x > 0 ? x : 0)
+                               : strcmp (op, "Neg") == 0 ? -x
+                               : strcmp (op, "Abs") == 0 ? fabsf (x)
+                               : strcmp (op, "Add") == 0 ? x + y
+                               : strcmp (op, "Mul") == 0 ? x * y
+                               : strcmp (op, "Sub") == 0 ? x - y
+                                                         : fmaxf (x, y);
+            }
+        }
+      is_output[n_values - 1] = TRUE;
+      for (int v = 2; v < n_values - 1; v++)
+        is_output[v] = g_rand_int_range (rand, 0, 5) == 0;
+      for (int v = 2; v < n_values; v++)
+        if (is_output[v])
+          g_assert_cmpint (lt_graph_add_output (g, names[v], NULL), ==, LT_OK);
+      g_assert_cmpint (lt_graph_finalize (g, NULL), ==, LT_OK);
+      model->graph = g;
+
+      lt_error_clear (&err);
+      g_assert_cmpint (lt_session_new (model, &options, &session, &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_reshape (session, NULL, &err), ==, LT_OK);
+      for (uint32_t v = 0; v < 2; v++)
+        g_assert_cmpint (lt_session_bind_input (session, v, &values[v * 8], (size_t) n * sizeof (float), &err), ==, LT_OK);
+      g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+      uint32_t       n_outputs;
+      const int32_t *outputs = lt_graph_get_outputs (g, &n_outputs);
       for (uint32_t o = 0; o < n_outputs; o++)
-        check_random_value (&r, round, atoi (lt_graph_get_value (lt_model_get_graph (r.model), outputs[o])->name + 1),
-                            lt_session_get_output (session, o)->data);
+        {
+          int          v = atoi (lt_graph_get_value (g, outputs[o])->name + 1);
+          const float *y = lt_session_get_output (session, o)->data;
+          /* Equal as floats: kernels may differ in the sign of a zero
+           * (Relu of -0), and long Mul chains may overflow into NaN. */
+          for (int64_t i = 0; i < n; i++)
+            if (!(y[i] == values[v * 8 + i] || (isnan (y[i]) && isnan (values[v * 8 + i]))))
+              g_error ("graph %d, output v%d[%d] is %g, expected %g", round, v, (int) i, y[i], values[v * 8 + i]);
+        }
       arena_total += lt_session_get_arena_bytes (session);
       unplanned_total += lt_session_get_unplanned_bytes (session);
       lt_session_free (session);
-      random_graph_clear (&r);
+      lt_model_unref (model);
+      g_strfreev (names);
+      g_free (values);
+      g_free (is_output);
     }
   /* Sharing happened (values are 64-byte aligned, so compare loosely). */
   g_assert_cmpuint (arena_total, <, unplanned_total * 64 / 4);
-  g_rand_free (rand);
-}
-
-/* An observer that checks each value's contents at the call. */
-typedef struct
-{
-  const random_graph *graph;
-  int                 round;
-  int                 calls;
-  gboolean            seen[64]; /* per value */
-  gulong              delay_us; /* per call, so the session outruns it */
-} thread_observer;
-
-static void
-observe_on_thread (void            *user_data,
-                   const lt_graph  *graph,
-                   int32_t          value_id,
-                   const lt_tensor *value)
-{
-  thread_observer *obs = user_data;
-  int              v = atoi (lt_graph_get_value (graph, value_id)->name + 1);
-
-  g_assert_cmpuint (value->count, ==, (guint64) obs->graph->n);
-  g_assert_false (obs->seen[v]);
-  obs->seen[v] = TRUE;
-  if (obs->delay_us > 0)
-    g_usleep (obs->delay_us);
-  /* Still the value's contents, not a later value written over them. */
-  check_random_value (obs->graph, obs->round, v, value->data);
-  obs->calls++;
-}
-
-/* An observer on its own thread, slower than the kernels: every value is
- * shown once with its contents intact, and the outputs are
- * right; lt_session_run returns only after the last call. */
-static void
-test_observer_thread (void)
-{
-  GRand *rand = g_rand_new_with_seed (777);
-
-  for (int round = 0; round < 60; round++)
-    {
-      random_graph       r = random_graph_new (rand);
-      thread_observer    obs = { &r, round, 0, { FALSE }, (gulong) g_rand_int_range (rand, 0, 3) * 100 };
-      lt_session_options options = { .n_threads = (uint32_t) g_rand_int_range (rand, 1, 3), .observer_fn = observe_on_thread,
-                                     .observer_data = &obs, .observer_thread = true };
-      lt_session        *session = random_graph_run (&r, &options);
-      lt_error           err;
-      uint32_t           n_outputs;
-      const int32_t     *outputs = lt_graph_get_outputs (lt_model_get_graph (r.model), &n_outputs);
-
-      g_assert_cmpint (obs.calls, ==, r.n_values - 2);
-      for (uint32_t o = 0; o < n_outputs; o++)
-        check_random_value (&r, round, atoi (lt_graph_get_value (lt_model_get_graph (r.model), outputs[o])->name + 1),
-                            lt_session_get_output (session, o)->data);
-      /* A second run shows everything again. */
-      obs.calls = 0;
-      memset (obs.seen, 0, sizeof obs.seen);
-      g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
-      g_assert_cmpint (obs.calls, ==, r.n_values - 2);
-      lt_session_free (session);
-      random_graph_clear (&r);
-    }
   g_rand_free (rand);
 }
 
@@ -974,6 +871,110 @@ test_transform_keeps_activation (void)
 
 /* A replaced constant reaches kernels that pack their weights at reshape;
  * NULL gives the model's back; the model never changes. */
+/* What an observer that clamps a fused activation's input saw. */
+typedef struct
+{
+  bool  clamps;       /* what the clamp callback returns */
+  int   clamp_calls;  /* for c */
+  float lo, hi;       /* the bounds it got */
+  float c[FUSE_C * FUSE_H * FUSE_W];
+  int   observed_y;   /* observer calls for y, after the clamp call */
+  int   observed_c;   /* observer calls for c (none: c goes to the clamp callback) */
+  float y[FUSE_C * FUSE_H * FUSE_W];
+} clamping_observer;
+
+static bool
+clamp_conv_output (void            *user_data,
+                   const lt_graph  *graph,
+                   int32_t          value_id,
+                   const lt_tensor *value,
+                   float           *data,
+                   float            lo,
+                   float            hi)
+{
+  clamping_observer *obs = user_data;
+
+  g_assert_cmpstr (lt_graph_get_value (graph, value_id)->name, ==, "c");
+  g_assert_cmpstr (value->name, ==, "c");
+  g_assert_true (value->data == data);
+  g_assert_cmpuint (value->count, ==, G_N_ELEMENTS (obs->c));
+  memcpy (obs->c, data, sizeof obs->c);
+  obs->lo = lo;
+  obs->hi = hi;
+  obs->clamp_calls++;
+  if (obs->clamps)
+    for (guint i = 0; i < G_N_ELEMENTS (obs->c); i++)
+      data[i] = fminf (fmaxf (data[i], lo), hi);
+  return obs->clamps;
+}
+
+static void
+observe_activation (void            *user_data,
+                    const lt_graph  *graph,
+                    int32_t          value_id,
+                    const lt_tensor *value)
+{
+  clamping_observer *obs = user_data;
+  const char        *name = lt_graph_get_value (graph, value_id)->name;
+
+  if (strcmp (name, "c") == 0)
+    obs->observed_c++;
+  if (strcmp (name, "y") != 0)
+    return;
+  g_assert_cmpint (obs->clamp_calls, ==, 1);
+  memcpy (obs->y, value->data, sizeof obs->y);
+  obs->observed_y++;
+}
+
+/* With observer_clamp_fn, a Conv keeps its Relu or Clip fused while
+ * observed: the callback sees the pre-activation values, the observer the
+ * activation's output, clamped by the callback or, when it declines, by
+ * the session. */
+static void
+test_observer_clamps_activation (void)
+{
+  for (int act = 0; act < 2; act++)
+    for (int clamps = 0; clamps < 2; clamps++)
+      {
+        const char        *activation = act == 0 ? "Relu" : "Clip";
+        float              x[FUSE_C * FUSE_H * FUSE_W], w[FUSE_C * FUSE_C * 9], b[FUSE_C];
+        lt_model          *model = activation_model (activation, 1, false, x, w, b);
+        const lt_graph    *g = lt_model_get_graph (model);
+        clamping_observer  obs = { .clamps = clamps == 1 };
+        lt_session_options options = { .n_threads = 1, .observer_fn = observe_activation, .observer_data = &obs,
+                                       .observer_clamp_fn = clamp_conv_output };
+        lt_session        *session = new_session (model, &options);
+        lt_error           err;
+        float              hi = act == 0 ? INFINITY : 6;
+        bool               clamped_low = false;
+
+        g_assert_null (lt_session_get_kernel_name (session, lt_graph_find_node (g, "act")));
+        g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
+        g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+        g_assert_cmpint (obs.clamp_calls, ==, 1);
+        g_assert_cmpint (obs.observed_y, ==, 1);
+        g_assert_cmpint (obs.observed_c, ==, 0);
+        g_assert_cmpfloat (obs.lo, ==, 0);
+        g_assert_cmpfloat (obs.hi, ==, hi);
+        const float *y = lt_session_get_output (session, 0)->data;
+        for (int m = 0; m < FUSE_C; m++)
+          for (int oy = 0; oy < FUSE_H; oy++)
+            for (int ox = 0; ox < FUSE_W; ox++)
+              {
+                int    i = (m * FUSE_H + oy) * FUSE_W + ox;
+                double conv = direct_conv (x, w, b, 1, m, oy, ox);
+
+                clamped_low |= conv < 0;
+                g_assert_cmpfloat_with_epsilon (obs.c[i], conv, 1e-4);
+                g_assert_cmpfloat (obs.y[i], ==, fminf (fmaxf (obs.c[i], 0), hi));
+                g_assert_cmpfloat (y[i], ==, obs.y[i]);
+              }
+        g_assert_true (clamped_low);
+        lt_session_free (session);
+        lt_model_unref (model);
+      }
+}
+
 static void
 test_set_constant (void)
 {
@@ -1033,13 +1034,13 @@ main (int    argc,
   g_test_add_func ("/session/reshape-again", test_reshape_again);
   g_test_add_func ("/session/batchnorm-folding", test_batchnorm_folding);
   g_test_add_func ("/session/random-graphs", test_random_graphs);
-  g_test_add_func ("/session/observer-thread", test_observer_thread);
   g_test_add_func ("/session/cast-string", test_cast_string);
   g_test_add_func ("/session/cast-bad-string", test_cast_bad_string);
   g_test_add_func ("/session/fuse/conv-relu", test_fuse_conv_relu);
   g_test_add_func ("/session/fuse/conv-clip", test_fuse_conv_clip);
   g_test_add_func ("/session/fuse/shared-output-not-fused", test_fuse_refused_for_shared_output);
   g_test_add_func ("/session/fuse/matmul-relu", test_fuse_matmul_relu);
+  g_test_add_func ("/session/fuse/observer-clamps", test_observer_clamps_activation);
   g_test_add_func ("/session/parallel-kernels", test_parallel_kernels);
   g_test_add_func ("/session/quantsim/transform", test_transform);
   g_test_add_func ("/session/quantsim/transform-keeps-activation", test_transform_keeps_activation);

@@ -88,20 +88,9 @@ typedef bool (*lt_observer_clamp_fn) (void            *user_data,
 /* With an observer or a transform, every value a kernel computes is kept:
  * no Relu or Clip is fused into the Conv, Gemm or MatMul before it (the
  * pre-activation value would never be shown), unless observer_clamp_fn is
- * set (and neither a transform nor observer_thread is): the fused kernel
- * then writes the pre-activation values, shown through observer_clamp_fn.
- * Values inside an If's branches are shown to neither.
- *
- * With `observer_thread`, the observer is called on a thread the session
- * starts for it, one call at a time in the order the values were
- * produced, while the next nodes run (a thread besides the n_threads of
- * the kernels); the transform still runs between nodes.  The view stays
- * valid until that call returns: the session keeps an observed value's
- * memory for a few steps longer than plain inference would (a larger
- * arena, no output written over its input) and waits for the observer
- * before a node would overwrite a value not shown yet.  lt_session_run
- * returns once every value of the run was shown.  The observer then must
- * not touch what the caller's thread uses during a run without locking. */
+ * set and no transform is: the fused kernel then writes the pre-activation
+ * values, shown through observer_clamp_fn.  Values inside an If's
+ * branches are shown to neither. */
 typedef struct lt_session_options
 {
   uint32_t              n_threads;      /* threads kernels may use; 0 = one per CPU */
@@ -112,7 +101,6 @@ typedef struct lt_session_options
   bool                  profiling;      /* time every node */
   lt_value_transform_fn transform_fn;   /* may be NULL */
   void                 *transform_data;
-  bool                  observer_thread; /* call observer_fn on a thread of its own, see above */
   lt_observer_clamp_fn  observer_clamp_fn; /* may be NULL; gets observer_data */
 } lt_session_options;
 
