@@ -406,9 +406,19 @@ count_part_scalar (guint32           *scratch,
 }
 
 #ifdef HAVE_AVX2_KERNEL
+static inline guint32
+bits_at (const float *values,
+         gsize        i)
+{
+  guint32 bits;
+
+  memcpy (&bits, &values[i], sizeof bits);
+  return bits;
+}
+
 /* The same in one pass over the values, 8 at a time: the range with
- * vminps/vmaxps, the 8 bin indices with one vpsrld, then the 8 increments
- * alternating between the two histograms, and the clamped values stored
+ * vminps/vmaxps, the 8 increments alternating between the two histograms,
+ * and the clamped values stored
  * back (vmaxps (lo, x) is x < lo ? lo : x, NaN and -0.0 kept; vminps
  * likewise).  Without a clamp the range may include ±inf (leaving them
  * out costs 4 instructions per 8 values, and the values are still there
@@ -435,11 +445,7 @@ count_part_avx2 (guint32           *scratch,
   for (; i + 8 <= n; i += 8)
     {
       __m256i bits = _mm256_loadu_si256 ((const __m256i *) (values + i));
-      __m256i k = _mm256_srli_epi32 (bits, INDEX_SHIFT);
       __m256  range = _mm256_castsi256_ps (bits);
-      /* Two indices per 64-bit lane, taken out without a trip through memory. */
-      guint64 k01 = (guint64) _mm256_extract_epi64 (k, 0), k23 = (guint64) _mm256_extract_epi64 (k, 1);
-      guint64 k45 = (guint64) _mm256_extract_epi64 (k, 2), k67 = (guint64) _mm256_extract_epi64 (k, 3);
 
       if (clamp != NULL)
         {
@@ -447,20 +453,25 @@ count_part_avx2 (guint32           *scratch,
            * the finite values' now: ±inf made a NaN (as value_range). */
           range = _mm256_castsi256_ps (
             _mm256_or_si256 (bits, _mm256_and_si256 (_mm256_cmpeq_epi32 (_mm256_and_si256 (bits, exponent), exponent), quiet)));
-          _mm256_storeu_ps (clamp->out + i, _mm256_min_ps (clamp_hi, _mm256_max_ps (clamp_lo, _mm256_castsi256_ps (bits))));
         }
       lo = _mm256_min_ps (range, lo);
       hi = _mm256_max_ps (range, hi);
       small = _mm256_min_ps (_mm256_and_ps (range, magnitude), small);
-      /* Value i + j into histogram j % 2, as count_interleaved. */
-      h0[(guint32) k01]++;
-      h1[k01 >> 32]++;
-      h0[(guint32) k23]++;
-      h1[k23 >> 32]++;
-      h0[(guint32) k45]++;
-      h1[k45 >> 32]++;
-      h0[(guint32) k67]++;
-      h1[k67 >> 32]++;
+      /* Value i + j into histogram j % 2, as count_interleaved, the bin
+       * indices from scalar loads of the same 32 bytes: loads are cheap,
+       * and taking 8 indices out of a vector register cost more (0.39
+       * against 0.26 ns a value, measured on Zen 5). */
+      h0[bits_at (values, i) >> INDEX_SHIFT]++;
+      h1[bits_at (values, i + 1) >> INDEX_SHIFT]++;
+      h0[bits_at (values, i + 2) >> INDEX_SHIFT]++;
+      h1[bits_at (values, i + 3) >> INDEX_SHIFT]++;
+      h0[bits_at (values, i + 4) >> INDEX_SHIFT]++;
+      h1[bits_at (values, i + 5) >> INDEX_SHIFT]++;
+      h0[bits_at (values, i + 6) >> INDEX_SHIFT]++;
+      h1[bits_at (values, i + 7) >> INDEX_SHIFT]++;
+      /* Last: clamp->out may be the values just read. */
+      if (clamp != NULL)
+        _mm256_storeu_ps (clamp->out + i, _mm256_min_ps (clamp_hi, _mm256_max_ps (clamp_lo, _mm256_castsi256_ps (bits))));
     }
   _mm256_storeu_ps (lanes, lo);
   for (guint j = 0; j < 8; j++)
