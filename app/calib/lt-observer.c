@@ -9,8 +9,8 @@
  * CPU has it, else scalar); every kernel only adds integers into the same
  * bins, so each gives the plain loop's histogram exactly.  A kernel can
  * also store the values back clamped in the same pass (a fused Relu's or
- * Clip's work, lt_tensor_stats_add_then_clamp).  Min and max leave NaN
- * and ±inf out as they go, so no pass needs the values a second time.
+ * Clip's work, lt_tensor_stats_add_then_clamp); its min and max then
+ * leave ±inf out as they go, since the values are gone after the pass.
  */
 #include "lt-observer.h"
 
@@ -383,8 +383,8 @@ typedef struct
   gsize           n;
   value_clamp     clamp; /* used when clamp.out is not NULL */
   guint32        *scratch;
-  float           lo, hi;  /* of the finite values */
-  float           min_abs; /* smallest magnitude of the finite values */
+  float           lo, hi;  /* of the non-NaN values; the finite ones with a clamp */
+  float           min_abs; /* smallest magnitude, likewise */
 } stats_job;
 
 /* Counts n values into `scratch` (as count_interleaved), widens *min,
@@ -418,11 +418,10 @@ bits_at (const float *values,
 
 /* The same in one pass over the values, 8 at a time: the range with
  * vminps/vmaxps, the 8 increments alternating between the two histograms,
- * and the clamped values stored
- * back (vmaxps (lo, x) is x < lo ? lo : x, NaN and -0.0 kept; vminps
- * likewise).  Without a clamp the range may include ±inf (leaving them
- * out costs 4 instructions per 8 values, and the values are still there
- * to look at again when one turns up). */
+ * and the clamped values stored back (vmaxps (lo, x) is x < lo ? lo : x,
+ * NaN and -0.0 kept; vminps likewise).  Without a clamp the range may
+ * include ±inf (leaving them out costs 4 instructions per 8 values, and
+ * the values are still there to look at again when one turns up). */
 __attribute__ ((target ("avx2"))) static void
 count_part_avx2 (guint32           *scratch,
                  const float       *values,
