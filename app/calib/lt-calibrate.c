@@ -5,7 +5,9 @@
  * Relu's or Clip's output right after its input was counted is not counted
  * again: its statistics are its input's histogram, clamped
  * (lt_tensor_stats_add_clamped), which halves the counting in Conv → Relu
- * chains (the session runs the Relu apart when observed).
+ * chains.  The session keeps a Conv's Relu or Clip fused and hands the
+ * pre-activation values to observe_then_clamp, which counts and clamps
+ * them in one pass instead of the activation's own pass over memory.
  * Graph inputs are observed from the bound arrays, since no node produces
  * them.  A sample enters the statistics only after it loaded, passed its
  * checks and reshaped; a kernel failing halfway through a sample stops the
@@ -122,6 +124,23 @@ observe (void            *user_data,
   obs->last_value = value_id;
 }
 
+static bool
+observe_then_clamp (void            *user_data,
+                    const lt_graph  *graph,
+                    int32_t          value_id,
+                    const lt_tensor *value,
+                    float           *data,
+                    float            lo,
+                    float            hi)
+{
+  observer *obs = user_data;
+
+  if (value->dtype != LT_DTYPE_F32 || value->count == 0)
+    return false;
+  obs->last_value = value_id;
+  return lt_tensor_stats_add_then_clamp (stats_for (obs, graph, value_id), data, value->count, lo, hi, obs->workers);
+}
+
 gboolean
 lt_calibrate_bind_sample (LtDataset      *dataset,
                           guint           index,
@@ -167,7 +186,12 @@ lt_calibrate_collect (lt_model                 *model,
   g_autofree LtTensorStats **by_value = g_new0 (LtTensorStats *, lt_graph_get_n_values (graph));
   g_autofree clamp_of       *clamps = find_clamps (graph);
   observer                   obs = { stats, by_value, NULL, clamps, -1 };
-  lt_session_options         session_options = { .n_threads = options->n_threads, .observer_fn = observe, .observer_data = &obs };
+  lt_session_options         session_options = {
+    .n_threads = options->n_threads,
+    .observer_fn = observe,
+    .observer_data = &obs,
+    .observer_clamp_fn = observe_then_clamp,
+  };
   lt_session                *session = NULL;
   g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) lt_input_line_free);
   LtInputLine   *last = NULL;

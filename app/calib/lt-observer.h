@@ -79,6 +79,17 @@ void lt_tensor_stats_add_parallel (LtTensorStats  *stats,
                                    gsize           n,
                                    LtStatsWorkers *workers);
 
+/* lt_tensor_stats_add_parallel, then replaces each value x by y = (x < lo
+ * ? lo : x), then (y > hi ? hi : y) — what a Relu or Clip computes — in the
+ * same pass over the values.  FALSE when the values were added but not
+ * clamped (a tensor counted without the workers): the caller clamps them. */
+gboolean lt_tensor_stats_add_then_clamp (LtTensorStats  *stats,
+                                         float          *values,
+                                         gsize           n,
+                                         float           lo,
+                                         float           hi,
+                                         LtStatsWorkers *workers);
+
 /* Adds min (max (x, lo), hi) for each of the n values x that the last
  * lt_tensor_stats_add_parallel on `workers` added (a Relu's or Clip's
  * output from its input's statistics), from that call's histogram and

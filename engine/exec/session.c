@@ -75,6 +75,8 @@ typedef struct exec_step
   const lt_tensor **constants;      /* per input: &constant_views[i] or NULL */
   bool              fuses_activation;
   lt_kernel_clamp   clamp;          /* when fuses_activation */
+  bool              observer_clamps; /* fused, and the clamp is left to observer_clamp_fn */
+  int32_t           pre_activation_id; /* when fuses_activation: the value the activation reads */
   uint64_t          ns;
 } exec_step;
 
@@ -431,7 +433,10 @@ build_step (lt_session *session,
     for (uint32_t v = 0; v < lt_graph_get_n_values (sub); v++)
       if (lt_graph_get_value (sub, (int32_t) v)->kind == LT_VALUE_OUTER)
         step->input_ids[c++] = lt_graph_find_value (session->graph, lt_graph_get_value (sub, (int32_t) v)->name);
+  step->pre_activation_id = step->output_ids[0];
   step->fuses_activation = lt_activation_apply (session->activations, node_id, step->output_ids, &step->clamp);
+  step->observer_clamps = step->fuses_activation && session->options.observer_fn != NULL
+                          && session->options.observer_clamp_fn != NULL;
   return LT_OK;
 }
 
@@ -475,7 +480,7 @@ select_kernel_knowing (lt_session       *session,
     .pool = session->pool,
     .err = err,
     .constants = step->constants,
-    .clamp = step->fuses_activation ? &step->clamp : NULL,
+    .clamp = step->fuses_activation && !step->observer_clamps ? &step->clamp : NULL,
     .known = known,
     .abort_fn = session->options.abort_fn,
     .abort_data = session->options.abort_data,
@@ -748,8 +753,10 @@ session_reshape (lt_session          *session,
   status = lt_fold_plan_new (graph, session->replaced, lt_graph_get_n_values (graph),
                              &session->folds, err);
   /* An observer or a transform is shown every value a kernel makes, so
-   * with one the pre-activation values stay. */
-  if (status == LT_OK && session->options.observer_fn == NULL && session->options.transform_fn == NULL)
+   * with one the pre-activation values stay, unless the observer takes
+   * them and clamps them itself. */
+  if (status == LT_OK && session->options.transform_fn == NULL
+      && (session->options.observer_fn == NULL || session->options.observer_clamp_fn != NULL))
     status = lt_activation_plan_new (graph, session->inference, session->folds, &session->activations, err);
   if (status == LT_OK)
     status = prepare_slots (session, err);
@@ -1007,6 +1014,24 @@ now_ns (void)
   return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 
+/* A step that absorbed an activation wrote the pre-activation values into
+ * the activation's output: shows them to observer_clamp_fn, then clamps
+ * them unless it did. */
+static void
+show_pre_activation (lt_session      *session,
+                     const exec_step *step)
+{
+  const lt_session_options *options = &session->options;
+  float                    *data = step->outputs[0].data;
+  lt_tensor                 view;
+
+  step_output_view (session, step, 0, &view);
+  view.name = lt_graph_get_value (session->graph, step->pre_activation_id)->name;
+  if (!options->observer_clamp_fn (options->observer_data, session->graph, step->pre_activation_id, &view, data,
+                                   step->clamp.min, step->clamp.max))
+    lt_f32_clamp (data, data, step->outputs[0].count, step->clamp.min, step->clamp.max);
+}
+
 lt_status
 lt_session_run (lt_session *session,
                 lt_error   *err)
@@ -1043,7 +1068,7 @@ lt_session_run (lt_session *session,
         .pool = session->pool,
         .err = err,
         .constants = step->constants,
-        .clamp = step->fuses_activation ? &step->clamp : NULL,
+        .clamp = step->fuses_activation && !step->observer_clamps ? &step->clamp : NULL,
       };
 
       if (options->abort_fn != NULL && options->abort_fn (options->abort_data))
@@ -1062,7 +1087,9 @@ lt_session_run (lt_session *session,
       if (options->profiling)
         start = now_ns ();
       status = step->kernel->run (&call);
-      if (status == LT_OK && step->fuses_activation && !step->kernel->applies_clamp)
+      if (status == LT_OK && step->observer_clamps)
+        show_pre_activation (session, step);
+      else if (status == LT_OK && step->fuses_activation && !step->kernel->applies_clamp)
         lt_f32_clamp (step->outputs[0].data, step->outputs[0].data, step->outputs[0].count, step->clamp.min,
                       step->clamp.max);
       if (options->profiling)

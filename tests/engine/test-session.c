@@ -880,6 +880,110 @@ test_transform_keeps_activation (void)
 
 /* A replaced constant reaches kernels that pack their weights at reshape;
  * NULL gives the model's back; the model never changes. */
+/* What an observer that clamps a fused activation's input saw. */
+typedef struct
+{
+  bool  clamps;       /* what the clamp callback returns */
+  int   clamp_calls;  /* for c */
+  float lo, hi;       /* the bounds it got */
+  float c[FUSE_C * FUSE_H * FUSE_W];
+  int   observed_y;   /* observer calls for y, after the clamp call */
+  int   observed_c;   /* observer calls for c (none: c goes to the clamp callback) */
+  float y[FUSE_C * FUSE_H * FUSE_W];
+} clamping_observer;
+
+static bool
+clamp_conv_output (void            *user_data,
+                   const lt_graph  *graph,
+                   int32_t          value_id,
+                   const lt_tensor *value,
+                   float           *data,
+                   float            lo,
+                   float            hi)
+{
+  clamping_observer *obs = user_data;
+
+  g_assert_cmpstr (lt_graph_get_value (graph, value_id)->name, ==, "c");
+  g_assert_cmpstr (value->name, ==, "c");
+  g_assert_true (value->data == data);
+  g_assert_cmpuint (value->count, ==, G_N_ELEMENTS (obs->c));
+  memcpy (obs->c, data, sizeof obs->c);
+  obs->lo = lo;
+  obs->hi = hi;
+  obs->clamp_calls++;
+  if (obs->clamps)
+    for (guint i = 0; i < G_N_ELEMENTS (obs->c); i++)
+      data[i] = fminf (fmaxf (data[i], lo), hi);
+  return obs->clamps;
+}
+
+static void
+observe_activation (void            *user_data,
+                    const lt_graph  *graph,
+                    int32_t          value_id,
+                    const lt_tensor *value)
+{
+  clamping_observer *obs = user_data;
+  const char        *name = lt_graph_get_value (graph, value_id)->name;
+
+  if (strcmp (name, "c") == 0)
+    obs->observed_c++;
+  if (strcmp (name, "y") != 0)
+    return;
+  g_assert_cmpint (obs->clamp_calls, ==, 1);
+  memcpy (obs->y, value->data, sizeof obs->y);
+  obs->observed_y++;
+}
+
+/* With observer_clamp_fn, a Conv keeps its Relu or Clip fused while
+ * observed: the callback sees the pre-activation values, the observer the
+ * activation's output, clamped by the callback or, when it declines, by
+ * the session. */
+static void
+test_observer_clamps_activation (void)
+{
+  for (int act = 0; act < 2; act++)
+    for (int clamps = 0; clamps < 2; clamps++)
+      {
+        const char        *activation = act == 0 ? "Relu" : "Clip";
+        float              x[FUSE_C * FUSE_H * FUSE_W], w[FUSE_C * FUSE_C * 9], b[FUSE_C];
+        lt_model          *model = activation_model (activation, 1, false, x, w, b);
+        const lt_graph    *g = lt_model_get_graph (model);
+        clamping_observer  obs = { .clamps = clamps == 1 };
+        lt_session_options options = { .n_threads = 1, .observer_fn = observe_activation, .observer_data = &obs,
+                                       .observer_clamp_fn = clamp_conv_output };
+        lt_session        *session = new_session (model, &options);
+        lt_error           err;
+        float              hi = act == 0 ? INFINITY : 6;
+        bool               clamped_low = false;
+
+        g_assert_null (lt_session_get_kernel_name (session, lt_graph_find_node (g, "act")));
+        g_assert_cmpint (lt_session_bind_input (session, 0, x, sizeof x, &err), ==, LT_OK);
+        g_assert_cmpint (lt_session_run (session, &err), ==, LT_OK);
+        g_assert_cmpint (obs.clamp_calls, ==, 1);
+        g_assert_cmpint (obs.observed_y, ==, 1);
+        g_assert_cmpint (obs.observed_c, ==, 0);
+        g_assert_cmpfloat (obs.lo, ==, 0);
+        g_assert_cmpfloat (obs.hi, ==, hi);
+        const float *y = lt_session_get_output (session, 0)->data;
+        for (int m = 0; m < FUSE_C; m++)
+          for (int oy = 0; oy < FUSE_H; oy++)
+            for (int ox = 0; ox < FUSE_W; ox++)
+              {
+                int    i = (m * FUSE_H + oy) * FUSE_W + ox;
+                double conv = direct_conv (x, w, b, 1, m, oy, ox);
+
+                clamped_low |= conv < 0;
+                g_assert_cmpfloat_with_epsilon (obs.c[i], conv, 1e-4);
+                g_assert_cmpfloat (obs.y[i], ==, fminf (fmaxf (obs.c[i], 0), hi));
+                g_assert_cmpfloat (y[i], ==, obs.y[i]);
+              }
+        g_assert_true (clamped_low);
+        lt_session_free (session);
+        lt_model_unref (model);
+      }
+}
+
 static void
 test_set_constant (void)
 {
@@ -945,6 +1049,7 @@ main (int    argc,
   g_test_add_func ("/session/fuse/conv-clip", test_fuse_conv_clip);
   g_test_add_func ("/session/fuse/shared-output-not-fused", test_fuse_refused_for_shared_output);
   g_test_add_func ("/session/fuse/matmul-relu", test_fuse_matmul_relu);
+  g_test_add_func ("/session/fuse/observer-clamps", test_observer_clamps_activation);
   g_test_add_func ("/session/parallel-kernels", test_parallel_kernels);
   g_test_add_func ("/session/quantsim/transform", test_transform);
   g_test_add_func ("/session/quantsim/transform-keeps-activation", test_transform_keeps_activation);

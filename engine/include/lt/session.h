@@ -85,9 +85,30 @@ typedef void (*lt_value_transform_fn) (void            *user_data,
                                        const lt_tensor *value,
                                        void            *data);
 
+/* Called instead of the observer, with `observer_clamp_fn` set, for the
+ * output of a Conv, Gemm or MatMul whose Relu or Clip the session keeps
+ * fused while observing (see lt_session_options).  `data` (value->data,
+ * writable, valid only during the call) holds the pre-activation values.
+ * Return true after replacing each x by y = (x < lo ? lo : x), then
+ * (y > hi ? hi : y) — the activation's output, which the next nodes read
+ * (Relu: lo 0, hi +inf; NaN and -0.0 stay as they are) — or false to leave
+ * the values unchanged and the clamp to the session.  The session then
+ * shows the activation's output to the observer as usual.  Clamping in the
+ * observer's own pass over the values saves the activation's pass over
+ * memory. */
+typedef bool (*lt_observer_clamp_fn) (void            *user_data,
+                                      const lt_graph  *graph,
+                                      int32_t          value_id,
+                                      const lt_tensor *value,
+                                      float           *data,
+                                      float            lo,
+                                      float            hi);
+
 /* With an observer or a transform, every value a kernel computes is kept:
  * no Relu or Clip is fused into the Conv, Gemm or MatMul before it (the
- * pre-activation value would never be shown).  Values inside an If's
+ * pre-activation value would never be shown), unless observer_clamp_fn is
+ * set and no transform is: the fused kernel then writes the pre-activation
+ * values, shown through observer_clamp_fn.  Values inside an If's
  * branches are shown to neither. */
 typedef struct lt_session_options
 {
@@ -99,6 +120,7 @@ typedef struct lt_session_options
   bool                  profiling;      /* time every node */
   lt_value_transform_fn transform_fn;   /* may be NULL */
   void                 *transform_data;
+  lt_observer_clamp_fn  observer_clamp_fn; /* may be NULL; gets observer_data */
 } lt_session_options;
 
 /* A session over a model's main graph.  `options` may be NULL (one thread
