@@ -1256,11 +1256,18 @@ lt_session_value_is_computed (const lt_session *session,
       || lt_graph_get_value (session->graph, value_id)->producer < 0)
     return false;
   /* A folded Conv's step writes its BatchNormalization's output, so the
-   * producer's step alone does not tell: look at what every step writes. */
+   * producer's step alone does not tell: look at what every step writes.
+   * A step whose activation stays fused while observed shows its
+   * pre-activation value to the observer: that value is computed too. */
   for (uint32_t s = 0; s < session->n_steps; s++)
-    for (uint32_t o = 0; o < session->steps[s].n_outputs; o++)
-      if (session->steps[s].output_ids[o] == value_id)
+    {
+      const exec_step *step = &session->steps[s];
+      if (step->observer_clamps && step->pre_activation_id == value_id)
         return true;
+      for (uint32_t o = 0; o < step->n_outputs; o++)
+        if (step->output_ids[o] == value_id)
+          return true;
+    }
   return false;
 }
 
