@@ -251,9 +251,27 @@ lt_graph_scene_format_value_type (const LtGraphScene *scene,
   lt_dtype        dtype;
   char            text[128];
 
+  lt_type_kind    kind = scene->shapes != NULL ? lt_shape_inference_get (scene->shapes, value)->kind
+                                               : lt_graph_get_value (lt_model_get_graph (scene->model), value)->type_kind;
+
   lt_graph_scene_get_value_type (scene, value, &dtype, &shape);
   lt_shape_format (shape, text, sizeof text);
-  return g_strdup_printf ("%s %s", lt_dtype_name (dtype), text);
+  switch (kind)
+    {
+    case LT_TYPE_SEQUENCE:
+      /* Translators: a sequence of tensors, e.g. "sequence of float32 [2,3]" */
+      return g_strdup_printf (_("sequence of %s %s"), lt_dtype_name (dtype), text);
+    case LT_TYPE_OPTIONAL_TENSOR:
+      /* Translators: a tensor that may be absent, e.g. "optional float32 [2,3]" */
+      return g_strdup_printf (_("optional %s %s"), lt_dtype_name (dtype), text);
+    case LT_TYPE_OPTIONAL_SEQUENCE:
+      return g_strdup_printf (_("optional sequence of %s %s"), lt_dtype_name (dtype), text);
+    case LT_TYPE_MAP:
+      return g_strdup (_("map"));
+    case LT_TYPE_TENSOR:
+    default:
+      return g_strdup_printf ("%s %s", lt_dtype_name (dtype), text);
+    }
 }
 
 char *

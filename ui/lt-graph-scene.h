@@ -83,7 +83,8 @@ void lt_graph_scene_get_value_type (const LtGraphScene *scene,
                                     lt_dtype           *dtype,
                                     const lt_shape    **shape);
 
-/* "float 1x3x224x224", newly allocated. */
+/* "float 1x3x224x224" (for a sequence or optional "sequence of float
+ * 1x3", "optional float 1x3", ...), newly allocated. */
 char *lt_graph_scene_format_value_type (const LtGraphScene *scene,
                                         int32_t             value);
 

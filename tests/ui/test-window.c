@@ -635,6 +635,36 @@ test_open_conformance_model (void)
   destroy_window (window);
 }
 
+/* A sequence value is shown as one, not as the tensor type of its
+ * elements. */
+static void
+test_sequence_value_type (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("LATHE_ONNX_TESTDATA"), "node",
+                                            "test_sequence_insert_at_back", "model.onnx", NULL);
+  LtWindow        *window;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("libonnx-testdata is not installed");
+      return;
+    }
+  window = open_window (path);
+  g_assert_nonnull (lt_window_get_model (window));
+  {
+    const LtGraphScene *scene = lt_graph_view_get_scene (lt_window_get_graph_view (window));
+    int                 item = find_item (scene, "SequenceInsert");
+    g_assert_cmpint (item, >=, 0);
+    const lt_node   *node = lt_graph_get_node (lt_model_get_graph (scene->model), scene->items[item].id);
+    g_autofree char *output = lt_graph_scene_format_value_type (scene, node->outputs[0]);
+    g_autofree char *tensor = lt_graph_scene_format_value_type (scene, node->inputs[1]);
+
+    g_assert_true (g_str_has_prefix (output, "sequence of int64"));
+    g_assert_true (g_str_has_prefix (tensor, "int64"));
+  }
+  destroy_window (window);
+}
+
 static void
 test_widgets_construct_and_destroy (void)
 {
@@ -694,6 +724,7 @@ main (int    argc,
   g_test_add_func ("/window/overlay-colours-nodes", test_overlay_colours_nodes);
   g_test_add_func ("/window/corrupt-file-keeps-state", test_corrupt_file_keeps_state);
   g_test_add_func ("/window/open-conformance-model", test_open_conformance_model);
+  g_test_add_func ("/window/sequence-value-type", test_sequence_value_type);
   g_test_add_func ("/window/project-undo-redo", test_project_undo_redo);
   g_test_add_func ("/window/project-refused-keeps-state", test_project_refused_keeps_state);
   g_test_add_func ("/window/cancel-large-load", test_cancel_large_load);
