@@ -10,7 +10,11 @@
  * then empirical bias correction on the same data) and write it to
  * --model-out; statistics and encodings are then those of that model.
  * --cle-relu6-to-relu and --cle-absorb-high-bias are the two parts of
- * equalization that change the float function; they need --cle. */
+ * equalization that change the float function; they need --cle.
+ * --fold-batchnorm (implied by --cle) folds each BatchNormalization after
+ * a Conv into it, as QNN's converter does, so that the weight encodings
+ * describe the deployed weights; without it, on a model whose
+ * normalizations the engine folds, one warning says that they do not. */
 #include "lt-cli-common.h"
 #include "lt-cli-image-options.h"
 #include "lt-cli-model-input.h"
@@ -19,6 +23,7 @@
 #include "lt-calib-encode.h"
 #include "lt-calibrate.h"
 #include "lt-equalize.h"
+#include "lt-fold-batchnorm.h"
 #include "lt-encodings-io.h"
 #include "lt-engine-error.h"
 #include "lt-project-calib.h"
@@ -47,6 +52,7 @@ typedef struct
   gboolean per_channel;
   LtCliImageArgs image;
   gint     threads;
+  gboolean fold_batchnorm; /* set by --cle too */
   gboolean cle;
   gboolean cle_relu6_to_relu;
   gboolean cle_absorb_high_bias;
@@ -123,12 +129,13 @@ check_args (calibrate_args       *args,
     return _ ("--format must be 0.6.1, 1.0.0 or 2.0.0");
   if (args->shard != NULL && !parse_shard (args->shard, &run->shard, &run->shard_count))
     return _ ("--shard must be k/N with 1 <= k <= N");
-  if ((args->cle || args->bias_correction) != (args->model_out != NULL))
-    return _ ("--cle and --bias-correction write the model they change: give --model-out with them, and only then");
+  args->fold_batchnorm = args->fold_batchnorm || args->cle;
+  if ((args->fold_batchnorm || args->bias_correction) != (args->model_out != NULL))
+    return _ ("--fold-batchnorm, --cle and --bias-correction write the model they change: give --model-out with them, and only then");
   if ((args->cle_relu6_to_relu || args->cle_absorb_high_bias) && !args->cle)
     return _ ("--cle-relu6-to-relu and --cle-absorb-high-bias are parts of --cle: give --cle with them");
-  if ((args->cle || args->bias_correction) && (args->data == NULL || args->project != NULL))
-    return _ ("--cle and --bias-correction need MODEL and --data");
+  if ((args->fold_batchnorm || args->bias_correction) && (args->data == NULL || args->project != NULL))
+    return _ ("--fold-batchnorm, --cle and --bias-correction need MODEL and --data");
   if (args->threads < 0)
     return _ ("--threads must not be negative");
   encode->activations.percentile = args->percentile;
@@ -208,6 +215,20 @@ print_notes (GPtrArray *notes)
     g_printerr (_ ("lathe-cli: note: %s\n"), (const char *) g_ptr_array_index (notes, i));
 }
 
+/* Writes *model with `edits` to --model-out and continues with that model. */
+static gboolean
+write_model (lt_model            **model,
+             const LtWeightEdits  *edits,
+             const calibrate_args *args,
+             technique_counts     *counts,
+             GError              **error)
+{
+  if (!lt_weight_edits_write (edits, *model, args->model_out, error))
+    return FALSE;
+  counts->model_written = TRUE;
+  return reload (model, args->model_out, error);
+}
+
 static gboolean
 equalize (lt_model           **model,
           const calibrate_args *args,
@@ -220,10 +241,23 @@ equalize (lt_model           **model,
   lt_equalize (lt_model_get_graph (*model), &options, edits, &counts->equalize);
   print_notes (counts->equalize.skipped);
   g_clear_pointer (&counts->equalize.skipped, g_ptr_array_unref);
-  if (!lt_weight_edits_write (edits, *model, args->model_out, error))
-    return FALSE;
-  counts->model_written = TRUE;
-  return reload (model, args->model_out, error);
+  return write_model (model, edits, args, counts, error);
+}
+
+/* --fold-batchnorm without --cle: the folding step of equalization alone. */
+static gboolean
+fold_batchnorms (lt_model           **model,
+                 const calibrate_args *args,
+                 technique_counts     *counts,
+                 GError              **error)
+{
+  g_autoptr (LtWeightEdits) edits = lt_weight_edits_new (lt_model_get_graph (*model));
+  g_autoptr (GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) folded = lt_fold_batchnorms (lt_model_get_graph (*model), edits, skipped);
+
+  print_notes (skipped);
+  counts->equalize.n_folded = folded->len;
+  return write_model (model, edits, args, counts, error);
 }
 
 static gboolean
@@ -247,10 +281,7 @@ correct_biases (lt_model                  **model,
   print_notes (report.skipped);
   counts->corrected_biases = report.n_layers;
   lt_bias_correction_report_clear (&report);
-  if (!ok || !lt_weight_edits_write (edits, *model, args->model_out, error))
-    return FALSE;
-  counts->model_written = TRUE;
-  return reload (model, args->model_out, error);
+  return ok && write_model (model, edits, args, counts, error);
 }
 
 static void
@@ -308,6 +339,8 @@ print_summary (const LtCalibStats     *stats,
     }
   if (args->cle)
     print_equalize_summary (&counts->equalize, args);
+  else if (args->fold_batchnorm)
+    printf (_ ("%u BatchNormalizations folded into the Conv before them\n"), counts->equalize.n_folded);
   if (args->bias_correction)
     printf (_ ("bias correction: %u biases corrected\n"), counts->corrected_biases);
   if (args->model_out)
@@ -377,11 +410,12 @@ lt_cli_calibrate (int    argc,
     { "weight-symmetric", 0, 0, G_OPTION_ARG_NONE, &args.weight_symmetric, N_ ("Symmetric weight encodings"), NULL },
     { "per-channel", 0, 0, G_OPTION_ARG_NONE, &args.per_channel, N_ ("Weights per output channel"), NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT, &args.threads, N_ ("Threads kernels may use (default: one per CPU)"), N_ ("N") },
+    { "fold-batchnorm", 0, 0, G_OPTION_ARG_NONE, &args.fold_batchnorm, N_ ("Fold BatchNormalization into the Conv before it, as QNN's converter does, so that the weight encodings describe the deployed weights"), NULL },
     { "cle", 0, 0, G_OPTION_ARG_NONE, &args.cle, N_ ("Fold BatchNormalization into the Conv before it and equalize weights across layers first"), NULL },
     { "cle-relu6-to-relu", 0, 0, G_OPTION_ARG_NONE, &args.cle_relu6_to_relu, N_ ("With --cle, make a Clip (0, max) between two layers a Relu so that they are equalized (changes the float function above max)"), NULL },
     { "cle-absorb-high-bias", 0, 0, G_OPTION_ARG_NONE, &args.cle_absorb_high_bias, N_ ("With --cle, move high biases of BatchNormalized layers into the next layer (changes the float function slightly)"), NULL },
     { "bias-correction", 0, 0, G_OPTION_ARG_NONE, &args.bias_correction, N_ ("Correct biases for the weight quantization error, on the data"), NULL },
-    { "model-out", 0, 0, G_OPTION_ARG_FILENAME, &args.model_out, N_ ("Write the model --cle or --bias-correction changed here"), N_ ("FILE") },
+    { "model-out", 0, 0, G_OPTION_ARG_FILENAME, &args.model_out, N_ ("Write the model --fold-batchnorm, --cle or --bias-correction changed here"), N_ ("FILE") },
     { NULL },
   };
   g_autoptr (GOptionContext) context = NULL;
@@ -431,6 +465,8 @@ lt_cli_calibrate (int    argc,
     goto out;
   if (args.cle && !equalize (&model, &args, &counts, &error))
     goto out;
+  if (args.fold_batchnorm && !args.cle && !fold_batchnorms (&model, &args, &counts, &error))
+    goto out;
   if (args.bias_correction && !correct_biases (&model, &args, &image, &encode, &run, &counts, &error))
     goto out;
   if (args.model_out != NULL)
@@ -456,6 +492,11 @@ lt_cli_calibrate (int    argc,
       set = lt_calib_encode (lt_model_get_graph (model), stats, &encode);
       for (guint i = 0; i < set->warnings->len; i++)
         g_printerr (_ ("lathe-cli: warning: %s\n"), (const char *) g_ptr_array_index (set->warnings, i));
+      /* Conv outputs the engine folds away mean BatchNormalizations QNN folds too. */
+      if (stats->folded->len > 0)
+        g_printerr (_ ("lathe-cli: warning: the weight encodings describe the Conv weights before the BatchNormalization "
+                       "after them is folded in, while QNN's converter folds it; --fold-batchnorm --model-out FILE writes "
+                       "a model whose weight encodings match\n"));
       if (args.output != NULL && !lt_encodings_write_file (set, format, args.output, NULL, &error))
         goto out;
       if (project != NULL && !store_in_project (project, stats, set, &args, &encode, &error))

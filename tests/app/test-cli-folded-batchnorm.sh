@@ -9,9 +9,12 @@
 # no Q/DQ on them and the exported model runs close to float32; the htp
 # runner, which cannot run BatchNormalization, names the normalization (not
 # a folded value's missing encoding), and runs the model --cle folded.
+# Calibrate warns once that the weight encodings describe unfolded weights;
+# --fold-batchnorm --model-out writes the model folded, computing the same
+# outputs, whose weight encodings cover W·s and which draws no warning.
 . "$(dirname "$0")/tap.sh"
 
-echo "1..7"
+echo "1..9"
 
 chain="$LATHE_SOURCE_DIR/tests/app/bn-relu6-chain.onnx"
 mkdir "$tmp/data"
@@ -27,16 +30,24 @@ cal () {
   "$LATHE_CLI" calibrate "$chain" --threads 2 "$@" >"$tmp/out" 2>"$tmp/err"
 }
 
+# The one warning that weight encodings describe unfolded weights, and
+# nothing else on stderr.
+only_unfolded_warning () {
+  [ "$(grep -c 'weight encodings describe the Conv weights before the BatchNormalization' "$tmp/err")" -eq 1 ] &&
+    grep -q -- '--fold-batchnorm --model-out FILE writes a model whose weight encodings match' "$tmp/err" &&
+    [ "$(wc -l <"$tmp/err")" -eq 1 ]
+}
+
 # Whether an encodings file names any of the folded values.
 names_folded () {
   grep -q '"c[123]"' "$1"
 }
 
-description="calibrate: no warning per folded value, one note, no encoding for them, a JSON count"
+description="calibrate: no warning per folded value, one note, one unfolded-weights warning, a JSON count"
 note_ok () {
   cal --data "$tmp/data" -o "$tmp/single.json" --stats-out "$tmp/single-stats.json" || return 1
   ! grep -q 'no finite value seen' "$tmp/err" || return 1
-  [ ! -s "$tmp/err" ] || return 1
+  only_unfolded_warning || return 1
   [ "$(grep -c 'folded into' "$tmp/out")" -eq 1 ] || return 1
   grep -q "^3 Conv outputs folded into their BatchNormalization have no encoding (as in QNN's converted graph)" \
     "$tmp/out" || return 1
@@ -56,7 +67,7 @@ merge_ok () {
   done
   "$LATHE_CLI" stats merge "$tmp/shard2.json" "$tmp/shard1.json" -o "$tmp/merged.json" >/dev/null || return 1
   cal --from-stats "$tmp/merged.json" -o "$tmp/merged-enc.json" || return 1
-  [ ! -s "$tmp/err" ] && grep -q "^3 Conv outputs folded" "$tmp/out" || return 1
+  only_unfolded_warning && grep -q "^3 Conv outputs folded" "$tmp/out" || return 1
   cmp "$tmp/single.json" "$tmp/merged-enc.json"
 }
 check merge_ok
@@ -140,5 +151,51 @@ htp_ok () {
     --output-dir "$tmp/htp" >/dev/null
 }
 check htp_ok
+
+description="--fold-batchnorm: no BatchNormalization left, same outputs, weight encodings of W·s, no warning"
+fold_ok () {
+  cal --data "$tmp/data" --fold-batchnorm --model-out "$tmp/fb.onnx" -o "$tmp/fb.json" || return 1
+  [ ! -s "$tmp/err" ] || return 1
+  grep -q '^3 BatchNormalizations folded into the Conv before them$' "$tmp/out" || return 1
+  ! grep -q 'Conv outputs folded' "$tmp/out" || return 1
+  cal --data "$tmp/data" --fold-batchnorm --model-out "$tmp/fb.onnx" -o "$tmp/fb.json" --json || return 1
+  "$PYTHON" -c "import json, sys; assert json.load(open(sys.argv[1]))['folded_batchnorms'] == 3" "$tmp/out" || return 1
+  "$LATHE_CLI" run "$tmp/fb.onnx" --input-list "$tmp/list.txt" --output-dir "$tmp/fb-out" --npy >/dev/null || return 1
+  "$PYTHON" - "$tmp" "$chain" <<'PY'
+import json, sys
+import numpy as np
+import onnx
+from onnx import numpy_helper
+tmp, chain = sys.argv[1], sys.argv[2]
+folded = onnx.load(f"{tmp}/fb.onnx")
+assert not [n for n in folded.graph.node if n.op_type == "BatchNormalization"]
+for i in range(4):
+    ref = np.load(f"{tmp}/f32/Result_{i}/y.npy")
+    got = np.load(f"{tmp}/fb-out/Result_{i}/y.npy")
+    assert np.abs(got - ref).max() <= 1e-5 * np.abs(ref).max(), i
+# The folded weight of conv1 is W·s with s = scale / sqrt(var + epsilon).
+original = onnx.load(chain)
+init = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in original.graph.initializer}
+bn1 = next(n for n in original.graph.node if n.name == "bn1")
+eps = next((a.f for a in bn1.attribute if a.name == "epsilon"), 1e-5)
+s = init["bn1.scale"] / np.sqrt(init["bn1.var"] + eps)
+w = init["conv1.w"] * s.reshape(-1, 1, 1, 1)
+lo, hi = min(w.min(), 0.0), max(w.max(), 0.0)
+enc = json.load(open(f"{tmp}/fb.json"))["param_encodings"]
+assert not {"bn1.scale", "bn1.B", "bn1.mean", "bn1.var"} & set(enc), enc.keys()
+e = enc["conv1.w"][0]
+step = (hi - lo) / 255
+assert abs(e["scale"] - step) <= 1e-5 * step, (e["scale"], step)
+assert abs(e["min"] - lo) <= step and abs(e["max"] - hi) <= step, (e, lo, hi)
+PY
+}
+check fold_ok
+
+description="--fold-batchnorm without --model-out is refused, naming --model-out"
+fold_refused_ok () {
+  cal --data "$tmp/data" --fold-batchnorm -o "$tmp/refused.json"
+  [ $? -eq 2 ] && [ ! -e "$tmp/refused.json" ] && grep -q -- '--fold-batchnorm.*give --model-out' "$tmp/err"
+}
+check fold_refused_ok
 
 exit $failed
