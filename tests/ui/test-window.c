@@ -617,20 +617,31 @@ test_cancel_large_load (void)
   g_rmdir (dir);
 }
 
-static void
-test_open_conformance_model (void)
+/* A window on node/<name> of libonnx-testdata, or NULL (the test
+ * skipped) when it is not installed. */
+static LtWindow *
+open_conformance_window (const char *name)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("LATHE_ONNX_TESTDATA"), "node",
-                                            "test_conv_with_strides_padding", "model.onnx", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("LATHE_ONNX_TESTDATA"), "node", name, "model.onnx", NULL);
   LtWindow        *window;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_test_skip ("libonnx-testdata is not installed");
-      return;
+      return NULL;
     }
   window = open_window (path);
   g_assert_nonnull (lt_window_get_model (window));
+  return window;
+}
+
+static void
+test_open_conformance_model (void)
+{
+  LtWindow *window = open_conformance_window ("test_conv_with_strides_padding");
+
+  if (window == NULL)
+    return;
   g_assert_cmpint (find_item (lt_graph_view_get_scene (lt_window_get_graph_view (window)), "Conv"), >=, 0);
   destroy_window (window);
 }
@@ -640,17 +651,10 @@ test_open_conformance_model (void)
 static void
 test_sequence_value_type (void)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("LATHE_ONNX_TESTDATA"), "node",
-                                            "test_sequence_insert_at_back", "model.onnx", NULL);
-  LtWindow        *window;
+  LtWindow *window = open_conformance_window ("test_sequence_insert_at_back");
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("libonnx-testdata is not installed");
-      return;
-    }
-  window = open_window (path);
-  g_assert_nonnull (lt_window_get_model (window));
+  if (window == NULL)
+    return;
   {
     const LtGraphScene *scene = lt_graph_view_get_scene (lt_window_get_graph_view (window));
     int                 item = find_item (scene, "SequenceInsert");
