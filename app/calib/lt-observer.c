@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -37,18 +38,31 @@ lt_tensor_stats_init (LtTensorStats *stats)
   stats->max = -INFINITY;
 }
 
+#define BINS_BYTES (LT_HISTOGRAM_BINS * sizeof (guint64))
+
 void
 lt_tensor_stats_clear (LtTensorStats *stats)
 {
-  g_clear_pointer (&stats->bins, g_free);
+  if (stats->bins != NULL)
+    munmap (stats->bins, BINS_BYTES);
   lt_tensor_stats_init (stats);
 }
 
+/* The grid is 256 KiB a tensor, of which a tensor's values touch a few
+ * KiB.  Anonymous pages read as zero and only the touched ones are ever
+ * faulted in; the heap's calloc would clear, and so fault in, all of it
+ * (with a hundred tensors, a sizeable part of a short calibration). */
 static void
 ensure_bins (LtTensorStats *stats)
 {
-  if (stats->bins == NULL)
-    stats->bins = g_new0 (guint64, LT_HISTOGRAM_BINS);
+  void *bins;
+
+  if (stats->bins != NULL)
+    return;
+  bins = mmap (NULL, BINS_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (bins == MAP_FAILED)
+    g_error ("out of memory: a %zu-byte histogram", (size_t) BINS_BYTES);
+  stats->bins = bins;
 }
 
 /* Min, max and smallest magnitude of the finite values, starting from
